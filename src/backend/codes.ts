@@ -1,0 +1,89 @@
+// Numeric codes shared by the TypeScript backends and the C++ addon (native/kernels/codes.h mirrors this
+// file value for value). A plan crosses the JS/C++ boundary as numbers, so these are part of the ABI:
+// append new values, never renumber.
+
+/** Activation functions. `param` is the only extra argument (alpha for leakyRelu and elu). */
+export const Activation = {
+  linear: 0,
+  relu: 1,
+  leakyRelu: 2, // f(z) = z > 0 ? z : alpha * z        (alpha default 0.01, PyTorch)
+  elu: 3, //       f(z) = z > 0 ? z : alpha * (e^z - 1)  (alpha default 1)
+  gelu: 4, //      exact: z * Φ(z) = 0.5 z (1 + erf(z / √2))
+  silu: 5, //      z * σ(z)
+  tanh: 6,
+  sigmoid: 7,
+  softplus: 8, //  log(1 + e^z), computed stably
+  softmax: 9, //   row-wise over the last axis
+} as const;
+export type ActivationName = keyof typeof Activation;
+export type ActivationCode = (typeof Activation)[ActivationName];
+
+/** Losses. All reduce to a mean over the batch (see Backend.lossForward for the exact reduction). */
+export const Loss = {
+  mse: 0,
+  mae: 1,
+  huber: 2, // param = delta
+  binaryCrossentropy: 3,
+  categoricalCrossentropy: 4, // one-hot targets (rows, cols)
+  sparseCategoricalCrossentropy: 5, // integer class targets (rows, 1), stored as float32
+} as const;
+export type LossName = keyof typeof Loss;
+export type LossCode = (typeof Loss)[LossName];
+
+/**
+ * How the loss meets the last activation.
+ * - none:    loss on the layer output A; dA is then pushed through the activation's backward.
+ * - softmax: loss computed from logits Z with a stable log-sum-exp; dZ = (softmax(Z) - Y) / rows directly.
+ * - sigmoid: loss computed from logits Z as max(z,0) - z*y + log(1 + e^-|z|); dZ = (σ(Z) - Y) / (rows*cols).
+ */
+export const LossFusion = { none: 0, softmax: 1, sigmoid: 2 } as const;
+export type LossFusionCode = (typeof LossFusion)[keyof typeof LossFusion];
+
+/** Layer kinds in a compiled plan. */
+export const LayerKind = { dense: 0, dropout: 1, gaussianNoise: 2, activation: 3 } as const;
+export type LayerKindCode = (typeof LayerKind)[keyof typeof LayerKind];
+
+/**
+ * Optimizers. Each reads `hyper[0..]` in the order listed and owns `OPTIMIZER_SLOTS[kind]` state slots,
+ * each slot one Float32Array as long as the parameters. The update rules follow torch.optim exactly
+ * (see the doc comment of each class in src/optimizers/).
+ */
+export const Optimizer = {
+  sgd: 0, //      hyper: [momentum, dampening, nesterov(0|1), weightDecay]           slots: [momentumBuffer]
+  adagrad: 1, //  hyper: [lrDecay, weightDecay, initialAccumulatorValue, eps]        slots: [stateSum]
+  adadelta: 2, // hyper: [rho, eps, weightDecay]                                     slots: [squareAvg, accDelta]
+  rmsprop: 3, //  hyper: [alpha, eps, weightDecay, momentum, centered(0|1)]          slots: [squareAvg, momentumBuffer, gradAvg]
+  adam: 4, //     hyper: [beta1, beta2, eps, weightDecay, amsgrad(0|1)]              slots: [expAvg, expAvgSq, maxExpAvgSq]
+  adamw: 5, //    hyper: [beta1, beta2, eps, weightDecay, amsgrad(0|1)] (decoupled)  slots: [expAvg, expAvgSq, maxExpAvgSq]
+} as const;
+export type OptimizerName = keyof typeof Optimizer;
+export type OptimizerCode = (typeof Optimizer)[OptimizerName];
+export const OPTIMIZER_SLOTS: Readonly<Record<OptimizerCode, number>> = { 0: 1, 1: 1, 2: 2, 3: 3, 4: 3, 5: 3 };
+/** Length of the hyperparameter vector passed to every optimizer (unused entries are 0). */
+export const OPTIMIZER_HYPER_LENGTH = 8;
+
+/**
+ * Per-batch statistics written by training and evaluation, as Float64 rows of STATS_WIDTH.
+ * Sums, not means, so that rows of different batch sizes add up exactly.
+ */
+export const Stat = {
+  lossSum: 0, //     data loss (the batch mean) × rows
+  regLossSum: 1, //  L1/L2 penalty of the whole model × rows (0 in evaluation)
+  rows: 2,
+  accCorrect: 3, //  "accuracy": argmax match (one-hot / sparse targets) or thresholded match (binary targets)
+  accCount: 4,
+  binCorrect: 5, //  "binaryAccuracy": elementwise (pred > threshold) == (target > 0.5)
+  binCount: 6,
+  absErrSum: 7, //   Σ |pred - target| over elements (sparse targets compared as one-hot)
+  sqErrSum: 8, //    Σ (pred - target)² over elements (sparse targets compared as one-hot)
+  errCount: 9, //    number of elements compared for abs/sq error
+} as const;
+export const STATS_WIDTH = 10;
+
+/** How targets are laid out, which decides the meaning of "accuracy". */
+export const LabelMode = { regression: 0, binary: 1, onehot: 2, sparse: 3 } as const;
+export type LabelModeCode = (typeof LabelMode)[keyof typeof LabelMode];
+
+/** Status codes returned by a training chunk. */
+export const TrainStatus = { ok: 0, aborted: 1, nonFiniteLoss: 2, nonFiniteGradient: 3 } as const;
+export type TrainStatusCode = (typeof TrainStatus)[keyof typeof TrainStatus];
