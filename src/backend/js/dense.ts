@@ -1,0 +1,42 @@
+// Dense layer kernels: Z = A·W + b with W (inputs, units) in Keras layout, then the activation.
+
+import { Activation, type ActivationCode } from '../codes.js';
+import { activationBackward, activationForward } from './activations.js';
+import { gemm } from './gemm.js';
+
+/**
+ * out (B,OC) = act(inp (B,C) · weight (C,OC) + bias (OC)); preact (B,OC) receives Z unless null
+ * (then Z is formed in out and the activation runs in place).
+ */
+export function denseForward(out: Float32Array, preact: Float32Array | null, inp: Float32Array, weight: Float32Array, bias: Float32Array | null, B: number, C: number, OC: number, act: ActivationCode, actParam: number): void {
+  const z = preact ?? out;
+  if (bias) {
+    for (let r = 0; r < B; r++) {
+      const o = r * OC;
+      for (let j = 0; j < OC; j++) z[o + j] = bias[j];
+    }
+  }
+  gemm(z, inp, weight, B, OC, C, false, false, 1, bias ? 1 : 0);
+  if (act !== Activation.linear || z !== out) activationForward(out, z, B, OC, act, actParam);
+}
+
+/**
+ * Backward of denseForward. dZ = dout ⊙ act'(Z) goes to dpreact (B,OC) (softmax: full row Jacobian); then
+ * dweight (C,OC) += inpᵀ·dZ, dbias (OC) += Σ_rows dZ, and dinp (B,C) = dZ·weightᵀ unless dinp is null.
+ * With doutIsPreact (fused loss) or a linear activation, dout is used as dZ directly and dpreact is untouched.
+ */
+export function denseBackward(dinp: Float32Array | null, dweight: Float32Array, dbias: Float32Array | null, dpreact: Float32Array, dout: Float32Array, inp: Float32Array, weight: Float32Array, preact: Float32Array, out: Float32Array, B: number, C: number, OC: number, act: ActivationCode, actParam: number, doutIsPreact: boolean): void {
+  let dz = dout;
+  if (!doutIsPreact && act !== Activation.linear) {
+    activationBackward(dpreact, dout, preact, out, B, OC, act, actParam);
+    dz = dpreact;
+  }
+  gemm(dweight, inp, dz, C, OC, B, true, false, 1, 1);
+  if (dbias) {
+    for (let r = 0; r < B; r++) {
+      const o = r * OC;
+      for (let j = 0; j < OC; j++) dbias[j] += dz[o + j];
+    }
+  }
+  if (dinp) gemm(dinp, dz, weight, B, C, OC, false, true, 1, 0);
+}
