@@ -1,5 +1,6 @@
 // Numeric codes shared with the TypeScript side: a mirror of src/backend/codes.ts, value for value.
-// A plan crosses the JS/C++ boundary as numbers, so these are ABI: append new values, never renumber.
+// A plan crosses the JS/C++ boundary as numbers, so these are ABI: append new values, never
+// renumber.
 #pragma once
 
 namespace nntrain {
@@ -40,12 +41,14 @@ enum LayerKind : int {
 
 // hyper[] meaning per optimizer: see src/backend/codes.ts.
 enum Optimizer : int {
-  kOptSgd = 0,       // [momentum, dampening, nesterov, weightDecay]            slots: [buf]
-  kOptAdagrad = 1,   // [lrDecay, weightDecay, initialAccumulatorValue, eps]    slots: [sum]
-  kOptAdadelta = 2,  // [rho, eps, weightDecay]                                 slots: [sq, accDelta]
-  kOptRmsprop = 3,   // [alpha, eps, weightDecay, momentum, centered]           slots: [sq, buf, gradAvg]
-  kOptAdam = 4,      // [beta1, beta2, eps, weightDecay, amsgrad]               slots: [m, v, vmax]
-  kOptAdamw = 5,     // as adam, decoupled weight decay                         slots: [m, v, vmax]
+  kOptSgd = 0,      // [momentum, dampening, nesterov, weightDecay]            slots: [buf]
+  kOptAdagrad = 1,  // [lrDecay, weightDecay, initialAccumulatorValue, eps]    slots: [sum]
+  kOptAdadelta =
+      2,  // [rho, eps, weightDecay]                                 slots: [sq, accDelta]
+  kOptRmsprop =
+      3,  // [alpha, eps, weightDecay, momentum, centered]           slots: [sq, buf, gradAvg]
+  kOptAdam = 4,   // [beta1, beta2, eps, weightDecay, amsgrad]               slots: [m, v, vmax]
+  kOptAdamw = 5,  // as adam, decoupled weight decay                         slots: [m, v, vmax]
   kOptCount = 6,
 };
 

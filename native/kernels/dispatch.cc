@@ -1,6 +1,6 @@
-// The kernel dispatch table (BLIS bli_cntx_init style): every slot starts with a working portable kernel,
-// ISA-specific variants override slots when the CPU has the features, and the choice is made once per
-// process. NNTRAIN_KERNEL=<name> forces a variant (tests and benchmarks use it).
+// The kernel dispatch table (BLIS bli_cntx_init style): every slot starts with a working portable
+// kernel, ISA-specific variants override slots when the CPU has the features, and the choice is
+// made once per process. NNTRAIN_KERNEL=<name> forces a variant (tests and benchmarks use it).
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -25,7 +25,9 @@ KernelTable select_table() {
 
 }  // namespace
 
-const char* kernel_names() { return "ref, simple"; }
+const char* kernel_names() {
+  return "ref, simple";
+}
 
 // A function-local static is initialized once, thread-safely, and is immutable afterwards, so addon
 // instances in several worker threads share it without synchronization.

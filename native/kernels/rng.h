@@ -1,5 +1,6 @@
-// xoshiro128** seeded through splitmix32: bit for bit the generator of src/util/rng.ts, so dropout masks
-// and noise drawn by the js and native backends for the same (seed, step) are the same numbers.
+// xoshiro128** seeded through splitmix32: bit for bit the generator of src/util/rng.ts, so dropout
+// masks and noise drawn by the js and native backends for the same (seed, step) are the same
+// numbers.
 #pragma once
 
 #include <cmath>
@@ -15,7 +16,9 @@ inline uint32_t fmix32(uint32_t h) {
 }
 
 // The seed of the generator for training step `step` of a run seeded with `seed`.
-inline uint32_t step_seed(uint32_t seed, uint32_t step) { return seed ^ fmix32(step); }
+inline uint32_t step_seed(uint32_t seed, uint32_t step) {
+  return seed ^ fmix32(step);
+}
 
 class Rng {
  public:
@@ -66,6 +69,8 @@ class Rng {
 };
 
 // The generator for training step `step` (seed and step taken mod 2^32, like `>>> 0` in JS).
-inline Rng step_rng(uint32_t seed, uint32_t step) { return Rng(step_seed(seed, step)); }
+inline Rng step_rng(uint32_t seed, uint32_t step) {
+  return Rng(step_seed(seed, step));
+}
 
 }  // namespace nntrain

@@ -30,6 +30,7 @@ export const MODEL_FORMAT_NAME = 'nntrain.model';
 const PREAMBLE_BYTES = 16; // magic + version + header length
 const TRAILER_BYTES = 4; // CRC-32
 const MAX_SLOTS = 16; // far above any optimizer's slot count; bounds what a corrupt header can ask for
+const MAX_PLAUSIBLE_VERSION = 255; // above this a version field is damage, not a future release
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Optimizer state stored after the parameters. */
@@ -125,12 +126,12 @@ export function decodeModelFile(bytes: Uint8Array, path: string): ModelFileConte
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version > MODEL_FORMAT_VERSION) {
+  if (version > MODEL_FORMAT_VERSION && version <= MAX_PLAUSIBLE_VERSION) {
     throw fail(
       `uses model format version ${version}, newer than version ${MODEL_FORMAT_VERSION} that this nntrain reads; upgrade nntrain to load it`,
     );
   }
-  if (version < 1) throw fail(`has an invalid model format version ${version}`);
+  if (version < 1 || version > MODEL_FORMAT_VERSION) throw fail(`is corrupted: invalid model format version ${version}`);
   const headerLength = view.getUint32(12, true);
   const dataStart = align4(PREAMBLE_BYTES + headerLength);
   if (dataStart + TRAILER_BYTES > size) {

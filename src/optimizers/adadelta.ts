@@ -1,7 +1,7 @@
 // Adadelta: step sizes from the ratio of running RMS of updates to running RMS of gradients.
 
 import { checkNumber } from '../util/validate.js';
-import { Optimizer, readOptions } from './optimizer.js';
+import { Optimizer, readOptions, orDefault } from './optimizer.js';
 import type { AdadeltaConfig, AdadeltaOptions } from './types.js';
 
 const KEYS = ['rho', 'eps', 'weightDecay'] as const;
@@ -33,9 +33,9 @@ export class Adadelta extends Optimizer {
   constructor(options?: AdadeltaOptions) {
     const o = readOptions<AdadeltaOptions>('optimizers.adadelta', options, KEYS);
     super(o, 1.0);
-    this.rho = checkNumber('rho', o.rho ?? 0.9, { min: 0, max: 1 });
-    this.eps = checkNumber('eps', o.eps ?? 1e-6, { min: 0, minOpen: true });
-    this.weightDecay = checkNumber('weightDecay', o.weightDecay ?? 0, { min: 0 });
+    this.rho = checkNumber('rho', orDefault(o.rho, 0.9), { min: 0, max: 1 });
+    this.eps = checkNumber('eps', orDefault(o.eps, 1e-6), { min: 0, minOpen: true });
+    this.weightDecay = checkNumber('weightDecay', orDefault(o.weightDecay, 0), { min: 0 });
   }
 
   getConfig(): AdadeltaConfig {

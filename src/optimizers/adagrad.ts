@@ -1,7 +1,7 @@
 // Adagrad: per-parameter step sizes from the running sum of squared gradients.
 
 import { checkNumber } from '../util/validate.js';
-import { Optimizer, readOptions } from './optimizer.js';
+import { Optimizer, readOptions, orDefault } from './optimizer.js';
 import type { AdagradConfig, AdagradOptions } from './types.js';
 
 const KEYS = ['lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'] as const;
@@ -34,10 +34,10 @@ export class Adagrad extends Optimizer {
   constructor(options?: AdagradOptions) {
     const o = readOptions<AdagradOptions>('optimizers.adagrad', options, KEYS);
     super(o, 0.01);
-    this.lrDecay = checkNumber('lrDecay', o.lrDecay ?? 0, { min: 0 });
-    this.weightDecay = checkNumber('weightDecay', o.weightDecay ?? 0, { min: 0 });
-    this.initialAccumulatorValue = checkNumber('initialAccumulatorValue', o.initialAccumulatorValue ?? 0, { min: 0 });
-    this.eps = checkNumber('eps', o.eps ?? 1e-10, { min: 0, minOpen: true });
+    this.lrDecay = checkNumber('lrDecay', orDefault(o.lrDecay, 0), { min: 0 });
+    this.weightDecay = checkNumber('weightDecay', orDefault(o.weightDecay, 0), { min: 0 });
+    this.initialAccumulatorValue = checkNumber('initialAccumulatorValue', orDefault(o.initialAccumulatorValue, 0), { min: 0 });
+    this.eps = checkNumber('eps', orDefault(o.eps, 1e-10), { min: 0, minOpen: true });
   }
 
   getConfig(): AdagradConfig {

@@ -8,6 +8,9 @@ import { ShapeError } from '../util/errors.js';
 import { checkKeys, checkNumber, invalid, isPlainObject } from '../util/validate.js';
 import type { OptimizerConfig, OptimizerOptions } from './types.js';
 
+/** `value`, or `fallback` when it is undefined (null is kept, so the checker reports it). */
+export const orDefault = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
+
 /** Option keys every optimizer accepts. */
 export const COMMON_OPTIMIZER_KEYS = ['learningRate', 'clipNorm', 'clipValue'] as const;
 
@@ -36,9 +39,9 @@ export abstract class Optimizer {
   readonly clipValue: number;
 
   protected constructor(options: OptimizerOptions, defaultLearningRate: number) {
-    this.learningRate = checkNumber('learningRate', options.learningRate ?? defaultLearningRate, { min: 0, minOpen: true });
-    this.clipNorm = checkNumber('clipNorm', options.clipNorm ?? 0, { min: 0 });
-    this.clipValue = checkNumber('clipValue', options.clipValue ?? 0, { min: 0 });
+    this.learningRate = checkNumber('learningRate', orDefault(options.learningRate, defaultLearningRate), { min: 0, minOpen: true });
+    this.clipNorm = checkNumber('clipNorm', orDefault(options.clipNorm, 0), { min: 0 });
+    this.clipValue = checkNumber('clipValue', orDefault(options.clipValue, 0), { min: 0 });
   }
 
   /** Number of state slots (each paramCount floats) this optimizer needs in the arena. */

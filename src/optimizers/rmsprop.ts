@@ -1,7 +1,7 @@
 // RMSprop: gradients divided by a running RMS, optionally centered and with momentum.
 
 import { checkBoolean, checkNumber } from '../util/validate.js';
-import { Optimizer, readOptions } from './optimizer.js';
+import { Optimizer, readOptions, orDefault } from './optimizer.js';
 import type { RmsPropConfig, RmsPropOptions } from './types.js';
 
 const KEYS = ['alpha', 'eps', 'weightDecay', 'momentum', 'centered'] as const;
@@ -36,11 +36,11 @@ export class RmsProp extends Optimizer {
   constructor(options?: RmsPropOptions) {
     const o = readOptions<RmsPropOptions>('optimizers.rmsprop', options, KEYS);
     super(o, 0.01);
-    this.alpha = checkNumber('alpha', o.alpha ?? 0.99, { min: 0, max: 1 });
-    this.eps = checkNumber('eps', o.eps ?? 1e-8, { min: 0, minOpen: true });
-    this.weightDecay = checkNumber('weightDecay', o.weightDecay ?? 0, { min: 0 });
-    this.momentum = checkNumber('momentum', o.momentum ?? 0, { min: 0, max: 1 });
-    this.centered = checkBoolean('centered', o.centered ?? false);
+    this.alpha = checkNumber('alpha', orDefault(o.alpha, 0.99), { min: 0, max: 1 });
+    this.eps = checkNumber('eps', orDefault(o.eps, 1e-8), { min: 0, minOpen: true });
+    this.weightDecay = checkNumber('weightDecay', orDefault(o.weightDecay, 0), { min: 0 });
+    this.momentum = checkNumber('momentum', orDefault(o.momentum, 0), { min: 0, max: 1 });
+    this.centered = checkBoolean('centered', orDefault(o.centered, false));
   }
 
   getConfig(): RmsPropConfig {

@@ -2,7 +2,7 @@
 
 import { ConfigError } from '../util/errors.js';
 import { checkBoolean, checkNumber } from '../util/validate.js';
-import { Optimizer, readOptions } from './optimizer.js';
+import { Optimizer, readOptions, orDefault } from './optimizer.js';
 import type { SgdConfig, SgdOptions } from './types.js';
 
 const KEYS = ['momentum', 'dampening', 'nesterov', 'weightDecay'] as const;
@@ -35,10 +35,10 @@ export class Sgd extends Optimizer {
   constructor(options?: SgdOptions) {
     const o = readOptions<SgdOptions>('optimizers.sgd', options, KEYS);
     super(o, 0.01);
-    this.momentum = checkNumber('momentum', o.momentum ?? 0, { min: 0, max: 1 });
-    this.dampening = checkNumber('dampening', o.dampening ?? 0, { min: 0, max: 1 });
-    this.nesterov = checkBoolean('nesterov', o.nesterov ?? false);
-    this.weightDecay = checkNumber('weightDecay', o.weightDecay ?? 0, { min: 0 });
+    this.momentum = checkNumber('momentum', orDefault(o.momentum, 0), { min: 0, max: 1 });
+    this.dampening = checkNumber('dampening', orDefault(o.dampening, 0), { min: 0, max: 1 });
+    this.nesterov = checkBoolean('nesterov', orDefault(o.nesterov, false));
+    this.weightDecay = checkNumber('weightDecay', orDefault(o.weightDecay, 0), { min: 0 });
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
       throw new ConfigError(
         `nesterov requires momentum > 0 and dampening 0 but received momentum ${this.momentum} and dampening ${this.dampening}`,

@@ -10,7 +10,7 @@
 namespace nntrain {
 namespace {
 
-constexpr double kInvSqrt2 = 0.7071067811865476;     // 1 / sqrt(2)
+constexpr double kInvSqrt2 = 0.7071067811865476;    // 1 / sqrt(2)
 constexpr double kInvSqrt2Pi = 0.3989422804014327;  // 1 / sqrt(2 pi)
 
 inline double sigmoid(double z) {
@@ -19,7 +19,9 @@ inline double sigmoid(double z) {
   return e / (1.0 + e);
 }
 
-inline double softplus(double z) { return std::fmax(z, 0.0) + std::log1p(std::exp(-std::fabs(z))); }
+inline double softplus(double z) {
+  return std::fmax(z, 0.0) + std::log1p(std::exp(-std::fabs(z)));
+}
 
 // f(z) for every elementwise activation (not softmax)
 inline double apply(double z, int act, double alpha) {
@@ -71,17 +73,20 @@ inline double derivative(double z, double y, int act, double alpha) {
   }
 }
 
-// out row (cols) = softmax(inp row): max-subtracted, sums in float64
+// out row (cols) = softmax(inp row): max-subtracted, sums in float64; out may alias inp
 void softmax_row(float* out, const float* inp, int cols) {
   double max = -INFINITY;
   for (int j = 0; j < cols; j++) max = inp[j] > max ? inp[j] : max;
+  if (max == -INFINITY)
+    max = 0.0;  // all -Inf: every exp is 0 and the row becomes NaN, as it should
   double sum = 0.0;
   for (int j = 0; j < cols; j++) {
     const double e = std::exp(static_cast<double>(inp[j]) - max);
     out[j] = static_cast<float>(e);
     sum += e;
   }
-  for (int j = 0; j < cols; j++) out[j] = static_cast<float>(out[j] / sum);
+  const double inv = 1.0 / sum;
+  for (int j = 0; j < cols; j++) out[j] = static_cast<float>(out[j] * inv);
 }
 
 }  // namespace

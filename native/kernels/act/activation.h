@@ -1,10 +1,14 @@
 // Activation functions, forward and backward. Elementwise math runs in float64 and rounds once to
-// float32, like the TypeScript twin (src/backend/js/), so both backends agree to the last bit or so.
+// float32, like the TypeScript twin (src/backend/js/), so both backends agree to the last bit or
+// so.
 #pragma once
+
+#include "../codes.h"
 
 namespace nntrain {
 
-// out (rows,cols) = act(inp); softmax is row-wise. out may alias inp. `param` is alpha of leakyRelu/elu.
+// out (rows,cols) = act(inp); softmax is row-wise. out may alias inp. `param` is alpha of
+// leakyRelu/elu.
 void activation_forward(float* out, const float* inp, int rows, int cols, int act, double param);
 
 // dinp (rows,cols) = dout * d act / d inp, with inp = Z and out = act(Z) (softmax: the full row
@@ -13,6 +17,8 @@ void activation_backward(float* dinp, const float* dout, const float* inp, const
                          int rows, int cols, int act, double param);
 
 // True for the codes activation_forward knows.
-inline bool activation_valid(int act) { return act >= 0 && act < 10; }
+inline bool activation_valid(int act) {
+  return act >= 0 && act < kActCount;
+}
 
 }  // namespace nntrain

@@ -1,9 +1,9 @@
 // Simple cache-friendly GEMM in float32: the innermost loop always walks contiguous memory so the
 // compiler vectorizes it without -ffast-math. Issue #3 replaces this with BLIS-style packing and
 // per-ISA micro-kernels behind the same dispatch slot.
-#include <cstddef>
-
 #include "gemm.h"
+
+#include <cstddef>
 
 namespace nntrain {
 namespace {
@@ -44,8 +44,8 @@ void gemm_nn(float* c, const float* a, const float* b, int m, int n, int k, floa
   }
 }
 
-// A stored (k,m), B (k,n): rank-1 updates C += alpha * A row p^T * B row p, blocked over i so a block of
-// C rows stays in cache while p runs.
+// A stored (k,m), B (k,n): rank-1 updates C += alpha * A row p^T * B row p, blocked over i so a
+// block of C rows stays in cache while p runs.
 void gemm_tn(float* c, const float* a, const float* b, int m, int n, int k, float alpha) {
   constexpr int kRowBlock = 32;
   for (int i0 = 0; i0 < m; i0 += kRowBlock) {
@@ -71,8 +71,8 @@ void gemm_nt(float* c, const float* a, const float* b, int m, int n, int k, floa
   }
 }
 
-// A stored (k,m), B stored (n,k): C[i,j] = sum_p A[p,i] B[j,p]; walk A rows contiguously and scatter
-// into C columns (rare in training, kept simple)
+// A stored (k,m), B stored (n,k): C[i,j] = sum_p A[p,i] B[j,p]; walk A rows contiguously and
+// scatter into C columns (rare in training, kept simple)
 void gemm_tt(float* c, const float* a, const float* b, int m, int n, int k, float alpha) {
   for (int j = 0; j < n; j++) {
     const float* brow = b + static_cast<size_t>(j) * k;

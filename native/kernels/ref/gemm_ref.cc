@@ -1,5 +1,5 @@
-// The reference GEMM: one dot product per output element, accumulated in float64. Slow and obviously
-// right; tests and the fast kernels' edge cases compare against it.
+// The reference GEMM: one dot product per output element, accumulated in float64. Slow and
+// obviously right; tests and the fast kernels' edge cases compare against it.
 #include <cstddef>
 
 #include "../gemm/gemm.h"
@@ -13,8 +13,10 @@ void gemm_ref(float* c, const float* a, const float* b, int m, int n, int k, boo
     for (int j = 0; j < n; j++) {
       double sum = 0.0;
       for (int p = 0; p < k; p++) {
-        const float av = trans_a ? a[static_cast<size_t>(p) * m + i] : a[static_cast<size_t>(i) * k + p];
-        const float bv = trans_b ? b[static_cast<size_t>(j) * k + p] : b[static_cast<size_t>(p) * n + j];
+        const float av =
+            trans_a ? a[static_cast<size_t>(p) * m + i] : a[static_cast<size_t>(i) * k + p];
+        const float bv =
+            trans_b ? b[static_cast<size_t>(j) * k + p] : b[static_cast<size_t>(p) * n + j];
         sum += static_cast<double>(av) * static_cast<double>(bv);
       }
       float& out = c[static_cast<size_t>(i) * n + j];

@@ -1,107 +1,71 @@
-// C (m,n) = alpha · op(A) (m,k) · op(B) (k,n) + beta · C, row-major, float32 storage.
-// Two loop shapes, chosen by where op(B)'s rows are contiguous:
-//   B not transposed (NN, TN): i-k-j "axpy" loops; four rows of B per pass so each C element is loaded
-//     and stored once per four products; blocked over k and j so the B panel stays in cache.
-//   B transposed (NT, TT):     dot products along k, four columns of C at a time, float64 accumulators;
-//     TT first packs column i of A into a contiguous scratch row.
-// No allocation per call except growing the one pack buffer (TT only).
+// C (m,n) = alpha · op(A) (m,k) · op(B) (k,n) + beta · C, row-major, float32 storage (BLIS-style layers):
+//   gemm()        beta scaling, then the blocked loops for any transpose combination (strides do the rest)
+//   packing       an MC×KC block of op(A) and a KC×NC block of op(B) copied into contiguous 4-wide panels,
+//                 so the micro-kernel reads both sequentially whatever the transposes
+//   ukr4x4        (gemm-ukr.ts) one 4×4 tile of C from a pair of panels, float64 accumulators
+// The pack buffers are allocated once at module load (fixed block sizes); no call allocates.
 
-/** Rows of B per k-block and columns per j-block of the axpy path: 64×512 floats = 128 KiB of B. */
-const KC = 64;
+import { MR, NR, ukr4x4 } from './gemm-ukr.js';
+
+/** Block sizes: an A block (MC×KC, 64 KiB) stays in L2 with the current B panel; a B block is 512 KiB. */
+const MC = 64;
+const KC = 256;
 const NC = 512;
-/** Floats of B (rows of length k) per j-block on the dot path. */
-const DOT_BLOCK_FLOATS = 32768;
 
-let packA = new Float32Array(256);
+const packA = new Float32Array(MC * KC);
+const packB = new Float32Array(KC * NC);
 
 /**
  * C (m,n) = alpha · op(A) · op(B) + beta · C. A is stored (m,k), or (k,m) when transA; B is stored (k,n),
- * or (n,k) when transB. beta = 0 overwrites C (NaN/Inf already in C do not propagate).
+ * or (n,k) when transB. beta = 0 overwrites C (NaN/Inf already in C do not propagate); alpha = 0 skips the
+ * product. Sizes of 0 are allowed.
  */
 export function gemm(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number): void {
   const mn = m * n;
   if (beta === 0) c.fill(0, 0, mn);
   else if (beta !== 1) for (let i = 0; i < mn; i++) c[i] *= beta;
   if (mn === 0 || k === 0 || alpha === 0) return;
-  if (!transB) gemmAxpy(c, a, b, m, n, k, transA ? 1 : k, transA ? m : 1, alpha);
-  else gemmDot(c, a, b, m, n, k, transA, alpha);
+  // op(A)[i,p] = a[i·rsA + p·csA], op(B)[p,j] = b[p·rsB + j·csB]
+  gemmBlocked(c, a, b, m, n, k, transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1, alpha);
 }
 
-// C += alpha · op(A) · B with op(A)[i,p] = a[i·rsA + p·csA] and B (k,n) row-major.
-function gemmAxpy(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, rsA: number, csA: number, alpha: number): void {
+function gemmBlocked(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, rsA: number, csA: number, rsB: number, csB: number, alpha: number): void {
   for (let j0 = 0; j0 < n; j0 += NC) {
-    const j1 = Math.min(j0 + NC, n);
+    const nc = Math.min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
-      const p1 = Math.min(p0 + KC, k);
-      for (let i = 0; i < m; i++) {
-        const ci = i * n;
-        const ai = i * rsA;
-        let p = p0;
-        for (; p + 3 < p1; p += 4) {
-          const a0 = alpha * a[ai + p * csA];
-          const a1 = alpha * a[ai + (p + 1) * csA];
-          const a2 = alpha * a[ai + (p + 2) * csA];
-          const a3 = alpha * a[ai + (p + 3) * csA];
-          const b0 = p * n;
-          const b1 = b0 + n;
-          const b2 = b1 + n;
-          const b3 = b2 + n;
-          for (let j = j0; j < j1; j++) {
-            c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+      const kc = Math.min(KC, k - p0);
+      packPanels(packB, b, p0 * rsB + j0 * csB, csB, rsB, nc, kc, NR);
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        const mc = Math.min(MC, m - i0);
+        packPanels(packA, a, i0 * rsA + p0 * csA, rsA, csA, mc, kc, MR);
+        for (let ir = 0; ir < mc; ir += MR) {
+          const mr = Math.min(MR, mc - ir);
+          const ao = ir * kc;
+          for (let jr = 0; jr < nc; jr += NR) {
+            ukr4x4(c, (i0 + ir) * n + j0 + jr, n, packA, ao, packB, jr * kc, kc, alpha, mr, Math.min(NR, nc - jr));
           }
-        }
-        for (; p < p1; p++) {
-          const a0 = alpha * a[ai + p * csA];
-          const b0 = p * n;
-          for (let j = j0; j < j1; j++) c[ci + j] += a0 * b[b0 + j];
         }
       }
     }
   }
 }
 
-// C += alpha · op(A) · Bᵀ with B stored (n,k): C[i,j] = Σ_p op(A)[i,p] · b[j·k + p].
-function gemmDot(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, alpha: number): void {
-  if (transA && packA.length < k) packA = new Float32Array(k);
-  const jb = Math.max(4, Math.floor(DOT_BLOCK_FLOATS / k) & ~3);
-  for (let j0 = 0; j0 < n; j0 += jb) {
-    const j1 = Math.min(j0 + jb, n);
-    for (let i = 0; i < m; i++) {
-      let arow: Float32Array = a;
-      let ai = i * k;
-      if (transA) {
-        for (let p = 0; p < k; p++) packA[p] = a[p * m + i]; // column i of the stored (k,m) A
-        arow = packA;
-        ai = 0;
-      }
-      const ci = i * n;
-      let j = j0;
-      for (; j + 3 < j1; j += 4) {
-        const b0 = j * k;
-        const b1 = b0 + k;
-        const b2 = b1 + k;
-        const b3 = b2 + k;
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let p = 0; p < k; p++) {
-          const av = arow[ai + p];
-          s0 += av * b[b0 + p];
-          s1 += av * b[b1 + p];
-          s2 += av * b[b2 + p];
-          s3 += av * b[b3 + p];
-        }
-        c[ci + j] += alpha * s0;
-        c[ci + j + 1] += alpha * s1;
-        c[ci + j + 2] += alpha * s2;
-        c[ci + j + 3] += alpha * s3;
-      }
-      for (; j < j1; j++) {
-        const b0 = j * k;
-        let s = 0;
-        for (let p = 0; p < k; p++) s += arow[ai + p] * b[b0 + p];
-        c[ci + j] += alpha * s;
+/**
+ * Packs `count` lines (rows of op(A) or columns of op(B)) of length kc into panels of `w` lines:
+ * line l, element p goes to dst[(l - l % w)·kc + p·w + l % w]; the last panel is zero-padded.
+ * Element (l, p) of the source is src[base + l·lineStride + p·elemStride].
+ */
+function packPanels(dst: Float32Array, src: Float32Array, base: number, lineStride: number, elemStride: number, count: number, kc: number, w: number): void {
+  for (let l0 = 0; l0 < count; l0 += w) {
+    const panel = l0 * kc;
+    for (let r = 0; r < w; r++) {
+      const l = l0 + r;
+      let d = panel + r;
+      if (l < count) {
+        let s = base + l * lineStride;
+        for (let p = 0; p < kc; p++, d += w, s += elemStride) dst[d] = src[s];
+      } else {
+        for (let p = 0; p < kc; p++, d += w) dst[d] = 0;
       }
     }
   }

@@ -1,0 +1,220 @@
+// Plan methods: argument and length checks on the JS thread, then a worker (train/evaluate/predict)
+// or a synchronous call (computeGradients).
+#include "plan_wrap.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "../kernels/codes.h"
+#include "args.h"
+#include "plan_decode.h"
+#include "plan_workers.h"
+
+namespace nntrain::binding {
+namespace {
+
+constexpr int64_t kMaxRows = INT64_C(1) << 40;
+constexpr int64_t kMaxBatch = 0x7fffffff;
+
+// Grows the scratch to `rows` rows (at least 1), turning an allocation failure into a RangeError.
+void grow(Napi::Env env, PlanExecutor& exec, int64_t rows) {
+  try {
+    exec.reserve(static_cast<int>(std::max<int64_t>(rows, 1)));
+  } catch (const std::exception& e) {
+    throw Napi::RangeError::New(
+        env, "cannot allocate scratch for " + std::to_string(rows) + " rows: " + e.what());
+  }
+}
+
+}  // namespace
+
+Napi::Function PlanWrap::Define(Napi::Env env) {
+  return DefineClass(env, "Plan",
+                     {
+                         InstanceMethod("train", &PlanWrap::Train),
+                         InstanceMethod("computeGradients", &PlanWrap::ComputeGradients),
+                         InstanceMethod("evaluate", &PlanWrap::Evaluate),
+                         InstanceMethod("predict", &PlanWrap::Predict),
+                         InstanceMethod("dispose", &PlanWrap::Dispose),
+                         InstanceAccessor("maxBatch", &PlanWrap::MaxBatch, nullptr),
+                     });
+}
+
+// new Plan(spec: Float64Array, params, grads, slots: Float32Array[], maxBatch)
+PlanWrap::PlanWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PlanWrap>(info) {
+  const char* fn = "Plan";
+  const Napi::Env env = info.Env();
+  if (!info.IsConstructCall()) throw Napi::TypeError::New(env, "Plan: use new Plan(...)");
+  expect_args(info, 5, fn);
+  int64_t spec_length = 0;
+  const double* spec = float64_arg(info, 0, fn, "spec", 0, &spec_length);
+  PlanDesc plan;
+  try {
+    plan = decode_plan(spec, spec_length);
+  } catch (const std::invalid_argument& e) {
+    throw Napi::RangeError::New(env, e.what());
+  }
+  const int64_t max_batch = integer_arg(info, 4, fn, "maxBatch", 1, kMaxBatch);
+  ArenaPtrs arena;
+  arena.params = float32_arg(info, 1, fn, "params", plan.param_count);
+  arena.grads = float32_arg(info, 2, fn, "grads", plan.param_count);
+  if (!info[3].IsArray()) throw Napi::TypeError::New(env, "Plan: slots must be an array");
+  const Napi::Array slots = info[3].As<Napi::Array>();
+  const uint32_t needed = static_cast<uint32_t>(kOptimizerSlots[plan.optimizer.kind]);
+  if (slots.Length() < needed) {
+    throw Napi::RangeError::New(env, "Plan: the optimizer needs " + std::to_string(needed) +
+                                         " slots but received " + std::to_string(slots.Length()));
+  }
+  arena_refs_.push_back(Napi::Persistent(info[1]));
+  arena_refs_.push_back(Napi::Persistent(info[2]));
+  for (uint32_t s = 0; s < needed; s++) {
+    const Napi::Value slot = slots.Get(s);
+    arena.slots[s] =
+        float32_value(env, slot, "Plan: slots[" + std::to_string(s) + "]", plan.param_count);
+    arena_refs_.push_back(Napi::Persistent(slot));
+  }
+  try {
+    exec_ = std::make_unique<PlanExecutor>(std::move(plan), arena, static_cast<int>(max_batch));
+  } catch (const std::exception& e) {
+    throw Napi::RangeError::New(env, std::string("Plan: cannot allocate scratch for maxBatch ") +
+                                         std::to_string(max_batch) + ": " + e.what());
+  }
+}
+
+PlanExecutor& PlanWrap::ready(Napi::Env env, const char* fn) {
+  if (!exec_) throw Napi::Error::New(env, std::string(fn) + ": the plan was disposed");
+  if (busy_) {
+    throw Napi::Error::New(
+        env, std::string(fn) + ": the plan is busy (one train/evaluate/predict at a time)");
+  }
+  return *exec_;
+}
+
+// train(x, y, order, lrs, stats, control, firstBatch, steps, batchSize, globalStep, seed)
+//   -> Promise<{ stepsDone, status }>
+Napi::Value PlanWrap::Train(const Napi::CallbackInfo& info) {
+  const char* fn = "train";
+  const Napi::Env env = info.Env();
+  expect_args(info, 11, fn);
+  PlanExecutor& exec = ready(env, fn);
+  const PlanDesc& plan = exec.plan();
+  TrainChunk chunk;
+  int64_t x_length = 0, n = 0;
+  chunk.x = float32_arg(info, 0, fn, "x", 0, &x_length);
+  chunk.x_rows = x_length / plan.input_width;
+  chunk.y = float32_arg(info, 1, fn, "y", chunk.x_rows * plan.label_width);
+  chunk.order = uint32_arg(info, 2, fn, "order", 0, &n);
+  chunk.n = n;
+  chunk.first_batch = integer_arg(info, 6, fn, "firstBatch", 0, kMaxRows);
+  chunk.steps = static_cast<int>(integer_arg(info, 7, fn, "steps", 0, kMaxBatch));
+  chunk.batch_size = static_cast<int>(integer_arg(info, 8, fn, "batchSize", 1, kMaxBatch));
+  chunk.global_step =
+      static_cast<double>(integer_arg(info, 9, fn, "globalStep", 0, INT64_C(1) << 53));
+  chunk.seed = static_cast<uint32_t>(integer_arg(info, 10, fn, "seed", 0, UINT32_MAX));
+  chunk.lrs = float32_arg(info, 3, fn, "lrs", chunk.steps);
+  chunk.stats = float64_arg(info, 4, fn, "stats", static_cast<int64_t>(chunk.steps) * kStatsWidth);
+  chunk.control = int32_arg(info, 5, fn, "control", 1);
+  if (chunk.steps > 0) {
+    const int64_t last_begin = (chunk.first_batch + chunk.steps - 1) * chunk.batch_size;
+    if (last_begin >= n) {
+      throw Napi::RangeError::New(env, "train: batches " + std::to_string(chunk.first_batch) +
+                                           ".." +
+                                           std::to_string(chunk.first_batch + chunk.steps - 1) +
+                                           " run past the " + std::to_string(n) + " rows of order");
+    }
+    const int64_t begin = chunk.first_batch * chunk.batch_size;
+    const int64_t end = std::min<int64_t>(n, last_begin + chunk.batch_size);
+    for (int64_t i = begin; i < end; i++) {
+      if (chunk.order[i] >= chunk.x_rows) {
+        throw Napi::RangeError::New(
+            env, "train: order[" + std::to_string(i) + "] = " + std::to_string(chunk.order[i]) +
+                     " is not a row of x (" + std::to_string(chunk.x_rows) + " rows)");
+      }
+    }
+  }
+  grow(env, exec, std::min<int64_t>(chunk.batch_size, n));  // here, never inside the chunk
+  auto* worker = new TrainWorker(env, this, exec, chunk);
+  for (size_t i = 0; i < 6; i++) worker->Keep(info[i]);
+  worker->Keep(info.This());
+  return worker->Start();
+}
+
+// computeGradients(x, y, rows, training, seed, step, stats) -> total loss
+Napi::Value PlanWrap::ComputeGradients(const Napi::CallbackInfo& info) {
+  const char* fn = "computeGradients";
+  const Napi::Env env = info.Env();
+  expect_args(info, 7, fn);
+  PlanExecutor& exec = ready(env, fn);
+  const PlanDesc& plan = exec.plan();
+  const int64_t rows = integer_arg(info, 2, fn, "rows", 1, kMaxBatch);
+  const float* x = float32_arg(info, 0, fn, "x", rows * plan.input_width);
+  const float* y = float32_arg(info, 1, fn, "y", rows * plan.label_width);
+  const bool training = boolean_arg(info, 3, fn, "training");
+  const auto seed = static_cast<uint32_t>(integer_arg(info, 4, fn, "seed", 0, UINT32_MAX));
+  const int64_t step = integer_arg(info, 5, fn, "step", 0, INT64_C(1) << 53);
+  double* stats = float64_arg(info, 6, fn, "stats", kStatsWidth);
+  grow(env, exec, rows);
+  const double loss =
+      exec.compute_gradients(x, y, static_cast<int>(rows), training, seed,
+                             static_cast<uint32_t>(static_cast<uint64_t>(step)), stats);
+  return Napi::Number::New(env, loss);
+}
+
+// evaluate(x, y, start, count, batchSize, stats) -> Promise<void>
+Napi::Value PlanWrap::Evaluate(const Napi::CallbackInfo& info) {
+  const char* fn = "evaluate";
+  const Napi::Env env = info.Env();
+  expect_args(info, 6, fn);
+  PlanExecutor& exec = ready(env, fn);
+  const PlanDesc& plan = exec.plan();
+  const int64_t start = integer_arg(info, 2, fn, "start", 0, kMaxRows);
+  const int64_t count = integer_arg(info, 3, fn, "count", 0, kMaxRows);
+  const int batch_size = static_cast<int>(integer_arg(info, 4, fn, "batchSize", 1, kMaxBatch));
+  const float* x = float32_arg(info, 0, fn, "x", (start + count) * plan.input_width);
+  const float* y = float32_arg(info, 1, fn, "y", (start + count) * plan.label_width);
+  double* stats = float64_arg(info, 5, fn, "stats", kStatsWidth);
+  grow(env, exec, std::min<int64_t>(batch_size, count));
+  auto* worker = new EvaluateWorker(env, this, exec, x, y, start, count, batch_size, stats);
+  worker->Keep(info[0]);
+  worker->Keep(info[1]);
+  worker->Keep(info[5]);
+  worker->Keep(info.This());
+  return worker->Start();
+}
+
+// predict(x, start, count, batchSize, out) -> Promise<void>
+Napi::Value PlanWrap::Predict(const Napi::CallbackInfo& info) {
+  const char* fn = "predict";
+  const Napi::Env env = info.Env();
+  expect_args(info, 5, fn);
+  PlanExecutor& exec = ready(env, fn);
+  const PlanDesc& plan = exec.plan();
+  const int64_t start = integer_arg(info, 1, fn, "start", 0, kMaxRows);
+  const int64_t count = integer_arg(info, 2, fn, "count", 0, kMaxRows);
+  const int batch_size = static_cast<int>(integer_arg(info, 3, fn, "batchSize", 1, kMaxBatch));
+  const float* x = float32_arg(info, 0, fn, "x", (start + count) * plan.input_width);
+  float* out = float32_arg(info, 4, fn, "out", count * plan.output_width);
+  grow(env, exec, std::min<int64_t>(batch_size, count));
+  auto* worker = new PredictWorker(env, this, exec, x, start, count, batch_size, out);
+  worker->Keep(info[0]);
+  worker->Keep(info[4]);
+  worker->Keep(info.This());
+  return worker->Start();
+}
+
+Napi::Value PlanWrap::Dispose(const Napi::CallbackInfo& info) {
+  if (busy_) {
+    throw Napi::Error::New(info.Env(), "dispose: the plan is busy (await the running call first)");
+  }
+  exec_.reset();
+  arena_refs_.clear();
+  return info.Env().Undefined();
+}
+
+Napi::Value PlanWrap::MaxBatch(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), exec_ ? exec_->max_batch() : 0);
+}
+
+}  // namespace nntrain::binding

@@ -1,0 +1,180 @@
+// PlanExecutor core: scratch, forward, backward and the penalty, following the executor algorithm
+// in src/backend/contract.ts (PlanHandle). The chunk loop, evaluation and prediction are in run.cc.
+#include "plan.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <utility>
+
+#include "../kernels/act/activation.h"
+#include "../kernels/dense.h"
+#include "../kernels/loss/loss.h"
+#include "../kernels/optim/optim.h"
+
+namespace nntrain {
+
+PlanExecutor::PlanExecutor(PlanDesc plan, ArenaPtrs arena, int max_batch)
+    : plan_(std::move(plan)), arena_(arena) {
+  const size_t count = plan_.layers.size();
+  max_width_ = plan_.input_width;
+  for (size_t i = 0; i < count; i++) {
+    max_width_ = std::max(max_width_, plan_.layers[i].units);
+    if (first_dense_ < 0 && plan_.layers[i].kind == kLayerDense) first_dense_ = static_cast<int>(i);
+  }
+  out_.resize(count);
+  pre_.resize(count);
+  mask_.resize(count);
+  in_ptr_.assign(count, nullptr);
+  out_ptr_.assign(count, nullptr);
+  reserve(std::max(max_batch, 1));
+}
+
+void PlanExecutor::reserve(int rows) {
+  if (rows <= max_batch_) return;
+  const size_t r = static_cast<size_t>(rows);
+  for (size_t i = 0; i < plan_.layers.size(); i++) {
+    const LayerDesc& l = plan_.layers[i];
+    const size_t size = r * l.units;
+    out_[i].resize(size);
+    if (l.kind == kLayerDense && l.activation != kActLinear) pre_[i].resize(size);
+    if (l.kind == kLayerDropout) mask_[i].resize(size);
+  }
+  x_batch_.resize(r * plan_.input_width);
+  y_batch_.resize(r * plan_.label_width);
+  d0_.resize(r * max_width_);
+  d1_.resize(r * max_width_);
+  dpre_.resize(r * max_width_);
+  max_batch_ = rows;
+}
+
+// x0 is (rows, inputWidth); returns (rows, outputWidth)
+const float* PlanExecutor::forward(const float* x0, int rows, Rng* rng) {
+  const float* a = x0;
+  for (size_t i = 0; i < plan_.layers.size(); i++) {
+    const LayerDesc& l = plan_.layers[i];
+    const size_t count = static_cast<size_t>(rows) * l.units;
+    float* out = out_[i].data();
+    in_ptr_[i] = a;
+    switch (l.kind) {
+      case kLayerDense: {
+        const float* w = arena_.params + l.kernel.offset;
+        const float* b = l.bias.present() ? arena_.params + l.bias.offset : nullptr;
+        float* z = l.activation == kActLinear ? nullptr : pre_[i].data();
+        dense_forward(out, z, a, w, b, rows, l.inputs, l.units, l.activation, l.activation_param);
+        a = out;
+        break;
+      }
+      case kLayerDropout:
+        if (rng != nullptr) {
+          // mask = u >= rate ? 1/(1-rate) : 0, one uniform per element, row-major
+          float* mask = mask_[i].data();
+          const float scale = static_cast<float>(1.0 / (1.0 - l.rate));
+          for (size_t k = 0; k < count; k++) {
+            mask[k] = rng->uniform() >= l.rate ? scale : 0.0f;
+            out[k] = a[k] * mask[k];
+          }
+          a = out;
+        }
+        break;
+      case kLayerGaussianNoise:
+        if (rng != nullptr) {
+          for (size_t k = 0; k < count; k++) {
+            out[k] = static_cast<float>(a[k] + l.rate * rng->normal());
+          }
+          a = out;
+        }
+        break;
+      default:  // activation
+        activation_forward(out, a, rows, l.units, l.activation, l.activation_param);
+        a = out;
+        break;
+    }
+    out_ptr_[i] = a;
+  }
+  return a;
+}
+
+const float* PlanExecutor::loss_input() const {
+  const size_t last = plan_.layers.size() - 1;
+  if (plan_.loss.fusion == kFusionNone) return out_ptr_[last];
+  const LayerDesc& l = plan_.layers[last];
+  if (l.kind == kLayerActivation) return in_ptr_[last];   // the activation layer's input
+  if (l.activation == kActLinear) return out_ptr_[last];  // Z is the output
+  return pre_[last].data();
+}
+
+double PlanExecutor::penalty() const {
+  double sum = 0.0;
+  for (const LayerDesc& l : plan_.layers) {
+    if (l.kind != kLayerDense) continue;
+    sum += penalty_loss(arena_.params + l.kernel.offset, l.kernel.length, l.kernel_penalty.l1,
+                        l.kernel_penalty.l2);
+    if (l.bias.present()) {
+      sum += penalty_loss(arena_.params + l.bias.offset, l.bias.length, l.bias_penalty.l1,
+                          l.bias_penalty.l2);
+    }
+  }
+  return sum;
+}
+
+// y is (rows, labelWidth); uses the pointers of the last forward pass
+void PlanExecutor::backward(const float* y, int rows, bool training) {
+  float* grads = arena_.grads;
+  std::fill(grads, grads + plan_.param_count, 0.0f);
+  const size_t last = plan_.layers.size() - 1;
+  const bool fused = plan_.loss.fusion != kFusionNone;
+  float* dcur = d0_.data();    // dA of the current layer's output (rows, units)
+  float* dother = d1_.data();  // dense writes dA of its input here, then the two swap
+  loss_backward(dcur, loss_input(), y, rows, plan_.output_width, plan_.loss);
+
+  for (int i = static_cast<int>(last); i >= 0 && i >= first_dense_; i--) {
+    const LayerDesc& l = plan_.layers[i];
+    const size_t count = static_cast<size_t>(rows) * l.units;
+    const bool dz_given = fused && static_cast<size_t>(i) == last;  // dcur already is dZ
+    switch (l.kind) {
+      case kLayerDense: {
+        const float* w = arena_.params + l.kernel.offset;
+        float* dw = grads + l.kernel.offset;
+        float* db = l.bias.present() ? grads + l.bias.offset : nullptr;
+        const float* z = l.activation == kActLinear ? out_ptr_[i] : pre_[i].data();
+        float* dinp = i > first_dense_ ? dother : nullptr;
+        dense_backward(dinp, dw, db, dpre_.data(), dcur, in_ptr_[i], w, z, out_ptr_[i], rows,
+                       l.inputs, l.units, l.activation, l.activation_param, dz_given);
+        penalty_backward(dw, w, l.kernel.length, l.kernel_penalty.l1, l.kernel_penalty.l2);
+        if (l.bias.present()) {
+          penalty_backward(db, arena_.params + l.bias.offset, l.bias.length, l.bias_penalty.l1,
+                           l.bias_penalty.l2);
+        }
+        std::swap(dcur, dother);
+        break;
+      }
+      case kLayerDropout:
+        if (training) {
+          const float* mask = mask_[i].data();
+          for (size_t k = 0; k < count; k++) dcur[k] *= mask[k];
+        }
+        break;
+      case kLayerGaussianNoise:
+        break;  // additive noise: dA = dA'
+      default:  // activation, in place (dinp may alias dout)
+        if (!dz_given) {
+          activation_backward(dcur, dcur, in_ptr_[i], out_ptr_[i], rows, l.units, l.activation,
+                              l.activation_param);
+        }
+        break;
+    }
+  }
+}
+
+// row is one stats row; out is (rows, outputWidth); y is (rows, labelWidth)
+void PlanExecutor::write_stats(double* row, const float* out, const float* y, int rows, double loss,
+                               double reg) const {
+  std::fill(row, row + kStatsWidth, 0.0);
+  row[kStatLossSum] = loss * rows;
+  row[kStatRegLossSum] = reg * rows;
+  row[kStatRows] = rows;
+  accumulate_stats(row, out, y, rows, plan_.output_width, plan_.loss.label_mode,
+                   plan_.loss.threshold);
+}
+
+}  // namespace nntrain

@@ -1,0 +1,104 @@
+// The plan executor: forward, loss, backward and update for a chunk of training steps of a compiled
+// model, plus evaluation and prediction, over the model's arena. Plain C++ (no napi): the binding
+// runs it inside AsyncWorker::Execute(). Scratch is sized once for max_batch rows; nothing
+// allocates inside a chunk of steps. One call at a time per executor (the binding enforces it).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "../kernels/codes.h"
+#include "../kernels/rng.h"
+#include "plan_desc.h"
+
+namespace nntrain {
+
+// The model's memory: views over one SharedArrayBuffer, each param_count floats.
+struct ArenaPtrs {
+  float* params = nullptr;
+  float* grads = nullptr;
+  float* slots[kMaxOptimizerSlots] = {nullptr, nullptr, nullptr};
+};
+
+// One chunk of training steps (TrainJob in src/backend/contract.ts). Batch b of the epoch is rows
+// order[b*batch_size .. min((b+1)*batch_size, n)); the binding checked every length and range.
+struct TrainChunk {
+  const float* x = nullptr;  // (x_rows, inputWidth)
+  int64_t x_rows = 0;
+  const float* y = nullptr;         // (x_rows, labelWidth)
+  const uint32_t* order = nullptr;  // (n)
+  int64_t n = 0;
+  int64_t first_batch = 0;
+  int steps = 0;
+  int batch_size = 0;
+  const float* lrs = nullptr;  // (steps)
+  double global_step = 0;
+  uint32_t seed = 0;
+  double* stats = nullptr;           // (steps, kStatsWidth)
+  const int32_t* control = nullptr;  // [0] abort flag, read atomically before each step
+};
+
+struct TrainOutcome {
+  int steps_done = 0;
+  int status = kStatusOk;
+};
+
+class PlanExecutor {
+ public:
+  // plan must have passed validate_plan(); arena holds kOptimizerSlots[kind] slots.
+  PlanExecutor(PlanDesc plan, ArenaPtrs arena, int max_batch);
+
+  const PlanDesc& plan() const { return plan_; }
+  int max_batch() const { return max_batch_; }
+
+  // Grows the scratch to hold `rows` rows (no-op when it already does). Never called inside a
+  // chunk.
+  void reserve(int rows);
+
+  // Runs up to chunk.steps steps; stops early on abort or on a non-finite loss/gradient, in which
+  // case that step is NOT applied. Throws std::out_of_range for an order[] entry outside x.
+  TrainOutcome train(const TrainChunk& chunk);
+
+  // Forward + loss + backward on rows [0, rows) of x/y (no update): grads zeroed then filled,
+  // penalty gradients included. Writes one stats row; returns data loss + penalty. rows <=
+  // max_batch().
+  double compute_gradients(const float* x, const float* y, int rows, bool training, uint32_t seed,
+                           uint32_t step, double* stats);
+
+  // Inference-mode forward over rows [start, start+count) in batches of batch_size <= max_batch();
+  // adds into one stats row.
+  void evaluate(const float* x, const float* y, int64_t start, int64_t count, int batch_size,
+                double* stats);
+
+  // Inference-mode forward over rows [start, start+count); writes (count, outputWidth) into out.
+  void predict(const float* x, int64_t start, int64_t count, int batch_size, float* out);
+
+ private:
+  // Runs the layers on x0 (rows, inputWidth); returns the output A (rows, outputWidth).
+  // rng is null in inference mode (dropout and noise are then the identity).
+  const float* forward(const float* x0, int rows, Rng* rng);
+  // The tensor the loss reads: the last A, or the last layer's logits when the loss is fused.
+  const float* loss_input() const;
+  // Zeroes grads, then pushes dloss through the layers in reverse, adding penalty gradients.
+  void backward(const float* y, int rows, bool training);
+  // L1/L2 penalty of the whole model.
+  double penalty() const;
+  void write_stats(double* row, const float* out, const float* y, int rows, double loss,
+                   double reg) const;
+
+  PlanDesc plan_;
+  ArenaPtrs arena_;
+  int max_batch_ = 0;
+  int max_width_ = 0;
+  int first_dense_ = -1;  // layers before it need no input gradient
+
+  // Per layer (rows, units): outputs, dense pre-activations (non-linear only), dropout masks.
+  std::vector<std::vector<float>> out_, pre_, mask_;
+  // Pointers of the last forward pass: each layer's input and output (pass-through layers in
+  // inference mode forward their input).
+  std::vector<const float*> in_ptr_, out_ptr_;
+  std::vector<float> x_batch_, y_batch_;  // gathered rows (max_batch, width)
+  std::vector<float> d0_, d1_, dpre_;  // gradient ping-pong and dZ scratch (max_batch, max_width)
+};
+
+}  // namespace nntrain

@@ -1,0 +1,119 @@
+// PlanExecutor entry points: a chunk of training steps, gradients of one batch, evaluation and
+// prediction. Each step: forward, loss, backward, then clipValue, the global-norm check (a
+// non-finite norm stops the chunk before the update), clipNorm and the optimizer step.
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstddef>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "../kernels/loss/loss.h"
+#include "../kernels/optim/optim.h"
+#include "plan.h"
+
+namespace nntrain {
+namespace {
+
+// The abort flag is written by JS with Atomics.store on another thread
+bool abort_requested(const int32_t* control) {
+  return std::atomic_ref<int32_t>(*const_cast<int32_t*>(control)).load() != 0;
+}
+
+}  // namespace
+
+TrainOutcome PlanExecutor::train(const TrainChunk& job) {
+  TrainOutcome outcome;
+  const int in_w = plan_.input_width;
+  const int label_w = plan_.label_width;
+  const size_t param_count = static_cast<size_t>(plan_.param_count);
+  const OptimDesc& opt = plan_.optimizer;
+  float* const* slots = arena_.slots;
+  for (int i = 0; i < job.steps; i++) {
+    if (abort_requested(job.control)) {
+      outcome.status = kStatusAborted;
+      return outcome;
+    }
+    const int64_t begin = (job.first_batch + i) * job.batch_size;
+    const int rows = static_cast<int>(std::min<int64_t>(job.batch_size, job.n - begin));
+    for (int r = 0; r < rows; r++) {  // gather the batch rows by order[]
+      const uint32_t row = job.order[begin + r];
+      if (row >= job.x_rows) {
+        throw std::out_of_range("order[" + std::to_string(begin + r) +
+                                "] = " + std::to_string(row) + " is not a row of x (" +
+                                std::to_string(job.x_rows) + " rows)");
+      }
+      std::memcpy(&x_batch_[static_cast<size_t>(r) * in_w], job.x + static_cast<size_t>(row) * in_w,
+                  sizeof(float) * in_w);
+      std::memcpy(&y_batch_[static_cast<size_t>(r) * label_w],
+                  job.y + static_cast<size_t>(row) * label_w, sizeof(float) * label_w);
+    }
+    const double step = job.global_step + i;  // 0-based global step
+    Rng rng = step_rng(job.seed, static_cast<uint32_t>(static_cast<uint64_t>(step)));
+    const float* out = forward(x_batch_.data(), rows, &rng);
+    const double loss =
+        loss_forward(loss_input(), y_batch_.data(), rows, plan_.output_width, plan_.loss);
+    const double reg = penalty();
+    if (!std::isfinite(loss + reg)) {
+      outcome.status = kStatusNonFiniteLoss;
+      return outcome;
+    }
+    backward(y_batch_.data(), rows, true);
+    if (opt.clip_value > 0) clip_by_value(arena_.grads, param_count, opt.clip_value);
+    const double norm = std::sqrt(sum_squares(arena_.grads, param_count));
+    if (!std::isfinite(norm)) {
+      outcome.status = kStatusNonFiniteGradient;
+      return outcome;
+    }
+    if (opt.clip_norm > 0 && norm > opt.clip_norm) {
+      scale_in_place(arena_.grads, param_count, opt.clip_norm / (norm + 1e-6));
+    }
+    // stats from the forward pass of this step, before the update changes the weights
+    write_stats(job.stats + static_cast<size_t>(i) * kStatsWidth, out, y_batch_.data(), rows, loss,
+                reg);
+    optimizer_step(arena_.params, arena_.grads, slots, param_count, opt, job.lrs[i], step + 1);
+    outcome.steps_done = i + 1;
+  }
+  return outcome;
+}
+
+// x is (rows, inputWidth); y is (rows, labelWidth); stats is one row
+double PlanExecutor::compute_gradients(const float* x, const float* y, int rows, bool training,
+                                       uint32_t seed, uint32_t step, double* stats) {
+  Rng rng = step_rng(seed, step);
+  const float* out = forward(x, rows, training ? &rng : nullptr);
+  const double loss = loss_forward(loss_input(), y, rows, plan_.output_width, plan_.loss);
+  const double reg = penalty();
+  backward(y, rows, training);
+  write_stats(stats, out, y, rows, loss, reg);
+  return loss + reg;
+}
+
+// x is (N, inputWidth); y is (N, labelWidth); stats is one row, added into
+void PlanExecutor::evaluate(const float* x, const float* y, int64_t start, int64_t count,
+                            int batch_size, double* stats) {
+  for (int64_t b = start; b < start + count; b += batch_size) {
+    const int rows = static_cast<int>(std::min<int64_t>(batch_size, start + count - b));
+    const float* yb = y + static_cast<size_t>(b) * plan_.label_width;
+    const float* out = forward(x + static_cast<size_t>(b) * plan_.input_width, rows, nullptr);
+    const double loss = loss_forward(loss_input(), yb, rows, plan_.output_width, plan_.loss);
+    stats[kStatLossSum] += loss * rows;
+    stats[kStatRows] += rows;
+    accumulate_stats(stats, out, yb, rows, plan_.output_width, plan_.loss.label_mode,
+                     plan_.loss.threshold);
+  }
+}
+
+// x is (N, inputWidth); out is (count, outputWidth)
+void PlanExecutor::predict(const float* x, int64_t start, int64_t count, int batch_size,
+                           float* out) {
+  const size_t out_w = static_cast<size_t>(plan_.output_width);
+  for (int64_t b = start; b < start + count; b += batch_size) {
+    const int rows = static_cast<int>(std::min<int64_t>(batch_size, start + count - b));
+    const float* a = forward(x + static_cast<size_t>(b) * plan_.input_width, rows, nullptr);
+    std::memcpy(out + static_cast<size_t>(b - start) * out_w, a, sizeof(float) * rows * out_w);
+  }
+}
+
+}  // namespace nntrain

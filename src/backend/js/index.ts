@@ -1,0 +1,40 @@
+// The pure-TypeScript backend: every kernel of the Backend contract over Float32Array, and the plan
+// executor. It is the fallback where the addon cannot load and the reference the native backend is tested against.
+
+import type { ArenaViews, Backend, BackendInfo, PlanHandle, PlanSpec } from '../contract.js';
+import { activationBackward, activationForward } from './activations.js';
+import { sumSquares } from './clip.js';
+import { denseBackward, denseForward } from './dense.js';
+import { gemm } from './gemm.js';
+import { lossBackward, lossForward } from './losses.js';
+import { optimizerStep } from './optimizers.js';
+import { JsPlan } from './plan.js';
+
+/**
+ * Creates the js backend. Kernels are synchronous; `train()` of a plan runs its steps synchronously inside
+ * the returned Promise (the training loop chooses chunk sizes to keep the event loop responsive).
+ * @example const be = createJsBackend(); be.gemm(c, a, b, 2, 3, 4, false, false, 1, 0);
+ */
+export function createJsBackend(): Backend {
+  return {
+    name: 'js',
+    info(): BackendInfo {
+      return { name: 'js', kernel: 'js', threads: 1 };
+    },
+    gemm,
+    denseForward,
+    denseBackward,
+    activationForward,
+    activationBackward,
+    lossForward,
+    lossBackward,
+    optimizerStep,
+    sumSquares,
+    createPlan(spec: PlanSpec, arena: ArenaViews, maxBatch: number): PlanHandle {
+      return new JsPlan(spec, arena, maxBatch);
+    },
+  };
+}
+
+export { gemm, gemmNaive } from './gemm.js';
+export { erf } from './erf.js';

@@ -1,0 +1,335 @@
+// The plan executor of the js backend: forward, loss, backward and update for a chunk of training steps,
+// following the algorithm in contract.ts PlanHandle. Scratch is sized for `capacity` rows, allocated when
+// the plan is created and grown once when a call needs more rows; a training step allocates nothing.
+
+import { Activation, LayerKind, LossFusion, STATS_WIDTH, Stat, TrainStatus } from '../codes.js';
+import type { ArenaViews, LayerSpec, PlanHandle, PlanSpec, TrainJob, TrainResult } from '../contract.js';
+import { Rng, stepRng } from '../../util/rng.js';
+import { ShapeError } from '../../util/errors.js';
+import { activationBackward, activationForward } from './activations.js';
+import { clipByValue, scaleInPlace, sumSquares } from './clip.js';
+import { denseBackward, denseForward } from './dense.js';
+import { lossBackward, lossForward } from './losses.js';
+import { accumulateStats } from './metrics-stats.js';
+import { optimizerStep } from './optimizers.js';
+import { penaltyBackward, penaltyLoss } from './penalties.js';
+import { validatePlan } from './plan-validate.js';
+
+const EMPTY = new Float32Array(0);
+
+/** Copies `rows` rows of `width` floats from src (starting at row `from`) to the start of dst. */
+function copyRows(dst: Float32Array, src: Float32Array, from: number, rows: number, width: number): void {
+  const n = rows * width;
+  const o = from * width;
+  for (let i = 0; i < n; i++) dst[i] = src[o + i];
+}
+
+export class JsPlan implements PlanHandle {
+  private readonly layers: LayerSpec[];
+  private readonly fused: boolean;
+  /** Index of the first dense layer: backward stops there (nothing before it has parameters). */
+  private readonly firstParamLayer: number;
+  private readonly maxWidth: number;
+  // Views into the arena, made once: kernel/bias parameters and gradients per layer (EMPTY when absent).
+  private readonly kernels: Float32Array[] = [];
+  private readonly kernelGrads: Float32Array[] = [];
+  private readonly biases: (Float32Array | null)[] = [];
+  private readonly biasGrads: (Float32Array | null)[] = [];
+  // Scratch for `capacity` rows.
+  private capacity = 0;
+  private acts: Float32Array[] = []; // acts[0] (cap, inputWidth) gathered input; acts[l+1] output of layer l
+  private preacts: (Float32Array | null)[] = []; // dense with a non-linear activation: Z (cap, units)
+  private masks: (Float32Array | null)[] = []; // dropout: the scaled keep mask (cap, units)
+  private targets = EMPTY; // (cap, labelWidth) gathered targets
+  private gradA = EMPTY; // (cap, maxWidth) ping-pong activation gradients
+  private gradB = EMPTY;
+  private dpreact = EMPTY; // (cap, maxWidth) dZ scratch of denseBackward
+  // Set by each forward pass: what layer l read and wrote (aliases of the buffers above, or of the input).
+  private readonly layerIn: Float32Array[];
+  private readonly layerOut: Float32Array[];
+  private readonly rng = new Rng(0);
+  private lastPenalty = 0; // penalty of the last lossAndStats call
+  private disposed = false;
+
+  constructor(
+    private readonly spec: PlanSpec,
+    private readonly arena: ArenaViews,
+    maxBatch: number,
+  ) {
+    validatePlan(spec, arena, maxBatch);
+    this.layers = spec.layers;
+    this.fused = spec.loss.fusion !== LossFusion.none;
+    this.firstParamLayer = this.layers.findIndex((l) => l.kind === LayerKind.dense);
+    this.maxWidth = Math.max(spec.inputWidth, ...this.layers.map((l) => l.units));
+    for (const layer of this.layers) {
+      const k = layer.kernel;
+      const b = layer.bias;
+      this.kernels.push(k ? arena.params.subarray(k.offset, k.offset + k.length) : EMPTY);
+      this.kernelGrads.push(k ? arena.grads.subarray(k.offset, k.offset + k.length) : EMPTY);
+      this.biases.push(b ? arena.params.subarray(b.offset, b.offset + b.length) : null);
+      this.biasGrads.push(b ? arena.grads.subarray(b.offset, b.offset + b.length) : null);
+    }
+    this.layerIn = this.layers.map(() => EMPTY);
+    this.layerOut = this.layers.map(() => EMPTY);
+    this.ensureCapacity(maxBatch);
+  }
+
+  /** Grows every scratch buffer to hold `rows` rows (no-op when it already does). */
+  private ensureCapacity(rows: number): void {
+    if (this.disposed) throw new Error('This plan was disposed');
+    if (rows <= this.capacity) return;
+    const cap = rows;
+    const { inputWidth, labelWidth } = this.spec;
+    this.acts = [new Float32Array(cap * inputWidth), ...this.layers.map((l) => new Float32Array(cap * l.units))];
+    this.preacts = this.layers.map((l) => (l.kind === LayerKind.dense && l.activation !== Activation.linear ? new Float32Array(cap * l.units) : null));
+    this.masks = this.layers.map((l) => (l.kind === LayerKind.dropout ? new Float32Array(cap * l.units) : null));
+    this.targets = new Float32Array(cap * labelWidth);
+    this.gradA = new Float32Array(cap * this.maxWidth);
+    this.gradB = new Float32Array(cap * this.maxWidth);
+    this.dpreact = new Float32Array(cap * this.maxWidth);
+    this.capacity = cap;
+  }
+
+  /** Forward over `rows` rows of `input`; records layerIn/layerOut and returns the output (rows, outputWidth). */
+  private forward(input: Float32Array, rows: number, training: boolean): Float32Array {
+    const rng = this.rng;
+    let cur = input;
+    for (let l = 0; l < this.layers.length; l++) {
+      const layer = this.layers[l];
+      const width = layer.units;
+      const n = rows * width;
+      this.layerIn[l] = cur;
+      switch (layer.kind) {
+        case LayerKind.dense: {
+          const out = this.acts[l + 1];
+          denseForward(out, this.preacts[l], cur, this.kernels[l], this.biases[l], rows, layer.inputs, width, layer.activation, layer.activationParam);
+          cur = out;
+          break;
+        }
+        case LayerKind.dropout:
+          if (training) {
+            const out = this.acts[l + 1];
+            const mask = this.masks[l] as Float32Array;
+            const keep = 1 / (1 - layer.rate);
+            for (let i = 0; i < n; i++) {
+              const m = rng.uniform() >= layer.rate ? keep : 0;
+              mask[i] = m;
+              out[i] = cur[i] * m;
+            }
+            cur = out;
+          }
+          break;
+        case LayerKind.gaussianNoise:
+          if (training) {
+            const out = this.acts[l + 1];
+            const std = layer.rate;
+            for (let i = 0; i < n; i++) out[i] = cur[i] + std * rng.normal();
+            cur = out;
+          }
+          break;
+        case LayerKind.activation: {
+          const out = this.acts[l + 1];
+          activationForward(out, cur, rows, width, layer.activation, layer.activationParam);
+          cur = out;
+          break;
+        }
+      }
+      this.layerOut[l] = cur;
+    }
+    return cur;
+  }
+
+  /** What the loss reads after a forward pass: the output, or the last layer's pre-activation when fused. */
+  private lossInput(): Float32Array {
+    const last = this.layers.length - 1;
+    if (!this.fused) return this.layerOut[last];
+    if (this.layers[last].kind === LayerKind.dense) return this.preacts[last] ?? this.layerOut[last];
+    return this.layerIn[last]; // activation layer: its input is the logits
+  }
+
+  /** L1/L2 penalty of the whole model. */
+  private penalty(): number {
+    let s = 0;
+    for (let l = 0; l < this.layers.length; l++) {
+      const layer = this.layers[l];
+      if (layer.kind !== LayerKind.dense) continue;
+      s += penaltyLoss(this.kernels[l], layer.kernelPenalty);
+      const b = this.biases[l];
+      if (b) s += penaltyLoss(b, layer.biasPenalty);
+    }
+    return s;
+  }
+
+  /** Loss gradient, then layers in reverse into the (already zeroed) gradient region, with penalty gradients. */
+  private backward(target: Float32Array, rows: number, training: boolean): void {
+    if (this.firstParamLayer < 0) return;
+    const last = this.layers.length - 1;
+    const outW = this.spec.outputWidth;
+    let dout = this.gradA;
+    let spare = this.gradB;
+    lossBackward(dout, this.lossInput(), target, rows, outW, this.spec.loss);
+    for (let l = last; l >= this.firstParamLayer; l--) {
+      const layer = this.layers[l];
+      const fusedHere = this.fused && l === last;
+      const n = rows * layer.units;
+      switch (layer.kind) {
+        case LayerKind.dense: {
+          const dinp = l > this.firstParamLayer ? spare : null;
+          const out = this.layerOut[l];
+          const dW = this.kernelGrads[l];
+          const db = this.biasGrads[l];
+          denseBackward(dinp, dW, db, this.dpreact, dout, this.layerIn[l], this.kernels[l], this.preacts[l] ?? out, out, rows, layer.inputs, layer.units, layer.activation, layer.activationParam, fusedHere);
+          penaltyBackward(dW, this.kernels[l], layer.kernelPenalty);
+          const b = this.biases[l];
+          if (b && db) penaltyBackward(db, b, layer.biasPenalty);
+          if (dinp) {
+            spare = dout;
+            dout = dinp;
+          }
+          break;
+        }
+        case LayerKind.dropout:
+          if (training) {
+            const mask = this.masks[l] as Float32Array;
+            for (let i = 0; i < n; i++) dout[i] *= mask[i];
+          }
+          break;
+        case LayerKind.gaussianNoise:
+          break; // additive noise: identity gradient
+        case LayerKind.activation:
+          if (!fusedHere) activationBackward(dout, dout, this.layerIn[l], this.layerOut[l], rows, layer.units, layer.activation, layer.activationParam);
+          break;
+      }
+    }
+  }
+
+  /** Forward + losses + stats row (overwritten at stats[at..]); returns the data loss and leaves the penalty in `lastPenalty`. */
+  private lossAndStats(input: Float32Array, target: Float32Array, rows: number, training: boolean, stats: Float64Array, at: number): number {
+    const out = this.forward(input, rows, training);
+    const loss = this.spec.loss;
+    const dataLoss = lossForward(this.lossInput(), target, rows, this.spec.outputWidth, loss);
+    const pen = this.penalty();
+    stats.fill(0, at, at + STATS_WIDTH);
+    stats[at + Stat.lossSum] = dataLoss * rows;
+    stats[at + Stat.regLossSum] = pen * rows;
+    stats[at + Stat.rows] = rows;
+    accumulateStats(stats, at, out, target, rows, this.spec.outputWidth, loss.labelMode, loss.threshold);
+    this.lastPenalty = pen;
+    return dataLoss;
+  }
+
+  /** Runs the steps of `job` synchronously (inside the returned Promise); see contract.ts TrainJob. */
+  async train(job: TrainJob): Promise<TrainResult> {
+    return this.trainSync(job);
+  }
+
+  private trainSync(job: TrainJob): TrainResult {
+    const { inputWidth, labelWidth, paramCount, optimizer } = this.spec;
+    const { x, y, order, batchSize, steps } = job;
+    const n = order.length;
+    const datasetRows = Math.floor(x.length / inputWidth);
+    if (job.lrs.length < steps || job.stats.length < steps * STATS_WIDTH) {
+      throw new ShapeError(`Expected lrs of length >= ${steps} and stats of length >= ${steps * STATS_WIDTH} but received ${job.lrs.length} and ${job.stats.length}`);
+    }
+    if (y.length < datasetRows * labelWidth) {
+      throw new ShapeError(`Expected y of length >= ${datasetRows * labelWidth} for ${datasetRows} rows but received ${y.length}`);
+    }
+    this.ensureCapacity(Math.min(batchSize, n));
+    const { params, grads, slots } = this.arena;
+    const x0 = this.acts[0];
+    const target = this.targets;
+    for (let i = 0; i < steps; i++) {
+      if (Atomics.load(job.control, 0) !== 0) return { stepsDone: i, status: TrainStatus.aborted };
+      const start = (job.firstBatch + i) * batchSize;
+      const rows = Math.min(batchSize, n - start);
+      if (rows <= 0) throw new ShapeError(`Batch ${job.firstBatch + i} starts at row ${start} but the epoch has ${n} rows`);
+      for (let r = 0; r < rows; r++) {
+        const src = order[start + r];
+        if (src >= datasetRows) throw new ShapeError(`Row index ${src} in order is out of range for ${datasetRows} rows`);
+        const xo = src * inputWidth;
+        const xd = r * inputWidth;
+        for (let j = 0; j < inputWidth; j++) x0[xd + j] = x[xo + j];
+        const yo = src * labelWidth;
+        const yd = r * labelWidth;
+        for (let j = 0; j < labelWidth; j++) target[yd + j] = y[yo + j];
+      }
+      const step = job.globalStep + i;
+      stepRng(job.seed, step, this.rng);
+      const dataLoss = this.lossAndStats(x0, target, rows, true, job.stats, i * STATS_WIDTH);
+      if (!Number.isFinite(dataLoss + this.lastPenalty)) return { stepsDone: i, status: TrainStatus.nonFiniteLoss };
+      grads.fill(0, 0, paramCount);
+      this.backward(target, rows, true);
+      if (optimizer.clipValue > 0) clipByValue(grads, paramCount, optimizer.clipValue);
+      const norm = Math.sqrt(sumSquares(grads, paramCount));
+      if (!Number.isFinite(norm)) return { stepsDone: i, status: TrainStatus.nonFiniteGradient };
+      if (optimizer.clipNorm > 0 && norm > optimizer.clipNorm) scaleInPlace(grads, paramCount, optimizer.clipNorm / (norm + 1e-6));
+      optimizerStep(params, grads, slots, paramCount, optimizer, job.lrs[i], step + 1);
+    }
+    return { stepsDone: steps, status: TrainStatus.ok };
+  }
+
+  computeGradients(x: Float32Array, y: Float32Array, rows: number, training: boolean, seed: number, step: number, stats: Float64Array): number {
+    const { inputWidth, labelWidth, paramCount } = this.spec;
+    if (x.length < rows * inputWidth || y.length < rows * labelWidth || stats.length < STATS_WIDTH) {
+      throw new ShapeError(`Expected x (${rows}, ${inputWidth}), y (${rows}, ${labelWidth}) and ${STATS_WIDTH} stats but received lengths ${x.length}, ${y.length}, ${stats.length}`);
+    }
+    this.ensureCapacity(rows);
+    if (training) stepRng(seed, step, this.rng);
+    const dataLoss = this.lossAndStats(x, y, rows, training, stats, 0);
+    this.arena.grads.fill(0, 0, paramCount);
+    this.backward(y, rows, training);
+    return dataLoss + this.lastPenalty;
+  }
+
+  async evaluate(x: Float32Array, y: Float32Array, start: number, count: number, batchSize: number, stats: Float64Array): Promise<void> {
+    const { inputWidth, labelWidth, outputWidth, loss } = this.spec;
+    this.checkRange(x, start, count, batchSize);
+    if (y.length < (start + count) * labelWidth) throw new ShapeError(`Expected y of length >= ${(start + count) * labelWidth} but received ${y.length}`);
+    if (stats.length < STATS_WIDTH) throw new ShapeError(`Expected stats of length >= ${STATS_WIDTH} but received ${stats.length}`);
+    this.ensureCapacity(Math.min(batchSize, count));
+    for (let b = start; b < start + count; b += batchSize) {
+      const rows = Math.min(batchSize, start + count - b);
+      copyRows(this.acts[0], x, b, rows, inputWidth);
+      copyRows(this.targets, y, b, rows, labelWidth);
+      const out = this.forward(this.acts[0], rows, false);
+      const dataLoss = lossForward(this.lossInput(), this.targets, rows, outputWidth, loss);
+      stats[Stat.lossSum] += dataLoss * rows;
+      stats[Stat.rows] += rows;
+      accumulateStats(stats, 0, out, this.targets, rows, outputWidth, loss.labelMode, loss.threshold);
+    }
+  }
+
+  async predict(x: Float32Array, start: number, count: number, batchSize: number, out: Float32Array): Promise<void> {
+    const { inputWidth, outputWidth } = this.spec;
+    this.checkRange(x, start, count, batchSize);
+    if (out.length < count * outputWidth) throw new ShapeError(`Expected out of length >= ${count * outputWidth} but received ${out.length}`);
+    this.ensureCapacity(Math.min(batchSize, count));
+    for (let b = start; b < start + count; b += batchSize) {
+      const rows = Math.min(batchSize, start + count - b);
+      copyRows(this.acts[0], x, b, rows, inputWidth);
+      const y = this.forward(this.acts[0], rows, false);
+      const o = (b - start) * outputWidth;
+      const nOut = rows * outputWidth;
+      for (let i = 0; i < nOut; i++) out[o + i] = y[i];
+    }
+  }
+
+  private checkRange(x: Float32Array, start: number, count: number, batchSize: number): void {
+    if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new ShapeError(`Expected integer >= 1 for batchSize but received ${batchSize}`);
+    if (!(Number.isInteger(start) && start >= 0 && Number.isInteger(count) && count >= 0)) {
+      throw new ShapeError(`Expected integers >= 0 for start and count but received ${start} and ${count}`);
+    }
+    const need = (start + count) * this.spec.inputWidth;
+    if (x.length < need) throw new ShapeError(`Expected x of length >= ${need} for rows [${start}, ${start + count}) but received ${x.length}`);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.capacity = 0;
+    this.acts = [];
+    this.preacts = [];
+    this.masks = [];
+    this.targets = this.gradA = this.gradB = this.dpreact = EMPTY;
+  }
+}
+

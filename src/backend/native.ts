@@ -1,0 +1,256 @@
+// The native backend: loads the C++ addon (build/Release/nntrain.node or a prebuild, via node-gyp-build)
+// and adapts it to the Backend contract. Kernels are thin synchronous calls; a plan's train/evaluate/predict
+// run in AsyncWorkers off the event loop. A failed load becomes one BackendError listing what to try.
+
+import { createRequire } from 'node:module';
+
+import { OPTIMIZER_HYPER_LENGTH, STATS_WIDTH, type ActivationCode, type LossCode, type LossFusionCode, type OptimizerCode, type TrainStatusCode } from './codes.js';
+import type { ArenaViews, Backend, BackendInfo, LossSpec, OptimizerSpec, PlanHandle, PlanSpec, TensorRef, TrainJob, TrainResult } from './contract.js';
+import { BackendError, ShapeError } from '../util/errors.js';
+import { packageRoot } from '../util/package-info.js';
+
+// ---- the plan as numbers (decoded by native/binding/plan_decode.cc; keep the two in sync) ----
+
+/** Version of the Float64Array plan layout. */
+export const PLAN_FORMAT_VERSION = 1;
+/** Doubles before the first layer: see {@link encodePlan}. */
+export const PLAN_HEADER = 22;
+/** Doubles per layer: see {@link encodePlan}. */
+export const PLAN_LAYER_WIDTH = 14;
+
+/**
+ * Encodes a PlanSpec as the fixed numeric layout the addon decodes (native/binding/plan_decode.h):
+ * ```
+ * header  [0] version  [1] inputWidth  [2] outputWidth  [3] labelWidth  [4] paramCount  [5] layers L
+ *         [6] loss.kind  [7] loss.param  [8] loss.fusion  [9] loss.labelMode  [10] loss.threshold
+ *         [11] optimizer.kind  [12] clipNorm  [13] clipValue  [14..21] optimizer.hyper (8, zero-padded)
+ * layer i [0] kind  [1] inputs  [2] units  [3] activation  [4] activationParam  [5] rate
+ *         [6] kernel.offset (-1 = none)  [7] kernel.length  [8] bias.offset (-1 = none)  [9] bias.length
+ *         [10] kernel l1  [11] kernel l2  [12] bias l1  [13] bias l2
+ * ```
+ * Length: PLAN_HEADER + PLAN_LAYER_WIDTH·L. The addon re-validates everything (throws RangeError).
+ * @throws ShapeError when optimizer.hyper has more than OPTIMIZER_HYPER_LENGTH entries.
+ */
+export function encodePlan(spec: PlanSpec): Float64Array {
+  const { loss, optimizer } = spec;
+  if (optimizer.hyper.length > OPTIMIZER_HYPER_LENGTH) {
+    throw new ShapeError(`Expected at most ${OPTIMIZER_HYPER_LENGTH} optimizer hyperparameters but received ${optimizer.hyper.length}`);
+  }
+  const out = new Float64Array(PLAN_HEADER + PLAN_LAYER_WIDTH * spec.layers.length);
+  out.set([PLAN_FORMAT_VERSION, spec.inputWidth, spec.outputWidth, spec.labelWidth, spec.paramCount, spec.layers.length]);
+  out.set([loss.kind, loss.param, loss.fusion, loss.labelMode, loss.threshold], 6);
+  out.set([optimizer.kind, optimizer.clipNorm, optimizer.clipValue], 11);
+  out.set(optimizer.hyper, 14);
+  spec.layers.forEach((l, i) => {
+    const tensor = (t: TensorRef | null): [number, number] => (t ? [t.offset, t.length] : [-1, 0]);
+    out.set(
+      [l.kind, l.inputs, l.units, l.activation, l.activationParam, l.rate, ...tensor(l.kernel), ...tensor(l.bias),
+        l.kernelPenalty.l1, l.kernelPenalty.l2, l.biasPenalty.l1, l.biasPenalty.l2],
+      PLAN_HEADER + PLAN_LAYER_WIDTH * i,
+    );
+  });
+  return out;
+}
+
+// ---- the addon's shape (native/binding/*.cc) ----
+
+interface NativePlan {
+  train(x: Float32Array, y: Float32Array, order: Uint32Array, lrs: Float32Array, stats: Float64Array, control: Int32Array,
+    firstBatch: number, steps: number, batchSize: number, globalStep: number, seed: number): Promise<{ stepsDone: number; status: number }>;
+  computeGradients(x: Float32Array, y: Float32Array, rows: number, training: boolean, seed: number, step: number, stats: Float64Array): number;
+  evaluate(x: Float32Array, y: Float32Array, start: number, count: number, batchSize: number, stats: Float64Array): Promise<void>;
+  predict(x: Float32Array, start: number, count: number, batchSize: number, out: Float32Array): Promise<void>;
+  dispose(): void;
+  readonly maxBatch: number;
+}
+
+/** The raw exports of nntrain.node. Every entry checks its arguments and throws TypeError/RangeError. */
+export interface NativeAddon {
+  info(): { name: 'native'; kernel: string; kernels: string; threads: number; napiVersion: number };
+  gemm(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number): void;
+  gemmRef(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number): void;
+  denseForward(out: Float32Array, preact: Float32Array | null, inp: Float32Array, weight: Float32Array, bias: Float32Array | null, B: number, C: number, OC: number, act: number, actParam: number): void;
+  denseBackward(dinp: Float32Array | null, dweight: Float32Array, dbias: Float32Array | null, dpreact: Float32Array, dout: Float32Array, inp: Float32Array, weight: Float32Array, preact: Float32Array, out: Float32Array, B: number, C: number, OC: number, act: number, actParam: number, doutIsPreact: boolean): void;
+  activationForward(out: Float32Array, inp: Float32Array, rows: number, cols: number, act: number, param: number): void;
+  activationBackward(dinp: Float32Array, dout: Float32Array, inp: Float32Array, out: Float32Array, rows: number, cols: number, act: number, param: number): void;
+  lossForward(pred: Float32Array, target: Float32Array, rows: number, cols: number, kind: LossCode, param: number, fusion: LossFusionCode): number;
+  lossBackward(dpred: Float32Array, pred: Float32Array, target: Float32Array, rows: number, cols: number, kind: LossCode, param: number, fusion: LossFusionCode): void;
+  optimizerStep(params: Float32Array, grads: Float32Array, slots: Float32Array[], n: number, kind: OptimizerCode, hyper: Float64Array, lr: number, step: number): void;
+  sumSquares(x: Float32Array, n: number): number;
+  /** stepRng(seed, step) draws into out: kind 0 uniform, 1 normal, 2 uint32 (parity with src/util/rng.ts). */
+  rngFill(out: Float64Array, seed: number, step: number, kind: 0 | 1 | 2): void;
+  Plan: new (spec: Float64Array, params: Float32Array, grads: Float32Array, slots: Float32Array[], maxBatch: number) => NativePlan;
+}
+
+// ---- loading ----
+
+let addon: NativeAddon | undefined;
+
+/**
+ * The raw addon, loaded once per thread with node-gyp-build from the package root (build/Release, then
+ * prebuilds/). Works from src/ (tsx, vitest) and dist/src/ (compiled) alike.
+ * @throws BackendError with the original error as `cause` and a list of possible solutions.
+ */
+export function loadNativeAddon(): NativeAddon {
+  if (addon) return addon;
+  try {
+    const require = createRequire(import.meta.url);
+    const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
+    addon = nodeGypBuild(packageRoot()) as NativeAddon;
+    return addon;
+  } catch (err) {
+    const cause = err instanceof Error ? err.message : String(err);
+    throw new BackendError(
+      [
+        'nntrain: the native backend could not be loaded.',
+        `  Cause: ${cause}`,
+        'Possible solutions:',
+        '  - Rebuild the addon for this Node.js: npm rebuild nntrain (in a checkout: npm run build:native)',
+        '  - Install the build tools it needs: a C++17 compiler (g++ or clang++), make and python3',
+        '    (macOS: xcode-select --install; Windows: Visual Studio Build Tools with "Desktop development with C++")',
+        "  - Use the pure-TypeScript backend: set NNTRAIN_BACKEND=js or pass { backend: 'js' }",
+      ].join('\n'),
+      { cause: err },
+    );
+  }
+}
+
+/**
+ * The native Backend over the addon.
+ * @example
+ * ```ts
+ * const backend = loadNativeBackend();
+ * backend.info(); // { name: 'native', kernel: 'simple', threads: 1 }
+ * ```
+ * @throws BackendError when the addon cannot be loaded (see {@link loadNativeAddon}).
+ */
+export function loadNativeBackend(): Backend {
+  return new NativeBackend(loadNativeAddon());
+}
+
+// ---- light shape checks (the addon repeats them as O(1) length checks) ----
+
+function need(array: Float32Array | Float64Array | Uint32Array | Int32Array, length: number, what: string): void {
+  if (array.length < length) throw new ShapeError(`Expected at least ${length} elements for ${what} but received ${array.length}`);
+}
+
+/** The hyperparameters as the Float64Array the addon takes, cached per OptimizerSpec object. */
+const hyperCache = new WeakMap<OptimizerSpec, Float64Array>();
+function hyperOf(opt: OptimizerSpec): Float64Array {
+  let hyper = hyperCache.get(opt);
+  if (!hyper || !opt.hyper.every((h, i) => h === hyper?.[i])) {
+    if (opt.hyper.length > OPTIMIZER_HYPER_LENGTH) throw new ShapeError(`Expected at most ${OPTIMIZER_HYPER_LENGTH} optimizer hyperparameters but received ${opt.hyper.length}`);
+    hyper = new Float64Array(OPTIMIZER_HYPER_LENGTH);
+    hyper.set(opt.hyper);
+    hyperCache.set(opt, hyper);
+  }
+  return hyper;
+}
+
+class NativeBackend implements Backend {
+  readonly name = 'native' as const;
+  constructor(private readonly lib: NativeAddon) {}
+
+  info(): BackendInfo {
+    const { kernel, threads } = this.lib.info();
+    return { name: 'native', kernel, threads };
+  }
+
+  gemm(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number): void {
+    need(c, m * n, `c (${m}, ${n})`);
+    need(a, m * k, `a (${transA ? `${k}, ${m}` : `${m}, ${k}`})`);
+    need(b, k * n, `b (${transB ? `${n}, ${k}` : `${k}, ${n}`})`);
+    this.lib.gemm(c, a, b, m, n, k, transA, transB, alpha, beta);
+  }
+
+  denseForward(out: Float32Array, preact: Float32Array | null, inp: Float32Array, weight: Float32Array, bias: Float32Array | null, B: number, C: number, OC: number, act: ActivationCode, actParam: number): void {
+    need(inp, B * C, `inp (${B}, ${C})`);
+    need(weight, C * OC, `weight (${C}, ${OC})`);
+    need(out, B * OC, `out (${B}, ${OC})`);
+    this.lib.denseForward(out, preact, inp, weight, bias, B, C, OC, act, actParam);
+  }
+
+  denseBackward(dinp: Float32Array | null, dweight: Float32Array, dbias: Float32Array | null, dpreact: Float32Array, dout: Float32Array, inp: Float32Array, weight: Float32Array, preact: Float32Array, out: Float32Array, B: number, C: number, OC: number, act: ActivationCode, actParam: number, doutIsPreact: boolean): void {
+    need(dout, B * OC, `dout (${B}, ${OC})`);
+    need(dweight, C * OC, `dweight (${C}, ${OC})`);
+    need(inp, B * C, `inp (${B}, ${C})`);
+    this.lib.denseBackward(dinp, dweight, dbias, dpreact, dout, inp, weight, preact, out, B, C, OC, act, actParam, doutIsPreact);
+  }
+
+  activationForward(out: Float32Array, inp: Float32Array, rows: number, cols: number, act: ActivationCode, param: number): void {
+    need(inp, rows * cols, `inp (${rows}, ${cols})`);
+    need(out, rows * cols, `out (${rows}, ${cols})`);
+    this.lib.activationForward(out, inp, rows, cols, act, param);
+  }
+
+  activationBackward(dinp: Float32Array, dout: Float32Array, inp: Float32Array, out: Float32Array, rows: number, cols: number, act: ActivationCode, param: number): void {
+    need(dout, rows * cols, `dout (${rows}, ${cols})`);
+    need(dinp, rows * cols, `dinp (${rows}, ${cols})`);
+    this.lib.activationBackward(dinp, dout, inp, out, rows, cols, act, param);
+  }
+
+  lossForward(pred: Float32Array, target: Float32Array, rows: number, cols: number, loss: LossSpec): number {
+    need(pred, rows * cols, `pred (${rows}, ${cols})`);
+    return this.lib.lossForward(pred, target, rows, cols, loss.kind, loss.param, loss.fusion);
+  }
+
+  lossBackward(dpred: Float32Array, pred: Float32Array, target: Float32Array, rows: number, cols: number, loss: LossSpec): void {
+    need(pred, rows * cols, `pred (${rows}, ${cols})`);
+    need(dpred, rows * cols, `dpred (${rows}, ${cols})`);
+    this.lib.lossBackward(dpred, pred, target, rows, cols, loss.kind, loss.param, loss.fusion);
+  }
+
+  optimizerStep(params: Float32Array, grads: Float32Array, slots: Float32Array[], n: number, opt: OptimizerSpec, lr: number, step: number): void {
+    need(params, n, 'params');
+    need(grads, n, 'grads');
+    this.lib.optimizerStep(params, grads, slots, n, opt.kind, hyperOf(opt), lr, step);
+  }
+
+  sumSquares(x: Float32Array, n: number): number {
+    need(x, n, 'x');
+    return this.lib.sumSquares(x, n);
+  }
+
+  createPlan(spec: PlanSpec, arena: ArenaViews, maxBatch: number): PlanHandle {
+    need(arena.params, spec.paramCount, 'params');
+    need(arena.grads, spec.paramCount, 'grads');
+    return new NativePlanHandle(new this.lib.Plan(encodePlan(spec), arena.params, arena.grads, arena.slots, maxBatch), spec);
+  }
+}
+
+class NativePlanHandle implements PlanHandle {
+  constructor(
+    private readonly plan: NativePlan,
+    private readonly spec: PlanSpec,
+  ) {}
+
+  async train(job: TrainJob): Promise<TrainResult> {
+    need(job.lrs, job.steps, 'lrs');
+    need(job.stats, job.steps * STATS_WIDTH, `stats (${job.steps}, ${STATS_WIDTH})`);
+    const { stepsDone, status } = await this.plan.train(job.x, job.y, job.order, job.lrs, job.stats, job.control,
+      job.firstBatch, job.steps, job.batchSize, job.globalStep, job.seed);
+    return { stepsDone, status: status as TrainStatusCode };
+  }
+
+  computeGradients(x: Float32Array, y: Float32Array, rows: number, training: boolean, seed: number, step: number, stats: Float64Array): number {
+    need(x, rows * this.spec.inputWidth, `x (${rows}, ${this.spec.inputWidth})`);
+    need(y, rows * this.spec.labelWidth, `y (${rows}, ${this.spec.labelWidth})`);
+    return this.plan.computeGradients(x, y, rows, training, seed, step, stats);
+  }
+
+  evaluate(x: Float32Array, y: Float32Array, start: number, count: number, batchSize: number, stats: Float64Array): Promise<void> {
+    need(x, (start + count) * this.spec.inputWidth, `x (${start + count}, ${this.spec.inputWidth})`);
+    need(y, (start + count) * this.spec.labelWidth, `y (${start + count}, ${this.spec.labelWidth})`);
+    return this.plan.evaluate(x, y, start, count, batchSize, stats);
+  }
+
+  predict(x: Float32Array, start: number, count: number, batchSize: number, out: Float32Array): Promise<void> {
+    need(x, (start + count) * this.spec.inputWidth, `x (${start + count}, ${this.spec.inputWidth})`);
+    need(out, count * this.spec.outputWidth, `out (${count}, ${this.spec.outputWidth})`);
+    return this.plan.predict(x, start, count, batchSize, out);
+  }
+
+  dispose(): void {
+    this.plan.dispose();
+  }
+}

@@ -1,0 +1,87 @@
+// Stop training when a monitored quantity has stopped improving (Keras's EarlyStopping semantics).
+
+import { checkBoolean, checkInteger, checkKeys, checkNumber, invalid, isPlainObject } from '../util/validate.js';
+import type { Callback, CallbackModel, Logs } from './callback.js';
+import { Monitor, type MonitorMode } from './monitor.js';
+
+export interface EarlyStoppingOptions {
+  /** Log to watch. Default 'val_loss' (falls back to 'loss', with one warning, when absent). */
+  monitor?: string;
+  /** Smallest change that counts as an improvement, >= 0. Default 0. */
+  minDelta?: number;
+  /** Epochs without improvement before stopping, integer >= 0. Default 0. */
+  patience?: number;
+  /** 'min', 'max', or 'auto' (max for names containing "acc"). Default 'auto'. */
+  mode?: MonitorMode;
+  /** Training stops unless the monitored value beats this within `patience` epochs. Default none. */
+  baseline?: number;
+  /** At train end, copy back the weights of the best epoch. Default false. */
+  restoreBestWeights?: boolean;
+}
+
+const KEYS = ['monitor', 'minDelta', 'patience', 'mode', 'baseline', 'restoreBestWeights'] as const;
+
+/**
+ * Stops fit (sets `model.stopTraining`) once the monitored value has not improved for `patience` epochs
+ * after the best one. With restoreBestWeights, the parameters of the best epoch are copied back when
+ * training ends (however it ends without an error).
+ */
+export class EarlyStopping implements Callback {
+  readonly monitor: Monitor;
+  readonly patience: number;
+  readonly baseline: number | undefined;
+  readonly restoreBestWeights: boolean;
+  /** 0-based epoch at which training was stopped, or -1. */
+  stoppedEpoch = -1;
+  /** 0-based epoch with the best value, or -1. */
+  bestEpoch = -1;
+  private model: CallbackModel | null = null;
+  private wait = 0;
+  private best = Infinity;
+  private bestWeights: Float32Array | null = null;
+
+  /** @throws ConfigError naming the option for a bad value or unknown key. */
+  constructor(options: EarlyStoppingOptions = {}) {
+    if (!isPlainObject(options)) throw invalid('the options of earlyStopping', 'an options object', options);
+    checkKeys('earlyStopping', options, KEYS);
+    this.monitor = new Monitor('earlyStopping', options.monitor ?? 'val_loss', options.mode ?? 'auto', options.minDelta ?? 0);
+    this.patience = checkInteger('patience', options.patience ?? 0, { min: 0 });
+    this.baseline = options.baseline === undefined ? undefined : checkNumber('baseline', options.baseline);
+    this.restoreBestWeights = checkBoolean('restoreBestWeights', options.restoreBestWeights ?? false);
+  }
+
+  setModel(model: CallbackModel): void {
+    this.model = model;
+  }
+
+  onTrainBegin(): void {
+    this.wait = 0;
+    this.stoppedEpoch = -1;
+    this.bestEpoch = -1;
+    this.best = this.monitor.worst();
+    this.bestWeights = null;
+  }
+
+  onEpochEnd(epoch: number, logs: Logs): void {
+    const current = this.monitor.read(logs);
+    if (current === undefined || Number.isNaN(current) || this.model === null) return;
+    if (this.restoreBestWeights && this.bestWeights === null) this.bestWeights = this.model.params.slice();
+    this.wait += 1;
+    if (this.monitor.improves(current, this.best)) {
+      this.best = current;
+      this.bestEpoch = epoch;
+      if (this.restoreBestWeights) this.bestWeights = this.model.params.slice();
+      // restart the wait only when the value also beats the baseline (Keras)
+      if (this.baseline === undefined || this.monitor.improves(current, this.baseline)) this.wait = 0;
+      return;
+    }
+    if (this.wait >= this.patience && epoch > 0) {
+      this.stoppedEpoch = epoch;
+      this.model.stopTraining = true;
+    }
+  }
+
+  onTrainEnd(): void {
+    if (this.restoreBestWeights && this.bestWeights !== null && this.model !== null) this.model.setParams(this.bestWeights);
+  }
+}

@@ -1,0 +1,142 @@
+// Turns the x/y arguments of fit/evaluate/predict into contiguous float32 matrices and checks them
+// before any work starts: shapes against the model, NaN/Infinity, and label ranges. Errors name the
+// argument, the row and the column, so a bad CSV line can be found.
+
+import { LabelMode, type LabelModeCode } from '../backend/codes.js';
+import { DataError, ShapeError } from '../util/errors.js';
+import { describe } from '../util/validate.js';
+import { fromRows, isMatrix, type Matrix } from './matrix.js';
+
+/** Inputs: rows of numbers or a Matrix (rows, features). */
+export type InputData = readonly (readonly number[])[] | Matrix;
+
+/** Targets: one value per row (labels or a single output), rows of values, a flat Float32Array or a Matrix. */
+export type TargetData = readonly number[] | readonly (readonly number[])[] | Float32Array | Matrix;
+
+/** What the targets must look like, from the compiled loss. */
+export interface TargetRule {
+  labelMode: LabelModeCode;
+  outputWidth: number;
+  labelWidth: number; // 1 for sparse labels, else outputWidth
+  lossName: string;
+}
+
+/** `[N, c]` as Keras prints shapes. */
+export const shapeText = (rows: number | null, cols: number): string => `[${rows ?? 'N'}, ${cols}]`;
+
+/**
+ * x as a contiguous (rows, inputWidth) Matrix, checked.
+ * @throws ShapeError for a wrong type, ragged rows or a width other than `inputWidth` (naming both shapes).
+ * @throws DataError for no rows, or a NaN/Infinity (naming row and column).
+ */
+export function toInputMatrix(x: unknown, inputWidth: number, name = 'x'): Matrix {
+  const m = asMatrix(x, name);
+  if (m.rows === 0) throw new DataError(`${name} has no rows: the dataset is empty`);
+  if (m.cols !== inputWidth) {
+    throw new ShapeError(
+      `${name} has shape ${shapeText(m.rows, m.cols)} but the model expects inputs of shape ${shapeText(null, inputWidth)}`,
+    );
+  }
+  checkFinite(m, name);
+  return m;
+}
+
+/** The width of x without checking anything else (used to build a model from its first data). */
+export function inputWidthOf(x: unknown, name = 'x'): number {
+  return asMatrix(x, name).cols;
+}
+
+/**
+ * y as a contiguous (rows, labelWidth) Matrix, checked against x's row count and the loss.
+ * A 1-D y is one value per row: a class index for sparse labels, else the single output.
+ * @throws ShapeError for a row count other than `rows` or a width that does not fit the loss.
+ * @throws DataError for NaN/Infinity, sparse labels that are not integers in [0, classes),
+ *   or binary targets outside [0, 1].
+ */
+export function toTargetMatrix(y: unknown, rows: number, rule: TargetRule, name = 'y'): Matrix {
+  const m = asTargetMatrix(y, name);
+  if (m.rows !== rows) {
+    throw new ShapeError(`${name} has ${m.rows} rows but x has ${rows}: every input row needs one target row`);
+  }
+  if (m.cols !== rule.labelWidth) throw new ShapeError(targetWidthMessage(m, rule, name));
+  checkFinite(m, name);
+  if (rule.labelMode === LabelMode.sparse) checkSparseLabels(m, rule.outputWidth, name);
+  if (rule.labelMode === LabelMode.binary) checkUnitInterval(m, name);
+  return m;
+}
+
+function targetWidthMessage(m: Matrix, rule: TargetRule, name: string): string {
+  const base = `${name} has shape ${shapeText(m.rows, m.cols)} but ${rule.lossName} with ${rule.outputWidth} outputs expects targets of shape ${shapeText(null, rule.labelWidth)}`;
+  if (rule.labelMode === LabelMode.sparse) return `${base}: one integer class index per row`;
+  if (rule.labelMode === LabelMode.onehot && m.cols === 1) {
+    return `${base}. For integer class labels use loss 'sparseCategoricalCrossentropy'`;
+  }
+  if (rule.labelMode === LabelMode.onehot) return `${base} (one-hot rows as wide as the last layer's units)`;
+  return base;
+}
+
+function asMatrix(value: unknown, name: string): Matrix {
+  if (isMatrix(value)) return contiguous(value);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return { data: new Float32Array(0), rows: 0, cols: 0 };
+    if (Array.isArray(value[0])) return fromRows(value as number[][], name);
+  }
+  throw new ShapeError(`Expected rows of numbers (number[][]) or a Matrix for ${name} but received ${describe(value)}`);
+}
+
+function asTargetMatrix(value: unknown, name: string): Matrix {
+  if (value instanceof Float32Array) return { data: value, rows: value.length, cols: 1 };
+  if (Array.isArray(value) && value.length > 0 && !Array.isArray(value[0])) {
+    const data = new Float32Array(value.length);
+    for (let r = 0; r < value.length; r++) {
+      const v: unknown = value[r];
+      if (typeof v !== 'number') throw new DataError(`${name}[${r}] is ${describe(v)}, not a number`, { row: r, column: 0 });
+      data[r] = v;
+    }
+    return { data, rows: value.length, cols: 1 };
+  }
+  if (isMatrix(value) || Array.isArray(value)) return asMatrix(value, name);
+  throw new ShapeError(
+    `Expected number[], number[][], a Float32Array or a Matrix for ${name} but received ${describe(value)}`,
+  );
+}
+
+/** A matrix whose data is exactly rows·cols long (backends index the whole buffer). */
+function contiguous(m: Matrix): Matrix {
+  const n = m.rows * m.cols;
+  return m.data.length === n ? m : { data: m.data.subarray(0, n), rows: m.rows, cols: m.cols };
+}
+
+function checkFinite(m: Matrix, name: string): void {
+  const { data, cols } = m;
+  for (let i = 0; i < data.length; i++) {
+    if (Number.isFinite(data[i])) continue;
+    const r = Math.floor(i / cols);
+    const c = i - r * cols;
+    throw new DataError(`${name} contains ${data[i]} at row ${r}, column ${c}: every value must be finite`, { row: r, column: c });
+  }
+}
+
+function checkSparseLabels(m: Matrix, classes: number, name: string): void {
+  for (let r = 0; r < m.rows; r++) {
+    const v = m.data[r];
+    if (Number.isInteger(v) && v >= 0 && v < classes) continue;
+    throw new DataError(
+      `${name} has label ${v} at row ${r}: sparse labels must be integers in [0, ${classes}) for a last layer of ${classes} units`,
+      { row: r, column: 0 },
+    );
+  }
+}
+
+function checkUnitInterval(m: Matrix, name: string): void {
+  const { data, cols } = m;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] >= 0 && data[i] <= 1) continue;
+    const r = Math.floor(i / cols);
+    const c = i - r * cols;
+    throw new DataError(
+      `${name} has ${data[i]} at row ${r}, column ${c}: binaryCrossentropy targets must be in [0, 1]`,
+      { row: r, column: c },
+    );
+  }
+}

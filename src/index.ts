@@ -1,0 +1,51 @@
+// nntrain's public API. Re-exports only.
+
+export { Sequential, type SequentialOptions, type CompileOptions, type ModelConfig, type OptimizerState } from './models/sequential.js';
+export { Perceptron, type PerceptronOptions } from './models/perceptron.js';
+export { loadModel, saveModel, type SaveModelOptions, type LoadModelOptions } from './io/model-file.js';
+
+export { layers, layerFromConfig, Layer, Dense, Dropout, GaussianNoise, ActivationLayer } from './layers/index.js';
+export type {
+  LayerConfig,
+  LayerType,
+  CommonLayerOptions,
+  DenseOptions,
+  DropoutOptions,
+  GaussianNoiseOptions,
+  ActivationLayerOptions,
+} from './layers/index.js';
+export type { ActivationOption, InitializerOption, RegularizerOption } from './layers/dense.js';
+export type { ActivationConfig } from './layers/activations.js';
+
+export { optimizers, Optimizer, type OptimizerConfig, type OptimizerOptions } from './optimizers/index.js';
+export { schedules, type LearningRateSchedule, type ScheduleConfig } from './schedules/index.js';
+export { initializers, type Initializer, type InitializerConfig } from './initializers/index.js';
+export { regularizers, type Regularizer } from './regularizers/index.js';
+export { losses, type LossConfig } from './losses/index.js';
+export { callbacks, EarlyStopping, ModelCheckpoint } from './callbacks/index.js';
+export type { Callback, CallbackModel, Logs, EarlyStoppingOptions, ModelCheckpointOptions, LambdaCallbackOptions } from './callbacks/index.js';
+export type { MetricName } from './metrics/index.js';
+
+export { History } from './training/history.js';
+export type { FitOptions, EvaluateOptions, PredictOptions } from './training/fit-options.js';
+
+export { matrix, isMatrix, fromRows, row, sliceRows, toRows, argmaxRows, type Matrix, type MatrixInput } from './data/matrix.js';
+export type { InputData, TargetData } from './data/validate-data.js';
+export { readNumericCsv, type NumericCsv, type NumericCsvOptions } from './data/csv.js';
+
+export { getBackend, nativeAvailable, type BackendName } from './backend/index.js';
+export type { Backend, BackendInfo } from './backend/contract.js';
+export type { ActivationName, LossName, OptimizerName } from './backend/codes.js';
+
+export {
+  NNTrainError,
+  ConfigError,
+  ShapeError,
+  DataError,
+  NonFiniteError,
+  BackendError,
+  ModelFileError,
+  AbortError,
+} from './util/errors.js';
+
+export { Rng } from './util/rng.js';

@@ -1,0 +1,56 @@
+// Activation name resolution: the `activation` option of dense and activation layers → code + param.
+
+import { Activation, type ActivationCode, type ActivationName } from '../backend/codes.js';
+import { ConfigError } from '../util/errors.js';
+import { checkChoice, checkKeys, checkNumber, invalid, isPlainObject, isString } from '../util/validate.js';
+
+/** `value`, or `fallback` when it is undefined (null is kept, so the checker reports it). */
+const orDefault = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
+
+/** An activation as a plan needs it. `param` is alpha for leakyRelu and elu, else 0. */
+export interface ResolvedActivation {
+  name: ActivationName;
+  code: ActivationCode;
+  param: number;
+}
+
+/** The serialized form: a name, or `{ name, alpha }` for the activations with a parameter. */
+export type ActivationConfig = ActivationName | { name: 'leakyRelu' | 'elu'; alpha: number };
+
+export const ACTIVATION_NAMES = Object.keys(Activation) as ActivationName[];
+
+/** Default alpha: leakyRelu 0.01 (PyTorch negative_slope), elu 1.0. */
+const DEFAULT_ALPHA: Partial<Record<ActivationName, number>> = { leakyRelu: 0.01, elu: 1.0 };
+
+/**
+ * The activation for option `option`: undefined/null (linear), a name from codes.ts Activation
+ * ('relu', 'softmax', ...), or `{ name, alpha? }` (alpha only for leakyRelu and elu, finite >= 0).
+ * @example resolveActivation('activation', { name: 'leakyRelu', alpha: 0.2 }) // { name: 'leakyRelu', code: 2, param: 0.2 }
+ * @throws ConfigError for an unknown name (with a did-you-mean hint), an unknown key, or a bad alpha.
+ */
+export function resolveActivation(option: string, value: unknown): ResolvedActivation {
+  if (value === undefined || value === null) return { name: 'linear', code: Activation.linear, param: 0 };
+  if (isString(value)) return make(checkChoice(option, value, ACTIVATION_NAMES), undefined, option);
+  if (isPlainObject(value)) {
+    checkKeys(option, value, ['name', 'alpha']);
+    const name = checkChoice(option, value.name, ACTIVATION_NAMES);
+    return make(name, value.alpha, option);
+  }
+  throw invalid(option, "an activation name or { name, alpha }", value);
+}
+
+function make(name: ActivationName, alpha: unknown, option: string): ResolvedActivation {
+  const fallback = DEFAULT_ALPHA[name];
+  if (fallback === undefined) {
+    if (alpha !== undefined) throw new ConfigError(`alpha applies only to leakyRelu and elu, not to ${option} '${name}'`);
+    return { name, code: Activation[name], param: 0 };
+  }
+  const param = checkNumber(`${option}.alpha`, orDefault(alpha, fallback), { min: 0 });
+  return { name, code: Activation[name], param };
+}
+
+/** The serializable form of a resolved activation (resolveActivation reads it back). */
+export function activationToConfig(a: ResolvedActivation): ActivationConfig {
+  if (a.name === 'leakyRelu' || a.name === 'elu') return { name: a.name, alpha: a.param };
+  return a.name;
+}

@@ -1,0 +1,148 @@
+// The layer base class. A layer is a validated, immutable description (its options) plus, once its model
+// is built, the TensorRefs of its weights. Weights are never stored in the layer: views are read through
+// the owning model's current arena, which compile replaces (adding optimizer slots).
+
+import type { ActivationCode } from '../backend/codes.js';
+import type { LayerSpec, TensorRef } from '../backend/contract.js';
+import type { Initializer } from '../initializers/index.js';
+import type { Arena } from '../memory/arena.js';
+import { ConfigError } from '../util/errors.js';
+import { checkInteger, invalid, isString } from '../util/validate.js';
+
+export type LayerType = 'dense' | 'dropout' | 'gaussianNoise' | 'activation';
+
+/** Options every layer accepts. */
+export interface CommonLayerOptions {
+  /** Input width of the model, as `[features]`; only meaningful on the first layer. */
+  inputShape?: [number];
+  /** A label shown by `summary()`. Default: the layer type and its index. */
+  name?: string;
+}
+
+export const COMMON_LAYER_KEYS = ['inputShape', 'name'] as const;
+
+/** Where a built layer reads its weights: the owning model's current arena. */
+export interface WeightSource {
+  readonly arena: Arena | null;
+}
+
+/** One weight tensor a layer needs, in the order the model lays out and initializes them. */
+export interface WeightSlot {
+  name: string;
+  length: number;
+  fanIn: number;
+  fanOut: number;
+  initializer: Initializer;
+}
+
+/** Serialized layer: the layer type plus its options with every default filled in (plain JSON). */
+export interface LayerConfigBase {
+  type: LayerType;
+  name?: string;
+  inputShape?: [number];
+}
+
+export abstract class Layer {
+  abstract readonly type: LayerType;
+  readonly name: string | undefined;
+  readonly inputShape: [number] | undefined;
+  private source: WeightSource | null = null;
+  private inputs = 0;
+  private refs: TensorRef[] = [];
+
+  protected constructor(options: CommonLayerOptions) {
+    if (options.name !== undefined && !isString(options.name)) throw invalid('name', 'string', options.name);
+    this.name = options.name;
+    if (options.inputShape !== undefined) {
+      const shape: unknown = options.inputShape;
+      if (!Array.isArray(shape) || shape.length !== 1) throw invalid('inputShape', 'an array [features]', shape);
+      this.inputShape = [checkInteger('inputShape[0]', shape[0], { min: 1 })];
+    }
+  }
+
+  /** Output width for a given input width. */
+  abstract outputWidthFor(inputs: number): number;
+
+  /** The activation applied last by this layer, or null when the layer does not apply one. */
+  abstract lastActivation(): ActivationCode | null;
+
+  /** The weights this layer needs for `inputs` input features (none by default). */
+  weightSlots(_inputs: number): WeightSlot[] {
+    return [];
+  }
+
+  /** The plan entry of this built layer. */
+  abstract toSpec(): LayerSpec;
+
+  /** The options with defaults filled in; `layerFromConfig` restores an equal layer. */
+  abstract getConfig(): LayerConfigBase;
+
+  /** True once the owning model is built. */
+  get built(): boolean {
+    return this.source !== null;
+  }
+
+  /** Input width; set when the model is built. */
+  get inputWidth(): number {
+    this.requireBuilt();
+    return this.inputs;
+  }
+
+  /** Output width (features per row). @throws ConfigError when it depends on an input width not known yet. */
+  get outputWidth(): number {
+    const inputs = this.source !== null ? this.inputs : this.inputShape?.[0];
+    if (inputs === undefined) {
+      throw new ConfigError(`${this.label()} is not built yet: its output width depends on its input width`);
+    }
+    return this.outputWidthFor(inputs);
+  }
+
+  /**
+   * Views of this layer's weights in the model's arena (e.g. `{ kernel, bias }` for dense). Writing
+   * into them changes the model.
+   * @throws ConfigError when the model is not built.
+   */
+  getWeights(): Record<string, Float32Array> {
+    const arena = this.requireBuilt();
+    const out: Record<string, Float32Array> = {};
+    const slots = this.weightSlots(this.inputs);
+    for (let i = 0; i < slots.length; i++) out[slots[i].name] = arena.param(this.refs[i]);
+    return out;
+  }
+
+  /**
+   * Binds the layer to a model (called by Sequential.build; not for users).
+   * @throws ConfigError when the layer already belongs to another model.
+   */
+  attach(source: WeightSource, inputs: number, refs: TensorRef[]): void {
+    if (this.source !== null && this.source !== source) {
+      throw new ConfigError(`${this.label()} already belongs to another model; create a new layer instead`);
+    }
+    this.source = source;
+    this.inputs = inputs;
+    this.refs = refs;
+  }
+
+  /** The ref of weight slot `index` (in weightSlots order); null when the layer has fewer. */
+  protected ref(index: number): TensorRef | null {
+    return this.refs[index] ?? null;
+  }
+
+  protected commonConfig(): { name?: string; inputShape?: [number] } {
+    const out: { name?: string; inputShape?: [number] } = {};
+    if (this.name !== undefined) out.name = this.name;
+    if (this.inputShape !== undefined) out.inputShape = [this.inputShape[0]];
+    return out;
+  }
+
+  /** A short description for messages: the name, else the type. */
+  label(): string {
+    return this.name !== undefined ? `layer '${this.name}'` : `${this.type} layer`;
+  }
+
+  private requireBuilt(): Arena {
+    const arena = this.source?.arena ?? null;
+    if (arena === null) throw new ConfigError(`${this.label()} is not built yet: add it to a model and build or fit the model`);
+    return arena;
+  }
+}

@@ -1,0 +1,504 @@
+// A linear stack of layers (Keras's Sequential): build lays the weights out in one arena and initializes
+// them from the model seed; compile adds optimizer slots and produces the PlanSpec; fit/evaluate/predict
+// run the plan. All memory of a model is its one Arena (params | grads | slots).
+
+import { LabelMode } from '../backend/codes.js';
+import type { Backend, PlanHandle, PlanSpec } from '../backend/contract.js';
+import { BACKEND_NAMES, getBackend, type BackendName } from '../backend/index.js';
+import { CallbackList, type CallbackModel } from '../callbacks/callback.js';
+import { sliceRows, type Matrix } from '../data/matrix.js';
+import { inputWidthOf, toInputMatrix, toTargetMatrix, type InputData, type TargetData, type TargetRule } from '../data/validate-data.js';
+import { saveModel } from '../io/model-file.js';
+import type { Layer } from '../layers/layer.js';
+import { layerFromConfig, type LayerConfig } from '../layers/index.js';
+import { lossToConfig, resolveLoss, type LossConfig } from '../losses/index.js';
+import { Arena, layoutTensors } from '../memory/arena.js';
+import { resolveMetrics, type MetricName } from '../metrics/metrics.js';
+import { resolveOptimizer, type Optimizer, type OptimizerConfig } from '../optimizers/index.js';
+import { resolveSchedule, scheduleFromConfig, type LearningRateSchedule, type ScheduleConfig } from '../schedules/index.js';
+import { runEvaluate, runPredict } from '../training/evaluate.js';
+import { runFit } from '../training/fit.js';
+import { parseBatchOptions, parseFitOptions, type EvaluateOptions, type FitOptions, type PredictOptions } from '../training/fit-options.js';
+import { forwardInference } from '../training/forward.js';
+import type { History } from '../training/history.js';
+import type { TrainingRuntime } from '../training/runtime.js';
+import { AbortError, ConfigError, ShapeError } from '../util/errors.js';
+import { Rng, stepSeed } from '../util/rng.js';
+import { checkChoice, checkInteger, checkKeys, describe, invalid, isPlainObject, isString } from '../util/validate.js';
+import { compilePlan, labelModeOf, lossSpecFor, outputWidthOf, type ResolvedLoss } from './compile-plan.js';
+import { summaryText } from './summary.js';
+
+export interface SequentialOptions {
+  /** uint32 seed of the weight initialization (and the default fit seed). Default 0. */
+  seed?: number;
+  /** 'native' or 'js'; default: NNTRAIN_BACKEND, else native with a fallback to js (see getBackend). */
+  backend?: BackendName;
+  /** Shown by summary(). Default 'sequential'. */
+  name?: string;
+}
+
+export interface CompileOptions {
+  /** An optimizer (`optimizers.adam({...})`), a name ('adam') or a config. Required. */
+  optimizer: Optimizer | string | OptimizerConfig;
+  /** A loss name ('mse', 'sparseCategoricalCrossentropy', ...) or `{ name, delta?, fromLogits? }`. Required. */
+  loss: LossConfig;
+  /** 'accuracy' (alias 'acc'), 'binaryAccuracy', 'mse', 'mae'. Default []. */
+  metrics?: string[];
+  /** Learning-rate schedule (a schedule, name, config or `(epoch, step) => lr`). Default: constant. */
+  schedule?: LearningRateSchedule | string | ScheduleConfig | ((epoch: number, step: number) => number);
+}
+
+/** The serialized model: plain JSON that fromConfig turns back into an equal (built, compiled) model. */
+export interface ModelConfig {
+  name: string;
+  seed: number;
+  layers: LayerConfig[];
+  compiled?: {
+    optimizer: OptimizerConfig;
+    loss: LossConfig;
+    metrics: string[];
+    schedule?: ScheduleConfig;
+  };
+}
+
+/** Optimizer state: the step count t and one copy of each slot (paramCount floats each). */
+export interface OptimizerState {
+  step: number;
+  slots: Float32Array[];
+}
+
+interface Compiled {
+  optimizer: Optimizer;
+  loss: ResolvedLoss;
+  metrics: MetricName[];
+  schedule: LearningRateSchedule | null;
+}
+
+const SEQUENTIAL_KEYS = ['seed', 'backend', 'name'] as const;
+const COMPILE_KEYS = ['optimizer', 'loss', 'metrics', 'schedule'] as const;
+
+/**
+ * A linear stack of layers.
+ * @example
+ * ```ts
+ * const model = new Sequential({ seed: 42 });
+ * model.add(layers.dense({ units: 8, activation: 'tanh', inputShape: [2] }));
+ * model.add(layers.dense({ units: 1, activation: 'sigmoid' }));
+ * model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+ * const history = await model.fit(x, y, { epochs: 200, batchSize: 4 });
+ * ```
+ */
+export class Sequential implements CallbackModel {
+  readonly name: string;
+  readonly seed: number;
+  readonly backend: Backend;
+  /** Set to true (e.g. from a callback) to stop fit after the current epoch. Reset when fit starts. */
+  stopTraining = false;
+
+  private readonly layerList: Layer[] = [];
+  /** The weight source layers read through; compile swaps the arena. */
+  private readonly store: { arena: Arena | null } = { arena: null };
+  private inputs: number | null = null;
+  private compiled: Compiled | null = null;
+  private compileConfig: ModelConfig['compiled'] | undefined;
+  private spec: PlanSpec | null = null;
+  private planHandle: PlanHandle | null = null;
+  private step = 0;
+  private busy = false; // a fit is running
+  private planQueue: Promise<unknown> = Promise.resolve(); // serializes plan calls
+
+  /**
+   * @throws ConfigError for an unknown option or a bad seed/backend/name.
+   * @throws BackendError when backend 'native' is asked for and the addon cannot load.
+   */
+  constructor(options: SequentialOptions = {}) {
+    if (!isPlainObject(options)) throw invalid('the options of Sequential', 'an options object', options);
+    checkKeys('Sequential', options, SEQUENTIAL_KEYS);
+    this.seed = checkInteger('seed', options.seed ?? 0, { min: 0, max: 0xffffffff });
+    if (options.name !== undefined && !isString(options.name)) throw invalid('name', 'string', options.name);
+    this.name = options.name ?? 'sequential';
+    const backend = options.backend === undefined ? undefined : checkChoice('backend', options.backend, BACKEND_NAMES);
+    this.backend = getBackend(backend);
+  }
+
+  /** The layers, in order (a copy of the list). */
+  get layers(): Layer[] {
+    return [...this.layerList];
+  }
+
+  /** True once the weights exist (after build, or the first fit/evaluate/predict). */
+  get built(): boolean {
+    return this.store.arena !== null;
+  }
+
+  /** Input width, or null before build. */
+  get inputWidth(): number | null {
+    return this.inputs;
+  }
+
+  /** Output width, once known (the last dense layer's units, or from the input width). */
+  get outputWidth(): number {
+    if (this.layerList.length === 0) throw new ConfigError('The model has no layers');
+    const width = this.inputs ?? this.layerList[0].inputShape?.[0];
+    if (width !== undefined) return outputWidthOf(this.layerList, width);
+    return this.layerList[this.layerList.length - 1].outputWidth;
+  }
+
+  /**
+   * Appends a layer.
+   * @throws ConfigError when the model is already built, or the layer is not a layer or is already in a model.
+   */
+  add(layer: Layer): this {
+    if (typeof layer !== 'object' || layer === null || typeof (layer as Partial<Layer>).toSpec !== 'function') {
+      throw new ConfigError(`Expected a layer (e.g. layers.dense({ units: 8 })) for add but received ${describe(layer)}`);
+    }
+    if (this.built) throw new ConfigError('Cannot add layers to a built model; add every layer before build/fit');
+    if (layer.built || this.layerList.includes(layer)) {
+      throw new ConfigError(`${layer.label()} is already in a model; create a new layer instead`);
+    }
+    if (this.layerList.length > 0 && layer.inputShape !== undefined) {
+      throw new ConfigError(`inputShape is only allowed on the first layer, but ${layer.label()} is layer ${this.layerList.length}`);
+    }
+    this.layerList.push(layer);
+    return this;
+  }
+
+  /**
+   * Creates the weights for `inputWidth` input features (default: the first layer's inputShape) and
+   * initializes them from the model seed, layer by layer, kernel then bias. Called by fit/evaluate/predict
+   * with the data width when needed. Building again with the same width does nothing.
+   * @throws ConfigError without layers or without any input width; ShapeError for a width that differs
+   *   from inputShape or from the built width.
+   */
+  build(inputWidth?: number): this {
+    if (inputWidth !== undefined) checkInteger('inputWidth', inputWidth, { min: 1 });
+    if (this.layerList.length === 0) throw new ConfigError('The model has no layers; add layers before build');
+    const declared = this.layerList[0].inputShape?.[0];
+    const width = inputWidth ?? declared;
+    if (width === undefined) {
+      throw new ConfigError('The input width is unknown: give the first layer inputShape: [features], or call build(features)');
+    }
+    if (declared !== undefined && declared !== width) {
+      throw new ShapeError(`The model was declared with inputShape [${declared}] but build was asked for [${width}]`);
+    }
+    if (this.inputs !== null) {
+      if (this.inputs !== width) throw new ShapeError(`The model is built for ${shape(this.inputs)} inputs and cannot be rebuilt for ${shape(width)}`);
+      return this;
+    }
+    // (inputs, units) kernels and (units) biases laid out back to back, each 64-byte aligned
+    const slots = [];
+    const owners: { layer: Layer; inputs: number; first: number; count: number }[] = [];
+    let w = width;
+    for (const layer of this.layerList) {
+      const own = layer.weightSlots(w);
+      owners.push({ layer, inputs: w, first: slots.length, count: own.length });
+      slots.push(...own);
+      w = layer.outputWidthFor(w);
+    }
+    const { refs, paramCount } = layoutTensors(slots.map((s) => s.length));
+    const arena = new Arena(paramCount, 0);
+    const rng = new Rng(this.seed);
+    slots.forEach((s, i) => s.initializer.fill(arena.param(refs[i]), s.fanIn, s.fanOut, rng));
+    this.store.arena = arena;
+    this.inputs = width;
+    for (const o of owners) o.layer.attach(this.store, o.inputs, refs.slice(o.first, o.first + o.count));
+    if (this.compiled !== null) this.finishCompile();
+    return this;
+  }
+
+  /**
+   * Sets the optimizer, loss, metrics and schedule. Compiling resets the optimizer state and step count;
+   * weights are kept. Builds the model when the first layer has inputShape; otherwise the model is built
+   * by build(width) or by the first fit/evaluate/predict, from the data's width.
+   * @throws ConfigError for a missing/unknown optimizer or loss, an unknown key or metric, accuracy with a
+   *   regression loss, or fromLogits with a non-linear last activation.
+   */
+  compile(options: CompileOptions): void {
+    if (!isPlainObject(options)) throw invalid('the options of compile', "an options object such as { optimizer: 'adam', loss: 'mse' }", options);
+    checkKeys('compile', options, COMPILE_KEYS);
+    this.requireIdle('compile');
+    if (options.optimizer === undefined) throw new ConfigError("compile needs an optimizer, e.g. optimizer: 'adam'");
+    if (options.loss === undefined) throw new ConfigError("compile needs a loss, e.g. loss: 'mse'");
+    if (this.layerList.length === 0) throw new ConfigError('The model has no layers; add layers before compile');
+    const optimizer = resolveOptimizer(options.optimizer);
+    const loss = resolveLoss(options.loss);
+    lossSpecFor(this.layerList, loss); // validates fusion (fromLogits) now, not at the first fit
+    const metrics = resolveMetrics(options.metrics, labelModeOf(loss), loss.name);
+    const schedule = options.schedule === undefined ? null : resolveSchedule(options.schedule);
+    this.compiled = { optimizer, loss, metrics, schedule };
+    this.compileConfig = {
+      optimizer: optimizer.getConfig(),
+      loss: lossToConfig(loss),
+      metrics: [...metrics],
+      ...(schedule !== null ? { schedule: schedule.getConfig() } : {}),
+    };
+    if (this.built) this.finishCompile();
+    else if (this.layerList[0].inputShape !== undefined) this.build(); // the input width is known: build now, as Keras
+  }
+
+  /** True once compile has been called. */
+  get isCompiled(): boolean {
+    return this.compiled !== null;
+  }
+
+  /** The compiled optimizer, or null. */
+  get optimizer(): Optimizer | null {
+    return this.compiled?.optimizer ?? null;
+  }
+
+  /** The plan a backend runs (after build and compile), for inspection. */
+  get planSpec(): PlanSpec | null {
+    return this.spec;
+  }
+
+  /**
+   * Trains the model. Data is validated before anything runs: x's width against the model, rows of x
+   * against y, NaN/Infinity, label ranges and widths for the loss.
+   * @returns per-epoch loss, metrics and val_* logs.
+   * @throws ConfigError (options, not compiled), ShapeError, DataError before training; NonFiniteError when
+   *   a step produces NaN/Infinity (weights are those before that step); AbortError when `signal` aborts.
+   */
+  async fit(x: InputData, y: TargetData, options: FitOptions = {}): Promise<History> {
+    const cfg = parseFitOptions(options);
+    const compiled = this.requireCompiled('fit');
+    this.requireIdle('fit');
+    const width = this.inputs ?? this.layerList[0].inputShape?.[0] ?? inputWidthOf(x);
+    const rule = this.targetRule(compiled, width);
+    let xs = toInputMatrix(x, width);
+    let ys = toTargetMatrix(y, xs.rows, rule);
+    let validation: { x: Matrix; y: Matrix } | null = null;
+    if (cfg.validationData !== undefined) {
+      const vx = toInputMatrix(cfg.validationData[0], width, 'validationData[0] (x)');
+      validation = { x: vx, y: toTargetMatrix(cfg.validationData[1], vx.rows, rule, 'validationData[1] (y)') };
+    } else if (cfg.validationSplit > 0) {
+      // Keras: the LAST fraction of the rows, before any shuffling
+      const trainRows = Math.floor(xs.rows * (1 - cfg.validationSplit));
+      if (trainRows < 1 || trainRows === xs.rows) {
+        throw new ConfigError(
+          `validationSplit ${cfg.validationSplit} of ${xs.rows} rows leaves ${trainRows} training and ${xs.rows - trainRows} validation rows; both need at least one`,
+        );
+      }
+      validation = { x: sliceRows(xs, trainRows, xs.rows), y: sliceRows(ys, trainRows, ys.rows) };
+      xs = sliceRows(xs, 0, trainRows);
+      ys = sliceRows(ys, 0, trainRows);
+    }
+    if (cfg.signal?.aborted) throw new AbortError();
+    this.build(width);
+    const seed = cfg.seed ?? stepSeed(this.seed, this.step);
+    const list = new CallbackList(cfg.callbacks, this);
+    this.busy = true;
+    try {
+      return await runFit(this.runtime(), { x: xs, y: ys, validation }, cfg, seed, list);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /**
+   * Loss (including L1/L2 penalties, as Keras) and compiled metrics over x/y in inference mode.
+   * @throws ConfigError (options, not compiled), ShapeError, DataError.
+   */
+  async evaluate(x: InputData, y: TargetData, options: EvaluateOptions = {}): Promise<Record<string, number>> {
+    const { batchSize } = parseBatchOptions('evaluate', options, 32);
+    const compiled = this.requireCompiled('evaluate');
+    const width = this.inputs ?? this.layerList[0].inputShape?.[0] ?? inputWidthOf(x);
+    const xs = toInputMatrix(x, width);
+    const ys = toTargetMatrix(y, xs.rows, this.targetRule(compiled, width));
+    this.build(width);
+    return runEvaluate(this.runtime(), xs, ys, batchSize);
+  }
+
+  /**
+   * Outputs for every row of x (inference mode: no dropout or noise), as a (rows, outputWidth) Matrix.
+   * Works on a built model that was never compiled.
+   * @throws ConfigError (options, no layers), ShapeError, DataError.
+   */
+  async predict(x: InputData, options: PredictOptions = {}): Promise<Matrix> {
+    const { batchSize } = parseBatchOptions('predict', options, 256);
+    if (this.layerList.length === 0) throw new ConfigError('The model has no layers');
+    const width = this.inputs ?? this.layerList[0].inputShape?.[0] ?? inputWidthOf(x);
+    const xs = toInputMatrix(x, width);
+    this.build(width);
+    if (this.compiled === null) {
+      const specs = this.layerList.map((l) => l.toSpec());
+      return forwardInference(this.backend, (fn) => this.exclusive(fn), specs, this.arena().params, xs, batchSize);
+    }
+    return runPredict(this.runtime(), xs, batchSize);
+  }
+
+  /** A Keras-like table of layers, output shapes and weight counts. */
+  summary(): string {
+    return summaryText(this.name, this.layerList, this.inputs ?? this.layerList[0]?.inputShape?.[0] ?? null);
+  }
+
+  /**
+   * The parameters, a view into the model's arena (paramCount floats; tensors at their layers' offsets).
+   * The view is replaced when compile adds optimizer slots, so do not keep it across compile.
+   * @throws ConfigError before build.
+   */
+  get params(): Float32Array {
+    return this.arena().params;
+  }
+
+  /**
+   * Copies `values` into the parameters.
+   * @throws ShapeError when the length differs from paramCount; ConfigError before build.
+   */
+  setParams(values: Float32Array): void {
+    const params = this.arena().params;
+    if (!(values instanceof Float32Array) || values.length !== params.length) {
+      throw new ShapeError(
+        `setParams expects a Float32Array of ${params.length} parameters but received ${values instanceof Float32Array ? `${values.length}` : describe(values)}`,
+      );
+    }
+    params.set(values);
+  }
+
+  /** Copies of the optimizer slots and the step count, or null when the model is not compiled and built. */
+  getOptimizerState(): OptimizerState | null {
+    const arena = this.store.arena;
+    if (this.compiled === null || arena === null) return null;
+    return { step: this.step, slots: arena.slots.map((s) => s.slice()) };
+  }
+
+  /**
+   * Restores optimizer state saved by getOptimizerState.
+   * @throws ConfigError when not compiled and built or for a bad step; ShapeError for a wrong slot count or length.
+   */
+  setOptimizerState(state: OptimizerState): void {
+    const arena = this.store.arena;
+    if (this.compiled === null || arena === null) throw new ConfigError('setOptimizerState needs a built and compiled model');
+    const step = checkInteger('step', state.step, { min: 0 });
+    if (!Array.isArray(state.slots) || state.slots.length !== arena.slots.length) {
+      throw new ShapeError(`${this.compiled.optimizer.name} has ${arena.slots.length} optimizer slots but the state has ${Array.isArray(state.slots) ? state.slots.length : describe(state.slots)}`);
+    }
+    state.slots.forEach((s, i) => {
+      if (!(s instanceof Float32Array) || s.length !== arena.paramCount) {
+        throw new ShapeError(`Optimizer slot ${i} must be a Float32Array of ${arena.paramCount} values but received ${describe(s)}${s instanceof Float32Array ? ` of ${s.length}` : ''}`);
+      }
+    });
+    state.slots.forEach((s, i) => arena.slots[i].set(s));
+    this.step = step;
+  }
+
+  /** Plain JSON describing the layers (with inputShape on the first) and the compile options. */
+  toConfig(): ModelConfig {
+    const layers = this.layerList.map((l) => l.getConfig() as LayerConfig);
+    if (layers.length > 0 && this.inputs !== null) layers[0] = { ...layers[0], inputShape: [this.inputs] };
+    const config: ModelConfig = { name: this.name, seed: this.seed, layers };
+    if (this.compileConfig !== undefined) config.compiled = structuredClone(this.compileConfig);
+    return config;
+  }
+
+  /**
+   * A model from toConfig output: layers added, built when the first layer has inputShape, compiled when
+   * the config has compile options. A custom schedule (a function) cannot be restored: the model is then
+   * compiled without it and a warning is emitted.
+   * @throws ConfigError for an invalid config.
+   */
+  static fromConfig(config: ModelConfig, options: { backend?: BackendName } = {}): Sequential {
+    if (!isPlainObject(config) || !Array.isArray(config.layers)) throw invalid('model config', 'an object with layers', config);
+    const model = new Sequential({ seed: config.seed, name: config.name, ...(options.backend !== undefined ? { backend: options.backend } : {}) });
+    for (const layerConfig of config.layers) model.add(layerFromConfig(layerConfig));
+    if (model.layerList.length > 0 && model.layerList[0].inputShape !== undefined) model.build();
+    const c = config.compiled;
+    if (c !== undefined) {
+      let schedule: LearningRateSchedule | undefined;
+      if (c.schedule !== undefined && c.schedule.name === 'custom') {
+        process.emitWarning('nntrain: the model used a custom learning-rate schedule, which cannot be saved; it was compiled without one', {
+          code: 'NNTRAIN_CUSTOM_SCHEDULE',
+        });
+      } else if (c.schedule !== undefined) {
+        schedule = scheduleFromConfig(c.schedule);
+      }
+      model.compile({ optimizer: c.optimizer, loss: c.loss, metrics: c.metrics, ...(schedule ? { schedule } : {}) });
+    }
+    return model;
+  }
+
+  /**
+   * Saves the model to `path` (see saveModel): architecture, compile options, weights and, unless
+   * includeOptimizer is false, the optimizer state.
+   */
+  save(path: string, options?: { includeOptimizer?: boolean }): Promise<void> {
+    return saveModel(this, path, options);
+  }
+
+  /**
+   * Frees the plan's scratch memory. The model stays usable (a new plan is made on the next call).
+   * @throws ConfigError while fit is running.
+   */
+  dispose(): void {
+    this.requireIdle('dispose');
+    this.planHandle?.dispose();
+    this.planHandle = null;
+  }
+
+  // ---- internals ----
+
+  /** Adds optimizer slots to the arena and compiles the plan spec (model built and compiled). */
+  private finishCompile(): void {
+    const compiled = this.compiled;
+    const arena = this.store.arena;
+    if (compiled === null || arena === null || this.inputs === null) return;
+    const next = arena.withSlots(compiled.optimizer.slotCount);
+    compiled.optimizer.initSlots(next.slots);
+    this.store.arena = next;
+    this.step = 0;
+    this.spec = compilePlan(this.layerList, this.inputs, next.paramCount, lossSpecFor(this.layerList, compiled.loss), compiled.optimizer);
+    this.dispose(); // the old plan points at the old arena
+  }
+
+  private targetRule(compiled: Compiled, inputWidth: number): TargetRule {
+    const outputWidth = outputWidthOf(this.layerList, inputWidth);
+    const labelMode = labelModeOf(compiled.loss);
+    return { labelMode, outputWidth, labelWidth: labelMode === LabelMode.sparse ? 1 : outputWidth, lossName: compiled.loss.name };
+  }
+
+  private runtime(): TrainingRuntime {
+    const compiled = this.compiled;
+    const spec = this.spec;
+    if (compiled === null || spec === null) throw new ConfigError('The model is not compiled');
+    const arena = this.arena();
+    return {
+      backend: this.backend,
+      spec,
+      arena,
+      optimizer: compiled.optimizer,
+      schedule: compiled.schedule,
+      metrics: compiled.metrics,
+      model: this,
+      plan: (maxBatch) => (this.planHandle ??= this.backend.createPlan(spec, arena, maxBatch)),
+      getStep: () => this.step,
+      advanceStep: (steps) => {
+        this.step += steps;
+      },
+      exclusive: (fn) => this.exclusive(fn),
+    };
+  }
+
+  private arena(): Arena {
+    const arena = this.store.arena;
+    if (arena === null) throw new ConfigError('The model is not built yet: call build(), or fit/predict with data, first');
+    return arena;
+  }
+
+  private requireCompiled(method: string): Compiled {
+    if (this.compiled === null) throw new ConfigError(`Call compile({ optimizer, loss }) before ${method}()`);
+    if (this.layerList.length === 0) throw new ConfigError('The model has no layers');
+    return this.compiled;
+  }
+
+  private requireIdle(method: string): void {
+    if (this.busy) throw new ConfigError(`Cannot ${method} while fit is running; await it first (evaluate and predict may run during fit)`);
+  }
+
+  /** Runs `fn` after every plan call queued before it (one plan call at a time per model). */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.planQueue.then(fn, fn);
+    this.planQueue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+const shape = (width: number) => `[N, ${width}]`;

@@ -1,0 +1,17 @@
+// Shared option checking for the schedule constructors.
+
+import { checkKeys, invalid, isPlainObject } from '../util/validate.js';
+
+/** `value`, or `fallback` when it is undefined (null is kept, so the checker reports it). */
+export const orDefault = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
+
+/**
+ * `options` as a typed partial after checking it is an object with only `keys`; undefined reads as {}.
+ * @throws ConfigError for a non-object or an unknown key (with a did-you-mean hint).
+ */
+export function readScheduleOptions<T extends object>(context: string, options: unknown, keys: readonly string[]): Partial<T> {
+  if (options === undefined) return {};
+  if (!isPlainObject(options)) throw invalid(`the options of ${context}`, 'an options object', options);
+  checkKeys(context, options, keys);
+  return options as Partial<T>;
+}

@@ -1,0 +1,145 @@
+// The fit loop: epochs of shuffled batches run in chunks of steps through PlanHandle.train, with
+// per-step learning rates from the schedule, per-step stats folded into epoch logs, validation, callbacks
+// and abort. Everything a chunk needs is allocated once per fit; between chunks the loop yields a
+// macrotask so timers and I/O keep running (the js backend trains on the event loop's thread).
+
+import { STATS_WIDTH, TrainStatus } from '../backend/codes.js';
+import type { TrainJob } from '../backend/contract.js';
+import type { CallbackList } from '../callbacks/callback.js';
+import type { Matrix } from '../data/matrix.js';
+import { addStatsRow, emptyStats, logsFromStats } from '../metrics/metrics.js';
+import { AbortError, ConfigError, NonFiniteError } from '../util/errors.js';
+import { Rng } from '../util/rng.js';
+import { ChunkSizer, CHUNK_TARGET_MS, MAX_CHUNK_STEPS } from './chunk-sizer.js';
+import { runEvaluate } from './evaluate.js';
+import type { FitConfig } from './fit-options.js';
+import { History } from './history.js';
+import { epochLine } from './progress.js';
+import type { TrainingRuntime } from './runtime.js';
+import { nextMacrotask, now } from './yield.js';
+
+export interface FitData {
+  x: Matrix; // (N, inputWidth)
+  y: Matrix; // (N, labelWidth)
+  validation: { x: Matrix; y: Matrix } | null;
+}
+
+/** Runs a validated fit; `seed` is the resolved uint32 run seed. */
+export async function runFit(rt: TrainingRuntime, data: FitData, cfg: FitConfig, seed: number, callbacks: CallbackList): Promise<History> {
+  const { x, y, validation } = data;
+  const n = x.rows;
+  const batchSize = Math.min(cfg.batchSize, n);
+  const batches = Math.ceil(n / batchSize);
+  const plan = rt.plan(batchSize);
+  const maxChunk = Math.min(cfg.stepsPerChunk ?? MAX_CHUNK_STEPS, batches, MAX_CHUNK_STEPS);
+  const sizer = new ChunkSizer(cfg.stepsPerChunk, CHUNK_TARGET_MS[rt.backend.name], maxChunk);
+
+  // per-fit buffers, reused by every chunk
+  const order = new Uint32Array(n);
+  const lrs = new Float32Array(maxChunk);
+  const stats = new Float64Array(maxChunk * STATS_WIDTH);
+  const control = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * 4));
+  const epochStats = emptyStats();
+  const shuffleRng = new Rng(seed);
+  const baseLr = rt.optimizer.learningRate;
+
+  const history = new History();
+  const signal = cfg.signal;
+  const onAbort = () => Atomics.store(control, 0, 1);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const checkAbort = () => {
+    if (signal?.aborted) throw new AbortError(abortMessage(signal));
+  };
+
+  try {
+    checkAbort();
+    rt.model.stopTraining = false;
+    await callbacks.trainBegin({});
+    let lastLogs: Record<string, number> = {};
+    for (let epoch = cfg.initialEpoch; epoch < cfg.epochs; epoch++) {
+      const started = now();
+      await callbacks.epochBegin(epoch, {});
+      for (let i = 0; i < n; i++) order[i] = i;
+      if (cfg.shuffle) shuffleRng.shuffle(order);
+      epochStats.fill(0);
+
+      for (let b = 0; b < batches; ) {
+        checkAbort();
+        const steps = sizer.size(batches - b);
+        const globalStep = rt.getStep();
+        for (let i = 0; i < steps; i++) lrs[i] = learningRate(rt, baseLr, epoch, globalStep + i);
+        const job: TrainJob = {
+          x: x.data,
+          y: y.data,
+          order,
+          firstBatch: b,
+          steps,
+          batchSize,
+          lrs: lrs.subarray(0, steps),
+          globalStep,
+          seed,
+          stats: stats.subarray(0, steps * STATS_WIDTH),
+          control,
+        };
+        const t0 = now();
+        const result = await rt.exclusive(() => plan.train(job));
+        sizer.record(result.stepsDone, now() - t0);
+        rt.advanceStep(result.stepsDone);
+
+        for (let i = 0; i < result.stepsDone; i++) {
+          addStatsRow(epochStats, stats, i);
+          if (callbacks.wantsBatchEnd && !signal?.aborted) await callbacks.batchEnd(b + i, logsFromStats(epochStats, rt.metrics));
+        }
+        if (result.status === TrainStatus.nonFiniteLoss || result.status === TrainStatus.nonFiniteGradient) {
+          throw nonFinite(result.status, epoch, b + result.stepsDone, lrs[result.stepsDone]);
+        }
+        checkAbort();
+        if (result.status === TrainStatus.aborted) throw new AbortError();
+        b += result.stepsDone;
+        await nextMacrotask();
+      }
+
+      const logs = logsFromStats(epochStats, rt.metrics);
+      if (validation !== null) {
+        checkAbort();
+        Object.assign(logs, await runEvaluate(rt, validation.x, validation.y, batchSize, 'val_'));
+      }
+      history.record(epoch, logs);
+      rt.schedule?.onEpochEnd?.(epoch, { ...logs });
+      await callbacks.epochEnd(epoch, logs);
+      if (cfg.verbose === 1) process.stdout.write(`${epochLine(epoch, cfg.epochs, (now() - started) / 1000, logs)}\n`);
+      lastLogs = logs;
+      if (rt.model.stopTraining) break;
+    }
+    await callbacks.trainEnd(lastLogs);
+    return history;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function learningRate(rt: TrainingRuntime, baseLr: number, epoch: number, step: number): number {
+  if (rt.schedule === null) return baseLr;
+  const lr = rt.schedule.at(baseLr, epoch, step);
+  if (!Number.isFinite(lr) || lr < 0) {
+    throw new ConfigError(`Schedule '${rt.schedule.name}' returned learning rate ${lr} at epoch ${epoch}, step ${step}; expected a finite number >= 0`);
+  }
+  return lr;
+}
+
+function nonFinite(status: number, epoch: number, batch: number, lr: number): NonFiniteError {
+  const what = status === TrainStatus.nonFiniteLoss ? 'loss' : 'gradient';
+  return new NonFiniteError(
+    `Training diverged: the ${what} became NaN or Infinity at epoch ${epoch}, batch ${batch} (0-based; learning rate ${lr}). ` +
+      'That step was not applied. Try a lower learningRate, or gradient clipping with the optimizer option clipNorm (e.g. 1.0).',
+    epoch,
+    batch,
+  );
+}
+
+function abortMessage(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error && reason.name !== 'AbortError') return `Training was aborted: ${reason.message}`;
+  if (typeof reason === 'string') return `Training was aborted: ${reason}`;
+  return 'Training was aborted';
+}

@@ -1,0 +1,31 @@
+// What the training loop needs from a compiled, built model. Sequential hands this to fit/evaluate/
+// predict so the loop never reaches into the model's private state.
+
+import type { Backend, PlanHandle, PlanSpec } from '../backend/contract.js';
+import type { CallbackModel } from '../callbacks/callback.js';
+import type { MetricName } from '../metrics/metrics.js';
+import type { Arena } from '../memory/arena.js';
+import type { Optimizer } from '../optimizers/index.js';
+import type { LearningRateSchedule } from '../schedules/index.js';
+
+export interface TrainingRuntime {
+  readonly backend: Backend;
+  readonly spec: PlanSpec;
+  readonly arena: Arena;
+  readonly optimizer: Optimizer;
+  readonly schedule: LearningRateSchedule | null;
+  readonly metrics: readonly MetricName[];
+  /** The model as callbacks see it (stopTraining, params, save). */
+  readonly model: CallbackModel;
+  /** The plan bound to the current arena, created on first use with scratch for `maxBatch` rows. */
+  plan(maxBatch: number): PlanHandle;
+  /** Optimizer steps taken so far (the `t` of the next step is this + 1). */
+  getStep(): number;
+  /** Records `steps` completed optimizer steps. */
+  advanceStep(steps: number): void;
+  /**
+   * Runs `fn` when no other plan call of this model is in flight (calls queue in order). Each chunk
+   * takes it separately, so a callback or another caller can evaluate/predict between chunks of a fit.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+}
