@@ -37,7 +37,7 @@ export async function readNumericCsv(path: string, options: NumericCsvOptions = 
       skip_empty_lines: true,
       relax_column_count: true, // ragged rows are reported below with the file name
       info: true,
-    }) as { record: string[]; info: { lines: number } }[];
+    }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (err) {
     throw new DataError(`${path}: ${(err as Error).message}`);
   }

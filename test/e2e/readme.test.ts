@@ -23,7 +23,7 @@ describe('README', () => {
 
   it('example runs as written and learns XOR', async () => {
     const code = readmeExample().replace("from 'nntrain'", `from '${join(ROOT, 'src', 'index.js')}'`);
-    const file = join(mkdtempSync(join(tmpdir(), 'nntrain-readme-')), 'example.ts');
+    const file = join(mkdtempSync(join(tmpdir(), 'nntrain-readme-')), 'example.mts');
     writeFileSync(file, code);
     const result = await runTs(file);
     expect(result.stderr).not.toMatch(/Error/);
