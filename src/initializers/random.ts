@@ -2,11 +2,8 @@
 
 import type { Rng } from '../util/rng.js';
 import { ConfigError } from '../util/errors.js';
-import { checkKeys, checkNumber, invalid, isPlainObject } from '../util/validate.js';
+import { checkKeys, checkNumber, invalid, isPlainObject, orDefault } from '../util/validate.js';
 import type { Initializer, InitializerConfig } from './initializer.js';
-
-/** `value`, or `fallback` when it is undefined (null is kept, so the checker reports it). */
-const orDefault = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
 
 function readOptions(context: string, options: unknown, keys: readonly string[]): Record<string, unknown> {
   if (options === undefined) return {};

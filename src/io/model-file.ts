@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-write.js';
 import { decodeModelFile, encodeModelFile } from './model-format.js';
-import { packageVersion } from './package-version.js';
+import { packageVersion } from '../util/package-info.js';
 import { BACKEND_NAMES, type BackendName } from '../backend/index.js';
 import { Sequential, type ModelConfig } from '../models/sequential.js';
 import { ConfigError, ModelFileError, ShapeError } from '../util/errors.js';

@@ -2,10 +2,7 @@
 
 import { Activation, type ActivationCode, type ActivationName } from '../backend/codes.js';
 import { ConfigError } from '../util/errors.js';
-import { checkChoice, checkKeys, checkNumber, invalid, isPlainObject, isString } from '../util/validate.js';
-
-/** `value`, or `fallback` when it is undefined (null is kept, so the checker reports it). */
-const orDefault = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
+import { checkChoice, checkKeys, checkNumber, invalid, isPlainObject, isString, orDefault } from '../util/validate.js';
 
 /** An activation as a plan needs it. `param` is alpha for leakyRelu and elu, else 0. */
 export interface ResolvedActivation {

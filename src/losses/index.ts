@@ -3,10 +3,7 @@
 
 import { Loss, type LossCode, type LossName } from '../backend/codes.js';
 import { ConfigError } from '../util/errors.js';
-import { checkBoolean, checkChoice, checkKeys, checkNumber, invalid, isPlainObject, isString } from '../util/validate.js';
-
-/** `value`, or `fallback` when it is undefined (null is kept, so the checker reports it). */
-const orDefault = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
+import { checkBoolean, checkChoice, checkKeys, checkNumber, invalid, isPlainObject, isString, orDefault } from '../util/validate.js';
 
 /** A loss as the compiler needs it. `delta` is huber's delta (else 0); fromLogits only for cross-entropies. */
 export interface ResolvedLoss {

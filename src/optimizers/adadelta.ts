@@ -1,7 +1,7 @@
 // Adadelta: step sizes from the ratio of running RMS of updates to running RMS of gradients.
 
-import { checkNumber } from '../util/validate.js';
-import { Optimizer, readOptions, orDefault } from './optimizer.js';
+import { checkNumber, orDefault } from '../util/validate.js';
+import { Optimizer, readOptions} from './optimizer.js';
 import type { AdadeltaConfig, AdadeltaOptions } from './types.js';
 
 const KEYS = ['rho', 'eps', 'weightDecay'] as const;

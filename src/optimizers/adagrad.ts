@@ -1,7 +1,7 @@
 // Adagrad: per-parameter step sizes from the running sum of squared gradients.
 
-import { checkNumber } from '../util/validate.js';
-import { Optimizer, readOptions, orDefault } from './optimizer.js';
+import { checkNumber, orDefault } from '../util/validate.js';
+import { Optimizer, readOptions} from './optimizer.js';
 import type { AdagradConfig, AdagradOptions } from './types.js';
 
 const KEYS = ['lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'] as const;

@@ -1,7 +1,7 @@
 // Adam (with optional AMSGrad): bias-corrected first and second moment estimates.
 
-import { checkBoolean, checkNumber } from '../util/validate.js';
-import { Optimizer, readOptions, orDefault } from './optimizer.js';
+import { checkBoolean, checkNumber, orDefault } from '../util/validate.js';
+import { Optimizer, readOptions} from './optimizer.js';
 import type { AdamConfig, AdamOptions } from './types.js';
 
 export const ADAM_KEYS = ['beta1', 'beta2', 'eps', 'weightDecay', 'amsgrad'] as const;

@@ -5,11 +5,8 @@
 import { OPTIMIZER_HYPER_LENGTH, OPTIMIZER_SLOTS, Optimizer as OptimizerCode, type OptimizerName } from '../backend/codes.js';
 import type { OptimizerSpec } from '../backend/contract.js';
 import { ShapeError } from '../util/errors.js';
-import { checkKeys, checkNumber, invalid, isPlainObject } from '../util/validate.js';
+import { checkKeys, checkNumber, invalid, isPlainObject, orDefault } from '../util/validate.js';
 import type { OptimizerConfig, OptimizerOptions } from './types.js';
-
-/** `value`, or `fallback` when it is undefined (null is kept, so the checker reports it). */
-export const orDefault = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
 
 /** Option keys every optimizer accepts. */
 export const COMMON_OPTIMIZER_KEYS = ['learningRate', 'clipNorm', 'clipValue'] as const;

@@ -1,7 +1,7 @@
 // RMSprop: gradients divided by a running RMS, optionally centered and with momentum.
 
-import { checkBoolean, checkNumber } from '../util/validate.js';
-import { Optimizer, readOptions, orDefault } from './optimizer.js';
+import { checkBoolean, checkNumber, orDefault } from '../util/validate.js';
+import { Optimizer, readOptions} from './optimizer.js';
 import type { RmsPropConfig, RmsPropOptions } from './types.js';
 
 const KEYS = ['alpha', 'eps', 'weightDecay', 'momentum', 'centered'] as const;

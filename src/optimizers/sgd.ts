@@ -1,8 +1,8 @@
 // Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and weight decay.
 
 import { ConfigError } from '../util/errors.js';
-import { checkBoolean, checkNumber } from '../util/validate.js';
-import { Optimizer, readOptions, orDefault } from './optimizer.js';
+import { checkBoolean, checkNumber, orDefault } from '../util/validate.js';
+import { Optimizer, readOptions} from './optimizer.js';
 import type { SgdConfig, SgdOptions } from './types.js';
 
 const KEYS = ['momentum', 'dampening', 'nesterov', 'weightDecay'] as const;

@@ -2,10 +2,7 @@
 // loss += l1·Σ|w| + l2·Σw², grad += l1·sign(w) + 2·l2·w (Keras convention).
 
 import type { PenaltySpec } from '../backend/contract.js';
-import { checkChoice, checkKeys, checkNumber, invalid, isPlainObject, isString } from '../util/validate.js';
-
-/** `value`, or `fallback` when it is undefined (null is kept, so the checker reports it). */
-const orDefault = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
+import { checkChoice, checkKeys, checkNumber, invalid, isPlainObject, isString, orDefault } from '../util/validate.js';
 
 /** An L1/L2 penalty on one tensor (either coefficient may be 0). */
 export interface Regularizer {

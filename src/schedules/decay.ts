@@ -1,7 +1,7 @@
 // Closed-form schedules: the learning rate is a pure function of (baseLr, epoch, step).
 
-import { checkBoolean, checkInteger, checkNumber } from '../util/validate.js';
-import { readScheduleOptions, orDefault } from './options.js';
+import { checkBoolean, checkInteger, checkNumber, orDefault } from '../util/validate.js';
+import { readScheduleOptions} from './options.js';
 import type {
   ConstantConfig,
   CosineAnnealingConfig,

@@ -2,9 +2,6 @@
 
 import { checkKeys, invalid, isPlainObject } from '../util/validate.js';
 
-/** `value`, or `fallback` when it is undefined (null is kept, so the checker reports it). */
-export const orDefault = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
-
 /**
  * `options` as a typed partial after checking it is an object with only `keys`; undefined reads as {}.
  * @throws ConfigError for a non-object or an unknown key (with a did-you-mean hint).

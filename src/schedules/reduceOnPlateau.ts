@@ -1,7 +1,7 @@
 // Reduce the learning rate when a monitored metric stops improving (Keras ReduceLROnPlateau).
 
-import { checkChoice, checkInteger, checkNumber, invalid, isString } from '../util/validate.js';
-import { readScheduleOptions, orDefault } from './options.js';
+import { checkChoice, checkInteger, checkNumber, invalid, isString, orDefault } from '../util/validate.js';
+import { readScheduleOptions} from './options.js';
 import type { LearningRateSchedule, PlateauMode, ReduceOnPlateauConfig } from './schedule.js';
 
 export interface ReduceOnPlateauOptions {

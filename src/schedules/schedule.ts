@@ -13,6 +13,8 @@ export interface LearningRateSchedule {
   at(baseLr: number, epoch: number, step: number): number;
   /** Sees the epoch's logs (loss, val_loss, accuracy, ...); stateful schedules adapt here. */
   onEpochEnd?(epoch: number, logs: Record<string, number>): void;
+  /** Forgets state carried between epochs (reduceOnPlateau's best value and counters); called as fit starts. */
+  reset?(): void;
   /** Plain JSON with the name and every option; scheduleFromConfig restores it. */
   getConfig(): ScheduleConfig;
 }

@@ -9,7 +9,7 @@ import type { CallbackList } from '../callbacks/callback.js';
 import type { Matrix } from '../data/matrix.js';
 import { addStatsRow, emptyStats, logsFromStats } from '../metrics/metrics.js';
 import { AbortError, ConfigError, NonFiniteError } from '../util/errors.js';
-import { Rng } from '../util/rng.js';
+import { fmix32, Rng, stepSeed } from '../util/rng.js';
 import { ChunkSizer, CHUNK_TARGET_MS, MAX_CHUNK_STEPS } from './chunk-sizer.js';
 import { runEvaluate } from './evaluate.js';
 import type { FitConfig } from './fit-options.js';
@@ -40,7 +40,9 @@ export async function runFit(rt: TrainingRuntime, data: FitData, cfg: FitConfig,
   const stats = new Float64Array(maxChunk * STATS_WIDTH);
   const control = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * 4));
   const epochStats = emptyStats();
-  const shuffleRng = new Rng(seed);
+  // Each epoch's shuffle is seeded by (seed, epoch), so a run resumed at initialEpoch sees the same orders.
+  const shuffleRng = new Rng(0);
+  const shuffleSeed = fmix32(seed ^ 0x2545f491); // a stream apart from the dropout/noise stream stepRng(seed, step)
   const baseLr = rt.optimizer.learningRate;
 
   const history = new History();
@@ -54,13 +56,14 @@ export async function runFit(rt: TrainingRuntime, data: FitData, cfg: FitConfig,
   try {
     checkAbort();
     rt.model.stopTraining = false;
+    if (cfg.initialEpoch === 0) rt.schedule?.reset?.();
     await callbacks.trainBegin({});
     let lastLogs: Record<string, number> = {};
     for (let epoch = cfg.initialEpoch; epoch < cfg.epochs; epoch++) {
       const started = now();
       await callbacks.epochBegin(epoch, {});
       for (let i = 0; i < n; i++) order[i] = i;
-      if (cfg.shuffle) shuffleRng.shuffle(order);
+      if (cfg.shuffle) shuffleRng.reseed(stepSeed(shuffleSeed, epoch)).shuffle(order);
       epochStats.fill(0);
 
       for (let b = 0; b < batches; ) {

@@ -105,3 +105,6 @@ function editDistance(a: string, b: string): number {
   }
   return row[b.length];
 }
+
+/** `value`, or `fallback` when the option was not given (undefined). null is a given value and is checked. */
+export const orDefault = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);

@@ -333,10 +333,8 @@ describe.each(BACKENDS)('saveModel / loadModel (%s backend)', (backend) => {
 
   it('continues training after load exactly as uninterrupted training (no shuffle)', () => resumeMatchesStraight(false));
 
-  // KNOWN GAP in src/training/fit.ts: the shuffle generator starts fresh at initialEpoch instead of at
-  // the state it has after `initialEpoch` shuffles, so a resumed shuffled run visits rows in a different
-  // order. Turn `it.fails` into `it` once fit advances (or reseeds per epoch) the shuffle generator.
-  it.fails('continues training after load exactly as uninterrupted training (shuffle)', () => resumeMatchesStraight(true));
+  // Each epoch's shuffle is seeded by (seed, epoch), so the resumed run visits rows in the same orders.
+  it('continues training after load exactly as uninterrupted training (shuffle)', () => resumeMatchesStraight(true));
 
   it('a model saved on one backend loads on the other with the same weights', async () => {
     const model = buildModel(backend);
