@@ -1,10 +1,10 @@
 // Additive Gaussian noise: in training A' = A + stddev·N(0, 1) per element (a regularizer, as Keras's
 // GaussianNoise); at inference the layer is the identity.
 
-import { Activation, LayerKind, type ActivationCode } from '../backend/codes.js';
+import { LayerKind } from '../backend/codes.js';
 import type { LayerSpec } from '../backend/contract.js';
-import { checkKeys, checkNumber, invalid, isPlainObject } from '../util/validate.js';
-import { COMMON_LAYER_KEYS, Layer, type CommonLayerOptions, type LayerConfigBase } from './layer.js';
+import { checkNumber } from '../util/validate.js';
+import { checkLayerOptions, ShapePreservingLayer, type CommonLayerOptions, type LayerConfigBase } from './layer.js';
 
 export interface GaussianNoiseOptions extends CommonLayerOptions {
   /** Standard deviation of the noise, >= 0. Required. */
@@ -16,40 +16,19 @@ export interface GaussianNoiseConfig extends LayerConfigBase {
   stddev: number;
 }
 
-export class GaussianNoise extends Layer {
+export class GaussianNoise extends ShapePreservingLayer {
   readonly type = 'gaussianNoise' as const;
   readonly stddev: number;
 
   /** @throws ConfigError for a negative or non-finite stddev or an unknown option. */
   constructor(options: GaussianNoiseOptions) {
-    if (!isPlainObject(options)) throw invalid('the options of gaussianNoise', 'an options object such as { stddev: 0.1 }', options);
-    checkKeys('gaussianNoise', options, ['stddev', ...COMMON_LAYER_KEYS]);
+    checkLayerOptions('gaussianNoise', options, ['stddev'], '{ stddev: 0.1 }');
     super(options);
     this.stddev = checkNumber('stddev', options.stddev, { min: 0 });
   }
 
-  outputWidthFor(inputs: number): number {
-    return inputs;
-  }
-
-  lastActivation(): ActivationCode | null {
-    return null;
-  }
-
   toSpec(): LayerSpec {
-    const width = this.inputWidth;
-    return {
-      kind: LayerKind.gaussianNoise,
-      inputs: width,
-      units: width,
-      activation: Activation.linear,
-      activationParam: 0,
-      rate: this.stddev,
-      kernel: null,
-      bias: null,
-      kernelPenalty: { l1: 0, l2: 0 },
-      biasPenalty: { l1: 0, l2: 0 },
-    };
+    return this.weightlessSpec(LayerKind.gaussianNoise, this.stddev);
   }
 
   getConfig(): GaussianNoiseConfig {

@@ -2,12 +2,12 @@
 // is built, the TensorRefs of its weights. Weights are never stored in the layer: views are read through
 // the owning model's current arena, which compile replaces (adding optimizer slots).
 
-import type { ActivationCode } from '../backend/codes.js';
+import { Activation, type ActivationCode, type LayerKindCode } from '../backend/codes.js';
 import type { LayerSpec, TensorRef } from '../backend/contract.js';
 import type { Initializer } from '../initializers/index.js';
 import type { Arena } from '../memory/arena.js';
 import { ConfigError } from '../util/errors.js';
-import { checkInteger, invalid, isString } from '../util/validate.js';
+import { checkInteger, checkKeys, invalid, isPlainObject, isString } from '../util/validate.js';
 
 export type LayerType = 'dense' | 'dropout' | 'gaussianNoise' | 'activation';
 
@@ -144,5 +144,44 @@ export abstract class Layer {
     const arena = this.source?.arena ?? null;
     if (arena === null) throw new ConfigError(`${this.label()} is not built yet: add it to a model and build or fit the model`);
     return arena;
+  }
+}
+
+/** Checks a layer's options object and its keys; `example` shows a valid options object in the message. */
+export function checkLayerOptions(type: LayerType, options: unknown, keys: readonly string[], example: string): void {
+  if (!isPlainObject(options)) throw invalid(`the options of ${type}`, `an options object such as ${example}`, options);
+  checkKeys(type, options, [...keys, ...COMMON_LAYER_KEYS]);
+}
+
+/** Base of the layers that keep the width and own no weights: dropout, gaussianNoise, activation. */
+export abstract class ShapePreservingLayer extends Layer {
+  outputWidthFor(inputs: number): number {
+    return inputs;
+  }
+
+  lastActivation(): ActivationCode | null {
+    return null;
+  }
+
+  /** The plan entry of a weightless layer of this width. */
+  protected weightlessSpec(
+    kind: LayerKindCode,
+    rate: number,
+    activation: ActivationCode = Activation.linear,
+    activationParam = 0,
+  ): LayerSpec {
+    const width = this.inputWidth;
+    return {
+      kind,
+      inputs: width,
+      units: width,
+      activation,
+      activationParam,
+      rate,
+      kernel: null,
+      bias: null,
+      kernelPenalty: { l1: 0, l2: 0 },
+      biasPenalty: { l1: 0, l2: 0 },
+    };
   }
 }

@@ -2,7 +2,7 @@
 
 import { checkBoolean, checkNumber, orDefault } from '../util/validate.js';
 import { Optimizer, readOptions} from './optimizer.js';
-import type { AdamConfig, AdamOptions } from './types.js';
+import type { AdamConfig, AdamOptions, AdamWConfig } from './types.js';
 
 export const ADAM_KEYS = ['beta1', 'beta2', 'eps', 'weightDecay', 'amsgrad'] as const;
 
@@ -47,21 +47,22 @@ export function readAdamHyper(o: Partial<AdamOptions>, defaultWeightDecay: numbe
  * @throws ConfigError for an unknown option or a value out of range (betas in [0, 1), eps > 0).
  */
 export class Adam extends Optimizer {
-  readonly name = 'adam' as const;
+  readonly name: 'adam' | 'adamw' = 'adam';
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
   readonly weightDecay: number;
   readonly amsgrad: boolean;
 
-  constructor(options?: AdamOptions) {
-    const o = readOptions<AdamOptions>('optimizers.adam', options, ADAM_KEYS);
+  /** `variant` lets AdamW reuse everything but the name and the default weight decay. */
+  constructor(options?: AdamOptions, variant = { context: 'optimizers.adam', defaultWeightDecay: 0 }) {
+    const o = readOptions<AdamOptions>(variant.context, options, ADAM_KEYS);
     super(o, 0.001);
     ({ beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay, amsgrad: this.amsgrad } =
-      readAdamHyper(o, 0));
+      readAdamHyper(o, variant.defaultWeightDecay));
   }
 
-  getConfig(): AdamConfig {
+  getConfig(): AdamConfig | AdamWConfig {
     return {
       name: this.name,
       ...this.commonConfig(),

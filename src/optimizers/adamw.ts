@@ -1,7 +1,6 @@
 // AdamW: Adam with decoupled weight decay (Loshchilov & Hutter).
 
-import { ADAM_KEYS, readAdamHyper } from './adam.js';
-import { Optimizer, readOptions } from './optimizer.js';
+import { Adam } from './adam.js';
 import type { AdamWConfig, AdamWOptions } from './types.js';
 
 /**
@@ -25,34 +24,14 @@ import type { AdamWConfig, AdamWOptions } from './types.js';
  * ```
  * @throws ConfigError for an unknown option or a value out of range (betas in [0, 1), eps > 0).
  */
-export class AdamW extends Optimizer {
-  readonly name = 'adamw' as const;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly eps: number;
-  readonly weightDecay: number;
-  readonly amsgrad: boolean;
+export class AdamW extends Adam {
+  override readonly name = 'adamw' as const;
 
   constructor(options?: AdamWOptions) {
-    const o = readOptions<AdamWOptions>('optimizers.adamw', options, ADAM_KEYS);
-    super(o, 0.001);
-    ({ beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay, amsgrad: this.amsgrad } =
-      readAdamHyper(o, 0.01));
+    super(options, { context: 'optimizers.adamw', defaultWeightDecay: 0.01 });
   }
 
-  getConfig(): AdamWConfig {
-    return {
-      name: this.name,
-      ...this.commonConfig(),
-      beta1: this.beta1,
-      beta2: this.beta2,
-      eps: this.eps,
-      weightDecay: this.weightDecay,
-      amsgrad: this.amsgrad,
-    };
-  }
-
-  protected hyper(): number[] {
-    return [this.beta1, this.beta2, this.eps, this.weightDecay, this.amsgrad ? 1 : 0];
+  override getConfig(): AdamWConfig {
+    return { ...super.getConfig(), name: this.name };
   }
 }

@@ -6,19 +6,8 @@ import { Activation, Loss } from '../../src/backend/codes.js';
 import { ACTIVATION_NAMES, activationToConfig, resolveActivation } from '../../src/layers/activations.js';
 import { LOSS_NAMES, losses, lossToConfig, resolveLoss } from '../../src/losses/index.js';
 import { L1L2, type Regularizer, regularizerFromConfig, regularizers, resolveRegularizer } from '../../src/regularizers/index.js';
-import { ConfigError } from '../../src/util/errors.js';
 
-function expectConfigError(fn: () => unknown, message: string): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(ConfigError);
-  expect((caught as ConfigError).code).toBe('ERR_NNTRAIN_CONFIG');
-  expect((caught as ConfigError).message).toBe(message);
-}
+import { expectConfigError } from '../helpers/errors.js';
 
 describe('resolveActivation', () => {
   it('maps every name to its code; undefined is linear', () => {

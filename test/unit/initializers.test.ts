@@ -10,20 +10,9 @@ import {
   initializers,
   resolveInitializer,
 } from '../../src/initializers/index.js';
-import { ConfigError } from '../../src/util/errors.js';
-import { Rng } from '../../src/util/rng.js';
 
-function expectConfigError(fn: () => unknown, message: string): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(ConfigError);
-  expect((caught as ConfigError).code).toBe('ERR_NNTRAIN_CONFIG');
-  expect((caught as ConfigError).message).toBe(message);
-}
+import { Rng } from '../../src/util/rng.js';
+import { expectConfigError } from '../helpers/errors.js';
 
 function stats(x: Float32Array): { mean: number; std: number; min: number; max: number } {
   let sum = 0;

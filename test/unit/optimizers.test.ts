@@ -17,21 +17,10 @@ import {
   optimizers,
   resolveOptimizer,
 } from '../../src/optimizers/index.js';
-import { ConfigError, ShapeError } from '../../src/util/errors.js';
+import { ShapeError } from '../../src/util/errors.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { checkWithin } from '../helpers/check.js';
-
-function expectConfigError(fn: () => unknown, message: string): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(ConfigError);
-  expect((caught as ConfigError).code).toBe('ERR_NNTRAIN_CONFIG');
-  expect((caught as ConfigError).message).toBe(message);
-}
+import { expectConfigError } from '../helpers/errors.js';
 
 const COMMON = { clipNorm: 0, clipValue: 0 };
 

@@ -12,19 +12,8 @@ import {
   scheduleFromConfig,
   schedules,
 } from '../../src/schedules/index.js';
-import { ConfigError } from '../../src/util/errors.js';
 
-function expectConfigError(fn: () => unknown, message: string): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(ConfigError);
-  expect((caught as ConfigError).code).toBe('ERR_NNTRAIN_CONFIG');
-  expect((caught as ConfigError).message).toBe(message);
-}
+import { expectConfigError } from '../helpers/errors.js';
 
 function expectValues(s: LearningRateSchedule, baseLr: number, points: [epoch: number, step: number, lr: number][]): void {
   for (const [epoch, step, lr] of points) expect(s.at(baseLr, epoch, step), `epoch ${epoch}, step ${step}`).toBeCloseTo(lr, 12);
