@@ -106,7 +106,7 @@ export function loadNativeAddon(): NativeAddon {
         `  Cause: ${cause}`,
         'Possible solutions:',
         '  - Rebuild the addon for this Node.js: npm rebuild nntrain (in a checkout: npm run build:native)',
-        '  - Install the build tools it needs: a C++17 compiler (g++ or clang++), make and python3',
+        '  - Install the build tools it needs: a C++20 compiler (g++ 10+ or clang++ 10+), make and python3',
         '    (macOS: xcode-select --install; Windows: Visual Studio Build Tools with "Desktop development with C++")',
         "  - Use the pure-TypeScript backend: set NNTRAIN_BACKEND=js or pass { backend: 'js' }",
       ].join('\n'),
