@@ -15,6 +15,7 @@ export const Activation = {
   softplus: 8, //  log(1 + e^z), computed stably
   softmax: 9, //   row-wise over the last axis
 } as const;
+/** Activation names accepted wherever an activation is an option ('relu', 'softmax', ...). */
 export type ActivationName = keyof typeof Activation;
 export type ActivationCode = (typeof Activation)[ActivationName];
 
@@ -27,6 +28,7 @@ export const Loss = {
   categoricalCrossentropy: 4, // one-hot targets (rows, cols)
   sparseCategoricalCrossentropy: 5, // integer class targets (rows, 1), stored as float32
 } as const;
+/** Loss names accepted by `compile({ loss })`. */
 export type LossName = keyof typeof Loss;
 export type LossCode = (typeof Loss)[LossName];
 
@@ -56,6 +58,7 @@ export const Optimizer = {
   adam: 4, //     hyper: [beta1, beta2, eps, weightDecay, amsgrad(0|1)]              slots: [expAvg, expAvgSq, maxExpAvgSq]
   adamw: 5, //    hyper: [beta1, beta2, eps, weightDecay, amsgrad(0|1)] (decoupled)  slots: [expAvg, expAvgSq, maxExpAvgSq]
 } as const;
+/** Optimizer names accepted by `compile({ optimizer })`. */
 export type OptimizerName = keyof typeof Optimizer;
 export type OptimizerCode = (typeof Optimizer)[OptimizerName];
 export const OPTIMIZER_SLOTS: Readonly<Record<OptimizerCode, number>> = { 0: 1, 1: 1, 2: 2, 3: 3, 4: 3, 5: 3 };

@@ -130,6 +130,7 @@ export interface PlanHandle {
   dispose(): void;
 }
 
+/** What `backend.info()` reports (and `npx nntrain info` prints). */
 export interface BackendInfo {
   name: 'native' | 'js';
   /** Which GEMM / elementwise kernels are active, e.g. 'ref', 'avx2', 'avx512'. */
@@ -137,6 +138,11 @@ export interface BackendInfo {
   threads: number;
 }
 
+/**
+ * The numeric engine behind a model: per-op kernels and compiled plans. Get one with getBackend. The
+ * per-op kernels trust their sizes in js (the reference, kept branch-free); native checks buffer lengths
+ * and throws ShapeError before touching memory.
+ */
 export interface Backend {
   readonly name: 'native' | 'js';
   info(): BackendInfo;

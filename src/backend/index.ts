@@ -8,6 +8,7 @@ import { loadNativeBackend } from './native.js';
 import { BackendError } from '../util/errors.js';
 import { checkChoice } from '../util/validate.js';
 
+/** A backend: 'native' (the C++ addon) or 'js' (pure TypeScript, the reference). */
 export type BackendName = 'native' | 'js';
 export const BACKEND_NAMES: readonly BackendName[] = ['native', 'js'];
 
@@ -36,7 +37,12 @@ function native(): Backend {
  * The backend to use. `name` (an option) wins over the NNTRAIN_BACKEND environment variable; with
  * neither, native is tried and js is used, with one warning, when the addon cannot load.
  * @throws BackendError when native is requested explicitly and cannot load.
- * @throws ConfigError for an unknown backend name.
+ * @throws ConfigError for an unknown backend name (with a did-you-mean hint).
+ * @example
+ * ```ts
+ * getBackend().info(); // { name: 'native', kernel: 'avx2', threads: 8 } where the addon loads
+ * getBackend('js').name; // 'js'
+ * ```
  */
 export function getBackend(name?: BackendName | string): Backend {
   const fromEnv = process.env.NNTRAIN_BACKEND;
@@ -58,7 +64,7 @@ export function getBackend(name?: BackendName | string): Backend {
   }
 }
 
-/** True when the native addon loads here. */
+/** True when the native addon loads here (the load is tried once and cached; never throws). */
 export function nativeAvailable(): boolean {
   try {
     native();

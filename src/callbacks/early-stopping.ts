@@ -1,9 +1,10 @@
 // Stop training when a monitored quantity has stopped improving (Keras's EarlyStopping semantics).
 
-import { checkBoolean, checkInteger, checkKeys, checkNumber, invalid, isPlainObject } from '../util/validate.js';
+import { checkBoolean, checkInteger, checkNumber, readOptions } from '../util/validate.js';
 import type { Callback, CallbackModel, Logs } from './callback.js';
 import { Monitor, type MonitorMode } from './monitor.js';
 
+/** Options of `callbacks.earlyStopping(options)`; every field is optional. */
 export interface EarlyStoppingOptions {
   /** Log to watch. Default 'val_loss' (falls back to 'loss', with one warning, when absent). */
   monitor?: string;
@@ -42,8 +43,7 @@ export class EarlyStopping implements Callback {
 
   /** @throws ConfigError naming the option for a bad value or unknown key. */
   constructor(options: EarlyStoppingOptions = {}) {
-    if (!isPlainObject(options)) throw invalid('the options of earlyStopping', 'an options object', options);
-    checkKeys('earlyStopping', options, KEYS);
+    readOptions('earlyStopping', options, KEYS);
     this.monitor = new Monitor('earlyStopping', options.monitor ?? 'val_loss', options.mode ?? 'auto', options.minDelta ?? 0);
     this.patience = checkInteger('patience', options.patience ?? 0, { min: 0 });
     this.baseline = options.baseline === undefined ? undefined : checkNumber('baseline', options.baseline);

@@ -4,6 +4,7 @@ import { ConfigError } from '../util/errors.js';
 import { checkKeys, describe, invalid, isPlainObject } from '../util/validate.js';
 import { HOOK_NAMES, type Callback, type Logs } from './callback.js';
 
+/** Hooks of `callbacks.lambda(options)`: any subset; a returned Promise is awaited before training goes on. */
 export interface LambdaCallbackOptions {
   onTrainBegin?: (logs: Logs) => void | Promise<void>;
   onTrainEnd?: (logs: Logs) => void | Promise<void>;

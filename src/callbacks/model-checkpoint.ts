@@ -4,6 +4,7 @@ import { checkBoolean, checkKeys, invalid, isPlainObject, isString } from '../ut
 import type { Callback, CallbackModel, Logs } from './callback.js';
 import { Monitor, type MonitorMode } from './monitor.js';
 
+/** Options of `callbacks.modelCheckpoint(options)`; `path` is required. */
 export interface ModelCheckpointOptions {
   /** File to write; `{epoch}` is replaced by the 1-based epoch number (as Keras). Required. */
   path: string;

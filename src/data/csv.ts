@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { DataError } from '../util/errors.js';
 import type { Matrix } from './matrix.js';
 
+/** Options of readNumericCsv. */
 export interface NumericCsvOptions {
   /** Skip the first row (a header). Default false. */
   header?: boolean;
@@ -13,6 +14,7 @@ export interface NumericCsvOptions {
   delimiter?: string;
 }
 
+/** What readNumericCsv returns: the values and, with `header`, the column names. */
 export interface NumericCsv {
   /** All columns as float32, row-major. */
   matrix: Matrix;

@@ -22,7 +22,7 @@ export interface TargetRule {
 }
 
 /** `[N, c]` as Keras prints shapes. */
-export const shapeText = (rows: number | null, cols: number): string => `[${rows ?? 'N'}, ${cols}]`;
+const shapeText = (rows: number | null, cols: number): string => `[${rows ?? 'N'}, ${cols}]`;
 
 /**
  * x as a contiguous (rows, inputWidth) Matrix, checked.

@@ -16,6 +16,7 @@ export interface Initializer {
 
 export type VarianceScalingName = 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'lecunNormal' | 'lecunUniform';
 
+/** The serialized form of an initializer: its name and parameters (plain JSON, see getConfig). */
 export type InitializerConfig =
   | { name: 'zeros' }
   | { name: 'ones' }

@@ -2,15 +2,8 @@
 
 import type { Rng } from '../util/rng.js';
 import { ConfigError } from '../util/errors.js';
-import { checkKeys, checkNumber, invalid, isPlainObject, orDefault } from '../util/validate.js';
+import { checkNumber, orDefault, readOptions } from '../util/validate.js';
 import type { Initializer, InitializerConfig } from './initializer.js';
-
-function readOptions(context: string, options: unknown, keys: readonly string[]): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (!isPlainObject(options)) throw invalid(`the options of ${context}`, 'an options object', options);
-  checkKeys(context, options, keys);
-  return options;
-}
 
 export interface RandomNormalOptions {
   /** Default 0. */
@@ -26,7 +19,7 @@ export class RandomNormal implements Initializer {
   readonly stddev: number;
 
   constructor(options?: RandomNormalOptions) {
-    const o = readOptions('initializers.randomNormal', options, ['mean', 'stddev']);
+    const o = readOptions<RandomNormalOptions>('initializers.randomNormal', options, ['mean', 'stddev']);
     this.mean = checkNumber('mean', orDefault(o.mean, 0));
     this.stddev = checkNumber('stddev', orDefault(o.stddev, 0.05), { min: 0 });
   }
@@ -54,7 +47,7 @@ export class RandomUniform implements Initializer {
   readonly maxval: number;
 
   constructor(options?: RandomUniformOptions) {
-    const o = readOptions('initializers.randomUniform', options, ['minval', 'maxval']);
+    const o = readOptions<RandomUniformOptions>('initializers.randomUniform', options, ['minval', 'maxval']);
     this.minval = checkNumber('minval', orDefault(o.minval, -0.05));
     this.maxval = checkNumber('maxval', orDefault(o.maxval, 0.05));
     if (this.maxval < this.minval) {

@@ -8,7 +8,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** The temp-file name pattern used next to `target` (hidden, unique per call). */
-export function tempPathFor(target: string): string {
+function tempPathFor(target: string): string {
   const abs = resolve(target);
   return join(dirname(abs), `.${basename(abs)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }

@@ -14,13 +14,15 @@ import { packageVersion } from '../util/package-info.js';
 import { BACKEND_NAMES, type BackendName } from '../backend/index.js';
 import { Sequential, type ModelConfig } from '../models/sequential.js';
 import { ConfigError, ModelFileError, ShapeError } from '../util/errors.js';
-import { checkBoolean, checkChoice, checkKeys, invalid, isPlainObject } from '../util/validate.js';
+import { checkBoolean, checkChoice, invalid, readOptions } from '../util/validate.js';
 
+/** Options of saveModel / `model.save`. */
 export interface SaveModelOptions {
   /** Store the optimizer's step count and moment buffers so training resumes exactly. Default true. */
   includeOptimizer?: boolean;
 }
 
+/** Options of loadModel. */
 export interface LoadModelOptions {
   /** Backend for the loaded model; default: the usual selection (see getBackend). */
   backend?: BackendName;
@@ -37,8 +39,7 @@ export interface LoadModelOptions {
  */
 export async function saveModel(model: Sequential, path: string, options: SaveModelOptions = {}): Promise<void> {
   checkPath(path);
-  if (!isPlainObject(options)) throw invalid('saveModel options', 'an object', options);
-  checkKeys('saveModel', options, ['includeOptimizer']);
+  readOptions('saveModel', options, ['includeOptimizer']);
   const includeOptimizer = options.includeOptimizer === undefined ? true : checkBoolean('includeOptimizer', options.includeOptimizer);
   const state = includeOptimizer ? model.getOptimizerState() : null;
   const bytes = encodeModelFile({
@@ -64,8 +65,7 @@ export async function saveModel(model: Sequential, path: string, options: SaveMo
  */
 export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<Sequential> {
   checkPath(path);
-  if (!isPlainObject(options)) throw invalid('loadModel options', 'an object', options);
-  checkKeys('loadModel', options, ['backend']);
+  readOptions('loadModel', options, ['backend']);
   const backend = options.backend === undefined ? undefined : checkChoice('backend', options.backend, BACKEND_NAMES);
   let bytes: Uint8Array;
   try {

@@ -7,6 +7,7 @@ import { activationToConfig, resolveActivation, type ActivationConfig, type Reso
 import type { ActivationOption } from './dense.js';
 import { checkLayerOptions, ShapePreservingLayer, type CommonLayerOptions, type LayerConfigBase } from './layer.js';
 
+/** Options of `layers.activation(options)`. */
 export interface ActivationLayerOptions extends CommonLayerOptions {
   /** Activation name or `{ name, alpha }`. Required. */
   activation: ActivationOption;
@@ -17,6 +18,10 @@ export interface ActivationLayerConfig extends LayerConfigBase {
   activation: ActivationConfig;
 }
 
+/**
+ * Applies an activation to its input without weights (e.g. a softmax after a linear dense layer); made by
+ * `layers.activation`. A softmax/sigmoid here still fuses with a matching cross-entropy loss.
+ */
 export class ActivationLayer extends ShapePreservingLayer {
   readonly type = 'activation' as const;
   readonly activation: ResolvedActivation;

@@ -1,6 +1,6 @@
 // A fully connected layer: Z = A·W + b, A' = act(Z), with the kernel W stored (inputs, units) as in Keras.
 
-import { Activation, LayerKind, type ActivationCode } from '../backend/codes.js';
+import { LayerKind, type ActivationCode } from '../backend/codes.js';
 import type { LayerSpec, PenaltySpec } from '../backend/contract.js';
 import { resolveInitializer, type Initializer, type InitializerConfig, type InitializerName } from '../initializers/index.js';
 import { resolveRegularizer, type Regularizer } from '../regularizers/index.js';
@@ -15,6 +15,7 @@ export type InitializerOption = InitializerName | Initializer | InitializerConfi
 /** A regularizer (`regularizers.l2(1e-4)`), a name ('l1', 'l2', 'l1l2') or `{ l1?, l2? }`. */
 export type RegularizerOption = Regularizer | 'l1' | 'l2' | 'l1l2' | { l1?: number; l2?: number };
 
+/** Options of `layers.dense(options)`; only `units` is required. */
 export interface DenseOptions extends CommonLayerOptions {
   /** Output width, integer >= 1. Required. */
   units: number;
@@ -56,6 +57,10 @@ const DENSE_KEYS = [
 
 const NO_PENALTY: PenaltySpec = { l1: 0, l2: 0 };
 
+/**
+ * A fully connected layer: out = act(x·W + b), W of shape (inputs, units) as in Keras; made by
+ * `layers.dense`. Weights live in the model's arena once the model is built.
+ */
 export class Dense extends Layer {
   readonly type = 'dense' as const;
   readonly units: number;
@@ -128,6 +133,3 @@ export class Dense extends Layer {
     };
   }
 }
-
-/** True when the activation is the identity (fromLogits needs a linear last layer). */
-export const isLinear = (code: ActivationCode | null): boolean => code === Activation.linear;

@@ -6,6 +6,7 @@ import type { LayerSpec } from '../backend/contract.js';
 import { checkNumber } from '../util/validate.js';
 import { checkLayerOptions, ShapePreservingLayer, type CommonLayerOptions, type LayerConfigBase } from './layer.js';
 
+/** Options of `layers.dropout(options)`. */
 export interface DropoutOptions extends CommonLayerOptions {
   /** Fraction of inputs dropped during training, in [0, 1). Required. */
   rate: number;
@@ -16,6 +17,10 @@ export interface DropoutConfig extends LayerConfigBase {
   rate: number;
 }
 
+/**
+ * Zeroes each input with probability `rate` during fit and scales the kept ones by 1/(1 − rate)
+ * (inverted dropout), so inference is the identity; made by `layers.dropout`.
+ */
 export class Dropout extends ShapePreservingLayer {
   readonly type = 'dropout' as const;
   readonly rate: number;

@@ -6,6 +6,7 @@ import type { LayerSpec } from '../backend/contract.js';
 import { checkNumber } from '../util/validate.js';
 import { checkLayerOptions, ShapePreservingLayer, type CommonLayerOptions, type LayerConfigBase } from './layer.js';
 
+/** Options of `layers.gaussianNoise(options)`. */
 export interface GaussianNoiseOptions extends CommonLayerOptions {
   /** Standard deviation of the noise, >= 0. Required. */
   stddev: number;
@@ -16,6 +17,7 @@ export interface GaussianNoiseConfig extends LayerConfigBase {
   stddev: number;
 }
 
+/** Adds N(0, stddev²) noise to every input during fit only (a regularizer); made by `layers.gaussianNoise`. */
 export class GaussianNoise extends ShapePreservingLayer {
   readonly type = 'gaussianNoise' as const;
   readonly stddev: number;

@@ -9,6 +9,7 @@ import type { Arena } from '../memory/arena.js';
 import { ConfigError } from '../util/errors.js';
 import { checkInteger, checkKeys, invalid, isPlainObject, isString } from '../util/validate.js';
 
+/** The layer kinds, as stored in a LayerConfig's `type`. */
 export type LayerType = 'dense' | 'dropout' | 'gaussianNoise' | 'activation';
 
 /** Options every layer accepts. */
@@ -42,6 +43,10 @@ export interface LayerConfigBase {
   inputShape?: [number];
 }
 
+/**
+ * The base of every layer: options common to all, the weights it needs (as arena slots) and its plan
+ * spec. A layer belongs to one model; create layers with the `layers` factories.
+ */
 export abstract class Layer {
   abstract readonly type: LayerType;
   readonly name: string | undefined;

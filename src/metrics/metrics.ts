@@ -3,7 +3,7 @@
 
 import { LabelMode, STATS_WIDTH, Stat, type LabelModeCode } from '../backend/codes.js';
 import { ConfigError } from '../util/errors.js';
-import { closest, describe, isString } from '../util/validate.js';
+import { checkChoice, describe } from '../util/validate.js';
 
 /** Metric names as they appear in logs and history. */
 export type MetricName = 'accuracy' | 'binaryAccuracy' | 'mse' | 'mae';
@@ -29,13 +29,7 @@ export function resolveMetrics(value: unknown, labelMode: LabelModeCode, lossNam
   if (!Array.isArray(value)) throw new ConfigError(`Expected an array of metric names for metrics but received ${describe(value)}`);
   const out: MetricName[] = [];
   for (const item of value as unknown[]) {
-    const name = isString(item) ? ALIASES[item] : undefined;
-    if (name === undefined) {
-      const hint = isString(item) ? closest(item, Object.keys(ALIASES)) : undefined;
-      throw new ConfigError(
-        `Unknown metric ${describe(item)}.${hint ? ` Did you mean '${hint}'?` : ''} Expected one of: ${Object.keys(ALIASES).join(', ')}`,
-      );
-    }
+    const name = ALIASES[checkChoice('metric', item, Object.keys(ALIASES))];
     if (name === 'accuracy' && labelMode === LabelMode.regression) {
       throw new ConfigError(
         `Metric 'accuracy' needs a classification loss but the loss is ${lossName}; use 'mae' or 'mse' for regression, or 'binaryAccuracy' for 0/1 targets`,

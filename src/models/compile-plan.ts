@@ -33,7 +33,7 @@ export function labelModeOf(loss: ResolvedLoss): LabelModeCode {
  * @throws ConfigError for fromLogits when the last layer is not a linear dense/activation layer, or for
  *   fromLogits with a loss that has no logits form.
  */
-export function lossFusion(layers: readonly Layer[], loss: ResolvedLoss): LossFusionCode {
+function lossFusion(layers: readonly Layer[], loss: ResolvedLoss): LossFusionCode {
   const last: ActivationCode | null = layers.length > 0 ? layers[layers.length - 1].lastActivation() : null;
   const categorical = loss.code === Loss.categoricalCrossentropy || loss.code === Loss.sparseCategoricalCrossentropy;
   const binary = loss.code === Loss.binaryCrossentropy;

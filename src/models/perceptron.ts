@@ -5,10 +5,11 @@
 import { inputWidthOf, toInputMatrix, toTargetMatrix, type InputData, type TargetData } from '../data/validate-data.js';
 import { LabelMode } from '../backend/codes.js';
 import { ConfigError, DataError } from '../util/errors.js';
-import { checkBoolean, checkInteger, checkKeys, checkNumber, invalid, isPlainObject } from '../util/validate.js';
+import { checkBoolean, checkInteger, checkNumber, readOptions } from '../util/validate.js';
 import { Rng } from '../util/rng.js';
 import type { Matrix } from '../data/matrix.js';
 
+/** Options of `new Perceptron(options)`; every field is optional. */
 export interface PerceptronOptions {
   /** Step size η of the update, > 0. Default 1. (From zero weights the mistakes made do not depend on η.) */
   learningRate?: number;
@@ -32,9 +33,11 @@ const OPTION_NAMES = ['learningRate', 'epochs', 'shuffle', 'seed'] as const;
  * `epochs` — the limitation that motivates multilayer networks.
  *
  * @example
+ * ```ts
  * const p = new Perceptron({ epochs: 20 }).fit([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 0, 0, 1]);
  * p.predict([[1, 1]]); // Int32Array [1]
  * p.history; // mistakes per epoch, e.g. [2, 3, 3, 2, 1, 0]
+ * ```
  */
 export class Perceptron {
   readonly learningRate: number;
@@ -47,8 +50,7 @@ export class Perceptron {
 
   /** @throws ConfigError for an unknown option or a value out of range. */
   constructor(options: PerceptronOptions = {}) {
-    if (!isPlainObject(options)) throw invalid('Perceptron options', 'an object', options);
-    checkKeys('Perceptron', options, OPTION_NAMES);
+    readOptions('Perceptron', options, OPTION_NAMES);
     this.learningRate = options.learningRate === undefined ? 1 : checkNumber('learningRate', options.learningRate, { min: 0, minOpen: true });
     this.epochs = options.epochs === undefined ? 100 : checkInteger('epochs', options.epochs, { min: 1 });
     this.shuffle = options.shuffle === undefined ? true : checkBoolean('shuffle', options.shuffle);

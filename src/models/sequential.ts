@@ -24,10 +24,11 @@ import type { History } from '../training/history.js';
 import type { TrainingRuntime } from '../training/runtime.js';
 import { AbortError, ConfigError, ShapeError } from '../util/errors.js';
 import { Rng, stepSeed } from '../util/rng.js';
-import { checkChoice, checkInteger, checkKeys, describe, invalid, isPlainObject, isString } from '../util/validate.js';
+import { checkChoice, checkInteger, checkKeys, describe, invalid, isPlainObject, isString, readOptions } from '../util/validate.js';
 import { compilePlan, labelModeOf, lossSpecFor, outputWidthOf, type ResolvedLoss } from './compile-plan.js';
 import { summaryText } from './summary.js';
 
+/** Options of `new Sequential(options)`; every field is optional. */
 export interface SequentialOptions {
   /** uint32 seed of the weight initialization (and the default fit seed). Default 0. */
   seed?: number;
@@ -37,6 +38,7 @@ export interface SequentialOptions {
   name?: string;
 }
 
+/** Options of {@link Sequential.compile}: optimizer and loss are required. */
 export interface CompileOptions {
   /** An optimizer (`optimizers.adam({...})`), a name ('adam') or a config. Required. */
   optimizer: Optimizer | string | OptimizerConfig;
@@ -112,8 +114,7 @@ export class Sequential implements CallbackModel {
    * @throws BackendError when backend 'native' is asked for and the addon cannot load.
    */
   constructor(options: SequentialOptions = {}) {
-    if (!isPlainObject(options)) throw invalid('the options of Sequential', 'an options object', options);
-    checkKeys('Sequential', options, SEQUENTIAL_KEYS);
+    readOptions('Sequential', options, SEQUENTIAL_KEYS);
     this.seed = checkInteger('seed', options.seed ?? 0, { min: 0, max: 0xffffffff });
     if (options.name !== undefined && !isString(options.name)) throw invalid('name', 'string', options.name);
     this.name = options.name ?? 'sequential';
@@ -257,12 +258,17 @@ export class Sequential implements CallbackModel {
    * @returns per-epoch loss, metrics and val_* logs.
    * @throws ConfigError (options, not compiled), ShapeError, DataError before training; NonFiniteError when
    *   a step produces NaN/Infinity (weights are those before that step); AbortError when `signal` aborts.
+   * @example
+   * ```ts
+   * const history = await model.fit(x, y, { epochs: 50, batchSize: 32, validationSplit: 0.2 });
+   * console.log(history.history.val_loss);
+   * ```
    */
   async fit(x: InputData, y: TargetData, options: FitOptions = {}): Promise<History> {
     const cfg = parseFitOptions(options);
     const compiled = this.requireCompiled('fit');
     this.requireIdle('fit');
-    const width = this.inputs ?? this.layerList[0].inputShape?.[0] ?? inputWidthOf(x);
+    const width = this.widthFor(x);
     const rule = this.targetRule(compiled, width);
     let xs = toInputMatrix(x, width);
     let ys = toTargetMatrix(y, xs.rows, rule);
@@ -296,12 +302,17 @@ export class Sequential implements CallbackModel {
 
   /**
    * Loss (including L1/L2 penalties, as Keras) and compiled metrics over x/y in inference mode.
+   * `batchSize` (integer >= 1) defaults to 32; it changes speed, not the result.
    * @throws ConfigError (options, not compiled), ShapeError, DataError.
+   * @example
+   * ```ts
+   * const { loss, accuracy } = await model.evaluate(xTest, yTest);
+   * ```
    */
   async evaluate(x: InputData, y: TargetData, options: EvaluateOptions = {}): Promise<Record<string, number>> {
     const { batchSize } = parseBatchOptions('evaluate', options, 32);
     const compiled = this.requireCompiled('evaluate');
-    const width = this.inputs ?? this.layerList[0].inputShape?.[0] ?? inputWidthOf(x);
+    const width = this.widthFor(x);
     const xs = toInputMatrix(x, width);
     const ys = toTargetMatrix(y, xs.rows, this.targetRule(compiled, width));
     this.build(width);
@@ -310,13 +321,18 @@ export class Sequential implements CallbackModel {
 
   /**
    * Outputs for every row of x (inference mode: no dropout or noise), as a (rows, outputWidth) Matrix.
-   * Works on a built model that was never compiled.
+   * Works on a built model that was never compiled. `batchSize` (integer >= 1) defaults to 256.
    * @throws ConfigError (options, no layers), ShapeError, DataError.
+   * @example
+   * ```ts
+   * const out = await model.predict([[0, 1]]); // { data: Float32Array, rows: 1, cols: outputWidth }
+   * const classes = argmaxRows(out);
+   * ```
    */
   async predict(x: InputData, options: PredictOptions = {}): Promise<Matrix> {
     const { batchSize } = parseBatchOptions('predict', options, 256);
     if (this.layerList.length === 0) throw new ConfigError('The model has no layers');
-    const width = this.inputs ?? this.layerList[0].inputShape?.[0] ?? inputWidthOf(x);
+    const width = this.widthFor(x);
     const xs = toInputMatrix(x, width);
     this.build(width);
     if (this.compiled === null) {
@@ -481,6 +497,11 @@ export class Sequential implements CallbackModel {
     const arena = this.store.arena;
     if (arena === null) throw new ConfigError('The model is not built yet: call build(), or fit/predict with data, first');
     return arena;
+  }
+
+  /** The input width: the built one, else the first layer's inputShape, else the data's. */
+  private widthFor(x: InputData): number {
+    return this.inputs ?? this.layerList[0].inputShape?.[0] ?? inputWidthOf(x);
   }
 
   private requireCompiled(method: string): Compiled {

@@ -10,7 +10,7 @@ export interface SummaryRow {
 }
 
 /** Rows for a layer stack; widths are known only once the input width is. */
-export function summaryRows(layers: readonly Layer[], inputWidth: number | null): SummaryRow[] {
+function summaryRows(layers: readonly Layer[], inputWidth: number | null): SummaryRow[] {
   let width = inputWidth;
   return layers.map((layer, i) => {
     const params = width === null ? NaN : layer.weightSlots(width).reduce((sum, s) => sum + s.length, 0);

@@ -4,7 +4,7 @@ import { checkBoolean, checkNumber, orDefault } from '../util/validate.js';
 import { Optimizer, readOptions} from './optimizer.js';
 import type { AdamConfig, AdamOptions, AdamWConfig } from './types.js';
 
-export const ADAM_KEYS = ['beta1', 'beta2', 'eps', 'weightDecay', 'amsgrad'] as const;
+const ADAM_KEYS = ['beta1', 'beta2', 'eps', 'weightDecay', 'amsgrad'] as const;
 
 /** The validated Adam-family hyperparameters (shared by Adam and AdamW, which differ only in weight decay). */
 export interface AdamHyper {
@@ -16,7 +16,7 @@ export interface AdamHyper {
 }
 
 /** Validates the Adam-family options; `defaultWeightDecay` is 0 for adam and 0.01 for adamw. */
-export function readAdamHyper(o: Partial<AdamOptions>, defaultWeightDecay: number): AdamHyper {
+function readAdamHyper(o: Partial<AdamOptions>, defaultWeightDecay: number): AdamHyper {
   return {
     beta1: checkNumber('beta1', orDefault(o.beta1, 0.9), { min: 0, max: 1, maxOpen: true }),
     beta2: checkNumber('beta2', orDefault(o.beta2, 0.999), { min: 0, max: 1, maxOpen: true }),

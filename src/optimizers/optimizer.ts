@@ -5,7 +5,7 @@
 import { OPTIMIZER_HYPER_LENGTH, OPTIMIZER_SLOTS, Optimizer as OptimizerCode, type OptimizerName } from '../backend/codes.js';
 import type { OptimizerSpec } from '../backend/contract.js';
 import { ShapeError } from '../util/errors.js';
-import { checkKeys, checkNumber, invalid, isPlainObject, orDefault } from '../util/validate.js';
+import { checkNumber, orDefault, readOptions as readOptionsOf } from '../util/validate.js';
 import type { OptimizerConfig, OptimizerOptions } from './types.js';
 
 /** Option keys every optimizer accepts. */
@@ -16,10 +16,7 @@ export const COMMON_OPTIMIZER_KEYS = ['learningRate', 'clipNorm', 'clipValue'] a
  * @throws ConfigError for a non-object or an unknown key (with a did-you-mean hint).
  */
 export function readOptions<T extends object>(context: string, options: unknown, keys: readonly string[]): Partial<T> {
-  if (options === undefined) return {};
-  if (!isPlainObject(options)) throw invalid(`the options of ${context}`, 'an options object', options);
-  checkKeys(context, options, [...COMMON_OPTIMIZER_KEYS, ...keys]);
-  return options as Partial<T>;
+  return readOptionsOf<T>(context, options, [...COMMON_OPTIMIZER_KEYS, ...keys]);
 }
 
 /**

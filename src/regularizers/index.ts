@@ -2,7 +2,7 @@
 // loss += l1·Σ|w| + l2·Σw², grad += l1·sign(w) + 2·l2·w (Keras convention).
 
 import type { PenaltySpec } from '../backend/contract.js';
-import { checkChoice, checkKeys, checkNumber, invalid, isPlainObject, isString, orDefault } from '../util/validate.js';
+import { checkChoice, checkKeys, checkNumber, invalid, isPlainObject, isString, orDefault, readOptions } from '../util/validate.js';
 
 /** An L1/L2 penalty on one tensor (either coefficient may be 0). */
 export interface Regularizer {
@@ -41,8 +41,7 @@ export const regularizers = {
   l1: (l1 = 0.01): L1L2 => new L1L2(checkNumber('l1', l1, { min: 0 }), 0),
   l2: (l2 = 0.01): L1L2 => new L1L2(0, checkNumber('l2', l2, { min: 0 })),
   l1l2: (options: { l1?: number; l2?: number } = {}): L1L2 => {
-    if (!isPlainObject(options)) throw invalid('the options of regularizers.l1l2', 'an options object', options);
-    checkKeys('regularizers.l1l2', options, ['l1', 'l2']);
+    readOptions('regularizers.l1l2', options, ['l1', 'l2']);
     return new L1L2(checkNumber('l1', orDefault(options.l1, 0), { min: 0 }), checkNumber('l2', orDefault(options.l2, 0), { min: 0 }));
   },
 };

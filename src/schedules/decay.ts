@@ -1,7 +1,6 @@
 // Closed-form schedules: the learning rate is a pure function of (baseLr, epoch, step).
 
-import { checkBoolean, checkInteger, checkNumber, orDefault } from '../util/validate.js';
-import { readScheduleOptions} from './options.js';
+import { checkBoolean, checkInteger, checkNumber, orDefault, readOptions } from '../util/validate.js';
 import type {
   ConstantConfig,
   CosineAnnealingConfig,
@@ -15,7 +14,7 @@ export class ConstantSchedule implements LearningRateSchedule {
   readonly name = 'constant' as const;
 
   constructor(options?: Record<string, never>) {
-    readScheduleOptions('schedules.constant', options, []);
+    readOptions('schedules.constant', options, []);
   }
 
   at(baseLr: number, _epoch?: number, _step?: number): number {
@@ -41,7 +40,7 @@ export class StepDecay implements LearningRateSchedule {
   readonly gamma: number;
 
   constructor(options: StepDecayOptions) {
-    const o = readScheduleOptions<StepDecayOptions>('schedules.stepDecay', options, ['stepSize', 'gamma']);
+    const o = readOptions<StepDecayOptions>('schedules.stepDecay', options, ['stepSize', 'gamma']);
     this.stepSize = checkInteger('stepSize', o.stepSize, { min: 1 });
     this.gamma = checkNumber('gamma', orDefault(o.gamma, 0.1), { min: 0, minOpen: true });
   }
@@ -72,7 +71,7 @@ export class ExponentialDecay implements LearningRateSchedule {
   readonly staircase: boolean;
 
   constructor(options: ExponentialDecayOptions) {
-    const o = readScheduleOptions<ExponentialDecayOptions>('schedules.exponentialDecay', options, [
+    const o = readOptions<ExponentialDecayOptions>('schedules.exponentialDecay', options, [
       'decaySteps',
       'decayRate',
       'staircase',
@@ -118,7 +117,7 @@ export class CosineAnnealing implements LearningRateSchedule {
   readonly minLearningRate: number;
 
   constructor(options: CosineAnnealingOptions) {
-    const o = readScheduleOptions<CosineAnnealingOptions>('schedules.cosineAnnealing', options, [
+    const o = readOptions<CosineAnnealingOptions>('schedules.cosineAnnealing', options, [
       'decaySteps',
       'warmupSteps',
       'minLearningRate',

@@ -1,7 +1,6 @@
 // Reduce the learning rate when a monitored metric stops improving (Keras ReduceLROnPlateau).
 
-import { checkChoice, checkInteger, checkNumber, invalid, isString, orDefault } from '../util/validate.js';
-import { readScheduleOptions} from './options.js';
+import { checkChoice, checkInteger, checkNumber, invalid, isString, orDefault, readOptions } from '../util/validate.js';
 import type { LearningRateSchedule, PlateauMode, ReduceOnPlateauConfig } from './schedule.js';
 
 export interface ReduceOnPlateauOptions {
@@ -59,7 +58,7 @@ export class ReduceOnPlateau implements LearningRateSchedule {
   private warnedMissing!: boolean;
 
   constructor(options?: ReduceOnPlateauOptions) {
-    const o = readScheduleOptions<ReduceOnPlateauOptions>('schedules.reduceOnPlateau', options, KEYS);
+    const o = readOptions<ReduceOnPlateauOptions>('schedules.reduceOnPlateau', options, KEYS);
     const monitor = orDefault(o.monitor, 'val_loss');
     if (!isString(monitor) || monitor.length === 0) throw invalid('monitor', 'a non-empty string', monitor);
     this.monitor = monitor;

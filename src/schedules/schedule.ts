@@ -55,6 +55,7 @@ export interface CustomConfig {
   name: 'custom';
 }
 
+/** The serialized form of any schedule (plain JSON, see getConfig). */
 export type ScheduleConfig =
   | ConstantConfig
   | StepDecayConfig

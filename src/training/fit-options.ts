@@ -3,8 +3,9 @@
 import { checkCallbacks, type Callback } from '../callbacks/callback.js';
 import type { InputData, TargetData } from '../data/validate-data.js';
 import { ConfigError } from '../util/errors.js';
-import { checkBoolean, checkInteger, checkKeys, checkNumber, describe, invalid, isPlainObject } from '../util/validate.js';
+import { checkBoolean, checkInteger, checkNumber, invalid, readOptions } from '../util/validate.js';
 
+/** Options of `model.fit(x, y, options)`; every field is optional. */
 export interface FitOptions {
   /** Index of the last epoch to train (as Keras): trains epochs [initialEpoch, epochs). Integer >= 1. Default 1. */
   epochs?: number;
@@ -67,7 +68,7 @@ const FIT_KEYS = [
 
 /** @throws ConfigError naming the option for an unknown key (with a hint) or a bad value. */
 export function parseFitOptions(options: unknown): FitConfig {
-  const o = readOptions('fit', options, FIT_KEYS) as FitOptions;
+  const o = readOptions<FitOptions>('fit', options, FIT_KEYS);
   const epochs = checkInteger('epochs', o.epochs ?? 1, { min: 1 });
   const initialEpoch = checkInteger('initialEpoch', o.initialEpoch ?? 0, { min: 0, max: epochs - 1 });
   const validationSplit = checkNumber('validationSplit', o.validationSplit ?? 0, { min: 0, max: 1, maxOpen: true });
@@ -99,11 +100,13 @@ export function parseFitOptions(options: unknown): FitConfig {
   };
 }
 
+/** Options of `model.evaluate(x, y, options)`. */
 export interface EvaluateOptions {
   /** Rows per forward pass, integer >= 1. Default 32. */
   batchSize?: number;
 }
 
+/** Options of `model.predict(x, options)`. */
 export interface PredictOptions {
   /** Rows per forward pass, integer >= 1. Default 256. */
   batchSize?: number;
@@ -111,15 +114,6 @@ export interface PredictOptions {
 
 /** @throws ConfigError for an unknown key or a batchSize that is not an integer >= 1. */
 export function parseBatchOptions(context: 'evaluate' | 'predict', options: unknown, defaultBatch: number): { batchSize: number } {
-  const o = readOptions(context, options, ['batchSize']) as EvaluateOptions;
+  const o = readOptions<EvaluateOptions>(context, options, ['batchSize']);
   return { batchSize: checkInteger('batchSize', o.batchSize ?? defaultBatch, { min: 1 }) };
-}
-
-function readOptions(context: string, options: unknown, keys: readonly string[]): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (!isPlainObject(options)) {
-    throw new ConfigError(`Expected an options object for ${context} but received ${describe(options)}`);
-  }
-  checkKeys(context, options, keys);
-  return options;
 }

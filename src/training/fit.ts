@@ -125,7 +125,7 @@ function learningRate(rt: TrainingRuntime, baseLr: number, epoch: number, step: 
   if (rt.schedule === null) return baseLr;
   const lr = rt.schedule.at(baseLr, epoch, step);
   if (!Number.isFinite(lr) || lr < 0) {
-    throw new ConfigError(`Schedule '${rt.schedule.name}' returned learning rate ${lr} at epoch ${epoch}, step ${step}; expected a finite number >= 0`);
+    throw new ConfigError(`Expected a finite number >= 0 for the learning rate of schedule '${rt.schedule.name}' (epoch ${epoch}, step ${step}) but received ${lr}`);
   }
   return lr;
 }

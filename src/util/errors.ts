@@ -1,6 +1,10 @@
 // Typed errors. Every error nntrain throws on purpose is an NNTrainError with a stable `code`, raised
 // before any work starts where the input allows it.
 
+/**
+ * The base of every error nntrain throws on purpose; `code` is stable across versions (e.g.
+ * 'ERR_NNTRAIN_CONFIG'), the message is not. Catch the subclasses to tell the causes apart.
+ */
 export class NNTrainError extends Error {
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {

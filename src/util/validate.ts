@@ -78,6 +78,18 @@ export function checkKeys(context: string, options: object, allowed: readonly st
   }
 }
 
+/**
+ * `options` as a typed partial after checking it is an options object with only `allowed` keys; undefined
+ * reads as {} (every option defaulted).
+ * @throws ConfigError for a non-object or an unknown key (with a did-you-mean hint).
+ */
+export function readOptions<T extends object>(context: string, options: unknown, allowed: readonly string[]): Partial<T> {
+  if (options === undefined) return {};
+  if (!isPlainObject(options)) throw invalid(`the options of ${context}`, 'an options object', options);
+  checkKeys(context, options, allowed);
+  return options as Partial<T>;
+}
+
 /** The closest candidate by edit distance, if it is close enough to be a likely typo. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;

@@ -75,7 +75,7 @@ export function activationForward(out: Float32Array, inp: Float32Array, rows: nu
 }
 
 /** out (rows,cols) = softmax of each row of inp, with the row max subtracted first. out may alias inp. */
-export function softmaxForward(out: Float32Array, inp: Float32Array, rows: number, cols: number): void {
+function softmaxForward(out: Float32Array, inp: Float32Array, rows: number, cols: number): void {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     let max = -Infinity;
