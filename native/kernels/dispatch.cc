@@ -1,6 +1,7 @@
 // The kernel dispatch table (BLIS bli_cntx_init style): every slot starts with a working portable
 // kernel, ISA-specific variants override slots when the CPU has the features, and the choice is
-// made once per process. NNTRAIN_KERNEL=<name> forces a variant (tests and benchmarks use it).
+// made once per process. NNTRAIN_KERNEL=<name> forces a variant (tests and benchmarks use it); a
+// variant this CPU cannot run is an error, never a silent fallback.
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -11,14 +12,53 @@
 namespace nntrain {
 namespace {
 
-constexpr KernelTable kRefTable = {"ref", gemm_ref};
-constexpr KernelTable kSimpleTable = {"simple", gemm_simple};
+struct Variant {
+  KernelTable table;
+  const char* needs;  // CPU features, for the error message
+  bool (*supported)();
+};
+
+bool always() {
+  return true;
+}
+
+#if defined(__x86_64__)
+// __builtin_cpu_supports also checks that the OS saves the wider registers (XCR0)
+bool has_avx2_fma() {
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+bool has_avx512f() {
+  return __builtin_cpu_supports("avx512f");
+}
+#endif
+
+// Best first: the default is the first supported entry that is not a baseline.
+const Variant kVariants[] = {
+#if defined(__x86_64__)
+    {{"avx512", gemm_avx512}, "avx512f", has_avx512f},
+    {{"avx2", gemm_avx2}, "avx2 and fma", has_avx2_fma},
+#endif
+    {{"packed", gemm_packed_portable}, "", always},
+    {{"simple", gemm_simple}, "", always},
+    {{"ref", gemm_ref}, "", always},
+};
 
 KernelTable select_table() {
   const char* forced = std::getenv("NNTRAIN_KERNEL");
-  if (forced == nullptr || forced[0] == '\0') return kSimpleTable;  // best portable variant for now
-  if (std::strcmp(forced, "ref") == 0) return kRefTable;
-  if (std::strcmp(forced, "simple") == 0) return kSimpleTable;
+  if (forced == nullptr || forced[0] == '\0') {
+    for (const Variant& v : kVariants) {
+      if (v.supported()) return v.table;
+    }
+  }
+  for (const Variant& v : kVariants) {
+    if (std::strcmp(forced, v.table.name) != 0) continue;
+    if (!v.supported()) {
+      throw std::invalid_argument(std::string("NNTRAIN_KERNEL '") + forced +
+                                  "' is not supported by this CPU (it needs " + v.needs +
+                                  "). Expected one of: " + kernel_names());
+    }
+    return v.table;
+  }
   throw std::invalid_argument(std::string("Unknown NNTRAIN_KERNEL '") + forced +
                               "'. Expected one of: " + kernel_names());
 }
@@ -26,7 +66,11 @@ KernelTable select_table() {
 }  // namespace
 
 const char* kernel_names() {
-  return "ref, simple";
+#if defined(__x86_64__)
+  return "ref, simple, packed, avx2, avx512";
+#else
+  return "ref, simple, packed";
+#endif
 }
 
 // A function-local static is initialized once, thread-safely, and is immutable afterwards, so addon

@@ -120,7 +120,7 @@ export function loadNativeAddon(): NativeAddon {
  * @example
  * ```ts
  * const backend = loadNativeBackend();
- * backend.info(); // { name: 'native', kernel: 'simple', threads: 1 }
+ * backend.info(); // { name: 'native', kernel: 'avx2', threads: 1 }
  * ```
  * @throws BackendError when the addon cannot be loaded (see {@link loadNativeAddon}).
  */

@@ -1,6 +1,6 @@
 // Simple cache-friendly GEMM in float32: the innermost loop always walks contiguous memory so the
-// compiler vectorizes it without -ffast-math. Issue #3 replaces this with BLIS-style packing and
-// per-ISA micro-kernels behind the same dispatch slot.
+// compiler vectorizes it without -ffast-math. The 'simple' dispatch variant, a baseline next to
+// the packed BLIS-style GEMM (gemm_packed.h, blocking.cc) that the faster variants use.
 #include "gemm.h"
 
 #include <cstddef>

@@ -18,15 +18,29 @@ void gemm_ref(float* c, const float* a, const float* b, int m, int n, int k, boo
 void gemm_simple(float* c, const float* a, const float* b, int m, int n, int k, bool trans_a,
                  bool trans_b, float alpha, float beta);
 
+// Packed BLIS-style GEMM (gemm_packed.h) with the portable 4x8 micro-kernel (ukr_ref.cc).
+void gemm_packed_portable(float* c, const float* a, const float* b, int m, int n, int k,
+                          bool trans_a, bool trans_b, float alpha, float beta);
+
+#if defined(__x86_64__)
+// Packed GEMM with the AVX2+FMA 6x16 / AVX-512F 12x32 micro-kernels. Call only when the CPU has
+// the features: kernel_table() checks them before it installs these.
+void gemm_avx2(float* c, const float* a, const float* b, int m, int n, int k, bool trans_a,
+               bool trans_b, float alpha, float beta);
+void gemm_avx512(float* c, const float* a, const float* b, int m, int n, int k, bool trans_a,
+                 bool trans_b, float alpha, float beta);
+#endif
+
 // The kernels in use, chosen once per process (native/kernels/dispatch.cc). Every slot holds a
 // working kernel; faster ISA-specific variants override slots when the CPU has the features.
 struct KernelTable {
-  const char* name;  // reported by info().kernel: "ref", "simple", ...
+  const char* name;  // reported by info().kernel: "ref", "simple", "packed", "avx2", "avx512"
   GemmFn gemm;
 };
 
 // Selects the table on first call: NNTRAIN_KERNEL=<name> forces a variant, otherwise the best one
-// for this CPU. Throws std::invalid_argument for an unknown NNTRAIN_KERNEL value.
+// for this CPU. Throws std::invalid_argument for an unknown NNTRAIN_KERNEL value, or one this CPU
+// cannot run (e.g. avx512 without AVX-512F).
 const KernelTable& kernel_table();
 
 // Names accepted by NNTRAIN_KERNEL, comma separated (for error messages).

@@ -1,0 +1,85 @@
+// The packed GEMM (BLIS/GotoBLAS style) in three layers, and the one contract they share:
+//   blocking.cc  portable MC/KC/NC loops, per-thread pack buffers, edge tiles
+//   pack.cc      copies op(A) and op(B) blocks into the packed layouts below (transposes live here)
+//   ukr_*.cc     one register-blocked micro-kernel per ISA and tile, named ukr_<isa>_<MR>x<NR>
+//
+// Micro-kernel contract (every ukr obeys it; blocking.cc relies on nothing else):
+//   ukr(k, a, b, alpha, beta, c, ldc) computes the full MR x NR tile
+//       C[i*ldc + j] = alpha * sum_p a[p*MR + i] * b[p*NR + j] + beta * C[i*ldc + j]
+//   - a is one packed A micro-panel: k columns of MR floats, column p at a + p*MR (rows past the
+//   edge
+//     of op(A) are zero); b is one packed B micro-panel: k rows of NR floats at b + p*NR
+//     (zero-padded likewise). Panels are contiguous, so the kernel walks them linearly; the pack
+//     buffers start 64-byte aligned but a panel inside them need not be (kernels use unaligned
+//     loads).
+//   - c is row-major with row stride ldc, any alignment; all MR x NR cells are read (unless beta ==
+//   0)
+//     and written. Tiles cut by the edge of C never reach a ukr: ukr_edge_tile() below runs the
+//     kernel into an aligned scratch tile and copies the valid mr x nr corner back.
+//   - beta == 0 overwrites C without reading it (NaNs already in C must not survive); k >= 1.
+//   - The kernel accumulates in float32 in p order with FMA where the ISA has it; no -ffast-math.
+#pragma once
+
+#include <cstddef>
+
+namespace nntrain {
+
+using UkrFn = void (*)(int k, const float* a, const float* b, float alpha, float beta, float* c,
+                       ptrdiff_t ldc);
+
+// The largest tile any micro-kernel uses (sizes the scratch tile of ukr_edge_tile)
+constexpr int kMaxMr = 16;
+constexpr int kMaxNr = 32;
+
+// A micro-kernel and the cache blocking that suits it. MC is a multiple of MR and NC of NR; an
+// MC x KC block of packed A is meant for L2, a KC x NR micro-panel of B for L1, KC x NC for L3.
+struct PackedGemmConfig {
+  UkrFn ukr;
+  int mr, nr;
+  int mc, kc, nc;
+};
+
+// Packing (pack.cc). op(A) is (m,k): A is stored (m,k), or (k,m) when trans_a; lda is the stored
+// row length. pack_a copies the mc x kc block of op(A) at (i0, p0) into ceil(mc/mr) micro-panels of
+// kc x mr floats, zero-filling rows past mc. pack_b copies the kc x nc block of op(B) at (p0, j0)
+// (B stored (k,n), or (n,k) when trans_b) into ceil(nc/nr) micro-panels of kc x nr floats.
+void pack_a(float* dst, const float* a, int lda, bool trans_a, int i0, int p0, int mc, int kc,
+            int mr);
+void pack_b(float* dst, const float* b, int ldb, bool trans_b, int p0, int j0, int kc, int nc,
+            int nr);
+
+// The blocking loops (blocking.cc): the GemmFn contract of gemm.h on top of one micro-kernel.
+void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const float* b, int m,
+                 int n, int k, bool trans_a, bool trans_b, float alpha, float beta);
+
+// Portable micro-kernel (ukr_ref.cc): the 'packed' variant and the fallback off x86-64.
+void ukr_ref_4x8(int k, const float* a, const float* b, float alpha, float beta, float* c,
+                 ptrdiff_t ldc);
+
+#if defined(__x86_64__)
+// ISA micro-kernels: call only when the CPU has the features (dispatch.cc checks).
+void ukr_avx2_6x16(int k, const float* a, const float* b, float alpha, float beta, float* c,
+                   ptrdiff_t ldc);  // avx2 + fma
+void ukr_avx512_12x32(int k, const float* a, const float* b, float alpha, float beta, float* c,
+                      ptrdiff_t ldc);  // avx512f
+#endif
+
+// One tile cut by the edge of C (m_valid < mr or n_valid < nr): the full-tile kernel writes an
+// aligned scratch tile with alpha and beta = 0, then the valid corner is merged with beta here.
+inline void ukr_edge_tile(const PackedGemmConfig& cfg, int k, const float* a, const float* b,
+                          float alpha, float beta, float* c, ptrdiff_t ldc, int m_valid,
+                          int n_valid) {
+  alignas(64) float tile[kMaxMr * kMaxNr];
+  cfg.ukr(k, a, b, alpha, 0.0f, tile, cfg.nr);
+  for (int i = 0; i < m_valid; i++) {
+    float* crow = c + i * ldc;
+    const float* trow = tile + i * cfg.nr;
+    if (beta == 0.0f) {
+      for (int j = 0; j < n_valid; j++) crow[j] = trow[j];
+    } else {
+      for (int j = 0; j < n_valid; j++) crow[j] = trow[j] + beta * crow[j];
+    }
+  }
+}
+
+}  // namespace nntrain
