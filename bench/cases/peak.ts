@@ -1,0 +1,34 @@
+// FMA peak of this machine: compiles bench/peak/fma_peak.c into bench/.cache (cc -O2 -pthread; ISA code is
+// chosen at run time by target attributes) and runs it on 1 thread and on every core, each its own process.
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { CACHE_DIR } from '../prepare-fashion-mnist.js';
+import { runChild } from '../lib/protocol.js';
+
+export interface PeakResult {
+  isa: string;
+  perCore: number; // GFLOP/s, 1 thread
+  allCores: number; // GFLOP/s, `cores` threads
+  cores: number;
+}
+
+export async function measurePeak(seconds: number): Promise<PeakResult | { error: string }> {
+  const src = fileURLToPath(new URL('../peak/fma_peak.c', import.meta.url));
+  const exe = `${CACHE_DIR}fma_peak`;
+  try {
+    mkdirSync(CACHE_DIR, { recursive: true });
+    execFileSync('cc', ['-O2', '-pthread', '-o', exe, src], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    return { error: `cc failed: ${String((err as { stderr?: Buffer }).stderr ?? err).split('\n')[0]}` };
+  }
+  const cores = availableParallelism();
+  const run = async (threads: number): Promise<{ isa: string; gflops: number } | undefined> =>
+    (await runChild<{ isa: string; gflops: number }>(exe, [String(threads), String(seconds)], {}, 60)).result;
+  const one = await run(1);
+  const all = await run(cores);
+  if (one === undefined || all === undefined) return { error: 'fma_peak printed no result' };
+  return { isa: one.isa, perCore: one.gflops, allCores: all.gflops, cores };
+}

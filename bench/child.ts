@@ -1,0 +1,21 @@
+// One benchmark case in its own process: `node --import tsx bench/child.ts <case> '<json params>'`.
+// Prints one `@@bench <json>` line (bench/lib/protocol.ts); an error exits non-zero with its message.
+
+import { runGemm, type GemmParams } from './cases/gemm.js';
+import { runLag, runMemory } from './cases/loop.js';
+import { runAccuracy, runTrain, type TrainParams } from './cases/train.js';
+import { runTfjs } from './peers/tfjs-wasm.js';
+
+const [name, json] = process.argv.slice(2);
+const params: unknown = JSON.parse(json ?? '{}');
+const cases: Record<string, (p: never) => Promise<void> | void> = {
+  gemm: (p: GemmParams) => runGemm(p),
+  train: (p: TrainParams) => runTrain(p),
+  accuracy: runAccuracy,
+  lag: runLag,
+  memory: runMemory,
+  tfjs: runTfjs,
+};
+const run = cases[name ?? ''];
+if (run === undefined) throw new Error(`unknown case '${name}'; one of ${Object.keys(cases).join(', ')}`);
+await (run as (p: unknown) => Promise<void> | void)(params);

@@ -1,0 +1,135 @@
+// Which cases the bench runs and how their results become table rows. Each case is one child process
+// (ctx.child); a peer that is not installed yields 'not installed'; a failed case yields 'failed' and its
+// error in the notes (the full outcome is in the JSON file).
+
+import { availableParallelism } from 'node:os';
+import type { BackendInfo } from '../src/index.js';
+import { gemmShapes } from './cases/gemm-shapes.js';
+import type { GemmResult } from './cases/gemm.js';
+import type { PeakResult } from './cases/peak.js';
+import type { TrainResult } from './cases/train.js';
+import type { ChildOutcome } from './lib/protocol.js';
+import { fmt, type Row } from './table.js';
+
+export interface Ctx {
+  quick: boolean;
+  /** cmd: 'node' (bench/child.ts) or a Python peer script in bench/peers/, run with /usr/bin/python3 */
+  child<T>(id: string, cmd: string, args: unknown, env?: Record<string, string>): Promise<ChildOutcome<T>>;
+  log(msg: string): void;
+  cache: string;
+  info: BackendInfo | null;
+}
+
+type Peer<T> = T & { installed?: boolean };
+const NATIVE_VARIANTS = ['avx512', 'avx2', 'packed', 'simple'];
+const failed = (_o: ChildOutcome<unknown>): string => 'failed (see JSON)';
+const peerValue = <T>(o: ChildOutcome<Peer<T>>, pick: (r: T) => number): number | string =>
+  !o.ok || o.result === undefined ? 'failed' : o.result.installed === false ? 'not installed' : pick(o.result);
+
+export const systemRows = {
+  peak(p: PeakResult | { error: string }): Row[] {
+    if ('error' in p) return [{ group: 'peak', case: 'FMA peak', unit: 'GFLOP/s', native: 'failed', js: null, peer: null, peerName: '', note: p.error }];
+    return [
+      { group: 'peak', case: 'FMA peak fp32, 1 core', unit: 'GFLOP/s', native: p.perCore, js: null, peer: null, peerName: '', note: `measured (${p.isa}, bench/peak/fma_peak.c)` },
+      { group: 'peak', case: `FMA peak fp32, ${p.cores} cores`, unit: 'GFLOP/s', native: p.allCores, js: null, peer: null, peerName: '', note: 'measured' },
+    ];
+  },
+
+  async loop(ctx: Ctx): Promise<Row[]> {
+    const rows: Row[] = [];
+    const lag = await ctx.child<{ p50: number; p99: number; max: number; ticks: number }>('lag', 'node', { case: 'lag', seconds: ctx.quick ? 2 : 4 });
+    const l = lag.result;
+    rows.push({ group: 'event loop', case: 'p99 lateness of a 10 ms setInterval during native training (b128)', unit: 'ms', native: l ? l.p99 : failed(lag), js: null, peer: null, peerName: '', note: l ? `p50 ${fmt(l.p50)} ms, max ${fmt(l.max)} ms, ${l.ticks} ticks` : '' });
+    const epochs = ctx.quick ? 20 : 50;
+    const mem = await ctx.child<{ before: number; start: number; end: number; max: number; growth: number; rows: number }>('memory', 'node', { case: 'memory', epochs, rows: 4096 });
+    const m = mem.result;
+    rows.push({ group: 'memory', case: `RSS growth over ${epochs} epochs of native training (4,096 rows, b128)`, unit: 'MB', native: m ? m.growth : failed(mem), js: null, peer: null, peerName: '', note: m ? `RSS after epoch 1 ${fmt(m.start)} MB → end ${fmt(m.end)} MB, max ${fmt(m.max)} MB (before fit ${fmt(m.before)} MB)` : '' });
+    const epochsAcc = 5;
+    const acc = await ctx.child<{ accuracy: number; seconds: number }>('accuracy-native', 'node', { case: 'accuracy', backend: 'native', units: [256, 128], batch: 128, epochs: epochsAcc });
+    const tacc = await ctx.child<Peer<{ accuracy: number }>>('accuracy-torch', 'torch_mlp.py', { mode: 'accuracy', units: [256, 128], batch: 128, optimizer: 'adam', epochs: epochsAcc, threads: 1, minSeconds: 0, cache: ctx.cache }, { OMP_WAIT_POLICY: 'PASSIVE' });
+    const tv = peerValue(tacc, (r) => r.accuracy);
+    rows.push({ group: 'accuracy', case: `784-256-128-10 test accuracy after ${epochsAcc} epochs, b128, Adam 1e-3`, unit: 'accuracy', native: acc.result ? fmt(acc.result.accuracy, 4) : failed(acc), js: null, peer: typeof tv === 'number' ? fmt(tv, 4) : tv, peerName: 'PyTorch', note: 'issue 3 quotes PyTorch 0.876' });
+    return rows;
+  },
+};
+
+/** GEMM GFLOP/s per native kernel variant, the js backend, and OpenBLAS (numpy) at 1 and all threads. */
+export async function gemmRows(ctx: Ctx, peak: PeakResult | null): Promise<Row[]> {
+  const shapes = gemmShapes(ctx.quick);
+  const minSeconds = ctx.quick ? 0.15 : 0.3;
+  const variants: { name: string; g: (number | null)[] }[] = [];
+  for (const v of NATIVE_VARIANTS) {
+    const o = await ctx.child<GemmResult>(`gemm-${v}`, 'node', { case: 'gemm', backend: 'native', shapes, minSeconds, maxFlops: v === 'simple' ? 2 * 1024 ** 3 : 1e15 }, { NNTRAIN_KERNEL: v });
+    if (o.result && o.result.kernel === v) variants.push({ name: v, g: o.result.gflops });
+  }
+  const js = await ctx.child<GemmResult>('gemm-js', 'node', { case: 'gemm', backend: 'js', shapes, minSeconds, maxFlops: 2 * 1024 ** 3 }, { NNTRAIN_KERNEL: '' });
+  const cores = availableParallelism();
+  const blas = async (threads: number): Promise<ChildOutcome<Peer<{ gflops: number[]; blas: string }>>> =>
+    ctx.child(`gemm-openblas-${threads}t`, 'numpy_gemm.py', { shapes, minSeconds }, { OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) });
+  const b1 = await blas(1);
+  const bN = cores > 1 ? await blas(cores) : b1;
+  const active = variants.find((v) => v.name === ctx.info?.kernel) ?? variants[0];
+  const nativeThreads = ctx.info?.threads ?? 1;
+  const peerOut = nativeThreads > 1 ? bN : b1;
+  return shapes.map((s, i) => {
+    const nat = active?.g[i] ?? null;
+    const pct = peak !== null && nat !== null ? ` = ${((100 * nat) / (nativeThreads > 1 ? peak.allCores : peak.perCore)).toFixed(0)}% of peak` : '';
+    const others = variants.filter((v) => v !== active).map((v) => `${v.name} ${fmt(v.g[i])}`);
+    const blasN = peerValue(bN, (r) => r.gflops[i]);
+    return {
+      group: 'GEMM',
+      case: s.label,
+      unit: 'GFLOP/s',
+      native: active === undefined ? 'failed' : nat,
+      js: js.result ? js.result.gflops[i] : failed(js),
+      peer: peerValue(peerOut, (r) => r.gflops[i]),
+      peerName: `OpenBLAS ${nativeThreads > 1 ? cores : 1}T`,
+      note: `${active?.name ?? '?'}${pct}; ${others.join(', ')}${cores > 1 && typeof blasN === 'number' ? `; OpenBLAS ${cores}T ${fmt(blasN)}` : ''}`,
+    };
+  });
+}
+
+interface TrainCase {
+  units: number[];
+  batch: number;
+  optimizer: 'adam' | 'sgdm';
+}
+
+/** Training samples/s: native vs js, PyTorch (best of 2 threads + PASSIVE and 1 thread), tfjs wasm. */
+export async function trainRows(ctx: Ctx): Promise<Row[]> {
+  const small = [256, 128];
+  const cases: TrainCase[] = ctx.quick
+    ? [{ units: small, batch: 128, optimizer: 'adam' }, { units: small, batch: 32, optimizer: 'adam' }]
+    : [32, 128, 512].flatMap((batch) => (['adam', 'sgdm'] as const).map((optimizer) => ({ units: small, batch, optimizer })));
+  cases.push({ units: [1024, 1024], batch: 128, optimizer: 'adam' });
+  const minSeconds = ctx.quick ? 1 : 3;
+  const rows: Row[] = [];
+  for (const c of cases) {
+    const name = `784-${c.units.join('-')}-10 b${c.batch} ${c.optimizer === 'adam' ? 'Adam 1e-3' : 'SGD+m0.9 lr 0.01'}`;
+    const id = `${c.units.join('-')}-b${c.batch}-${c.optimizer}`;
+    const nat = await ctx.child<TrainResult>(`train-native-${id}`, 'node', { case: 'train', backend: 'native', ...c, minSeconds });
+    const js = await ctx.child<TrainResult>(`train-js-${id}`, 'node', { case: 'train', backend: 'js', ...c, minSeconds });
+    const torch = [];
+    for (const [threads, policy] of [[2, 'PASSIVE'], [1, 'PASSIVE']] as const) {
+      const o = await ctx.child<Peer<{ samplesPerSec: number }>>(`train-torch-${threads}t-${id}`, 'torch_mlp.py', { mode: 'speed', ...c, minSeconds, threads, cache: ctx.cache }, { OMP_WAIT_POLICY: policy });
+      torch.push({ label: `${threads}T ${policy}`, v: peerValue(o, (r) => r.samplesPerSec) });
+    }
+    const numeric = torch.filter((t): t is { label: string; v: number } => typeof t.v === 'number').sort((a, b) => b.v - a.v);
+    const best = numeric[0];
+    rows.push({
+      group: 'train',
+      case: name,
+      unit: 'samples/s',
+      native: nat.result ? nat.result.samplesPerSec : failed(nat),
+      js: js.result ? js.result.samplesPerSec : failed(js),
+      peer: best ? best.v : torch[0].v,
+      peerName: 'PyTorch (best)',
+      note: `${nat.result ? `native ${fmt(nat.result.samples)} samples in ${fmt(nat.result.seconds)} s` : ''}${js.result ? `; js ${fmt(js.result.samples)} samples` : ''}${best ? `; torch ${torch.map((t) => `${t.label} ${fmt(t.v)}`).join(', ')}` : ''}`,
+    });
+    if (c.batch === 128 && c.optimizer === 'adam' && c.units.length === 2 && c.units[0] === 256) {
+      const tf = await ctx.child<Peer<{ samplesPerSec: number; version: string }>>('train-tfjs-wasm', 'node', { case: 'tfjs', batch: 128, units: small, minSeconds });
+      rows.push({ group: 'train', case: `${name} vs TensorFlow.js wasm, 1 thread`, unit: 'samples/s', native: nat.result?.samplesPerSec ?? null, js: null, peer: peerValue(tf, (r) => r.samplesPerSec), peerName: 'tfjs-wasm', note: tf.result?.version ? `tfjs ${tf.result.version}, SIMD, 1 thread` : '' });
+    }
+  }
+  return rows;
+}

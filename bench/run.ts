@@ -1,0 +1,57 @@
+// `npm run bench [-- --quick]`: issue 3's benchmark. One child process per case (bench/child.ts, the
+// Python peers, the C peak probe), each warmed up and checked before it is timed; prints ONE Markdown table
+// on stdout (progress on stderr) and writes everything to bench/results/bench-<date>.json.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { getBackend, nativeAvailable } from '../src/index.js';
+import { measurePeak } from './cases/peak.js';
+import { prepareFashionMnist, CACHE_DIR } from './prepare-fashion-mnist.js';
+import { runChild, type ChildOutcome } from './lib/protocol.js';
+import { gemmRows, trainRows, systemRows, type Ctx } from './rows.js';
+import { markdownTable, type Row } from './table.js';
+
+const quick = process.argv.includes('--quick');
+const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+const log = (msg: string): void => void process.stderr.write(`[bench] ${msg}\n`);
+const raw: Record<string, unknown> = {};
+
+/** Runs one case in its own process and keeps its raw outcome for the JSON file. */
+async function child<T>(id: string, cmd: string, args: unknown, env: Record<string, string> = {}): Promise<ChildOutcome<T>> {
+  // node children: `child.ts <case> <json>` (args.case names the case); python peers: `<cmd> <json>`
+  const [exe, argv] =
+    cmd === 'node' ? [process.execPath, ['--import', 'tsx', here('./child.ts'), (args as { case: string }).case, JSON.stringify(args)]] : ['/usr/bin/python3', [here(`./peers/${cmd}`), JSON.stringify(args)]];
+  const out = await runChild<T>(exe, argv, env, 600);
+  log(`${id}: ${out.ok ? 'ok' : `FAILED (${out.error})`} in ${out.seconds.toFixed(1)} s`);
+  raw[id] = { env, args, ...out };
+  return out;
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  log(`preparing Fashion-MNIST${quick ? ' (quick run)' : ''}`);
+  await prepareFashionMnist();
+  const info = nativeAvailable() ? getBackend('native').info() : null;
+  const ctx: Ctx = { quick, child, log, cache: CACHE_DIR, info };
+  log('FMA peak');
+  const peak = await measurePeak(quick ? 0.3 : 0.6);
+  raw.peak = peak;
+  const rows: Row[] = [];
+  rows.push(...systemRows.peak(peak));
+  rows.push(...(await gemmRows(ctx, 'error' in peak ? null : peak)));
+  rows.push(...(await trainRows(ctx)));
+  rows.push(...(await systemRows.loop(ctx)));
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const kernel = info === null ? 'native addon not available' : `native kernel ${info.kernel} (NNTRAIN_KERNEL=${process.env.NNTRAIN_KERNEL ?? 'unset'}), ${info.threads} thread(s)`;
+  const title = `nntrain bench${quick ? ' --quick' : ''}, ${new Date().toISOString().slice(0, 16)}Z: ${cpu}, ${availableParallelism()} cores, Node ${process.version}; ${kernel}`;
+  const table = markdownTable(title, rows);
+  console.log(table);
+  const dir = here('./results/');
+  mkdirSync(dir, { recursive: true });
+  const file = `${dir}bench-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.json`;
+  writeFileSync(file, JSON.stringify({ title, quick, info, rows, raw, seconds: (performance.now() - t0) / 1000 }, null, 1));
+  log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s; JSON: ${file}`);
+}
+
+await main();
