@@ -1,8 +1,10 @@
-// GEMM throughput per kernel variant: `node --import tsx bench/gemm.ts [variants...]`.
-// One child process per variant (the native kernel is chosen once per process via NNTRAIN_KERNEL);
-// each case is checked against a float64 reference on sampled rows before it is timed, warmed up,
-// then timed for at least MIN_SECONDS (median of the repetitions). Single-threaded. Prints a Markdown
-// table of GFLOP/s (2·m·n·k / time). Baselines in the table: 'ref' (naive float64, native) and 'js'.
+// GEMM throughput per kernel variant: `node --import tsx bench/gemm.ts [--threads 1,2] [variants...]`.
+// One child process per variant and thread count (the native kernel is chosen once per process via
+// NNTRAIN_KERNEL, the thread count via NNTRAIN_THREADS); each case is checked against a float64 reference
+// on sampled rows before it is timed, warmed up, then timed for at least MIN_SECONDS (median of the
+// repetitions). Single-threaded unless --threads says otherwise (default 1; js is always single-threaded).
+// Prints a Markdown table of GFLOP/s (2·m·n·k / time). Baselines in the table: 'ref' (naive float64,
+// native) and 'js'.
 
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -94,29 +96,42 @@ function child(variant: string): void {
   console.log(JSON.stringify({ kernel, gflops }));
 }
 
-function parent(variants: string[]): void {
+function parent(variants: string[], threadCounts: number[]): void {
   const self = fileURLToPath(import.meta.url);
   const columns: { name: string; gflops: (number | null)[] }[] = [];
-  for (const v of variants) {
-    const env = { ...process.env, NNTRAIN_KERNEL: v === 'js' ? '' : v };
+  const runs = variants.flatMap((v) => (v === 'js' || v === 'ref' ? [[v, 1] as const] : threadCounts.map((t) => [v, t] as const)));
+  for (const [v, threads] of runs) {
+    const env = { ...process.env, NNTRAIN_KERNEL: v === 'js' ? '' : v, NNTRAIN_THREADS: String(threads) };
+    const name = threadCounts.length > 1 && v !== 'js' && v !== 'ref' ? `${v} ${threads}t` : v;
     try {
       const out = execFileSync(process.execPath, ['--import', 'tsx', self, '--child', v], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       const { kernel, gflops } = JSON.parse(out.trim().split('\n').at(-1) ?? '') as { kernel: string; gflops: (number | null)[] };
       if (kernel !== v) throw new Error(`asked for ${v}, got ${kernel}`);
-      columns.push({ name: v, gflops });
+      columns.push({ name, gflops });
     } catch (err) {
       const msg = (err as { stderr?: string }).stderr ?? String(err);
       const reason = /not supported by this CPU/.test(msg) ? 'not supported by this CPU' : msg.split('\n').find((l) => /Error|Cause/.test(l)) ?? 'failed';
-      console.error(`${v}: skipped (${reason.trim()})`);
+      console.error(`${name}: skipped (${reason.trim()})`);
     }
   }
   const fmt = (g: number | null) => (g === null ? '—' : g.toFixed(1));
-  console.log(`GEMM GFLOP/s, single thread, median of ≥ ${MIN_SECONDS} s after a warm-up ('—': too slow to run)\n`);
+  const threadText = threadCounts.length === 1 && threadCounts[0] === 1 ? 'single thread' : `native threads ${threadCounts.join(', ')}`;
+  console.log(`GEMM GFLOP/s, ${threadText}, median of ≥ ${MIN_SECONDS} s after a warm-up ('—': too slow to run)\n`);
   console.log(`| shape (m×k)·(k×n) | ${columns.map((c) => c.name).join(' | ')} |`);
   console.log(`|---|${columns.map(() => '---:').join('|')}|`);
   SHAPES.forEach((s, i) => console.log(`| ${s.label} | ${columns.map((c) => fmt(c.gflops[i])).join(' | ')} |`));
 }
 
 const argv = process.argv.slice(2);
-if (argv[0] === '--child') child(argv[1]);
-else parent(argv.length > 0 ? argv : VARIANTS);
+if (argv[0] === '--child') {
+  child(argv[1]);
+} else {
+  let threadCounts = [1];
+  const at = argv.indexOf('--threads');
+  if (at >= 0) {
+    threadCounts = (argv[at + 1] ?? '').split(',').map(Number);
+    if (threadCounts.some((t) => !Number.isInteger(t) || t < 1 || t > 256)) throw new Error('--threads takes integers in [1, 256], e.g. --threads 1,2');
+    argv.splice(at, 2);
+  }
+  parent(argv.length > 0 ? argv : VARIANTS, threadCounts);
+}

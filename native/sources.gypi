@@ -30,6 +30,7 @@
     'train/plan.cc',
     'train/plan_desc.cc',
     'train/run.cc',
+    'threads/pool.cc',
   ],
   'defines': [
     'NAPI_VERSION=8',

@@ -34,6 +34,7 @@ export type { InputData, TargetData } from './data/validate-data.js';
 export { readNumericCsv, type NumericCsv, type NumericCsvOptions } from './data/csv.js';
 
 export { getBackend, nativeAvailable, type BackendName } from './backend/index.js';
+export { setThreads } from './backend/native.js';
 export type { Backend, BackendInfo } from './backend/contract.js';
 export type { ActivationName, LossName, OptimizerName } from './backend/codes.js';
 

@@ -4,11 +4,14 @@
 #include <stdexcept>
 
 #include "../kernels/gemm/gemm.h"
+#include "args.h"
 #include "kernels_binding.h"
 #include "plan_wrap.h"
 
 namespace nntrain::binding {
 namespace {
+
+constexpr int64_t kMaxThreads = 256;
 
 // info() -> { name: 'native', kernel, kernels, threads, napiVersion }
 Napi::Value Info(const Napi::CallbackInfo& info) {
@@ -17,9 +20,18 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   result.Set("name", "native");
   result.Set("kernel", kernel_table().name);
   result.Set("kernels", kernel_names());
-  result.Set("threads", 1);
+  result.Set("threads", NntrainAddon::of(env).pool()->threads());
   result.Set("napiVersion", NAPI_VERSION);
   return result;
+}
+
+// setThreads(n): threads this instance's kernels and plans may use, from the next call on
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  const char* fn = "setThreads";
+  expect_args(info, 1, fn);
+  const int64_t n = integer_arg(info, 0, fn, "n", 1, kMaxThreads);
+  NntrainAddon::of(info.Env()).pool()->set_threads(static_cast<int>(n));
+  return info.Env().Undefined();
 }
 
 }  // namespace
@@ -27,10 +39,12 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
 NntrainAddon::NntrainAddon(Napi::Env env, Napi::Object exports) {
   try {
     kernel_table();  // choose the kernels now, so a bad NNTRAIN_KERNEL fails the require()
+    pool_ = std::make_unique<ThreadPool>(ThreadPool::default_threads());
   } catch (const std::invalid_argument& e) {
     throw Napi::Error::New(env, e.what());
   }
   exports.Set("info", Napi::Function::New(env, Info, "info"));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   export_kernels(env, exports);
   exports.Set("Plan", PlanWrap::Define(env));
 }

@@ -11,6 +11,7 @@
 #include "../kernels/loss/loss.h"
 #include "../kernels/optim/optim.h"
 #include "../kernels/rng.h"
+#include "addon.h"
 #include "args.h"
 #include "kernels_binding.h"
 
@@ -52,7 +53,7 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   const float alpha = static_cast<float>(number_arg(info, 8, fn, "alpha"));
   const float beta = static_cast<float>(number_arg(info, 9, fn, "beta"));
   gemm(c, a, b, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), trans_a, trans_b,
-       alpha, beta);
+       alpha, beta, NntrainAddon::of(info.Env()).pool());
   return info.Env().Undefined();
 }
 
@@ -84,7 +85,7 @@ Napi::Value DenseForward(const Napi::CallbackInfo& info) {
   const int act = activation_code(info, 8, fn);
   const double act_param = number_arg(info, 9, fn, "actParam");
   dense_forward(out, preact, inp, weight, bias, static_cast<int>(B), static_cast<int>(C),
-                static_cast<int>(OC), act, act_param);
+                static_cast<int>(OC), act, act_param, NntrainAddon::of(info.Env()).pool());
   return info.Env().Undefined();
 }
 
@@ -107,7 +108,8 @@ Napi::Value DenseBackward(const Napi::CallbackInfo& info) {
   const double act_param = number_arg(info, 13, fn, "actParam");
   const bool dout_is_preact = boolean_arg(info, 14, fn, "doutIsPreact");
   dense_backward(dinp, dweight, dbias, dpreact, dout, inp, weight, preact, out, static_cast<int>(B),
-                 static_cast<int>(C), static_cast<int>(OC), act, act_param, dout_is_preact);
+                 static_cast<int>(C), static_cast<int>(OC), act, act_param, dout_is_preact,
+                 NntrainAddon::of(info.Env()).pool());
   return info.Env().Undefined();
 }
 

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "../kernels/codes.h"
+#include "addon.h"
 #include "args.h"
 #include "plan_decode.h"
 #include "plan_workers.h"
@@ -76,7 +77,8 @@ PlanWrap::PlanWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PlanWrap>(
     arena_refs_.push_back(Napi::Persistent(slot));
   }
   try {
-    exec_ = std::make_unique<PlanExecutor>(std::move(plan), arena, static_cast<int>(max_batch));
+    exec_ = std::make_unique<PlanExecutor>(std::move(plan), arena, static_cast<int>(max_batch),
+                                           NntrainAddon::of(env).pool());
   } catch (const std::exception& e) {
     throw Napi::RangeError::New(env, std::string("Plan: cannot allocate scratch for maxBatch ") +
                                          std::to_string(max_batch) + ": " + e.what());

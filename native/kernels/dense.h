@@ -1,19 +1,26 @@
 // The dense layer: Z = A W + b with W (inputs, units) in Keras layout, then the activation.
+// pool (optional) lets the GEMMs use the instance's threads; results do not depend on it.
 #pragma once
 
 namespace nntrain {
 
+class ThreadPool;
+
 // out (B,OC) = act(inp (B,C) . weight (C,OC) + bias (OC)); bias may be null. preact (B,OC) receives
-// Z unless null (then Z is formed in out and the activation runs in place).
+// Z unless null (then Z is formed in out and the activation runs in place). With a packed GEMM
+// variant this is one GEMM call: bias, Z and the activation are applied in its epilogue.
 void dense_forward(float* out, float* preact, const float* inp, const float* weight,
-                   const float* bias, int B, int C, int OC, int act, double act_param);
+                   const float* bias, int B, int C, int OC, int act, double act_param,
+                   ThreadPool* pool = nullptr);
 
 // Backward of dense_forward. dZ = dout * act'(Z) goes to dpreact (B,OC) (softmax: row Jacobian);
 // then dweight (C,OC) += inp^T dZ, dbias (OC) += sum over rows of dZ (unless null), and dinp (B,C)
 // = dZ weight^T unless dinp is null. With dout_is_preact (fused loss) or a linear activation dout
-// is used as dZ and dpreact is untouched. preact is Z, out is act(Z).
+// is used as dZ and dpreact is untouched. preact is Z, out is act(Z). dZ and the bias gradient
+// are formed in one pass over the rows (each row's dZ is summed into dbias while it is in L1).
 void dense_backward(float* dinp, float* dweight, float* dbias, float* dpreact, const float* dout,
                     const float* inp, const float* weight, const float* preact, const float* out,
-                    int B, int C, int OC, int act, double act_param, bool dout_is_preact);
+                    int B, int C, int OC, int act, double act_param, bool dout_is_preact,
+                    ThreadPool* pool = nullptr);
 
 }  // namespace nntrain

@@ -23,6 +23,17 @@ bool always() {
   return true;
 }
 
+// The unblocked variants as GemmFn: single-threaded, no fused epilogue (dense.cc applies bias and
+// activation around them)
+void gemm_ref_fn(float* c, const float* a, const float* b, int m, int n, int k, bool trans_a,
+                 bool trans_b, float alpha, float beta, const GemmEpilogue*, ThreadPool*) {
+  gemm_ref(c, a, b, m, n, k, trans_a, trans_b, alpha, beta);
+}
+void gemm_simple_fn(float* c, const float* a, const float* b, int m, int n, int k, bool trans_a,
+                    bool trans_b, float alpha, float beta, const GemmEpilogue*, ThreadPool*) {
+  gemm_simple(c, a, b, m, n, k, trans_a, trans_b, alpha, beta);
+}
+
 #if defined(__x86_64__)
 // __builtin_cpu_supports also checks that the OS saves the wider registers (XCR0)
 bool has_avx2_fma() {
@@ -38,12 +49,12 @@ bool has_avx512f() {
 // the development or CI machines so far exposes it, so it has only been compiled.
 const Variant kVariants[] = {
 #if defined(__x86_64__)
-    {{"avx512", gemm_avx512}, "avx512f", has_avx512f, /*default_candidate=*/false},
-    {{"avx2", gemm_avx2}, "avx2 and fma", has_avx2_fma, true},
+    {{"avx512", gemm_avx512, true}, "avx512f", has_avx512f, /*default_candidate=*/false},
+    {{"avx2", gemm_avx2, true}, "avx2 and fma", has_avx2_fma, true},
 #endif
-    {{"packed", gemm_packed_portable}, "", always, true},
-    {{"simple", gemm_simple}, "", always, true},
-    {{"ref", gemm_ref}, "", always, true},
+    {{"packed", gemm_packed_portable, true}, "", always, true},
+    {{"simple", gemm_simple_fn, false}, "", always, true},
+    {{"ref", gemm_ref_fn, false}, "", always, true},
 };
 
 KernelTable select_table() {

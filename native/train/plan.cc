@@ -13,8 +13,8 @@
 
 namespace nntrain {
 
-PlanExecutor::PlanExecutor(PlanDesc plan, ArenaPtrs arena, int max_batch)
-    : plan_(std::move(plan)), arena_(arena) {
+PlanExecutor::PlanExecutor(PlanDesc plan, ArenaPtrs arena, int max_batch, ThreadPool* pool)
+    : plan_(std::move(plan)), arena_(arena), pool_(pool) {
   const size_t count = plan_.layers.size();
   max_width_ = plan_.input_width;
   for (size_t i = 0; i < count; i++) {
@@ -60,7 +60,8 @@ const float* PlanExecutor::forward(const float* x0, int rows, Rng* rng) {
         const float* w = arena_.params + l.kernel.offset;
         const float* b = l.bias.present() ? arena_.params + l.bias.offset : nullptr;
         float* z = l.activation == kActLinear ? nullptr : pre_[i].data();
-        dense_forward(out, z, a, w, b, rows, l.inputs, l.units, l.activation, l.activation_param);
+        dense_forward(out, z, a, w, b, rows, l.inputs, l.units, l.activation, l.activation_param,
+                      pool_);
         a = out;
         break;
       }
@@ -139,7 +140,7 @@ void PlanExecutor::backward(const float* y, int rows, bool training) {
         const float* z = l.activation == kActLinear ? out_ptr_[i] : pre_[i].data();
         float* dinp = i > first_dense_ ? dother : nullptr;
         dense_backward(dinp, dw, db, dpre_.data(), dcur, in_ptr_[i], w, z, out_ptr_[i], rows,
-                       l.inputs, l.units, l.activation, l.activation_param, dz_given);
+                       l.inputs, l.units, l.activation, l.activation_param, dz_given, pool_);
         penalty_backward(dw, w, l.kernel.length, l.kernel_penalty.l1, l.kernel_penalty.l2);
         if (l.bias.present()) {
           penalty_backward(db, arena_.params + l.bias.offset, l.bias.length, l.bias_penalty.l1,

@@ -13,6 +13,8 @@
 
 namespace nntrain {
 
+class ThreadPool;
+
 // The model's memory: views over one SharedArrayBuffer, each param_count floats.
 struct ArenaPtrs {
   float* params = nullptr;
@@ -45,8 +47,9 @@ struct TrainOutcome {
 
 class PlanExecutor {
  public:
-  // plan must have passed validate_plan(); arena holds kOptimizerSlots[kind] slots.
-  PlanExecutor(PlanDesc plan, ArenaPtrs arena, int max_batch);
+  // plan must have passed validate_plan(); arena holds kOptimizerSlots[kind] slots. pool (the
+  // addon instance's, may be null) must outlive the executor; results do not depend on its size.
+  PlanExecutor(PlanDesc plan, ArenaPtrs arena, int max_batch, ThreadPool* pool = nullptr);
 
   const PlanDesc& plan() const { return plan_; }
   int max_batch() const { return max_batch_; }
@@ -85,9 +88,12 @@ class PlanExecutor {
   double penalty() const;
   void write_stats(double* row, const float* out, const float* y, int rows, double loss,
                    double reg) const;
+  // The optimizer step over the whole arena, split into contiguous ranges over the pool.
+  void update(double lr, double step);
 
   PlanDesc plan_;
   ArenaPtrs arena_;
+  ThreadPool* pool_ = nullptr;
   int max_batch_ = 0;
   int max_width_ = 0;
   int first_dense_ = -1;  // layers before it need no input gradient

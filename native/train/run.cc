@@ -11,6 +11,7 @@
 
 #include "../kernels/loss/loss.h"
 #include "../kernels/optim/optim.h"
+#include "../threads/pool.h"
 #include "plan.h"
 
 namespace nntrain {
@@ -21,6 +22,12 @@ bool abort_requested(const int32_t* control) {
   return std::atomic_ref<int32_t>(*const_cast<int32_t*>(control)).load() != 0;
 }
 
+// Below this many parameters the optimizer step runs on one thread (waking the pool costs more).
+constexpr size_t kMinParallelParams = 32768;
+// Range bounds are multiples of this many floats, so a vectorized kernel sees the same
+// body/tail split for every element whatever the thread count (and the same alignment).
+constexpr long kRangeAlign = 64;
+
 }  // namespace
 
 TrainOutcome PlanExecutor::train(const TrainChunk& job) {
@@ -29,7 +36,6 @@ TrainOutcome PlanExecutor::train(const TrainChunk& job) {
   const int label_w = plan_.label_width;
   const size_t param_count = static_cast<size_t>(plan_.param_count);
   const OptimDesc& opt = plan_.optimizer;
-  float* const* slots = arena_.slots;
   for (int i = 0; i < job.steps; i++) {
     if (abort_requested(job.control)) {
       outcome.status = kStatusAborted;
@@ -72,10 +78,34 @@ TrainOutcome PlanExecutor::train(const TrainChunk& job) {
     // stats from the forward pass of this step, before the update changes the weights
     write_stats(job.stats + static_cast<size_t>(i) * kStatsWidth, out, y_batch_.data(), rows, loss,
                 reg);
-    optimizer_step(arena_.params, arena_.grads, slots, param_count, opt, job.lrs[i], step + 1);
+    update(job.lrs[i], step + 1);
     outcome.steps_done = i + 1;
   }
   return outcome;
+}
+
+// The update is elementwise over the arena, so contiguous ranges give the same floats as one pass
+void PlanExecutor::update(double lr, double step) {
+  const size_t n = static_cast<size_t>(plan_.param_count);
+  const OptimDesc& opt = plan_.optimizer;
+  const int threads = pool_ != nullptr && n >= kMinParallelParams ? pool_->threads() : 1;
+  if (threads <= 1) {
+    optimizer_step(arena_.params, arena_.grads, arena_.slots, n, opt, lr, step);
+    return;
+  }
+  const int tasks = threads * 2;  // claimed dynamically, so a late thread costs little
+  auto range = [&](int task) {
+    long begin = 0, end = 0;
+    split_range(static_cast<long>(n), tasks, task, kRangeAlign, &begin, &end);
+    if (end <= begin) return;
+    float* slots[kMaxOptimizerSlots];
+    for (int s = 0; s < kMaxOptimizerSlots; s++) {
+      slots[s] = arena_.slots[s] != nullptr ? arena_.slots[s] + begin : nullptr;
+    }
+    optimizer_step(arena_.params + begin, arena_.grads + begin, slots,
+                   static_cast<size_t>(end - begin), opt, lr, step);
+  };
+  pool_->parallel_for(threads, tasks, range);
 }
 
 // x is (rows, inputWidth); y is (rows, labelWidth); stats is one row

@@ -147,6 +147,16 @@ export interface Backend {
   readonly name: 'native' | 'js';
   info(): BackendInfo;
 
+  /**
+   * Threads the backend may use, from the next call on; `info().threads` reports it. Results do not
+   * depend on it (each output element is computed by one thread in the same order). The js backend is
+   * single-threaded and accepts only 1.
+   * @param n integer in [1, 256]; native's default is the CPUs this process may use, or NNTRAIN_THREADS.
+   * @throws ConfigError when n is not an integer in [1, 256] (js: when n is not 1).
+   * @example getBackend('native').setThreads(2);
+   */
+  setThreads(n: number): void;
+
   // ---- per-op kernels: synchronous, exposed for tests, parity and the perceptron ----
 
   /**

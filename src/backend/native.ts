@@ -8,6 +8,10 @@ import { OPTIMIZER_HYPER_LENGTH, STATS_WIDTH, type ActivationCode, type LossCode
 import type { ArenaViews, Backend, BackendInfo, LossSpec, OptimizerSpec, PlanHandle, PlanSpec, TensorRef, TrainJob, TrainResult } from './contract.js';
 import { BackendError, ShapeError } from '../util/errors.js';
 import { packageRoot } from '../util/package-info.js';
+import { checkInteger } from '../util/validate.js';
+
+/** The most threads `setThreads` accepts. */
+export const MAX_THREADS = 256;
 
 // ---- the plan as numbers (decoded by native/binding/plan_decode.cc; keep the two in sync) ----
 
@@ -67,6 +71,8 @@ interface NativePlan {
 /** The raw exports of nntrain.node. Every entry checks its arguments and throws TypeError/RangeError. */
 export interface NativeAddon {
   info(): { name: 'native'; kernel: string; kernels: string; threads: number; napiVersion: number };
+  /** Threads this addon instance may use (integer in [1, 256], else RangeError). */
+  setThreads(n: number): void;
   gemm(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number): void;
   gemmRef(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number): void;
   denseForward(out: Float32Array, preact: Float32Array | null, inp: Float32Array, weight: Float32Array, bias: Float32Array | null, B: number, C: number, OC: number, act: number, actParam: number): void;
@@ -120,12 +126,35 @@ export function loadNativeAddon(): NativeAddon {
  * @example
  * ```ts
  * const backend = loadNativeBackend();
- * backend.info(); // { name: 'native', kernel: 'avx2', threads: 1 }
+ * backend.info(); // { name: 'native', kernel: 'avx2', threads: 2 }
  * ```
  * @throws BackendError when the addon cannot be loaded (see {@link loadNativeAddon}).
  */
 export function loadNativeBackend(): Backend {
   return new NativeBackend(loadNativeAddon());
+}
+
+/**
+ * Sets the threads the native backend may use (this thread's addon instance: its plans and kernels,
+ * from the next call on). Results do not depend on the thread count. Default: the CPUs this process
+ * may use, or NNTRAIN_THREADS. Does nothing when the addon cannot load (the js backend is single-threaded).
+ * @param n integer in [1, 256].
+ * @throws ConfigError when n is not an integer in [1, 256].
+ * @example
+ * ```ts
+ * setThreads(1); // e.g. when several worker_threads each train a model
+ * getBackend('native').info().threads; // 1
+ * ```
+ */
+export function setThreads(n: number): void {
+  checkInteger('threads', n, { min: 1, max: MAX_THREADS });
+  let lib: NativeAddon;
+  try {
+    lib = loadNativeAddon();
+  } catch {
+    return;
+  }
+  lib.setThreads(n);
 }
 
 // ---- light shape checks (the addon repeats them as O(1) length checks) ----
@@ -154,6 +183,10 @@ class NativeBackend implements Backend {
   info(): BackendInfo {
     const { kernel, threads } = this.lib.info();
     return { name: 'native', kernel, threads };
+  }
+
+  setThreads(n: number): void {
+    this.lib.setThreads(checkInteger('threads', n, { min: 1, max: MAX_THREADS }));
   }
 
   gemm(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number): void {

@@ -61,7 +61,7 @@ describe('native addon: loading', () => {
   it('loads and reports its kernel', () => {
     const info = loadNativeBackend().info();
     expect(info.name).toBe('native');
-    expect(info.threads).toBe(1);
+    expect(info.threads).toBeGreaterThanOrEqual(1); // the CPUs this process may use, or NNTRAIN_THREADS
     expect(addon.info().kernels.split(', ')).toContain(info.kernel);
     expect(addon.info().napiVersion).toBe(8);
   });

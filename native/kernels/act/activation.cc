@@ -1,11 +1,18 @@
 // Activation forward/backward kernels (see activation.h). gelu is the exact erf form; softplus and
 // sigmoid are evaluated in forms that do not overflow for large |z|.
+//
+// Vectorized (pattern in simd.h: scalar loop + AVX2 twin chosen by elementwise_simd()): relu
+// in float32 lanes (exact), the rest in float64 lanes: leakyRelu, sigmoid/silu/softplus' through a
+// Cephes exp (simd.h, <= 2 ulp of float64), elu', the tanh/sigmoid derivatives from y, softmax
+// rows. Left scalar (std::): elu forward (expm1 near 0), gelu (erf), tanh forward, softplus forward
+// (log1p): no vector approximation of those here is worth its accuracy risk yet.
 #include "activation.h"
 
 #include <cmath>
 #include <cstddef>
 
 #include "../codes.h"
+#include "simd.h"
 
 namespace nntrain {
 namespace {
@@ -89,12 +96,205 @@ void softmax_row(float* out, const float* inp, int cols) {
   for (int j = 0; j < cols; j++) out[j] = static_cast<float>(out[j] * inv);
 }
 
+#if defined(__x86_64__)
+// Elements done by the vector loop (a multiple of the lane count; 0 for activations left scalar)
+NNTRAIN_AVX2_FMA size_t forward_avx2(float* out, const float* inp, size_t count, int act,
+                                     double alpha) {
+  size_t i = 0;
+  if (act == kActRelu) {
+    const __m256 zero = _mm256_setzero_ps();
+    for (; i + 8 <= count; i += 8) {
+      const __m256 z = _mm256_loadu_ps(inp + i);
+      _mm256_storeu_ps(out + i, _mm256_and_ps(_mm256_cmp_ps(z, zero, _CMP_GT_OQ), z));
+    }
+    return i;
+  }
+  const __m256d zero = _mm256_setzero_pd(), va = _mm256_set1_pd(alpha);
+  const __m256d inv_sqrt2 = _mm256_set1_pd(kInvSqrt2);
+  switch (act) {
+    case kActLeakyRelu:
+      for (; i + 4 <= count; i += 4) {
+        const __m256d z = load4(inp + i);
+        const __m256d pos = _mm256_cmp_pd(z, zero, _CMP_GT_OQ);
+        store4(out + i, _mm256_blendv_pd(_mm256_mul_pd(va, z), z, pos));
+      }
+      return i;
+    case kActElu:
+      for (; i + 4 <= count; i += 4) {
+        const __m256d z = load4(inp + i);
+        const __m256d pos = _mm256_cmp_pd(z, zero, _CMP_GT_OQ);
+        const __m256d em1 = expm1_neg(_mm256_blendv_pd(z, zero, pos));  // keeps a NaN z
+        store4(out + i, _mm256_blendv_pd(_mm256_mul_pd(va, em1), z, pos));
+      }
+      return i;
+    case kActGelu:
+      for (; i + 4 <= count; i += 4) {
+        const __m256d z = load4(inp + i);
+        const __m256d cdf2 = _mm256_add_pd(_mm256_set1_pd(1.0), erf4(_mm256_mul_pd(z, inv_sqrt2)));
+        store4(out + i, _mm256_mul_pd(_mm256_mul_pd(_mm256_set1_pd(0.5), z), cdf2));
+      }
+      return i;
+    case kActTanh:
+      for (; i + 4 <= count; i += 4) store4(out + i, tanh4(load4(inp + i)));
+      return i;
+    case kActSigmoid:
+      for (; i + 4 <= count; i += 4) store4(out + i, sigmoid4(load4(inp + i)));
+      return i;
+    case kActSilu:
+      for (; i + 4 <= count; i += 4) {
+        const __m256d z = load4(inp + i);
+        store4(out + i, _mm256_mul_pd(z, sigmoid4(z)));
+      }
+      return i;
+    default:
+      return 0;
+  }
+}
+
+NNTRAIN_AVX2_FMA size_t backward_avx2(float* dinp, const float* dout, const float* inp,
+                                      const float* out, size_t count, int act, double alpha) {
+  size_t i = 0;
+  if (act == kActRelu) {
+    // dout * (z > 0 ? 1 : 0) in float32 is exact, as in float64 (signed zeros, NaN of inf * 0)
+    const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
+    for (; i + 8 <= count; i += 8) {
+      const __m256 d =
+          _mm256_and_ps(_mm256_cmp_ps(_mm256_loadu_ps(inp + i), zero, _CMP_GT_OQ), one);
+      _mm256_storeu_ps(dinp + i, _mm256_mul_ps(_mm256_loadu_ps(dout + i), d));
+    }
+    return i;
+  }
+  const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0), va = _mm256_set1_pd(alpha);
+  switch (act) {
+    case kActLeakyRelu:
+      for (; i + 4 <= count; i += 4) {
+        const __m256d pos = _mm256_cmp_pd(load4(inp + i), zero, _CMP_GT_OQ);
+        store4(dinp + i, _mm256_mul_pd(load4(dout + i), _mm256_blendv_pd(va, one, pos)));
+      }
+      return i;
+    case kActElu:
+      for (; i + 4 <= count; i += 4) {
+        const __m256d z = load4(inp + i);
+        const __m256d pos = _mm256_cmp_pd(z, zero, _CMP_GT_OQ);
+        // exp of min(z, 0) that keeps a NaN z: blend, not minpd
+        const __m256d e = exp_neg(_mm256_blendv_pd(z, zero, pos));
+        store4(dinp + i,
+               _mm256_mul_pd(load4(dout + i), _mm256_blendv_pd(_mm256_mul_pd(va, e), one, pos)));
+      }
+      return i;
+    case kActGelu:
+      for (; i + 4 <= count; i += 4) {
+        const __m256d z = load4(inp + i);
+        const __m256d cdf2 = _mm256_add_pd(one, erf4(_mm256_mul_pd(z, _mm256_set1_pd(kInvSqrt2))));
+        const __m256d arg = _mm256_mul_pd(_mm256_mul_pd(_mm256_set1_pd(-0.5), z), z);
+        const __m256d pdf =
+            _mm256_mul_pd(_mm256_mul_pd(z, _mm256_set1_pd(kInvSqrt2Pi)), exp_neg(arg));
+        const __m256d d = _mm256_add_pd(_mm256_mul_pd(_mm256_set1_pd(0.5), cdf2), pdf);
+        store4(dinp + i, _mm256_mul_pd(load4(dout + i), d));
+      }
+      return i;
+    case kActSilu:
+      for (; i + 4 <= count; i += 4) {
+        const __m256d z = load4(inp + i);
+        const __m256d sg = sigmoid4(z);
+        const __m256d d = _mm256_mul_pd(sg, madd(z, _mm256_sub_pd(one, sg), one));
+        store4(dinp + i, _mm256_mul_pd(load4(dout + i), d));
+      }
+      return i;
+    case kActTanh:
+      for (; i + 4 <= count; i += 4) {
+        const __m256d y = load4(out + i);
+        store4(dinp + i, _mm256_mul_pd(load4(dout + i), nmadd(y, y, one)));
+      }
+      return i;
+    case kActSigmoid:
+      for (; i + 4 <= count; i += 4) {
+        const __m256d y = load4(out + i);
+        const __m256d d = _mm256_mul_pd(y, _mm256_sub_pd(one, y));
+        store4(dinp + i, _mm256_mul_pd(load4(dout + i), d));
+      }
+      return i;
+    case kActSoftplus:
+      for (; i + 4 <= count; i += 4) {
+        store4(dinp + i, _mm256_mul_pd(load4(dout + i), sigmoid4(load4(inp + i))));
+      }
+      return i;
+    default:
+      return 0;
+  }
+}
+
+// softmax_row with the max, the exps and the scaling in vector lanes (same float64 values; the sum
+// is reassociated)
+NNTRAIN_AVX2_FMA void softmax_row_avx2(float* out, const float* inp, int cols) {
+  int j = 0;
+  float maxf = -INFINITY;
+  if (cols >= 8) {
+    __m256 m = _mm256_set1_ps(-INFINITY);
+    // maxps(x, m) = x > m ? x : m: a NaN x never wins, as in the scalar loop
+    for (; j + 8 <= cols; j += 8) m = _mm256_max_ps(_mm256_loadu_ps(inp + j), m);
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, m);
+    for (float v : lanes) maxf = v > maxf ? v : maxf;
+  }
+  for (; j < cols; j++) maxf = inp[j] > maxf ? inp[j] : maxf;
+  double max = maxf;
+  if (max == -INFINITY) max = 0.0;
+  const __m256d vmax = _mm256_set1_pd(max);
+  __m256d vsum = _mm256_setzero_pd();
+  double sum = 0.0;
+  j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    const __m256d e = exp_neg(_mm256_sub_pd(load4(inp + j), vmax));
+    store4(out + j, e);
+    vsum = _mm256_add_pd(vsum, e);
+  }
+  for (; j < cols; j++) {
+    const double e = std::exp(static_cast<double>(inp[j]) - max);
+    out[j] = static_cast<float>(e);
+    sum += e;
+  }
+  const double inv = 1.0 / (sum + hsum(vsum));
+  const __m256d vinv = _mm256_set1_pd(inv);
+  j = 0;
+  for (; j + 4 <= cols; j += 4) store4(out + j, _mm256_mul_pd(load4(out + j), vinv));
+  for (; j < cols; j++) out[j] = static_cast<float>(out[j] * inv);
+}
+
+// (cols) row of the softmax backward: dinp = out (dout - sum_j dout_j out_j)
+NNTRAIN_AVX2 void softmax_backward_row_avx2(float* dinp, const float* dout, const float* out,
+                                            int cols) {
+  __m256d vdot = _mm256_setzero_pd();
+  double dot = 0.0;
+  int j = 0;
+  for (; j + 4 <= cols; j += 4) vdot = madd(load4(dout + j), load4(out + j), vdot);
+  for (; j < cols; j++) dot += static_cast<double>(dout[j]) * out[j];
+  dot += hsum(vdot);
+  const __m256d vd = _mm256_set1_pd(dot);
+  j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    store4(dinp + j, _mm256_mul_pd(load4(out + j), _mm256_sub_pd(load4(dout + j), vd)));
+  }
+  for (; j < cols; j++) dinp[j] = static_cast<float>(out[j] * (dout[j] - dot));
+}
+#endif
+
 }  // namespace
 
 // inp, out are (rows,cols)
 void activation_forward(float* out, const float* inp, int rows, int cols, int act, double param) {
   const size_t count = static_cast<size_t>(rows) * cols;
+  [[maybe_unused]] const bool simd = elementwise_simd();
   if (act == kActSoftmax) {
+#if defined(__x86_64__)
+    if (simd) {
+      for (int r = 0; r < rows; r++) {
+        const size_t o = static_cast<size_t>(r) * cols;
+        softmax_row_avx2(out + o, inp + o, cols);
+      }
+      return;
+    }
+#endif
     for (int r = 0; r < rows; r++) {
       softmax_row(out + static_cast<size_t>(r) * cols, inp + static_cast<size_t>(r) * cols, cols);
     }
@@ -106,14 +306,28 @@ void activation_forward(float* out, const float* inp, int rows, int cols, int ac
     }
     return;
   }
-  for (size_t i = 0; i < count; i++) out[i] = static_cast<float>(apply(inp[i], act, param));
+  size_t i = 0;
+#if defined(__x86_64__)
+  if (simd) i = forward_avx2(out, inp, count, act, param);
+#endif
+  for (; i < count; i++) out[i] = static_cast<float>(apply(inp[i], act, param));
 }
 
 // dinp, dout, inp, out are (rows,cols)
 void activation_backward(float* dinp, const float* dout, const float* inp, const float* out,
                          int rows, int cols, int act, double param) {
   const size_t count = static_cast<size_t>(rows) * cols;
+  [[maybe_unused]] const bool simd = elementwise_simd();
   if (act == kActSoftmax) {
+#if defined(__x86_64__)
+    if (simd) {
+      for (int r = 0; r < rows; r++) {
+        const size_t o = static_cast<size_t>(r) * cols;
+        softmax_backward_row_avx2(dinp + o, dout + o, out + o, cols);
+      }
+      return;
+    }
+#endif
     for (int r = 0; r < rows; r++) {
       const size_t base = static_cast<size_t>(r) * cols;
       double dot = 0.0;  // sum_j dout_j y_j
@@ -130,7 +344,11 @@ void activation_backward(float* dinp, const float* dout, const float* inp, const
     }
     return;
   }
-  for (size_t i = 0; i < count; i++) {
+  size_t i = 0;
+#if defined(__x86_64__)
+  if (simd) i = backward_avx2(dinp, dout, inp, out, count, act, param);
+#endif
+  for (; i < count; i++) {
     dinp[i] = static_cast<float>(dout[i] * derivative(inp[i], out[i], act, param));
   }
 }

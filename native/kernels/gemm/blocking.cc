@@ -2,10 +2,17 @@
 //   jc over NC columns of C  ->  pc over KC of the k dimension (pack a KC x NC block of op(B))
 //   ->  ic over MC rows (pack an MC x KC block of op(A))  ->  jr over NR  ->  ir over MR  ->  ukr.
 // Only the micro-kernel and the block sizes differ between variants (PackedGemmConfig).
+// Threads: per KC x NC block, packing B and then the C tiles are parallel loops over the pool
+// (tasks of whole MR x NR tiles, each with its own packed A), so every element of C is computed by
+// one thread with the same k order whatever the thread count. The bias and activation epilogue is
+// applied with the last KC block (gemm_packed.h).
+#include <algorithm>
 #include <cstddef>
 #include <cstdlib>
 #include <new>
 
+#include "../../threads/pool.h"
+#include "../act/activation.h"
 #include "gemm_packed.h"
 
 namespace nntrain {
@@ -37,6 +44,8 @@ class PackBuffer {
   size_t capacity_ = 0;
 };
 
+// Per thread (callers and pool workers alike): packed A is private to the thread that packs it;
+// the caller's packed B is shared with the team of its region.
 thread_local PackBuffer t_pack_a;  // MC x KC, for L2
 thread_local PackBuffer t_pack_b;  // KC x NC, for L3
 
@@ -53,51 +62,208 @@ int round_up(int x, int step) {
   return (x + step - 1) / step * step;
 }
 
+// Below this many flops a GEMM runs on one thread: a parallel loop costs a few microseconds (wake,
+// claims, the join), more than a second thread saves on e.g. (128x128)(128x10) = 0.3 MFLOP. On the
+// 2-core Zen 4 (bench/gemm.ts --threads 1,2, t3-style sweeps) 2 MFLOP shapes gained 1.2-1.35x when
+// the other core was idle and 8 MFLOP ones ~2x; 1.5 MFLOP is about where it stops paying.
+constexpr double kMinParallelFlops = 1.5e6;
+
+// Applies what the micro-kernels do not: activations other than relu/leakyRelu/linear, per tile
+// (rows of n_valid floats at c), from z when it holds the pre-activation, else in place.
+void tile_activation(float* c, ptrdiff_t ldc, const float* z, int m_valid, int n_valid, int act,
+                     double param) {
+  for (int i = 0; i < m_valid; i++) {
+    float* crow = c + i * ldc;
+    activation_forward(crow, z != nullptr ? z + i * ldc : crow, 1, n_valid, act, param);
+  }
+}
+
+bool in_register(int act) {
+  return act == kActLinear || act == kActRelu || act == kActLeakyRelu;
+}
+
+// One KC x NC block of the product, shared by the threads of its parallel loops
+struct Block {
+  const PackedGemmConfig* cfg = nullptr;
+  float* c = nullptr;
+  const float* a = nullptr;
+  const float* b = nullptr;
+  int m = 0, n = 0, k = 0;
+  bool trans_a = false, trans_b = false;
+  float alpha = 1.0f, beta = 0.0f;
+  const GemmEpilogue* ep = nullptr;
+  float* pb = nullptr;  // packed B of this block, shared
+  int kc_max = 0;       // packed-A buffers hold round_up(MC, MR) x kc_max
+  int jc = 0, nc = 0, pc = 0, kc = 0;
+  int rows_per_task = 0, cols_per_task = 0;  // multiples of MR and NR
+  int col_tasks = 1;
+};
+
+// Task `task` of the block: rows [r0, r1) x columns [c0, c1) of C (tile-aligned) with its own
+// packed A. Every C tile is computed by exactly one task with the same packed data, micro-kernel
+// call and k order whatever the task layout, so the result does not depend on the threads.
+void block_task(const Block& blk, int task) {
+  const PackedGemmConfig& cfg = *blk.cfg;
+  const int mr = cfg.mr, nr = cfg.nr;
+  const int kc = blk.kc, nc = blk.nc, jc = blk.jc;
+  const ptrdiff_t ldc = blk.n;
+  const GemmEpilogue* ep = blk.ep;
+  const int r0 = task / blk.col_tasks * blk.rows_per_task;
+  const int r1 = std::min(blk.m, r0 + blk.rows_per_task);
+  const int c0 = task % blk.col_tasks * blk.cols_per_task;
+  const int c1 = std::min(nc, c0 + blk.cols_per_task);
+  const bool first = blk.pc == 0, last = blk.pc + kc >= blk.k;
+  const bool pass_act = ep != nullptr && !in_register(ep->act) && ep->act != kActSoftmax;
+  // the first k block applies the caller's beta (or the bias), later ones accumulate
+  const float beta_pc = first ? blk.beta : 1.0f;
+  UkrEpilogue uep{nullptr, nullptr, ldc, kActLinear, 0.0};
+  bool use_ep = false;
+  if (ep != nullptr) {
+    if (first && ep->bias != nullptr) use_ep = true;
+    if (last) {
+      use_ep = true;
+      uep.act = in_register(ep->act) ? ep->act : kActLinear;
+      uep.act_param = ep->act_param;
+    }
+  }
+  float* pa = t_pack_a.get(static_cast<size_t>(round_up(cfg.mc, mr)) * blk.kc_max);
+  const int lda = blk.trans_a ? blk.m : blk.k;
+  for (int ic = r0; ic < r1; ic += cfg.mc) {
+    const int mc = r1 - ic < cfg.mc ? r1 - ic : cfg.mc;
+    pack_a(pa, blk.a, lda, blk.trans_a, ic, blk.pc, mc, kc, mr);
+    for (int jr = c0; jr < c1; jr += nr) {
+      const int n_valid = nc - jr < nr ? nc - jr : nr;
+      const float* bp = blk.pb + static_cast<size_t>(jr) * kc;
+      const int col = jc + jr;
+      for (int ir = 0; ir < mc; ir += mr) {
+        const int m_valid = mc - ir < mr ? mc - ir : mr;
+        const float* ap = pa + static_cast<size_t>(ir) * kc;
+        const size_t row = static_cast<size_t>(ic + ir);
+        float* cp = blk.c + row * ldc + col;
+        const UkrEpilogue* tile_ep = nullptr;
+        if (use_ep) {
+          uep.bias = first && ep->bias != nullptr ? ep->bias + col : nullptr;
+          uep.z = last && ep->z != nullptr ? ep->z + row * ldc + col : nullptr;
+          tile_ep = &uep;
+        }
+        if (m_valid == mr && n_valid == nr) {
+          cfg.ukr(kc, ap, bp, blk.alpha, beta_pc, cp, ldc, tile_ep);
+        } else {
+          ukr_edge_tile(cfg, kc, ap, bp, blk.alpha, beta_pc, cp, ldc, m_valid, n_valid, tile_ep);
+        }
+        if (last && pass_act) {
+          tile_activation(cp, ldc, uep.z, m_valid, n_valid, ep->act, ep->act_param);
+        }
+      }
+    }
+  }
+}
+
+// Splits the block's C into about kTasksPerThread tasks per thread (dynamic claiming balances
+// them). A task packs its own rows of A and streams its columns of the shared packed B once per
+// MR rows, so tasks keep at least kMinRowTiles row tiles (B reuse) and split columns when there are
+// too few rows (small batches).
+constexpr int kTasksPerThread = 3;
+constexpr int kMinRowTiles = 4;
+
+void plan_tasks(Block& blk, int threads) {
+  const PackedGemmConfig& cfg = *blk.cfg;
+  const int row_tiles = (blk.m + cfg.mr - 1) / cfg.mr;
+  const int col_tiles = (blk.nc + cfg.nr - 1) / cfg.nr;
+  const int target = threads * kTasksPerThread;
+  const int row_tasks = std::max(1, std::min(target, row_tiles / kMinRowTiles));
+  // at most one MC block per task
+  const int tiles_per = std::min((row_tiles + row_tasks - 1) / row_tasks, cfg.mc / cfg.mr);
+  blk.rows_per_task = tiles_per * cfg.mr;
+  const int row_count = (row_tiles + tiles_per - 1) / tiles_per;
+  const int col_tasks = std::min(col_tiles, std::max(1, (target + row_count - 1) / row_count));
+  const int col_tiles_per = (col_tiles + col_tasks - 1) / col_tasks;
+  blk.col_tasks = (col_tiles + col_tiles_per - 1) / col_tiles_per;
+  blk.cols_per_task = col_tiles_per * cfg.nr;
+}
+
+// C = beta * C or the bias, then the epilogue, when there is no product to accumulate
+void epilogue_without_product(float* c, int m, int n, float beta, const GemmEpilogue& ep) {
+  for (int i = 0; i < m; i++) {
+    float* crow = c + static_cast<size_t>(i) * n;
+    float* zrow = ep.z != nullptr ? ep.z + static_cast<size_t>(i) * n : nullptr;
+    for (int j = 0; j < n; j++) {
+      const float v = ep.bias != nullptr ? ep.bias[j] : (beta == 0.0f ? 0.0f : beta * crow[j]);
+      if (zrow != nullptr) zrow[j] = v;
+      crow[j] = v;
+    }
+  }
+  if (ep.act != kActLinear)
+    activation_forward(c, ep.z != nullptr ? ep.z : c, m, n, ep.act, ep.act_param);
+}
+
 }  // namespace
 
 // c is (m,n); a is (m,k) or (k,m) when trans_a; b is (k,n) or (n,k) when trans_b
 void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const float* b, int m,
-                 int n, int k, bool trans_a, bool trans_b, float alpha, float beta) {
+                 int n, int k, bool trans_a, bool trans_b, float alpha, float beta,
+                 const GemmEpilogue* ep, ThreadPool* pool) {
   if (m == 0 || n == 0) return;
   if (k == 0 || alpha == 0.0f) {
-    scale_c(c, static_cast<size_t>(m) * n, beta);
+    if (ep != nullptr) {
+      epilogue_without_product(c, m, n, beta, *ep);
+    } else {
+      scale_c(c, static_cast<size_t>(m) * n, beta);
+    }
     return;
   }
-  const int mr = cfg.mr, nr = cfg.nr;
-  const int lda = trans_a ? m : k;
+  Block blk;
+  blk.cfg = &cfg;
+  blk.c = c;
+  blk.a = a;
+  blk.b = b;
+  blk.m = m;
+  blk.n = n;
+  blk.k = k;
+  blk.trans_a = trans_a;
+  blk.trans_b = trans_b;
+  blk.alpha = alpha;
+  blk.beta = beta;
+  blk.ep = ep;
+  blk.kc_max = k < cfg.kc ? k : cfg.kc;
+  // Sized for the block this call can use: KC x NC (rounded to whole panels)
+  blk.pb =
+      t_pack_b.get(static_cast<size_t>(round_up(n < cfg.nc ? n : cfg.nc, cfg.nr)) * blk.kc_max);
+  const double flops = 2.0 * m * n * k;
+  const int threads = pool != nullptr && flops >= kMinParallelFlops ? pool->threads() : 1;
   const int ldb = trans_b ? k : n;
-  const ptrdiff_t ldc = n;
-  // Sized for the block this call can use, at most MC x KC and KC x NC (rounded to whole panels)
-  const int kc_max = k < cfg.kc ? k : cfg.kc;
-  float* pa = t_pack_a.get(static_cast<size_t>(round_up(m < cfg.mc ? m : cfg.mc, mr)) * kc_max);
-  float* pb = t_pack_b.get(static_cast<size_t>(round_up(n < cfg.nc ? n : cfg.nc, nr)) * kc_max);
-
   for (int jc = 0; jc < n; jc += cfg.nc) {
-    const int nc = n - jc < cfg.nc ? n - jc : cfg.nc;
+    blk.jc = jc;
+    blk.nc = n - jc < cfg.nc ? n - jc : cfg.nc;
     for (int pc = 0; pc < k; pc += cfg.kc) {
-      const int kc = k - pc < cfg.kc ? k - pc : cfg.kc;
-      pack_b(pb, b, ldb, trans_b, pc, jc, kc, nc, nr);
-      // the first k block applies the caller's beta, later ones accumulate
-      const float beta_pc = pc == 0 ? beta : 1.0f;
-      for (int ic = 0; ic < m; ic += cfg.mc) {
-        const int mc = m - ic < cfg.mc ? m - ic : cfg.mc;
-        pack_a(pa, a, lda, trans_a, ic, pc, mc, kc, mr);
-        for (int jr = 0; jr < nc; jr += nr) {
-          const int n_valid = nc - jr < nr ? nc - jr : nr;
-          const float* bp = pb + static_cast<size_t>(jr) * kc;
-          for (int ir = 0; ir < mc; ir += mr) {
-            const int m_valid = mc - ir < mr ? mc - ir : mr;
-            const float* ap = pa + static_cast<size_t>(ir) * kc;
-            float* cp = c + static_cast<size_t>(ic + ir) * ldc + jc + jr;
-            if (m_valid == mr && n_valid == nr) {
-              cfg.ukr(kc, ap, bp, alpha, beta_pc, cp, ldc);
-            } else {
-              ukr_edge_tile(cfg, kc, ap, bp, alpha, beta_pc, cp, ldc, m_valid, n_valid);
-            }
-          }
-        }
+      blk.pc = pc;
+      blk.kc = k - pc < cfg.kc ? k - pc : cfg.kc;
+      const int panels = (blk.nc + cfg.nr - 1) / cfg.nr;
+      if (threads <= 1) {
+        pack_b(blk.pb, b, ldb, trans_b, pc, jc, blk.kc, blk.nc, cfg.nr);
+        blk.rows_per_task = round_up(m, cfg.mr);
+        blk.cols_per_task = round_up(blk.nc, cfg.nr);
+        blk.col_tasks = 1;
+        block_task(blk, 0);
+        continue;
       }
+      // pack B in `threads` slices of whole panels, then the C tasks
+      pool->parallel_for(threads, threads, [&blk, b, ldb, panels, threads, &cfg](int i) {
+        long p0, p1;
+        split_range(panels, threads, i, 1, &p0, &p1);
+        if (p1 <= p0) return;
+        const int cols = static_cast<int>(std::min<long>(blk.nc, p1 * cfg.nr) - p0 * cfg.nr);
+        pack_b(blk.pb + static_cast<size_t>(p0) * cfg.nr * blk.kc, b, ldb, blk.trans_b, blk.pc,
+               blk.jc + static_cast<int>(p0) * cfg.nr, blk.kc, cols, cfg.nr);
+      });
+      plan_tasks(blk, threads);
+      const int row_tasks = (m + blk.rows_per_task - 1) / blk.rows_per_task;
+      pool->parallel_for(threads, row_tasks * blk.col_tasks,
+                         [&blk](int task) { block_task(blk, task); });
     }
+  }
+  if (ep != nullptr && ep->act == kActSoftmax) {
+    activation_forward(c, ep->z != nullptr ? ep->z : c, m, n, kActSoftmax, ep->act_param);
   }
 }
 

@@ -4,8 +4,13 @@
 //   ukr_*.cc     one register-blocked micro-kernel per ISA and tile, named ukr_<isa>_<MR>x<NR>
 //
 // Micro-kernel contract (every ukr obeys it; blocking.cc relies on nothing else):
-//   ukr(k, a, b, alpha, beta, c, ldc) computes the full MR x NR tile
-//       C[i*ldc + j] = alpha * sum_p a[p*MR + i] * b[p*NR + j] + beta * C[i*ldc + j]
+//   ukr(k, a, b, alpha, beta, c, ldc, ep) computes the full MR x NR tile
+//       V[i,j] = alpha * sum_p a[p*MR + i] * b[p*NR + j] + beta * C[i*ldc + j]
+//   and stores C[i*ldc + j] = V when ep is null. With an epilogue (UkrEpilogue below), while the
+//   accumulators are still in registers: ep->bias (NR floats) replaces beta * C (C is not read),
+//   ep->z receives V (row stride ep->ldz), and C receives act(V) for act in {linear, relu,
+//   leakyRelu} (leakyRelu's alpha * V is formed in float64 and rounded once, like the
+//   elementwise kernels). Other activations never reach a ukr (blocking.cc applies them per tile).
 //   - a is one packed A micro-panel: k columns of MR floats, column p at a + p*MR (rows past the
 //   edge
 //     of op(A) are zero); b is one packed B micro-panel: k rows of NR floats at b + p*NR
@@ -22,10 +27,22 @@
 
 #include <cstddef>
 
+#include "../codes.h"
+#include "gemm.h"
+
 namespace nntrain {
 
+// The per-tile epilogue a micro-kernel applies when storing its tile (contract above).
+struct UkrEpilogue {
+  const float* bias;  // NR floats (this tile's columns) in place of beta * C, or null
+  float* z;           // MR x NR pre-activation values at z[i*ldz + j], or null
+  ptrdiff_t ldz;
+  int act;           // kActLinear, kActRelu or kActLeakyRelu
+  double act_param;  // leakyRelu slope
+};
+
 using UkrFn = void (*)(int k, const float* a, const float* b, float alpha, float beta, float* c,
-                       ptrdiff_t ldc);
+                       ptrdiff_t ldc, const UkrEpilogue* ep);
 
 // The largest tile any micro-kernel uses (sizes the scratch tile of ukr_edge_tile)
 constexpr int kMaxMr = 16;
@@ -49,35 +66,59 @@ void pack_b(float* dst, const float* b, int ldb, bool trans_b, int p0, int j0, i
             int nr);
 
 // The blocking loops (blocking.cc): the GemmFn contract of gemm.h on top of one micro-kernel.
+// ep (optional): the dense epilogue of gemm.h; pool (optional): split M/N tiles over its threads.
 void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const float* b, int m,
-                 int n, int k, bool trans_a, bool trans_b, float alpha, float beta);
+                 int n, int k, bool trans_a, bool trans_b, float alpha, float beta,
+                 const GemmEpilogue* ep, ThreadPool* pool);
 
 // Portable micro-kernel (ukr_ref.cc): the 'packed' variant and the fallback off x86-64.
 void ukr_ref_4x8(int k, const float* a, const float* b, float alpha, float beta, float* c,
-                 ptrdiff_t ldc);
+                 ptrdiff_t ldc, const UkrEpilogue* ep);
 
 #if defined(__x86_64__)
 // ISA micro-kernels: call only when the CPU has the features (dispatch.cc checks).
 void ukr_avx2_6x16(int k, const float* a, const float* b, float alpha, float beta, float* c,
-                   ptrdiff_t ldc);  // avx2 + fma
+                   ptrdiff_t ldc, const UkrEpilogue* ep);  // avx2 + fma
 void ukr_avx512_12x32(int k, const float* a, const float* b, float alpha, float beta, float* c,
-                      ptrdiff_t ldc);  // avx512f
+                      ptrdiff_t ldc, const UkrEpilogue* ep);  // avx512f
 #endif
 
+// The scalar twin of the in-register activations (relu, leakyRelu, linear)
+inline float ukr_act_scalar(float v, int act, double param) {
+  if (act == kActRelu) return v > 0.0f ? v : 0.0f;
+  if (act == kActLeakyRelu) return v > 0.0f ? v : static_cast<float>(param * v);
+  return v;
+}
+
 // One tile cut by the edge of C (m_valid < mr or n_valid < nr): the full-tile kernel writes an
-// aligned scratch tile with alpha and beta = 0, then the valid corner is merged with beta here.
+// aligned scratch tile with alpha and beta = 0, then the valid corner is merged with beta (or the
+// bias) and the epilogue is applied here.
 inline void ukr_edge_tile(const PackedGemmConfig& cfg, int k, const float* a, const float* b,
                           float alpha, float beta, float* c, ptrdiff_t ldc, int m_valid,
-                          int n_valid) {
+                          int n_valid, const UkrEpilogue* ep) {
   alignas(64) float tile[kMaxMr * kMaxNr];
-  cfg.ukr(k, a, b, alpha, 0.0f, tile, cfg.nr);
+  cfg.ukr(k, a, b, alpha, 0.0f, tile, cfg.nr, nullptr);
   for (int i = 0; i < m_valid; i++) {
     float* crow = c + i * ldc;
     const float* trow = tile + i * cfg.nr;
-    if (beta == 0.0f) {
-      for (int j = 0; j < n_valid; j++) crow[j] = trow[j];
-    } else {
-      for (int j = 0; j < n_valid; j++) crow[j] = trow[j] + beta * crow[j];
+    if (ep == nullptr) {
+      if (beta == 0.0f) {
+        for (int j = 0; j < n_valid; j++) crow[j] = trow[j];
+      } else {
+        for (int j = 0; j < n_valid; j++) crow[j] = trow[j] + beta * crow[j];
+      }
+      continue;
+    }
+    float* zrow = ep->z != nullptr ? ep->z + i * ep->ldz : nullptr;
+    for (int j = 0; j < n_valid; j++) {
+      float v = trow[j];
+      if (ep->bias != nullptr) {
+        v = v + ep->bias[j];
+      } else if (beta != 0.0f) {
+        v = v + beta * crow[j];
+      }
+      if (zrow != nullptr) zrow[j] = v;
+      crow[j] = ukr_act_scalar(v, ep->act, ep->act_param);
     }
   }
 }

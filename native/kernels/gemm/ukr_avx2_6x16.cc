@@ -11,10 +11,59 @@
 #include <cstddef>
 
 namespace nntrain {
+namespace {
+
+// act(v) for relu / leakyRelu (alpha * v in float64, rounded once); linear passes v through
+__attribute__((target("avx2,fma"))) inline __m256 act_avx2(__m256 v, int act, __m256d alpha) {
+  if (act == kActRelu)
+    return _mm256_max_ps(v, _mm256_setzero_ps());  // NaN -> 0, like v > 0 ? v : 0
+  if (act != kActLeakyRelu) return v;
+  const __m128 lo =
+      _mm256_cvtpd_ps(_mm256_mul_pd(alpha, _mm256_cvtps_pd(_mm256_castps256_ps128(v))));
+  const __m128 hi =
+      _mm256_cvtpd_ps(_mm256_mul_pd(alpha, _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1))));
+  const __m256 neg = _mm256_set_m128(hi, lo);
+  return _mm256_blendv_ps(neg, v, _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GT_OQ));
+}
+
+// The epilogue of the contract (gemm_packed.h) on the 6 x 16 accumulators
+__attribute__((target("avx2,fma"))) void store_epilogue(const __m256* acc, __m256 va, float beta,
+                                                        float* c, ptrdiff_t ldc,
+                                                        const UkrEpilogue& ep) {
+  const __m256d alpha = _mm256_set1_pd(ep.act_param);
+  const __m256 vb = _mm256_set1_ps(beta);
+  __m256 bias0 = _mm256_setzero_ps(), bias1 = _mm256_setzero_ps();
+  if (ep.bias != nullptr) {
+    bias0 = _mm256_loadu_ps(ep.bias);
+    bias1 = _mm256_loadu_ps(ep.bias + 8);
+  }
+  for (int i = 0; i < 6; i++) {
+    float* cr = c + i * ldc;
+    __m256 v0, v1;
+    if (ep.bias != nullptr) {
+      v0 = _mm256_fmadd_ps(va, acc[2 * i], bias0);
+      v1 = _mm256_fmadd_ps(va, acc[2 * i + 1], bias1);
+    } else if (beta == 0.0f) {
+      v0 = _mm256_mul_ps(va, acc[2 * i]);
+      v1 = _mm256_mul_ps(va, acc[2 * i + 1]);
+    } else {
+      v0 = _mm256_fmadd_ps(va, acc[2 * i], _mm256_mul_ps(vb, _mm256_loadu_ps(cr)));
+      v1 = _mm256_fmadd_ps(va, acc[2 * i + 1], _mm256_mul_ps(vb, _mm256_loadu_ps(cr + 8)));
+    }
+    if (ep.z != nullptr) {
+      _mm256_storeu_ps(ep.z + i * ep.ldz, v0);
+      _mm256_storeu_ps(ep.z + i * ep.ldz + 8, v1);
+    }
+    _mm256_storeu_ps(cr, act_avx2(v0, ep.act, alpha));
+    _mm256_storeu_ps(cr + 8, act_avx2(v1, ep.act, alpha));
+  }
+}
+
+}  // namespace
 
 __attribute__((target("avx2,fma"))) void ukr_avx2_6x16(int k, const float* a, const float* b,
                                                        float alpha, float beta, float* c,
-                                                       ptrdiff_t ldc) {
+                                                       ptrdiff_t ldc, const UkrEpilogue* ep) {
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
   __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
   __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
@@ -52,7 +101,9 @@ __attribute__((target("avx2,fma"))) void ukr_avx2_6x16(int k, const float* a, co
   }
   const __m256 va = _mm256_set1_ps(alpha);
   __m256 acc[12] = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51};
-  if (beta == 0.0f) {
+  if (ep != nullptr) {
+    store_epilogue(acc, va, beta, c, ldc, *ep);
+  } else if (beta == 0.0f) {
     for (int i = 0; i < 6; i++) {
       _mm256_storeu_ps(c + i * ldc, _mm256_mul_ps(va, acc[2 * i]));
       _mm256_storeu_ps(c + i * ldc + 8, _mm256_mul_ps(va, acc[2 * i + 1]));
@@ -77,8 +128,8 @@ constexpr PackedGemmConfig kAvx2Config = {ukr_avx2_6x16, 6, 16, 144, 512, 4096};
 
 // c is (m,n); a is (m,k) or (k,m) when trans_a; b is (k,n) or (n,k) when trans_b
 void gemm_avx2(float* c, const float* a, const float* b, int m, int n, int k, bool trans_a,
-               bool trans_b, float alpha, float beta) {
-  gemm_packed(kAvx2Config, c, a, b, m, n, k, trans_a, trans_b, alpha, beta);
+               bool trans_b, float alpha, float beta, const GemmEpilogue* ep, ThreadPool* pool) {
+  gemm_packed(kAvx2Config, c, a, b, m, n, k, trans_a, trans_b, alpha, beta, ep, pool);
 }
 
 }  // namespace nntrain

@@ -16,7 +16,7 @@ namespace nntrain {
 
 __attribute__((target("avx512f"))) void ukr_avx512_12x32(int k, const float* a, const float* b,
                                                          float alpha, float beta, float* c,
-                                                         ptrdiff_t ldc) {
+                                                         ptrdiff_t ldc, const UkrEpilogue* ep) {
   constexpr int MR = 12;
   __m512 acc0[MR], acc1[MR];
 #pragma GCC unroll 12
@@ -37,7 +37,46 @@ __attribute__((target("avx512f"))) void ukr_avx512_12x32(int k, const float* a, 
     b += 32;
   }
   const __m512 va = _mm512_set1_ps(alpha);
-  if (beta == 0.0f) {
+  if (ep != nullptr) {
+    const __m512d slope = _mm512_set1_pd(ep->act_param);
+    const __m512 vb = _mm512_set1_ps(beta);
+    __m512 bias0 = _mm512_setzero_ps(), bias1 = _mm512_setzero_ps();
+    if (ep->bias != nullptr) {
+      bias0 = _mm512_loadu_ps(ep->bias);
+      bias1 = _mm512_loadu_ps(ep->bias + 16);
+    }
+    for (int i = 0; i < MR; i++) {
+      float* cr = c + i * ldc;
+      __m512 v[2];
+      const __m512 acc_i[2] = {acc0[i], acc1[i]};
+      for (int h = 0; h < 2; h++) {
+        if (ep->bias != nullptr) {
+          v[h] = _mm512_fmadd_ps(va, acc_i[h], h == 0 ? bias0 : bias1);
+        } else if (beta == 0.0f) {
+          v[h] = _mm512_mul_ps(va, acc_i[h]);
+        } else {
+          v[h] = _mm512_fmadd_ps(va, acc_i[h], _mm512_mul_ps(vb, _mm512_loadu_ps(cr + 16 * h)));
+        }
+        if (ep->z != nullptr) _mm512_storeu_ps(ep->z + i * ep->ldz + 16 * h, v[h]);
+        __m512 out = v[h];
+        if (ep->act == kActRelu) {
+          out = _mm512_max_ps(v[h], _mm512_setzero_ps());
+        } else if (ep->act == kActLeakyRelu) {
+          // alpha * v in float64, rounded once (like the elementwise kernels)
+          const __m256 lo =
+              _mm512_cvtpd_ps(_mm512_mul_pd(slope, _mm512_cvtps_pd(_mm512_castps512_ps256(v[h]))));
+          const __m256 hi = _mm512_cvtpd_ps(_mm512_mul_pd(
+              slope, _mm512_cvtps_pd(
+                         _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v[h]), 1)))));
+          const __m512 neg = _mm512_castpd_ps(_mm512_insertf64x4(
+              _mm512_castps_pd(_mm512_castps256_ps512(lo)), _mm256_castps_pd(hi), 1));
+          const __mmask16 pos = _mm512_cmp_ps_mask(v[h], _mm512_setzero_ps(), _CMP_GT_OQ);
+          out = _mm512_mask_blend_ps(pos, neg, v[h]);
+        }
+        _mm512_storeu_ps(cr + 16 * h, out);
+      }
+    }
+  } else if (beta == 0.0f) {
 #pragma GCC unroll 12
     for (int i = 0; i < MR; i++) {
       _mm512_storeu_ps(c + i * ldc, _mm512_mul_ps(va, acc0[i]));
@@ -63,8 +102,8 @@ constexpr PackedGemmConfig kAvx512Config = {ukr_avx512_12x32, 12, 32, 192, 256, 
 
 // c is (m,n); a is (m,k) or (k,m) when trans_a; b is (k,n) or (n,k) when trans_b
 void gemm_avx512(float* c, const float* a, const float* b, int m, int n, int k, bool trans_a,
-                 bool trans_b, float alpha, float beta) {
-  gemm_packed(kAvx512Config, c, a, b, m, n, k, trans_a, trans_b, alpha, beta);
+                 bool trans_b, float alpha, float beta, const GemmEpilogue* ep, ThreadPool* pool) {
+  gemm_packed(kAvx512Config, c, a, b, m, n, k, trans_a, trans_b, alpha, beta, ep, pool);
 }
 
 }  // namespace nntrain

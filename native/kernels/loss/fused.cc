@@ -3,9 +3,13 @@
 //                                    dZ = (softmax(Z) - Y) / rows
 //   sigmoid + binary CE:             max(z,0) - z y + log(1 + e^-|z|), mean over elements;
 //                                    dZ = (sigmoid(Z) - Y) / (rows*cols)
+// Vectorized (pattern in act/simd.h: scalar loop + AVX2 twin chosen by elementwise_simd()): the
+// softmax rows (max, Cephes exp in float64 lanes, sums) and the sigmoid gradient. The sigmoid-BCE
+// forward stays scalar: it needs log1p.
 #include <cmath>
 #include <cstddef>
 
+#include "../act/simd.h"
 #include "../codes.h"
 #include "loss.h"
 
@@ -30,6 +34,75 @@ inline double row_max(const float* z, int cols) {
   return max;
 }
 
+#if defined(__x86_64__)
+// row_max, with maxps(x, m) = x > m ? x : m so that a NaN never wins, as in the scalar loop
+NNTRAIN_AVX2 double row_max_avx2(const float* z, int cols) {
+  float max = -INFINITY;
+  int j = 0;
+  if (cols >= 8) {
+    __m256 m = _mm256_set1_ps(-INFINITY);
+    for (; j + 8 <= cols; j += 8) m = _mm256_max_ps(_mm256_loadu_ps(z + j), m);
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, m);
+    for (float v : lanes) max = v > max ? v : max;
+  }
+  for (; j < cols; j++) max = z[j] > max ? z[j] : max;
+  return max;
+}
+
+// sum_j e^(z_j - max); with dz != nullptr also stores each float64 e^(z_j - max) rounded to dz_j
+NNTRAIN_AVX2_FMA double exp_sum_avx2(float* dz, const float* z, int cols, double max) {
+  const __m256d vmax = _mm256_set1_pd(max);
+  __m256d vsum = _mm256_setzero_pd();
+  double sum = 0.0;
+  int j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    const __m256d e = exp_neg(_mm256_sub_pd(load4(z + j), vmax));
+    if (dz != nullptr) store4(dz + j, e);
+    vsum = _mm256_add_pd(vsum, e);
+  }
+  for (; j < cols; j++) {
+    const double e = std::exp(z[j] - max);
+    if (dz != nullptr) dz[j] = static_cast<float>(e);
+    sum += e;
+  }
+  return sum + hsum(vsum);
+}
+
+// sum_j y_j z_j (float products are exact in float64)
+NNTRAIN_AVX2 double dot_avx2(const float* y, const float* z, int cols) {
+  __m256d v = _mm256_setzero_pd();
+  double s = 0.0;
+  int j = 0;
+  for (; j + 4 <= cols; j += 4) v = madd(load4(y + j), load4(z + j), v);
+  for (; j < cols; j++) s += static_cast<double>(y[j]) * z[j];
+  return s + hsum(v);
+}
+
+// dz (cols) = dz * scale - y * inv_rows, in float64 lanes
+NNTRAIN_AVX2 void scale_sub_avx2(float* dz, const float* y, int cols, double scale,
+                                 double inv_rows) {
+  const __m256d vs = _mm256_set1_pd(scale), vi = _mm256_set1_pd(inv_rows);
+  int j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    store4(dz + j,
+           _mm256_sub_pd(_mm256_mul_pd(load4(dz + j), vs), _mm256_mul_pd(load4(y + j), vi)));
+  }
+  for (; j < cols; j++) dz[j] = static_cast<float>(dz[j] * scale - y[j] * inv_rows);
+}
+
+NNTRAIN_AVX2_FMA size_t sigmoid_grad_avx2(float* dlogits, const float* logits, const float* target,
+                                          size_t n, double inv) {
+  const __m256d vinv = _mm256_set1_pd(inv);
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const __m256d d = _mm256_sub_pd(sigmoid4(load4(logits + i)), load4(target + i));
+    store4(dlogits + i, _mm256_mul_pd(d, vinv));
+  }
+  return i;
+}
+#endif
+
 }  // namespace
 
 // logits is (rows,cols); target is (rows,cols), or (rows,1) for sparse labels
@@ -45,8 +118,22 @@ double fused_loss_forward(const float* logits, const float* target, int rows, in
     return s / static_cast<double>(n);
   }
   const bool sparse = loss.kind == kLossSparseCategoricalCrossentropy;
+  [[maybe_unused]] const bool simd = elementwise_simd();
   for (int r = 0; r < rows; r++) {
     const float* z = logits + static_cast<size_t>(r) * cols;
+#if defined(__x86_64__)
+    if (simd) {
+      const double max = row_max_avx2(z, cols);
+      const double lse = max + std::log(exp_sum_avx2(nullptr, z, cols, max));
+      if (sparse) {
+        const int label = label_of(target, r, cols);
+        s += label < 0 ? NAN : lse - z[label];
+      } else {
+        s += lse - dot_avx2(target + static_cast<size_t>(r) * cols, z, cols);
+      }
+      continue;
+    }
+#endif
     const double max = row_max(z, cols);
     double sum = 0.0;
     for (int j = 0; j < cols; j++) sum += std::exp(z[j] - max);
@@ -70,23 +157,39 @@ void fused_loss_backward(float* dlogits, const float* logits, const float* targe
   if (loss.fusion == kFusionSigmoid) {
     const size_t n = static_cast<size_t>(rows) * cols;
     const double inv = 1.0 / static_cast<double>(n);
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+#if defined(__x86_64__)
+    if (elementwise_simd()) i = sigmoid_grad_avx2(dlogits, logits, target, n, inv);
+#endif
+    for (; i < n; i++) {
       dlogits[i] = static_cast<float>((sigmoid(logits[i]) - target[i]) * inv);
     }
     return;
   }
   const bool sparse = loss.kind == kLossSparseCategoricalCrossentropy;
   const double inv_rows = 1.0 / rows;
+  [[maybe_unused]] const bool simd = elementwise_simd();
   for (int r = 0; r < rows; r++) {
     const size_t o = static_cast<size_t>(r) * cols;
     const float* z = logits + o;
     float* dz = dlogits + o;
-    const double max = row_max(z, cols);
     double sum = 0.0;
-    for (int j = 0; j < cols; j++) {
-      const double e = std::exp(z[j] - max);
-      dz[j] = static_cast<float>(e);
-      sum += e;
+#if defined(__x86_64__)
+    if (simd) {
+      sum = exp_sum_avx2(dz, z, cols, row_max_avx2(z, cols));
+      if (!sparse) {
+        scale_sub_avx2(dz, target + o, cols, inv_rows / sum, inv_rows);
+        continue;
+      }
+    }
+#endif
+    if (!simd) {
+      const double max = row_max(z, cols);
+      for (int j = 0; j < cols; j++) {
+        const double e = std::exp(z[j] - max);
+        dz[j] = static_cast<float>(e);
+        sum += e;
+      }
     }
     const double scale = inv_rows / sum;
     if (sparse) {

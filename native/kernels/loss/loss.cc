@@ -1,10 +1,14 @@
 // Unfused loss forward/backward on the model output A (see loss.h); the fused variants on logits
 // live in fused.cc. Float64 sums, float32 storage, the same formulas as src/backend/js/losses.ts.
+// mse/mae/huber are vectorized (pattern in act/simd.h: scalar loop + AVX2 twin in float64
+// lanes chosen by elementwise_simd()); the probability losses stay scalar (std::log; they run on
+// (rows, classes) outputs only when the loss is not fused).
 #include "loss.h"
 
 #include <cmath>
 #include <cstddef>
 
+#include "../act/simd.h"
 #include "../codes.h"
 
 namespace nntrain {
@@ -30,6 +34,62 @@ inline int label_of(const float* target, int r, int cols) {
                                                                            : -1;
 }
 
+#if defined(__x86_64__)
+// Sum over the first `*done` elements of the mse / mae / huber terms (delta d)
+NNTRAIN_AVX2 double regression_sum_avx2(const float* pred, const float* target, size_t n, int kind,
+                                        double d, size_t* done) {
+  const __m256d abs_mask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
+  const __m256d vd = _mm256_set1_pd(d), half = _mm256_set1_pd(0.5);
+  const __m256d lin_off = _mm256_set1_pd(0.5 * d);
+  __m256d s = _mm256_setzero_pd();
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const __m256d e = _mm256_sub_pd(load4(pred + i), load4(target + i));
+    if (kind == kLossMse) {
+      s = madd(e, e, s);
+    } else if (kind == kLossMae) {
+      s = _mm256_add_pd(s, _mm256_and_pd(e, abs_mask));
+    } else {
+      const __m256d a = _mm256_and_pd(e, abs_mask);
+      const __m256d quad = _mm256_mul_pd(_mm256_mul_pd(half, a), a);
+      const __m256d lin = _mm256_mul_pd(vd, _mm256_sub_pd(a, lin_off));
+      // a <= d false for NaN: the linear branch, NaN either way
+      s = _mm256_add_pd(s, _mm256_blendv_pd(lin, quad, _mm256_cmp_pd(a, vd, _CMP_LE_OQ)));
+    }
+  }
+  *done = i;
+  return hsum(s);
+}
+
+// Gradient of the mse / mae / huber terms times 1/n for the first returned count of elements
+NNTRAIN_AVX2 size_t regression_grad_avx2(float* dpred, const float* pred, const float* target,
+                                         size_t n, int kind, double d) {
+  const double inv = 1.0 / static_cast<double>(n);
+  const __m256d vinv = _mm256_set1_pd(inv), vk = _mm256_set1_pd(2.0 * inv);
+  const __m256d hi = _mm256_set1_pd(d), lo = _mm256_set1_pd(-d), zero = _mm256_setzero_pd();
+  const __m256d neg_inv = _mm256_set1_pd(-inv), nan = _mm256_set1_pd(NAN);
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const __m256d e = _mm256_sub_pd(load4(pred + i), load4(target + i));
+    __m256d g;
+    if (kind == kLossMse) {
+      g = _mm256_mul_pd(vk, e);
+    } else if (kind == kLossMae) {
+      // e > 0 ? inv : e < 0 ? -inv : e == 0 ? 0 : NaN
+      g = _mm256_or_pd(_mm256_and_pd(_mm256_cmp_pd(e, zero, _CMP_GT_OQ), vinv),
+                       _mm256_and_pd(_mm256_cmp_pd(e, zero, _CMP_LT_OQ), neg_inv));
+      g = _mm256_or_pd(g, _mm256_and_pd(_mm256_cmp_pd(e, e, _CMP_UNORD_Q), nan));
+    } else {
+      __m256d c = _mm256_blendv_pd(e, hi, _mm256_cmp_pd(e, hi, _CMP_GT_OQ));
+      c = _mm256_blendv_pd(c, lo, _mm256_cmp_pd(e, lo, _CMP_LT_OQ));
+      g = _mm256_mul_pd(c, vinv);
+    }
+    store4(dpred + i, g);
+  }
+  return i;
+}
+#endif
+
 }  // namespace
 
 // pred is (rows,cols); target is (rows,cols), or (rows,1) for sparse labels
@@ -38,33 +98,40 @@ double loss_forward(const float* pred, const float* target, int rows, int cols,
   if (loss.fusion != kFusionNone) return fused_loss_forward(pred, target, rows, cols, loss);
   const size_t n = static_cast<size_t>(rows) * cols;
   double s = 0.0;
+  size_t i = 0;  // elements summed by the vector loop
+#if defined(__x86_64__)
+  if (elementwise_simd() &&
+      (loss.kind == kLossMse || loss.kind == kLossMae || loss.kind == kLossHuber)) {
+    s = regression_sum_avx2(pred, target, n, loss.kind, loss.param, &i);
+  }
+#endif
   switch (loss.kind) {
     case kLossMse:
-      for (size_t i = 0; i < n; i++) {
+      for (; i < n; i++) {
         const double e = static_cast<double>(pred[i]) - target[i];
         s += e * e;
       }
       return s / static_cast<double>(n);
     case kLossMae:
-      for (size_t i = 0; i < n; i++) s += std::fabs(static_cast<double>(pred[i]) - target[i]);
+      for (; i < n; i++) s += std::fabs(static_cast<double>(pred[i]) - target[i]);
       return s / static_cast<double>(n);
     case kLossHuber: {
       const double d = loss.param;
-      for (size_t i = 0; i < n; i++) {
+      for (; i < n; i++) {
         const double a = std::fabs(static_cast<double>(pred[i]) - target[i]);
         s += a <= d ? 0.5 * a * a : d * (a - 0.5 * d);
       }
       return s / static_cast<double>(n);
     }
     case kLossBinaryCrossentropy:
-      for (size_t i = 0; i < n; i++) {
+      for (; i < n; i++) {
         const double p = clip(pred[i]);
         const double t = target[i];
         s -= t * std::log(p) + (1.0 - t) * std::log(1.0 - p);
       }
       return s / static_cast<double>(n);
     case kLossCategoricalCrossentropy:
-      for (size_t i = 0; i < n; i++) {
+      for (; i < n; i++) {
         const double t = target[i];
         if (t != 0.0) s -= t * std::log(clip(pred[i]));
       }
@@ -88,17 +155,24 @@ void loss_backward(float* dpred, const float* pred, const float* target, int row
     return;
   }
   const size_t n = static_cast<size_t>(rows) * cols;
+  size_t i = 0;  // elements done by the vector loop
+#if defined(__x86_64__)
+  if (elementwise_simd() &&
+      (loss.kind == kLossMse || loss.kind == kLossMae || loss.kind == kLossHuber)) {
+    i = regression_grad_avx2(dpred, pred, target, n, loss.kind, loss.param);
+  }
+#endif
   switch (loss.kind) {
     case kLossMse: {
       const double k = 2.0 / static_cast<double>(n);
-      for (size_t i = 0; i < n; i++) {
+      for (; i < n; i++) {
         dpred[i] = static_cast<float>(k * (static_cast<double>(pred[i]) - target[i]));
       }
       return;
     }
     case kLossMae: {
       const double inv = 1.0 / static_cast<double>(n);
-      for (size_t i = 0; i < n; i++) {
+      for (; i < n; i++) {
         const double e = static_cast<double>(pred[i]) - target[i];
         dpred[i] = static_cast<float>(e > 0 ? inv : e < 0 ? -inv : e == 0 ? 0.0 : NAN);
       }
@@ -107,7 +181,7 @@ void loss_backward(float* dpred, const float* pred, const float* target, int row
     case kLossHuber: {
       const double d = loss.param;
       const double inv = 1.0 / static_cast<double>(n);
-      for (size_t i = 0; i < n; i++) {
+      for (; i < n; i++) {
         const double e = static_cast<double>(pred[i]) - target[i];
         dpred[i] = static_cast<float>((e > d ? d : e < -d ? -d : e) * inv);
       }
@@ -115,7 +189,7 @@ void loss_backward(float* dpred, const float* pred, const float* target, int row
     }
     case kLossBinaryCrossentropy: {
       const double inv = 1.0 / static_cast<double>(n);
-      for (size_t i = 0; i < n; i++) {
+      for (; i < n; i++) {
         const double p = pred[i];
         const double t = target[i];
         dpred[i] = static_cast<float>(
@@ -125,7 +199,7 @@ void loss_backward(float* dpred, const float* pred, const float* target, int row
     }
     case kLossCategoricalCrossentropy: {
       const double inv = 1.0 / rows;
-      for (size_t i = 0; i < n; i++) {
+      for (; i < n; i++) {
         const double p = pred[i];
         dpred[i] = static_cast<float>(p < kEps || p > kOneMinusEps ? 0.0 : (-target[i] / p) * inv);
       }
@@ -133,7 +207,7 @@ void loss_backward(float* dpred, const float* pred, const float* target, int row
     }
     case kLossSparseCategoricalCrossentropy: {
       const double inv = 1.0 / rows;
-      for (size_t i = 0; i < n; i++) dpred[i] = 0.0f;
+      for (; i < n; i++) dpred[i] = 0.0f;
       for (int r = 0; r < rows; r++) {
         float* drow = dpred + static_cast<size_t>(r) * cols;
         const int label = label_of(target, r, cols);
@@ -147,7 +221,7 @@ void loss_backward(float* dpred, const float* pred, const float* target, int row
       return;
     }
     default:
-      for (size_t i = 0; i < n; i++) dpred[i] = NAN;
+      for (; i < n; i++) dpred[i] = NAN;
       return;
   }
 }

@@ -9,6 +9,7 @@ import { gemm } from './gemm.js';
 import { lossBackward, lossForward } from './losses.js';
 import { optimizerStep } from './optimizers.js';
 import { JsPlan } from './plan.js';
+import { checkInteger } from '../../util/validate.js';
 
 /**
  * Creates the js backend. Kernels are synchronous; `train()` of a plan runs its steps synchronously inside
@@ -20,6 +21,11 @@ export function createJsBackend(): Backend {
     name: 'js',
     info(): BackendInfo {
       return { name: 'js', kernel: 'js', threads: 1 };
+    },
+    // Single-threaded: 1 is the only valid count (a larger one is an error rather than silently
+    // ignored, so a caller never believes it got threads it did not).
+    setThreads(n: number): void {
+      checkInteger('threads', n, { min: 1, max: 1 });
     },
     gemm,
     denseForward,
