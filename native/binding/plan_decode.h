@@ -2,15 +2,15 @@
 //
 // Layout (Float64Array), version 1:
 //   header (kPlanHeader = 22 doubles):
-//     [0] format version (1)   [1] inputWidth   [2] outputWidth   [3] labelWidth   [4] paramCount
-//     [5] layer count L        [6] loss.kind    [7] loss.param    [8] loss.fusion  [9]
-//     loss.labelMode [10] loss.threshold      [11] optimizer.kind  [12] clipNorm [13] clipValue
+//     [0] format version (1)  [1] inputWidth  [2] outputWidth  [3] labelWidth  [4] paramCount
+//     [5] layer count L  [6] loss.kind  [7] loss.param  [8] loss.fusion  [9] loss.labelMode
+//     [10] loss.threshold  [11] optimizer.kind  [12] clipNorm  [13] clipValue
 //     [14..21] optimizer.hyper[0..7]
 //   then L layers of kPlanLayerWidth = 14 doubles:
 //     [0] kind  [1] inputs  [2] units  [3] activation  [4] activationParam  [5] rate
-//     [6] kernel.offset (-1 = none)  [7] kernel.length  [8] bias.offset (-1 = none)  [9]
-//     bias.length [10] kernelPenalty.l1  [11] kernelPenalty.l2  [12] biasPenalty.l1  [13]
-//     biasPenalty.l2
+//     [6] kernel.offset (-1 = none)  [7] kernel.length  [8] bias.offset (-1 = none)
+//     [9] bias.length  [10] kernelPenalty.l1  [11] kernelPenalty.l2  [12] biasPenalty.l1
+//     [13] biasPenalty.l2
 // Total length: kPlanHeader + kPlanLayerWidth * L. Keep in sync with PLAN_* in
 // src/backend/native.ts.
 #pragma once

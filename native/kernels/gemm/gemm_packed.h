@@ -11,16 +11,14 @@
 //   ep->z receives V (row stride ep->ldz), and C receives act(V) for act in {linear, relu,
 //   leakyRelu} (leakyRelu's alpha * V is formed in float64 and rounded once, like the
 //   elementwise kernels). Other activations never reach a ukr (blocking.cc applies them per tile).
-//   - a is one packed A micro-panel: k columns of MR floats, column p at a + p*MR (rows past the
-//   edge
-//     of op(A) are zero); b is one packed B micro-panel: k rows of NR floats at b + p*NR
-//     (zero-padded likewise). Panels are contiguous, so the kernel walks them linearly; the pack
-//     buffers start 64-byte aligned but a panel inside them need not be (kernels use unaligned
-//     loads).
-//   - c is row-major with row stride ldc, any alignment; all MR x NR cells are read (unless beta ==
-//   0)
-//     and written. Tiles cut by the edge of C never reach a ukr: ukr_edge_tile() below runs the
-//     kernel into an aligned scratch tile and copies the valid mr x nr corner back.
+//   - a is one packed A micro-panel: k columns of MR floats, column p at a + p*MR (rows past
+//     the edge of op(A) are zero); b is one packed B micro-panel: k rows of NR floats at
+//     b + p*NR (zero-padded likewise). Panels are contiguous, so the kernel walks them linearly;
+//     the pack buffers start 64-byte aligned but a panel inside them need not be (kernels use
+//     unaligned loads).
+//   - c is row-major with row stride ldc, any alignment; all MR x NR cells are read (unless
+//     beta == 0) and written. Tiles cut by the edge of C never reach a ukr: ukr_edge_tile()
+//     below runs the kernel into an aligned scratch tile and copies the valid mr x nr corner back.
 //   - beta == 0 overwrites C without reading it (NaNs already in C must not survive); k >= 1.
 //   - The kernel accumulates in float32 in p order with FMA where the ISA has it; no -ffast-math.
 #pragma once
