@@ -2,6 +2,7 @@
 // before any work starts: shapes against the model, NaN/Infinity, and label ranges. Errors name the
 // argument, the row and the column, so a bad CSV line can be found.
 
+import { nextMacrotask } from '../util/yield.js';
 import { LabelMode, type LabelModeCode } from '../backend/codes.js';
 import { DataError, ShapeError } from '../util/errors.js';
 import { describe } from '../util/validate.js';
@@ -29,7 +30,7 @@ const shapeText = (rows: number | null, cols: number): string => `[${rows ?? 'N'
  * @throws ShapeError for a wrong type, ragged rows or a width other than `inputWidth` (naming both shapes).
  * @throws DataError for no rows, or a NaN/Infinity (naming row and column).
  */
-export function toInputMatrix(x: unknown, inputWidth: number, name = 'x'): Matrix {
+export function toInputMatrix(x: unknown, inputWidth: number, name = 'x', scanValues = true): Matrix {
   const m = asMatrix(x, name);
   if (m.rows === 0) throw new DataError(`${name} has no rows: the dataset is empty`);
   if (m.cols !== inputWidth) {
@@ -37,7 +38,7 @@ export function toInputMatrix(x: unknown, inputWidth: number, name = 'x'): Matri
       `${name} has shape ${shapeText(m.rows, m.cols)} but the model expects inputs of shape ${shapeText(null, inputWidth)}`,
     );
   }
-  checkFinite(m, name);
+  if (scanValues) checkFinite(m, name, 0, m.rows * m.cols);
   return m;
 }
 
@@ -53,16 +54,38 @@ export function inputWidthOf(x: unknown, name = 'x'): number {
  * @throws DataError for NaN/Infinity, sparse labels that are not integers in [0, classes),
  *   or binary targets outside [0, 1].
  */
-export function toTargetMatrix(y: unknown, rows: number, rule: TargetRule, name = 'y'): Matrix {
+export function toTargetMatrix(y: unknown, rows: number, rule: TargetRule, name = 'y', scanValues = true): Matrix {
   const m = asTargetMatrix(y, name);
   if (m.rows !== rows) {
     throw new ShapeError(`${name} has ${m.rows} rows but x has ${rows}: every input row needs one target row`);
   }
   if (m.cols !== rule.labelWidth) throw new ShapeError(targetWidthMessage(m, rule, name));
-  checkFinite(m, name);
-  if (rule.labelMode === LabelMode.sparse) checkSparseLabels(m, rule.outputWidth, name);
-  if (rule.labelMode === LabelMode.binary) checkUnitInterval(m, name);
+  if (scanValues) checkTargetValues(m, rule, name, 0, m.rows * m.cols);
   return m;
+}
+
+/** Elements scanned between two yields to the event loop (about a millisecond of work). */
+const SCAN_SLICE = 1 << 20;
+
+/**
+ * The value checks of toInputMatrix (rule null) or toTargetMatrix, run in slices with a macrotask
+ * between them, so validating a large dataset never blocks the event loop for long.
+ * @throws DataError as toInputMatrix / toTargetMatrix.
+ */
+export async function scanValues(m: Matrix, name: string, rule: TargetRule | null): Promise<void> {
+  const n = m.rows * m.cols;
+  for (let start = 0; start < n; start += SCAN_SLICE) {
+    const end = Math.min(n, start + SCAN_SLICE);
+    if (rule === null) checkFinite(m, name, start, end);
+    else checkTargetValues(m, rule, name, start, end);
+    if (end < n) await nextMacrotask();
+  }
+}
+
+function checkTargetValues(m: Matrix, rule: TargetRule, name: string, start: number, end: number): void {
+  checkFinite(m, name, start, end);
+  if (rule.labelMode === LabelMode.sparse) checkSparseLabels(m, rule.outputWidth, name, start, end);
+  if (rule.labelMode === LabelMode.binary) checkUnitInterval(m, name, start, end);
 }
 
 function targetWidthMessage(m: Matrix, rule: TargetRule, name: string): string {
@@ -107,9 +130,10 @@ function contiguous(m: Matrix): Matrix {
   return m.data.length === n ? m : { data: m.data.subarray(0, n), rows: m.rows, cols: m.cols };
 }
 
-function checkFinite(m: Matrix, name: string): void {
+// The scans below cover elements [start, end) of m.data.
+function checkFinite(m: Matrix, name: string, start: number, end: number): void {
   const { data, cols } = m;
-  for (let i = 0; i < data.length; i++) {
+  for (let i = start; i < end; i++) {
     if (Number.isFinite(data[i])) continue;
     const r = Math.floor(i / cols);
     const c = i - r * cols;
@@ -117,8 +141,8 @@ function checkFinite(m: Matrix, name: string): void {
   }
 }
 
-function checkSparseLabels(m: Matrix, classes: number, name: string): void {
-  for (let r = 0; r < m.rows; r++) {
+function checkSparseLabels(m: Matrix, classes: number, name: string, start: number, end: number): void {
+  for (let r = start; r < end; r++) { // one label per row
     const v = m.data[r];
     if (Number.isInteger(v) && v >= 0 && v < classes) continue;
     throw new DataError(
@@ -128,9 +152,9 @@ function checkSparseLabels(m: Matrix, classes: number, name: string): void {
   }
 }
 
-function checkUnitInterval(m: Matrix, name: string): void {
+function checkUnitInterval(m: Matrix, name: string, start: number, end: number): void {
   const { data, cols } = m;
-  for (let i = 0; i < data.length; i++) {
+  for (let i = start; i < end; i++) {
     if (data[i] >= 0 && data[i] <= 1) continue;
     const r = Math.floor(i / cols);
     const c = i - r * cols;

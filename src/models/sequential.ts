@@ -7,7 +7,7 @@ import type { Backend, PlanHandle, PlanSpec } from '../backend/contract.js';
 import { BACKEND_NAMES, getBackend, type BackendName } from '../backend/index.js';
 import { CallbackList, type CallbackModel } from '../callbacks/callback.js';
 import { sliceRows, type Matrix } from '../data/matrix.js';
-import { inputWidthOf, toInputMatrix, toTargetMatrix, type InputData, type TargetData, type TargetRule } from '../data/validate-data.js';
+import { inputWidthOf, scanValues, toInputMatrix, toTargetMatrix, type InputData, type TargetData, type TargetRule } from '../data/validate-data.js';
 import { saveModel } from '../io/model-file.js';
 import type { Layer } from '../layers/layer.js';
 import { layerFromConfig, type LayerConfig } from '../layers/index.js';
@@ -270,12 +270,19 @@ export class Sequential implements CallbackModel {
     this.requireIdle('fit');
     const width = this.widthFor(x);
     const rule = this.targetRule(compiled, width);
-    let xs = toInputMatrix(x, width);
-    let ys = toTargetMatrix(y, xs.rows, rule);
+    // shapes are checked here; values (NaN, label ranges) below, in slices that yield to the event loop
+    let xs = toInputMatrix(x, width, 'x', false);
+    let ys = toTargetMatrix(y, xs.rows, rule, 'y', false);
     let validation: { x: Matrix; y: Matrix } | null = null;
+    const scans: [Matrix, string, TargetRule | null][] = [
+      [xs, 'x', null],
+      [ys, 'y', rule],
+    ];
     if (cfg.validationData !== undefined) {
-      const vx = toInputMatrix(cfg.validationData[0], width, 'validationData[0] (x)');
-      validation = { x: vx, y: toTargetMatrix(cfg.validationData[1], vx.rows, rule, 'validationData[1] (y)') };
+      const vx = toInputMatrix(cfg.validationData[0], width, 'validationData[0] (x)', false);
+      const vy = toTargetMatrix(cfg.validationData[1], vx.rows, rule, 'validationData[1] (y)', false);
+      validation = { x: vx, y: vy };
+      scans.push([vx, 'validationData[0] (x)', null], [vy, 'validationData[1] (y)', rule]);
     } else if (cfg.validationSplit > 0) {
       // Keras: the LAST fraction of the rows, before any shuffling
       const trainRows = Math.floor(xs.rows * (1 - cfg.validationSplit));
@@ -288,12 +295,13 @@ export class Sequential implements CallbackModel {
       xs = sliceRows(xs, 0, trainRows);
       ys = sliceRows(ys, 0, trainRows);
     }
-    if (cfg.signal?.aborted) throw new AbortError();
-    this.build(width);
-    const seed = cfg.seed ?? stepSeed(this.seed, this.step);
-    const list = new CallbackList(cfg.callbacks, this);
     this.busy = true;
     try {
+      for (const [m, name, r] of scans) await scanValues(m, name, r);
+      if (cfg.signal?.aborted) throw new AbortError();
+      this.build(width);
+      const seed = cfg.seed ?? stepSeed(this.seed, this.step);
+      const list = new CallbackList(cfg.callbacks, this);
       return await runFit(this.runtime(), { x: xs, y: ys, validation }, cfg, seed, list);
     } finally {
       this.busy = false;
@@ -313,8 +321,11 @@ export class Sequential implements CallbackModel {
     const { batchSize } = parseBatchOptions('evaluate', options, 32);
     const compiled = this.requireCompiled('evaluate');
     const width = this.widthFor(x);
-    const xs = toInputMatrix(x, width);
-    const ys = toTargetMatrix(y, xs.rows, this.targetRule(compiled, width));
+    const rule = this.targetRule(compiled, width);
+    const xs = toInputMatrix(x, width, 'x', false);
+    const ys = toTargetMatrix(y, xs.rows, rule, 'y', false);
+    await scanValues(xs, 'x', null);
+    await scanValues(ys, 'y', rule);
     this.build(width);
     return runEvaluate(this.runtime(), xs, ys, batchSize);
   }
@@ -333,7 +344,8 @@ export class Sequential implements CallbackModel {
     const { batchSize } = parseBatchOptions('predict', options, 256);
     if (this.layerList.length === 0) throw new ConfigError('The model has no layers');
     const width = this.widthFor(x);
-    const xs = toInputMatrix(x, width);
+    const xs = toInputMatrix(x, width, 'x', false);
+    await scanValues(xs, 'x', null);
     this.build(width);
     if (this.compiled === null) {
       const specs = this.layerList.map((l) => l.toSpec());

@@ -6,7 +6,7 @@ import type { Matrix } from '../data/matrix.js';
 import { ChunkSizer, CHUNK_TARGET_MS, MAX_CHUNK_STEPS } from './chunk-sizer.js';
 import { modelPenalty } from './penalty.js';
 import type { TrainingRuntime } from './runtime.js';
-import { nextMacrotask, now } from './yield.js';
+import { nextMacrotask, now } from '../util/yield.js';
 
 /**
  * Loss (data loss + the model's L1/L2 penalty) and metrics over all rows of x/y in inference mode,

@@ -16,7 +16,7 @@ import type { FitConfig } from './fit-options.js';
 import { History } from './history.js';
 import { epochLine } from './progress.js';
 import type { TrainingRuntime } from './runtime.js';
-import { nextMacrotask, now } from './yield.js';
+import { nextMacrotask, now } from '../util/yield.js';
 
 export interface FitData {
   x: Matrix; // (N, inputWidth)
