@@ -85,20 +85,25 @@ void ThreadPool::resize_locked(int workers) {
 }
 
 void ThreadPool::claim_tasks() {
-  uint64_t w = ticket_.load(std::memory_order_acquire);
   for (;;) {
-    const RawFn fn = fn_.load(std::memory_order_acquire);
-    void* ctx = ctx_.load(std::memory_order_acquire);
-    const int tasks = tasks_.load(std::memory_order_acquire);
+    const uint64_t w = ticket_.load(std::memory_order_seq_cst);
+    const uint32_t loop = static_cast<uint32_t>(w >> 32);
+    // Fields of another loop (a newer one being published, whose wake-up is still to come): leave.
+    if (field_loop_.load(std::memory_order_seq_cst) != loop) return;
+    const RawFn fn = fn_.load(std::memory_order_seq_cst);
+    void* ctx = ctx_.load(std::memory_order_seq_cst);
+    const int tasks = tasks_.load(std::memory_order_seq_cst);
+    if (field_loop_.load(std::memory_order_seq_cst) != loop) return;  // rewritten while we read
     const int task = static_cast<int>(w & 0xffffffffu);
     if (task >= tasks) return;
-    if (!ticket_.compare_exchange_weak(w, w + 1, std::memory_order_acq_rel,
-                                       std::memory_order_acquire)) {
-      continue;  // w reloaded: another claim, or a newer loop
+    uint64_t expected = w;
+    if (!ticket_.compare_exchange_strong(expected, w + 1, std::memory_order_seq_cst)) {
+      continue;  // another claim, or a newer loop
     }
+    // The CAS succeeded on this loop's ticket with a task left, so the loop is not finished and
+    // its fields (checked above) cannot have changed.
     fn(ctx, task);
     if (done_.fetch_add(1, std::memory_order_acq_rel) + 1 == tasks) done_.notify_all();
-    w = ticket_.load(std::memory_order_acquire);
   }
 }
 
@@ -128,20 +133,23 @@ void ThreadPool::run_raw(int want, int tasks, RawFn fn, void* ctx) {
   } catch (const std::exception&) {
     // fewer workers than asked (thread creation failed): the tasks still all run
   }
-  fn_.store(fn, std::memory_order_relaxed);
-  ctx_.store(ctx, std::memory_order_relaxed);
-  tasks_.store(tasks, std::memory_order_relaxed);
-  done_.store(0, std::memory_order_relaxed);
-  seats_.store(n - 1, std::memory_order_relaxed);
-  loop_id_++;
-  ticket_.store(static_cast<uint64_t>(loop_id_) << 32, std::memory_order_release);
+  // Publish: invalidate the fields, rewrite them, tag them with the new loop id, then the ticket.
+  field_loop_.store(kNoLoop, std::memory_order_seq_cst);
+  fn_.store(fn, std::memory_order_seq_cst);
+  ctx_.store(ctx, std::memory_order_seq_cst);
+  tasks_.store(tasks, std::memory_order_seq_cst);
+  done_.store(0, std::memory_order_seq_cst);
+  seats_.store(n - 1, std::memory_order_seq_cst);
+  loop_id_ = loop_id_ + 1 == kNoLoop ? 0 : loop_id_ + 1;
+  field_loop_.store(loop_id_, std::memory_order_seq_cst);
+  ticket_.store(static_cast<uint64_t>(loop_id_) << 32, std::memory_order_seq_cst);
   wake_.fetch_add(1, std::memory_order_release);
   wake_.notify_all();
   claim_tasks();
   // every task is claimed now; wait for the ones other threads are still running
   for (int spins = 0;; spins++) {
     const int finished = done_.load(std::memory_order_acquire);
-    if (finished == tasks) break;
+    if (finished >= tasks) break;
     if (spins < kSpinPauses) {
       cpu_relax();
     } else {

@@ -63,6 +63,11 @@ class ThreadPool {
   // tasks_ after the ticket and claims a task by CAS on the ticket, so a claim succeeds only on
   // the loop those fields belong to (a loop's fields stay valid until all its tasks are done).
   std::atomic<uint64_t> ticket_{0};
+  // The loop id fn_/ctx_/tasks_ belong to (kNoLoop while run_raw rewrites them). A claimer checks
+  // it before and after reading them, so it never pairs one loop's ticket with another loop's
+  // fields.
+  static constexpr uint32_t kNoLoop = 0xffffffffu;
+  std::atomic<uint32_t> field_loop_{kNoLoop};
   std::atomic<RawFn> fn_{nullptr};
   std::atomic<void*> ctx_{nullptr};
   std::atomic<int> tasks_{0};
