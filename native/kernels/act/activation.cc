@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 
 #include "../codes.h"
 #include "simd.h"
@@ -281,6 +282,11 @@ NNTRAIN_AVX2 void softmax_backward_row_avx2(float* dinp, const float* dout, cons
 
 }  // namespace
 
+// dst = src over count floats; nothing to do when the kernel runs in place.
+static void copy_unless_aliased(float* dst, const float* src, size_t count) {
+  if (dst != src) std::memcpy(dst, src, sizeof(float) * count);
+}
+
 // inp, out are (rows,cols)
 void activation_forward(float* out, const float* inp, int rows, int cols, int act, double param) {
   const size_t count = static_cast<size_t>(rows) * cols;
@@ -301,9 +307,7 @@ void activation_forward(float* out, const float* inp, int rows, int cols, int ac
     return;
   }
   if (act == kActLinear) {
-    if (out != inp) {
-      for (size_t i = 0; i < count; i++) out[i] = inp[i];
-    }
+    copy_unless_aliased(out, inp, count);
     return;
   }
   size_t i = 0;
@@ -339,9 +343,7 @@ void activation_backward(float* dinp, const float* dout, const float* inp, const
     return;
   }
   if (act == kActLinear) {
-    if (dinp != dout) {
-      for (size_t i = 0; i < count; i++) dinp[i] = dout[i];
-    }
+    copy_unless_aliased(dinp, dout, count);  // the identity's gradient
     return;
   }
   size_t i = 0;
