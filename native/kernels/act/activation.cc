@@ -83,8 +83,7 @@ inline double derivative(double z, double y, int act, double alpha) {
 
 // out row (cols) = softmax(inp row): max-subtracted, sums in float64; out may alias inp
 void softmax_row(float* out, const float* inp, int cols) {
-  double max = -INFINITY;
-  for (int j = 0; j < cols; j++) max = inp[j] > max ? inp[j] : max;
+  double max = row_max(inp, cols);
   if (max == -INFINITY)
     max = 0.0;  // all -Inf: every exp is 0 and the row becomes NaN, as it should
   double sum = 0.0;
@@ -228,23 +227,12 @@ NNTRAIN_AVX2_FMA size_t backward_avx2(float* dinp, const float* dout, const floa
 // softmax_row with the max, the exps and the scaling in vector lanes (same float64 values; the sum
 // is reassociated)
 NNTRAIN_AVX2_FMA void softmax_row_avx2(float* out, const float* inp, int cols) {
-  int j = 0;
-  float maxf = -INFINITY;
-  if (cols >= 8) {
-    __m256 m = _mm256_set1_ps(-INFINITY);
-    // maxps(x, m) = x > m ? x : m: a NaN x never wins, as in the scalar loop
-    for (; j + 8 <= cols; j += 8) m = _mm256_max_ps(_mm256_loadu_ps(inp + j), m);
-    alignas(32) float lanes[8];
-    _mm256_store_ps(lanes, m);
-    for (float v : lanes) maxf = v > maxf ? v : maxf;
-  }
-  for (; j < cols; j++) maxf = inp[j] > maxf ? inp[j] : maxf;
-  double max = maxf;
+  double max = row_max_avx2(inp, cols);
   if (max == -INFINITY) max = 0.0;
   const __m256d vmax = _mm256_set1_pd(max);
   __m256d vsum = _mm256_setzero_pd();
   double sum = 0.0;
-  j = 0;
+  int j = 0;
   for (; j + 4 <= cols; j += 4) {
     const __m256d e = exp_neg(_mm256_sub_pd(load4(inp + j), vmax));
     store4(out + j, e);

@@ -16,6 +16,7 @@
 // float32 result.
 #pragma once
 
+#include <cmath>
 #include <cstring>
 
 #include "../gemm/gemm.h"
@@ -37,9 +38,31 @@ inline bool elementwise_simd() {
 #endif
 }
 
+// The largest of z[0..cols) as x > max ? x : max, so a NaN never wins; -Inf for an all -Inf row.
+inline double row_max(const float* z, int cols) {
+  double max = -INFINITY;
+  for (int j = 0; j < cols; j++) max = z[j] > max ? z[j] : max;
+  return max;
+}
+
 #if defined(__x86_64__)
 #define NNTRAIN_AVX2 __attribute__((target("avx2")))
 #define NNTRAIN_AVX2_FMA __attribute__((target("avx2,fma")))
+
+// row_max in vector lanes: maxps(x, m) = x > m ? x : m, so a NaN never wins here either
+NNTRAIN_AVX2 inline double row_max_avx2(const float* z, int cols) {
+  float max = -INFINITY;
+  int j = 0;
+  if (cols >= 8) {
+    __m256 m = _mm256_set1_ps(-INFINITY);
+    for (; j + 8 <= cols; j += 8) m = _mm256_max_ps(_mm256_loadu_ps(z + j), m);
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, m);
+    for (float v : lanes) max = v > max ? v : max;
+  }
+  for (; j < cols; j++) max = z[j] > max ? z[j] : max;
+  return max;
+}
 
 // 4 floats at p widened to doubles, and back (round to nearest, like static_cast<float>)
 NNTRAIN_AVX2 inline __m256d load4(const float* p) {

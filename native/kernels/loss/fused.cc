@@ -28,28 +28,7 @@ inline double sigmoid(double z) {
   return e / (1.0 + e);
 }
 
-inline double row_max(const float* z, int cols) {
-  double max = -INFINITY;
-  for (int j = 0; j < cols; j++) max = z[j] > max ? z[j] : max;
-  return max;
-}
-
 #if defined(__x86_64__)
-// row_max, with maxps(x, m) = x > m ? x : m so that a NaN never wins, as in the scalar loop
-NNTRAIN_AVX2 double row_max_avx2(const float* z, int cols) {
-  float max = -INFINITY;
-  int j = 0;
-  if (cols >= 8) {
-    __m256 m = _mm256_set1_ps(-INFINITY);
-    for (; j + 8 <= cols; j += 8) m = _mm256_max_ps(_mm256_loadu_ps(z + j), m);
-    alignas(32) float lanes[8];
-    _mm256_store_ps(lanes, m);
-    for (float v : lanes) max = v > max ? v : max;
-  }
-  for (; j < cols; j++) max = z[j] > max ? z[j] : max;
-  return max;
-}
-
 // sum_j e^(z_j - max); with dz != nullptr also stores each float64 e^(z_j - max) rounded to dz_j
 NNTRAIN_AVX2_FMA double exp_sum_avx2(float* dz, const float* z, int cols, double max) {
   const __m256d vmax = _mm256_set1_pd(max);
