@@ -50,3 +50,34 @@ export {
 } from './util/errors.js';
 
 export { Rng } from './util/rng.js';
+
+export {
+  classificationMetrics,
+  regressionMetrics,
+  evaluatePredictions,
+  confusionMatrix,
+  binaryRocAuc,
+  headlineValues,
+  headlineMetrics,
+  formatMetricValue,
+  formatClassificationReport,
+  formatConfusionMatrix,
+  formatRegressionReport,
+  formatEvaluation,
+} from './evaluation/index.js';
+export type {
+  ClassificationOptions,
+  RegressionOptions,
+  EvaluatePredictionsOptions,
+  EvaluationTask,
+  EvaluationInput,
+  EvaluationFormatOptions,
+  ClassMetrics,
+  AveragedMetrics,
+  ClassificationResult,
+  RegressionMetrics,
+  RegressionResult,
+  EvaluationResult,
+} from './evaluation/index.js';
+export { learningCurvesSvg, reportHtml, writeReport } from './report/index.js';
+export type { LearningCurvesOptions, ReportOptions, WriteReportOptions, ReportPaths, HistoryLike } from './report/index.js';
