@@ -32,6 +32,58 @@ export type { FitOptions, EvaluateOptions, PredictOptions } from './training/fit
 export { matrix, isMatrix, fromRows, row, sliceRows, toRows, argmaxRows, type Matrix, type MatrixInput } from './data/matrix.js';
 export type { InputData, TargetData } from './data/validate-data.js';
 export { readNumericCsv, type NumericCsv, type NumericCsvOptions } from './data/csv.js';
+export {
+  scalers,
+  scalerFromJSON,
+  Scaler,
+  Imputer,
+  imputerFromJSON,
+  SplitPart,
+  randomSplit,
+  stratifiedSplit,
+  timeSplit,
+  kFold,
+  leaveOneOut,
+  Folds,
+  hashSplit,
+  hashSplitter,
+  hashSplitIndices,
+  gatherRows,
+  takeRows,
+  splitData,
+  tileRows,
+  classIndices,
+  addGaussianNoise,
+  randomOversample,
+  smote,
+} from './data/preprocess/index.js';
+export type {
+  ScalerKind,
+  ScalerOptions,
+  MinMaxScalerOptions,
+  ScalerJSON,
+  ScalerStatistics,
+  ImputerOptions,
+  ImputerJSON,
+  FromJSONOptions,
+  SplitFractions,
+  SplitIndices,
+  RandomSplitOptions,
+  StratifiedSplitOptions,
+  TimeSplitOptions,
+  Fold,
+  KFoldOptions,
+  RowSplitter,
+  SplitPartNumber,
+  LabeledData,
+  SplitData,
+  LabelInput,
+  GaussianNoiseAugmentOptions,
+  OversampleOptions,
+  ResampledData,
+  SmoteOptions,
+  SmoteResult,
+} from './data/preprocess/index.js';
 
 export { getBackend, nativeAvailable, type BackendName } from './backend/index.js';
 export { setThreads } from './backend/native.js';
