@@ -3,6 +3,11 @@
 export { Sequential, type SequentialOptions, type CompileOptions, type ModelConfig, type OptimizerState } from './models/sequential.js';
 export { Perceptron, type PerceptronOptions } from './models/perceptron.js';
 export { loadModel, saveModel, type SaveModelOptions, type LoadModelOptions } from './io/model-file.js';
+export { readCheckpoint, type Checkpoint } from './io/checkpoint.js';
+export type { JsonObject, JsonValue } from './io/json-value.js';
+export type { TrainingState, CheckpointFitOptions, DataFingerprint, ValidationSource } from './training/training-state.js';
+export type { EarlyStoppingState, CallbackStateEntry } from './callbacks/index.js';
+export type { ReduceOnPlateauState } from './schedules/index.js';
 
 export { layers, layerFromConfig, Layer, Dense, Dropout, GaussianNoise, ActivationLayer } from './layers/index.js';
 export type {
@@ -28,6 +33,8 @@ export type { MetricName } from './metrics/index.js';
 
 export { History } from './training/history.js';
 export type { FitOptions, EvaluateOptions, PredictOptions } from './training/fit-options.js';
+export type { HistoryData } from './training/history.js';
+export type { CheckpointOptions } from './training/fit-options.js';
 
 export { matrix, isMatrix, fromRows, row, sliceRows, toRows, argmaxRows, type Matrix, type MatrixInput } from './data/matrix.js';
 export type { InputData, TargetData } from './data/validate-data.js';

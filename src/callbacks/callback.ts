@@ -34,10 +34,28 @@ export interface Callback {
   onEpochBegin?: Hook<[epoch: number, logs: Logs]>;
   onEpochEnd?: Hook<[epoch: number, logs: Logs]>;
   onBatchEnd?: Hook<[batch: number, logs: Logs]>;
+  /**
+   * State a resumed fit needs for the same result as an uninterrupted one (earlyStopping's best value,
+   * wait and best weights). fit's `checkpoint` option saves it with the training position; `resumeFrom`
+   * hands it back to the callback at the same index, right after onTrainBegin. Plain JSON, any number
+   * (NaN, ±Infinity), Float32Array and Float64Array.
+   */
+  getState?(): unknown;
+  /** Restores what getState returned. Throw ConfigError when the state does not fit this callback. */
+  setState?(state: unknown): void;
 }
 
 export const HOOK_NAMES = ['setModel', 'onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchEnd'] as const;
 type HookName = Exclude<(typeof HOOK_NAMES)[number], 'setModel'>;
+/** Methods a callback may have besides its hooks. */
+const STATE_METHODS = ['getState', 'setState'] as const;
+
+/** A stateful callback's saved state: callbacks[index] of the fit, whose class is `kind`. */
+export interface CallbackStateEntry {
+  index: number;
+  kind: string;
+  state: unknown;
+}
 
 /**
  * Checks the `callbacks` option: an array of objects whose hooks are functions. A plain object's keys
@@ -51,8 +69,8 @@ export function checkCallbacks(value: unknown): Callback[] {
     if (typeof item !== 'object' || item === null) {
       throw new ConfigError(`Expected a callback object for callbacks[${i}] but received ${describe(item)}`);
     }
-    if (Object.getPrototypeOf(item) === Object.prototype) checkKeys(`callbacks[${i}]`, item, HOOK_NAMES);
-    for (const name of HOOK_NAMES) {
+    if (Object.getPrototypeOf(item) === Object.prototype) checkKeys(`callbacks[${i}]`, item, [...HOOK_NAMES, ...STATE_METHODS]);
+    for (const name of [...HOOK_NAMES, ...STATE_METHODS]) {
       const hook = (item as Record<string, unknown>)[name];
       if (hook !== undefined && typeof hook !== 'function') {
         throw new ConfigError(`Expected a function for callbacks[${i}].${name} but received ${describe(hook)}`);
@@ -95,6 +113,34 @@ export class CallbackList {
     return this.call('onBatchEnd', [batch, logs]);
   }
 
+  /** The state of every callback with getState, by index and class name (for a checkpoint). */
+  states(): CallbackStateEntry[] {
+    const out: CallbackStateEntry[] = [];
+    this.callbacks.forEach((cb, index) => {
+      if (typeof cb.getState === 'function') out.push({ index, kind: kindOf(cb), state: cb.getState() });
+    });
+    return out;
+  }
+
+  /**
+   * Hands saved states back to the callbacks at the same index (after onTrainBegin, which resets them).
+   * A stateful callback the checkpoint has no state for starts fresh.
+   * @throws ConfigError when a saved state has no callback of the same class at its index.
+   */
+  restoreStates(entries: readonly CallbackStateEntry[]): void {
+    for (const { index, kind, state } of entries) {
+      const cb = this.callbacks[index] as Callback | undefined;
+      if (cb === undefined || typeof cb.setState !== 'function' || kindOf(cb) !== kind) {
+        const found = cb === undefined ? 'missing' : `of class ${kindOf(cb)}${typeof cb.setState === 'function' ? '' : ' without setState'}`;
+        throw new ConfigError(
+          `The checkpoint holds state for callbacks[${index}] (class ${kind}) but this fit's callbacks[${index}] is ${found}; ` +
+            'resume with the callbacks of the checkpointed run, in the same order',
+        );
+      }
+      cb.setState(state);
+    }
+  }
+
   private async call(name: HookName, args: unknown[]): Promise<void> {
     for (const cb of this.callbacks) {
       const hook = cb[name] as ((...a: unknown[]) => unknown) | undefined;
@@ -105,4 +151,10 @@ export class CallbackList {
       if (result instanceof Promise) await result;
     }
   }
+}
+
+/** A callback's class name ('Object' for a plain object), which a saved state must match on resume. */
+function kindOf(cb: Callback): string {
+  const ctor = (cb as { constructor?: { name?: unknown } }).constructor;
+  return typeof ctor?.name === 'string' && ctor.name !== '' ? ctor.name : 'Object';
 }

@@ -1,6 +1,7 @@
 // Stop training when a monitored quantity has stopped improving (Keras's EarlyStopping semantics).
 
-import { checkBoolean, checkInteger, checkNumber, readOptions } from '../util/validate.js';
+import { ShapeError } from '../util/errors.js';
+import { checkInteger, checkBoolean, checkNumber, invalid, isPlainObject, readOptions } from '../util/validate.js';
 import type { Callback, CallbackModel, Logs } from './callback.js';
 import { Monitor, type MonitorMode } from './monitor.js';
 
@@ -84,4 +85,45 @@ export class EarlyStopping implements Callback {
   onTrainEnd(): void {
     if (this.restoreBestWeights && this.bestWeights !== null && this.model !== null) this.model.setParams(this.bestWeights);
   }
+
+  /** What decides the rest of a run: the wait, the best value and epoch, and the best weights (if kept). */
+  getState(): EarlyStoppingState {
+    return {
+      wait: this.wait,
+      best: this.best,
+      bestEpoch: this.bestEpoch,
+      stoppedEpoch: this.stoppedEpoch,
+      bestWeights: this.bestWeights === null ? null : this.bestWeights.slice(),
+    };
+  }
+
+  /**
+   * Restores getState output (a resumed fit calls it after onTrainBegin).
+   * @throws ConfigError for a malformed state; ShapeError when bestWeights does not fit the model.
+   */
+  setState(state: unknown): void {
+    if (!isPlainObject(state)) throw invalid('earlyStopping state', 'an object from getState()', state);
+    const weights = state.bestWeights;
+    if (weights !== null && !(weights instanceof Float32Array)) throw invalid('earlyStopping state.bestWeights', 'a Float32Array or null', weights);
+    if (weights !== null && this.model !== null && weights.length !== this.model.params.length) {
+      throw new ShapeError(`earlyStopping state holds ${weights.length} best weights but the model has ${this.model.params.length} parameters`);
+    }
+    if (typeof state.best !== 'number') throw invalid('earlyStopping state.best', 'a number', state.best);
+    this.wait = checkInteger('earlyStopping state.wait', state.wait, { min: 0 });
+    this.bestEpoch = checkInteger('earlyStopping state.bestEpoch', state.bestEpoch, { min: -1 });
+    this.stoppedEpoch = checkInteger('earlyStopping state.stoppedEpoch', state.stoppedEpoch, { min: -1 });
+    this.best = state.best;
+    this.bestWeights = weights === null ? null : weights.slice();
+  }
+}
+
+/** EarlyStopping's saved state (see getState). */
+export interface EarlyStoppingState {
+  wait: number;
+  /** The best monitored value so far (±Infinity before any). */
+  best: number;
+  bestEpoch: number;
+  stoppedEpoch: number;
+  /** The parameters of the best epoch, kept only with restoreBestWeights. */
+  bestWeights: Float32Array | null;
 }

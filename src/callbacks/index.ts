@@ -4,8 +4,8 @@ import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 import { lambdaCallback, type LambdaCallbackOptions } from './lambda.js';
 import { ModelCheckpoint, type ModelCheckpointOptions } from './model-checkpoint.js';
 
-export { CallbackList, checkCallbacks, type Callback, type CallbackModel, type Logs } from './callback.js';
-export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
+export { CallbackList, checkCallbacks, type Callback, type CallbackModel, type CallbackStateEntry, type Logs } from './callback.js';
+export { EarlyStopping, type EarlyStoppingOptions, type EarlyStoppingState } from './early-stopping.js';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './model-checkpoint.js';
 export { type LambdaCallbackOptions } from './lambda.js';
 export { type MonitorMode } from './monitor.js';

@@ -20,7 +20,11 @@ export interface ModelCheckpointOptions {
 
 const KEYS = ['path', 'monitor', 'saveBestOnly', 'mode', 'includeOptimizer'] as const;
 
-/** Calls `model.save(path)` at the end of an epoch, every epoch or when the monitored value improves. */
+/**
+ * Calls `model.save(path)` at the end of an epoch, every epoch or when the monitored value improves: a
+ * model to keep (the best one). To resume an interrupted run, use fit's `checkpoint` option instead,
+ * which also stores the training position (epoch, batch, History, callback and schedule state).
+ */
 export class ModelCheckpoint implements Callback {
   readonly path: string;
   readonly monitor: Monitor;
@@ -61,5 +65,16 @@ export class ModelCheckpoint implements Callback {
     const path = this.path.replaceAll('{epoch}', String(epoch + 1));
     await this.model.save(path, { includeOptimizer: this.includeOptimizer });
     this.saved.push(path);
+  }
+
+  /** The best monitored value so far, which decides the next save (a resumed fit restores it). */
+  getState(): { best: number } {
+    return { best: this.best };
+  }
+
+  /** Restores getState output. @throws ConfigError for a malformed state. */
+  setState(state: unknown): void {
+    if (!isPlainObject(state) || typeof state.best !== 'number') throw invalid('modelCheckpoint state', 'an object { best: number } from getState()', state);
+    this.best = state.best;
   }
 }

@@ -1,6 +1,7 @@
 // A linear stack of layers (Keras's Sequential): build lays the weights out in one arena and initializes
 // them from the model seed; compile adds optimizer slots and produces the PlanSpec; fit/evaluate/predict
-// run the plan. All memory of a model is its one Arena (params | grads | slots).
+// run the plan. All memory of a model is its one Arena (params | grads | slots). What a model file holds
+// besides the weights is in model-state.ts (config, optimizer state) and src/io (files, checkpoints).
 
 import { LabelMode } from '../backend/codes.js';
 import type { Backend, PlanHandle, PlanSpec } from '../backend/contract.js';
@@ -8,6 +9,7 @@ import { BACKEND_NAMES, getBackend, type BackendName } from '../backend/index.js
 import { CallbackList, type CallbackModel } from '../callbacks/callback.js';
 import { sliceRows, type Matrix } from '../data/matrix.js';
 import { inputWidthOf, scanValues, toInputMatrix, toTargetMatrix, type InputData, type TargetData, type TargetRule } from '../data/validate-data.js';
+import { checkPreprocessing, type JsonObject } from '../io/json-value.js';
 import { saveModel } from '../io/model-file.js';
 import type { Layer } from '../layers/layer.js';
 import { layerFromConfig, type LayerConfig } from '../layers/index.js';
@@ -15,17 +17,19 @@ import { lossToConfig, resolveLoss, type LossConfig } from '../losses/index.js';
 import { Arena, layoutTensors } from '../memory/arena.js';
 import { resolveMetrics, type MetricName } from '../metrics/metrics.js';
 import { resolveOptimizer, type Optimizer, type OptimizerConfig } from '../optimizers/index.js';
-import { resolveSchedule, scheduleFromConfig, type LearningRateSchedule, type ScheduleConfig } from '../schedules/index.js';
+import { resolveSchedule, type LearningRateSchedule, type ScheduleConfig } from '../schedules/index.js';
 import { runEvaluate, runPredict } from '../training/evaluate.js';
 import { runFit } from '../training/fit.js';
 import { parseBatchOptions, parseFitOptions, type EvaluateOptions, type FitOptions, type PredictOptions } from '../training/fit-options.js';
 import { forwardInference } from '../training/forward.js';
 import type { History } from '../training/history.js';
+import { loadResumeSource, resumeConfig, startRun } from '../training/resume.js';
 import type { TrainingRuntime } from '../training/runtime.js';
 import { AbortError, ConfigError, ShapeError } from '../util/errors.js';
 import { Rng, stepSeed } from '../util/rng.js';
 import { checkChoice, checkInteger, checkKeys, describe, invalid, isPlainObject, isString, readOptions } from '../util/validate.js';
 import { compilePlan, labelModeOf, lossSpecFor, outputWidthOf, type ResolvedLoss } from './compile-plan.js';
+import { compileOptionsFromConfig, copyOptimizerState, restoreOptimizerState, type ModelConfig, type OptimizerState } from './model-state.js';
 import { summaryText } from './summary.js';
 
 /** Options of `new Sequential(options)`; every field is optional. */
@@ -50,24 +54,7 @@ export interface CompileOptions {
   schedule?: LearningRateSchedule | string | ScheduleConfig | ((epoch: number, step: number) => number);
 }
 
-/** The serialized model: plain JSON that fromConfig turns back into an equal (built, compiled) model. */
-export interface ModelConfig {
-  name: string;
-  seed: number;
-  layers: LayerConfig[];
-  compiled?: {
-    optimizer: OptimizerConfig;
-    loss: LossConfig;
-    metrics: string[];
-    schedule?: ScheduleConfig;
-  };
-}
-
-/** Optimizer state: the step count t and one copy of each slot (paramCount floats each). */
-export interface OptimizerState {
-  step: number;
-  slots: Float32Array[];
-}
+export type { ModelConfig, OptimizerState } from './model-state.js';
 
 interface Compiled {
   optimizer: Optimizer;
@@ -106,6 +93,7 @@ export class Sequential implements CallbackModel {
   private spec: PlanSpec | null = null;
   private planHandle: PlanHandle | null = null;
   private step = 0;
+  private pre: JsonObject | null = null;
   private busy = false; // a fit is running
   private planQueue: Promise<unknown> = Promise.resolve(); // serializes plan calls
 
@@ -255,17 +243,26 @@ export class Sequential implements CallbackModel {
   /**
    * Trains the model. Data is validated before anything runs: x's width against the model, rows of x
    * against y, NaN/Infinity, label ranges and widths for the loss.
-   * @returns per-epoch loss, metrics and val_* logs.
+   * With `checkpoint`, the training position is saved as it goes; `resumeFrom` continues such a run
+   * exactly where it stopped (see FitOptions).
+   * @returns per-epoch loss, metrics and val_* logs (for a resumed run, the checkpoint's epochs too).
    * @throws ConfigError (options, not compiled), ShapeError, DataError before training; NonFiniteError when
-   *   a step produces NaN/Infinity (weights are those before that step); AbortError when `signal` aborts.
+   *   a step produces NaN/Infinity (weights are those before that step); AbortError when `signal` aborts;
+   *   ModelFileError when the resumeFrom file cannot be read or a checkpoint cannot be written.
    * @example
    * ```ts
    * const history = await model.fit(x, y, { epochs: 50, batchSize: 32, validationSplit: 0.2 });
    * console.log(history.history.val_loss);
+   * // resumable: saves the training position every epoch and every 500 steps
+   * await model.fit(x, y, { epochs: 50, checkpoint: { path: 'run.ckpt', everySteps: 500 } });
+   * // after a crash, in a new process: the same call with resumeFrom continues where it stopped
+   * await model.fit(x, y, { epochs: 50, checkpoint: { path: 'run.ckpt', everySteps: 500 }, resumeFrom: 'run.ckpt' });
    * ```
    */
   async fit(x: InputData, y: TargetData, options: FitOptions = {}): Promise<History> {
-    const cfg = parseFitOptions(options);
+    let cfg = parseFitOptions(options);
+    const resume = cfg.resumeFrom === null ? null : await loadResumeSource(cfg.resumeFrom);
+    if (resume !== null) cfg = resumeConfig(cfg, options, resume);
     const compiled = this.requireCompiled('fit');
     this.requireIdle('fit');
     const width = this.widthFor(x);
@@ -300,9 +297,11 @@ export class Sequential implements CallbackModel {
       for (const [m, name, r] of scans) await scanValues(m, name, r);
       if (cfg.signal?.aborted) throw new AbortError();
       this.build(width);
-      const seed = cfg.seed ?? stepSeed(this.seed, this.step);
-      const list = new CallbackList(cfg.callbacks, this);
-      return await runFit(this.runtime(), { x: xs, y: ys, validation }, cfg, seed, list);
+      const data = { x: xs, y: ys, validation };
+      const callbacks = new CallbackList(cfg.callbacks, this);
+      const defaultSeed = stepSeed(this.seed, this.step);
+      const { start, checkpointer } = startRun(this, { cfg, data, callbacks, schedule: compiled.schedule, defaultSeed, resume });
+      return await runFit(this.runtime(), data, cfg, start, callbacks, checkpointer);
     } finally {
       this.busy = false;
     }
@@ -386,7 +385,7 @@ export class Sequential implements CallbackModel {
   getOptimizerState(): OptimizerState | null {
     const arena = this.store.arena;
     if (this.compiled === null || arena === null) return null;
-    return { step: this.step, slots: arena.slots.map((s) => s.slice()) };
+    return copyOptimizerState(arena, this.step);
   }
 
   /**
@@ -396,17 +395,28 @@ export class Sequential implements CallbackModel {
   setOptimizerState(state: OptimizerState): void {
     const arena = this.store.arena;
     if (this.compiled === null || arena === null) throw new ConfigError('setOptimizerState needs a built and compiled model');
-    const step = checkInteger('step', state.step, { min: 0 });
-    if (!Array.isArray(state.slots) || state.slots.length !== arena.slots.length) {
-      throw new ShapeError(`${this.compiled.optimizer.name} has ${arena.slots.length} optimizer slots but the state has ${Array.isArray(state.slots) ? state.slots.length : describe(state.slots)}`);
-    }
-    state.slots.forEach((s, i) => {
-      if (!(s instanceof Float32Array) || s.length !== arena.paramCount) {
-        throw new ShapeError(`Optimizer slot ${i} must be a Float32Array of ${arena.paramCount} values but received ${describe(s)}${s instanceof Float32Array ? ` of ${s.length}` : ''}`);
-      }
-    });
-    state.slots.forEach((s, i) => arena.slots[i].set(s));
-    this.step = step;
+    this.step = restoreOptimizerState(arena, this.compiled.optimizer.name, state);
+  }
+
+  /**
+   * What the data layer needs to turn raw rows into this model's inputs and its outputs back into labels
+   * (scalers, imputer, column mapping, categories, label and feature names): an opaque JSON object that
+   * saveModel/loadModel and checkpoints keep with the weights. null when none was set.
+   * The stored value is a frozen copy; set it again to change it.
+   * @example model.preprocessing = { scaler: scaler.toJSON(), labels: ['setosa', 'versicolor', 'virginica'] };
+   */
+  get preprocessing(): JsonObject | null {
+    return this.pre;
+  }
+
+  /**
+   * Stores a frozen plain-JSON copy of `value` (objects with toJSON(), such as scalers, are converted);
+   * null or undefined clears it.
+   * @throws ConfigError for a non-object, or a value JSON cannot hold exactly (NaN, a typed array, a
+   *   function, a cycle, ...), or larger than 64 MiB as JSON.
+   */
+  set preprocessing(value: object | null | undefined) {
+    this.pre = checkPreprocessing(value);
   }
 
   /** Plain JSON describing the layers (with inputShape on the first) and the compile options. */
@@ -429,24 +439,13 @@ export class Sequential implements CallbackModel {
     const model = new Sequential({ seed: config.seed, name: config.name, ...(options.backend !== undefined ? { backend: options.backend } : {}) });
     for (const layerConfig of config.layers) model.add(layerFromConfig(layerConfig));
     if (model.layerList.length > 0 && model.layerList[0].inputShape !== undefined) model.build();
-    const c = config.compiled;
-    if (c !== undefined) {
-      let schedule: LearningRateSchedule | undefined;
-      if (c.schedule !== undefined && c.schedule.name === 'custom') {
-        process.emitWarning('nntrain: the model used a custom learning-rate schedule, which cannot be saved; it was compiled without one', {
-          code: 'NNTRAIN_CUSTOM_SCHEDULE',
-        });
-      } else if (c.schedule !== undefined) {
-        schedule = scheduleFromConfig(c.schedule);
-      }
-      model.compile({ optimizer: c.optimizer, loss: c.loss, metrics: c.metrics, ...(schedule ? { schedule } : {}) });
-    }
+    if (config.compiled !== undefined) model.compile(compileOptionsFromConfig(config.compiled));
     return model;
   }
 
   /**
-   * Saves the model to `path` (see saveModel): architecture, compile options, weights and, unless
-   * includeOptimizer is false, the optimizer state.
+   * Saves the model to `path` (see saveModel): architecture, compile options, weights, preprocessing and,
+   * unless includeOptimizer is false, the optimizer state.
    */
   save(path: string, options?: { includeOptimizer?: boolean }): Promise<void> {
     return saveModel(this, path, options);

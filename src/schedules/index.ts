@@ -17,7 +17,7 @@ import type { LearningRateSchedule, ScheduleConfig, ScheduleName } from './sched
 
 export type * from './schedule.js';
 export type { StepDecayOptions, ExponentialDecayOptions, CosineAnnealingOptions } from './decay.js';
-export type { ReduceOnPlateauOptions } from './reduceOnPlateau.js';
+export type { ReduceOnPlateauOptions, ReduceOnPlateauState } from './reduceOnPlateau.js';
 export { ConstantSchedule, StepDecay, ExponentialDecay, CosineAnnealing } from './decay.js';
 export { ReduceOnPlateau } from './reduceOnPlateau.js';
 export { CustomSchedule } from './custom.js';

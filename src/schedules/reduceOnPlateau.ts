@@ -1,6 +1,6 @@
 // Reduce the learning rate when a monitored metric stops improving (Keras ReduceLROnPlateau).
 
-import { checkChoice, checkInteger, checkNumber, invalid, isString, orDefault, readOptions } from '../util/validate.js';
+import { checkChoice, checkInteger, checkNumber, invalid, isPlainObject, isString, orDefault, readOptions } from '../util/validate.js';
 import type { LearningRateSchedule, PlateauMode, ReduceOnPlateauConfig } from './schedule.js';
 
 export interface ReduceOnPlateauOptions {
@@ -18,6 +18,18 @@ export interface ReduceOnPlateauOptions {
   minLearningRate?: number;
   /** 'min', 'max', or 'auto' ('max' when the monitor name contains 'acc', else 'min'). Default 'auto'. */
   mode?: PlateauMode;
+}
+
+/** ReduceOnPlateau's saved state (see getState). */
+export interface ReduceOnPlateauState {
+  /** The key watched: the monitor, or 'loss' after the fallback. */
+  watched: string;
+  best: number;
+  wait: number;
+  cooldownCounter: number;
+  reductions: number;
+  /** The optimizer's learningRate last seen by `at`, null before the first step. */
+  lastBaseLr: number | null;
 }
 
 const KEYS = ['monitor', 'factor', 'patience', 'minDelta', 'cooldown', 'minLearningRate', 'mode'] as const;
@@ -116,6 +128,37 @@ export class ReduceOnPlateau implements LearningRateSchedule {
         this.wait = 0;
       }
     }
+  }
+
+  /** The progress so far (best value, waiting, cooldown, reductions), for a checkpoint. */
+  getState(): ReduceOnPlateauState {
+    return {
+      watched: this.watched,
+      best: this.best,
+      wait: this.wait,
+      cooldownCounter: this.cooldownCounter,
+      reductions: this.reductions,
+      lastBaseLr: this.lastBaseLr ?? null,
+    };
+  }
+
+  /** Restores getState output. @throws ConfigError for a malformed state. */
+  setState(state: unknown): void {
+    if (!isPlainObject(state)) throw invalid('reduceOnPlateau state', 'an object from getState()', state);
+    if (state.watched !== this.monitor && state.watched !== 'loss') {
+      throw invalid('reduceOnPlateau state.watched', `'${this.monitor}' or 'loss'`, state.watched);
+    }
+    if (typeof state.best !== 'number') throw invalid('reduceOnPlateau state.best', 'a number', state.best);
+    const lastBaseLr = state.lastBaseLr === null ? undefined : checkNumber('reduceOnPlateau state.lastBaseLr', state.lastBaseLr, { min: 0 });
+    const wait = checkInteger('reduceOnPlateau state.wait', state.wait, { min: 0 });
+    const cooldownCounter = checkInteger('reduceOnPlateau state.cooldownCounter', state.cooldownCounter, { min: 0 });
+    const reductions = checkInteger('reduceOnPlateau state.reductions', state.reductions, { min: 0 });
+    this.watch(state.watched);
+    this.best = state.best;
+    this.wait = wait;
+    this.cooldownCounter = cooldownCounter;
+    this.reductions = reductions;
+    this.lastBaseLr = lastBaseLr;
   }
 
   getConfig(): ReduceOnPlateauConfig {

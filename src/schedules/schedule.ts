@@ -15,6 +15,13 @@ export interface LearningRateSchedule {
   onEpochEnd?(epoch: number, logs: Record<string, number>): void;
   /** Forgets state carried between epochs (reduceOnPlateau's best value and counters); called as fit starts. */
   reset?(): void;
+  /**
+   * State carried between epochs, for a checkpoint (stateful schedules only): a resumed fit restores it
+   * with setState so that its learning rates equal the uninterrupted run's. Plain JSON and numbers.
+   */
+  getState?(): unknown;
+  /** Restores getState output. Throws ConfigError for a state that does not fit. */
+  setState?(state: unknown): void;
   /** Plain JSON with the name and every option; scheduleFromConfig restores it. */
   getConfig(): ScheduleConfig;
 }

@@ -2,8 +2,9 @@
 
 import { checkCallbacks, type Callback } from '../callbacks/callback.js';
 import type { InputData, TargetData } from '../data/validate-data.js';
+import type { Checkpoint } from '../io/checkpoint.js';
 import { ConfigError } from '../util/errors.js';
-import { checkBoolean, checkInteger, checkNumber, invalid, readOptions } from '../util/validate.js';
+import { checkBoolean, checkInteger, checkNumber, invalid, isPlainObject, isString, readOptions } from '../util/validate.js';
 
 /** Options of `model.fit(x, y, options)`; every field is optional. */
 export interface FitOptions {
@@ -34,8 +35,46 @@ export interface FitOptions {
    * steps_per_execution); 1 gives exact per-batch semantics.
    */
   stepsPerChunk?: 'auto' | number;
-  /** Epoch to start at (for resuming), integer in [0, epochs). Default 0. */
+  /**
+   * Epoch to start at, integer in [0, epochs). Default 0. Only the epoch counter and the shuffle order
+   * follow it; to continue an interrupted run exactly, use `checkpoint` and `resumeFrom`.
+   */
   initialEpoch?: number;
+  /**
+   * Save the full training position to a model file, atomically, at the end of every epoch and, with
+   * `everySteps`, after every optimizer step that is a multiple of it (mid-epoch): weights, optimizer
+   * state, preprocessing, and the run's seed, epoch, batch, History, schedule and callback state. A path
+   * is `{ path }`. Resume with `resumeFrom`. Default: none.
+   */
+  checkpoint?: string | CheckpointOptions;
+  /**
+   * Continue the run saved by `checkpoint` (a path, or a Checkpoint from readCheckpoint): the model's
+   * config must equal the checkpoint's; its weights, optimizer state and preprocessing are restored, and
+   * training continues at the saved epoch and batch with the same shuffle order, dropout/noise stream,
+   * schedule and callback state (pass the same callbacks, in the same order). x/y (and validationData)
+   * must be the data of the checkpointed run. batchSize, shuffle, validationSplit and seed default to the
+   * checkpoint's and may not differ; epochs defaults to the checkpoint's and may be raised. Returns the
+   * whole History (the checkpoint's epochs and the new ones). Cannot be combined with initialEpoch.
+   * The resumed process calls onTrainBegin, then restores the callbacks' state, then onEpochBegin of the
+   * epoch it continues (whose first onBatchEnd is then the saved batch). Pass `checkpoint` again to keep
+   * saving. Exact on both backends: the same weights bit for bit as an uninterrupted run.
+   * @example await model.fit(x, y, { resumeFrom: 'run.ckpt', checkpoint: 'run.ckpt', callbacks });
+   */
+  resumeFrom?: string | Checkpoint;
+}
+
+/** The `checkpoint` option of fit. */
+export interface CheckpointOptions {
+  /** The file to write (replaced atomically each time). Required. */
+  path: string;
+  /** Also save after every optimizer step that is a multiple of this (integer >= 1). Default: epochs only. */
+  everySteps?: number;
+}
+
+/** The parsed `checkpoint` option. */
+export interface CheckpointConfig {
+  path: string;
+  everySteps: number | null;
 }
 
 export interface FitConfig {
@@ -50,6 +89,8 @@ export interface FitConfig {
   signal: AbortSignal | undefined;
   stepsPerChunk: number | null; // null = auto
   initialEpoch: number;
+  checkpoint: CheckpointConfig | null;
+  resumeFrom: string | Checkpoint | null;
 }
 
 const FIT_KEYS = [
@@ -64,11 +105,14 @@ const FIT_KEYS = [
   'signal',
   'stepsPerChunk',
   'initialEpoch',
+  'checkpoint',
+  'resumeFrom',
 ] as const;
 
 /** @throws ConfigError naming the option for an unknown key (with a hint) or a bad value. */
 export function parseFitOptions(options: unknown): FitConfig {
   const o = readOptions<FitOptions>('fit', options, FIT_KEYS);
+  const resumeFrom = parseResumeFrom(o.resumeFrom, o.initialEpoch);
   const epochs = checkInteger('epochs', o.epochs ?? 1, { min: 1 });
   const initialEpoch = checkInteger('initialEpoch', o.initialEpoch ?? 0, { min: 0, max: epochs - 1 });
   const validationSplit = checkNumber('validationSplit', o.validationSplit ?? 0, { min: 0, max: 1, maxOpen: true });
@@ -97,7 +141,27 @@ export function parseFitOptions(options: unknown): FitConfig {
     signal: signal as AbortSignal | undefined,
     stepsPerChunk,
     initialEpoch,
+    checkpoint: parseCheckpoint(o.checkpoint),
+    resumeFrom,
   };
+}
+
+function parseCheckpoint(value: unknown): CheckpointConfig | null {
+  if (value === undefined) return null;
+  const o = isString(value) ? { path: value } : readOptions<CheckpointOptions>('checkpoint', value, ['path', 'everySteps']);
+  if (!isString(o.path) || o.path.length === 0) throw invalid('checkpoint.path', 'a non-empty file path', o.path);
+  const everySteps = o.everySteps === undefined ? null : checkInteger('checkpoint.everySteps', o.everySteps, { min: 1 });
+  return { path: o.path, everySteps };
+}
+
+function parseResumeFrom(value: unknown, initialEpoch: unknown): string | Checkpoint | null {
+  if (value === undefined) return null;
+  const ok = (isString(value) && value.length > 0) || (isPlainObject(value) && isPlainObject(value.training) && value.params instanceof Float32Array);
+  if (!ok) throw invalid('resumeFrom', 'a checkpoint file path or a Checkpoint from readCheckpoint()', value);
+  if (initialEpoch !== undefined) {
+    throw new ConfigError('initialEpoch cannot be combined with resumeFrom: the checkpoint holds the epoch and batch to continue from');
+  }
+  return value as string | Checkpoint;
 }
 
 /** Options of `model.evaluate(x, y, options)`. */

@@ -1,7 +1,12 @@
 // The fit loop: epochs of shuffled batches run in chunks of steps through PlanHandle.train, with
-// per-step learning rates from the schedule, per-step stats folded into epoch logs, validation, callbacks
-// and abort. Everything a chunk needs is allocated once per fit; between chunks the loop yields a
-// macrotask so timers and I/O keep running (the js backend trains on the event loop's thread).
+// per-step learning rates from the schedule, per-step stats folded into epoch logs, validation, callbacks,
+// checkpoints and abort. Everything a chunk needs is allocated once per fit; between chunks the loop yields
+// a macrotask so timers and I/O keep running (the js backend trains on the event loop's thread).
+//
+// A run is a pure function of its start (FitStart: seed, epoch, batch, partial epoch stats) and the
+// model's weights, optimizer state and step: the shuffle of epoch e is seeded by (seed, e), dropout/noise
+// of step t by (seed, t), and chunk boundaries change nothing but when callbacks see the batches. That is
+// what makes a checkpoint written mid-epoch resume to the same result.
 
 import { STATS_WIDTH, TrainStatus } from '../backend/codes.js';
 import type { TrainJob } from '../backend/contract.js';
@@ -10,10 +15,11 @@ import type { Matrix } from '../data/matrix.js';
 import { addStatsRow, emptyStats, logsFromStats } from '../metrics/metrics.js';
 import { AbortError, ConfigError, NonFiniteError } from '../util/errors.js';
 import { fmix32, Rng, stepSeed } from '../util/rng.js';
+import type { Checkpointer, FitStart } from './checkpointer.js';
 import { ChunkSizer, CHUNK_TARGET_MS, MAX_CHUNK_STEPS } from './chunk-sizer.js';
 import { runEvaluate } from './evaluate.js';
 import type { FitConfig } from './fit-options.js';
-import { History } from './history.js';
+import type { History } from './history.js';
 import { epochLine } from './progress.js';
 import type { TrainingRuntime } from './runtime.js';
 import { nextMacrotask, now } from '../util/yield.js';
@@ -24,9 +30,20 @@ export interface FitData {
   validation: { x: Matrix; y: Matrix } | null;
 }
 
-/** Runs a validated fit; `seed` is the resolved uint32 run seed. */
-export async function runFit(rt: TrainingRuntime, data: FitData, cfg: FitConfig, seed: number, callbacks: CallbackList): Promise<History> {
+/**
+ * Runs a validated fit from `start` (a new run, or a resumed one at its saved epoch and batch), saving
+ * through `checkpointer` at epoch ends and when it is due after a step.
+ */
+export async function runFit(
+  rt: TrainingRuntime,
+  data: FitData,
+  cfg: FitConfig,
+  start: FitStart,
+  callbacks: CallbackList,
+  checkpointer: Checkpointer | null,
+): Promise<History> {
   const { x, y, validation } = data;
+  const seed = start.seed;
   const n = x.rows;
   const batchSize = Math.min(cfg.batchSize, n);
   const batches = Math.ceil(n / batchSize);
@@ -45,7 +62,7 @@ export async function runFit(rt: TrainingRuntime, data: FitData, cfg: FitConfig,
   const shuffleSeed = fmix32(seed ^ 0x2545f491); // a stream apart from the dropout/noise stream stepRng(seed, step)
   const baseLr = rt.optimizer.learningRate;
 
-  const history = new History();
+  const history = start.history;
   const signal = cfg.signal;
   const onAbort = () => Atomics.store(control, 0, 1);
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -56,19 +73,23 @@ export async function runFit(rt: TrainingRuntime, data: FitData, cfg: FitConfig,
   try {
     checkAbort();
     rt.model.stopTraining = false;
-    if (cfg.initialEpoch === 0) rt.schedule?.reset?.();
+    if (start.restore === null && start.epoch === 0) rt.schedule?.reset?.();
     await callbacks.trainBegin({});
-    let lastLogs: Record<string, number> = {};
-    for (let epoch = cfg.initialEpoch; epoch < cfg.epochs; epoch++) {
+    start.restore?.(); // after onTrainBegin, which resets the callbacks
+    for (let epoch = start.epoch; epoch < cfg.epochs && !start.stopped; epoch++) {
       const started = now();
       await callbacks.epochBegin(epoch, {});
       for (let i = 0; i < n; i++) order[i] = i;
       if (cfg.shuffle) shuffleRng.reseed(stepSeed(shuffleSeed, epoch)).shuffle(order);
-      epochStats.fill(0);
+      // a resumed run continues its first epoch at the saved batch, with that epoch's sums so far
+      const firstBatch = epoch === start.epoch ? start.batch : 0;
+      if (firstBatch > 0 && start.epochStats !== null) epochStats.set(start.epochStats);
+      else epochStats.fill(0);
 
-      for (let b = 0; b < batches; ) {
+      for (let b = firstBatch; b < batches; ) {
         checkAbort();
-        const steps = sizer.size(batches - b);
+        // a chunk ends where a mid-epoch checkpoint is due
+        const steps = sizer.size(Math.min(batches - b, checkpointer?.stepsUntilDue(rt.getStep()) ?? Infinity));
         const globalStep = rt.getStep();
         for (let i = 0; i < steps; i++) lrs[i] = learningRate(rt, baseLr, epoch, globalStep + i);
         const job: TrainJob = {
@@ -99,6 +120,9 @@ export async function runFit(rt: TrainingRuntime, data: FitData, cfg: FitConfig,
         checkAbort();
         if (result.status === TrainStatus.aborted) throw new AbortError();
         b += result.stepsDone;
+        if (checkpointer?.isDue(rt.getStep()) && b < batches) {
+          await checkpointer.write({ epoch, batch: b, epochStats, history, stopped: false });
+        }
         await nextMacrotask();
       }
 
@@ -110,11 +134,12 @@ export async function runFit(rt: TrainingRuntime, data: FitData, cfg: FitConfig,
       history.record(epoch, logs);
       rt.schedule?.onEpochEnd?.(epoch, { ...logs });
       await callbacks.epochEnd(epoch, logs);
+      // after the callbacks, so their state (earlyStopping's wait, best weights) includes this epoch
+      await checkpointer?.write({ epoch: epoch + 1, batch: 0, epochStats: null, history, stopped: rt.model.stopTraining });
       if (cfg.verbose === 1) process.stdout.write(`${epochLine(epoch, cfg.epochs, (now() - started) / 1000, logs)}\n`);
-      lastLogs = logs;
       if (rt.model.stopTraining) break;
     }
-    await callbacks.trainEnd(lastLogs);
+    await callbacks.trainEnd(history.lastLogs());
     return history;
   } finally {
     signal?.removeEventListener('abort', onAbort);

@@ -54,7 +54,7 @@ function withCrc(bytes: Uint8Array): Uint8Array {
 
 const header = (paramCount: number, extra: object = {}) => ({
   format: 'nntrain.model',
-  version: 1,
+  version: MODEL_FORMAT_VERSION,
   createdBy: 'test',
   model: MODEL_CONFIG,
   paramCount,
@@ -114,10 +114,12 @@ describe('model file format (bytes)', () => {
     const { bytes, params } = sampleFile(5, 0);
     const view = new DataView(bytes.buffer, bytes.byteOffset);
     expect(new TextDecoder().decode(bytes.subarray(0, 8))).toBe('NNTRAIN\0');
-    expect(view.getUint32(8, true)).toBe(1);
+    expect(view.getUint32(8, true)).toBe(2);
     const h = view.getUint32(12, true);
     const json = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + h)));
-    expect(json).toMatchObject({ format: 'nntrain.model', version: 1, paramCount: 5, model: MODEL_CONFIG });
+    expect(json).toMatchObject({ format: 'nntrain.model', version: 2, paramCount: 5, model: MODEL_CONFIG });
+    expect(json.preprocessing).toBeUndefined();
+    expect(json.training).toBeUndefined();
     expect(json.optimizer).toBeUndefined();
     const start = (16 + h + 3) & ~3;
     for (let i = 16 + h; i < start; i++) expect(bytes[i]).toBe(0);
@@ -171,8 +173,8 @@ describe('model file format (bytes)', () => {
   });
 
   it('rejects a newer format version with an upgrade hint', () => {
-    const v2 = rawFile({ ...header(2), version: 2 }, 2, 2);
-    expect(decodeError(v2).message).toMatch(/format version 2, newer than version 1.*upgrade nntrain/);
+    const v3 = rawFile({ ...header(2), version: 3 }, 2, 3);
+    expect(decodeError(v3).message).toMatch(/format version 3, newer than version 2.*upgrade nntrain/);
     expect(decodeError(rawFile(header(0), 0, 0)).message).toMatch(/invalid model format version 0/);
   });
 
@@ -180,7 +182,7 @@ describe('model file format (bytes)', () => {
     expect(decodeError(rawFile(header(10), 9)).message).toMatch(/sizes disagree with the file length.*paramCount 10/);
     expect(decodeError(rawFile(header(10), 11)).message).toMatch(/sizes disagree/);
     const withSlots = rawFile(header(4, { optimizer: { step: 3, slotCount: 3 } }), 4 * 3);
-    expect(decodeError(withSlots).message).toMatch(/3 optimizer slots need/);
+    expect(decodeError(withSlots).message).toMatch(/3 optimizer slots and 0 training floats need/);
     expect(() => decodeModelFile(rawFile(header(4, { optimizer: { step: 3, slotCount: 3 } }), 16), 'm')).not.toThrow();
     // a header length field pointing past the end of the file
     const longHeader = rawFile(header(0), 0);
@@ -193,7 +195,7 @@ describe('model file format (bytes)', () => {
     expect(decodeError(rawFile(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), 0)).message).toMatch(/not valid UTF-8 JSON/);
     expect(decodeError(rawFile('[1, 2]', 0)).message).toMatch(/not a JSON object/);
     expect(decodeError(rawFile({ ...header(0), format: 'other' }, 0)).message).toMatch(/format is "other"/);
-    expect(decodeError(rawFile({ ...header(0), version: 3 }, 0)).message).toMatch(/disagrees with its format version 1/);
+    expect(decodeError(rawFile({ ...header(0), version: 3 }, 0)).message).toMatch(/disagrees with its format version 2/);
     expect(decodeError(rawFile({ ...header(0), model: 'x' }, 0)).message).toMatch(/without a model config/);
     expect(decodeError(rawFile({ ...header(0), paramCount: -1 }, 0)).message).toMatch(/invalid paramCount -1/);
     expect(decodeError(rawFile({ ...header(0), paramCount: 1.5 }, 0)).message).toMatch(/invalid paramCount 1.5/);

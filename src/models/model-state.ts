@@ -1,0 +1,75 @@
+// The parts of a model that a file or a checkpoint carries besides its weights: the serialized config
+// (and the compile options it restores), and the optimizer state (step count and slots) copied out of and
+// into the model's arena, checked so a wrong-sized state never reaches the optimizer.
+
+import type { CompileOptions } from './sequential.js';
+import type { LayerConfig } from '../layers/index.js';
+import type { LossConfig } from '../losses/index.js';
+import type { Arena } from '../memory/arena.js';
+import type { OptimizerConfig } from '../optimizers/index.js';
+import { scheduleFromConfig, type LearningRateSchedule, type ScheduleConfig } from '../schedules/index.js';
+import { ConfigError, ShapeError } from '../util/errors.js';
+import { checkInteger, describe } from '../util/validate.js';
+
+/** The serialized model: plain JSON that fromConfig turns back into an equal (built, compiled) model. */
+export interface ModelConfig {
+  name: string;
+  seed: number;
+  layers: LayerConfig[];
+  compiled?: {
+    optimizer: OptimizerConfig;
+    loss: LossConfig;
+    metrics: string[];
+    schedule?: ScheduleConfig;
+  };
+}
+
+/** Optimizer state: the step count t and one copy of each slot (paramCount floats each). */
+export interface OptimizerState {
+  step: number;
+  slots: Float32Array[];
+}
+
+/**
+ * The compile options a saved config restores. A custom schedule (a function) cannot be restored: the
+ * model is then compiled without it and a warning is emitted.
+ */
+export function compileOptionsFromConfig(c: NonNullable<ModelConfig['compiled']>): CompileOptions {
+  let schedule: LearningRateSchedule | undefined;
+  if (c.schedule !== undefined && c.schedule.name === 'custom') {
+    process.emitWarning('nntrain: the model used a custom learning-rate schedule, which cannot be saved; it was compiled without one', {
+      code: 'NNTRAIN_CUSTOM_SCHEDULE',
+    });
+  } else if (c.schedule !== undefined) {
+    schedule = scheduleFromConfig(c.schedule);
+  }
+  return { optimizer: c.optimizer, loss: c.loss, metrics: c.metrics, ...(schedule ? { schedule } : {}) };
+}
+
+/** Copies of the arena's optimizer slots with the step count. */
+export function copyOptimizerState(arena: Arena, step: number): OptimizerState {
+  return { step, slots: arena.slots.map((s) => s.slice()) };
+}
+
+/**
+ * Copies a saved state's slots into the arena after checking them; returns its step count.
+ * @throws ConfigError for a bad step; ShapeError for a wrong slot count or length.
+ */
+export function restoreOptimizerState(arena: Arena, optimizerName: string, state: OptimizerState): number {
+  if (typeof state !== 'object' || state === null) throw new ConfigError(`Expected an optimizer state { step, slots } but received ${describe(state)}`);
+  const step = checkInteger('step', state.step, { min: 0 });
+  if (!Array.isArray(state.slots) || state.slots.length !== arena.slots.length) {
+    throw new ShapeError(
+      `${optimizerName} has ${arena.slots.length} optimizer slots but the state has ${Array.isArray(state.slots) ? state.slots.length : describe(state.slots)}`,
+    );
+  }
+  state.slots.forEach((s, i) => {
+    if (!(s instanceof Float32Array) || s.length !== arena.paramCount) {
+      throw new ShapeError(
+        `Optimizer slot ${i} must be a Float32Array of ${arena.paramCount} values but received ${describe(s)}${s instanceof Float32Array ? ` of ${s.length}` : ''}`,
+      );
+    }
+  });
+  state.slots.forEach((s, i) => arena.slots[i].set(s));
+  return step;
+}
