@@ -38,6 +38,8 @@ export type { CheckpointOptions } from './training/fit-options.js';
 
 export { matrix, isMatrix, fromRows, row, sliceRows, toRows, argmaxRows, type Matrix, type MatrixInput } from './data/matrix.js';
 export type { InputData, TargetData } from './data/validate-data.js';
+export { isDataset, type Dataset, type DataBlock, type PassOptions } from './data/dataset.js';
+export { streamingDataset, memoryDataset, type StreamingDataset, type StreamingDatasetOptions, type RowSource } from './data/streaming-dataset.js';
 export { readNumericCsv, type NumericCsv, type NumericCsvOptions } from './data/csv.js';
 export {
   scalers,

@@ -7,6 +7,7 @@ import { LabelMode } from '../backend/codes.js';
 import type { Backend, PlanHandle, PlanSpec } from '../backend/contract.js';
 import { BACKEND_NAMES, getBackend, type BackendName } from '../backend/index.js';
 import { CallbackList, type CallbackModel } from '../callbacks/callback.js';
+import { isDataset, type Dataset } from '../data/dataset.js';
 import { sliceRows, type Matrix } from '../data/matrix.js';
 import { inputWidthOf, scanValues, toInputMatrix, toTargetMatrix, type InputData, type TargetData, type TargetRule } from '../data/validate-data.js';
 import { checkPreprocessing, type JsonObject } from '../io/json-value.js';
@@ -18,8 +19,9 @@ import { Arena, layoutTensors } from '../memory/arena.js';
 import { resolveMetrics, type MetricName } from '../metrics/metrics.js';
 import { resolveOptimizer, type Optimizer, type OptimizerConfig } from '../optimizers/index.js';
 import { resolveSchedule, type LearningRateSchedule, type ScheduleConfig } from '../schedules/index.js';
-import { runEvaluate, runPredict } from '../training/evaluate.js';
+import { runEvaluate, runEvaluateDataset, runPredict } from '../training/evaluate.js';
 import { runFit } from '../training/fit.js';
+import { runStreamFit } from '../training/fit-stream.js';
 import { parseBatchOptions, parseFitOptions, type EvaluateOptions, type FitOptions, type PredictOptions } from '../training/fit-options.js';
 import { forwardInference } from '../training/forward.js';
 import type { History } from '../training/history.js';
@@ -259,7 +261,9 @@ export class Sequential implements CallbackModel {
    * await model.fit(x, y, { epochs: 50, checkpoint: { path: 'run.ckpt', everySteps: 500 }, resumeFrom: 'run.ckpt' });
    * ```
    */
-  async fit(x: InputData, y: TargetData, options: FitOptions = {}): Promise<History> {
+  async fit(x: InputData | Dataset, y?: TargetData | FitOptions, options: FitOptions = {}): Promise<History> {
+    if (isDataset(x)) return this.fitDataset(x, (y ?? {}) as FitOptions);
+    if (y === undefined) throw new ConfigError('fit needs targets: fit(x, y, options), or fit(dataset, options)');
     let cfg = parseFitOptions(options);
     const resume = cfg.resumeFrom === null ? null : await loadResumeSource(cfg.resumeFrom);
     if (resume !== null) cfg = resumeConfig(cfg, options, resume);
@@ -269,7 +273,7 @@ export class Sequential implements CallbackModel {
     const rule = this.targetRule(compiled, width);
     // shapes are checked here; values (NaN, label ranges) below, in slices that yield to the event loop
     let xs = toInputMatrix(x, width, 'x', false);
-    let ys = toTargetMatrix(y, xs.rows, rule, 'y', false);
+    let ys = toTargetMatrix(y as TargetData, xs.rows, rule, 'y', false);
     let validation: { x: Matrix; y: Matrix } | null = null;
     const scans: [Matrix, string, TargetRule | null][] = [
       [xs, 'x', null],
@@ -297,7 +301,8 @@ export class Sequential implements CallbackModel {
       for (const [m, name, r] of scans) await scanValues(m, name, r);
       if (cfg.signal?.aborted) throw new AbortError();
       this.build(width);
-      const data = { x: xs, y: ys, validation };
+      const vds = cfg.validationDataset;
+      const data = { x: xs, y: ys, validation, validationDataset: vds === null ? null : { dataset: this.checkDataset(vds, width, rule, 'validationData'), rule } };
       const callbacks = new CallbackList(cfg.callbacks, this);
       const defaultSeed = stepSeed(this.seed, this.step);
       const { start, checkpointer } = startRun(this, { cfg, data, callbacks, schedule: compiled.schedule, defaultSeed, resume });
@@ -316,13 +321,23 @@ export class Sequential implements CallbackModel {
    * const { loss, accuracy } = await model.evaluate(xTest, yTest);
    * ```
    */
-  async evaluate(x: InputData, y: TargetData, options: EvaluateOptions = {}): Promise<Record<string, number>> {
+  async evaluate(x: InputData | Dataset, y?: TargetData | EvaluateOptions, options: EvaluateOptions = {}): Promise<Record<string, number>> {
+    if (isDataset(x)) {
+      const { batchSize } = parseBatchOptions('evaluate', y ?? {}, 32);
+      const compiled = this.requireCompiled('evaluate');
+      const width = this.inputs ?? x.inputWidth;
+      const rule = this.targetRule(compiled, width);
+      this.checkDataset(x, width, rule, 'the dataset');
+      this.build(width);
+      return runEvaluateDataset(this.runtime(), x, rule, batchSize);
+    }
+    if (y === undefined) throw new ConfigError('evaluate needs targets: evaluate(x, y, options), or evaluate(dataset, options)');
     const { batchSize } = parseBatchOptions('evaluate', options, 32);
     const compiled = this.requireCompiled('evaluate');
     const width = this.widthFor(x);
     const rule = this.targetRule(compiled, width);
     const xs = toInputMatrix(x, width, 'x', false);
-    const ys = toTargetMatrix(y, xs.rows, rule, 'y', false);
+    const ys = toTargetMatrix(y as TargetData, xs.rows, rule, 'y', false);
     await scanValues(xs, 'x', null);
     await scanValues(ys, 'y', rule);
     this.build(width);
@@ -464,6 +479,55 @@ export class Sequential implements CallbackModel {
   // ---- internals ----
 
   /** Adds optimizer slots to the arena and compiles the plan spec (model built and compiled). */
+  /**
+   * fit over a Dataset: a memory dataset trains as its matrices do (all fit options apply); a stream is
+   * read again every epoch in blocks (runStreamFit; checkpoint, resumeFrom, validationSplit and
+   * initialEpoch need the data in memory and are rejected).
+   */
+  private async fitDataset(dataset: Dataset, options: FitOptions): Promise<History> {
+    if (dataset.kind === 'memory') {
+      for await (const block of dataset.blocks()) return this.fit(block.x, block.y, options);
+      throw new ConfigError('The dataset has no rows: nothing to train on');
+    }
+    const cfg = parseFitOptions(options);
+    const unsupported = (['checkpoint', 'resumeFrom', 'validationSplit', 'initialEpoch'] as const).find((k) => options[k] !== undefined && options[k] !== 0);
+    if (unsupported !== undefined) {
+      throw new ConfigError(`The option '${unsupported}' needs the data in memory; it cannot be used with a streaming dataset (split a stream with hashSplitter when reading it)`);
+    }
+    const compiled = this.requireCompiled('fit');
+    this.requireIdle('fit');
+    const width = this.inputs ?? dataset.inputWidth;
+    const rule = this.targetRule(compiled, width);
+    this.checkDataset(dataset, width, rule, 'the dataset');
+    const validation = cfg.validationDataset !== null ? this.checkDataset(cfg.validationDataset, width, rule, 'validationData') : cfg.validationData !== undefined ? this.validationMatrices(cfg.validationData, width, rule) : null;
+    this.busy = true;
+    try {
+      if (validation !== null && !('blocks' in validation)) {
+        await scanValues(validation.x, 'validationData[0] (x)', null);
+        await scanValues(validation.y, 'validationData[1] (y)', rule);
+      }
+      this.build(width);
+      const callbacks = new CallbackList(cfg.callbacks, this);
+      const seed = cfg.seed ?? stepSeed(this.seed, this.step);
+      return await runStreamFit(this.runtime(), dataset, rule, validation, cfg, seed, callbacks);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private checkDataset(dataset: Dataset, width: number, rule: TargetRule, name: string): Dataset {
+    if (dataset.inputWidth !== width) throw new ShapeError(`${name} has inputs of width ${dataset.inputWidth} but the model expects ${width}`);
+    if (dataset.targetWidth !== rule.labelWidth) {
+      throw new ShapeError(`${name} has targets of width ${dataset.targetWidth} but ${rule.lossName} needs ${rule.labelWidth} per row`);
+    }
+    return dataset;
+  }
+
+  private validationMatrices(vd: [unknown, unknown], width: number, rule: TargetRule): { x: Matrix; y: Matrix } {
+    const x = toInputMatrix(vd[0], width, 'validationData[0] (x)', false);
+    return { x, y: toTargetMatrix(vd[1], x.rows, rule, 'validationData[1] (y)', false) };
+  }
+
   private finishCompile(): void {
     const compiled = this.compiled;
     const arena = this.store.arena;

@@ -2,7 +2,10 @@
 // the js backend returns to the event loop every ~10 ms.
 
 import { emptyStats, logsFromStats } from '../metrics/metrics.js';
+import type { Dataset } from '../data/dataset.js';
 import type { Matrix } from '../data/matrix.js';
+import { scanValues, type TargetRule } from '../data/validate-data.js';
+import { AbortError } from '../util/errors.js';
 import { ChunkSizer, CHUNK_TARGET_MS, MAX_CHUNK_STEPS } from './chunk-sizer.js';
 import { modelPenalty } from './penalty.js';
 import type { TrainingRuntime } from './runtime.js';
@@ -18,6 +21,33 @@ export async function runEvaluate(rt: TrainingRuntime, x: Matrix, y: Matrix, bat
   const stats = emptyStats();
   await inChunks(rt, x.rows, bs, (start, count) => plan.evaluate(x.data, y.data, start, count, bs, stats));
   return logsFromStats(stats, rt.metrics, modelPenalty(rt.spec, rt.arena.params), prefix);
+}
+
+/** Validation data of a fit: matrices in memory, or a Dataset read again at every evaluation. */
+export type Validation = { x: Matrix; y: Matrix } | Dataset;
+
+/**
+ * Like runEvaluate over every block of a dataset (each block checked as fit checks its data), the sums
+ * of all blocks folded into one set of logs.
+ * @throws ShapeError for blocks whose widths differ from the dataset's; DataError for bad values.
+ */
+export async function runEvaluateDataset(rt: TrainingRuntime, dataset: Dataset, rule: TargetRule, batchSize: number, prefix = '', signal?: AbortSignal): Promise<Record<string, number>> {
+  const bs = Math.min(batchSize, dataset.maxBlockRows);
+  const plan = rt.plan(bs);
+  const stats = emptyStats();
+  for await (const block of dataset.blocks({ signal })) {
+    const rowText = `rows ${block.firstRow}..${block.firstRow + block.x.rows - 1}`;
+    await scanValues(block.x, `${prefix}x (${rowText})`, null);
+    await scanValues(block.y, `${prefix}y (${rowText})`, rule);
+    await inChunks(rt, block.x.rows, bs, (start, count) => plan.evaluate(block.x.data, block.y.data, start, count, bs, stats));
+  }
+  if (signal?.aborted) throw new AbortError();
+  return logsFromStats(stats, rt.metrics, modelPenalty(rt.spec, rt.arena.params), prefix);
+}
+
+/** The val_ logs of a fit's validation data. */
+export function evaluateValidation(rt: TrainingRuntime, validation: Validation, rule: TargetRule, batchSize: number, signal?: AbortSignal): Promise<Record<string, number>> {
+  return 'blocks' in validation ? runEvaluateDataset(rt, validation, rule, batchSize, 'val_', signal) : runEvaluate(rt, validation.x, validation.y, batchSize, 'val_');
 }
 
 /** Outputs (rows, outputWidth) for all rows of x, in inference mode. */

@@ -1,6 +1,7 @@
 // The options of fit, evaluate and predict: checked and defaulted before any work starts.
 
 import { checkCallbacks, type Callback } from '../callbacks/callback.js';
+import { isDataset, type Dataset } from '../data/dataset.js';
 import type { InputData, TargetData } from '../data/validate-data.js';
 import type { Checkpoint } from '../io/checkpoint.js';
 import { ConfigError } from '../util/errors.js';
@@ -21,8 +22,11 @@ export interface FitOptions {
   seed?: number;
   /** Fraction in [0, 1) of rows, taken from the END of x/y before shuffling (as Keras), held out for validation. Default 0. */
   validationSplit?: number;
-  /** Validation data `[x, y]`, evaluated after every epoch (cannot be combined with validationSplit). */
-  validationData?: [InputData, TargetData];
+  /**
+   * Validation data `[x, y]`, or a Dataset (e.g. a streaming one), evaluated after every epoch (cannot be
+   * combined with validationSplit).
+   */
+  validationData?: [InputData, TargetData] | Dataset;
   /** Hooks called at train/epoch/batch boundaries. Default []. */
   callbacks?: Callback[];
   /** 0: silent; 1: one line per epoch on stdout. Default 0 (a library should not print unless asked). */
@@ -84,6 +88,8 @@ export interface FitConfig {
   seed: number | undefined;
   validationSplit: number;
   validationData: [unknown, unknown] | undefined;
+  /** validationData when it was a Dataset. */
+  validationDataset: Dataset | null;
   callbacks: Callback[];
   verbose: 0 | 1;
   signal: AbortSignal | undefined;
@@ -113,11 +119,18 @@ const FIT_KEYS = [
 export function parseFitOptions(options: unknown): FitConfig {
   const o = readOptions<FitOptions>('fit', options, FIT_KEYS);
   const resumeFrom = parseResumeFrom(o.resumeFrom, o.initialEpoch);
+  let validationDataset: Dataset | null = null;
+  if (isDataset(o.validationData)) {
+    validationDataset = o.validationData;
+    if (o.validationSplit !== undefined && o.validationSplit > 0) {
+      throw new ConfigError('validationData and validationSplit cannot be used together: pass one of them');
+    }
+  }
   const epochs = checkInteger('epochs', o.epochs ?? 1, { min: 1 });
   const initialEpoch = checkInteger('initialEpoch', o.initialEpoch ?? 0, { min: 0, max: epochs - 1 });
   const validationSplit = checkNumber('validationSplit', o.validationSplit ?? 0, { min: 0, max: 1, maxOpen: true });
   let validationData: [unknown, unknown] | undefined;
-  if (o.validationData !== undefined) {
+  if (o.validationData !== undefined && validationDataset === null) {
     const vd: unknown = o.validationData;
     if (!Array.isArray(vd) || vd.length !== 2) throw invalid('validationData', 'an array [x, y]', vd);
     if (validationSplit > 0) {
@@ -136,6 +149,7 @@ export function parseFitOptions(options: unknown): FitConfig {
     seed: o.seed === undefined ? undefined : checkInteger('seed', o.seed, { min: 0, max: 0xffffffff }),
     validationSplit,
     validationData,
+    validationDataset,
     callbacks: checkCallbacks(o.callbacks),
     verbose: checkInteger('verbose', o.verbose ?? 0, { min: 0, max: 1 }) as 0 | 1,
     signal: signal as AbortSignal | undefined,

@@ -11,13 +11,15 @@
 import { STATS_WIDTH, TrainStatus } from '../backend/codes.js';
 import type { TrainJob } from '../backend/contract.js';
 import type { CallbackList } from '../callbacks/callback.js';
+import type { Dataset } from '../data/dataset.js';
 import type { Matrix } from '../data/matrix.js';
+import type { TargetRule } from '../data/validate-data.js';
 import { addStatsRow, emptyStats, logsFromStats } from '../metrics/metrics.js';
 import { AbortError, ConfigError, NonFiniteError } from '../util/errors.js';
 import { fmix32, Rng, stepSeed } from '../util/rng.js';
 import type { Checkpointer, FitStart } from './checkpointer.js';
 import { ChunkSizer, CHUNK_TARGET_MS, MAX_CHUNK_STEPS } from './chunk-sizer.js';
-import { runEvaluate } from './evaluate.js';
+import { runEvaluate, runEvaluateDataset } from './evaluate.js';
 import type { FitConfig } from './fit-options.js';
 import type { History } from './history.js';
 import { epochLine } from './progress.js';
@@ -28,6 +30,8 @@ export interface FitData {
   x: Matrix; // (N, inputWidth)
   y: Matrix; // (N, labelWidth)
   validation: { x: Matrix; y: Matrix } | null;
+  /** Validation given as a Dataset (read again every epoch), with the target rule its blocks are checked by. */
+  validationDataset?: { dataset: Dataset; rule: TargetRule } | null;
 }
 
 /**
@@ -130,6 +134,10 @@ export async function runFit(
       if (validation !== null) {
         checkAbort();
         Object.assign(logs, await runEvaluate(rt, validation.x, validation.y, batchSize, 'val_'));
+      } else if (data.validationDataset) {
+        checkAbort();
+        const { dataset, rule } = data.validationDataset;
+        Object.assign(logs, await runEvaluateDataset(rt, dataset, rule, batchSize, 'val_', signal));
       }
       history.record(epoch, logs);
       rt.schedule?.onEpochEnd?.(epoch, { ...logs });

@@ -1,0 +1,132 @@
+// The fit loop over a streaming Dataset: every epoch reads the dataset again block by block; each block
+// is checked (NaN, label ranges), its rows are visited in an order seeded by (seed, epoch, block) and
+// trained in chunks of steps through PlanHandle.train, as the in-memory loop does over the whole data.
+// Batches do not span blocks (a block's last batch may be short). Validation, when given, is evaluated
+// after every epoch (a Dataset pass or matrices). Checkpoints and resume are in-memory-only for now
+// (their data fingerprint needs the whole data); fit rejects them for streams before any work starts.
+
+import { STATS_WIDTH, TrainStatus } from '../backend/codes.js';
+import type { TrainJob } from '../backend/contract.js';
+import type { CallbackList } from '../callbacks/callback.js';
+import type { Dataset } from '../data/dataset.js';
+import { scanValues, type TargetRule } from '../data/validate-data.js';
+import { addStatsRow, emptyStats, logsFromStats } from '../metrics/metrics.js';
+import { AbortError, ConfigError, NonFiniteError } from '../util/errors.js';
+import { fmix32, Rng, stepSeed } from '../util/rng.js';
+import { nextMacrotask, now } from '../util/yield.js';
+import { ChunkSizer, CHUNK_TARGET_MS, MAX_CHUNK_STEPS } from './chunk-sizer.js';
+import { evaluateValidation, type Validation } from './evaluate.js';
+import type { FitConfig } from './fit-options.js';
+import { History } from './history.js';
+import { epochLine } from './progress.js';
+import type { TrainingRuntime } from './runtime.js';
+
+/** Runs a validated fit over a streaming dataset with run seed `seed`. */
+export async function runStreamFit(
+  rt: TrainingRuntime,
+  dataset: Dataset,
+  rule: TargetRule,
+  validation: Validation | null,
+  cfg: FitConfig,
+  seed: number,
+  callbacks: CallbackList,
+): Promise<History> {
+  const batchSize = Math.min(cfg.batchSize, dataset.maxBlockRows);
+  const plan = rt.plan(batchSize);
+  const maxChunk = Math.min(cfg.stepsPerChunk ?? MAX_CHUNK_STEPS, Math.ceil(dataset.maxBlockRows / batchSize), MAX_CHUNK_STEPS);
+  const sizer = new ChunkSizer(cfg.stepsPerChunk, CHUNK_TARGET_MS[rt.backend.name], maxChunk);
+  const order = new Uint32Array(dataset.maxBlockRows);
+  const lrs = new Float32Array(maxChunk);
+  const stats = new Float64Array(maxChunk * STATS_WIDTH);
+  const control = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * 4));
+  const epochStats = emptyStats();
+  const shuffleRng = new Rng(0);
+  const shuffleSeed = fmix32(seed ^ 0x2545f491);
+  const baseLr = rt.optimizer.learningRate;
+  const history = new History();
+  const signal = cfg.signal;
+  const onAbort = () => Atomics.store(control, 0, 1);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const checkAbort = () => {
+    if (signal?.aborted) throw new AbortError();
+  };
+
+  try {
+    checkAbort();
+    rt.model.stopTraining = false;
+    rt.schedule?.reset?.();
+    await callbacks.trainBegin({});
+    for (let epoch = 0; epoch < cfg.epochs; epoch++) {
+      const started = now();
+      await callbacks.epochBegin(epoch, {});
+      epochStats.fill(0);
+      let batchInEpoch = 0;
+      let blockIndex = 0;
+      for await (const block of dataset.blocks({ signal })) {
+        checkAbort();
+        const rows = block.x.rows;
+        if (block.x.cols !== dataset.inputWidth || block.y.cols !== dataset.targetWidth || block.y.rows !== rows) {
+          throw new ConfigError(`Dataset block ${blockIndex} has shapes [${rows}, ${block.x.cols}] / [${block.y.rows}, ${block.y.cols}], not [N, ${dataset.inputWidth}] / [N, ${dataset.targetWidth}]`);
+        }
+        const rowText = `rows ${block.firstRow}..${block.firstRow + rows - 1}`;
+        await scanValues(block.x, `x (${rowText})`, null);
+        await scanValues(block.y, `y (${rowText})`, rule);
+        const blockOrder = order.subarray(0, rows);
+        for (let i = 0; i < rows; i++) blockOrder[i] = i;
+        if (cfg.shuffle) shuffleRng.reseed(stepSeed(stepSeed(shuffleSeed, epoch), blockIndex)).shuffle(blockOrder);
+        const batches = Math.ceil(rows / batchSize);
+        for (let b = 0; b < batches; ) {
+          checkAbort();
+          const steps = sizer.size(batches - b);
+          const globalStep = rt.getStep();
+          for (let i = 0; i < steps; i++) lrs[i] = learningRate(rt, baseLr, epoch, globalStep + i);
+          const job: TrainJob = { x: block.x.data, y: block.y.data, order: blockOrder, firstBatch: b, steps, batchSize, lrs: lrs.subarray(0, steps), globalStep, seed, stats: stats.subarray(0, steps * STATS_WIDTH), control };
+          const t0 = now();
+          const result = await rt.exclusive(() => plan.train(job));
+          sizer.record(result.stepsDone, now() - t0);
+          rt.advanceStep(result.stepsDone);
+          for (let i = 0; i < result.stepsDone; i++) {
+            addStatsRow(epochStats, stats, i);
+            if (callbacks.wantsBatchEnd && !signal?.aborted) await callbacks.batchEnd(batchInEpoch + b + i, logsFromStats(epochStats, rt.metrics));
+          }
+          if (result.status === TrainStatus.nonFiniteLoss || result.status === TrainStatus.nonFiniteGradient) {
+            const what = result.status === TrainStatus.nonFiniteLoss ? 'loss' : 'gradient';
+            throw new NonFiniteError(
+              `Training diverged: the ${what} became NaN or Infinity at epoch ${epoch}, batch ${batchInEpoch + b + result.stepsDone} (0-based). That step was not applied. Try a lower learningRate or clipNorm.`,
+              epoch,
+              batchInEpoch + b + result.stepsDone,
+            );
+          }
+          checkAbort();
+          if (result.status === TrainStatus.aborted) throw new AbortError();
+          b += result.stepsDone;
+          await nextMacrotask();
+        }
+        batchInEpoch += batches;
+        blockIndex++;
+      }
+      checkAbort();
+      if (batchInEpoch === 0) throw new ConfigError('The dataset yielded no rows in this epoch: nothing to train on');
+      const logs = logsFromStats(epochStats, rt.metrics);
+      if (validation !== null) Object.assign(logs, await evaluateValidation(rt, validation, rule, batchSize, signal));
+      history.record(epoch, logs);
+      rt.schedule?.onEpochEnd?.(epoch, { ...logs });
+      await callbacks.epochEnd(epoch, logs);
+      if (cfg.verbose === 1) process.stdout.write(`${epochLine(epoch, cfg.epochs, (now() - started) / 1000, logs)}\n`);
+      if (rt.model.stopTraining) break;
+    }
+    await callbacks.trainEnd(history.lastLogs());
+    return history;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function learningRate(rt: TrainingRuntime, baseLr: number, epoch: number, step: number): number {
+  if (rt.schedule === null) return baseLr;
+  const lr = rt.schedule.at(baseLr, epoch, step);
+  if (!Number.isFinite(lr) || lr < 0) {
+    throw new ConfigError(`Expected a finite number >= 0 for the learning rate of schedule '${rt.schedule.name}' (epoch ${epoch}, step ${step}) but received ${lr}`);
+  }
+  return lr;
+}
