@@ -11,12 +11,13 @@ import type { CallbackList } from '../callbacks/callback.js';
 import type { Dataset } from '../data/dataset.js';
 import { scanValues, type TargetRule } from '../data/validate-data.js';
 import { addStatsRow, emptyStats, logsFromStats } from '../metrics/metrics.js';
-import { AbortError, ConfigError, NonFiniteError } from '../util/errors.js';
+import { AbortError, ConfigError } from '../util/errors.js';
 import { fmix32, Rng, stepSeed } from '../util/rng.js';
 import { nextMacrotask, now } from '../util/yield.js';
 import { ChunkSizer, CHUNK_TARGET_MS, MAX_CHUNK_STEPS } from './chunk-sizer.js';
 import { evaluateValidation, type Validation } from './evaluate.js';
 import type { FitConfig } from './fit-options.js';
+import { learningRate, nonFinite } from './fit.js';
 import { History } from './history.js';
 import { epochLine } from './progress.js';
 import type { TrainingRuntime } from './runtime.js';
@@ -90,12 +91,7 @@ export async function runStreamFit(
             if (callbacks.wantsBatchEnd && !signal?.aborted) await callbacks.batchEnd(batchInEpoch + b + i, logsFromStats(epochStats, rt.metrics));
           }
           if (result.status === TrainStatus.nonFiniteLoss || result.status === TrainStatus.nonFiniteGradient) {
-            const what = result.status === TrainStatus.nonFiniteLoss ? 'loss' : 'gradient';
-            throw new NonFiniteError(
-              `Training diverged: the ${what} became NaN or Infinity at epoch ${epoch}, batch ${batchInEpoch + b + result.stepsDone} (0-based). That step was not applied. Try a lower learningRate or clipNorm.`,
-              epoch,
-              batchInEpoch + b + result.stepsDone,
-            );
+            throw nonFinite(result.status, epoch, batchInEpoch + b + result.stepsDone, lrs[result.stepsDone]);
           }
           checkAbort();
           if (result.status === TrainStatus.aborted) throw new AbortError();
@@ -120,13 +116,4 @@ export async function runStreamFit(
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
-}
-
-function learningRate(rt: TrainingRuntime, baseLr: number, epoch: number, step: number): number {
-  if (rt.schedule === null) return baseLr;
-  const lr = rt.schedule.at(baseLr, epoch, step);
-  if (!Number.isFinite(lr) || lr < 0) {
-    throw new ConfigError(`Expected a finite number >= 0 for the learning rate of schedule '${rt.schedule.name}' (epoch ${epoch}, step ${step}) but received ${lr}`);
-  }
-  return lr;
 }

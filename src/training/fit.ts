@@ -154,7 +154,8 @@ export async function runFit(
   }
 }
 
-function learningRate(rt: TrainingRuntime, baseLr: number, epoch: number, step: number): number {
+/** The schedule's learning rate for a step, checked. */
+export function learningRate(rt: TrainingRuntime, baseLr: number, epoch: number, step: number): number {
   if (rt.schedule === null) return baseLr;
   const lr = rt.schedule.at(baseLr, epoch, step);
   if (!Number.isFinite(lr) || lr < 0) {
@@ -163,7 +164,8 @@ function learningRate(rt: TrainingRuntime, baseLr: number, epoch: number, step: 
   return lr;
 }
 
-function nonFinite(status: number, epoch: number, batch: number, lr: number): NonFiniteError {
+/** The error of a step whose loss or gradient was NaN/Infinity (that step was not applied). */
+export function nonFinite(status: number, epoch: number, batch: number, lr: number): NonFiniteError {
   const what = status === TrainStatus.nonFiniteLoss ? 'loss' : 'gradient';
   return new NonFiniteError(
     `Training diverged: the ${what} became NaN or Infinity at epoch ${epoch}, batch ${batch} (0-based; learning rate ${lr}). ` +
