@@ -1,6 +1,7 @@
 // One benchmark case in its own process: `node --import tsx bench/child.ts <case> '<json params>'`.
 // Prints one `@@bench <json>` line (bench/lib/protocol.ts); an error exits non-zero with its message.
 
+import { runCsv, type CsvParams } from './cases/csv.js';
 import { runGemm, type GemmParams } from './cases/gemm.js';
 import { runLag, runMemory } from './cases/loop.js';
 import { runAccuracy, runTrain, type TrainParams } from './cases/train.js';
@@ -15,6 +16,7 @@ const cases: Record<string, (p: never) => Promise<void> | void> = {
   lag: runLag,
   memory: runMemory,
   tfjs: runTfjs,
+  csv: (p: CsvParams) => runCsv(p),
 };
 const run = cases[name ?? ''];
 if (run === undefined) throw new Error(`unknown case '${name}'; one of ${Object.keys(cases).join(', ')}`);

@@ -11,6 +11,8 @@ import type { TrainResult } from './cases/train.js';
 import type { ChildOutcome } from './lib/protocol.js';
 import { fmt, type Row } from './table.js';
 
+export { csvRows } from './cases/csv.js';
+
 export interface Ctx {
   quick: boolean;
   /** cmd: 'node' (bench/child.ts) or a Python peer script in bench/peers/, run with /usr/bin/python3 */

@@ -9,7 +9,7 @@ import { getBackend, nativeAvailable } from '../src/index.js';
 import { measurePeak } from './cases/peak.js';
 import { prepareFashionMnist, CACHE_DIR } from './prepare-fashion-mnist.js';
 import { runChild, type ChildOutcome } from './lib/protocol.js';
-import { gemmRows, trainRows, systemRows, type Ctx } from './rows.js';
+import { csvRows, gemmRows, trainRows, systemRows, type Ctx } from './rows.js';
 import { markdownTable, type Row } from './table.js';
 
 const quick = process.argv.includes('--quick');
@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   rows.push(...(await gemmRows(ctx, 'error' in peak ? null : peak)));
   rows.push(...(await trainRows(ctx)));
   rows.push(...(await systemRows.loop(ctx)));
+  rows.push(...(await csvRows(ctx)));
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const kernel = info === null ? 'native addon not available' : `native kernel ${info.kernel} (NNTRAIN_KERNEL=${process.env.NNTRAIN_KERNEL ?? 'unset'}), ${info.threads} thread(s)`;
   const title = `nntrain bench${quick ? ' --quick' : ''}, ${new Date().toISOString().slice(0, 16)}Z: ${cpu}, ${availableParallelism()} cores, Node ${process.version}; ${kernel}`;

@@ -5,6 +5,7 @@
 
 #include "../kernels/gemm/gemm.h"
 #include "args.h"
+#include "csv_wrap.h"
 #include "kernels_binding.h"
 #include "plan_wrap.h"
 
@@ -47,6 +48,7 @@ NntrainAddon::NntrainAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   export_kernels(env, exports);
   exports.Set("Plan", PlanWrap::Define(env));
+  exports.Set("CsvReader", CsvReaderWrap::Define(env));
 }
 
 }  // namespace nntrain::binding

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 
 import { OPTIMIZER_HYPER_LENGTH, STATS_WIDTH, type ActivationCode, type LossCode, type LossFusionCode, type OptimizerCode, type TrainStatusCode } from './codes.js';
 import type { ArenaViews, Backend, BackendInfo, LossSpec, OptimizerSpec, PlanHandle, PlanSpec, TensorRef, TrainJob, TrainResult } from './contract.js';
+import type { NativeCsvReaderClass } from '../data/csv/source.js';
 import { BackendError, ShapeError } from '../util/errors.js';
 import { packageRoot } from '../util/package-info.js';
 import { checkInteger } from '../util/validate.js';
@@ -86,6 +87,8 @@ export interface NativeAddon {
   /** stepRng(seed, step) draws into out: kind 0 uniform, 1 normal, 2 uint32 (parity with src/util/rng.ts). */
   rngFill(out: Float64Array, seed: number, step: number, kind: 0 | 1 | 2): void;
   Plan: new (spec: Float64Array, params: Float32Array, grads: Float32Array, slots: Float32Array[], maxBatch: number) => NativePlan;
+  /** The CSV reader (native/binding/csv_wrap.h), used by src/data/csv/native-source.ts. */
+  CsvReader: NativeCsvReaderClass;
 }
 
 // ---- loading ----

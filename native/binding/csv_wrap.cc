@@ -1,0 +1,186 @@
+// CsvReader methods: argument and length checks on the JS thread, then a worker (scan/read) or a
+// synchronous call. Buffers are the caller's typed arrays: the worker keeps them alive.
+#include "csv_wrap.h"
+
+#include <string>
+#include <utility>
+
+#include "args.h"
+#include "csv_config.h"
+#include "csv_workers.h"
+
+namespace nntrain::binding {
+namespace {
+
+constexpr int64_t kMaxRows = INT64_C(1) << 40;
+constexpr int64_t kMaxBytes = INT64_C(1) << 50;
+
+}  // namespace
+
+Napi::Function CsvReaderWrap::Define(Napi::Env env) {
+  return DefineClass(env, "CsvReader",
+                     {
+                         InstanceMethod("scan", &CsvReaderWrap::Scan),
+                         InstanceMethod("read", &CsvReaderWrap::Read),
+                         InstanceMethod("setLayout", &CsvReaderWrap::SetLayout),
+                         InstanceMethod("categories", &CsvReaderWrap::Categories),
+                         InstanceMethod("missing", &CsvReaderWrap::Missing),
+                         InstanceMethod("rewind", &CsvReaderWrap::Rewind),
+                         InstanceMethod("close", &CsvReaderWrap::Close),
+                         StaticMethod("sample", &CsvReaderWrap::Sample),
+                     });
+}
+
+// CsvReader.sample(path, delimiter (byte), maxRecords, maxBytes, minRecords) -> Promise
+Napi::Value CsvReaderWrap::Sample(const Napi::CallbackInfo& info) {
+  const char* fn = "CsvReader.sample";
+  const Napi::Env env = info.Env();
+  expect_args(info, 5, fn);
+  if (!info[0].IsString())
+    throw Napi::TypeError::New(env, std::string(fn) + ": path must be a string");
+  const int64_t delimiter = integer_arg(info, 1, fn, "delimiter", 1, 127);
+  if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
+    throw Napi::RangeError::New(env,
+                                std::string(fn) + ": delimiter cannot be a quote or a line break");
+  }
+  const int64_t max_records = integer_arg(info, 2, fn, "maxRecords", 1, INT64_C(1) << 30);
+  const int64_t max_bytes = integer_arg(info, 3, fn, "maxBytes", 1, kMaxBytes);
+  const int64_t min_records = integer_arg(info, 4, fn, "minRecords", 0, 16);
+  auto* worker =
+      new CsvSampleWorker(env, info[0].As<Napi::String>().Utf8Value(), static_cast<char>(delimiter),
+                          max_records, max_bytes, min_records);
+  return worker->Start();
+}
+
+// new CsvReader(path, config)
+CsvReaderWrap::CsvReaderWrap(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<CsvReaderWrap>(info) {
+  const Napi::Env env = info.Env();
+  if (!info.IsConstructCall()) throw Napi::TypeError::New(env, "CsvReader: use new CsvReader(...)");
+  expect_args(info, 2, "CsvReader");
+  if (!info[0].IsString()) throw Napi::TypeError::New(env, "CsvReader: path must be a string");
+  const std::string path = info[0].As<Napi::String>().Utf8Value();
+  csv::ReaderConfig cfg;
+  std::vector<csv::Dictionary> dicts;
+  decode_csv_config(env, info[1], &cfg, &dicts);
+  std::string error;
+  try {
+    reader_ = std::make_unique<csv::Reader>(std::move(cfg), std::move(dicts));
+    if (!reader_->open(path, &error)) throw Napi::Error::New(env, error);
+  } catch (const std::bad_alloc&) {
+    throw Napi::RangeError::New(env, "CsvReader: cannot allocate the read buffer");
+  }
+}
+
+csv::Reader& CsvReaderWrap::ready(Napi::Env env, const char* fn) {
+  if (!reader_ || !reader_->is_open()) {
+    throw Napi::Error::New(env, std::string("CsvReader.") + fn + ": the reader is closed");
+  }
+  if (busy_) {
+    throw Napi::Error::New(
+        env, std::string("CsvReader.") + fn + ": the reader is busy (one scan/read at a time)");
+  }
+  return *reader_;
+}
+
+// scan(control: Int32Array, maxBytes, collect) -> Promise
+Napi::Value CsvReaderWrap::Scan(const Napi::CallbackInfo& info) {
+  const char* fn = "scan";
+  const Napi::Env env = info.Env();
+  csv::Reader& reader = ready(env, fn);
+  expect_args(info, 3, fn);
+  const int32_t* control = int32_arg(info, 0, fn, "control", 1);
+  const int64_t max_bytes = integer_arg(info, 1, fn, "maxBytes", 1, kMaxBytes);
+  const bool collect = boolean_arg(info, 2, fn, "collect");
+  if (collect) reader.config().has_layout = false;  // categories may grow: the layout is stale
+  auto* worker =
+      new CsvScanWorker(env, this, info.This().As<Napi::Object>(), control, max_bytes, collect);
+  worker->Keep(info[0]);
+  return worker->Start();
+}
+
+// read(x: Float32Array, y: Float32Array | null, maxRows, control: Int32Array) -> Promise
+Napi::Value CsvReaderWrap::Read(const Napi::CallbackInfo& info) {
+  const char* fn = "read";
+  const Napi::Env env = info.Env();
+  csv::Reader& reader = ready(env, fn);
+  expect_args(info, 4, fn);
+  const csv::ReaderConfig& cfg = reader.config();
+  if (!cfg.has_layout) throw Napi::Error::New(env, "CsvReader.read: setLayout() first");
+  const int64_t max_rows = integer_arg(info, 2, fn, "maxRows", 0, kMaxRows);
+  float* x = float32_arg(info, 0, fn, "x", max_rows * cfg.x_cols);
+  float* y = nullptr;
+  if (cfg.y_cols > 0) {
+    y = float32_arg(info, 1, fn, "y", max_rows * cfg.y_cols);
+  }
+  const int32_t* control = int32_arg(info, 3, fn, "control", 1);
+  auto* worker =
+      new CsvReadWorker(env, this, info.This().As<Napi::Object>(), x, y, max_rows, control);
+  worker->Keep(info[0]);
+  if (y != nullptr) worker->Keep(info[1]);
+  worker->Keep(info[3]);
+  return worker->Start();
+}
+
+// setLayout(layout: Float64Array (3 per field), xCols, yCols)
+Napi::Value CsvReaderWrap::SetLayout(const Napi::CallbackInfo& info) {
+  const char* fn = "setLayout";
+  const Napi::Env env = info.Env();
+  csv::Reader& reader = ready(env, fn);
+  expect_args(info, 3, fn);
+  int64_t length = 0;
+  const double* layout = float64_arg(info, 0, fn, "layout", 0, &length);
+  const int64_t x_cols = integer_arg(info, 1, fn, "xCols", 0, kMaxDim);
+  const int64_t y_cols = integer_arg(info, 2, fn, "yCols", 0, kMaxDim);
+  std::vector<csv::Dictionary> dicts;
+  const csv::ReaderConfig& cfg = reader.config();
+  dicts.reserve(static_cast<size_t>(cfg.fields));
+  for (int32_t i = 0; i < cfg.fields; i++) dicts.push_back(reader.dictionary(i));
+  apply_csv_layout(env, layout, length, x_cols, y_cols, dicts, &reader.config());
+  return env.Undefined();
+}
+
+// categories(field) -> string[] (first-appearance order, or the fixed list)
+Napi::Value CsvReaderWrap::Categories(const Napi::CallbackInfo& info) {
+  const char* fn = "categories";
+  const Napi::Env env = info.Env();
+  csv::Reader& reader = ready(env, fn);
+  expect_args(info, 1, fn);
+  const int64_t field = integer_arg(info, 0, fn, "field", 0, reader.config().fields - 1);
+  const csv::Dictionary& d = reader.dictionary(static_cast<int32_t>(field));
+  Napi::Array out = Napi::Array::New(env, static_cast<size_t>(d.size()));
+  for (int32_t i = 0; i < d.size(); i++) {
+    const std::string_view s = d.at(i);
+    out.Set(static_cast<uint32_t>(i), Napi::String::New(env, s.data(), s.size()));
+  }
+  return out;
+}
+
+// missing() -> Float64Array: missing values seen per field since the last rewind
+Napi::Value CsvReaderWrap::Missing(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  csv::Reader& reader = ready(env, "missing");
+  const std::vector<int64_t>& m = reader.missing();
+  Napi::Float64Array out = Napi::Float64Array::New(env, m.size());
+  for (size_t i = 0; i < m.size(); i++) out[i] = static_cast<double>(m[i]);
+  return out;
+}
+
+// rewind(): back to the first data record
+Napi::Value CsvReaderWrap::Rewind(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  csv::Reader& reader = ready(env, "rewind");
+  std::string error;
+  if (!reader.rewind(&error)) throw Napi::Error::New(env, "CsvReader.rewind: " + error);
+  return env.Undefined();
+}
+
+// close(): releases the file and the buffer (idempotent; not while a pass runs)
+Napi::Value CsvReaderWrap::Close(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  if (busy_) throw Napi::Error::New(env, "CsvReader.close: the reader is busy");
+  if (reader_) reader_->close();
+  return env.Undefined();
+}
+
+}  // namespace nntrain::binding

@@ -1,0 +1,88 @@
+// The fast paths of parse_piece: records read with separator bit masks (64 bytes at a time), values
+// parsed straight from their known bounds. Any record they cannot take as it is (quotes, missing
+// values, a wrong field count, a bad value) is handed back, and chunk.cc's parse_record reads it
+// again with every check, so errors are found and worded in one place.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "config.h"
+#include "dictionary.h"
+#include "find.h"
+
+namespace nntrain::csv {
+
+// Field boundaries 64 bytes at a time (delimiters, newlines and quotes as a bit mask), so finding
+// the next field never waits for the previous value to be parsed: values parse independently and
+// the CPU overlaps them. With `digits`, each window also gets the values of the short integers
+// ending at each byte (find.h DigitWindow), so a field of 1..4 digits costs a few table reads.
+class SeparatorCursor {
+ public:
+  explicit SeparatorCursor(char delimiter) : delimiter_(delimiter) {}
+  void reset(const char* p) {
+    base_ = p;
+    load();
+  }
+  const char* next() {
+    while (mask_ == 0) {
+      base_ += 64;
+      load();
+    }
+    const char* at = base_ + __builtin_ctzll(mask_);
+    mask_ &= mask_ - 1;
+    return at;
+  }
+  // The field [b, sep) as a short integer from the window, when it is one (sep from next()).
+  bool small_int(const char* b, const char* sep, float* out) const {
+    const int64_t len = sep - b;
+    const int64_t i = sep - 1 - base_;
+    if (static_cast<uint64_t>(len - 1) >= 4 || i < 0 || w_.run[i] != len) return false;
+    *out = static_cast<float>(w_.lo[i] + 100 * w_.hi[i]);
+    return true;
+  }
+  void set_digits(bool on) { digits_ = on; }
+  bool digits() const { return digits_; }
+
+ private:
+  void load() {
+    mask_ = digits_ ? separator_digits(base_, delimiter_, &w_) : separator_mask(base_, delimiter_);
+  }
+
+  char delimiter_;
+  bool digits_ = false;
+  const char* base_ = nullptr;
+  uint64_t mask_ = 0;
+  DigitWindow w_;
+};
+
+// The value of a numeric field with known bounds, when it is an ordinary number (not missing, not
+// quoted, no error): the exact fast path, else the general parser on the trimmed value.
+bool numeric_value(const ReaderConfig& cfg, const char* b, const char* e, float* v);
+
+// One record without quotes, missing values or errors, parsed with the cursor into row xr/yr;
+// nullptr when the record is anything else (the caller parses it again with every check).
+const char* fast_record(const ReaderConfig& cfg, const std::vector<Dictionary>& dicts,
+                        const char* p, SeparatorCursor* cur, float* xr, float* yr);
+
+// Where a record's values (in field order) go: runs of consecutive fields that land on consecutive
+// floats of x or y (Fashion-MNIST: two runs), so the all-numeric path writes without looking up
+// each field's column.
+struct RowRun {
+  int32_t field;
+  int32_t count;
+  uint8_t dest;
+  uint32_t offset;
+};
+
+// fast_record for files whose every field is numeric and no missing token looks like a number (the
+// common case of ML data): fields are written run by run (`runs` from row_runs, covering every
+// field in order). *small counts the fields that were short integers read from the digit window (to
+// turn the windows off for data that has none).
+const char* fast_numeric_record(const ReaderConfig& cfg, const std::vector<RowRun>& runs,
+                                const char* p, SeparatorCursor* cur, float* xr, float* yr,
+                                int64_t* small);
+
+std::vector<RowRun> row_runs(const ReaderConfig& cfg);
+
+}  // namespace nntrain::csv

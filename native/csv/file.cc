@@ -1,0 +1,97 @@
+// BlockFile (see file.h). stdio without its buffer: each fread of a large block is one read(2).
+#include "file.h"
+
+#include <cerrno>
+#include <cstring>
+
+namespace nntrain::csv {
+
+bool BlockFile::open(const std::string& path, int64_t block_bytes, std::string* error) {
+  close();
+  errno = 0;
+  file_ = std::fopen(path.c_str(), "rb");
+  if (file_ == nullptr) {
+    *error = std::strerror(errno != 0 ? errno : ENOENT);
+    return false;
+  }
+  std::setvbuf(file_, nullptr, _IONBF, 0);
+  if (std::fseek(file_, 0, SEEK_END) == 0) {
+#if defined(_WIN32)
+    const int64_t size = _ftelli64(file_);
+#else
+    const int64_t size = ftello(file_);
+#endif
+    file_size_ = size < 0 ? -1 : size;
+  }
+  if (std::fseek(file_, 0, SEEK_SET) != 0) {
+    *error = std::strerror(errno != 0 ? errno : EIO);
+    close();
+    return false;
+  }
+  buf_.assign(static_cast<size_t>(kFront + block_bytes + kPad), '\0');
+  begin_ = end_ = file_offset_ = 0;
+  eof_ = appended_ = appended_newline_ = false;
+  return true;
+}
+
+void BlockFile::close() {
+  if (file_ != nullptr) std::fclose(file_);
+  file_ = nullptr;
+  std::vector<char>().swap(buf_);
+}
+
+bool BlockFile::rewind(std::string* error) {
+  if (file_ == nullptr || std::fseek(file_, 0, SEEK_SET) != 0) {
+    *error = file_ == nullptr ? "the reader is closed" : std::strerror(errno);
+    return false;
+  }
+  std::clearerr(file_);
+  begin_ = end_ = file_offset_ = 0;
+  eof_ = appended_ = appended_newline_ = false;
+  return true;
+}
+
+bool BlockFile::fill(std::string* error) {
+  if (begin_ > 0) {
+    std::memmove(base(), base() + begin_, static_cast<size_t>(end_ - begin_));
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  const int64_t cap = capacity();
+  while (!eof_ && end_ < cap) {
+    const size_t got = std::fread(base() + end_, 1, static_cast<size_t>(cap - end_), file_);
+    if (got == 0) {
+      if (std::ferror(file_)) {
+        *error = std::strerror(errno != 0 ? errno : EIO);
+        return false;
+      }
+      eof_ = true;
+      break;
+    }
+    if (file_offset_ == 0 && end_ == 0 && got >= 3 && std::memcmp(base(), "\xEF\xBB\xBF", 3) == 0) {
+      begin_ = 3;  // UTF-8 byte order mark
+    }
+    end_ += static_cast<int64_t>(got);
+    file_offset_ += static_cast<int64_t>(got);
+  }
+  if (eof_ && !appended_) {
+    appended_ = true;
+    if (end_ > begin_ && base()[end_ - 1] != '\n') {
+      if (end_ == cap) grow(cap * 2 + 1);  // one byte of room for the newline
+      base()[end_++] = '\n';
+      appended_newline_ = true;
+    }
+  }
+  std::memset(base() + end_, 0, kPad);
+  return true;
+}
+
+bool BlockFile::grow(int64_t max_bytes) {
+  const int64_t cap = capacity();
+  if (cap >= max_bytes) return false;
+  const int64_t next = cap * 2 < max_bytes ? cap * 2 : max_bytes;
+  buf_.resize(static_cast<size_t>(kFront + next + kPad));
+  return true;
+}
+
+}  // namespace nntrain::csv

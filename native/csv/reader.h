@@ -1,0 +1,90 @@
+// A CSV file read block by block: the passes the JS API runs over it.
+// - scan: counts the data records (row-boundary pass only) and, when asked, collects the categories
+// of
+//   categorical fields (a tokenizing pass), in bounded steps so JS can report progress in between;
+// - read: parses the next records straight into caller-owned float32 rows (x and y), at most
+// max_rows. Each block is split at record boundaries (split.h) into pieces parsed in parallel on
+// the addon's pool; the pieces' results do not depend on how many there are, so neither does the
+// output (the category order is the order of first appearance in the file, merged piece by piece).
+// Memory: the block buffer (block_bytes, larger only for a longer record), the dictionaries, and a
+// few numbers per piece; rows go to the caller's buffers. Not thread-safe: one pass at a time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "../threads/pool.h"
+#include "chunk.h"
+#include "config.h"
+#include "dictionary.h"
+#include "error.h"
+#include "file.h"
+#include "split.h"
+
+namespace nntrain::csv {
+
+enum class Status : uint8_t { kOk, kAborted, kError };
+
+struct ReadResult {
+  int64_t rows = 0;     // rows written
+  int64_t records = 0;  // records consumed (rows + dropped)
+  int64_t dropped = 0;
+  bool eof = false;  // no record is left
+};
+
+class Reader {
+ public:
+  // dicts: one per field; fixed category lists already inserted.
+  Reader(ReaderConfig config, std::vector<Dictionary> dicts);
+
+  bool open(const std::string& path, std::string* error);
+  void close() { file_.close(); }
+  bool is_open() const { return file_.is_open(); }
+  // Back to the first data record (categories collected so far are kept).
+  bool rewind(std::string* error);
+
+  ReaderConfig& config() { return cfg_; }
+  const Dictionary& dictionary(int32_t field) const { return dicts_[field]; }
+  const std::vector<int64_t>& missing() const { return missing_; }  // per field, since rewind
+  int64_t bytes() const { return file_.offset(); }
+  int64_t file_size() const { return file_.file_size(); }
+  int64_t records() const { return record_; }  // data records passed since rewind
+
+  // Passes at least max_bytes of the file (whole regions); *done when the file is exhausted.
+  Status scan(ThreadPool& pool, const int32_t* control, int64_t max_bytes, bool collect, bool* done,
+              ParseError* err);
+
+  // Up to max_rows rows into x (max_rows * x_cols floats) and y (max_rows * y_cols; null when
+  // y_cols == 0). Fewer only at the end of the file.
+  Status read(ThreadPool& pool, const int32_t* control, float* x, float* y, int64_t max_rows,
+              ReadResult* out, ParseError* err);
+
+ private:
+  Status start(ParseError* err);
+  // The next run of complete records (at most about `want` of them; want < 0: all the buffer
+  // holds). *end when no record is left.
+  Status next_region(ThreadPool& pool, int64_t want, BlockPlan* plan, bool* end, ParseError* err);
+  void plan_range(ThreadPool& pool, int64_t len, BlockPlan* plan);
+  // The first quoting error in the buffer, read record by record (at_eof: an open quote at the end
+  // is an error too). False when there is none.
+  bool find_syntax_error(bool at_eof, ParseError* err) const;
+  Status merge_categories(const BlockPlan& plan, ParseError* err);
+  Status io_error(const std::string& message, ParseError* err) const;
+  int want_threads(const ThreadPool& pool) const;
+
+  ReaderConfig cfg_;
+  std::vector<Dictionary> dicts_;
+  BlockFile file_;
+  bool started_ = false;
+  int64_t line_ = 1;    // physical line at file_.data()
+  int64_t record_ = 0;  // data records before file_.data()
+  double avg_record_bytes_ = 0;
+  std::vector<int64_t> missing_;
+  // per task, reused across blocks
+  std::vector<RangeScan> scans_;
+  std::vector<PieceOutput> outputs_;
+  std::vector<PieceCategories> cats_;
+};
+
+}  // namespace nntrain::csv

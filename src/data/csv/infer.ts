@@ -1,0 +1,108 @@
+// From a file's first rows and the options to a schema: column names, which columns are targets or
+// ignored, each column's kind (numeric unless most sampled values are not numbers, or the options say
+// so), categories seen so far, missing policies. At prediction time, a given schema is matched to the
+// file instead (same columns in the same order; the target columns may be absent).
+
+import { getBackend } from '../../backend/index.js';
+import { ConfigError, DataError } from '../../util/errors.js';
+import { closest } from '../../util/validate.js';
+import { checkCsvOptions, type ColumnRef, type CsvSchemaOptions, type CsvSettings } from './options.js';
+import { sampleCsv, type CsvSample } from './sample.js';
+import { withoutTargets, type CsvColumn, type CsvSchema } from './schema.js';
+import { looksNumeric, trimValue } from './tokens.js';
+
+/** Column names: the trimmed header, or col1..colN (an empty header name becomes colN too). */
+export function columnNames(sample: CsvSample): string[] {
+  return Array.from({ length: sample.fields }, (_, i) => {
+    const name = sample.header === null ? '' : trimValue(sample.header[i] ?? '');
+    return name === '' ? `col${i + 1}` : name;
+  });
+}
+
+/** The 0-based index of a column reference. @throws DataError naming the file for an unknown column. */
+function resolve(path: string, names: readonly string[], ref: ColumnRef, option: string): number {
+  if (typeof ref === 'number') {
+    if (ref < names.length) return ref;
+    throw new DataError(`${path}: ${option} column index ${ref} is out of range: the file has ${names.length} columns (0-based indices 0-${names.length - 1})`);
+  }
+  const found = names.indexOf(ref);
+  if (found >= 0) {
+    if (names.indexOf(ref, found + 1) >= 0) throw new DataError(`${path}: ${option} column '${ref}' is ambiguous: several columns have that name (use its index)`);
+    return found;
+  }
+  const hint = closest(ref, names);
+  const list = names.length > 12 ? `${names.slice(0, 12).join(', ')}, … (${names.length} in all)` : names.join(', ');
+  throw new DataError(`${path}: line 1: no column named '${ref}' for ${option}.${hint ? ` Did you mean '${hint}'?` : ''} The columns are: ${list}`);
+}
+
+/** No data rows: an empty file, or a header alone. */
+export function checkHasRows(path: string, sample: CsvSample): void {
+  if (sample.empty) throw new DataError(`${path}: the file is empty (no rows)`);
+  if (sample.rows.length === 0 && !sample.stopped) throw new DataError(`${path}: the file has a header row but no data rows`);
+}
+
+/** The schema of a file from its sample and the options (categories: those seen in the sample). */
+export function buildSchema(path: string, sample: CsvSample, s: CsvSettings): CsvSchema {
+  const names = columnNames(sample);
+  const pick = (refs: ColumnRef[], option: string): number[] => refs.map((r) => resolve(path, names, r, option));
+  const targets = pick(s.target, 'target');
+  const ignored = new Set(pick(s.ignore, 'ignore'));
+  const categorical = new Set(pick(s.categorical, 'categorical'));
+  const numeric = new Set(pick(s.numeric, 'numeric'));
+  for (const t of targets) if (ignored.has(t)) throw new ConfigError(`Column '${names[t]}' is both a target and ignored`);
+  if (new Set(targets).size !== targets.length) throw new ConfigError('The same target column is listed twice');
+  for (const c of categorical) if (numeric.has(c)) throw new ConfigError(`Column '${names[c]}' is listed both as categorical and as numeric`);
+  for (const name of [...s.missingByName.keys(), ...s.categories.keys()]) resolve(path, names, name, s.missingByName.has(name) ? 'missing' : 'categories');
+  const missingSet = new Set(s.missingValues);
+  const columns = names.map((name, i): CsvColumn => {
+    const role = targets.includes(i) ? 'target' : ignored.has(i) ? 'ignored' : 'feature';
+    const missing = s.missingByName.get(name) ?? s.missingDefault;
+    if (role === 'ignored') return { name, kind: 'skip', role, missing };
+    const values = sample.rows.map((r) => trimValue(r[i] ?? '')).filter((v) => !missingSet.has(v));
+    const fixed = s.categories.get(name);
+    const wordy = values.filter((v) => !looksNumeric(v)).length;
+    const isCategorical = categorical.has(i) || fixed !== undefined || (!numeric.has(i) && 2 * wordy > values.length);
+    if (!isCategorical) return { name, kind: 'numeric', role, missing };
+    const encoding = role === 'target' ? s.targetEncoding : s.encoding;
+    return { name, kind: 'categorical', role, encoding, categories: fixed ? [...fixed] : [...new Set(values)], missing };
+  });
+  return { format: 'nntrain.csv-schema', version: 1, delimiter: s.delimiter, header: s.header, missingValues: [...s.missingValues], columns, targets: targets.map((t) => names[t]) };
+}
+
+/**
+ * A given schema applied to a file: the file has all of its columns, or all but the targets (a file to
+ * predict on). Returns the schema to read the file with.
+ * @throws DataError naming the file when its columns do not match.
+ */
+export function matchSchema(path: string, sample: CsvSample, schema: CsvSchema): CsvSchema {
+  const names = columnNames(sample);
+  const features = withoutTargets(schema);
+  for (const candidate of [schema, features]) {
+    if (candidate.columns.length !== names.length) continue;
+    if (!schema.header || candidate.columns.every((c, i) => c.name === names[i])) return candidate;
+  }
+  const expected = schema.columns.map((c) => c.name);
+  const problem = schema.header
+    ? `its header (${names.join(', ')}) does not match the schema's columns (${expected.join(', ')}${schema.targets.length > 0 ? `; the targets ${schema.targets.join(', ')} may be left out` : ''})`
+    : `it has ${names.length} columns but the schema has ${expected.length}${schema.targets.length > 0 ? ` (or ${features.columns.length} without the targets)` : ''}`;
+  throw new DataError(`${path}: line 1: ${problem}`);
+}
+
+/**
+ * Infers a CSV file's schema from its first rows (`sampleRows`, default 100): column names, numeric or
+ * categorical kinds, roles (target, ignored, feature), the categories seen in the sample, missing
+ * policies. readCsv collects the complete category lists; print a schema with formatSchema.
+ * @example
+ * ```ts
+ * const schema = await inferCsvSchema('data/iris.csv', { target: 'species' });
+ * console.log(formatSchema(schema));
+ * ```
+ * @throws ConfigError for bad options; DataError for a file that cannot be read, is empty, or lacks a
+ *   named column (with a did-you-mean hint).
+ */
+export async function inferCsvSchema(path: string, options?: CsvSchemaOptions): Promise<CsvSchema> {
+  const s = checkCsvOptions('inferCsvSchema', options);
+  const sample = await sampleCsv(path, s.delimiter, s.header, s.sampleRows, getBackend().name);
+  checkHasRows(path, sample);
+  return buildSchema(path, sample, s);
+}

@@ -1,0 +1,349 @@
+// The JS RecordSource: the fallback when the addon cannot load, and the reference the native reader is
+// tested against. It reads the file in blocks through csv-parse (parser.ts) and converts values with
+// tokens.ts; the row count of scan without categories is the native parity rule (js-scan.ts). Every
+// check happens in the native reader's order: quoting, then the field count, then values in field
+// order; a syntax error is raised only when the reader reaches the record that has it.
+
+import { open, type FileHandle } from 'node:fs/promises';
+import type { CsvErrorInfo } from './errors.js';
+import { ParityCounter, rescanRest } from './js-scan.js';
+import { linesBefore, RecordParser, type ParsedRecord, type SyntaxIssue } from './parser.js';
+import { KIND_CODE, MISSING_CODE, type ReadResult, type RecordSource, type ScanResult, type SourceConfig } from './source.js';
+import { looksNumeric, parseFloat32, trimValue } from './tokens.js';
+
+interface FieldPlan {
+  kind: number;
+  missing: number;
+  dest: number;
+  offset: number;
+  onehot: boolean;
+  width: number;
+}
+
+export class JsSource implements RecordSource {
+  readonly backend = 'js' as const;
+  private readonly dicts: Map<string, number>[];
+  private readonly lists: string[][];
+  private readonly fixed: boolean[];
+  private readonly missingSet: Set<string>;
+  /** Some missing token is itself a number: numbers must be checked against the tokens first. */
+  private readonly numericMissing: boolean;
+  private plan: FieldPlan[] | null = null;
+  private xCols = 0;
+  private yCols = 0;
+  private missingCounts: Float64Array;
+  private readonly blockSize: number;
+  // pass state (reset by rewind)
+  private pos = 0;
+  private eof = false;
+  private lastByte = -1;
+  private parser: RecordParser | null = null;
+  private parserDone = false;
+  private queue: ParsedRecord[] = [];
+  private qi = 0;
+  private pending: CsvErrorInfo | null = null;
+  private headerDone = false;
+  private parsed = 0; // data records parsed
+  private record = 0; // data records consumed
+  private consumedBytes = 0;
+  private counter: ParityCounter | null = null;
+
+  private constructor(
+    private readonly fh: FileHandle,
+    private readonly totalBytes: number,
+    private readonly cfg: SourceConfig,
+  ) {
+    this.dicts = cfg.categories.map((list) => new Map((list ?? []).map((v, i) => [v, i])));
+    this.lists = cfg.categories.map((list) => [...new Map((list ?? []).map((v) => [v, v])).keys()]);
+    this.fixed = cfg.categories.map((list) => list !== null);
+    this.missingSet = new Set(cfg.missingValues);
+    this.numericMissing = cfg.missingValues.some(looksNumeric);
+    this.missingCounts = new Float64Array(cfg.fields);
+    // at most 1 MB per read: parsing a block is synchronous JS, and the event loop runs between blocks
+    this.blockSize = Math.min(cfg.blockBytes, 1 << 20, Math.max(totalBytes, 64));
+  }
+
+  /** Opens `path` (errors are the fs errors, with their codes). */
+  static async open(path: string, config: SourceConfig): Promise<JsSource> {
+    const fh = await open(path, 'r');
+    try {
+      const { size } = await fh.stat();
+      return new JsSource(fh, size, config);
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+  }
+
+  // ---- reading the file ----
+
+  /** Reads the next block into this.buf; returns its bytes (empty at the end of the file). */
+  private async readBlock(): Promise<Buffer> {
+    if (this.eof) return Buffer.alloc(0);
+    // a fresh buffer each time: csv-parse keeps a view of an unfinished record's bytes
+    const buf = Buffer.allocUnsafe(this.blockSize);
+    const { bytesRead } = await this.fh.read(buf, 0, buf.length, this.pos);
+    if (bytesRead === 0) {
+      this.eof = true;
+      return Buffer.alloc(0);
+    }
+    const block = buf.subarray(0, bytesRead);
+    this.lastByte = block[bytesRead - 1];
+    this.pos += bytesRead;
+    return block;
+  }
+
+  /** The '\n' the native reader appends to a file whose last line has none. */
+  private finalNewline(): Buffer | null {
+    return this.lastByte !== -1 && this.lastByte !== 0x0a ? Buffer.from('\n') : null;
+  }
+
+  /** Parses blocks until a record is queued or the input is over. */
+  private async nextRecord(): Promise<ParsedRecord | CsvErrorInfo | null> {
+    while (this.qi >= this.queue.length) {
+      if (this.pending !== null) return this.pending;
+      if (this.parserDone) return null;
+      this.queue = [];
+      this.qi = 0;
+      this.parser ??= new RecordParser(this.cfg.delimiter);
+      const onRecord = (r: ParsedRecord): void => {
+        if (this.cfg.header && !this.headerDone) {
+          this.headerDone = true;
+          this.consumedBytes = r.end;
+          return;
+        }
+        this.queue.push(r);
+        this.parsed++;
+      };
+      const block = await this.readBlock();
+      let issue: SyntaxIssue | null = block.length > 0 ? this.parser.feed(block, onRecord) : null;
+      if (issue === null && this.eof) {
+        const nl = this.finalNewline();
+        if (nl !== null) issue = this.parser.feed(nl, onRecord);
+        issue ??= this.parser.feed(null, onRecord);
+        this.parserDone = true;
+      }
+      if (issue !== null) {
+        this.parserDone = true;
+        const atHeader = this.cfg.header && !this.headerDone;
+        this.pending = { kind: issue.kind, line: issue.line, record: atHeader ? -1 : this.parsed, column: issue.column, found: 0, token: issue.kind === 'internal' ? issue.message : '' };
+      }
+    }
+    const r = this.queue[this.qi++];
+    this.consumedBytes = r.end;
+    return r;
+  }
+
+  /** The common fields of a step result; `bytes` is the file offset the pass has reached. */
+  private result(status: ScanResult['status'], bytes: number, error?: CsvErrorInfo): { status: ScanResult['status']; bytes: number; totalBytes: number; error?: CsvErrorInfo } {
+    return { status, bytes: Math.min(bytes, this.totalBytes), totalBytes: this.totalBytes, error };
+  }
+
+  // ---- scan ----
+
+  async scan(control: Int32Array, maxBytes: number, collect: boolean): Promise<ScanResult> {
+    const at = (): number => (collect ? this.consumedBytes : this.pos);
+    const from = at();
+    for (;;) {
+      if (Atomics.load(control, 0) !== 0) return { ...this.result('aborted', at()), done: false, records: this.record };
+      const step = collect ? await this.collectBlock() : await this.countBlock();
+      if (step === 'done') return { ...this.result('ok', this.totalBytes), done: true, records: this.record };
+      if (step !== null) return { ...this.result('error', at(), step), done: false, records: this.record };
+      if (at() - from >= maxBytes) return { ...this.result('ok', at()), done: false, records: this.record };
+    }
+  }
+
+  /** The parity count over one more block: null to go on, 'done', or an error. */
+  private async countBlock(): Promise<CsvErrorInfo | 'done' | null> {
+    if (this.counter === null) {
+      // the header first (with its quoting), through csv-parse, as the native reader's skip_record
+      let start = 0;
+      let line = 1;
+      if (this.cfg.header) {
+        const header = await this.nextRecordForHeader();
+        if (header === null) return 'done';
+        if ('kind' in header) return header;
+        start = header.end;
+        line = header.line + linesBefore(header.fields, header.fields.length) + 1;
+      }
+      this.eof = false;
+      this.pos = start;
+      if (!this.cfg.header) {
+        // a byte order mark is not data (the native reader skips it when it reads the first block)
+        const head = Buffer.alloc(3);
+        const { bytesRead } = await this.fh.read(head, 0, 3, 0);
+        if (bytesRead === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) this.pos = start = 3;
+      }
+      this.counter = new ParityCounter(start, line);
+    }
+    const block = await this.readBlock();
+    if (block.length > 0) {
+      this.counter.feed(block, this.pos - block.length);
+      this.record = this.counter.records;
+      return null;
+    }
+    const nl = this.counter.fed > 0 ? this.finalNewline() : null;
+    if (nl !== null) this.counter.feed(nl, this.totalBytes);
+    this.record = this.counter.records;
+    if (!this.counter.open) return 'done';
+    const rest = Buffer.alloc(this.totalBytes - this.counter.boundary);
+    await this.fh.read(rest, 0, rest.length, this.counter.boundary);
+    return rescanRest(nl === null ? rest : Buffer.concat([rest, nl]), this.cfg.delimiter, this.counter.boundaryLine, this.counter.boundaryRecords);
+  }
+
+  /** The header record (the first record), parsed with csv-parse; null for a file without records. */
+  private async nextRecordForHeader(): Promise<ParsedRecord | CsvErrorInfo | null> {
+    const parser = new RecordParser(this.cfg.delimiter);
+    let header: ParsedRecord | null = null;
+    const onRecord = (r: ParsedRecord): void => void (header ??= r);
+    while (header === null) {
+      const block = await this.readBlock();
+      let issue = block.length > 0 ? parser.feed(block, onRecord) : null;
+      if (block.length === 0 && issue === null && header === null) {
+        const nl = this.finalNewline();
+        if (nl !== null) issue = parser.feed(nl, onRecord);
+        if (header === null) issue ??= parser.feed(null, onRecord);
+        if (issue === null && header === null) return null;
+      }
+      if (issue !== null && header === null) return { kind: issue.kind, line: issue.line, record: -1, column: issue.column, found: 0, token: '' };
+    }
+    return header;
+  }
+
+  /** Tokenizes one more block's records, collecting categories: null to go on, 'done', or an error. */
+  private async collectBlock(): Promise<CsvErrorInfo | 'done' | null> {
+    const target = this.pos + this.blockSize;
+    do {
+      const next = await this.nextRecord();
+      if (next === null) return 'done';
+      if ('kind' in next) return next;
+      const error = this.collect(next);
+      if (error !== null) return error;
+      this.record++;
+    } while (this.qi < this.queue.length || this.pos < target);
+    return null;
+  }
+
+  private collect(r: ParsedRecord): CsvErrorInfo | null {
+    const { fields, kinds } = { fields: r.fields, kinds: this.cfg.kinds };
+    if (fields.length !== this.cfg.fields) return this.ragged(r);
+    for (let c = 0; c < fields.length; c++) {
+      if (kinds[c] !== KIND_CODE.categorical || this.fixed[c]) continue;
+      const v = trimValue(fields[c]);
+      if (this.missingSet.has(v) || this.dicts[c].has(v)) continue;
+      this.dicts[c].set(v, this.lists[c].length);
+      this.lists[c].push(v);
+      if (this.lists[c].length > this.cfg.maxCategories) {
+        return { kind: 'tooManyCategories', line: r.line + linesBefore(fields, c), record: this.record, column: c, found: 0, token: v };
+      }
+    }
+    return null;
+  }
+
+  private ragged(r: ParsedRecord): CsvErrorInfo {
+    const n = this.cfg.fields;
+    const found = r.fields.length;
+    return { kind: 'ragged', line: r.line, record: this.record, column: Math.min(found, n), found, token: '' };
+  }
+
+  // ---- read ----
+
+  setLayout(layout: Float64Array, xCols: number, yCols: number): void {
+    this.plan = this.cfg.kinds.map((kind, c) => ({
+      kind,
+      missing: this.cfg.missing[c],
+      dest: layout[3 * c],
+      offset: layout[3 * c + 1],
+      onehot: layout[3 * c + 2] === 1,
+      width: layout[3 * c + 2] === 1 ? this.lists[c].length : 1,
+    }));
+    this.xCols = xCols;
+    this.yCols = yCols;
+  }
+
+  async read(x: Float32Array, y: Float32Array | null, maxRows: number, control: Int32Array): Promise<ReadResult> {
+    if (this.plan === null) throw new Error('JsSource.read: setLayout() first');
+    let rows = 0;
+    let records = 0;
+    let dropped = 0;
+    while (rows < maxRows) {
+      if (Atomics.load(control, 0) !== 0) return { ...this.result('aborted', this.consumedBytes), rows, records, dropped, eof: false };
+      const next = await this.nextRecord();
+      if (next === null) return { ...this.result('ok', this.totalBytes), rows, records, dropped, eof: true };
+      if ('kind' in next) return { ...this.result('error', this.consumedBytes, next), rows, records, dropped, eof: false };
+      const outcome = this.convert(next, x, rows * this.xCols, y, rows * this.yCols);
+      if (outcome !== 'kept' && outcome !== 'dropped') return { ...this.result('error', this.consumedBytes, outcome), rows, records, dropped, eof: false };
+      this.record++;
+      records++;
+      if (outcome === 'dropped') dropped++;
+      else rows++;
+    }
+    const eof = this.parserDone && this.qi >= this.queue.length && this.pending === null;
+    return { ...this.result('ok', eof ? this.totalBytes : this.consumedBytes), rows, records, dropped, eof };
+  }
+
+  /** One record into row x[xo..], y[yo..]. */
+  private convert(r: ParsedRecord, x: Float32Array, xo: number, y: Float32Array | null, yo: number): 'kept' | 'dropped' | CsvErrorInfo {
+    const plan = this.plan as FieldPlan[];
+    const { fields } = r;
+    if (fields.length !== this.cfg.fields) return this.ragged(r);
+    let drop = false;
+    for (let c = 0; c < fields.length; c++) {
+      const p = plan[c];
+      if (p.kind === KIND_CODE.skip) continue;
+      const out = p.dest === 0 ? x : (y as Float32Array);
+      const at = (p.dest === 0 ? xo : yo) + p.offset;
+      const v = trimValue(fields[c]);
+      if (p.kind === KIND_CODE.numeric && !this.numericMissing) {
+        // the common case first: a number is never a missing token here
+        const n = parseFloat32(v);
+        if (n.ok) {
+          out[at] = n.value;
+          continue;
+        }
+        if (!this.missingSet.has(v)) return this.valueError(n.reason === 'invalid' ? 'number' : 'range', r, c, v);
+      }
+      if (this.missingSet.has(v)) {
+        this.missingCounts[c]++;
+        if (p.missing === MISSING_CODE.error) return this.valueError('missing', r, c, v);
+        if (p.missing === MISSING_CODE.drop) drop = true;
+        out.fill(NaN, at, at + p.width);
+      } else if (p.kind === KIND_CODE.numeric) {
+        const n = parseFloat32(v);
+        if (!n.ok) return this.valueError(n.reason === 'invalid' ? 'number' : 'range', r, c, v);
+        out[at] = n.value;
+      } else {
+        const id = this.dicts[c].get(v);
+        if (id === undefined) return this.valueError('category', r, c, v);
+        if (p.onehot) {
+          out.fill(0, at, at + p.width);
+          out[at + id] = 1;
+        } else {
+          out[at] = id;
+        }
+      }
+    }
+    return drop ? 'dropped' : 'kept';
+  }
+
+  private valueError(kind: CsvErrorInfo['kind'], r: ParsedRecord, c: number, token: string): CsvErrorInfo {
+    return { kind, line: r.line + linesBefore(r.fields, c), record: this.record, column: c, found: 0, token };
+  }
+
+  categories(field: number): string[] {
+    return [...this.lists[field]];
+  }
+
+  missing(): Float64Array {
+    return this.missingCounts.slice();
+  }
+
+  async rewind(): Promise<void> {
+    Object.assign(this, { pos: 0, eof: false, lastByte: -1, parser: null, parserDone: false, queue: [], qi: 0, pending: null, headerDone: false, parsed: 0, record: 0, consumedBytes: 0, counter: null });
+    this.missingCounts = new Float64Array(this.cfg.fields);
+  }
+
+  async close(): Promise<void> {
+    await this.fh.close();
+  }
+}

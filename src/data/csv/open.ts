@@ -1,0 +1,125 @@
+// What readCsv and openCsv share: check the options, sample the file, settle the schema, open a reader
+// (native when it loads, else the JS fallback), and run the scan pass (row count and, when needed, the
+// complete category lists in first-appearance order).
+
+import { getBackend } from '../../backend/index.js';
+import { loadNativeAddon } from '../../backend/native.js';
+import { DataError } from '../../util/errors.js';
+import { csvError, fileError, type CsvErrorContext, type CsvErrorInfo } from './errors.js';
+import { buildSchema, checkHasRows, matchSchema } from './infer.js';
+import { JsSource } from './js-source.js';
+import { NativeSource } from './native-source.js';
+import { checkCsvOptions, type CsvSettings } from './options.js';
+import { AbortFlag, ProgressMeter } from './progress.js';
+import { sampleCsv } from './sample.js';
+import { checkSchema, type CsvSchema } from './schema.js';
+import { KIND_CODE, MISSING_CODE, type RecordSource, type SourceConfig } from './source.js';
+
+/** An open CSV file with its settled schema. */
+export interface OpenCsv {
+  path: string;
+  settings: CsvSettings;
+  /** Categorical columns have their categories once `scan` collected them (or they were fixed). */
+  schema: CsvSchema;
+  source: RecordSource;
+  flag: AbortFlag;
+  ctx: CsvErrorContext;
+  /** Whether some categorical column still needs its categories collected. */
+  needsCategories: boolean;
+  totalBytes: number;
+}
+
+/** The reader to use: `requested`, else NNTRAIN_BACKEND, else native with one warning when it cannot load. */
+export function chooseBackend(requested: CsvSettings['backend']): 'native' | 'js' {
+  if (requested === 'js') return 'js';
+  if (requested === 'native') {
+    loadNativeAddon(); // throws BackendError with the possible solutions
+    return 'native';
+  }
+  return getBackend().name; // NNTRAIN_BACKEND, else native with one warning when it cannot load
+}
+
+/** Opens `path` for readCsv/openCsv. The caller closes `source` and disposes `flag`. */
+export async function openCsvFile(context: 'readCsv' | 'openCsv', path: string, options: unknown): Promise<OpenCsv> {
+  const settings = checkCsvOptions(context, options);
+  const given = settings.schema === undefined ? undefined : checkSchema(settings.schema);
+  if (typeof path !== 'string' || path.length === 0) throw new DataError(`Expected a file path for ${context} but received ${String(path)}`);
+  const flag = new AbortFlag(settings.signal);
+  try {
+    flag.check();
+    const backend = chooseBackend(settings.backend);
+    const sample = await sampleCsv(path, settings.delimiter, settings.header, settings.sampleRows, backend);
+    checkHasRows(path, sample);
+    const schema = given ? matchSchema(path, sample, given) : buildSchema(path, sample, settings);
+    const fixed = schema.columns.map((c) => (c.kind !== 'categorical' ? null : given || settings.categories.has(c.name) ? [...(c.categories ?? [])] : null));
+    const config: SourceConfig = {
+      delimiter: schema.delimiter,
+      header: schema.header,
+      fields: schema.columns.length,
+      kinds: schema.columns.map((c) => KIND_CODE[c.kind]),
+      missing: schema.columns.map((c) => MISSING_CODE[c.missing]),
+      categories: fixed,
+      missingValues: schema.missingValues,
+      threads: settings.threads,
+      blockBytes: settings.blockBytes,
+      maxBlockBytes: Math.max(settings.maxBlockBytes, settings.blockBytes),
+      chunkBytes: settings.chunkBytes,
+      maxCategories: settings.maxCategories,
+    };
+    let source: RecordSource;
+    try {
+      source = backend === 'native' ? NativeSource.open(path, config) : await JsSource.open(path, config);
+    } catch (err) {
+      if (err instanceof Error && err.name === 'BackendError') throw err;
+      throw fileError(path, err);
+    }
+    const ctx: CsvErrorContext = { path, names: schema.columns.map((c) => c.name), header: schema.header, categories: fixed, maxCategories: settings.maxCategories };
+    return { path, settings, schema, source, flag, ctx, needsCategories: schema.columns.some((c, i) => c.kind === 'categorical' && fixed[i] === null), totalBytes: sample.bytes };
+  } catch (err) {
+    flag.dispose();
+    throw err;
+  }
+}
+
+/** Throws for a step that did not succeed: AbortError, or the DataError for its error record. */
+export function checkStep(o: OpenCsv, step: { status: string; error?: CsvErrorInfo }): void {
+  if (step.status === 'aborted') o.flag.check();
+  if (step.status === 'aborted') throw new DataError(`${o.path}: the read was stopped`);
+  if (step.status === 'error' && step.error) throw csvError(step.error, o.ctx);
+}
+
+/**
+ * The scan pass: counts the data records and, when categories are still needed, collects them; then
+ * fills the schema's category lists. Returns the record count. The reader is rewound afterwards.
+ */
+export async function scanCsv(o: OpenCsv): Promise<number> {
+  const meter = new ProgressMeter('scan', 0, o.settings.onProgress);
+  const collect = o.needsCategories;
+  let records = 0;
+  for (;;) {
+    o.flag.check();
+    const step = await o.source.scan(o.flag.control, 64 << 20, collect);
+    checkStep(o, step);
+    records = step.records;
+    meter.report(step.bytes, step.totalBytes, records);
+    if (step.done) break;
+  }
+  if (collect) {
+    const columns = o.schema.columns.map((c, i) => (c.kind === 'categorical' ? { ...c, categories: o.source.categories(i) } : c));
+    o.schema = { ...o.schema, columns };
+    o.ctx = { ...o.ctx, categories: columns.map((c) => c.categories ?? null) };
+    o.needsCategories = false;
+  }
+  await o.source.rewind();
+  return records;
+}
+
+/** Missing values seen per column name since the last rewind (columns without any left out). */
+export function missingByColumn(o: OpenCsv): Record<string, number> {
+  const counts = o.source.missing();
+  const out: Record<string, number> = {};
+  o.schema.columns.forEach((c, i) => {
+    if (counts[i] > 0) out[c.name] = counts[i];
+  });
+  return out;
+}

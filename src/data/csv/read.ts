@@ -1,0 +1,114 @@
+// readCsv: a whole CSV file into memory as float32 x and y. Two passes over the file: a scan (row count,
+// and the category lists when some column needs them) so x and y are allocated once at their exact
+// size, then the parse straight into them, block by block. Peak memory: x and y, plus one read buffer
+// (blockBytes, 8 MB by default) and the category dictionaries; the file itself is never held whole.
+
+import { DataError } from '../../util/errors.js';
+import type { Matrix } from '../matrix.js';
+import { checkStep, missingByColumn, openCsvFile, scanCsv } from './open.js';
+import type { CsvReadOptions } from './options.js';
+import { ProgressMeter } from './progress.js';
+import { layoutOf, type CsvSchema } from './schema.js';
+
+/** What readCsv returns. */
+export interface CsvData {
+  /** Feature columns, row-major float32 ((rows, xColumns.length)). */
+  x: Matrix;
+  /** Target columns, or null when no target was chosen (or the file has none at prediction time). */
+  y: Matrix | null;
+  /** The schema, with complete category lists: store it with a model, pass it back as `schema`. */
+  schema: CsvSchema;
+  /** Names of x's columns ('name', or 'name=category' for one-hot columns). */
+  xColumns: string[];
+  yColumns: string[];
+  /** Class names of a single categorical target: y holds indices into this list. */
+  labels: string[] | null;
+  /** x columns that one-hot encode one categorical column each (Imputer's oneHotGroups). */
+  oneHotGroups: number[][];
+  /** x columns holding category indices (Imputer's categorical). */
+  indexColumns: number[];
+  /** x columns that may hold NaN (missing: 'impute'), for a preprocessing imputer to fill. */
+  imputeColumns: number[];
+  /** Rows in x and y. */
+  rows: number;
+  /** Data records in the file (rows + droppedRows). */
+  records: number;
+  /** Records dropped for a missing value under missing: 'drop'. */
+  droppedRows: number;
+  /** Missing values seen, by column name (columns without any are left out). */
+  missing: Record<string, number>;
+  /** The file's size and the time the read took (both passes). */
+  bytes: number;
+  seconds: number;
+  backend: 'native' | 'js';
+}
+
+function allocate(n: number, shared: boolean): Float32Array {
+  return shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
+}
+
+/**
+ * Reads a CSV file into memory: numeric columns as float32, categorical feature columns one-hot (or as
+ * indices), a categorical target as class indices (or one-hot), in parallel on the native thread pool.
+ * @example
+ * ```ts
+ * const { x, y, labels, schema } = await readCsv('data/iris.csv', { target: 'species' });
+ * await model.fit(x, y!, { epochs: 50 });           // y: class indices, labels: ['setosa', …]
+ * const test = await readCsv('new.csv', { schema }); // same columns and categories at prediction time
+ * ```
+ * @throws ConfigError for bad options; DataError naming the file, line and column for bad input (ragged
+ *   rows, non-numeric values, quoting errors, numbers beyond float32, missing values under 'error', unknown
+ *   categories of a fixed list), an empty file or a missing/unreadable one; AbortError when `signal` fires;
+ *   BackendError when backend: 'native' is asked for and the addon cannot load.
+ */
+export async function readCsv(path: string, options?: CsvReadOptions): Promise<CsvData> {
+  const t0 = performance.now();
+  const o = await openCsvFile('readCsv', path, options);
+  try {
+    const records = await scanCsv(o);
+    const layout = layoutOf(o.schema);
+    o.source.setLayout(layout.fields, layout.xCols, layout.yCols);
+    const x = allocate(records * layout.xCols, o.settings.shared);
+    const y = layout.yCols > 0 ? allocate(records * layout.yCols, o.settings.shared) : null;
+    // one call per block or so, for progress reports and abort checks in between
+    const perCall = Math.max(1, Math.ceil((records * o.settings.blockBytes) / Math.max(o.totalBytes, 1)));
+    const meter = new ProgressMeter('read', 0, o.settings.onProgress);
+    let rows = 0;
+    let consumed = 0;
+    let dropped = 0;
+    while (consumed < records) {
+      o.flag.check();
+      const want = Math.min(perCall, records - consumed); // rows + want <= records: it fits
+      const step = await o.source.read(x.subarray(rows * layout.xCols), y === null ? null : y.subarray(rows * layout.yCols), want, o.flag.control);
+      checkStep(o, step);
+      rows += step.rows;
+      consumed += step.records;
+      dropped += step.dropped;
+      meter.report(step.bytes, step.totalBytes, rows);
+      if (step.records === 0) break; // the file shrank: reported below
+    }
+    if (consumed !== records) throw new DataError(`${path}: the file changed while it was read (${records} rows counted, ${consumed} read)`);
+    if (rows === 0) throw new DataError(`${path}: all ${records} rows were dropped for missing values (missing: 'drop')`);
+    return {
+      x: { data: rows === records ? x : x.subarray(0, rows * layout.xCols), rows, cols: layout.xCols },
+      y: y === null ? null : { data: rows === records ? y : y.subarray(0, rows * layout.yCols), rows, cols: layout.yCols },
+      schema: o.schema,
+      xColumns: layout.xColumns,
+      yColumns: layout.yColumns,
+      labels: layout.labels,
+      oneHotGroups: layout.oneHotGroups,
+      indexColumns: layout.indexColumns,
+      imputeColumns: layout.imputeColumns,
+      rows,
+      records,
+      droppedRows: dropped,
+      missing: missingByColumn(o),
+      bytes: o.totalBytes,
+      seconds: (performance.now() - t0) / 1000,
+      backend: o.source.backend,
+    };
+  } finally {
+    o.flag.dispose();
+    await o.source.close();
+  }
+}

@@ -1,0 +1,108 @@
+// The first rows of a file: the header (column names), the field count, and a sample of values to infer
+// column kinds from. The native reader's tokenizer samples when the addon is used (CsvReader.sample),
+// csv-parse otherwise, by one rule: records in file order while fewer than maxRows data rows were read
+// and each record ends within the first maxBytes bytes — but always the header and one data row when
+// the file has them; sampling stops at the first quoting error (which the readers report, in file
+// order with every other error). Values are trimmed.
+
+import { constants } from 'node:fs';
+import { access, open, stat } from 'node:fs/promises';
+import { loadNativeAddon } from '../../backend/native.js';
+import { csvError, fileError, type CsvErrorInfo } from './errors.js';
+import { RecordParser, type ParsedRecord } from './parser.js';
+import { trimValue } from './tokens.js';
+
+export interface CsvSample {
+  /** The header's fields, or null without a header. */
+  header: string[] | null;
+  /** Fields per record: the header's count, else the first record's. 0 for a file without records. */
+  fields: number;
+  /** Sampled data rows. */
+  rows: string[][];
+  /** The file has no record at all (empty, or only blank lines). */
+  empty: boolean;
+  /** A quoting error came before the header and one data row were read (the readers report it). */
+  stopped: boolean;
+  /** The file's size in bytes. */
+  bytes: number;
+}
+
+interface RawSample {
+  records: string[][];
+  stopped: boolean;
+  error?: CsvErrorInfo;
+  bytes: number;
+}
+
+/** The rule with csv-parse: whole records, each with its end offset. */
+async function sampleJs(path: string, delimiter: string, maxRecords: number, maxBytes: number, minRecords: number): Promise<RawSample> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    const parser = new RecordParser(delimiter);
+    const records: ParsedRecord[] = [];
+    let pos = 0;
+    let last = -1;
+    const full = (): boolean => records.length >= Math.max(maxRecords, minRecords) || (records.length >= minRecords && records[records.length - 1].end > maxBytes);
+    while (!full()) {
+      const buf = Buffer.allocUnsafe(16 << 10); // fresh: csv-parse keeps views of unfinished records
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      const push = (r: ParsedRecord): void => void records.push(r);
+      let issue;
+      if (bytesRead > 0) {
+        pos += bytesRead;
+        last = buf[bytesRead - 1];
+        issue = parser.feed(buf.subarray(0, bytesRead), push);
+      } else {
+        if (last !== -1 && last !== 0x0a) issue = parser.feed(Buffer.from('\n'), push); // as the native reader appends
+        issue ??= parser.feed(null, push);
+      }
+      if (issue && records.length === 0) {
+        return { records: [], stopped: false, error: { kind: issue.kind, line: issue.line, record: -1, column: issue.column, found: 0, token: issue.kind === 'internal' ? issue.message : '' }, bytes: size };
+      }
+      if (issue) return { records: keep(records, maxRecords, maxBytes, minRecords), stopped: records.length < minRecords, bytes: size };
+      if (bytesRead === 0) break;
+    }
+    return { records: keep(records, maxRecords, maxBytes, minRecords), stopped: false, bytes: size };
+  } finally {
+    await fh.close();
+  }
+}
+
+function keep(records: ParsedRecord[], maxRecords: number, maxBytes: number, minRecords: number): string[][] {
+  const out: string[][] = [];
+  for (const r of records) {
+    if (out.length >= maxRecords && out.length >= minRecords) break;
+    if (out.length >= minRecords && r.end > maxBytes) break;
+    out.push(r.fields.map(trimValue));
+  }
+  return out;
+}
+
+/**
+ * Samples `path` (see the file comment).
+ * @throws DataError for a file that cannot be read, or a quoting error before the first record.
+ */
+export async function sampleCsv(path: string, delimiter: string, header: boolean, maxRows: number, backend: 'native' | 'js', maxBytes = 64 << 10): Promise<CsvSample> {
+  const maxRecords = maxRows + (header ? 1 : 0);
+  const minRecords = header ? 2 : 1;
+  let raw: RawSample;
+  try {
+    // checked here, so a missing or unreadable file reads the same whichever reader samples it
+    if (!(await stat(path)).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    await access(path, constants.R_OK);
+    raw =
+      backend === 'native'
+        ? await loadNativeAddon().CsvReader.sample(path, delimiter.charCodeAt(0), maxRecords, maxBytes, minRecords)
+        : await sampleJs(path, delimiter, maxRecords, maxBytes, minRecords);
+  } catch (err) {
+    throw fileError(path, err);
+  }
+  if (raw.error) {
+    // not one record, so no columns: nothing to go on
+    throw csvError({ ...raw.error, record: header ? -1 : 0 }, { path, names: [], header });
+  }
+  const head = header && raw.records.length > 0 ? raw.records[0] : null;
+  const rows = header ? raw.records.slice(1) : raw.records;
+  return { header: head, fields: head?.length ?? rows[0]?.length ?? 0, rows, empty: raw.records.length === 0 && !raw.stopped, stopped: raw.stopped, bytes: raw.bytes };
+}
