@@ -1,39 +1,102 @@
 #!/usr/bin/env node
-// The `nntrain` command. This first version reports the version and the active backend; training,
-// evaluation and prediction commands come with the command-line issue.
-// Exit codes: 0 ok, 1 failure, 2 usage.
+// The `nntrain` command: wiring only. Each command lives in commands/ and is imported when it runs, so
+// help and usage errors answer without loading the library; the training options come from
+// option-table.ts. Exit codes: 0 ok, 1 failure, 2 usage (see help.ts).
 
 import { Command, CommanderError } from 'commander';
-import { getBackend, nativeAvailable } from '../backend/index.js';
-import { packageVersion } from '../util/package-info.js';
+import type { EvaluateFlags } from './commands/evaluate.js';
+import type { InfoFlags } from './commands/info.js';
+import type { PredictFlags } from './commands/predict.js';
+import { closest } from '../util/validate.js';
+import { errorLine, EXIT, exitCodeOf, UsageError } from './errors.js';
+import { addRuntimeFlags, addTrainingOptions } from './flags.js';
+import { commandHelp, ROOT_HELP } from './help.js';
 
-const pkg = { version: packageVersion() };
-
-function backendLine(name?: string): string {
-  const info = getBackend(name).info();
-  return `backend: ${info.name} (kernel ${info.kernel}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`;
+function usageStyle(cmd: Command): Command {
+  return cmd
+    .exitOverride()
+    .showHelpAfterError(`(run '${cmd.name() === 'nntrain' ? 'nntrain' : `nntrain ${cmd.name()}`} --help' for the options)`)
+    .configureOutput({ outputError: (text, write) => write(`nntrain: ${text.replace(/^error: /, '')}`) });
 }
 
-const program = new Command()
-  .name('nntrain')
-  .description('Train neural networks (multilayer perceptrons) from Node.js')
-  .version(`nntrain ${pkg.version}`, '-v, --version', 'print the version')
-  .exitOverride();
-
-program
-  .command('info')
-  .description('print the version and which backend and kernels are in use')
-  .option('--backend <name>', 'native or js (default: native, falling back to js)')
-  .action((options: { backend?: string }) => {
-    console.log(`nntrain ${pkg.version}`);
-    console.log(`native addon: ${nativeAvailable() ? 'loaded' : 'unavailable'}`);
-    console.log(backendLine(options.backend));
+const program = usageStyle(new Command('nntrain'))
+  .description('Train, evaluate and use neural networks (multilayer perceptrons) on CSV files')
+  .option('-v, --version', 'print the version and the backend and SIMD kernel in use')
+  .argument('[command]')
+  .allowExcessArguments() // `nntrain trian data.csv` is reported as an unknown command, not as extra arguments
+  .addHelpText('after', ROOT_HELP)
+  .action(async (command: string | undefined, options: { version?: boolean }) => {
+    if (command !== undefined) throw unknownCommand(command);
+    if (options.version !== true) program.help({ error: true });
+    const { versionInfo, versionText } = await import('./commands/info.js');
+    process.stdout.write(`${versionText(versionInfo())}\n`);
   });
+
+function unknownCommand(name: string): UsageError {
+  const names = program.commands.map((c) => c.name());
+  const hint = closest(name, names);
+  return new UsageError(`unknown command '${name}'.${hint ? ` Did you mean '${hint}'?` : ''} Commands: ${names.join(', ')}`);
+}
+
+type Run = (data: string | undefined, cmd: Command) => Promise<void>;
+const trainingCommands: readonly (readonly ['train' | 'cv' | 'tune' | 'ensemble', string, () => Promise<Run>])[] = [
+  ['train', 'train a model on a CSV file and save it with its report', async () => (await import('./commands/train.js')).trainCommand],
+  ['cv', 'k-fold cross-validation: mean ± std of each metric', async () => (await import('./commands/cv.js')).cvCommand],
+  ['tune', 'grid or random search of options on a validation split; saves the best model', async () => (await import('./commands/tune.js')).tuneCommand],
+  ['ensemble', 'train N models with different seeds and average their predictions', async () => (await import('./commands/ensemble.js')).ensembleCommand],
+];
+
+for (const [name, description, run] of trainingCommands) {
+  const cmd = usageStyle(program.command(name))
+    .description(description)
+    .argument('[data]', name === 'train' ? "the CSV file (default: the config file's \"data\", or with --resume the checkpointed run's)" : 'the CSV file (default: the config file\'s "data")')
+    .addHelpText('after', commandHelp(name))
+    .action(async (data: string | undefined, _options: unknown, self: Command) => (await run())(data, self));
+  addTrainingOptions(cmd, name);
+}
+
+const evaluate = usageStyle(program.command('evaluate'))
+  .description('metrics of a model (or ensemble) on a labeled CSV file')
+  .argument('<model>', 'a model file or ensemble manifest written by train')
+  .argument('<data>', 'a CSV file with the target column')
+  .option('--json', 'print one JSON object with every metric')
+  .addHelpText('after', commandHelp('evaluate'))
+  .action(async (model: string, data: string, flags: EvaluateFlags) => (await import('./commands/evaluate.js')).evaluateCommand(model, data, flags));
+addRuntimeFlags(evaluate);
+
+const predict = usageStyle(program.command('predict'))
+  .description('stream predictions for a CSV file (class and probabilities, or values)')
+  .argument('<model>', 'a model file or ensemble manifest written by train')
+  .argument('<data>', 'a CSV file with the model\'s input columns (the target may be absent)')
+  .option('--out <pred.csv>', 'the output CSV file (default: standard output)')
+  .option('--chunk-rows <n>', 'rows read and predicted at a time (default: 8192)')
+  .option('--log-format <format>', 'text or json (the summary line)')
+  .addHelpText('after', commandHelp('predict'))
+  .action(async (model: string, data: string, flags: PredictFlags) => (await import('./commands/predict.js')).predictCommand(model, data, flags));
+addRuntimeFlags(predict);
+
+const info = usageStyle(program.command('info'))
+  .description('the version, backend and SIMD kernel; with MODEL, what the model file holds')
+  .argument('[model]', 'a model file, checkpoint or ensemble manifest')
+  .option('--json', 'print one JSON object')
+  .addHelpText('after', commandHelp('info'))
+  .action(async (model: string | undefined, flags: InfoFlags) => (await import('./commands/info.js')).infoCommand(model, flags));
+addRuntimeFlags(info);
+
+// `nntrain … | head`: the reader left; stop quietly, as other command-line tools do
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(EXIT.ok);
+  throw err;
+});
 
 try {
   await program.parseAsync(process.argv);
+  process.exitCode = EXIT.ok;
 } catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
-  console.error(`nntrain: ${(err as Error).message}`);
-  process.exit(1);
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else {
+    process.stderr.write(`nntrain: ${errorLine(err)}\n`);
+    process.exitCode = exitCodeOf(err);
+  }
 }

@@ -1,0 +1,40 @@
+// `nntrain evaluate MODEL DATA.csv [--json]`: the model's metrics on a labeled file read through the
+// model's own preprocessing — one `name: value` line per headline metric, then the per-class report and
+// confusion matrix (classification) or the regression table; --json prints all of it as one object.
+
+import { formatEvaluation, headlineMetrics, headlineValues } from '../../evaluation/index.js';
+import { readLabeledData } from '../data.js';
+import { jsonLine } from '../output.js';
+import { loadPredictor } from '../predictor.js';
+import { evaluateOutputs } from '../trainer.js';
+import { runtimeOptions, type RuntimeFlags } from './runtime-flags.js';
+
+export interface EvaluateFlags extends RuntimeFlags {
+  json?: boolean;
+}
+
+export async function evaluateCommand(modelPath: string, dataPath: string, flags: EvaluateFlags): Promise<void> {
+  const { backend } = runtimeOptions(flags);
+  const predictor = await loadPredictor(modelPath, backend);
+  const { pre } = predictor;
+  const data = await readLabeledData(dataPath, pre.schema, pre.target, backend);
+  const result = evaluateOutputs(await predictor.predict(data.x), pre.target, data.y);
+  if (flags.json === true) {
+    const out = {
+      model: modelPath,
+      kind: predictor.kind,
+      data: dataPath,
+      rows: data.rows,
+      dropped_rows: data.droppedRows,
+      target: pre.target.name,
+      task: pre.target.task,
+      metrics: headlineValues(result),
+      evaluation: result,
+    };
+    process.stdout.write(`${jsonLine(out)}\n`);
+    return;
+  }
+  for (const line of headlineMetrics(result)) process.stdout.write(`${line}\n`);
+  const dropped = data.droppedRows > 0 ? `, ${data.droppedRows} rows without a target skipped` : '';
+  process.stdout.write(`\n${data.rows} rows of ${dataPath}${dropped}; target '${pre.target.name}'\n\n${formatEvaluation(result)}\n`);
+}

@@ -1,0 +1,97 @@
+// `nntrain train DATA.csv --target COL`: read and split the data, fit the preprocessing on the training
+// rows, train (or continue a checkpointed run with --resume), save the model and its report, and print
+// the headline metrics on the validation rows. `--ensemble N` hands over to the ensemble command.
+
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { readCheckpoint, type Checkpoint } from '../../io/checkpoint.js';
+import { Sequential } from '../../models/sequential.js';
+import { ModelFileError } from '../../util/errors.js';
+import { describe } from '../../util/validate.js';
+import type { GivenValues } from '../config-schema.js';
+import { UsageError } from '../errors.js';
+import { optionByKey } from '../option-table.js';
+import { Output } from '../output.js';
+import { Preprocessor } from '../preprocessing.js';
+import { givenValues, resolveConfig, type TrainConfig } from '../train-config.js';
+import { runRecord, trainOne } from '../trainer.js';
+import { applyRuntime, backendLine, describeData, prepareTraining, printMetrics, saveModelAndReport } from './common.js';
+import { trainEnsemble } from './ensemble.js';
+
+/** Options a resumed run may change: they do not alter what is trained. */
+const CHANGEABLE_ON_RESUME = ['resume', 'epochs', 'out', 'report', 'logFormat', 'threads', 'backend', 'checkpoint', 'checkpointEvery'];
+
+export async function trainCommand(dataArg: string | undefined, cmd: Command): Promise<void> {
+  const { given } = await givenValues(cmd, 'train');
+  const resume = given.get('resume')?.value as string | undefined;
+  const checkpoint = resume === undefined ? null : await readCheckpoint(resume);
+  const base = checkpoint === null ? {} : savedRun(checkpoint.preprocessing, resume as string, given);
+  const cfg = resolveConfig('train', dataArg, given, base);
+  const output = new Output(cfg.logFormat);
+  try {
+    applyRuntime(cfg);
+    if (cfg.ensemble > 1) return await trainEnsemble(cfg, cfg.ensemble, output);
+    await train(cfg, output, checkpoint);
+  } finally {
+    output.close();
+  }
+}
+
+async function train(cfg: TrainConfig, output: Output, checkpoint: Checkpoint | null): Promise<void> {
+  const { data, split } = await prepareTraining(cfg);
+  describeData(output, data, split);
+  // a resumed run continues the checkpoint's model, whatever the options would build now
+  const model = checkpoint === null ? undefined : Sequential.fromConfig(checkpoint.model, cfg.backend !== undefined ? { backend: cfg.backend } : {});
+  if (checkpoint !== null) {
+    const { epoch, batch, step } = checkpoint.training;
+    output.text(`resuming ${checkpoint.path} at epoch ${epoch + 1}, batch ${batch} (step ${step})`);
+    output.event('resume', { checkpoint: checkpoint.path, epoch: epoch + 1, batch, step });
+  }
+  const everySteps = cfg.checkpointEvery !== undefined ? { everySteps: cfg.checkpointEvery } : {};
+  const result = await trainOne({
+    cfg,
+    split,
+    seed: cfg.seed,
+    output,
+    lines: true,
+    ...(model !== undefined ? { model } : {}),
+    ...(cfg.checkpoint !== undefined ? { checkpoint: { path: cfg.checkpoint, ...everySteps } } : {}),
+    ...(cfg.resume !== undefined ? { resumeFrom: cfg.resume } : {}),
+  });
+  const epochs = result.history.epoch.length;
+  const notes = [`${epochs} epoch${epochs === 1 ? '' : 's'} in ${result.seconds.toFixed(1)} s on ${backendLine(cfg.backend)}`];
+  if (result.bestEpoch !== undefined) notes.push(`early stopping restored the weights of epoch ${result.bestEpoch + 1}`);
+  for (const note of notes) output.text(note);
+  output.event('trained', { epochs, seconds: result.seconds, best_epoch: result.bestEpoch === undefined ? null : result.bestEpoch + 1 });
+  await saveModelAndReport(output, cfg, result.model, {
+    title: `nntrain: ${basename(cfg.data)} → ${data.target.name}`,
+    config: { ...runRecord(cfg), rows: data.rows, inputs: data.x.cols, task: data.target.task, parameters: result.model.params.length, backend: backendLine(cfg.backend) },
+    history: result.history,
+    evaluation: result.evaluation,
+    bestEpoch: result.bestEpoch,
+    notes,
+  });
+  const on = result.evaluatedOn === 'validation' ? 'validation' : 'training';
+  printMetrics(output, result.evaluation, on, result.evaluation.samples);
+}
+
+/**
+ * The options of the checkpointed run, which a resumed run keeps. A flag that would change what is
+ * trained must equal the saved value.
+ * @throws ModelFileError for a checkpoint without the command line's saved options; UsageError for a
+ *   flag that differs from the checkpoint's.
+ */
+function savedRun(preprocessing: unknown, path: string, given: GivenValues): Partial<TrainConfig> {
+  const run = Preprocessor.runOf(preprocessing);
+  if (run === null) throw new ModelFileError(path, 'holds no options of an `nntrain train` run; resume it from the API (fit resumeFrom)');
+  for (const [key, { value }] of given) {
+    if (CHANGEABLE_ON_RESUME.includes(key)) continue;
+    const saved = (run as Record<string, unknown>)[key];
+    if (JSON.stringify(saved) === JSON.stringify(value)) continue;
+    const flag = optionByKey(key)?.flag ?? key;
+    throw new UsageError(
+      `${flag} ${describe(value)} differs from the checkpointed run's ${saved === undefined ? 'default' : describe(saved)} (${path}); a resumed run keeps its options. Options that may change: ${CHANGEABLE_ON_RESUME.map((k) => optionByKey(k)?.flag ?? k).join(', ')}`,
+    );
+  }
+  return run;
+}

@@ -1,0 +1,127 @@
+// `nntrain tune DATA.csv --target COL --grid '…' [--trials N]`: grid search (or seeded random search
+// over the grid) on one validation split. Every trial's options are checked and its model built before
+// the first one trains; trials are ranked by a validation metric and the best model is saved.
+
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { formatMetricValue, headlineValues } from '../../evaluation/index.js';
+import { readTrainingData, type TrainingData } from '../data.js';
+import { UsageError } from '../errors.js';
+import { parseGrid, trialsOf, type GridAxis } from '../grid.js';
+import { buildModel } from '../model-builder.js';
+import { Output } from '../output.js';
+import { prepareSplit, splitRows, type PreparedSplit } from '../prepare.js';
+import { formatTable } from '../table.js';
+import { givenValues, resolveConfig, type TrainConfig } from '../train-config.js';
+import { runRecord, stepsPerEpoch, trainOne, type TrainedModel } from '../trainer.js';
+import { applyRuntime, backendLine, describeData, printMetrics, saveModelAndReport } from './common.js';
+import { readLabeledData } from '../data.js';
+
+const HIGHER_IS_BETTER = ['accuracy', 'macro_precision', 'macro_recall', 'macro_f1', 'weighted_f1', 'roc_auc', 'r2'];
+const REGRESSION_METRICS = ['mse', 'rmse', 'mae', 'r2'];
+
+interface Trial {
+  index: number;
+  cfg: TrainConfig;
+  texts: string[];
+  score: number;
+  values: Record<string, number>;
+  epochs: number;
+  seconds: number;
+}
+
+export async function tuneCommand(dataArg: string | undefined, cmd: Command): Promise<void> {
+  const { given } = await givenValues(cmd, 'tune');
+  const cfg = resolveConfig('tune', dataArg, given);
+  if (cfg.grid === undefined) throw new UsageError("missing --grid: the values to try, e.g. --grid 'lr=1e-3,1e-2 layers=64|128,64'");
+  if (cfg.valSplit === 0 && cfg.valFile === undefined) throw new UsageError('tune ranks trials on validation data: give --val-split > 0 or --val-file');
+  const axes = parseGrid(cfg.grid);
+  const picks = trialsOf(axes, cfg.trials, cfg.seed);
+  const output = new Output(cfg.logFormat);
+  try {
+    applyRuntime(cfg);
+    const data = await readTrainingData(cfg);
+    const metric = rankingMetric(cfg.metric, data);
+    const configs = picks.map((p) => withValues(cfg, axes, p));
+    const splits = new Map<string, PreparedSplit>(); // one split per --scale value tried
+    const splitFor = async (c: TrainConfig): Promise<PreparedSplit> => {
+      let split = splits.get(c.scale);
+      if (split === undefined) {
+        const rows = splitRows(data, cfg.valSplit, cfg.seed);
+        const val = cfg.valFile !== undefined ? await readLabeledData(cfg.valFile, data.schema, data.target, cfg.backend) : rows.validation;
+        split = prepareSplit(data, cfg.valFile !== undefined ? Uint32Array.from({ length: data.rows }, (_, i) => i) : rows.train, val, c.scale);
+        splits.set(c.scale, split);
+      }
+      return split;
+    };
+    const first = await splitFor(configs[0]);
+    for (const c of configs) {
+      const split = await splitFor(c);
+      buildModel(c, split.train.x.cols, data.target, c.seed, { epochs: c.epochs, stepsPerEpoch: stepsPerEpoch(split.train.x.rows, c.batchSize), validation: split.validation !== null }).dispose();
+    }
+    describeData(output, data, first);
+    output.text(`tune: ${configs.length} trial${configs.length === 1 ? '' : 's'}${cfg.trials !== undefined ? ' (random search)' : ''}, ranked by validation ${metric}`);
+    const trials: Trial[] = [];
+    let best: { trial: Trial; result: TrainedModel; split: PreparedSplit } | null = null;
+    for (const [i, c] of configs.entries()) {
+      const label = `trial ${i + 1}/${configs.length}`;
+      const split = await splitFor(c);
+      const result = await trainOne({ cfg: c, split, seed: c.seed, output, label, lines: false });
+      const values = headlineValues(result.evaluation);
+      const trial: Trial = { index: i, cfg: c, texts: picks[i].map((k, a) => axes[a].texts[k]), score: values[metric], values, epochs: result.history.epoch.length, seconds: result.seconds };
+      trials.push(trial);
+      output.text(`${label}: ${describeTrial(axes, trial)}: ${metric} ${formatMetricValue(trial.score)} (${trial.epochs} epochs)`);
+      output.event('trial', { trial: i + 1, trials: configs.length, options: optionsOf(axes, trial), epochs: trial.epochs, seconds: trial.seconds, ...values });
+      if (best === null || better(metric, trial.score, best.trial.score)) best = { trial, result, split };
+      else result.model.dispose();
+    }
+    const ranked = [...trials].sort((a, b) => (better(metric, a.score, b.score) ? -1 : better(metric, b.score, a.score) ? 1 : a.index - b.index));
+    const header = ['rank', 'trial', ...axes.map((a) => a.key), metric, 'epochs', 'seconds'];
+    const rows = ranked.map((t, r) => [String(r + 1), String(t.index + 1), ...t.texts, formatMetricValue(t.score), String(t.epochs), t.seconds.toFixed(1)]);
+    output.text(`\n${formatTable(header, rows)}\n`);
+    output.event('ranking', { metric, trials: ranked.map((t, r) => ({ rank: r + 1, trial: t.index + 1, options: optionsOf(axes, t), [metric]: t.score })) });
+    const winner = best as { trial: Trial; result: TrainedModel; split: PreparedSplit };
+    output.text(`best: trial ${winner.trial.index + 1} (${describeTrial(axes, winner.trial)})`);
+    await saveModelAndReport(output, winner.trial.cfg, winner.result.model, {
+      title: `nntrain tune: ${basename(cfg.data)} → ${data.target.name} (best of ${configs.length})`,
+      config: { ...runRecord(winner.trial.cfg), grid: cfg.grid, trials: configs.length, backend: backendLine(cfg.backend) },
+      history: winner.result.history,
+      evaluation: winner.result.evaluation,
+      bestEpoch: winner.result.bestEpoch,
+      notes: [`best of ${configs.length} trials by validation ${metric}: ${describeTrial(axes, winner.trial)}`],
+    });
+    printMetrics(output, winner.result.evaluation, winner.result.evaluatedOn, winner.result.evaluation.samples);
+  } finally {
+    output.close();
+  }
+}
+
+/** --metric, or the task's default; it must be a metric of the task. */
+function rankingMetric(metric: string, data: TrainingData): string {
+  const regression = data.target.task === 'regression';
+  if (metric === 'auto') return regression ? 'mse' : 'accuracy';
+  if (REGRESSION_METRICS.includes(metric) !== regression) {
+    throw new UsageError(`--metric ${metric} is a ${regression ? 'classification' : 'regression'} metric but '${data.target.name}' is a ${regression ? 'regression' : 'classification'} target`);
+  }
+  return metric;
+}
+
+function better(metric: string, a: number, b: number): boolean {
+  if (Number.isNaN(a)) return false;
+  if (Number.isNaN(b)) return true;
+  return HIGHER_IS_BETTER.includes(metric) ? a > b : a < b;
+}
+
+function withValues(cfg: TrainConfig, axes: readonly GridAxis[], picks: readonly number[]): TrainConfig {
+  const c: Record<string, unknown> = { ...cfg };
+  axes.forEach((a, i) => (c[a.key] = a.values[picks[i]]));
+  return c as unknown as TrainConfig;
+}
+
+function describeTrial(axes: readonly GridAxis[], t: Trial): string {
+  return axes.map((a, i) => `${a.key}=${t.texts[i]}`).join(' ');
+}
+
+function optionsOf(axes: readonly GridAxis[], t: Trial): Record<string, unknown> {
+  return Object.fromEntries(axes.map((a) => [a.key, (t.cfg as unknown as Record<string, unknown>)[a.key]]));
+}

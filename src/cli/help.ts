@@ -1,0 +1,105 @@
+// Help text beyond the option lists: examples for every command and the exit codes, printed after
+// commander's generated usage. The README's "Command line" section shows the same commands.
+
+export const EXIT_CODES_TEXT = `Exit codes:
+  0  success
+  1  failure: a missing or unreadable file, bad data (the message names file, line and column),
+     a truncated, corrupted or foreign model file, training that diverged
+  2  usage: an unknown command or flag, a missing argument, a bad value (the message names the
+     flag and lists the valid choices), an invalid --config file`;
+
+export const ROOT_HELP = `
+Examples:
+  $ nntrain train data.csv --target label                 # a good model from the defaults
+  $ nntrain evaluate data.nntrain test.csv                # accuracy: 0.9650 …
+  $ nntrain predict data.nntrain new.csv --out pred.csv   # class and probabilities per row
+  $ nntrain cv data.csv --target label --folds 5          # mean ± std of each metric
+  $ nntrain tune data.csv --target label --grid 'lr=1e-3,1e-2 layers=64|128,64'
+  $ nntrain info data.nntrain
+
+Run 'nntrain <command> --help' for a command's options.
+
+${EXIT_CODES_TEXT}
+`;
+
+export const EXAMPLES: Record<string, string> = {
+  train: `
+Trains a multilayer perceptron on a CSV file. Categorical columns are one-hot encoded, missing feature
+values imputed and inputs standardized (fitted on the training rows, saved in the model). The loss
+follows the target: regression → mse, 2 classes → binaryCrossentropy, more → sparse categorical
+cross-entropy. Early stopping (patience 10) restores the best weights. Writes MODEL, MODEL's report
+(<name>.report.svg and .html) and prints the headline metrics on the validation rows.
+
+Examples:
+  $ nntrain train iris.csv --target species
+  $ nntrain train houses.csv --target price --layers 256,128 --dropout 0.1 --epochs 200
+  $ nntrain train data.csv --target -1 --optimizer sgd --lr 0.05 --momentum 0.9 --schedule cosine
+  $ nntrain train data.csv --target label --val-file valid.csv --out models/label.nntrain
+  $ nntrain train data.csv --target label --config run.json --epochs 20   # flags override the file
+  $ nntrain train data.csv --target label --checkpoint-every 500          # resumable: label.ckpt
+  $ nntrain train --resume data.ckpt                                      # continue after a crash
+  $ nntrain train data.csv --target label --log-format json               # one JSON object per line
+
+A config file holds the same options by their camelCase names:
+  { "target": "species", "layers": [64, 32], "lr": 0.003, "earlyStop": 5, "schedule": "cosineAnnealing" }
+`,
+  evaluate: `
+Reads DATA.csv through the model's saved preprocessing and prints one 'name: value' line per headline
+metric (classification: accuracy, macro precision/recall/F1, weighted F1, ROC AUC; regression: mse,
+rmse, mae, r2), then the per-class report and confusion matrix or the regression table.
+
+Examples:
+  $ nntrain evaluate iris.nntrain iris-test.csv
+  $ nntrain evaluate iris.nntrain iris-test.csv --json | jq .metrics.accuracy
+`,
+  predict: `
+Streams predictions: DATA.csv is read in chunks, so files larger than memory work. The target column
+may be absent. Output columns: the target (predicted class or value), then prob_<class> per class.
+
+Examples:
+  $ nntrain predict iris.nntrain new.csv --out predictions.csv
+  $ nntrain predict iris.nntrain new.csv > predictions.csv
+`,
+  cv: `
+k-fold cross-validation (stratified for classification, seeded shuffle). Each fold fits its own
+preprocessing and holds out --val-split of its training rows for early stopping. Prints each fold's
+metrics and the mean ± std (population std) of each.
+
+Examples:
+  $ nntrain cv iris.csv --target species --folds 5
+  $ nntrain cv houses.csv --target price --folds 10 --epochs 50 --log-format json
+`,
+  tune: `
+Grid search over --grid, or seeded random search with --trials N, on one validation split. Prints a
+ranked table and saves the best model (with its report) to --out.
+
+Grid syntax: words key=v1,v2; use '|' between values that hold commas (layer lists). Keys: lr, batch,
+layers, dropout, activation, optimizer, l1, l2, momentum, weight-decay, epochs, early-stop, schedule, …
+
+Examples:
+  $ nntrain tune iris.csv --target species --grid 'lr=1e-3,1e-2 batch=32,128 layers=128|256,128'
+  $ nntrain tune data.csv --target y --grid 'lr=1e-4,3e-4,1e-3,3e-3 dropout=0,0.1,0.3' --trials 6
+`,
+  ensemble: `
+Trains N models with seeds seed, seed+1, … on the same split, averages their predictions and compares
+the average with each single model. Saves the members (<name>.member<k>.nntrain) and a manifest at
+--out that evaluate, predict and info load like a model. 'nntrain train --ensemble N' does the same.
+
+Examples:
+  $ nntrain ensemble iris.csv --target species --models 5
+  $ nntrain train iris.csv --target species --ensemble 5 --out iris-ensemble.nntrain
+`,
+  info: `
+Without MODEL: the version and the backend and SIMD kernel in use. With MODEL: what the file holds
+(format version, architecture, target and classes, preprocessing, a checkpoint's position).
+
+Examples:
+  $ nntrain info
+  $ nntrain info iris.nntrain --json
+`,
+};
+
+/** A command's help epilogue: its examples and the exit codes. */
+export function commandHelp(command: string): string {
+  return `${EXAMPLES[command] ?? ''}\n${EXIT_CODES_TEXT}\n`;
+}

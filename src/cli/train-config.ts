@@ -1,0 +1,137 @@
+// The resolved options of a training command: defaults, then (for --resume) the checkpointed run's
+// options, then the config file, then the flags. Checks that span several options live here, e.g. an
+// optimizer hyperparameter given for an optimizer that does not have it.
+
+import { basename, extname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { checkGivenValues, readConfigFile, type GivenValues } from './config-schema.js';
+import { UsageError } from './errors.js';
+import { givenFlags } from './flags.js';
+import { optionsFor, type TrainingCommand } from './option-table.js';
+
+/** Every training option after resolution (see option-table.ts for meanings and defaults). */
+export interface TrainConfig {
+  data: string;
+  target: string | number | undefined;
+  task: 'auto' | 'classification' | 'regression';
+  valSplit: number;
+  valFile: string | undefined;
+  scale: 'standard' | 'minMax' | 'none';
+  missing: 'impute' | 'drop' | 'error';
+  delimiter: string;
+  header: boolean;
+  ignore: string[];
+  categorical: string[];
+  layers: number[];
+  activation: string;
+  dropout: number;
+  loss: string;
+  l1: number;
+  l2: number;
+  optimizer: string;
+  lr?: number;
+  momentum?: number;
+  nesterov?: boolean;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  weightDecay?: number;
+  rho?: number;
+  alpha?: number;
+  centered?: boolean;
+  amsgrad?: boolean;
+  clipNorm?: number;
+  clipValue?: number;
+  schedule: string | Record<string, unknown>;
+  epochs: number;
+  batchSize: number;
+  earlyStop: number | false;
+  seed: number;
+  threads: number | undefined;
+  backend: 'native' | 'js' | undefined;
+  checkpoint: string | undefined;
+  checkpointEvery: number | undefined;
+  resume: string | undefined;
+  ensemble: number;
+  models: number;
+  folds: number;
+  grid: string | undefined;
+  trials: number | undefined;
+  metric: string;
+  out: string;
+  report: boolean;
+  logFormat: 'text' | 'json';
+}
+
+/** Optimizer hyperparameters and the optimizers that have them (the library's option names). */
+export const OPTIMIZER_OPTIONS: Record<string, { name: string; optimizers: readonly string[] }> = {
+  lr: { name: 'learningRate', optimizers: ['sgd', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamw'] },
+  momentum: { name: 'momentum', optimizers: ['sgd', 'rmsprop'] },
+  nesterov: { name: 'nesterov', optimizers: ['sgd'] },
+  beta1: { name: 'beta1', optimizers: ['adam', 'adamw'] },
+  beta2: { name: 'beta2', optimizers: ['adam', 'adamw'] },
+  eps: { name: 'eps', optimizers: ['adagrad', 'adadelta', 'rmsprop', 'adam', 'adamw'] },
+  weightDecay: { name: 'weightDecay', optimizers: ['sgd', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamw'] },
+  rho: { name: 'rho', optimizers: ['adadelta'] },
+  alpha: { name: 'alpha', optimizers: ['rmsprop'] },
+  centered: { name: 'centered', optimizers: ['rmsprop'] },
+  amsgrad: { name: 'amsgrad', optimizers: ['adam', 'adamw'] },
+  clipNorm: { name: 'clipNorm', optimizers: ['sgd', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamw'] },
+  clipValue: { name: 'clipValue', optimizers: ['sgd', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamw'] },
+};
+
+/** The given values: the config file (when --config names one), overridden by the flags. */
+export async function givenValues(cmd: Command, command: TrainingCommand): Promise<{ given: GivenValues; configPath: string | undefined }> {
+  const configPath = cmd.opts<{ config?: string }>().config;
+  const given: GivenValues = configPath === undefined ? new Map() : await readConfigFile(configPath);
+  for (const [key, value] of givenFlags(cmd, command)) given.set(key, value);
+  checkGivenValues(given, configPath);
+  return { given, configPath };
+}
+
+/**
+ * The full config: defaults < `base` (a checkpointed run's options) < config file < flags.
+ * @throws UsageError for a missing data file argument or target, or options that do not go together.
+ */
+export function resolveConfig(command: TrainingCommand, dataArg: string | undefined, given: GivenValues, base: Partial<TrainConfig> = {}): TrainConfig {
+  const values: Record<string, unknown> = { ensemble: 1, models: 5, folds: 5, metric: 'auto' };
+  for (const spec of optionsFor(command)) if (spec.default !== undefined) values[spec.key] = structuredClone(spec.default);
+  Object.assign(values, base);
+  for (const [key, { value }] of given) values[key] = value;
+  const data = dataArg ?? (values.data as string | undefined);
+  if (data === undefined) throw new UsageError(`missing the data file: nntrain ${command} DATA.csv --target COLUMN`);
+  values.data = resolve(data); // absolute: the run is saved with the model and may resume from elsewhere
+  if (values.target === undefined && values.resume === undefined) {
+    throw new UsageError(`missing --target: name the column to predict, e.g. nntrain ${command} ${data} --target label (or an index: --target -1 for the last column)`);
+  }
+  if (given.has('valFile') && given.has('valSplit')) throw new UsageError('--val-file and --val-split cannot be combined: validate on a file or on a split of the data');
+  if (values.valFile !== undefined) values.valSplit = 0;
+  values.out = values.out === undefined ? defaultModelPath(data) : resolve(values.out as string);
+  if (values.valFile !== undefined) values.valFile = resolve(values.valFile as string);
+  const config = values as unknown as TrainConfig;
+  checkOptimizerOptions(config, given);
+  if (config.checkpointEvery !== undefined && config.checkpoint === undefined && config.resume === undefined) config.checkpoint = checkpointPathFor(config.out);
+  if (config.resume !== undefined && config.checkpoint === undefined) config.checkpoint = config.resume;
+  if (config.ensemble > 1 && (config.resume !== undefined || config.checkpoint !== undefined)) {
+    throw new UsageError(`${config.resume !== undefined ? '--resume' : '--checkpoint'} applies to one model; it cannot be combined with --ensemble`);
+  }
+  return config;
+}
+
+function checkOptimizerOptions(config: TrainConfig, given: GivenValues): void {
+  for (const [key, { optimizers }] of Object.entries(OPTIMIZER_OPTIONS)) {
+    if (!given.has(key) || optimizers.includes(config.optimizer)) continue;
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new UsageError(`${flag} does not apply to --optimizer ${config.optimizer}; it applies to ${optimizers.join(', ')}`);
+  }
+}
+
+/** `data/iris.csv` → `iris.nntrain` in the current directory. */
+export function defaultModelPath(data: string): string {
+  return resolve(`${basename(data, extname(data))}.nntrain`);
+}
+
+/** `out/iris.nntrain` → `out/iris.ckpt`. */
+export function checkpointPathFor(model: string): string {
+  return model.endsWith('.nntrain') ? `${model.slice(0, -'.nntrain'.length)}.ckpt` : `${model}.ckpt`;
+}

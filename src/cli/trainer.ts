@@ -1,0 +1,112 @@
+// Training one model on a prepared split — the step every training command shares: build (or take the
+// checkpoint's model), fit with early stopping and progress, then evaluate on the validation rows (the
+// training rows when there are none) in the data's own units.
+
+import { EarlyStopping } from '../callbacks/early-stopping.js';
+import type { Callback } from '../callbacks/callback.js';
+import type { Matrix } from '../data/matrix.js';
+import { evaluatePredictions, type EvaluationResult } from '../evaluation/index.js';
+import type { Sequential } from '../models/sequential.js';
+import type { FitOptions } from '../training/fit-options.js';
+import type { History } from '../training/history.js';
+import { NonFiniteError } from '../util/errors.js';
+import type { TargetInfo } from './data.js';
+import { buildModel, lossFor } from './model-builder.js';
+import type { Output } from './output.js';
+import { oneHot, type ModelData, type PreparedSplit } from './prepare.js';
+import type { Preprocessor } from './preprocessing.js';
+import type { TrainConfig } from './train-config.js';
+
+/** One model to train. */
+export interface TrainJob {
+  cfg: TrainConfig;
+  split: PreparedSplit;
+  seed: number;
+  output: Output;
+  /** Progress prefix for cv/tune/ensemble runs. */
+  label?: string;
+  /** One line per epoch in text mode (train) rather than the transient bar only. */
+  lines: boolean;
+  /** The model to train, e.g. rebuilt from a checkpoint; default: built from the options. */
+  model?: Sequential;
+  /** fit's checkpoint and resumeFrom options. */
+  checkpoint?: { path: string; everySteps?: number };
+  resumeFrom?: string;
+}
+
+export interface TrainedModel {
+  model: Sequential;
+  history: History;
+  /** The epoch whose weights were restored by early stopping, or undefined. */
+  bestEpoch: number | undefined;
+  /** Evaluation on the validation rows (or the training rows without any). */
+  evaluation: EvaluationResult;
+  evaluatedOn: 'validation' | 'training';
+  seconds: number;
+}
+
+/** Rows per step as fit uses them, and steps per epoch. */
+export function stepsPerEpoch(rows: number, batchSize: number): number {
+  return Math.ceil(rows / Math.min(batchSize, rows));
+}
+
+/** Trains, restores the best weights, evaluates. */
+export async function trainOne(job: TrainJob): Promise<TrainedModel> {
+  const { cfg, split, output } = job;
+  const target = split.pre.target;
+  const steps = stepsPerEpoch(split.train.x.rows, cfg.batchSize);
+  const validation = split.validation !== null;
+  const model = job.model ?? buildModel(cfg, split.train.x.cols, target, job.seed, { epochs: cfg.epochs, stepsPerEpoch: steps, validation });
+  model.preprocessing = split.pre.toJSON(runRecord(cfg));
+  const classes = target.labels?.length ?? 1;
+  const categorical = lossFor(cfg, target) === 'categoricalCrossentropy';
+  const y = (m: ModelData): Matrix => (categorical ? oneHot(m.y, classes) : m.y);
+  const early = cfg.earlyStop === false ? null : new EarlyStopping({ monitor: validation ? 'val_loss' : 'loss', patience: cfg.earlyStop, restoreBestWeights: true });
+  const callbacks: Callback[] = [
+    ...(early !== null ? [early] : []),
+    output.epochCallback({ epochs: cfg.epochs, batchesPerEpoch: steps, rowsPerEpoch: split.train.x.rows, lines: job.lines, ...(job.label !== undefined ? { label: job.label } : {}) }),
+  ];
+  const t0 = performance.now();
+  const history = await fitWithHint(model, split.train.x, y(split.train), {
+    epochs: cfg.epochs,
+    batchSize: cfg.batchSize,
+    seed: job.seed,
+    callbacks,
+    ...(split.validation !== null ? { validationData: [split.validation.x, y(split.validation)] as [Matrix, Matrix] } : {}),
+    ...(job.checkpoint !== undefined ? { checkpoint: job.checkpoint } : {}),
+    ...(job.resumeFrom !== undefined ? { resumeFrom: job.resumeFrom } : {}),
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  model.preprocessing = split.pre.toJSON(runRecord(cfg)); // a resumed fit restored the checkpoint's
+  const on = split.validation ?? split.train;
+  const evaluation = await evaluateModel(model, split.pre, on.x, on.yTrue);
+  const restored = early !== null && early.bestEpoch >= 0 && early.bestEpoch !== history.epoch[history.epoch.length - 1];
+  return { model, history, bestEpoch: restored ? early.bestEpoch : undefined, evaluation, evaluatedOn: validation ? 'validation' : 'training', seconds };
+}
+
+/** fit, with the command-line flags named when training diverges. */
+async function fitWithHint(model: Sequential, x: Matrix, y: Matrix, options: FitOptions): Promise<History> {
+  try {
+    return await model.fit(x, y, options);
+  } catch (err) {
+    if (err instanceof NonFiniteError) throw new NonFiniteError(`${err.message} On the command line: --lr, --clip-norm.`, err.epoch, err.batch);
+    throw err;
+  }
+}
+
+/** The evaluation metrics of one model's predictions (in the data's units) against `yTrue`. */
+export async function evaluateModel(model: Sequential, pre: Preprocessor, x: Matrix, yTrue: Matrix): Promise<EvaluationResult> {
+  return evaluateOutputs(pre.outputs(await model.predict(x, { batchSize: 1024 })), pre.target, yTrue);
+}
+
+/** Metrics of model outputs (already in the data's units). */
+export function evaluateOutputs(outputs: Matrix, target: TargetInfo, yTrue: Matrix): EvaluationResult {
+  if (target.task === 'regression') return evaluatePredictions(outputs, yTrue, { task: 'regression', outputNames: [target.name] });
+  return evaluatePredictions(outputs, yTrue, { task: 'classification', ...(target.labels !== null ? { labelNames: target.labels } : {}) });
+}
+
+/** The options worth keeping with a model (for --resume and `info`): what decides the run. */
+export function runRecord(cfg: TrainConfig): Partial<TrainConfig> {
+  const { grid: _grid, trials: _trials, folds: _folds, models: _models, metric: _metric, resume: _resume, ...rest } = cfg;
+  return rest;
+}

@@ -1,0 +1,125 @@
+// Running the real `nntrain` command in child processes, and the bundled datasets as ordinary CSV files
+// with a header and class names (the files in data/ keep scikit-learn's layout: a "rows,columns,names"
+// first line, and labels as numbers).
+//
+// The command runs from src/ transpiled file by file with esbuild — the transform tsx applies — into a
+// directory inside the package (so the package root, the addon and node_modules resolve as from src/).
+// Doing it once per test file instead of in every process takes a process's start from ~1 s to ~0.2 s,
+// which keeps the folder's runtime low; cliThroughTsx runs `node --import tsx src/cli/main.ts` itself.
+
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildSync } from 'esbuild';
+import { afterAll } from 'vitest';
+import { ROOT, type ScriptResult } from '../helpers/run-script.js';
+
+export { ROOT };
+export const CLI = join(ROOT, 'src/cli/main.ts');
+/** tsx's loader by absolute URL, so the CLI runs from any working directory. */
+const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+
+let buildDir: string | null = null;
+afterAll(() => {
+  if (buildDir !== null) rmSync(buildDir, { recursive: true, force: true });
+});
+
+/** The transpiled main.js, built on first use. */
+export function cliEntry(): string {
+  return cliArgs()[0];
+}
+
+/** node's arguments to start the command: the transpiled main.js, built on first use. */
+function cliArgs(): string[] {
+  if (buildDir === null) {
+    const cache = join(ROOT, 'node_modules', '.cache');
+    mkdirSync(cache, { recursive: true });
+    const dir = mkdtempSync(join(cache, 'nntrain-cli-e2e-'));
+    const src = join(ROOT, 'src');
+    const entryPoints = readdirSync(src, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(src, f));
+    buildSync({ entryPoints, outdir: join(dir, 'src'), outbase: src, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
+    buildDir = dir;
+  }
+  return [join(buildDir, 'src', 'cli', 'main.js')];
+}
+
+/** `node --import tsx src/cli/main.ts ARGS`, as a developer runs it. */
+export function cliThroughTsx(args: readonly string[]): Promise<ScriptResult> {
+  return execNode(['--import', TSX, CLI, ...args], {});
+}
+export const DATA = join(ROOT, 'data');
+
+/** Runs `nntrain ARGS` (through tsx) in `cwd`; resolves with the exit code and output. */
+export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<ScriptResult> {
+  return execNode([...cliArgs(), ...args], options);
+}
+
+function execNode(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<ScriptResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      args,
+      { cwd: options.cwd ?? ROOT, env: { ...process.env, NNTRAIN_THREADS: '1', ...options.env }, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Starts `nntrain ARGS` without waiting (for tests that kill it). */
+export function spawnCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): ChildProcess {
+  return spawn(process.execPath, [...cliArgs(), ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, NNTRAIN_THREADS: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** The JSON objects of a `--log-format json` run, one per line. */
+export function jsonEvents(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** A fresh temporary directory and its cleanup. */
+export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `nntrain-cli-${prefix}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Rows of a scikit-learn CSV: the names from its first line, then the data rows (numbers). */
+function sklearnCsv(file: string): { names: string[]; rows: string[][] } {
+  const lines = readFileSync(join(DATA, file), 'utf8').trim().split('\n');
+  return { names: lines[0].split(',').slice(2), rows: lines.slice(1).map((l) => l.split(',')) };
+}
+
+export const IRIS_COLUMNS = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'species'];
+
+/**
+ * data/iris.csv as `sepal_length,…,species` with species names, and data/breast_cancer.csv as 30 named
+ * features and `diagnosis` (malignant/benign), written to `dir`. Returns their paths.
+ */
+export function writeBundledCsvs(dir: string): { iris: string; cancer: string; irisRows: string[][] } {
+  const iris = sklearnCsv('iris.csv');
+  const irisRows = iris.rows.map((r) => [...r.slice(0, 4), iris.names[Number(r[4])]]);
+  const irisPath = join(dir, 'iris.csv');
+  writeFileSync(irisPath, [IRIS_COLUMNS.join(','), ...irisRows.map((r) => r.join(','))].join('\n') + '\n');
+  const cancer = sklearnCsv('breast_cancer.csv');
+  const features = Array.from({ length: 30 }, (_, i) => `f${i + 1}`);
+  const cancerPath = join(dir, 'cancer.csv');
+  writeFileSync(cancerPath, [[...features, 'diagnosis'].join(','), ...cancer.rows.map((r) => [...r.slice(0, 30), cancer.names[Number(r[30])]].join(','))].join('\n') + '\n');
+  return { iris: irisPath, cancer: cancerPath, irisRows };
+}
+
+/** A CSV file's rows (no quoting in these tests). */
+export function readCsvRows(path: string): string[][] {
+  return readFileSync(path, 'utf8').trim().split('\n').map((l) => l.split(','));
+}
