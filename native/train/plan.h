@@ -98,8 +98,9 @@ class PlanExecutor {
   ThreadPool* pool_ = nullptr;
   int max_batch_ = 0;
   int max_width_ = 0;
-  int first_dense_ = -1;              // layers before it need no input gradient
-  bool dense_covers_params_ = false;  // every parameter is a dense kernel or bias (see ctor)
+  int first_dense_ = -1;                // layers before it need no input gradient
+  bool overwrite_grads_ = false;        // dense tensors do not overlap (see the constructor)
+  std::vector<TensorSlice> grad_gaps_;  // arena ranges outside every dense tensor
 
   // Per layer (rows, units): outputs, dense pre-activations (non-linear only), dropout masks.
   std::vector<std::vector<float>> out_, pre_, mask_;

@@ -46,8 +46,9 @@ class PackBuffer {
 
 // Per thread (callers and pool workers alike): packed A is private to the thread that packs it;
 // the caller's packed B is shared with the team of its region.
-thread_local PackBuffer t_pack_a;  // MC x KC, for L2
-thread_local PackBuffer t_pack_b;  // KC x NC, for L3
+thread_local PackBuffer t_pack_a;         // MC x KC, for L2
+thread_local PackBuffer t_pack_b;         // KC x NC, for L3
+thread_local PackBuffer t_pack_a_shared;  // m x KC for small m (see Block::pa_shared)
 
 // C = beta * C, for the cases with nothing to accumulate (beta == 0 overwrites NaNs)
 void scale_c(float* c, size_t count, float beta) {
@@ -93,7 +94,10 @@ struct Block {
   float alpha = 1.0f, beta = 0.0f;
   const GemmEpilogue* ep = nullptr;
   float* pb = nullptr;  // packed B of this block, shared
-  int kc_max = 0;       // packed-A buffers hold round_up(MC, MR) x kc_max
+  // Packed A of all m rows of this k block, shared by the tasks when they split columns (each
+  // task would otherwise pack the same rows again); null: every task packs its own rows.
+  const float* pa_shared = nullptr;
+  int kc_max = 0;  // packed-A buffers hold round_up(MC, MR) x kc_max
   int jc = 0, nc = 0, pc = 0, kc = 0;
   int rows_per_task = 0, cols_per_task = 0;  // multiples of MR and NR
   int col_tasks = 1;
@@ -126,11 +130,15 @@ void block_task(const Block& blk, int task) {
       uep.act_param = ep->act_param;
     }
   }
-  float* pa = t_pack_a.get(static_cast<size_t>(round_up(cfg.mc, mr)) * blk.kc_max);
+  float* own = blk.pa_shared == nullptr
+                   ? t_pack_a.get(static_cast<size_t>(round_up(cfg.mc, mr)) * blk.kc_max)
+                   : nullptr;
   const int lda = blk.trans_a ? blk.m : blk.k;
   for (int ic = r0; ic < r1; ic += cfg.mc) {
     const int mc = r1 - ic < cfg.mc ? r1 - ic : cfg.mc;
-    pack_a(pa, blk.a, lda, blk.trans_a, ic, blk.pc, mc, kc, mr);
+    // ic is a multiple of MR, so the shared panels of rows [ic, ic + mc) start at ic * kc
+    const float* pa = own != nullptr ? own : blk.pa_shared + static_cast<size_t>(ic) * kc;
+    if (own != nullptr) pack_a(cfg, own, blk.a, lda, blk.trans_a, ic, blk.pc, mc, kc);
     for (int jr = c0; jr < c1; jr += nr) {
       const int n_valid = nc - jr < nr ? nc - jr : nr;
       const float* bp = blk.pb + static_cast<size_t>(jr) * kc;
@@ -240,23 +248,37 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
       blk.kc = k - pc < cfg.kc ? k - pc : cfg.kc;
       const int panels = (blk.nc + cfg.nr - 1) / cfg.nr;
       if (threads <= 1) {
-        pack_b(blk.pb, b, ldb, trans_b, pc, jc, blk.kc, blk.nc, cfg.nr);
+        pack_b(cfg, blk.pb, b, ldb, trans_b, pc, jc, blk.kc, blk.nc);
         blk.rows_per_task = round_up(m, cfg.mr);
         blk.cols_per_task = round_up(blk.nc, cfg.nr);
         blk.col_tasks = 1;
         block_task(blk, 0);
         continue;
       }
-      // pack B in `threads` slices of whole panels, then the C tasks
-      pool->parallel_for(threads, threads, [&blk, b, ldb, panels, threads, &cfg](int i) {
+      // pack B (and A, when the tasks split columns) in `threads` slices of whole panels, then
+      // the C tasks
+      plan_tasks(blk, threads);
+      float* pa = blk.col_tasks > 1
+                      ? t_pack_a_shared.get(static_cast<size_t>(round_up(m, cfg.mr)) * blk.kc_max)
+                      : nullptr;
+      blk.pa_shared = pa;
+      const int a_panels = (m + cfg.mr - 1) / cfg.mr;
+      const int lda = trans_a ? m : k;
+      pool->parallel_for(threads, threads, [&](int i) {
         long p0, p1;
         split_range(panels, threads, i, 1, &p0, &p1);
+        if (p1 > p0) {
+          const int cols = static_cast<int>(std::min<long>(blk.nc, p1 * cfg.nr) - p0 * cfg.nr);
+          pack_b(cfg, blk.pb + static_cast<size_t>(p0) * cfg.nr * blk.kc, b, ldb, blk.trans_b,
+                 blk.pc, blk.jc + static_cast<int>(p0) * cfg.nr, blk.kc, cols);
+        }
+        if (pa == nullptr) return;
+        split_range(a_panels, threads, i, 1, &p0, &p1);
         if (p1 <= p0) return;
-        const int cols = static_cast<int>(std::min<long>(blk.nc, p1 * cfg.nr) - p0 * cfg.nr);
-        pack_b(blk.pb + static_cast<size_t>(p0) * cfg.nr * blk.kc, b, ldb, blk.trans_b, blk.pc,
-               blk.jc + static_cast<int>(p0) * cfg.nr, blk.kc, cols, cfg.nr);
+        const int rows = static_cast<int>(std::min<long>(m, p1 * cfg.mr) - p0 * cfg.mr);
+        pack_a(cfg, pa + static_cast<size_t>(p0) * cfg.mr * blk.kc, a, lda, trans_a,
+               static_cast<int>(p0) * cfg.mr, blk.pc, rows, blk.kc);
       });
-      plan_tasks(blk, threads);
       const int row_tasks = (m + blk.rows_per_task - 1) / blk.rows_per_task;
       pool->parallel_for(threads, row_tasks * blk.col_tasks,
                          [&blk](int task) { block_task(blk, task); });
