@@ -233,7 +233,10 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
   blk.alpha = alpha;
   blk.beta = beta;
   blk.ep = ep;
-  blk.kc_max = k < cfg.kc ? k : cfg.kc;
+  // k up to 1.6 KC runs as one k block: a second, short block would cost one more pass over C
+  // and one more pair of parallel regions for little cache benefit (784 = 512 + 272 at KC 512)
+  const int kc_step = k <= cfg.kc * 8 / 5 ? k : cfg.kc;
+  blk.kc_max = k < kc_step ? k : kc_step;
   // Sized for the block this call can use: KC x NC (rounded to whole panels)
   blk.pb =
       t_pack_b.get(static_cast<size_t>(round_up(n < cfg.nc ? n : cfg.nc, cfg.nr)) * blk.kc_max);
@@ -243,9 +246,9 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
   for (int jc = 0; jc < n; jc += cfg.nc) {
     blk.jc = jc;
     blk.nc = n - jc < cfg.nc ? n - jc : cfg.nc;
-    for (int pc = 0; pc < k; pc += cfg.kc) {
+    for (int pc = 0; pc < k; pc += kc_step) {
       blk.pc = pc;
-      blk.kc = k - pc < cfg.kc ? k - pc : cfg.kc;
+      blk.kc = k - pc < kc_step ? k - pc : kc_step;
       const int panels = (blk.nc + cfg.nr - 1) / cfg.nr;
       if (threads <= 1) {
         pack_b(cfg, blk.pb, b, ldb, trans_b, pc, jc, blk.kc, blk.nc);
