@@ -42,6 +42,16 @@ NNTRAIN_PACK_AVX2 inline void store_lanes(float* dst, __m256 v, int lanes) {
     _mm256_storeu_ps(dst, v);
     return;
   }
+  const __m128 lo = _mm256_castps256_ps128(v);
+  if (lanes == 6) {  // MR = 6: four lanes, then two
+    _mm_storeu_ps(dst, lo);
+    _mm_storel_pi(reinterpret_cast<__m64*>(dst + 4), _mm256_extractf128_ps(v, 1));
+    return;
+  }
+  if (lanes == 4) {  // MR = 12: the last four lanes
+    _mm_storeu_ps(dst, lo);
+    return;
+  }
   alignas(32) float tmp[8];
   _mm256_store_ps(tmp, v);
   for (int i = 0; i < lanes; i++) dst[i] = tmp[i];
