@@ -109,7 +109,7 @@ Napi::Value DenseBackward(const Napi::CallbackInfo& info) {
   const bool dout_is_preact = boolean_arg(info, 14, fn, "doutIsPreact");
   dense_backward(dinp, dweight, dbias, dpreact, dout, inp, weight, preact, out, static_cast<int>(B),
                  static_cast<int>(C), static_cast<int>(OC), act, act_param, dout_is_preact,
-                 NntrainAddon::of(info.Env()).pool());
+                 /*accumulate=*/true, NntrainAddon::of(info.Env()).pool());
   return info.Env().Undefined();
 }
 

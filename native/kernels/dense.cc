@@ -40,9 +40,12 @@ void dense_forward(float* out, float* preact, const float* inp, const float* wei
 void dense_backward(float* dinp, float* dweight, float* dbias, float* dpreact, const float* dout,
                     const float* inp, const float* weight, const float* preact, const float* out,
                     int B, int C, int OC, int act, double act_param, bool dout_is_preact,
-                    ThreadPool* pool) {
+                    bool accumulate, ThreadPool* pool) {
   const bool apply_act = !dout_is_preact && act != kActLinear;
   const float* dz = apply_act ? dpreact : dout;
+  if (!accumulate && dbias != nullptr) {
+    for (int j = 0; j < OC; j++) dbias[j] = 0.0f;
+  }
   if (apply_act || dbias != nullptr) {
     // one pass over the rows: dZ row = dout row * act'(Z row), then dbias += dZ row
     for (int r = 0; r < B; r++) {
@@ -57,7 +60,7 @@ void dense_backward(float* dinp, float* dweight, float* dbias, float* dpreact, c
       }
     }
   }
-  gemm(dweight, inp, dz, C, OC, B, true, false, 1.0f, 1.0f, pool);
+  gemm(dweight, inp, dz, C, OC, B, true, false, 1.0f, accumulate ? 1.0f : 0.0f, pool);
   if (dinp != nullptr) gemm(dinp, dz, weight, B, C, OC, false, true, 1.0f, 0.0f, pool);
 }
 

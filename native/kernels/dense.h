@@ -15,12 +15,14 @@ void dense_forward(float* out, float* preact, const float* inp, const float* wei
 
 // Backward of dense_forward. dZ = dout * act'(Z) goes to dpreact (B,OC) (softmax: row Jacobian);
 // then dweight (C,OC) += inp^T dZ, dbias (OC) += sum over rows of dZ (unless null), and dinp (B,C)
-// = dZ weight^T unless dinp is null. With dout_is_preact (fused loss) or a linear activation dout
-// is used as dZ and dpreact is untouched. preact is Z, out is act(Z). dZ and the bias gradient
-// are formed in one pass over the rows (each row's dZ is summed into dbias while it is in L1).
+// = dZ weight^T unless dinp is null. With accumulate false, dweight and dbias are overwritten
+// instead (the training step: every parameter has one gradient term, so no zeroing pass). With
+// dout_is_preact (fused loss) or a linear activation dout is used as dZ and dpreact is untouched.
+// preact is Z, out is act(Z). dZ and the bias gradient are formed in one pass over the rows (each
+// row's dZ is summed into dbias while it is in L1).
 void dense_backward(float* dinp, float* dweight, float* dbias, float* dpreact, const float* dout,
                     const float* inp, const float* weight, const float* preact, const float* out,
                     int B, int C, int OC, int act, double act_param, bool dout_is_preact,
-                    ThreadPool* pool = nullptr);
+                    bool accumulate = true, ThreadPool* pool = nullptr);
 
 }  // namespace nntrain

@@ -21,6 +21,25 @@ PlanExecutor::PlanExecutor(PlanDesc plan, ArenaPtrs arena, int max_batch, Thread
     max_width_ = std::max(max_width_, plan_.layers[i].units);
     if (first_dense_ < 0 && plan_.layers[i].kind == kLayerDense) first_dense_ = static_cast<int>(i);
   }
+  // When the dense layers' kernels and biases do not overlap, backward overwrites their gradients
+  // and zeroes only the gaps between them (alignment padding), instead of zeroing the whole arena
+  // and accumulating.
+  std::vector<TensorSlice> tensors;
+  for (const LayerDesc& l : plan_.layers) {
+    if (l.kind != kLayerDense) continue;
+    tensors.push_back(l.kernel);
+    if (l.bias.present()) tensors.push_back(l.bias);
+  }
+  std::sort(tensors.begin(), tensors.end(),
+            [](const TensorSlice& a, const TensorSlice& b) { return a.offset < b.offset; });
+  int64_t next = 0;
+  overwrite_grads_ = true;
+  for (const TensorSlice& t : tensors) {
+    if (t.offset < next) overwrite_grads_ = false;  // overlapping tensors: accumulate
+    if (t.offset > next) grad_gaps_.push_back({next, t.offset - next});
+    next = std::max(next, t.offset + t.length);
+  }
+  if (next < plan_.param_count) grad_gaps_.push_back({next, plan_.param_count - next});
   out_.resize(count);
   pre_.resize(count);
   mask_.resize(count);
@@ -121,7 +140,11 @@ double PlanExecutor::penalty() const {
 // y is (rows, labelWidth); uses the pointers of the last forward pass
 void PlanExecutor::backward(const float* y, int rows, bool training) {
   float* grads = arena_.grads;
-  std::fill(grads, grads + plan_.param_count, 0.0f);
+  if (overwrite_grads_) {
+    for (const TensorSlice& gap : grad_gaps_) std::fill_n(grads + gap.offset, gap.length, 0.0f);
+  } else {
+    std::fill(grads, grads + plan_.param_count, 0.0f);
+  }
   const size_t last = plan_.layers.size() - 1;
   const bool fused = plan_.loss.fusion != kFusionNone;
   float* dcur = d0_.data();    // dA of the current layer's output (rows, units)
@@ -140,7 +163,8 @@ void PlanExecutor::backward(const float* y, int rows, bool training) {
         const float* z = l.activation == kActLinear ? out_ptr_[i] : pre_[i].data();
         float* dinp = i > first_dense_ ? dother : nullptr;
         dense_backward(dinp, dw, db, dpre_.data(), dcur, in_ptr_[i], w, z, out_ptr_[i], rows,
-                       l.inputs, l.units, l.activation, l.activation_param, dz_given, pool_);
+                       l.inputs, l.units, l.activation, l.activation_param, dz_given,
+                       /*accumulate=*/!overwrite_grads_, pool_);
         penalty_backward(dw, w, l.kernel.length, l.kernel_penalty.l1, l.kernel_penalty.l2);
         if (l.bias.present()) {
           penalty_backward(db, arena_.params + l.bias.offset, l.bias.length, l.bias_penalty.l1,

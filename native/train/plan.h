@@ -82,12 +82,14 @@ class PlanExecutor {
   const float* forward(const float* x0, int rows, Rng* rng);
   // The tensor the loss reads: the last A, or the last layer's logits when the loss is fused.
   const float* loss_input() const;
-  // Zeroes grads, then pushes dloss through the layers in reverse, adding penalty gradients.
+  // Pushes dloss through the layers in reverse, overwriting every gradient (penalties included).
   void backward(const float* y, int rows, bool training);
   // L1/L2 penalty of the whole model.
   double penalty() const;
   void write_stats(double* row, const float* out, const float* y, int rows, double loss,
                    double reg) const;
+  // Σ grads², in float64, split over the pool (same value whatever the thread count).
+  double grad_sum_squares();
   // The optimizer step over the whole arena, split into contiguous ranges over the pool.
   void update(double lr, double step);
 
@@ -96,7 +98,9 @@ class PlanExecutor {
   ThreadPool* pool_ = nullptr;
   int max_batch_ = 0;
   int max_width_ = 0;
-  int first_dense_ = -1;  // layers before it need no input gradient
+  int first_dense_ = -1;                // layers before it need no input gradient
+  bool overwrite_grads_ = false;        // dense tensors do not overlap (see the constructor)
+  std::vector<TensorSlice> grad_gaps_;  // arena ranges outside every dense tensor
 
   // Per layer (rows, units): outputs, dense pre-activations (non-linear only), dropout masks.
   std::vector<std::vector<float>> out_, pre_, mask_;

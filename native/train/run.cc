@@ -67,7 +67,7 @@ TrainOutcome PlanExecutor::train(const TrainChunk& job) {
     }
     backward(y_batch_.data(), rows, true);
     if (opt.clip_value > 0) clip_by_value(arena_.grads, param_count, opt.clip_value);
-    const double norm = std::sqrt(sum_squares(arena_.grads, param_count));
+    const double norm = std::sqrt(grad_sum_squares());
     if (!std::isfinite(norm)) {
       outcome.status = kStatusNonFiniteGradient;
       return outcome;
@@ -82,6 +82,26 @@ TrainOutcome PlanExecutor::train(const TrainChunk& job) {
     outcome.steps_done = i + 1;
   }
   return outcome;
+}
+
+// Sum of squared gradients over a fixed number of aligned ranges whose partial sums are added in
+// range order, so the value does not depend on how many threads ran them.
+double PlanExecutor::grad_sum_squares() {
+  constexpr int kRanges = 8;
+  const size_t n = static_cast<size_t>(plan_.param_count);
+  if (pool_ == nullptr || pool_->threads() <= 1 || n < kMinParallelParams) {
+    return sum_squares(arena_.grads, n);
+  }
+  double partial[kRanges] = {};
+  pool_->parallel_for(pool_->threads(), kRanges, [&](int task) {
+    long begin = 0, end = 0;
+    split_range(static_cast<long>(n), kRanges, task, kRangeAlign, &begin, &end);
+    if (end > begin)
+      partial[task] = sum_squares(arena_.grads + begin, static_cast<size_t>(end - begin));
+  });
+  double sum = 0.0;
+  for (double p : partial) sum += p;
+  return sum;
 }
 
 // The update is elementwise over the arena, so contiguous ranges give the same floats as one pass

@@ -46,8 +46,9 @@ class PackBuffer {
 
 // Per thread (callers and pool workers alike): packed A is private to the thread that packs it;
 // the caller's packed B is shared with the team of its region.
-thread_local PackBuffer t_pack_a;  // MC x KC, for L2
-thread_local PackBuffer t_pack_b;  // KC x NC, for L3
+thread_local PackBuffer t_pack_a;         // MC x KC, for L2
+thread_local PackBuffer t_pack_b;         // KC x NC, for L3
+thread_local PackBuffer t_pack_a_shared;  // m x KC for small m (see Block::pa_shared)
 
 // C = beta * C, for the cases with nothing to accumulate (beta == 0 overwrites NaNs)
 void scale_c(float* c, size_t count, float beta) {
@@ -93,7 +94,10 @@ struct Block {
   float alpha = 1.0f, beta = 0.0f;
   const GemmEpilogue* ep = nullptr;
   float* pb = nullptr;  // packed B of this block, shared
-  int kc_max = 0;       // packed-A buffers hold round_up(MC, MR) x kc_max
+  // Packed A of all m rows of this k block, shared by the tasks when they split columns (each
+  // task would otherwise pack the same rows again); null: every task packs its own rows.
+  const float* pa_shared = nullptr;
+  int kc_max = 0;  // packed-A buffers hold round_up(MC, MR) x kc_max
   int jc = 0, nc = 0, pc = 0, kc = 0;
   int rows_per_task = 0, cols_per_task = 0;  // multiples of MR and NR
   int col_tasks = 1;
@@ -126,11 +130,15 @@ void block_task(const Block& blk, int task) {
       uep.act_param = ep->act_param;
     }
   }
-  float* pa = t_pack_a.get(static_cast<size_t>(round_up(cfg.mc, mr)) * blk.kc_max);
+  float* own = blk.pa_shared == nullptr
+                   ? t_pack_a.get(static_cast<size_t>(round_up(cfg.mc, mr)) * blk.kc_max)
+                   : nullptr;
   const int lda = blk.trans_a ? blk.m : blk.k;
   for (int ic = r0; ic < r1; ic += cfg.mc) {
     const int mc = r1 - ic < cfg.mc ? r1 - ic : cfg.mc;
-    pack_a(pa, blk.a, lda, blk.trans_a, ic, blk.pc, mc, kc, mr);
+    // ic is a multiple of MR, so the shared panels of rows [ic, ic + mc) start at ic * kc
+    const float* pa = own != nullptr ? own : blk.pa_shared + static_cast<size_t>(ic) * kc;
+    if (own != nullptr) pack_a(cfg, own, blk.a, lda, blk.trans_a, ic, blk.pc, mc, kc);
     for (int jr = c0; jr < c1; jr += nr) {
       const int n_valid = nc - jr < nr ? nc - jr : nr;
       const float* bp = blk.pb + static_cast<size_t>(jr) * kc;
@@ -225,7 +233,10 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
   blk.alpha = alpha;
   blk.beta = beta;
   blk.ep = ep;
-  blk.kc_max = k < cfg.kc ? k : cfg.kc;
+  // k up to 1.6 KC runs as one k block: a second, short block would cost one more pass over C
+  // and one more pair of parallel regions for little cache benefit (784 = 512 + 272 at KC 512)
+  const int kc_step = k <= cfg.kc * 8 / 5 ? k : cfg.kc;
+  blk.kc_max = k < kc_step ? k : kc_step;
   // Sized for the block this call can use: KC x NC (rounded to whole panels)
   blk.pb =
       t_pack_b.get(static_cast<size_t>(round_up(n < cfg.nc ? n : cfg.nc, cfg.nr)) * blk.kc_max);
@@ -235,28 +246,42 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
   for (int jc = 0; jc < n; jc += cfg.nc) {
     blk.jc = jc;
     blk.nc = n - jc < cfg.nc ? n - jc : cfg.nc;
-    for (int pc = 0; pc < k; pc += cfg.kc) {
+    for (int pc = 0; pc < k; pc += kc_step) {
       blk.pc = pc;
-      blk.kc = k - pc < cfg.kc ? k - pc : cfg.kc;
+      blk.kc = k - pc < kc_step ? k - pc : kc_step;
       const int panels = (blk.nc + cfg.nr - 1) / cfg.nr;
       if (threads <= 1) {
-        pack_b(blk.pb, b, ldb, trans_b, pc, jc, blk.kc, blk.nc, cfg.nr);
+        pack_b(cfg, blk.pb, b, ldb, trans_b, pc, jc, blk.kc, blk.nc);
         blk.rows_per_task = round_up(m, cfg.mr);
         blk.cols_per_task = round_up(blk.nc, cfg.nr);
         blk.col_tasks = 1;
         block_task(blk, 0);
         continue;
       }
-      // pack B in `threads` slices of whole panels, then the C tasks
-      pool->parallel_for(threads, threads, [&blk, b, ldb, panels, threads, &cfg](int i) {
+      // pack B (and A, when the tasks split columns) in `threads` slices of whole panels, then
+      // the C tasks
+      plan_tasks(blk, threads);
+      float* pa = blk.col_tasks > 1
+                      ? t_pack_a_shared.get(static_cast<size_t>(round_up(m, cfg.mr)) * blk.kc_max)
+                      : nullptr;
+      blk.pa_shared = pa;
+      const int a_panels = (m + cfg.mr - 1) / cfg.mr;
+      const int lda = trans_a ? m : k;
+      pool->parallel_for(threads, threads, [&](int i) {
         long p0, p1;
         split_range(panels, threads, i, 1, &p0, &p1);
+        if (p1 > p0) {
+          const int cols = static_cast<int>(std::min<long>(blk.nc, p1 * cfg.nr) - p0 * cfg.nr);
+          pack_b(cfg, blk.pb + static_cast<size_t>(p0) * cfg.nr * blk.kc, b, ldb, blk.trans_b,
+                 blk.pc, blk.jc + static_cast<int>(p0) * cfg.nr, blk.kc, cols);
+        }
+        if (pa == nullptr) return;
+        split_range(a_panels, threads, i, 1, &p0, &p1);
         if (p1 <= p0) return;
-        const int cols = static_cast<int>(std::min<long>(blk.nc, p1 * cfg.nr) - p0 * cfg.nr);
-        pack_b(blk.pb + static_cast<size_t>(p0) * cfg.nr * blk.kc, b, ldb, blk.trans_b, blk.pc,
-               blk.jc + static_cast<int>(p0) * cfg.nr, blk.kc, cols, cfg.nr);
+        const int rows = static_cast<int>(std::min<long>(m, p1 * cfg.mr) - p0 * cfg.mr);
+        pack_a(cfg, pa + static_cast<size_t>(p0) * cfg.mr * blk.kc, a, lda, trans_a,
+               static_cast<int>(p0) * cfg.mr, blk.pc, rows, blk.kc);
       });
-      plan_tasks(blk, threads);
       const int row_tasks = (m + blk.rows_per_task - 1) / blk.rows_per_task;
       pool->parallel_for(threads, row_tasks * blk.col_tasks,
                          [&blk](int task) { block_task(blk, task); });

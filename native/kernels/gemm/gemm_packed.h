@@ -46,22 +46,34 @@ using UkrFn = void (*)(int k, const float* a, const float* b, float alpha, float
 constexpr int kMaxMr = 16;
 constexpr int kMaxNr = 32;
 
+// The transposing copy of packing, dst[p*w + i] = src[i*ld + p] for i < rows and 0 up to w, for
+// p < kc; null in a config means pack.cc's scalar loop.
+using PackTransposedFn = void (*)(float* dst, int w, const float* src, ptrdiff_t ld, int rows,
+                                  int kc);
+
+// A micro-kernel for a tile with only `rows` < MR valid rows and all NR columns (same contract,
+// same packed panels with stride MR); null in a config means ukr_edge_tile's scratch path.
+using UkrRowsFn = void (*)(int rows, int k, const float* a, const float* b, float alpha, float beta,
+                           float* c, ptrdiff_t ldc, const UkrEpilogue* ep);
+
 // A micro-kernel and the cache blocking that suits it. MC is a multiple of MR and NC of NR; an
 // MC x KC block of packed A is meant for L2, a KC x NR micro-panel of B for L1, KC x NC for L3.
 struct PackedGemmConfig {
   UkrFn ukr;
   int mr, nr;
   int mc, kc, nc;
+  PackTransposedFn pack_transposed;
+  UkrRowsFn ukr_rows;
 };
 
 // Packing (pack.cc). op(A) is (m,k): A is stored (m,k), or (k,m) when trans_a; lda is the stored
 // row length. pack_a copies the mc x kc block of op(A) at (i0, p0) into ceil(mc/mr) micro-panels of
 // kc x mr floats, zero-filling rows past mc. pack_b copies the kc x nc block of op(B) at (p0, j0)
 // (B stored (k,n), or (n,k) when trans_b) into ceil(nc/nr) micro-panels of kc x nr floats.
-void pack_a(float* dst, const float* a, int lda, bool trans_a, int i0, int p0, int mc, int kc,
-            int mr);
-void pack_b(float* dst, const float* b, int ldb, bool trans_b, int p0, int j0, int kc, int nc,
-            int nr);
+void pack_a(const PackedGemmConfig& cfg, float* dst, const float* a, int lda, bool trans_a, int i0,
+            int p0, int mc, int kc);
+void pack_b(const PackedGemmConfig& cfg, float* dst, const float* b, int ldb, bool trans_b, int p0,
+            int j0, int kc, int nc);
 
 // The blocking loops (blocking.cc): the GemmFn contract of gemm.h on top of one micro-kernel.
 // ep (optional): the dense epilogue of gemm.h; pool (optional): split M/N tiles over its threads.
@@ -74,6 +86,9 @@ void ukr_ref_4x8(int k, const float* a, const float* b, float alpha, float beta,
                  ptrdiff_t ldc, const UkrEpilogue* ep);
 
 #if defined(__x86_64__)
+// pack_avx2.cc: PackTransposedFn with an 8x8 register transpose (avx2)
+void pack_transposed_avx2(float* dst, int w, const float* src, ptrdiff_t ld, int rows, int kc);
+
 // ISA micro-kernels: call only when the CPU has the features (dispatch.cc checks).
 void ukr_avx2_6x16(int k, const float* a, const float* b, float alpha, float beta, float* c,
                    ptrdiff_t ldc, const UkrEpilogue* ep);  // avx2 + fma
@@ -94,6 +109,10 @@ inline float ukr_act_scalar(float v, int act, double param) {
 inline void ukr_edge_tile(const PackedGemmConfig& cfg, int k, const float* a, const float* b,
                           float alpha, float beta, float* c, ptrdiff_t ldc, int m_valid,
                           int n_valid, const UkrEpilogue* ep) {
+  if (n_valid == cfg.nr && cfg.ukr_rows != nullptr) {
+    cfg.ukr_rows(m_valid, k, a, b, alpha, beta, c, ldc, ep);
+    return;
+  }
   alignas(64) float tile[kMaxMr * kMaxNr];
   cfg.ukr(k, a, b, alpha, 0.0f, tile, cfg.nr, nullptr);
   for (int i = 0; i < m_valid; i++) {

@@ -26,9 +26,9 @@ __attribute__((target("avx2,fma"))) inline __m256 act_avx2(__m256 v, int act, __
   return _mm256_blendv_ps(neg, v, _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_GT_OQ));
 }
 
-// The epilogue of the contract (gemm_packed.h) on the 6 x 16 accumulators
-__attribute__((target("avx2,fma"))) void store_epilogue(const __m256* acc, __m256 va, float beta,
-                                                        float* c, ptrdiff_t ldc,
+// The epilogue of the contract (gemm_packed.h) on the rows x 16 accumulators
+__attribute__((target("avx2,fma"))) void store_epilogue(const __m256* acc, int rows, __m256 va,
+                                                        float beta, float* c, ptrdiff_t ldc,
                                                         const UkrEpilogue& ep) {
   const __m256d alpha = _mm256_set1_pd(ep.act_param);
   const __m256 vb = _mm256_set1_ps(beta);
@@ -37,7 +37,7 @@ __attribute__((target("avx2,fma"))) void store_epilogue(const __m256* acc, __m25
     bias0 = _mm256_loadu_ps(ep.bias);
     bias1 = _mm256_loadu_ps(ep.bias + 8);
   }
-  for (int i = 0; i < 6; i++) {
+  for (int i = 0; i < rows; i++) {
     float* cr = c + i * ldc;
     __m256 v0, v1;
     if (ep.bias != nullptr) {
@@ -102,7 +102,7 @@ __attribute__((target("avx2,fma"))) void ukr_avx2_6x16(int k, const float* a, co
   const __m256 va = _mm256_set1_ps(alpha);
   __m256 acc[12] = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51};
   if (ep != nullptr) {
-    store_epilogue(acc, va, beta, c, ldc, *ep);
+    store_epilogue(acc, 6, va, beta, c, ldc, *ep);
   } else if (beta == 0.0f) {
     for (int i = 0; i < 6; i++) {
       _mm256_storeu_ps(c + i * ldc, _mm256_mul_ps(va, acc[2 * i]));
@@ -120,10 +120,66 @@ __attribute__((target("avx2,fma"))) void ukr_avx2_6x16(int k, const float* a, co
 }
 
 namespace {
+
+// The same tile with only R < 6 rows of C, for the bottom edge of M (batch 32 = 5 x 6 + 2 rows):
+// the packed A panel keeps its stride of 6, only the first R rows are read. A full 6-row kernel
+// on a zero-padded panel would spend 6/R times the work on that tile.
+template <int R>
+__attribute__((target("avx2,fma"))) void ukr_avx2_rows_x16(int k, const float* a, const float* b,
+                                                           float alpha, float beta, float* c,
+                                                           ptrdiff_t ldc, const UkrEpilogue* ep) {
+  __m256 acc[2 * R];
+  for (int i = 0; i < 2 * R; i++) acc[i] = _mm256_setzero_ps();
+  for (int p = 0; p < k; p++) {
+    const __m256 b0 = _mm256_loadu_ps(b);
+    const __m256 b1 = _mm256_loadu_ps(b + 8);
+    for (int i = 0; i < R; i++) {
+      const __m256 av = _mm256_broadcast_ss(a + i);
+      acc[2 * i] = _mm256_fmadd_ps(av, b0, acc[2 * i]);
+      acc[2 * i + 1] = _mm256_fmadd_ps(av, b1, acc[2 * i + 1]);
+    }
+    a += 6;
+    b += 16;
+  }
+  const __m256 va = _mm256_set1_ps(alpha);
+  if (ep != nullptr) {
+    store_epilogue(acc, R, va, beta, c, ldc, *ep);
+    return;
+  }
+  const __m256 vb = _mm256_set1_ps(beta);
+  for (int i = 0; i < R; i++) {
+    float* cr = c + i * ldc;
+    __m256 v0 = _mm256_mul_ps(va, acc[2 * i]), v1 = _mm256_mul_ps(va, acc[2 * i + 1]);
+    if (beta != 0.0f) {
+      v0 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr), v0);
+      v1 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr + 8), v1);
+    }
+    _mm256_storeu_ps(cr, v0);
+    _mm256_storeu_ps(cr + 8, v1);
+  }
+}
+
+void ukr_avx2_rows(int rows, int k, const float* a, const float* b, float alpha, float beta,
+                   float* c, ptrdiff_t ldc, const UkrEpilogue* ep) {
+  switch (rows) {
+    case 1:
+      return ukr_avx2_rows_x16<1>(k, a, b, alpha, beta, c, ldc, ep);
+    case 2:
+      return ukr_avx2_rows_x16<2>(k, a, b, alpha, beta, c, ldc, ep);
+    case 3:
+      return ukr_avx2_rows_x16<3>(k, a, b, alpha, beta, c, ldc, ep);
+    case 4:
+      return ukr_avx2_rows_x16<4>(k, a, b, alpha, beta, c, ldc, ep);
+    default:
+      return ukr_avx2_rows_x16<5>(k, a, b, alpha, beta, c, ldc, ep);
+  }
+}
+
 // Measured on Zen 4 (bench/gemm.ts): KC = 512 beats 256 by ~5% on 1024²-2048² (fewer passes over
 // C) although the 32 KB B micro-panel then fills L1d: it streams from L2 fine. MC x KC = 288 KB of
 // packed A stays in the 1 MB L2; KC x NC = 8 MB of packed B in the 32 MB L3.
-constexpr PackedGemmConfig kAvx2Config = {ukr_avx2_6x16, 6, 16, 144, 512, 4096};
+constexpr PackedGemmConfig kAvx2Config = {
+    ukr_avx2_6x16, 6, 16, 144, 512, 4096, pack_transposed_avx2, ukr_avx2_rows};
 }  // namespace
 
 // c is (m,n); a is (m,k) or (k,m) when trans_a; b is (k,n) or (n,k) when trans_b

@@ -1,7 +1,8 @@
 // The six optimizer update rules (torch.optim). g is the gradient after clipping, t the 1-based
 // step. Each rule is one pass over the flat arena: a scalar loop (portable, and the tail) and an
-// AVX2 twin, 4 float64 lanes, chosen by elementwise_simd() (pattern: act/simd.h). Hoisted
-// per-step constants (pow(beta, t), 1 / sqrt(bc2)) are scalar.
+// AVX2 twin chosen by elementwise_simd() (pattern: act/simd.h). SGD and Adam(W) compute in float32
+// (8 lanes, as torch.optim), the rarer adagrad/adadelta/rmsprop in float64 (4 lanes). Hoisted
+// per-step constants (pow(beta, t), 1 / sqrt(bc2)) are computed in float64.
 #include "optim.h"
 
 #include <cmath>
@@ -13,17 +14,21 @@ namespace nntrain {
 namespace {
 
 // g += wd p; if mu != 0: buf = (t == 1) ? g : mu buf + (1 - damp) g; g = nesterov ? g + mu buf :
-// buf; p -= lr g
-void sgd_step(float* p, const float* g, float* buf, size_t n, double lr, double t, double mu,
-              double damp, bool nesterov, double wd) {
+// buf; p -= lr g. In float32 arithmetic like adam_step (and sgd_avx2, op for op).
+struct SgdConsts {
+  float lr, mu, one_minus_damp, wd;
+  bool momentum, first, nesterov;
+};
+
+void sgd_step(float* p, const float* g, float* buf, size_t n, const SgdConsts& k) {
   for (size_t i = 0; i < n; i++) {
-    double gi = g[i] + wd * p[i];
-    if (mu != 0.0) {
-      const double b = t == 1.0 ? gi : mu * buf[i] + (1.0 - damp) * gi;
-      buf[i] = static_cast<float>(b);
-      gi = nesterov ? gi + mu * b : b;
+    float gi = k.wd * p[i] + g[i];
+    if (k.momentum) {
+      const float b = k.first ? gi : k.mu * buf[i] + k.one_minus_damp * gi;
+      buf[i] = b;
+      gi = k.nesterov ? k.mu * b + gi : b;
     }
-    p[i] = static_cast<float>(p[i] - lr * gi);
+    p[i] = p[i] - k.lr * gi;
   }
 }
 
@@ -82,50 +87,64 @@ void rmsprop_step(float* p, const float* g, float* sq_avg, float* buf, float* gr
 
 // adam: g += wd p; adamw: p *= 1 - lr wd. m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
 // amsgrad: vmax = max(vmax, v); denom = sqrt(vmax or v) / sqrt(bc2) + eps; p -= (lr / bc1) m /
-// denom
-void adam_step(float* p, const float* g, float* m, float* v, float* vmax, size_t n, double lr,
-               double t, double b1, double b2, double eps, double wd, bool amsgrad,
-               bool decoupled) {
-  const double bc1 = 1.0 - std::pow(b1, t);
-  const double sqrt_bc2 = std::sqrt(1.0 - std::pow(b2, t));
-  const double step_size = lr / bc1;
-  const double coupled_wd = decoupled ? 0.0 : wd;
-  const double decay = decoupled ? 1.0 - lr * wd : 1.0;
+// denom. Adam and SGD run in float32 arithmetic (as torch.optim does), the others in float64:
+// Adam's sqrt and division in 8 float lanes cost a third of 4 double lanes, and it is the
+// optimizer of most runs. The per-step constants are float64, rounded once. This scalar loop does
+// the same float operations in the same order as adam_avx2, so an element's result does not
+// depend on which of the two handles it.
+struct AdamConsts {
+  float step_size, inv_sqrt_bc2, b1, one_minus_b1, b2, one_minus_b2, eps, coupled_wd, decay;
+};
+
+AdamConsts adam_consts(double lr, double t, double b1, double b2, double eps, double wd,
+                       bool decoupled) {
+  const auto f = [](double x) { return static_cast<float>(x); };
+  return {f(lr / (1.0 - std::pow(b1, t))),
+          f(1.0 / std::sqrt(1.0 - std::pow(b2, t))),
+          f(b1),
+          f(1.0 - b1),
+          f(b2),
+          f(1.0 - b2),
+          f(eps),
+          f(decoupled ? 0.0 : wd),
+          f(decoupled ? 1.0 - lr * wd : 1.0)};
+}
+
+void adam_step(float* p, const float* g, float* m, float* v, float* vmax, size_t n,
+               const AdamConsts& k, bool amsgrad) {
   for (size_t i = 0; i < n; i++) {
-    double pi = p[i];
-    const double gi = g[i] + coupled_wd * pi;
-    pi *= decay;
-    const double mi = b1 * m[i] + (1.0 - b1) * gi;
-    const double vi = b2 * v[i] + (1.0 - b2) * gi * gi;
-    m[i] = static_cast<float>(mi);
-    v[i] = static_cast<float>(vi);
-    double v_hat = vi;
+    float pi = p[i];
+    const float gi = k.coupled_wd * pi + g[i];
+    pi *= k.decay;
+    const float mi = k.b1 * m[i] + k.one_minus_b1 * gi;
+    const float vi = k.b2 * v[i] + (k.one_minus_b2 * gi) * gi;
+    m[i] = mi;
+    v[i] = vi;
+    float v_hat = vi;
     if (amsgrad) {
-      // torch keeps the max of the float32 v: compare the stored values
-      const float vm = vmax[i] > v[i] ? vmax[i] : v[i];
-      vmax[i] = vm;
-      v_hat = vm;
+      v_hat = vmax[i] > vi ? vmax[i] : vi;  // torch keeps the max of the float32 v
+      vmax[i] = v_hat;
     }
-    p[i] = static_cast<float>(pi - (step_size * mi) / (std::sqrt(v_hat) / sqrt_bc2 + eps));
+    p[i] = pi - (k.step_size * mi) / (std::sqrt(v_hat) * k.inv_sqrt_bc2 + k.eps);
   }
 }
 
 #if defined(__x86_64__)
-NNTRAIN_AVX2 size_t sgd_avx2(float* p, const float* g, float* buf, size_t n, double lr, double t,
-                             double mu, double damp, bool nesterov, double wd) {
-  const __m256d vwd = _mm256_set1_pd(wd), vmu = _mm256_set1_pd(mu), vlr = _mm256_set1_pd(lr);
-  const __m256d vdamp = _mm256_set1_pd(1.0 - damp);
-  const bool momentum = mu != 0.0, first = t == 1.0;
+NNTRAIN_AVX2 size_t sgd_avx2(float* p, const float* g, float* buf, size_t n, const SgdConsts& k) {
+  const __m256 vwd = _mm256_set1_ps(k.wd), vmu = _mm256_set1_ps(k.mu), vlr = _mm256_set1_ps(k.lr);
+  const __m256 vdamp = _mm256_set1_ps(k.one_minus_damp);
   size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const __m256d pi = load4(p + i);
-    __m256d gi = madd(vwd, pi, load4(g + i));
-    if (momentum) {
-      const __m256d b = first ? gi : madd(vmu, load4(buf + i), _mm256_mul_pd(vdamp, gi));
-      store4(buf + i, b);
-      gi = nesterov ? madd(vmu, b, gi) : b;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 pi = _mm256_loadu_ps(p + i);
+    __m256 gi = _mm256_add_ps(_mm256_mul_ps(vwd, pi), _mm256_loadu_ps(g + i));
+    if (k.momentum) {
+      const __m256 b = k.first ? gi
+                               : _mm256_add_ps(_mm256_mul_ps(vmu, _mm256_loadu_ps(buf + i)),
+                                               _mm256_mul_ps(vdamp, gi));
+      _mm256_storeu_ps(buf + i, b);
+      gi = k.nesterov ? _mm256_add_ps(_mm256_mul_ps(vmu, b), gi) : b;
     }
-    store4(p + i, nmadd(vlr, gi, pi));
+    _mm256_storeu_ps(p + i, _mm256_sub_ps(pi, _mm256_mul_ps(vlr, gi)));
   }
   return i;
 }
@@ -198,33 +217,33 @@ NNTRAIN_AVX2 size_t rmsprop_avx2(float* p, const float* g, float* sq_avg, float*
 }
 
 // one division per element: the sqrt(bc2) division becomes a multiply (a last-bit float64 change)
+// 8 float lanes; mul and add kept separate (no FMA) to match adam_step exactly
 NNTRAIN_AVX2 size_t adam_avx2(float* p, const float* g, float* m, float* v, float* vmax, size_t n,
-                              double step_size, double inv_sqrt_bc2, double b1, double b2,
-                              double eps, double coupled_wd, double decay, bool amsgrad) {
-  const __m256d vwd = _mm256_set1_pd(coupled_wd), vdecay = _mm256_set1_pd(decay);
-  const __m256d vb1 = _mm256_set1_pd(b1), v1b1 = _mm256_set1_pd(1.0 - b1);
-  const __m256d vb2 = _mm256_set1_pd(b2), v1b2 = _mm256_set1_pd(1.0 - b2);
-  const __m256d vstep = _mm256_set1_pd(step_size), vinv = _mm256_set1_pd(inv_sqrt_bc2);
-  const __m256d veps = _mm256_set1_pd(eps);
+                              const AdamConsts& k, bool amsgrad) {
+  const __m256 vwd = _mm256_set1_ps(k.coupled_wd), vdecay = _mm256_set1_ps(k.decay);
+  const __m256 vb1 = _mm256_set1_ps(k.b1), v1b1 = _mm256_set1_ps(k.one_minus_b1);
+  const __m256 vb2 = _mm256_set1_ps(k.b2), v1b2 = _mm256_set1_ps(k.one_minus_b2);
+  const __m256 vstep = _mm256_set1_ps(k.step_size), vinv = _mm256_set1_ps(k.inv_sqrt_bc2);
+  const __m256 veps = _mm256_set1_ps(k.eps);
   size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    __m256d pi = load4(p + i);
-    const __m256d gi = madd(vwd, pi, load4(g + i));
-    pi = _mm256_mul_pd(pi, vdecay);
-    const __m256d mi = madd(vb1, load4(m + i), _mm256_mul_pd(v1b1, gi));
-    const __m256d vi = madd(vb2, load4(v + i), _mm256_mul_pd(_mm256_mul_pd(v1b2, gi), gi));
-    store4(m + i, mi);
-    const __m128 vf = _mm256_cvtpd_ps(vi);
-    _mm_storeu_ps(v + i, vf);
-    __m256d v_hat = vi;
+  for (; i + 8 <= n; i += 8) {
+    __m256 pi = _mm256_loadu_ps(p + i);
+    const __m256 gi = _mm256_add_ps(_mm256_mul_ps(vwd, pi), _mm256_loadu_ps(g + i));
+    pi = _mm256_mul_ps(pi, vdecay);
+    const __m256 mi =
+        _mm256_add_ps(_mm256_mul_ps(vb1, _mm256_loadu_ps(m + i)), _mm256_mul_ps(v1b1, gi));
+    const __m256 vi = _mm256_add_ps(_mm256_mul_ps(vb2, _mm256_loadu_ps(v + i)),
+                                    _mm256_mul_ps(_mm256_mul_ps(v1b2, gi), gi));
+    _mm256_storeu_ps(m + i, mi);
+    _mm256_storeu_ps(v + i, vi);
+    __m256 v_hat = vi;
     if (amsgrad) {
-      // torch keeps the max of the float32 v; maxps(a, b) = a > b ? a : b, as in the scalar loop
-      const __m128 vm = _mm_max_ps(_mm_loadu_ps(vmax + i), vf);
-      _mm_storeu_ps(vmax + i, vm);
-      v_hat = _mm256_cvtps_pd(vm);
+      // maxps(a, b) = a > b ? a : b, as in the scalar loop
+      v_hat = _mm256_max_ps(_mm256_loadu_ps(vmax + i), vi);
+      _mm256_storeu_ps(vmax + i, v_hat);
     }
-    const __m256d denom = madd(_mm256_sqrt_pd(v_hat), vinv, veps);
-    store4(p + i, _mm256_sub_pd(pi, _mm256_div_pd(_mm256_mul_pd(vstep, mi), denom)));
+    const __m256 denom = _mm256_add_ps(_mm256_mul_ps(_mm256_sqrt_ps(v_hat), vinv), veps);
+    _mm256_storeu_ps(p + i, _mm256_sub_ps(pi, _mm256_div_ps(_mm256_mul_ps(vstep, mi), denom)));
   }
   return i;
 }
@@ -243,12 +262,20 @@ void optimizer_step(float* params, const float* grads, float* const* slots, size
   float* s2 = kOptimizerSlots[opt.kind] > 2 ? slots[2] : nullptr;
   [[maybe_unused]] const bool simd = elementwise_simd();
   switch (opt.kind) {
-    case kOptSgd:
+    case kOptSgd: {
+      const SgdConsts k{static_cast<float>(lr),
+                        static_cast<float>(h[0]),
+                        static_cast<float>(1.0 - h[1]),
+                        static_cast<float>(h[3]),
+                        h[0] != 0.0,
+                        step == 1.0,
+                        h[2] != 0.0};
 #if defined(__x86_64__)
-      if (simd) i = sgd_avx2(params, grads, s0, n, lr, step, h[0], h[1], h[2] != 0.0, h[3]);
+      if (simd) i = sgd_avx2(params, grads, s0, n, k);
 #endif
-      sgd_step(params + i, grads + i, s0 + i, n - i, lr, step, h[0], h[1], h[2] != 0.0, h[3]);
+      sgd_step(params + i, grads + i, s0 != nullptr ? s0 + i : nullptr, n - i, k);
       return;
+    }
     case kOptAdagrad:
 #if defined(__x86_64__)
       if (simd)
@@ -272,18 +299,15 @@ void optimizer_step(float* params, const float* grads, float* const* slots, size
                    h[4] != 0.0);
       return;
     case kOptAdam:
-    case kOptAdamw:
+    case kOptAdamw: {
+      const AdamConsts k = adam_consts(lr, step, h[0], h[1], h[2], h[3], opt.kind == kOptAdamw);
 #if defined(__x86_64__)
-      if (simd) {
-        i = adam_avx2(params, grads, s0, s1, s2, n, lr / (1.0 - std::pow(h[0], step)),
-                      1.0 / std::sqrt(1.0 - std::pow(h[1], step)), h[0], h[1], h[2],
-                      opt.kind == kOptAdamw ? 0.0 : h[3],
-                      opt.kind == kOptAdamw ? 1.0 - lr * h[3] : 1.0, h[4] != 0.0);
-      }
+      if (simd) i = adam_avx2(params, grads, s0, s1, s2, n, k, h[4] != 0.0);
 #endif
-      adam_step(params + i, grads + i, s0 + i, s1 + i, s2 + i, n - i, lr, step, h[0], h[1], h[2],
-                h[3], h[4] != 0.0, opt.kind == kOptAdamw);
+      adam_step(params + i, grads + i, s0 + i, s1 + i, s2 != nullptr ? s2 + i : nullptr, n - i, k,
+                h[4] != 0.0);
       return;
+    }
     default:
       return;  // codes are validated at the boundary
   }
