@@ -2,6 +2,7 @@
 // Prints one `@@bench <json>` line (bench/lib/protocol.ts); an error exits non-zero with its message.
 
 import { runCsv, type CsvParams } from './cases/csv.js';
+import { runStream, type StreamParams } from './cases/stream.js';
 import { runGemm, type GemmParams } from './cases/gemm.js';
 import { runLag, runMemory } from './cases/loop.js';
 import { runAccuracy, runTrain, type TrainParams } from './cases/train.js';
@@ -17,6 +18,7 @@ const cases: Record<string, (p: never) => Promise<void> | void> = {
   memory: runMemory,
   tfjs: runTfjs,
   csv: (p: CsvParams) => runCsv(p),
+  stream: (p: StreamParams) => runStream(p),
 };
 const run = cases[name ?? ''];
 if (run === undefined) throw new Error(`unknown case '${name}'; one of ${Object.keys(cases).join(', ')}`);

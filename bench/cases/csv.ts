@@ -13,6 +13,7 @@ import { parse as csvParse } from 'csv-parse';
 import Papa from 'papaparse';
 import { readCsv } from '../../src/index.js';
 import { emit } from '../lib/protocol.js';
+import type { StreamResult } from './stream.js';
 import { makeSyntheticCsv, syntheticPath } from '../make-synthetic-csv.js';
 import { cachePath, prepareFashionMnist } from '../prepare-fashion-mnist.js';
 import type { Ctx } from '../rows.js';
@@ -189,6 +190,17 @@ export async function csvRows(ctx: Ctx): Promise<Row[]> {
     }
     const sAll = await run('native', undefined, synthetic, synthetic, true, 0);
     const sOne = await run('native', 1, synthetic, synthetic, true, 0);
+    const stream = (await ctx.child<StreamResult>('csv-stream-epoch', 'node', { case: 'stream', mb: 1024, bufferRows: 16_384 })).result;
+    rows.push({
+      group: 'csv',
+      case: 'streaming fit: one epoch over a synthetic CSV, peak RSS vs the stated bound',
+      unit: 'MB',
+      native: stream ? stream.peakMb : 'failed',
+      js: null,
+      peer: null,
+      peerName: '',
+      note: stream ? `bound ${fmt(stream.boundMb)} MB (RSS before ${fmt(stream.baselineMb)} + block buffer + read buffer + 64); file ${fmt(stream.fileMb)} MB = ${(stream.fileMb / stream.boundMb).toFixed(1)}× the bound; ${fmt(stream.rows)} rows at ${fmt(stream.samplesPerSec)} samples/s` : '',
+    });
     rows.push({ group: 'csv', case: `synthetic float CSV (${mbSize} MB, 101 columns, mixed notations), all threads`, unit: 'MB/s', native: mb(sAll), js: null, peer: null, peerName: '', note: sAll && sOne ? `1 thread ${fmt(sOne.mbPerSecond)} MB/s; ${fmt(sAll.rowsPerSecond)} rows/s; peak ${fmt(sAll.peakMb)} MB for ${fmt(sAll.dataMb)} MB of data` : '' });
   }
   return rows;

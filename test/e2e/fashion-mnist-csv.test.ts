@@ -1,0 +1,20 @@
+// Issue 4's end-to-end target: examples/fashion-mnist-csv.ts reads the 60,000-row Fashion-MNIST CSV
+// (built from Debian's dataset-fashion-mnist, which the example installs when absent), trains
+// 784-256-128-10 for 5 epochs and reaches test accuracy >= 0.88 on the 10,000-row test CSV. Native only:
+// the js backend would take minutes.
+
+import { describe, expect, it } from 'vitest';
+import { nativeAvailable } from '../../src/backend/index.js';
+import { runTs } from '../helpers/run-script.js';
+
+describe.skipIf(!nativeAvailable())('examples/fashion-mnist-csv.ts', () => {
+  it('reads the CSV natively, trains and ends with test accuracy >= 0.88', async () => {
+    const result = await runTs('examples/fashion-mnist-csv.ts', {}, 300_000);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^read 60000 rows × 785 columns \(133 MB\) in [\d.]+ s \(native reader\)$/);
+    const last = lines[lines.length - 1];
+    expect(last).toMatch(/^test accuracy: 0\.\d{4}$/);
+    expect(Number(last.split(': ')[1])).toBeGreaterThanOrEqual(0.88);
+  }, 320_000);
+});
