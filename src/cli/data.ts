@@ -49,16 +49,22 @@ const AUTO_MAX_CLASSES = 20;
 const MAX_CLASSES = 1000;
 
 const INTEGER = /^[+-]?\d+$/;
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
  * The name of the target column: a name as in the header, else an integer as a 0-based index (negative:
  * from the end). A name that is also a number (a header such as `150,4,…`) is read as the name.
- * @throws DataError for an index beyond the file's columns (names are checked by readCsv, with a hint).
+ * @throws DataError for an index beyond the file's columns (names are checked by readCsv, with a hint);
+ *   UsageError when an index is given and the header row holds only numbers (a headerless file).
  */
 export async function resolveTarget(path: string, target: string | number, cfg: Pick<TrainConfig, 'delimiter' | 'header'>): Promise<string> {
   if (typeof target === 'string' && !INTEGER.test(target.trim())) return target;
   const schema = await inferCsvSchema(path, { delimiter: cfg.delimiter, header: cfg.header, sampleRows: 1 });
   const names = schema.columns.map((c) => c.name);
+  if (cfg.header !== false && names.length > 1 && names.every((n) => NUMBER.test(n.trim()))) {
+    // a first row of numbers is data, not names (digits.csv): the index would resolve to an ambiguous name
+    throw new UsageError(`${path}: line 1 holds only numbers, so it looks like data rather than a header row: pass --no-header`);
+  }
   if (typeof target === 'string' && names.includes(target)) return target;
   const index = Number(target);
   const resolved = index < 0 ? names.length + index : index;

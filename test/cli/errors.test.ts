@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir, writeBundledCsvs } from './helpers.js';
+import { DATA, runCli, tempDir, writeBundledCsvs } from './helpers.js';
 
 const { dir, cleanup } = tempDir('errors');
 const at = (name: string) => join(dir, name);
@@ -39,6 +39,7 @@ const CASES: Case[] = [
   ['bad integer', () => ['train', iris, '--target', 'species', '--epochs', '0'], 2, 'nntrain: Expected integer >= 1 for --epochs but received 0'],
   ['bad choice', () => ['train', iris, '--target', 'species', '--optimizer', 'adm'], 2, "nntrain: Unknown --optimizer 'adm'. Did you mean 'adam'? Expected one of: sgd, adagrad, adadelta, rmsprop, adam, adamw"],
   ['missing --target', () => ['train', iris], 2, 'nntrain: missing --target: name the column to predict'],
+  ['headerless file read with a header', () => ['train', join(DATA, 'digits.csv'), '--target', '-1'], 2, `nntrain: ${join(DATA, 'digits.csv')}: line 1 holds only numbers, so it looks like data rather than a header row: pass --no-header`],
   ['missing argument', () => ['evaluate', model], 2, "nntrain: missing required argument 'data'"],
   ['config: invalid JSON', () => ['train', iris, '--config', at('syntax.json')], 2, `nntrain: ${at('syntax.json')}: line 4, column 1: invalid JSON`],
   ['config: unknown key', () => ['train', iris, '--config', at('unknown-key.json')], 2, `nntrain: Unknown option 'batch-size' in ${at('unknown-key.json')}. Did you mean 'batchSize'?`],
