@@ -42,7 +42,6 @@ export async function csvDataset(path: string, options: CsvDatasetOptions): Prom
   try {
     const yWidth = stream.yColumns.length;
     if (yWidth === 0) throw new ConfigError(`${path}: the schema has no target column: pass target`);
-    const partOf = split === undefined ? undefined : hashSplitter(split.seed, split.fractions);
     const dataset = streamingDataset(
       {
         async read(maxRows, buffers) {
@@ -55,7 +54,7 @@ export async function csvDataset(path: string, options: CsvDatasetOptions): Prom
         inputWidth: stream.xColumns.length,
         targetWidth: yWidth,
         bufferRows,
-        split: partOf === undefined || split === undefined ? undefined : { partOf, part: PARTS[split.part] },
+        split: split === undefined ? undefined : { partOf: hashSplitter(split.seed, split.fractions), part: PARTS[split.part] },
       },
     );
     return Object.assign(dataset, { stream, close: () => stream.close() });

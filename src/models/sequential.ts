@@ -280,10 +280,8 @@ export class Sequential implements CallbackModel {
       [ys, 'y', rule],
     ];
     if (cfg.validationData !== undefined) {
-      const vx = toInputMatrix(cfg.validationData[0], width, 'validationData[0] (x)', false);
-      const vy = toTargetMatrix(cfg.validationData[1], vx.rows, rule, 'validationData[1] (y)', false);
-      validation = { x: vx, y: vy };
-      scans.push([vx, 'validationData[0] (x)', null], [vy, 'validationData[1] (y)', rule]);
+      validation = this.validationMatrices(cfg.validationData, width, rule);
+      scans.push([validation.x, 'validationData[0] (x)', null], [validation.y, 'validationData[1] (y)', rule]);
     } else if (cfg.validationSplit > 0) {
       // Keras: the LAST fraction of the rows, before any shuffling
       const trainRows = Math.floor(xs.rows * (1 - cfg.validationSplit));

@@ -5,19 +5,17 @@
 // after every epoch (a Dataset pass or matrices). Checkpoints and resume are in-memory-only for now
 // (their data fingerprint needs the whole data); fit rejects them for streams before any work starts.
 
-import { STATS_WIDTH, TrainStatus } from '../backend/codes.js';
-import type { TrainJob } from '../backend/contract.js';
 import type { CallbackList } from '../callbacks/callback.js';
 import type { Dataset } from '../data/dataset.js';
 import { scanValues, type TargetRule } from '../data/validate-data.js';
-import { addStatsRow, emptyStats, logsFromStats } from '../metrics/metrics.js';
-import { AbortError, ConfigError } from '../util/errors.js';
+import { logsFromStats } from '../metrics/metrics.js';
+import { ConfigError } from '../util/errors.js';
 import { fmix32, Rng, stepSeed } from '../util/rng.js';
 import { nextMacrotask, now } from '../util/yield.js';
-import { ChunkSizer, CHUNK_TARGET_MS, MAX_CHUNK_STEPS } from './chunk-sizer.js';
+import { ChunkRunner } from './chunk-runner.js';
+import { MAX_CHUNK_STEPS } from './chunk-sizer.js';
 import { evaluateValidation, type Validation } from './evaluate.js';
 import type { FitConfig } from './fit-options.js';
-import { learningRate, nonFinite } from './fit.js';
 import { History } from './history.js';
 import { epochLine } from './progress.js';
 import type { TrainingRuntime } from './runtime.js';
@@ -35,22 +33,14 @@ export async function runStreamFit(
   const batchSize = Math.min(cfg.batchSize, dataset.maxBlockRows);
   const plan = rt.plan(batchSize);
   const maxChunk = Math.min(cfg.stepsPerChunk ?? MAX_CHUNK_STEPS, Math.ceil(dataset.maxBlockRows / batchSize), MAX_CHUNK_STEPS);
-  const sizer = new ChunkSizer(cfg.stepsPerChunk, CHUNK_TARGET_MS[rt.backend.name], maxChunk);
+  const chunks = new ChunkRunner(rt, { plan, seed, batchSize, maxChunk, stepsPerChunk: cfg.stepsPerChunk, signal: cfg.signal, callbacks });
+  const { epochStats } = chunks;
+  const checkAbort = () => chunks.checkAbort();
   const order = new Uint32Array(dataset.maxBlockRows);
-  const lrs = new Float32Array(maxChunk);
-  const stats = new Float64Array(maxChunk * STATS_WIDTH);
-  const control = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * 4));
-  const epochStats = emptyStats();
   const shuffleRng = new Rng(0);
   const shuffleSeed = fmix32(seed ^ 0x2545f491);
-  const baseLr = rt.optimizer.learningRate;
   const history = new History();
   const signal = cfg.signal;
-  const onAbort = () => Atomics.store(control, 0, 1);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const checkAbort = () => {
-    if (signal?.aborted) throw new AbortError();
-  };
 
   try {
     checkAbort();
@@ -77,25 +67,7 @@ export async function runStreamFit(
         if (cfg.shuffle) shuffleRng.reseed(stepSeed(stepSeed(shuffleSeed, epoch), blockIndex)).shuffle(blockOrder);
         const batches = Math.ceil(rows / batchSize);
         for (let b = 0; b < batches; ) {
-          checkAbort();
-          const steps = sizer.size(batches - b);
-          const globalStep = rt.getStep();
-          for (let i = 0; i < steps; i++) lrs[i] = learningRate(rt, baseLr, epoch, globalStep + i);
-          const job: TrainJob = { x: block.x.data, y: block.y.data, order: blockOrder, firstBatch: b, steps, batchSize, lrs: lrs.subarray(0, steps), globalStep, seed, stats: stats.subarray(0, steps * STATS_WIDTH), control };
-          const t0 = now();
-          const result = await rt.exclusive(() => plan.train(job));
-          sizer.record(result.stepsDone, now() - t0);
-          rt.advanceStep(result.stepsDone);
-          for (let i = 0; i < result.stepsDone; i++) {
-            addStatsRow(epochStats, stats, i);
-            if (callbacks.wantsBatchEnd && !signal?.aborted) await callbacks.batchEnd(batchInEpoch + b + i, logsFromStats(epochStats, rt.metrics));
-          }
-          if (result.status === TrainStatus.nonFiniteLoss || result.status === TrainStatus.nonFiniteGradient) {
-            throw nonFinite(result.status, epoch, batchInEpoch + b + result.stepsDone, lrs[result.stepsDone]);
-          }
-          checkAbort();
-          if (result.status === TrainStatus.aborted) throw new AbortError();
-          b += result.stepsDone;
+          b += await chunks.run(block.x, block.y, blockOrder, b, batches - b, epoch, batchInEpoch);
           await nextMacrotask();
         }
         batchInEpoch += batches;
@@ -114,6 +86,6 @@ export async function runStreamFit(
     await callbacks.trainEnd(history.lastLogs());
     return history;
   } finally {
-    signal?.removeEventListener('abort', onAbort);
+    chunks.dispose();
   }
 }

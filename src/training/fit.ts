@@ -8,17 +8,15 @@
 // of step t by (seed, t), and chunk boundaries change nothing but when callbacks see the batches. That is
 // what makes a checkpoint written mid-epoch resume to the same result.
 
-import { STATS_WIDTH, TrainStatus } from '../backend/codes.js';
-import type { TrainJob } from '../backend/contract.js';
 import type { CallbackList } from '../callbacks/callback.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Matrix } from '../data/matrix.js';
 import type { TargetRule } from '../data/validate-data.js';
-import { addStatsRow, emptyStats, logsFromStats } from '../metrics/metrics.js';
-import { AbortError, ConfigError, NonFiniteError } from '../util/errors.js';
+import { logsFromStats } from '../metrics/metrics.js';
 import { fmix32, Rng, stepSeed } from '../util/rng.js';
 import type { Checkpointer, FitStart } from './checkpointer.js';
-import { ChunkSizer, CHUNK_TARGET_MS, MAX_CHUNK_STEPS } from './chunk-sizer.js';
+import { ChunkRunner } from './chunk-runner.js';
+import { MAX_CHUNK_STEPS } from './chunk-sizer.js';
 import { runEvaluate, runEvaluateDataset } from './evaluate.js';
 import type { FitConfig } from './fit-options.js';
 import type { History } from './history.js';
@@ -53,26 +51,17 @@ export async function runFit(
   const batches = Math.ceil(n / batchSize);
   const plan = rt.plan(batchSize);
   const maxChunk = Math.min(cfg.stepsPerChunk ?? MAX_CHUNK_STEPS, batches, MAX_CHUNK_STEPS);
-  const sizer = new ChunkSizer(cfg.stepsPerChunk, CHUNK_TARGET_MS[rt.backend.name], maxChunk);
+  const chunks = new ChunkRunner(rt, { plan, seed, batchSize, maxChunk, stepsPerChunk: cfg.stepsPerChunk, signal: cfg.signal, callbacks });
+  const { epochStats } = chunks;
+  const checkAbort = () => chunks.checkAbort();
 
-  // per-fit buffers, reused by every chunk
+  // per-fit buffers, reused by every epoch
   const order = new Uint32Array(n);
-  const lrs = new Float32Array(maxChunk);
-  const stats = new Float64Array(maxChunk * STATS_WIDTH);
-  const control = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * 4));
-  const epochStats = emptyStats();
   // Each epoch's shuffle is seeded by (seed, epoch), so a run resumed at initialEpoch sees the same orders.
   const shuffleRng = new Rng(0);
   const shuffleSeed = fmix32(seed ^ 0x2545f491); // a stream apart from the dropout/noise stream stepRng(seed, step)
-  const baseLr = rt.optimizer.learningRate;
-
   const history = start.history;
   const signal = cfg.signal;
-  const onAbort = () => Atomics.store(control, 0, 1);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const checkAbort = () => {
-    if (signal?.aborted) throw new AbortError(abortMessage(signal));
-  };
 
   try {
     checkAbort();
@@ -91,39 +80,8 @@ export async function runFit(
       else epochStats.fill(0);
 
       for (let b = firstBatch; b < batches; ) {
-        checkAbort();
         // a chunk ends where a mid-epoch checkpoint is due
-        const steps = sizer.size(Math.min(batches - b, checkpointer?.stepsUntilDue(rt.getStep()) ?? Infinity));
-        const globalStep = rt.getStep();
-        for (let i = 0; i < steps; i++) lrs[i] = learningRate(rt, baseLr, epoch, globalStep + i);
-        const job: TrainJob = {
-          x: x.data,
-          y: y.data,
-          order,
-          firstBatch: b,
-          steps,
-          batchSize,
-          lrs: lrs.subarray(0, steps),
-          globalStep,
-          seed,
-          stats: stats.subarray(0, steps * STATS_WIDTH),
-          control,
-        };
-        const t0 = now();
-        const result = await rt.exclusive(() => plan.train(job));
-        sizer.record(result.stepsDone, now() - t0);
-        rt.advanceStep(result.stepsDone);
-
-        for (let i = 0; i < result.stepsDone; i++) {
-          addStatsRow(epochStats, stats, i);
-          if (callbacks.wantsBatchEnd && !signal?.aborted) await callbacks.batchEnd(b + i, logsFromStats(epochStats, rt.metrics));
-        }
-        if (result.status === TrainStatus.nonFiniteLoss || result.status === TrainStatus.nonFiniteGradient) {
-          throw nonFinite(result.status, epoch, b + result.stepsDone, lrs[result.stepsDone]);
-        }
-        checkAbort();
-        if (result.status === TrainStatus.aborted) throw new AbortError();
-        b += result.stepsDone;
+        b += await chunks.run(x, y, order, b, Math.min(batches - b, checkpointer?.stepsUntilDue(rt.getStep()) ?? Infinity), epoch);
         if (checkpointer?.isDue(rt.getStep()) && b < batches) {
           await checkpointer.write({ epoch, batch: b, epochStats, history, stopped: false });
         }
@@ -150,34 +108,6 @@ export async function runFit(
     await callbacks.trainEnd(history.lastLogs());
     return history;
   } finally {
-    signal?.removeEventListener('abort', onAbort);
+    chunks.dispose();
   }
-}
-
-/** The schedule's learning rate for a step, checked. */
-export function learningRate(rt: TrainingRuntime, baseLr: number, epoch: number, step: number): number {
-  if (rt.schedule === null) return baseLr;
-  const lr = rt.schedule.at(baseLr, epoch, step);
-  if (!Number.isFinite(lr) || lr < 0) {
-    throw new ConfigError(`Expected a finite number >= 0 for the learning rate of schedule '${rt.schedule.name}' (epoch ${epoch}, step ${step}) but received ${lr}`);
-  }
-  return lr;
-}
-
-/** The error of a step whose loss or gradient was NaN/Infinity (that step was not applied). */
-export function nonFinite(status: number, epoch: number, batch: number, lr: number): NonFiniteError {
-  const what = status === TrainStatus.nonFiniteLoss ? 'loss' : 'gradient';
-  return new NonFiniteError(
-    `Training diverged: the ${what} became NaN or Infinity at epoch ${epoch}, batch ${batch} (0-based; learning rate ${lr}). ` +
-      'That step was not applied. Try a lower learningRate, or gradient clipping with the optimizer option clipNorm (e.g. 1.0).',
-    epoch,
-    batch,
-  );
-}
-
-function abortMessage(signal: AbortSignal): string {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error && reason.name !== 'AbortError') return `Training was aborted: ${reason.message}`;
-  if (typeof reason === 'string') return `Training was aborted: ${reason}`;
-  return 'Training was aborted';
 }

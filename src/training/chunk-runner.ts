@@ -1,0 +1,130 @@
+// One chunk of training steps, shared by the in-memory loop (fit.ts) and the streaming loop
+// (fit-stream.ts): the learning rates of the chunk's steps, one PlanHandle.train call, the per-step stats
+// folded into the epoch's sums with onBatchEnd after each, and the chunk's outcome turned into
+// NonFiniteError/AbortError. The per-fit buffers (lrs, stats, the abort flag) are allocated once here.
+
+import { STATS_WIDTH, TrainStatus } from '../backend/codes.js';
+import type { PlanHandle, TrainJob } from '../backend/contract.js';
+import type { CallbackList } from '../callbacks/callback.js';
+import type { Matrix } from '../data/matrix.js';
+import { addStatsRow, emptyStats, logsFromStats } from '../metrics/metrics.js';
+import { AbortError, ConfigError, NonFiniteError } from '../util/errors.js';
+import { now } from '../util/yield.js';
+import { ChunkSizer, CHUNK_TARGET_MS } from './chunk-sizer.js';
+import type { TrainingRuntime } from './runtime.js';
+
+/** What a fit's chunks share: the plan, the run seed, the batch size and the abort signal. */
+export interface ChunkSettings {
+  plan: PlanHandle;
+  seed: number;
+  batchSize: number;
+  /** Most steps in one chunk (sizes the buffers). */
+  maxChunk: number;
+  /** Fixed steps per chunk, or null for adaptive sizing. */
+  stepsPerChunk: number | null;
+  signal: AbortSignal | undefined;
+  callbacks: CallbackList;
+}
+
+export class ChunkRunner {
+  /** Sums of the current epoch's per-step stats. */
+  readonly epochStats = emptyStats();
+  private readonly lrs: Float32Array;
+  private readonly stats: Float64Array;
+  private readonly control = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * 4));
+  private readonly sizer: ChunkSizer;
+  private readonly baseLr: number;
+  private readonly onAbort = () => Atomics.store(this.control, 0, 1);
+
+  constructor(
+    private readonly rt: TrainingRuntime,
+    private readonly s: ChunkSettings,
+  ) {
+    this.lrs = new Float32Array(s.maxChunk);
+    this.stats = new Float64Array(s.maxChunk * STATS_WIDTH);
+    this.sizer = new ChunkSizer(s.stepsPerChunk, CHUNK_TARGET_MS[rt.backend.name], s.maxChunk);
+    this.baseLr = rt.optimizer.learningRate;
+    s.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** Stops forwarding the signal to the native abort flag (call when the fit ends). */
+  dispose(): void {
+    this.s.signal?.removeEventListener('abort', this.onAbort);
+  }
+
+  /** Throws AbortError when the signal has fired. */
+  checkAbort(): void {
+    const signal = this.s.signal;
+    if (signal?.aborted) throw new AbortError(abortMessage(signal));
+  }
+
+  /**
+   * Trains up to `maxSteps` batches of x/y visited in `order`, starting at batch `firstBatch`; onBatchEnd
+   * receives batch numbers offset by `batchOffset` (the epoch's batches before this data). Returns the
+   * steps done (all of them: a non-finite step throws NonFiniteError, an abort AbortError).
+   */
+  async run(x: Matrix, y: Matrix, order: Uint32Array, firstBatch: number, maxSteps: number, epoch: number, batchOffset = 0): Promise<number> {
+    const { rt, s } = this;
+    this.checkAbort();
+    const steps = this.sizer.size(maxSteps);
+    const globalStep = rt.getStep();
+    for (let i = 0; i < steps; i++) this.lrs[i] = learningRate(rt, this.baseLr, epoch, globalStep + i);
+    const job: TrainJob = {
+      x: x.data,
+      y: y.data,
+      order,
+      firstBatch,
+      steps,
+      batchSize: s.batchSize,
+      lrs: this.lrs.subarray(0, steps),
+      globalStep,
+      seed: s.seed,
+      stats: this.stats.subarray(0, steps * STATS_WIDTH),
+      control: this.control,
+    };
+    const t0 = now();
+    const result = await rt.exclusive(() => s.plan.train(job));
+    this.sizer.record(result.stepsDone, now() - t0);
+    rt.advanceStep(result.stepsDone);
+    for (let i = 0; i < result.stepsDone; i++) {
+      addStatsRow(this.epochStats, this.stats, i);
+      if (s.callbacks.wantsBatchEnd && !s.signal?.aborted) {
+        await s.callbacks.batchEnd(batchOffset + firstBatch + i, logsFromStats(this.epochStats, rt.metrics));
+      }
+    }
+    if (result.status === TrainStatus.nonFiniteLoss || result.status === TrainStatus.nonFiniteGradient) {
+      throw nonFinite(result.status, epoch, batchOffset + firstBatch + result.stepsDone, this.lrs[result.stepsDone]);
+    }
+    this.checkAbort();
+    if (result.status === TrainStatus.aborted) throw new AbortError();
+    return result.stepsDone;
+  }
+}
+
+/** The schedule's learning rate for a step, checked. */
+function learningRate(rt: TrainingRuntime, baseLr: number, epoch: number, step: number): number {
+  if (rt.schedule === null) return baseLr;
+  const lr = rt.schedule.at(baseLr, epoch, step);
+  if (!Number.isFinite(lr) || lr < 0) {
+    throw new ConfigError(`Expected a finite number >= 0 for the learning rate of schedule '${rt.schedule.name}' (epoch ${epoch}, step ${step}) but received ${lr}`);
+  }
+  return lr;
+}
+
+/** The error of a step whose loss or gradient was NaN/Infinity (that step was not applied). */
+function nonFinite(status: number, epoch: number, batch: number, lr: number): NonFiniteError {
+  const what = status === TrainStatus.nonFiniteLoss ? 'loss' : 'gradient';
+  return new NonFiniteError(
+    `Training diverged: the ${what} became NaN or Infinity at epoch ${epoch}, batch ${batch} (0-based; learning rate ${lr}). ` +
+      'That step was not applied. Try a lower learningRate, or gradient clipping with the optimizer option clipNorm (e.g. 1.0).',
+    epoch,
+    batch,
+  );
+}
+
+function abortMessage(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error && reason.name !== 'AbortError') return `Training was aborted: ${reason.message}`;
+  if (typeof reason === 'string') return `Training was aborted: ${reason}`;
+  return 'Training was aborted';
+}
