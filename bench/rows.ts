@@ -16,7 +16,8 @@ export { csvRows } from './cases/csv.js';
 export interface Ctx {
   quick: boolean;
   /** cmd: 'node' (bench/child.ts) or a Python peer script in bench/peers/, run with /usr/bin/python3 */
-  child<T>(id: string, cmd: string, args: unknown, env?: Record<string, string>): Promise<ChildOutcome<T>>;
+  /** timed (default): run between host probes and again after a half-speed spell (bench/lib/host-gate.ts) */
+  child<T>(id: string, cmd: string, args: unknown, env?: Record<string, string>, timed?: boolean): Promise<ChildOutcome<T>>;
   log(msg: string): void;
   cache: string;
   info: BackendInfo | null;
@@ -43,12 +44,12 @@ export const systemRows = {
     const l = lag.result;
     rows.push({ group: 'event loop', case: 'p99 lateness of a 10 ms setInterval during native training (b128)', unit: 'ms', native: l ? l.p99 : failed(lag), js: null, peer: null, peerName: '', note: l ? `p50 ${fmt(l.p50)} ms, max ${fmt(l.max)} ms, ${l.ticks} ticks` : '' });
     const epochs = ctx.quick ? 20 : 50;
-    const mem = await ctx.child<{ before: number; start: number; end: number; max: number; growth: number; rows: number }>('memory', 'node', { case: 'memory', epochs, rows: 4096 });
+    const mem = await ctx.child<{ before: number; start: number; end: number; max: number; growth: number; rows: number }>('memory', 'node', { case: 'memory', epochs, rows: 4096 }, {}, false);
     const m = mem.result;
     rows.push({ group: 'memory', case: `RSS growth over ${epochs} epochs of native training (4,096 rows, b128)`, unit: 'MB', native: m ? m.growth : failed(mem), js: null, peer: null, peerName: '', note: m ? `RSS after epoch 1 ${fmt(m.start)} MB → end ${fmt(m.end)} MB, max ${fmt(m.max)} MB (before fit ${fmt(m.before)} MB)` : '' });
     const epochsAcc = 5;
-    const acc = await ctx.child<{ accuracy: number; seconds: number }>('accuracy-native', 'node', { case: 'accuracy', backend: 'native', units: [256, 128], batch: 128, epochs: epochsAcc });
-    const tacc = await ctx.child<Peer<{ accuracy: number }>>('accuracy-torch', 'torch_mlp.py', { mode: 'accuracy', units: [256, 128], batch: 128, optimizer: 'adam', epochs: epochsAcc, threads: 1, minSeconds: 0, cache: ctx.cache }, { OMP_WAIT_POLICY: 'PASSIVE' });
+    const acc = await ctx.child<{ accuracy: number; seconds: number }>('accuracy-native', 'node', { case: 'accuracy', backend: 'native', units: [256, 128], batch: 128, epochs: epochsAcc }, {}, false);
+    const tacc = await ctx.child<Peer<{ accuracy: number }>>('accuracy-torch', 'torch_mlp.py', { mode: 'accuracy', units: [256, 128], batch: 128, optimizer: 'adam', epochs: epochsAcc, threads: 1, minSeconds: 0, cache: ctx.cache }, { OMP_WAIT_POLICY: 'PASSIVE' }, false);
     const tv = peerValue(tacc, (r) => r.accuracy);
     rows.push({ group: 'accuracy', case: `784-256-128-10 test accuracy after ${epochsAcc} epochs, b128, Adam 1e-3`, unit: 'accuracy', native: acc.result ? fmt(acc.result.accuracy, 4) : failed(acc), js: null, peer: typeof tv === 'number' ? fmt(tv, 4) : tv, peerName: 'PyTorch', note: 'issue 3 quotes PyTorch 0.876' });
     return rows;

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { CACHE_DIR } from '../prepare-fashion-mnist.js';
+import type { HostGate } from '../lib/host-gate.js';
 import { runChild } from '../lib/protocol.js';
 
 export interface PeakResult {
@@ -15,20 +16,26 @@ export interface PeakResult {
   cores: number;
 }
 
-export async function measurePeak(seconds: number): Promise<PeakResult | { error: string }> {
+/** Compiles fma_peak into bench/.cache; returns its path, or the compiler's first error line. */
+export function compileFmaPeak(): { exe: string } | { error: string } {
   const src = fileURLToPath(new URL('../peak/fma_peak.c', import.meta.url));
   const exe = `${CACHE_DIR}fma_peak`;
   try {
     mkdirSync(CACHE_DIR, { recursive: true });
     execFileSync('cc', ['-O2', '-pthread', '-o', exe, src], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return { exe };
   } catch (err) {
     return { error: `cc failed: ${String((err as { stderr?: Buffer }).stderr ?? err).split('\n')[0]}` };
   }
+}
+
+/** `gate` (bench/lib/host-gate.ts) measures the all-core peak outside the host's half-speed spells. */
+export async function measurePeak(exe: string, seconds: number, gate: HostGate | null): Promise<PeakResult | { error: string }> {
   const cores = availableParallelism();
   const run = async (threads: number): Promise<{ isa: string; gflops: number } | undefined> =>
     (await runChild<{ isa: string; gflops: number }>(exe, [String(threads), String(seconds)], {}, 60)).result;
   const one = await run(1);
-  const all = await run(cores);
+  const all = gate === null ? await run(cores) : (await gate.run(() => run(cores))).value;
   if (one === undefined || all === undefined) return { error: 'fma_peak printed no result' };
   return { isa: one.isa, perCore: one.gflops, allCores: all.gflops, cores };
 }
