@@ -77,6 +77,8 @@ class PlanExecutor {
   void predict(const float* x, int64_t start, int64_t count, int batch_size, float* out);
 
  private:
+  // Copies batch rows [begin, begin + rows) of the chunk's order into x_batch_ and y_batch_.
+  void gather_batch(const TrainChunk& chunk, int64_t begin, int rows);
   // Runs the layers on x0 (rows, inputWidth); returns the output A (rows, outputWidth).
   // rng is null in inference mode (dropout and noise are then the identity).
   const float* forward(const float* x0, int rows, Rng* rng);

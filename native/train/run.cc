@@ -27,13 +27,59 @@ constexpr size_t kMinParallelParams = 32768;
 // Range bounds are multiples of this many floats, so a vectorized kernel sees the same
 // body/tail split for every element whatever the thread count (and the same alignment).
 constexpr long kRangeAlign = 64;
+// Below this many floats a batch is gathered on one thread.
+constexpr size_t kMinParallelGather = 16384;
+
+inline void prefetch_read(const void* p) {
+  __builtin_prefetch(p, 0, 3);
+}
 
 }  // namespace
 
-TrainOutcome PlanExecutor::train(const TrainChunk& job) {
-  TrainOutcome outcome;
+// Copies the batch's rows of x and y (by order[]) into x_batch_/y_batch_. The rows are scattered
+// over x (a shuffled epoch), so each one starts with cache and TLB misses: the copy prefetches
+// kPrefetchRows rows ahead and splits the rows over the pool (measured at batch 128 x 784: ~150 us
+// per step on one thread without prefetch, ~8% of the step).
+void PlanExecutor::gather_batch(const TrainChunk& job, int64_t begin, int rows) {
+  constexpr int kPrefetchRows = 3;
+  for (int r = 0; r < rows; r++) {  // check every index before any thread copies
+    const uint32_t row = job.order[begin + r];
+    if (row >= job.x_rows) {
+      throw std::out_of_range("order[" + std::to_string(begin + r) + "] = " + std::to_string(row) +
+                              " is not a row of x (" + std::to_string(job.x_rows) + " rows)");
+    }
+  }
   const int in_w = plan_.input_width;
   const int label_w = plan_.label_width;
+  const size_t row_bytes = sizeof(float) * static_cast<size_t>(in_w);
+  const auto copy_rows = [&](int r0, int r1) {
+    for (int r = r0; r < r1; r++) {
+      if (r + kPrefetchRows < r1) {
+        const char* ahead = reinterpret_cast<const char*>(
+            job.x + static_cast<size_t>(job.order[begin + r + kPrefetchRows]) * in_w);
+        for (size_t off = 0; off < row_bytes; off += 64) prefetch_read(ahead + off);
+      }
+      const uint32_t row = job.order[begin + r];
+      std::memcpy(&x_batch_[static_cast<size_t>(r) * in_w], job.x + static_cast<size_t>(row) * in_w,
+                  row_bytes);
+      std::memcpy(&y_batch_[static_cast<size_t>(r) * label_w],
+                  job.y + static_cast<size_t>(row) * label_w, sizeof(float) * label_w);
+    }
+  };
+  const int threads = pool_ != nullptr ? pool_->threads() : 1;
+  if (threads <= 1 || static_cast<size_t>(rows) * in_w < kMinParallelGather) {
+    copy_rows(0, rows);
+    return;
+  }
+  pool_->parallel_for(threads, threads, [&](int task) {
+    long r0 = 0, r1 = 0;
+    split_range(rows, threads, task, 1, &r0, &r1);
+    copy_rows(static_cast<int>(r0), static_cast<int>(r1));
+  });
+}
+
+TrainOutcome PlanExecutor::train(const TrainChunk& job) {
+  TrainOutcome outcome;
   const size_t param_count = static_cast<size_t>(plan_.param_count);
   const OptimDesc& opt = plan_.optimizer;
   for (int i = 0; i < job.steps; i++) {
@@ -43,18 +89,7 @@ TrainOutcome PlanExecutor::train(const TrainChunk& job) {
     }
     const int64_t begin = (job.first_batch + i) * job.batch_size;
     const int rows = static_cast<int>(std::min<int64_t>(job.batch_size, job.n - begin));
-    for (int r = 0; r < rows; r++) {  // gather the batch rows by order[]
-      const uint32_t row = job.order[begin + r];
-      if (row >= job.x_rows) {
-        throw std::out_of_range("order[" + std::to_string(begin + r) +
-                                "] = " + std::to_string(row) + " is not a row of x (" +
-                                std::to_string(job.x_rows) + " rows)");
-      }
-      std::memcpy(&x_batch_[static_cast<size_t>(r) * in_w], job.x + static_cast<size_t>(row) * in_w,
-                  sizeof(float) * in_w);
-      std::memcpy(&y_batch_[static_cast<size_t>(r) * label_w],
-                  job.y + static_cast<size_t>(row) * label_w, sizeof(float) * label_w);
-    }
+    gather_batch(job, begin, rows);
     const double step = job.global_step + i;  // 0-based global step
     Rng rng = step_rng(job.seed, static_cast<uint32_t>(static_cast<uint64_t>(step)));
     const float* out = forward(x_batch_.data(), rows, &rng);
