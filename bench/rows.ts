@@ -56,38 +56,66 @@ export const systemRows = {
   },
 };
 
-/** GEMM GFLOP/s per native kernel variant, the js backend, and OpenBLAS (numpy) at 1 and all threads. */
+/** Per shape, the best of several runs (null where every run skipped the shape). */
+function bestPerShape(runs: (number | null)[][], shapes: number): (number | null)[] {
+  return Array.from({ length: shapes }, (_, i) => {
+    const values = runs.map((g) => g[i]).filter((v): v is number => typeof v === 'number');
+    return values.length > 0 ? Math.max(...values) : null;
+  });
+}
+
+/**
+ * GEMM GFLOP/s per native kernel variant, the js backend, and OpenBLAS (numpy) at 1 and all threads. The
+ * active native variant and OpenBLAS at the matching thread count run in alternation for several rounds
+ * and each shape shows each side's best round: the shared host only ever slows a run down (the other
+ * variants, js and the other OpenBLAS thread count run once).
+ */
 export async function gemmRows(ctx: Ctx, peak: PeakResult | null): Promise<Row[]> {
   const shapes = gemmShapes(ctx.quick);
   const minSeconds = ctx.quick ? 0.15 : 0.3;
+  const rounds = ctx.quick ? 1 : 3;
+  const cores = availableParallelism();
+  const nativeThreads = ctx.info?.threads ?? 1;
+  const peerThreads = nativeThreads > 1 ? cores : 1;
+  const nativeRun = (v: string, id: string) =>
+    ctx.child<GemmResult>(id, 'node', { case: 'gemm', backend: 'native', shapes, minSeconds, maxFlops: v === 'simple' ? 2 * 1024 ** 3 : 1e15 }, { NNTRAIN_KERNEL: v });
+  const blas = (threads: number, id: string): Promise<ChildOutcome<Peer<{ gflops: number[]; blas: string }>>> =>
+    ctx.child(id, 'numpy_gemm.py', { shapes, minSeconds }, { OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) });
   const variants: { name: string; g: (number | null)[] }[] = [];
-  for (const v of NATIVE_VARIANTS) {
-    const o = await ctx.child<GemmResult>(`gemm-${v}`, 'node', { case: 'gemm', backend: 'native', shapes, minSeconds, maxFlops: v === 'simple' ? 2 * 1024 ** 3 : 1e15 }, { NNTRAIN_KERNEL: v });
+  for (const v of NATIVE_VARIANTS.filter((name) => name !== ctx.info?.kernel)) {
+    const o = await nativeRun(v, `gemm-${v}`);
     if (o.result && o.result.kernel === v) variants.push({ name: v, g: o.result.gflops });
   }
   const js = await ctx.child<GemmResult>('gemm-js', 'node', { case: 'gemm', backend: 'js', shapes, minSeconds, maxFlops: 2 * 1024 ** 3 }, { NNTRAIN_KERNEL: '' });
-  const cores = availableParallelism();
-  const blas = async (threads: number): Promise<ChildOutcome<Peer<{ gflops: number[]; blas: string }>>> =>
-    ctx.child(`gemm-openblas-${threads}t`, 'numpy_gemm.py', { shapes, minSeconds }, { OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) });
-  const b1 = await blas(1);
-  const bN = cores > 1 ? await blas(cores) : b1;
-  const active = variants.find((v) => v.name === ctx.info?.kernel) ?? variants[0];
-  const nativeThreads = ctx.info?.threads ?? 1;
-  const peerOut = nativeThreads > 1 ? bN : b1;
+  const other = cores > 1 ? await blas(peerThreads === 1 ? cores : 1, `gemm-openblas-${peerThreads === 1 ? cores : 1}t`) : null;
+  // the alternating rounds: the active variant against OpenBLAS at its thread count
+  const activeName = ctx.info?.kernel ?? 'avx2';
+  const nativeRounds: (number | null)[][] = [];
+  const blasRounds: (number | null)[][] = [];
+  let blasOut: ChildOutcome<Peer<{ gflops: number[]; blas: string }>> | null = null;
+  for (let r = 0; r < rounds; r++) {
+    const o = await nativeRun(activeName, `gemm-${activeName}-r${r}`);
+    if (o.result && o.result.kernel === activeName) nativeRounds.push(o.result.gflops);
+    blasOut = await blas(peerThreads, `gemm-openblas-${peerThreads}t-r${r}`);
+    if (blasOut.result?.installed === true) blasRounds.push(blasOut.result.gflops);
+  }
+  const active = nativeRounds.length > 0 ? { name: activeName, g: bestPerShape(nativeRounds, shapes.length) } : variants[0];
+  const blasBest = bestPerShape(blasRounds, shapes.length);
   return shapes.map((s, i) => {
     const nat = active?.g[i] ?? null;
     const pct = peak !== null && nat !== null ? ` = ${((100 * nat) / (nativeThreads > 1 ? peak.allCores : peak.perCore)).toFixed(0)}% of peak` : '';
-    const others = variants.filter((v) => v !== active).map((v) => `${v.name} ${fmt(v.g[i])}`);
-    const blasN = peerValue(bN, (r) => r.gflops[i]);
+    const others = variants.map((v) => `${v.name} ${fmt(v.g[i])}`);
+    const otherBlas = other === null ? null : peerValue(other, (r) => r.gflops[i]);
+    const runs = (xs: (number | null)[][]) => xs.map((g) => fmt(g[i])).join(' / ');
     return {
       group: 'GEMM',
       case: s.label,
       unit: 'GFLOP/s',
       native: active === undefined ? 'failed' : nat,
       js: js.result ? js.result.gflops[i] : failed(js),
-      peer: peerValue(peerOut, (r) => r.gflops[i]),
-      peerName: `OpenBLAS ${nativeThreads > 1 ? cores : 1}T`,
-      note: `${active?.name ?? '?'}${pct}; ${others.join(', ')}${cores > 1 && typeof blasN === 'number' ? `; OpenBLAS ${cores}T ${fmt(blasN)}` : ''}`,
+      peer: blasRounds.length > 0 ? blasBest[i] : blasOut === null ? 'failed' : peerValue(blasOut, (r) => r.gflops[i]),
+      peerName: `OpenBLAS ${peerThreads}T`,
+      note: `best of ${rounds} alternating round(s): ${active?.name ?? '?'} ${runs(nativeRounds)}, OpenBLAS ${runs(blasRounds)}; ${active?.name ?? '?'}${pct}; ${others.join(', ')}${typeof otherBlas === 'number' ? `; OpenBLAS ${peerThreads === 1 ? cores : 1}T ${fmt(otherBlas)}` : ''}`,
     };
   });
 }
@@ -98,15 +126,13 @@ interface TrainCase {
   optimizer: 'adam' | 'sgdm';
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const bestOf = (xs: number[]): number => Math.max(...xs);
 
 /**
  * Training samples/s: native vs js, PyTorch (best of 2 threads + PASSIVE and 1 thread), tfjs wasm.
- * The machine is shared and single runs drift by ±30%, so native and each torch setting run in
- * alternation for several rounds and the table shows each one's median (the js baseline runs once).
+ * The machine is shared and single runs drift by ±30% (only ever downwards), so native and each torch
+ * setting run in alternation for several rounds and the table shows each one's best round (the js
+ * baseline runs once).
  */
 export async function trainRows(ctx: Ctx): Promise<Row[]> {
   const small = [256, 128];
@@ -132,11 +158,11 @@ export async function trainRows(ctx: Ctx): Promise<Row[]> {
       }
     }
     const nativeRates = natives.flatMap((o) => (o.result ? [o.result.samplesPerSec] : []));
-    const torchMedians = torch.map((t) => {
+    const torchBest = torch.map((t) => {
       const numbers = t.runs.filter((v): v is number => typeof v === 'number');
-      return { label: t.label, runs: t.runs, v: numbers.length > 0 ? median(numbers) : t.runs[0] };
+      return { label: t.label, runs: t.runs, v: numbers.length > 0 ? bestOf(numbers) : t.runs[0] };
     });
-    const numeric = torchMedians.filter((t): t is typeof t & { v: number } => typeof t.v === 'number').sort((a, b) => b.v - a.v);
+    const numeric = torchBest.filter((t): t is typeof t & { v: number } => typeof t.v === 'number').sort((a, b) => b.v - a.v);
     const best = numeric[0];
     const nat = natives[natives.length - 1];
     const runsOf = (xs: (number | string)[]) => xs.map((x) => (typeof x === 'number' ? fmt(x) : x)).join(' / ');
@@ -144,15 +170,15 @@ export async function trainRows(ctx: Ctx): Promise<Row[]> {
       group: 'train',
       case: name,
       unit: 'samples/s',
-      native: nativeRates.length > 0 ? median(nativeRates) : failed(nat),
+      native: nativeRates.length > 0 ? bestOf(nativeRates) : failed(nat),
       js: js.result ? js.result.samplesPerSec : failed(js),
-      peer: best ? best.v : torchMedians[0].v,
+      peer: best ? best.v : torchBest[0].v,
       peerName: 'PyTorch (best)',
-      note: `medians of ${rounds} alternating round(s): native ${runsOf(nativeRates)}${js.result ? `; js ${fmt(js.result.samples)} samples` : ''}; torch ${torchMedians.map((t) => `${t.label} ${runsOf(t.runs)}`).join(', ')}`,
+      note: `best of ${rounds} alternating round(s): native ${runsOf(nativeRates)}${js.result ? `; js ${fmt(js.result.samples)} samples` : ''}; torch ${torchBest.map((t) => `${t.label} ${runsOf(t.runs)}`).join(', ')}`,
     });
     if (c.batch === 128 && c.optimizer === 'adam' && c.units.length === 2 && c.units[0] === 256) {
       const tf = await ctx.child<Peer<{ samplesPerSec: number; version: string }>>('train-tfjs-wasm', 'node', { case: 'tfjs', batch: 128, units: small, minSeconds });
-      rows.push({ group: 'train', case: `${name} vs TensorFlow.js wasm, 1 thread`, unit: 'samples/s', native: nativeRates.length > 0 ? median(nativeRates) : null, js: null, peer: peerValue(tf, (r) => r.samplesPerSec), peerName: 'tfjs-wasm', note: tf.result?.version ? `tfjs ${tf.result.version}, SIMD, 1 thread` : '' });
+      rows.push({ group: 'train', case: `${name} vs TensorFlow.js wasm, 1 thread`, unit: 'samples/s', native: nativeRates.length > 0 ? bestOf(nativeRates) : null, js: null, peer: peerValue(tf, (r) => r.samplesPerSec), peerName: 'tfjs-wasm', note: tf.result?.version ? `tfjs ${tf.result.version}, SIMD, 1 thread` : '' });
     }
   }
   return rows;
