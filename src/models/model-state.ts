@@ -2,7 +2,7 @@
 // (and the compile options it restores), and the optimizer state (step count and slots) copied out of and
 // into the model's arena, checked so a wrong-sized state never reaches the optimizer.
 
-import type { CompileOptions } from './sequential.js';
+import type { CompileOptions } from './compile-options.js';
 import type { LayerConfig } from '../layers/index.js';
 import type { LossConfig } from '../losses/index.js';
 import type { Arena } from '../memory/arena.js';

@@ -1,7 +1,7 @@
 // Layers: option validation, configs, weight layout and seeded initialization through the model's arena.
 
 import { describe, expect, it } from 'vitest';
-import { ConfigError, initializers, layerFromConfig, layers, regularizers, Sequential, ShapeError } from '../../src/index.js';
+import { ConfigError, initializers, layerFromConfig, layers, matrix, memoryDataset, regularizers, Sequential, ShapeError } from '../../src/index.js';
 import { ARENA_ALIGN } from '../../src/memory/arena.js';
 
 function configError(fn: () => unknown, message: RegExp): void {
@@ -129,6 +129,27 @@ describe('weights in the arena', () => {
     configError(() => new Sequential({ backend: 'cuda' as never }), /backend 'cuda'/);
     expect(() => m.build(4)).toThrow(ShapeError);
     expect(() => m.setParams(new Float32Array(3))).toThrow(ShapeError);
+  });
+
+  it('a compiled model without inputShape is built by its first fit, from matrices or a dataset', async () => {
+    // fit marks the model busy before building it; the build must still replace the compiled plan
+    const make = () => {
+      const m = new Sequential({ backend: 'js', seed: 3 });
+      m.add(layers.dense({ units: 4, activation: 'relu' }));
+      m.add(layers.dense({ units: 1 }));
+      m.compile({ optimizer: 'sgd', loss: 'mse' });
+      return m;
+    };
+    const x = [[1, 2], [3, 4], [5, 6]];
+    const y = [1, 2, 3];
+    const m = make();
+    const h = await m.fit(x, y, { epochs: 2, batchSize: 3 });
+    expect(m.inputWidth).toBe(2);
+    expect(h.history.loss).toHaveLength(2);
+    expect(h.history.loss?.every(Number.isFinite)).toBe(true);
+    const d = make();
+    await d.fit(memoryDataset(matrix(x), matrix(y, 1)), { epochs: 1, batchSize: 3 });
+    expect(d.inputWidth).toBe(2);
   });
 
   it('builds from build(width) when no inputShape is given, and summarizes', () => {

@@ -1,0 +1,58 @@
+// The options of Sequential.compile and their resolution against the model's layers: the optimizer, loss,
+// metrics and schedule the model runs with, and their plain-JSON form that toConfig saves.
+
+import type { Layer } from '../layers/layer.js';
+import { lossToConfig, resolveLoss, type LossConfig } from '../losses/index.js';
+import { resolveMetrics, type MetricName } from '../metrics/metrics.js';
+import { resolveOptimizer, type Optimizer, type OptimizerConfig } from '../optimizers/index.js';
+import { resolveSchedule, type LearningRateSchedule, type ScheduleConfig } from '../schedules/index.js';
+import { ConfigError } from '../util/errors.js';
+import { labelModeOf, lossSpecFor, type ResolvedLoss } from './compile-plan.js';
+import type { ModelConfig } from './model-state.js';
+
+/** Options of {@link Sequential.compile}: optimizer and loss are required. */
+export interface CompileOptions {
+  /** An optimizer (`optimizers.adam({...})`), a name ('adam') or a config. Required. */
+  optimizer: Optimizer | string | OptimizerConfig;
+  /** A loss name ('mse', 'sparseCategoricalCrossentropy', ...) or `{ name, delta?, fromLogits? }`. Required. */
+  loss: LossConfig;
+  /** 'accuracy' (alias 'acc'), 'binaryAccuracy', 'mse', 'mae'. Default []. */
+  metrics?: string[];
+  /** Learning-rate schedule (a schedule, name, config or `(epoch, step) => lr`). Default: constant. */
+  schedule?: LearningRateSchedule | string | ScheduleConfig | ((epoch: number, step: number) => number);
+}
+
+/** The keys compile accepts. */
+export const COMPILE_KEYS = ['optimizer', 'loss', 'metrics', 'schedule'] as const;
+
+/** The compile options a model runs with, resolved. */
+export interface Compiled {
+  optimizer: Optimizer;
+  loss: ResolvedLoss;
+  metrics: MetricName[];
+  schedule: LearningRateSchedule | null;
+}
+
+/**
+ * Resolves compile's options (an object with known keys) for `layers`.
+ * @returns the resolved options and their serialized form (ModelConfig.compiled).
+ * @throws ConfigError for a missing/unknown optimizer or loss, a model without layers, an unknown metric,
+ *   accuracy with a regression loss, or fromLogits with a non-linear last activation.
+ */
+export function resolveCompileOptions(options: CompileOptions, layers: readonly Layer[]): { compiled: Compiled; config: NonNullable<ModelConfig['compiled']> } {
+  if (options.optimizer === undefined) throw new ConfigError("compile needs an optimizer, e.g. optimizer: 'adam'");
+  if (options.loss === undefined) throw new ConfigError("compile needs a loss, e.g. loss: 'mse'");
+  if (layers.length === 0) throw new ConfigError('The model has no layers; add layers before compile');
+  const optimizer = resolveOptimizer(options.optimizer);
+  const loss = resolveLoss(options.loss);
+  lossSpecFor(layers, loss); // validates fusion (fromLogits) now, not at the first fit
+  const metrics = resolveMetrics(options.metrics, labelModeOf(loss), loss.name);
+  const schedule = options.schedule === undefined ? null : resolveSchedule(options.schedule);
+  const config = {
+    optimizer: optimizer.getConfig(),
+    loss: lossToConfig(loss),
+    metrics: [...metrics],
+    ...(schedule !== null ? { schedule: schedule.getConfig() } : {}),
+  };
+  return { compiled: { optimizer, loss, metrics, schedule }, config };
+}

@@ -1,0 +1,39 @@
+// Creates a model's weights: every layer's kernels and biases laid out back to back in one new arena and
+// initialized from the model seed, layer by layer, kernel then bias.
+
+import type { TensorRef } from '../backend/contract.js';
+import type { Layer, WeightSlot } from '../layers/layer.js';
+import { Arena, layoutTensors } from '../memory/arena.js';
+import { Rng } from '../util/rng.js';
+
+/** Where one layer's weights are: what Layer.attach takes besides the weight source. */
+export interface LayerWeights {
+  layer: Layer;
+  /** The layer's input width. */
+  inputs: number;
+  /** Its weight tensors, in weightSlots order. */
+  refs: TensorRef[];
+}
+
+/**
+ * A new arena (no optimizer slots) holding the initialized weights of `layers` for `inputWidth` inputs,
+ * and where each layer's weights are in it. The layers are not attached.
+ */
+export function createWeights(layers: readonly Layer[], inputWidth: number, seed: number): { arena: Arena; placement: LayerWeights[] } {
+  // (inputs, units) kernels and (units) biases laid out back to back, each 64-byte aligned
+  const slots: WeightSlot[] = [];
+  const owners: { layer: Layer; inputs: number; first: number; count: number }[] = [];
+  let w = inputWidth;
+  for (const layer of layers) {
+    const own = layer.weightSlots(w);
+    owners.push({ layer, inputs: w, first: slots.length, count: own.length });
+    slots.push(...own);
+    w = layer.outputWidthFor(w);
+  }
+  const { refs, paramCount } = layoutTensors(slots.map((s) => s.length));
+  const arena = new Arena(paramCount, 0);
+  const rng = new Rng(seed);
+  slots.forEach((s, i) => s.initializer.fill(arena.param(refs[i]), s.fanIn, s.fanOut, rng));
+  const placement = owners.map((o) => ({ layer: o.layer, inputs: o.inputs, refs: refs.slice(o.first, o.first + o.count) }));
+  return { arena, placement };
+}

@@ -1,0 +1,84 @@
+// The checks Sequential makes before any work: a layer to add, the width to build for, that the model is
+// compiled, the input width data must have, the target rule of the compiled loss, and the shapes of a
+// Dataset or of fit's validationData.
+
+import { LabelMode } from '../backend/codes.js';
+import type { Dataset } from '../data/dataset.js';
+import type { Matrix } from '../data/matrix.js';
+import { inputWidthOf, toInputMatrix, toTargetMatrix, type InputData, type TargetRule } from '../data/validate-data.js';
+import type { Layer } from '../layers/layer.js';
+import { ConfigError, ShapeError } from '../util/errors.js';
+import { checkInteger, describe } from '../util/validate.js';
+import type { Compiled } from './compile-options.js';
+import { labelModeOf, outputWidthOf } from './compile-plan.js';
+
+/**
+ * Checks a layer for Sequential.add on a model with `layers`.
+ * @throws ConfigError when the model is already built, or the layer is not a layer or is already in a model,
+ *   or has inputShape but is not the first layer.
+ */
+export function checkNewLayer(layer: Layer, layers: readonly Layer[], built: boolean): void {
+  if (typeof layer !== 'object' || layer === null || typeof (layer as Partial<Layer>).toSpec !== 'function') {
+    throw new ConfigError(`Expected a layer (e.g. layers.dense({ units: 8 })) for add but received ${describe(layer)}`);
+  }
+  if (built) throw new ConfigError('Cannot add layers to a built model; add every layer before build/fit');
+  if (layer.built || layers.includes(layer)) {
+    throw new ConfigError(`${layer.label()} is already in a model; create a new layer instead`);
+  }
+  if (layers.length > 0 && layer.inputShape !== undefined) {
+    throw new ConfigError(`inputShape is only allowed on the first layer, but ${layer.label()} is layer ${layers.length}`);
+  }
+}
+
+/**
+ * The width Sequential.build(inputWidth) builds for: `inputWidth`, else the first layer's inputShape.
+ * @throws ConfigError without layers or without any input width; ShapeError for a width that differs
+ *   from inputShape.
+ */
+export function buildWidth(layers: readonly Layer[], inputWidth: number | undefined): number {
+  if (inputWidth !== undefined) checkInteger('inputWidth', inputWidth, { min: 1 });
+  if (layers.length === 0) throw new ConfigError('The model has no layers; add layers before build');
+  const declared = layers[0].inputShape?.[0];
+  const width = inputWidth ?? declared;
+  if (width === undefined) {
+    throw new ConfigError('The input width is unknown: give the first layer inputShape: [features], or call build(features)');
+  }
+  if (declared !== undefined && declared !== width) {
+    throw new ShapeError(`The model was declared with inputShape [${declared}] but build was asked for [${width}]`);
+  }
+  return width;
+}
+
+/** The compiled options. @throws ConfigError before compile or without layers. */
+export function requireCompiled(compiled: Compiled | null, layers: readonly Layer[], method: string): Compiled {
+  if (compiled === null) throw new ConfigError(`Call compile({ optimizer, loss }) before ${method}()`);
+  if (layers.length === 0) throw new ConfigError('The model has no layers');
+  return compiled;
+}
+
+/** The input width: the built one (`inputs`), else the first layer's inputShape, else the data's. */
+export function inputWidthFor(inputs: number | null, layers: readonly Layer[], x: InputData): number {
+  return inputs ?? layers[0].inputShape?.[0] ?? inputWidthOf(x);
+}
+
+/** What targets must look like for the compiled loss, with `inputWidth` inputs. */
+export function targetRule(layers: readonly Layer[], compiled: Compiled, inputWidth: number): TargetRule {
+  const outputWidth = outputWidthOf(layers, inputWidth);
+  const labelMode = labelModeOf(compiled.loss);
+  return { labelMode, outputWidth, labelWidth: labelMode === LabelMode.sparse ? 1 : outputWidth, lossName: compiled.loss.name };
+}
+
+/** Returns `dataset`. @throws ShapeError when its input or target width does not fit the model. */
+export function checkDataset(dataset: Dataset, width: number, rule: TargetRule, name: string): Dataset {
+  if (dataset.inputWidth !== width) throw new ShapeError(`${name} has inputs of width ${dataset.inputWidth} but the model expects ${width}`);
+  if (dataset.targetWidth !== rule.labelWidth) {
+    throw new ShapeError(`${name} has targets of width ${dataset.targetWidth} but ${rule.lossName} needs ${rule.labelWidth} per row`);
+  }
+  return dataset;
+}
+
+/** fit's validationData [x, y] as matrices, shapes checked (values are scanned later). */
+export function validationMatrices(vd: [unknown, unknown], width: number, rule: TargetRule): { x: Matrix; y: Matrix } {
+  const x = toInputMatrix(vd[0], width, 'validationData[0] (x)', false);
+  return { x, y: toTargetMatrix(vd[1], x.rows, rule, 'validationData[1] (y)', false) };
+}

@@ -1,0 +1,27 @@
+// Sequential's predict on in-memory x: checks x against the model, builds it for x's width and runs
+// inference through the compiled plan or, on a model never compiled, a forward pass over the layer specs.
+
+import type { Matrix } from '../data/matrix.js';
+import { scanValues, toInputMatrix, type InputData } from '../data/validate-data.js';
+import { runPredict } from '../training/evaluate.js';
+import { parseBatchOptions, type PredictOptions } from '../training/fit-options.js';
+import { forwardInference } from '../training/forward.js';
+import { ConfigError } from '../util/errors.js';
+import { inputWidthFor } from './model-checks.js';
+import type { ModelRuntime } from './model-runtime.js';
+import type { Sequential } from './sequential.js';
+
+/** Sequential.predict(x, options) of `model`, whose runtime state is `rt`. */
+export async function predictMatrices(model: Sequential, rt: ModelRuntime, x: InputData, options: PredictOptions): Promise<Matrix> {
+  const { batchSize } = parseBatchOptions('predict', options, 256);
+  if (model.layers.length === 0) throw new ConfigError('The model has no layers');
+  const width = inputWidthFor(model.inputWidth, model.layers, x);
+  const xs = toInputMatrix(x, width, 'x', false);
+  await scanValues(xs, 'x', null);
+  model.build(width);
+  if (rt.compiled === null) {
+    const specs = model.layers.map((l) => l.toSpec());
+    return forwardInference(model.backend, (fn) => rt.exclusive(fn), specs, rt.arena().params, xs, batchSize);
+  }
+  return runPredict(rt.trainingRuntime(model), xs, batchSize);
+}
