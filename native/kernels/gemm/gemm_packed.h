@@ -56,6 +56,15 @@ using PackTransposedFn = void (*)(float* dst, int w, const float* src, ptrdiff_t
 using UkrRowsFn = void (*)(int rows, int k, const float* a, const float* b, float alpha, float beta,
                            float* c, ptrdiff_t ldc, const UkrEpilogue* ep);
 
+// A micro-kernel that reads A in place instead of from a packed panel, op(A)[i, p] = a[i*rs +
+// p*cs], for a tile's first `rows` (1..MR) rows and all NR columns; B, C, alpha, beta and the
+// epilogue as in the contract above, and the same float operations as ukr (rows = MR) and ukr_rows
+// (rows < MR), so a tile's result does not depend on whether A was packed. Null in a config: A is
+// always packed.
+using UkrDirectFn = void (*)(int rows, int k, const float* a, ptrdiff_t rs, ptrdiff_t cs,
+                             const float* b, float alpha, float beta, float* c, ptrdiff_t ldc,
+                             const UkrEpilogue* ep);
+
 // A micro-kernel and the cache blocking that suits it. MC is a multiple of MR and NC of NR; an
 // MC x KC block of packed A is meant for L2, a KC x NR micro-panel of B for L1, KC x NC for L3.
 struct PackedGemmConfig {
@@ -64,6 +73,7 @@ struct PackedGemmConfig {
   int mc, kc, nc;
   PackTransposedFn pack_transposed;
   UkrRowsFn ukr_rows;
+  UkrDirectFn ukr_direct;
 };
 
 // Packing (pack.cc). op(A) is (m,k): A is stored (m,k), or (k,m) when trans_a; lda is the stored
@@ -103,21 +113,13 @@ inline float ukr_act_scalar(float v, int act, double param) {
   return v;
 }
 
-// One tile cut by the edge of C (m_valid < mr or n_valid < nr): the full-tile kernel writes an
-// aligned scratch tile with alpha and beta = 0, then the valid corner is merged with beta (or the
-// bias) and the epilogue is applied here.
-inline void ukr_edge_tile(const PackedGemmConfig& cfg, int k, const float* a, const float* b,
-                          float alpha, float beta, float* c, ptrdiff_t ldc, int m_valid,
-                          int n_valid, const UkrEpilogue* ep) {
-  if (n_valid == cfg.nr && cfg.ukr_rows != nullptr) {
-    cfg.ukr_rows(m_valid, k, a, b, alpha, beta, c, ldc, ep);
-    return;
-  }
-  alignas(64) float tile[kMaxMr * kMaxNr];
-  cfg.ukr(k, a, b, alpha, 0.0f, tile, cfg.nr, nullptr);
+// Merges the valid m_valid x n_valid corner of a scratch tile (alpha applied, beta = 0) into C with
+// beta (or the bias) and the epilogue.
+inline void merge_edge_tile(const float* tile, int tile_ld, float beta, float* c, ptrdiff_t ldc,
+                            int m_valid, int n_valid, const UkrEpilogue* ep) {
   for (int i = 0; i < m_valid; i++) {
     float* crow = c + i * ldc;
-    const float* trow = tile + i * cfg.nr;
+    const float* trow = tile + i * tile_ld;
     if (ep == nullptr) {
       if (beta == 0.0f) {
         for (int j = 0; j < n_valid; j++) crow[j] = trow[j];
@@ -138,6 +140,35 @@ inline void ukr_edge_tile(const PackedGemmConfig& cfg, int k, const float* a, co
       crow[j] = ukr_act_scalar(v, ep->act, ep->act_param);
     }
   }
+}
+
+// One tile cut by the edge of C (m_valid < mr or n_valid < nr): the full-tile kernel writes an
+// aligned scratch tile with alpha and beta = 0, then the valid corner is merged with beta (or the
+// bias) and the epilogue is applied here.
+inline void ukr_edge_tile(const PackedGemmConfig& cfg, int k, const float* a, const float* b,
+                          float alpha, float beta, float* c, ptrdiff_t ldc, int m_valid,
+                          int n_valid, const UkrEpilogue* ep) {
+  if (n_valid == cfg.nr && cfg.ukr_rows != nullptr) {
+    cfg.ukr_rows(m_valid, k, a, b, alpha, beta, c, ldc, ep);
+    return;
+  }
+  alignas(64) float tile[kMaxMr * kMaxNr];
+  cfg.ukr(k, a, b, alpha, 0.0f, tile, cfg.nr, nullptr);
+  merge_edge_tile(tile, cfg.nr, beta, c, ldc, m_valid, n_valid, ep);
+}
+
+// A tile with A read in place (UkrDirectFn): the direct kernel on all NR columns, or, for a tile
+// cut by the right edge of C, into a scratch tile merged like ukr_edge_tile's.
+inline void ukr_direct_tile(const PackedGemmConfig& cfg, int k, const float* a, ptrdiff_t rs,
+                            ptrdiff_t cs, const float* b, float alpha, float beta, float* c,
+                            ptrdiff_t ldc, int m_valid, int n_valid, const UkrEpilogue* ep) {
+  if (n_valid == cfg.nr) {
+    cfg.ukr_direct(m_valid, k, a, rs, cs, b, alpha, beta, c, ldc, ep);
+    return;
+  }
+  alignas(64) float tile[kMaxMr * kMaxNr];
+  cfg.ukr_direct(m_valid, k, a, rs, cs, b, alpha, 0.0f, tile, cfg.nr, nullptr);
+  merge_edge_tile(tile, cfg.nr, beta, c, ldc, m_valid, n_valid, ep);
 }
 
 }  // namespace nntrain

@@ -59,6 +59,30 @@ __attribute__((target("avx2,fma"))) void store_epilogue(const __m256* acc, int r
   }
 }
 
+// The store of a full 6-row tile (the 6x16 kernels, packed or direct A): the same float operations
+// whichever kernel computed the accumulators, so a tile's result does not depend on the path.
+__attribute__((target("avx2,fma"))) inline void store_full_tile(const __m256* acc, float alpha,
+                                                                float beta, float* c, ptrdiff_t ldc,
+                                                                const UkrEpilogue* ep) {
+  const __m256 va = _mm256_set1_ps(alpha);
+  if (ep != nullptr) {
+    store_epilogue(acc, 6, va, beta, c, ldc, *ep);
+  } else if (beta == 0.0f) {
+    for (int i = 0; i < 6; i++) {
+      _mm256_storeu_ps(c + i * ldc, _mm256_mul_ps(va, acc[2 * i]));
+      _mm256_storeu_ps(c + i * ldc + 8, _mm256_mul_ps(va, acc[2 * i + 1]));
+    }
+  } else {
+    const __m256 vb = _mm256_set1_ps(beta);
+    for (int i = 0; i < 6; i++) {
+      float* cr = c + i * ldc;
+      _mm256_storeu_ps(cr, _mm256_fmadd_ps(va, acc[2 * i], _mm256_mul_ps(vb, _mm256_loadu_ps(cr))));
+      _mm256_storeu_ps(
+          cr + 8, _mm256_fmadd_ps(va, acc[2 * i + 1], _mm256_mul_ps(vb, _mm256_loadu_ps(cr + 8))));
+    }
+  }
+}
+
 }  // namespace
 
 __attribute__((target("avx2,fma"))) void ukr_avx2_6x16(int k, const float* a, const float* b,
@@ -99,24 +123,8 @@ __attribute__((target("avx2,fma"))) void ukr_avx2_6x16(int k, const float* a, co
     a += 6;
     b += 16;
   }
-  const __m256 va = _mm256_set1_ps(alpha);
-  __m256 acc[12] = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51};
-  if (ep != nullptr) {
-    store_epilogue(acc, 6, va, beta, c, ldc, *ep);
-  } else if (beta == 0.0f) {
-    for (int i = 0; i < 6; i++) {
-      _mm256_storeu_ps(c + i * ldc, _mm256_mul_ps(va, acc[2 * i]));
-      _mm256_storeu_ps(c + i * ldc + 8, _mm256_mul_ps(va, acc[2 * i + 1]));
-    }
-  } else {
-    const __m256 vb = _mm256_set1_ps(beta);
-    for (int i = 0; i < 6; i++) {
-      float* cr = c + i * ldc;
-      _mm256_storeu_ps(cr, _mm256_fmadd_ps(va, acc[2 * i], _mm256_mul_ps(vb, _mm256_loadu_ps(cr))));
-      _mm256_storeu_ps(
-          cr + 8, _mm256_fmadd_ps(va, acc[2 * i + 1], _mm256_mul_ps(vb, _mm256_loadu_ps(cr + 8))));
-    }
-  }
+  const __m256 acc[12] = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51};
+  store_full_tile(acc, alpha, beta, c, ldc, ep);
 }
 
 namespace {
@@ -126,6 +134,29 @@ namespace {
 // on a zero-padded panel would spend 6/R times the work on that tile. (Not used for R = 6: GCC 12
 // spills the array accumulators there, 34 vs 78 GFLOP/s on 1024² at one thread, so the full tile
 // keeps its hand-named registers above.)
+// The store of an R < 6 row tile (the row kernels, packed or direct A)
+template <int R>
+__attribute__((target("avx2,fma"))) inline void store_rows(const __m256* acc, float alpha,
+                                                           float beta, float* c, ptrdiff_t ldc,
+                                                           const UkrEpilogue* ep) {
+  const __m256 va = _mm256_set1_ps(alpha);
+  if (ep != nullptr) {
+    store_epilogue(acc, R, va, beta, c, ldc, *ep);
+    return;
+  }
+  const __m256 vb = _mm256_set1_ps(beta);
+  for (int i = 0; i < R; i++) {
+    float* cr = c + i * ldc;
+    __m256 v0 = _mm256_mul_ps(va, acc[2 * i]), v1 = _mm256_mul_ps(va, acc[2 * i + 1]);
+    if (beta != 0.0f) {
+      v0 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr), v0);
+      v1 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr + 8), v1);
+    }
+    _mm256_storeu_ps(cr, v0);
+    _mm256_storeu_ps(cr + 8, v1);
+  }
+}
+
 template <int R>
 __attribute__((target("avx2,fma"))) void ukr_avx2_rows_x16(int k, const float* a, const float* b,
                                                            float alpha, float beta, float* c,
@@ -143,21 +174,88 @@ __attribute__((target("avx2,fma"))) void ukr_avx2_rows_x16(int k, const float* a
     a += 6;
     b += 16;
   }
-  const __m256 va = _mm256_set1_ps(alpha);
-  if (ep != nullptr) {
-    store_epilogue(acc, R, va, beta, c, ldc, *ep);
-    return;
-  }
-  const __m256 vb = _mm256_set1_ps(beta);
-  for (int i = 0; i < R; i++) {
-    float* cr = c + i * ldc;
-    __m256 v0 = _mm256_mul_ps(va, acc[2 * i]), v1 = _mm256_mul_ps(va, acc[2 * i + 1]);
-    if (beta != 0.0f) {
-      v0 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr), v0);
-      v1 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr + 8), v1);
+  store_rows<R>(acc, alpha, beta, c, ldc, ep);
+}
+
+// The R < 6 row kernel reading A in place (op(A)[i, p] = a[i*rs + p*cs]) instead of a packed panel
+template <int R>
+__attribute__((target("avx2,fma"))) void ukr_avx2_direct_rows_x16(
+    int k, const float* a, ptrdiff_t rs, ptrdiff_t cs, const float* b, float alpha, float beta,
+    float* c, ptrdiff_t ldc, const UkrEpilogue* ep) {
+  __m256 acc[2 * R];
+  for (int i = 0; i < 2 * R; i++) acc[i] = _mm256_setzero_ps();
+  for (int p = 0; p < k; p++) {
+    const __m256 b0 = _mm256_loadu_ps(b);
+    const __m256 b1 = _mm256_loadu_ps(b + 8);
+    for (int i = 0; i < R; i++) {
+      const __m256 av = _mm256_broadcast_ss(a + i * rs);
+      acc[2 * i] = _mm256_fmadd_ps(av, b0, acc[2 * i]);
+      acc[2 * i + 1] = _mm256_fmadd_ps(av, b1, acc[2 * i + 1]);
     }
-    _mm256_storeu_ps(cr, v0);
-    _mm256_storeu_ps(cr + 8, v1);
+    a += cs;
+    b += 16;
+  }
+  store_rows<R>(acc, alpha, beta, c, ldc, ep);
+}
+
+// The full 6 x 16 tile reading A in place: the packed kernel's loop with six row pointers
+// (hand-named accumulators, like ukr_avx2_6x16, so GCC keeps them in registers)
+__attribute__((target("avx2,fma"))) void ukr_avx2_direct_6x16(int k, const float* a, ptrdiff_t rs,
+                                                              ptrdiff_t cs, const float* b,
+                                                              float alpha, float beta, float* c,
+                                                              ptrdiff_t ldc,
+                                                              const UkrEpilogue* ep) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+  __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+  __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+  __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+  __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
+  __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+  const float *a0 = a, *a1 = a + rs, *a2 = a + 2 * rs, *a3 = a + 3 * rs, *a4 = a + 4 * rs,
+              *a5 = a + 5 * rs;
+  ptrdiff_t off = 0;
+  for (int p = 0; p < k; p++, off += cs) {
+    const __m256 b0 = _mm256_loadu_ps(b);
+    const __m256 b1 = _mm256_loadu_ps(b + 8);
+    __m256 av = _mm256_broadcast_ss(a0 + off);
+    c00 = _mm256_fmadd_ps(av, b0, c00);
+    c01 = _mm256_fmadd_ps(av, b1, c01);
+    av = _mm256_broadcast_ss(a1 + off);
+    c10 = _mm256_fmadd_ps(av, b0, c10);
+    c11 = _mm256_fmadd_ps(av, b1, c11);
+    av = _mm256_broadcast_ss(a2 + off);
+    c20 = _mm256_fmadd_ps(av, b0, c20);
+    c21 = _mm256_fmadd_ps(av, b1, c21);
+    av = _mm256_broadcast_ss(a3 + off);
+    c30 = _mm256_fmadd_ps(av, b0, c30);
+    c31 = _mm256_fmadd_ps(av, b1, c31);
+    av = _mm256_broadcast_ss(a4 + off);
+    c40 = _mm256_fmadd_ps(av, b0, c40);
+    c41 = _mm256_fmadd_ps(av, b1, c41);
+    av = _mm256_broadcast_ss(a5 + off);
+    c50 = _mm256_fmadd_ps(av, b0, c50);
+    c51 = _mm256_fmadd_ps(av, b1, c51);
+    b += 16;
+  }
+  const __m256 acc[12] = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51};
+  store_full_tile(acc, alpha, beta, c, ldc, ep);
+}
+
+void ukr_avx2_direct(int rows, int k, const float* a, ptrdiff_t rs, ptrdiff_t cs, const float* b,
+                     float alpha, float beta, float* c, ptrdiff_t ldc, const UkrEpilogue* ep) {
+  switch (rows) {
+    case 6:
+      return ukr_avx2_direct_6x16(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
+    case 1:
+      return ukr_avx2_direct_rows_x16<1>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
+    case 2:
+      return ukr_avx2_direct_rows_x16<2>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
+    case 3:
+      return ukr_avx2_direct_rows_x16<3>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
+    case 4:
+      return ukr_avx2_direct_rows_x16<4>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
+    default:
+      return ukr_avx2_direct_rows_x16<5>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
   }
 }
 
@@ -181,7 +279,7 @@ void ukr_avx2_rows(int rows, int k, const float* a, const float* b, float alpha,
 // C) although the 32 KB B micro-panel then fills L1d: it streams from L2 fine. MC x KC = 288 KB of
 // packed A stays in the 1 MB L2; KC x NC = 8 MB of packed B in the 32 MB L3.
 constexpr PackedGemmConfig kAvx2Config = {
-    ukr_avx2_6x16, 6, 16, 144, 512, 4096, pack_transposed_avx2, ukr_avx2_rows};
+    ukr_avx2_6x16, 6, 16, 144, 512, 4096, pack_transposed_avx2, ukr_avx2_rows, ukr_avx2_direct};
 }  // namespace
 
 // c is (m,n); a is (m,k) or (k,m) when trans_a; b is (k,n) or (n,k) when trans_b
