@@ -223,6 +223,82 @@ void plan_column_tasks(Block& blk, int threads) {
   blk.rows_per_task = round_up(blk.m, cfg.mr);
 }
 
+// The loops over one KC x NC block of the product (blk.pc, blk.kc, blk.jc, blk.nc set).
+
+// One thread: pack the block's B, then one task over all of C (A packed per MC block, or read in
+// place when `direct`).
+void run_block_serial(Block& blk, bool direct) {
+  const PackedGemmConfig& cfg = *blk.cfg;
+  pack_b(cfg, blk.pb, blk.b, blk.ldb, blk.trans_b, blk.pc, blk.jc, blk.kc, blk.nc);
+  blk.rows_per_task = round_up(blk.m, cfg.mr);
+  blk.cols_per_task = round_up(blk.nc, cfg.nr);
+  blk.col_tasks = 1;
+  blk.own_b = false;
+  blk.direct_a = direct;
+  blk.pa_shared = nullptr;
+  block_task(blk, 0);
+}
+
+// Packs panels [p0, p1) of all m rows of this k block of op(A) into pa (the shared packed A).
+void pack_a_panels(const Block& blk, float* pa, long p0, long p1) {
+  const PackedGemmConfig& cfg = *blk.cfg;
+  if (p1 <= p0) return;
+  const int rows = static_cast<int>(std::min<long>(blk.m, p1 * cfg.mr) - p0 * cfg.mr);
+  pack_a(cfg, pa + static_cast<size_t>(p0) * cfg.mr * blk.kc, blk.a, blk.trans_a ? blk.m : blk.k,
+         blk.trans_a, static_cast<int>(p0) * cfg.mr, blk.pc, rows, blk.kc);
+}
+
+// Small m (Block::own_b): column tasks over all rows that pack their own B; A is read in place
+// (`direct`: one parallel loop) or packed once for all tasks first.
+void run_block_column_tasks(Block& blk, ThreadPool* pool, int threads, bool direct) {
+  const PackedGemmConfig& cfg = *blk.cfg;
+  plan_column_tasks(blk, threads);
+  blk.own_b = true;
+  blk.direct_a = direct;
+  blk.pa_shared = nullptr;
+  if (!direct) {
+    float* pa = t_pack_a_shared.get(static_cast<size_t>(round_up(blk.m, cfg.mr)) * blk.kc_max);
+    const int a_panels = (blk.m + cfg.mr - 1) / cfg.mr;
+    pool->parallel_for(threads, threads, [&](int i) {
+      long p0, p1;
+      split_range(a_panels, threads, i, 1, &p0, &p1);
+      pack_a_panels(blk, pa, p0, p1);
+    });
+    blk.pa_shared = pa;
+  }
+  pool->parallel_for(threads, blk.col_tasks, [&blk](int task) { block_task(blk, task); });
+}
+
+// Larger m: pack B (and A, when the tasks also split columns) in `threads` slices of whole panels,
+// then row x column tasks (plan_tasks), each packing its own rows of A unless A is shared.
+void run_block_row_tasks(Block& blk, ThreadPool* pool, int threads) {
+  const PackedGemmConfig& cfg = *blk.cfg;
+  plan_tasks(blk, threads);
+  blk.own_b = false;
+  blk.direct_a = false;
+  float* pa = blk.col_tasks > 1
+                  ? t_pack_a_shared.get(static_cast<size_t>(round_up(blk.m, cfg.mr)) * blk.kc_max)
+                  : nullptr;
+  const int panels = (blk.nc + cfg.nr - 1) / cfg.nr;
+  const int a_panels = (blk.m + cfg.mr - 1) / cfg.mr;
+  pool->parallel_for(threads, threads, [&](int i) {
+    long p0, p1;
+    split_range(panels, threads, i, 1, &p0, &p1);
+    if (p1 > p0) {
+      const int cols = static_cast<int>(std::min<long>(blk.nc, p1 * cfg.nr) - p0 * cfg.nr);
+      pack_b(cfg, blk.pb + static_cast<size_t>(p0) * cfg.nr * blk.kc, blk.b, blk.ldb, blk.trans_b,
+             blk.pc, blk.jc + static_cast<int>(p0) * cfg.nr, blk.kc, cols);
+    }
+    if (pa == nullptr) return;
+    split_range(a_panels, threads, i, 1, &p0, &p1);
+    pack_a_panels(blk, pa, p0, p1);
+  });
+  blk.pa_shared = pa;
+  const int row_tasks = (blk.m + blk.rows_per_task - 1) / blk.rows_per_task;
+  pool->parallel_for(threads, row_tasks * blk.col_tasks,
+                     [&blk](int task) { block_task(blk, task); });
+}
+
 // C = beta * C or the bias, then the epilogue, when there is no product to accumulate
 void epilogue_without_product(float* c, int m, int n, float beta, const GemmEpilogue& ep) {
   for (int i = 0; i < m; i++) {
@@ -275,13 +351,17 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
       t_pack_b.get(static_cast<size_t>(round_up(n < cfg.nc ? n : cfg.nc, cfg.nr)) * blk.kc_max);
   const double flops = 2.0 * m * n * k;
   const int threads = pool != nullptr && flops >= kMinParallelFlops ? pool->threads() : 1;
-  const int ldb = trans_b ? k : n;
+  blk.ldb = trans_b ? k : n;
   // Small m (a batch of rows times the weights): column tasks over all rows, each packing its own
   // B (Block::own_b). Its panels then stay in the L2 of the core that packed them for every row
   // tile, where the shared packed B was read back from the other core's cache by most tasks; the
   // one parallel loop before the tasks packs only A. (128x256x128: 107 -> 120 GFLOP/s on 2 threads,
   // best of 3; the others within noise.)
   const bool own_b_mode = m <= 2 * cfg.mc;
+  // A read in place (small m) unless its stored rows are a multiple of 4 KB apart: the six rows of
+  // a tile would then share one L1 set (128x1024x1024: 145 -> 127 GFLOP/s direct)
+  const int lda = trans_a ? m : k;
+  const bool direct_ok = own_b_mode && cfg.ukr_direct != nullptr && lda % 1024 != 0;
   for (int jc = 0; jc < n; jc += cfg.nc) {
     blk.jc = jc;
     blk.nc = n - jc < cfg.nc ? n - jc : cfg.nc;
@@ -289,71 +369,13 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
       blk.pc = pc;
       blk.kc = k - pc < kc_step ? k - pc : kc_step;
       const int panels = (blk.nc + cfg.nr - 1) / cfg.nr;
-      const int lda = trans_a ? m : k;
-      // A read in place (small m) unless its stored rows are a multiple of 4 KB apart: the six rows
-      // of a tile would then share one L1 set (128x1024x1024: 145 -> 127 GFLOP/s direct)
-      const bool direct_ok = own_b_mode && cfg.ukr_direct != nullptr && lda % 1024 != 0;
       if (threads <= 1) {
-        pack_b(cfg, blk.pb, b, ldb, trans_b, pc, jc, blk.kc, blk.nc);
-        blk.rows_per_task = round_up(m, cfg.mr);
-        blk.cols_per_task = round_up(blk.nc, cfg.nr);
-        blk.col_tasks = 1;
-        blk.direct_a = direct_ok;
-        block_task(blk, 0);
-        continue;
+        run_block_serial(blk, direct_ok);
+      } else if (own_b_mode && panels > 1) {
+        run_block_column_tasks(blk, pool, threads, direct_ok);
+      } else {
+        run_block_row_tasks(blk, pool, threads);
       }
-      const int a_panels = (m + cfg.mr - 1) / cfg.mr;
-      blk.ldb = ldb;
-      blk.own_b = own_b_mode && panels > 1;
-      blk.direct_a = blk.own_b && direct_ok;
-      if (blk.direct_a) {
-        // one parallel loop: column tasks that pack their own B and read A in place
-        plan_column_tasks(blk, threads);
-        blk.pa_shared = nullptr;
-        pool->parallel_for(threads, blk.col_tasks, [&blk](int task) { block_task(blk, task); });
-        continue;
-      }
-      if (blk.own_b) {
-        // pack A once for all tasks, then column tasks that pack their own B
-        plan_column_tasks(blk, threads);
-        float* pa = t_pack_a_shared.get(static_cast<size_t>(round_up(m, cfg.mr)) * blk.kc_max);
-        blk.pa_shared = pa;
-        pool->parallel_for(threads, threads, [&](int i) {
-          long p0, p1;
-          split_range(a_panels, threads, i, 1, &p0, &p1);
-          if (p1 <= p0) return;
-          const int rows = static_cast<int>(std::min<long>(m, p1 * cfg.mr) - p0 * cfg.mr);
-          pack_a(cfg, pa + static_cast<size_t>(p0) * cfg.mr * blk.kc, a, lda, trans_a,
-                 static_cast<int>(p0) * cfg.mr, blk.pc, rows, blk.kc);
-        });
-        pool->parallel_for(threads, blk.col_tasks, [&blk](int task) { block_task(blk, task); });
-        continue;
-      }
-      // pack B (and A, when the tasks split columns) in `threads` slices of whole panels, then
-      // the C tasks
-      plan_tasks(blk, threads);
-      float* pa = blk.col_tasks > 1
-                      ? t_pack_a_shared.get(static_cast<size_t>(round_up(m, cfg.mr)) * blk.kc_max)
-                      : nullptr;
-      blk.pa_shared = pa;
-      pool->parallel_for(threads, threads, [&](int i) {
-        long p0, p1;
-        split_range(panels, threads, i, 1, &p0, &p1);
-        if (p1 > p0) {
-          const int cols = static_cast<int>(std::min<long>(blk.nc, p1 * cfg.nr) - p0 * cfg.nr);
-          pack_b(cfg, blk.pb + static_cast<size_t>(p0) * cfg.nr * blk.kc, b, ldb, blk.trans_b,
-                 blk.pc, blk.jc + static_cast<int>(p0) * cfg.nr, blk.kc, cols);
-        }
-        if (pa == nullptr) return;
-        split_range(a_panels, threads, i, 1, &p0, &p1);
-        if (p1 <= p0) return;
-        const int rows = static_cast<int>(std::min<long>(m, p1 * cfg.mr) - p0 * cfg.mr);
-        pack_a(cfg, pa + static_cast<size_t>(p0) * cfg.mr * blk.kc, a, lda, trans_a,
-               static_cast<int>(p0) * cfg.mr, blk.pc, rows, blk.kc);
-      });
-      const int row_tasks = (m + blk.rows_per_task - 1) / blk.rows_per_task;
-      pool->parallel_for(threads, row_tasks * blk.col_tasks,
-                         [&blk](int task) { block_task(blk, task); });
     }
   }
   if (ep != nullptr && ep->act == kActSoftmax) {
