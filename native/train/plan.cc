@@ -12,6 +12,16 @@
 #include "../kernels/optim/optim.h"
 
 namespace nntrain {
+namespace {
+
+// Whether a dense layer keeps its pre-activation Z for backward. Linear layers have Z = A; relu's
+// derivative reads A instead (relu(z) > 0 exactly when z > 0; NaN maps to 0 and fails both), which
+// saves writing Z in the forward epilogue and reading it back.
+bool keeps_preactivation(const LayerDesc& l) {
+  return l.kind == kLayerDense && l.activation != kActLinear && l.activation != kActRelu;
+}
+
+}  // namespace
 
 PlanExecutor::PlanExecutor(PlanDesc plan, ArenaPtrs arena, int max_batch, ThreadPool* pool)
     : plan_(std::move(plan)), arena_(arena), pool_(pool) {
@@ -55,7 +65,7 @@ void PlanExecutor::reserve(int rows) {
     const LayerDesc& l = plan_.layers[i];
     const size_t size = r * l.units;
     out_[i].resize(size);
-    if (l.kind == kLayerDense && l.activation != kActLinear) pre_[i].resize(size);
+    if (keeps_preactivation(l)) pre_[i].resize(size);
     if (l.kind == kLayerDropout) mask_[i].resize(size);
   }
   x_batch_.resize(r * plan_.input_width);
@@ -78,7 +88,7 @@ const float* PlanExecutor::forward(const float* x0, int rows, Rng* rng) {
       case kLayerDense: {
         const float* w = arena_.params + l.kernel.offset;
         const float* b = l.bias.present() ? arena_.params + l.bias.offset : nullptr;
-        float* z = l.activation == kActLinear ? nullptr : pre_[i].data();
+        float* z = keeps_preactivation(l) ? pre_[i].data() : nullptr;
         dense_forward(out, z, a, w, b, rows, l.inputs, l.units, l.activation, l.activation_param,
                       pool_);
         a = out;
@@ -160,7 +170,7 @@ void PlanExecutor::backward(const float* y, int rows, bool training) {
         const float* w = arena_.params + l.kernel.offset;
         float* dw = grads + l.kernel.offset;
         float* db = l.bias.present() ? grads + l.bias.offset : nullptr;
-        const float* z = l.activation == kActLinear ? out_ptr_[i] : pre_[i].data();
+        const float* z = keeps_preactivation(l) ? pre_[i].data() : out_ptr_[i];
         float* dinp = i > first_dense_ ? dother : nullptr;
         dense_backward(dinp, dw, db, dpre_.data(), dcur, in_ptr_[i], w, z, out_ptr_[i], rows,
                        l.inputs, l.units, l.activation, l.activation_param, dz_given,

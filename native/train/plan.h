@@ -104,7 +104,8 @@ class PlanExecutor {
   bool overwrite_grads_ = false;        // dense tensors do not overlap (see the constructor)
   std::vector<TensorSlice> grad_gaps_;  // arena ranges outside every dense tensor
 
-  // Per layer (rows, units): outputs, dense pre-activations (non-linear only), dropout masks.
+  // Per layer (rows, units): outputs, dense pre-activations (where backward needs them: see
+  // keeps_preactivation in plan.cc), dropout masks.
   std::vector<std::vector<float>> out_, pre_, mask_;
   // Pointers of the last forward pass: each layer's input and output (pass-through layers in
   // inference mode forward their input).
