@@ -101,6 +101,7 @@ const EDGE_SHAPES: [number, number, number][] = [
   [4, 8, 512 - 212],
   [129, 7, 65],
   [37, 45, 1100],
+  [301, 40, 1100], // more rows than the small-m path takes (2·MC), over several k blocks
   [13, 19, 513],
   [7, 33, 257],
   [3, 4100, 5],

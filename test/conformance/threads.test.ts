@@ -75,6 +75,7 @@ describe.skipIf(!NATIVE)(`native thread pool${NATIVE ? '' : ` (${SKIP_REASON})`}
     [7, 301, 513],
     [300, 5, 700],
     [97, 97, 1030],
+    [301, 33, 1100], // row tasks over several k blocks
     [13, 17, 19],
   ];
   const TRANSPOSES: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
