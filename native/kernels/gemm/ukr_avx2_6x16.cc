@@ -129,11 +129,6 @@ __attribute__((target("avx2,fma"))) void ukr_avx2_6x16(int k, const float* a, co
 
 namespace {
 
-// The same tile with only R < 6 rows of C, for the bottom edge of M (batch 32 = 5 x 6 + 2 rows):
-// the packed A panel keeps its stride of 6, only the first R rows are read. A full 6-row kernel
-// on a zero-padded panel would spend 6/R times the work on that tile. (Not used for R = 6: GCC 12
-// spills the array accumulators there, 34 vs 78 GFLOP/s on 1024² at one thread, so the full tile
-// keeps its hand-named registers above.)
 // The store of an R < 6 row tile (the row kernels, packed or direct A)
 template <int R>
 __attribute__((target("avx2,fma"))) inline void store_rows(const __m256* acc, float alpha,
@@ -157,31 +152,16 @@ __attribute__((target("avx2,fma"))) inline void store_rows(const __m256* acc, fl
   }
 }
 
+// The same tile with only R < 6 rows of C, for the bottom edge of M (batch 32 = 5 x 6 + 2 rows),
+// with op(A)[i, p] at a[i*rs + p*cs]: a packed panel is rs = 1, cs = 6 (only its first R rows are
+// read), A in place is its stored strides. A full 6-row kernel on a zero-padded panel would spend
+// 6/R times the work on that tile. (Not used for R = 6: GCC 12 spills the array accumulators there,
+// 34 vs 78 GFLOP/s on 1024² at one thread, so the full tiles keep hand-named registers.)
 template <int R>
-__attribute__((target("avx2,fma"))) void ukr_avx2_rows_x16(int k, const float* a, const float* b,
+__attribute__((target("avx2,fma"))) void ukr_avx2_rows_x16(int k, const float* a, ptrdiff_t rs,
+                                                           ptrdiff_t cs, const float* b,
                                                            float alpha, float beta, float* c,
                                                            ptrdiff_t ldc, const UkrEpilogue* ep) {
-  __m256 acc[2 * R];
-  for (int i = 0; i < 2 * R; i++) acc[i] = _mm256_setzero_ps();
-  for (int p = 0; p < k; p++) {
-    const __m256 b0 = _mm256_loadu_ps(b);
-    const __m256 b1 = _mm256_loadu_ps(b + 8);
-    for (int i = 0; i < R; i++) {
-      const __m256 av = _mm256_broadcast_ss(a + i);
-      acc[2 * i] = _mm256_fmadd_ps(av, b0, acc[2 * i]);
-      acc[2 * i + 1] = _mm256_fmadd_ps(av, b1, acc[2 * i + 1]);
-    }
-    a += 6;
-    b += 16;
-  }
-  store_rows<R>(acc, alpha, beta, c, ldc, ep);
-}
-
-// The R < 6 row kernel reading A in place (op(A)[i, p] = a[i*rs + p*cs]) instead of a packed panel
-template <int R>
-__attribute__((target("avx2,fma"))) void ukr_avx2_direct_rows_x16(
-    int k, const float* a, ptrdiff_t rs, ptrdiff_t cs, const float* b, float alpha, float beta,
-    float* c, ptrdiff_t ldc, const UkrEpilogue* ep) {
   __m256 acc[2 * R];
   for (int i = 0; i < 2 * R; i++) acc[i] = _mm256_setzero_ps();
   for (int p = 0; p < k; p++) {
@@ -247,32 +227,22 @@ void ukr_avx2_direct(int rows, int k, const float* a, ptrdiff_t rs, ptrdiff_t cs
     case 6:
       return ukr_avx2_direct_6x16(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
     case 1:
-      return ukr_avx2_direct_rows_x16<1>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
+      return ukr_avx2_rows_x16<1>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
     case 2:
-      return ukr_avx2_direct_rows_x16<2>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
+      return ukr_avx2_rows_x16<2>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
     case 3:
-      return ukr_avx2_direct_rows_x16<3>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
+      return ukr_avx2_rows_x16<3>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
     case 4:
-      return ukr_avx2_direct_rows_x16<4>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
+      return ukr_avx2_rows_x16<4>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
     default:
-      return ukr_avx2_direct_rows_x16<5>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
+      return ukr_avx2_rows_x16<5>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
   }
 }
 
+// rows < 6 of a packed A panel (stride 6): the direct row kernels with the panel's strides
 void ukr_avx2_rows(int rows, int k, const float* a, const float* b, float alpha, float beta,
                    float* c, ptrdiff_t ldc, const UkrEpilogue* ep) {
-  switch (rows) {
-    case 1:
-      return ukr_avx2_rows_x16<1>(k, a, b, alpha, beta, c, ldc, ep);
-    case 2:
-      return ukr_avx2_rows_x16<2>(k, a, b, alpha, beta, c, ldc, ep);
-    case 3:
-      return ukr_avx2_rows_x16<3>(k, a, b, alpha, beta, c, ldc, ep);
-    case 4:
-      return ukr_avx2_rows_x16<4>(k, a, b, alpha, beta, c, ldc, ep);
-    default:
-      return ukr_avx2_rows_x16<5>(k, a, b, alpha, beta, c, ldc, ep);
-  }
+  ukr_avx2_direct(rows, k, a, 1, 6, b, alpha, beta, c, ldc, ep);
 }
 
 // Measured on Zen 4 (bench/gemm.ts): KC = 512 beats 256 by ~5% on 1024²-2048² (fewer passes over
