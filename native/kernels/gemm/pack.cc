@@ -63,6 +63,26 @@ void copy_panels(float* dst, int w, const float* src, ptrdiff_t ld, int cols, in
   }
 }
 
+// The transposing half of packing: `count` stored rows of src (ld apart, kc floats each) become
+// ceil(count/w) panels of (kc, w), dst_panel[p*w + i] = src[(panel*w + i)*ld + p], zero past count.
+// Read along the stored rows; the config's vectorized transpose when it has one.
+void transpose_panels(const PackedGemmConfig& cfg, float* dst, int w, const float* src,
+                      ptrdiff_t ld, int count, int kc) {
+  for (int r0 = 0; r0 < count; r0 += w, dst += static_cast<size_t>(kc) * w) {
+    const int rows = count - r0 < w ? count - r0 : w;
+    const float* panel_src = src + r0 * ld;
+    if (cfg.pack_transposed != nullptr) {
+      cfg.pack_transposed(dst, w, panel_src, ld, rows, kc);
+      continue;
+    }
+    for (int i = 0; i < w; i++) {
+      for (int p = 0; p < kc; p++) {
+        dst[static_cast<size_t>(p) * w + i] = i < rows ? panel_src[i * ld + p] : 0.0f;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 // dst: ceil(mc/mr) panels of (kc, mr); op(A)[i,p] is a[i*lda + p], or a[p*lda + i] when trans_a
@@ -74,21 +94,8 @@ void pack_a(const PackedGemmConfig& cfg, float* dst, const float* a, int lda, bo
     copy_panels(dst, mr, a + static_cast<size_t>(p0) * lda + i0, lda, mc, kc);
     return;
   }
-  // A stored (m,k): read each row contiguously, scatter with stride mr
-  for (int ir = 0; ir < mc; ir += mr, dst += static_cast<size_t>(kc) * mr) {
-    const int rows = mc - ir < mr ? mc - ir : mr;
-    const float* src0 = a + static_cast<size_t>(i0 + ir) * lda + p0;
-    if (cfg.pack_transposed != nullptr) {
-      cfg.pack_transposed(dst, mr, src0, lda, rows, kc);
-      continue;
-    }
-    for (int i = 0; i < rows; i++) {
-      for (int p = 0; p < kc; p++) dst[static_cast<size_t>(p) * mr + i] = src0[i * lda + p];
-    }
-    for (int i = rows; i < mr; i++) {
-      for (int p = 0; p < kc; p++) dst[static_cast<size_t>(p) * mr + i] = 0.0f;
-    }
-  }
+  // A stored (m,k): each stored row is one row of a panel
+  transpose_panels(cfg, dst, mr, a + static_cast<size_t>(i0) * lda + p0, lda, mc, kc);
 }
 
 // dst: ceil(nc/nr) panels of (kc, nr); op(B)[p,j] is b[p*ldb + j], or b[j*ldb + p] when trans_b
@@ -100,21 +107,8 @@ void pack_b(const PackedGemmConfig& cfg, float* dst, const float* b, int ldb, bo
     copy_panels(dst, nr, b + static_cast<size_t>(p0) * ldb + j0, ldb, nc, kc);
     return;
   }
-  // B stored (n,k): read each stored row (one column of op(B)) contiguously
-  for (int jr = 0; jr < nc; jr += nr, dst += static_cast<size_t>(kc) * nr) {
-    const int cols = nc - jr < nr ? nc - jr : nr;
-    const float* src0 = b + static_cast<size_t>(j0 + jr) * ldb + p0;
-    if (cfg.pack_transposed != nullptr) {
-      cfg.pack_transposed(dst, nr, src0, ldb, cols, kc);
-      continue;
-    }
-    for (int j = 0; j < cols; j++) {
-      for (int p = 0; p < kc; p++) dst[static_cast<size_t>(p) * nr + j] = src0[j * ldb + p];
-    }
-    for (int j = cols; j < nr; j++) {
-      for (int p = 0; p < kc; p++) dst[static_cast<size_t>(p) * nr + j] = 0.0f;
-    }
-  }
+  // B stored (n,k): each stored row is one column of a panel
+  transpose_panels(cfg, dst, nr, b + static_cast<size_t>(j0) * ldb + p0, ldb, nc, kc);
 }
 
 }  // namespace nntrain
