@@ -344,7 +344,7 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
   blk.ep = ep;
   // k up to 2 KC runs as one k block: a second, short block would cost one more pass over C
   // and one more pair of parallel regions for little cache benefit (784 = 512 + 272 at KC 512;
-  // 1024 in one block: 1024^2 146 -> 149 GFLOP/s on 2 threads, best of 3 alternating)
+  // 1024 in one block: 1024^3 146 -> 149 GFLOP/s on 2 threads, best of 3 alternating)
   const int kc_step = k <= 2 * cfg.kc ? k : cfg.kc;
   blk.kc_max = k < kc_step ? k : kc_step;
   // Sized for the block this call can use: KC x NC (rounded to whole panels)
@@ -354,13 +354,14 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
   const int threads = pool != nullptr && flops >= kMinParallelFlops ? pool->threads() : 1;
   blk.ldb = trans_b ? k : n;
   // Small m (a batch of rows times the weights): column tasks over all rows, each packing its own
-  // B (Block::own_b). Its panels then stay in the L2 of the core that packed them for every row
-  // tile, where the shared packed B was read back from the other core's cache by most tasks; the
-  // one parallel loop before the tasks packs only A. (128x256x128: 107 -> 120 GFLOP/s on 2 threads,
-  // best of 3; the others within noise.)
+  // B (Block::own_b), so its panels stay in the cache of the core that uses them for every row
+  // tile (a shared packed B is mostly packed by the other core). A is read in place, or packed once
+  // before the tasks (run_block_column_tasks). m x n x k = 128x128x256 on 2 threads, best of 3:
+  // 107 GFLOP/s shared B, 120 own B, 164 own B with A in place.
   const bool own_b_mode = m <= 2 * cfg.mc;
   // A read in place (small m) unless its stored rows are a multiple of 4 KB apart: the six rows of
-  // a tile would then share one L1 set (128x1024x1024: 145 -> 127 GFLOP/s direct)
+  // a tile would then share one L1 set (m x n x k = 128x1024x1024: 145 GFLOP/s packed, 127 in
+  // place)
   const int lda = trans_a ? m : k;
   const bool direct_ok = own_b_mode && cfg.ukr_direct != nullptr && lda % 1024 != 0;
   for (int jc = 0; jc < n; jc += cfg.nc) {
