@@ -66,7 +66,7 @@ int round_up(int x, int step) {
 
 // Below this many flops a GEMM runs on one thread: a parallel loop costs a few microseconds (wake,
 // claims, the join), more than a second thread saves on e.g. (128x128)(128x10) = 0.3 MFLOP. On the
-// 2-core Zen 4 (bench/gemm.ts --threads 1,2, t3-style sweeps) 2 MFLOP shapes gained 1.2-1.35x when
+// 2-core Zen 4 (GEMM sweeps at 1 and 2 threads) 2 MFLOP shapes gained 1.2-1.35x when
 // the other core was idle and 8 MFLOP ones ~2x; 1.5 MFLOP is about where it stops paying.
 constexpr double kMinParallelFlops = 1.5e6;
 

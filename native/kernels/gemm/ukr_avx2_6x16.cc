@@ -245,9 +245,10 @@ void ukr_avx2_rows(int rows, int k, const float* a, const float* b, float alpha,
   ukr_avx2_direct(rows, k, a, 1, 6, b, alpha, beta, c, ldc, ep);
 }
 
-// Measured on Zen 4 (bench/gemm.ts): KC = 512 beats 256 by ~5% on 1024²-2048² (fewer passes over
-// C) although the 32 KB B micro-panel then fills L1d: it streams from L2 fine. MC x KC = 288 KB of
-// packed A stays in the 1 MB L2; KC x NC = 8 MB of packed B in the 32 MB L3.
+// Measured on Zen 4 (bench/cases/gemm.ts): KC = 512 beats 256 by ~5% on 1024²-2048² (fewer passes
+// over C) although the 32 KB B micro-panel then fills L1d: it streams from L2 fine. MC x KC = 288
+// KB of packed A (576 KB when k <= 2 KC runs as one block) stays in the 1 MB L2; KC x NC = 8 MB of
+// packed B in the 32 MB L3.
 constexpr PackedGemmConfig kAvx2Config = {
     ukr_avx2_6x16, 6, 16, 144, 512, 4096, pack_transposed_avx2, ukr_avx2_rows, ukr_avx2_direct};
 }  // namespace
