@@ -96,4 +96,14 @@ describe('bad options', () => {
     await expect(readCsv(path, { backend: 'gpu' as never })).rejects.toThrow(ConfigError);
     await expect(readCsv(path, { threads: 0 })).rejects.toThrow(/threads/);
   });
+
+  it('a fixed category list or a schema with a repeated category is a ConfigError (it would map one value to two columns)', async () => {
+    const path = file('cat.csv', 'c,v\nred,1\nblue,2\n');
+    await expect(readCsv(path, { categories: { c: ['red', 'blue', 'red'] } })).rejects.toThrow(/Expected an array of distinct strings for categories\['c'\]/);
+    const { schema } = await readCsv(path, { categorical: ['c'] });
+    const c = schema.columns.find((col) => col.name === 'c');
+    if (c === undefined || c.kind !== 'categorical') throw new Error('column c should be categorical');
+    const repeated = { ...schema, columns: schema.columns.map((col) => (col === c ? { ...c, categories: ['red', 'blue', 'red'] } : col)) };
+    await expect(readCsv(path, { schema: repeated })).rejects.toThrow(/columns\[0\]\.categories must be an array of distinct strings/);
+  });
 });

@@ -53,8 +53,8 @@ export class JsSource implements RecordSource {
     private readonly totalBytes: number,
     private readonly cfg: SourceConfig,
   ) {
-    this.dicts = cfg.categories.map((list) => new Map((list ?? []).map((v, i) => [v, i])));
-    this.lists = cfg.categories.map((list) => [...new Map((list ?? []).map((v) => [v, v])).keys()]);
+    this.lists = cfg.categories.map((list) => [...(list ?? [])]); // distinct (checked with the options)
+    this.dicts = this.lists.map((list) => new Map(list.map((v, i) => [v, i])));
     this.fixed = cfg.categories.map((list) => list !== null);
     this.missingSet = new Set(cfg.missingValues);
     this.numericMissing = cfg.missingValues.some(looksNumeric);

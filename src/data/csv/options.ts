@@ -144,7 +144,12 @@ export function checkCsvOptions(context: 'readCsv' | 'openCsv' | 'inferCsvSchema
   const categories = new Map<string, string[]>();
   if (o.categories !== undefined) {
     if (!isPlainObject(o.categories)) throw invalid('categories', 'an object of string arrays by column name', o.categories);
-    for (const [name, list] of Object.entries(o.categories)) categories.set(name, stringList(`categories['${name}']`, list));
+    for (const [name, list] of Object.entries(o.categories)) {
+      const l = stringList(`categories['${name}']`, list);
+      // a repeated category would take two one-hot columns (or two indices) for one value
+      if (new Set(l).size !== l.length) throw invalid(`categories['${name}']`, 'an array of distinct strings', list);
+      categories.set(name, l);
+    }
   }
   return {
     delimiter,

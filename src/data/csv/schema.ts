@@ -118,7 +118,9 @@ export function checkSchema(schema: unknown): CsvSchema {
     if ((c.kind === 'skip') !== (c.role === 'ignored')) throw bad(`columns[${i}]: kind 'skip' goes with role 'ignored'`, c.kind);
     if (!['error', 'drop', 'impute'].includes(c.missing as string)) throw bad(`columns[${i}].missing`, c.missing);
     if (c.kind === 'categorical') {
-      if (!Array.isArray(c.categories) || !c.categories.every(isString)) throw bad(`columns[${i}].categories must be an array of strings`, c.categories);
+      if (!Array.isArray(c.categories) || !c.categories.every(isString) || new Set(c.categories).size !== c.categories.length) {
+        throw bad(`columns[${i}].categories must be an array of distinct strings`, c.categories);
+      }
       if (c.encoding !== 'onehot' && c.encoding !== 'index') throw bad(`columns[${i}].encoding`, c.encoding);
     }
     names.add(c.name);
