@@ -2,6 +2,7 @@
 // readCsv (native reader when the addon loads, csv-parse otherwise): every column numeric, no target,
 // missing values are errors.
 
+import { inferCsvSchema } from './csv/infer.js';
 import { readCsv } from './csv/read.js';
 import type { Matrix } from './matrix.js';
 
@@ -28,11 +29,10 @@ export interface NumericCsv {
  *   or a value outside float32's range; and for an empty or unreadable file.
  */
 export async function readNumericCsv(path: string, options: NumericCsvOptions = {}): Promise<NumericCsv> {
-  const header = options.header ?? false;
-  const data = await readCsv(path, { header, delimiter: options.delimiter ?? ',', missingValues: [''], sampleRows: 1 });
-  // numeric everywhere: a column whose sample looked categorical is read again as numbers (and fails
-  // on its first non-number, naming line and column)
-  const wordy = data.schema.columns.filter((c) => c.kind !== 'numeric').map((c) => c.name);
-  const result = wordy.length === 0 ? data : await readCsv(path, { header, delimiter: options.delimiter ?? ',', missingValues: [''], numeric: wordy });
-  return { matrix: result.x, columns: header ? result.schema.columns.map((c) => c.name) : undefined };
+  const base = { header: options.header ?? false, delimiter: options.delimiter ?? ',', missingValues: [''], sampleRows: 1 };
+  // numeric everywhere, even where the first row looks categorical: one read that fails on the
+  // first non-number, naming line and column
+  const { columns } = await inferCsvSchema(path, base);
+  const result = await readCsv(path, { ...base, numeric: columns.map((_, i) => i) });
+  return { matrix: result.x, columns: base.header ? result.schema.columns.map((c) => c.name) : undefined };
 }
