@@ -31,7 +31,7 @@ export interface TrainJob {
   model?: Sequential;
   /** fit's checkpoint and resumeFrom options. */
   checkpoint?: { path: string; everySteps?: number };
-  resumeFrom?: string;
+  resumeFrom?: FitOptions['resumeFrom'];
 }
 
 export interface TrainedModel {

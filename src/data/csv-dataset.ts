@@ -5,7 +5,7 @@
 import { ConfigError } from '../util/errors.js';
 import { openCsv, type CsvStream } from './csv/index.js';
 import type { CsvOpenOptions } from './csv/options.js';
-import { hashSplitter, type SplitFractions } from './preprocess/index.js';
+import { hashSplitter, SplitPart, type SplitFractions } from './preprocess/index.js';
 import { streamingDataset, type StreamingDataset } from './streaming-dataset.js';
 
 /** Options of {@link csvDataset}: openCsv's (a target is required) plus the dataset's. */
@@ -21,8 +21,6 @@ export interface CsvDataset extends StreamingDataset {
   readonly stream: CsvStream;
   close(): Promise<void>;
 }
-
-const PARTS = { train: 0, validation: 1, test: 2 } as const;
 
 /**
  * Opens `path` as a streaming Dataset: every pass reads the file again in blocks of `bufferRows` rows.
@@ -54,7 +52,7 @@ export async function csvDataset(path: string, options: CsvDatasetOptions): Prom
         inputWidth: stream.xColumns.length,
         targetWidth: yWidth,
         bufferRows,
-        split: split === undefined ? undefined : { partOf: hashSplitter(split.seed, split.fractions), part: PARTS[split.part] },
+        split: split === undefined ? undefined : { partOf: hashSplitter(split.seed, split.fractions), part: SplitPart[split.part] },
       },
     );
     return Object.assign(dataset, { stream, close: () => stream.close() });

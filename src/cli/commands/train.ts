@@ -56,7 +56,7 @@ async function train(cfg: TrainConfig, output: Output, checkpoint: Checkpoint | 
     lines: true,
     ...(model !== undefined ? { model } : {}),
     ...(cfg.checkpoint !== undefined ? { checkpoint: { path: cfg.checkpoint, ...everySteps } } : {}),
-    ...(cfg.resume !== undefined ? { resumeFrom: cfg.resume } : {}),
+    ...(checkpoint !== null ? { resumeFrom: checkpoint } : {}), // read once, above
   });
   const epochs = result.history.epoch.length;
   const notes = [`${epochs} epoch${epochs === 1 ? '' : 's'} in ${result.seconds.toFixed(1)} s on ${backendLine(cfg.backend)}`];
@@ -71,8 +71,7 @@ async function train(cfg: TrainConfig, output: Output, checkpoint: Checkpoint | 
     bestEpoch: result.bestEpoch,
     notes,
   });
-  const on = result.evaluatedOn === 'validation' ? 'validation' : 'training';
-  printMetrics(output, result.evaluation, on, result.evaluation.samples);
+  printMetrics(output, result.evaluation, result.evaluatedOn, result.evaluation.samples);
 }
 
 /**
