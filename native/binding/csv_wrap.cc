@@ -12,7 +12,8 @@
 namespace nntrain::binding {
 namespace {
 
-constexpr int64_t kMaxRows = INT64_C(1) << 40;
+// rows x columns (each at most 2^31) must not overflow int64 in the length checks
+constexpr int64_t kMaxRows = INT64_C(1) << 31;
 constexpr int64_t kMaxBytes = INT64_C(1) << 50;
 
 }  // namespace
@@ -132,11 +133,7 @@ Napi::Value CsvReaderWrap::SetLayout(const Napi::CallbackInfo& info) {
   const double* layout = float64_arg(info, 0, fn, "layout", 0, &length);
   const int64_t x_cols = integer_arg(info, 1, fn, "xCols", 0, kMaxDim);
   const int64_t y_cols = integer_arg(info, 2, fn, "yCols", 0, kMaxDim);
-  std::vector<csv::Dictionary> dicts;
-  const csv::ReaderConfig& cfg = reader.config();
-  dicts.reserve(static_cast<size_t>(cfg.fields));
-  for (int32_t i = 0; i < cfg.fields; i++) dicts.push_back(reader.dictionary(i));
-  apply_csv_layout(env, layout, length, x_cols, y_cols, dicts, &reader.config());
+  apply_csv_layout(env, layout, length, x_cols, y_cols, reader.dictionaries(), &reader.config());
   return env.Undefined();
 }
 

@@ -85,23 +85,13 @@ __attribute__((target("avx2"))) inline void digits_half_avx2(const char* p, uint
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(hi), _mm256_add_epi8(d[2], times10_avx2(d[3])));
 }
 
+__attribute__((target("avx2"))) uint64_t separator_mask_avx2(const char* p, char delimiter);
+
 __attribute__((target("avx2"))) uint64_t separator_digits_avx2(const char* p, char delimiter,
                                                                DigitWindow* w) {
   digits_half_avx2(p, w->run, w->lo, w->hi);
   digits_half_avx2(p + 32, w->run + 32, w->lo + 32, w->hi + 32);
-  const __m256i dl = _mm256_set1_epi8(delimiter);
-  const __m256i nl = _mm256_set1_epi8('\n');
-  const __m256i quote = _mm256_set1_epi8('"');
-  const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-  const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
-  const __m256i ha =
-      _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(a, dl), _mm256_cmpeq_epi8(a, nl)),
-                      _mm256_cmpeq_epi8(a, quote));
-  const __m256i hb =
-      _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(b, dl), _mm256_cmpeq_epi8(b, nl)),
-                      _mm256_cmpeq_epi8(b, quote));
-  return static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(ha))) |
-         (static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(hb))) << 32);
+  return separator_mask_avx2(p, delimiter);
 }
 
 uint64_t separator_digits_sse2(const char* p, char delimiter, DigitWindow* w) {

@@ -46,6 +46,7 @@ class Reader {
 
   ReaderConfig& config() { return cfg_; }
   const Dictionary& dictionary(int32_t field) const { return dicts_[field]; }
+  const std::vector<Dictionary>& dictionaries() const { return dicts_; }
   const std::vector<int64_t>& missing() const { return missing_; }  // per field, since rewind
   int64_t bytes() const { return file_.offset(); }
   int64_t file_size() const { return file_.file_size(); }
