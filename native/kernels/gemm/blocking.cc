@@ -196,18 +196,56 @@ void block_task(const Block& blk, int task) {
 constexpr int kTasksPerThread = 3;
 constexpr int kMinRowTiles = 4;
 
+// When the last of `tiles` equal tiles is done if they are cut into tasks of `per` tiles (the last
+// one shorter) that `threads` equally fast threads claim in order: whole rounds of `threads` tasks,
+// then a last round that is one full task long unless it holds only the short last task.
+long schedule_length(int tiles, int per, int threads) {
+  const int tasks = (tiles + per - 1) / per;
+  const int rounds = (tasks + threads - 1) / threads;
+  const int in_last_round = tasks - (rounds - 1) * threads;
+  const int last_task = tiles - (tasks - 1) * per;
+  return static_cast<long>(rounds - 1) * per + (in_last_round == 1 ? last_task : per);
+}
+
+// Tiles per task in [min_per, max_per] that finish soonest on `threads` threads; among equals,
+// the one whose task count is nearest `target` (then the smaller count). A fixed "about target
+// tasks" cut can leave one thread a whole task more: 1024 rows in 8 tasks of 24 tiles (7 full and
+// one of 3) take 4 full tasks on one thread and 3 on the other, 11% longer than even halves.
+int balanced_tiles_per_task(int tiles, int min_per, int max_per, int threads, int target) {
+  max_per = std::max(1, std::min(max_per, tiles));
+  min_per = std::max(1, std::min(min_per, max_per));
+  int best = max_per;
+  long best_len = schedule_length(tiles, best, threads);
+  for (int per = min_per; per < max_per; per++) {
+    const long len = schedule_length(tiles, per, threads);
+    const int tasks = (tiles + per - 1) / per, best_tasks = (tiles + best - 1) / best;
+    const int gap = std::abs(tasks - target), best_gap = std::abs(best_tasks - target);
+    if (len < best_len ||
+        (len == best_len && (gap < best_gap || (gap == best_gap && tasks < best_tasks)))) {
+      best = per;
+      best_len = len;
+    }
+  }
+  return best;
+}
+
 void plan_tasks(Block& blk, int threads) {
   const PackedGemmConfig& cfg = *blk.cfg;
   const int row_tiles = (blk.m + cfg.mr - 1) / cfg.mr;
   const int col_tiles = (blk.nc + cfg.nr - 1) / cfg.nr;
   const int target = threads * kTasksPerThread;
-  const int row_tasks = std::max(1, std::min(target, row_tiles / kMinRowTiles));
   // at most one MC block per task
-  const int tiles_per = std::min((row_tiles + row_tasks - 1) / row_tasks, cfg.mc / cfg.mr);
+  const int tiles_per =
+      balanced_tiles_per_task(row_tiles, kMinRowTiles, cfg.mc / cfg.mr, threads, target);
   blk.rows_per_task = tiles_per * cfg.mr;
   const int row_count = (row_tiles + tiles_per - 1) / tiles_per;
-  const int col_tasks = std::min(col_tiles, std::max(1, (target + row_count - 1) / row_count));
-  const int col_tiles_per = (col_tiles + col_tasks - 1) / col_tasks;
+  int col_tiles_per = col_tiles;
+  if (row_count < target) {
+    // too few row tasks: split the columns too, balanced over the threads each row task leaves
+    const int col_target = (target + row_count - 1) / row_count;
+    const int col_threads = std::max(1, (threads + row_count - 1) / row_count);
+    col_tiles_per = balanced_tiles_per_task(col_tiles, 1, col_tiles, col_threads, col_target);
+  }
   blk.col_tasks = (col_tiles + col_tiles_per - 1) / col_tiles_per;
   blk.cols_per_task = col_tiles_per * cfg.nr;
 }
@@ -217,7 +255,8 @@ void plan_tasks(Block& blk, int threads) {
 void plan_column_tasks(Block& blk, int threads) {
   const PackedGemmConfig& cfg = *blk.cfg;
   const int col_tiles = (blk.nc + cfg.nr - 1) / cfg.nr;
-  const int per = (col_tiles + threads * kTasksPerThread - 1) / (threads * kTasksPerThread);
+  const int per =
+      balanced_tiles_per_task(col_tiles, 1, col_tiles, threads, threads * kTasksPerThread);
   blk.col_tasks = (col_tiles + per - 1) / per;
   blk.cols_per_task = per * cfg.nr;
   blk.rows_per_task = round_up(blk.m, cfg.mr);
