@@ -102,6 +102,7 @@ const EDGE_SHAPES: [number, number, number][] = [
   [129, 7, 65],
   [37, 45, 1100],
   [301, 40, 1100], // more rows than the small-m path takes (2·MC), over several k blocks
+  [300, 10, 1024], // one panel of B (an output layer): A read in place, rows 4 KB apart
   [13, 19, 513],
   [7, 33, 257],
   [3, 4100, 5],

@@ -76,6 +76,8 @@ describe.skipIf(!NATIVE)(`native thread pool${NATIVE ? '' : ` (${SKIP_REASON})`}
     [300, 5, 700],
     [97, 97, 1030],
     [301, 33, 1100], // row tasks over several k blocks
+    [300, 10, 1024], // one panel of B: A read in place by row tasks, rows 4 KB apart
+    [128, 10, 1024],
     [13, 17, 19],
   ];
   const TRANSPOSES: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
@@ -104,10 +106,12 @@ describe.skipIf(!NATIVE)(`native thread pool${NATIVE ? '' : ` (${SKIP_REASON})`}
 
   const ACTS: ActivationName[] = ['linear', 'relu', 'leakyRelu', 'elu', 'tanh', 'sigmoid', 'gelu', 'softmax'];
 
-  it.each(ACTS)('denseForward/denseBackward with %s (bias and activation fused): bit-identical across thread counts, close to js', (act) => {
+  // the second shape is big enough for dZ and the bias gradient to be split by columns
+  const DENSE_CASES = ACTS.flatMap((act) => [[act, 67, 301, 129] as const, [act, 128, 40, 200] as const]);
+
+  it.each(DENSE_CASES)('denseForward/denseBackward with %s, B=%i C=%i OC=%i (bias and activation fused): bit-identical across thread counts, close to js', (act, B, C, OC) => {
     const be = getBackend('native');
     const js = getBackend('js');
-    const [B, C, OC] = [67, 301, 129];
     const rng = new Rng(31);
     const inp = random(rng, B * C);
     const w = random(rng, C * OC).map((v) => v * 0.1);

@@ -309,13 +309,14 @@ void run_block_column_tasks(Block& blk, ThreadPool* pool, int threads, bool dire
 }
 
 // Larger m: pack B (and A, when the tasks also split columns) in `threads` slices of whole panels,
-// then row x column tasks (plan_tasks), each packing its own rows of A unless A is shared.
-void run_block_row_tasks(Block& blk, ThreadPool* pool, int threads) {
+// then row x column tasks (plan_tasks), each packing its own rows of A unless A is shared or read
+// in place (`direct`).
+void run_block_row_tasks(Block& blk, ThreadPool* pool, int threads, bool direct) {
   const PackedGemmConfig& cfg = *blk.cfg;
   plan_tasks(blk, threads);
   blk.own_b = false;
-  blk.direct_a = false;
-  float* pa = blk.col_tasks > 1
+  blk.direct_a = direct;
+  float* pa = blk.col_tasks > 1 && !direct
                   ? t_pack_a_shared.get(static_cast<size_t>(round_up(blk.m, cfg.mr)) * blk.kc_max)
                   : nullptr;
   const int panels = (blk.nc + cfg.nr - 1) / cfg.nr;
@@ -401,8 +402,14 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
   // A read in place (small m) unless its stored rows are a multiple of 4 KB apart: the six rows of
   // a tile would then share one L1 set (m x n x k = 128x1024x1024: 145 GFLOP/s packed, 127 in
   // place)
+  // With one panel of B (n <= NR, an output layer) every element of op(A) is used once, so packing
+  // A would copy as many floats as the product reads: read in place whatever the stride
+  // (m x n x k = 128x10x1024 on 2 threads: 26 -> 47 on one thread, 31 -> 66 on two; 1024x10x128 A^T
+  // B 54 -> 63).
   const int lda = trans_a ? m : k;
-  const bool direct_ok = own_b_mode && cfg.ukr_direct != nullptr && lda % 1024 != 0;
+  const bool one_panel = n <= cfg.nr;
+  const bool direct_ok =
+      cfg.ukr_direct != nullptr && (one_panel || (own_b_mode && lda % 1024 != 0));
   for (int jc = 0; jc < n; jc += cfg.nc) {
     blk.jc = jc;
     blk.nc = n - jc < cfg.nc ? n - jc : cfg.nc;
@@ -415,7 +422,7 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
       } else if (own_b_mode && panels > 1) {
         run_block_column_tasks(blk, pool, threads, direct_ok);
       } else {
-        run_block_row_tasks(blk, pool, threads);
+        run_block_row_tasks(blk, pool, threads, direct_ok && one_panel);
       }
     }
   }
