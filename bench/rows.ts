@@ -73,7 +73,8 @@ function bestPerShape(runs: (number | null)[][], shapes: number): (number | null
 export async function gemmRows(ctx: Ctx, peak: PeakResult | null): Promise<Row[]> {
   const shapes = gemmShapes(ctx.quick);
   const minSeconds = ctx.quick ? 0.15 : 0.3;
-  const rounds = ctx.quick ? 1 : 3;
+  // 5 rounds: a round costs ~0.3 s per shape and side, and with 3 a whole run could stay in a slow spell
+  const rounds = ctx.quick ? 1 : 5;
   const cores = availableParallelism();
   const nativeThreads = ctx.info?.threads ?? 1;
   const peerThreads = nativeThreads > 1 ? cores : 1;
