@@ -83,48 +83,62 @@ __attribute__((target("avx2,fma"))) inline void store_full_tile(const __m256* ac
   }
 }
 
-}  // namespace
-
-__attribute__((target("avx2,fma"))) void ukr_avx2_6x16(int k, const float* a, const float* b,
-                                                       float alpha, float beta, float* c,
-                                                       ptrdiff_t ldc, const UkrEpilogue* ep) {
+// The 6 x 16 tile with op(A)[i, p] at a[i*rs + p*cs]. Inlined into both kernels: the packed one
+// passes the panel's constant strides (rs 1, cs 6), so its loop reads A at fixed offsets. The
+// accumulators are hand-named: GCC 12 spills an array of 12 here (34 vs 78 GFLOP/s on 1024² at one
+// thread). The packed kernel prefetches C (its k loops are long; the in-place one serves small m).
+__attribute__((target("avx2,fma"), always_inline)) inline void tile_6x16(
+    int k, const float* a, ptrdiff_t rs, ptrdiff_t cs, const float* b, float alpha, float beta,
+    float* c, ptrdiff_t ldc, const UkrEpilogue* ep, bool prefetch_c) {
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
   __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
   __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
   __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
   __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
   __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
-  // C is touched only after the k loop: fetch its 6 rows (each may span two lines) meanwhile
-  for (int i = 0; i < 6; i++) {
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 15), _MM_HINT_T0);
+  if (prefetch_c) {
+    // C is touched only after the k loop: fetch its 6 rows (each may span two lines) meanwhile
+    for (int i = 0; i < 6; i++) {
+      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 15), _MM_HINT_T0);
+    }
   }
-  for (int p = 0; p < k; p++) {
+  const float *a0 = a, *a1 = a + rs, *a2 = a + 2 * rs, *a3 = a + 3 * rs, *a4 = a + 4 * rs,
+              *a5 = a + 5 * rs;
+  ptrdiff_t off = 0;
+  for (int p = 0; p < k; p++, off += cs) {
     const __m256 b0 = _mm256_loadu_ps(b);
     const __m256 b1 = _mm256_loadu_ps(b + 8);
-    __m256 av = _mm256_broadcast_ss(a + 0);
+    __m256 av = _mm256_broadcast_ss(a0 + off);
     c00 = _mm256_fmadd_ps(av, b0, c00);
     c01 = _mm256_fmadd_ps(av, b1, c01);
-    av = _mm256_broadcast_ss(a + 1);
+    av = _mm256_broadcast_ss(a1 + off);
     c10 = _mm256_fmadd_ps(av, b0, c10);
     c11 = _mm256_fmadd_ps(av, b1, c11);
-    av = _mm256_broadcast_ss(a + 2);
+    av = _mm256_broadcast_ss(a2 + off);
     c20 = _mm256_fmadd_ps(av, b0, c20);
     c21 = _mm256_fmadd_ps(av, b1, c21);
-    av = _mm256_broadcast_ss(a + 3);
+    av = _mm256_broadcast_ss(a3 + off);
     c30 = _mm256_fmadd_ps(av, b0, c30);
     c31 = _mm256_fmadd_ps(av, b1, c31);
-    av = _mm256_broadcast_ss(a + 4);
+    av = _mm256_broadcast_ss(a4 + off);
     c40 = _mm256_fmadd_ps(av, b0, c40);
     c41 = _mm256_fmadd_ps(av, b1, c41);
-    av = _mm256_broadcast_ss(a + 5);
+    av = _mm256_broadcast_ss(a5 + off);
     c50 = _mm256_fmadd_ps(av, b0, c50);
     c51 = _mm256_fmadd_ps(av, b1, c51);
-    a += 6;
     b += 16;
   }
   const __m256 acc[12] = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51};
   store_full_tile(acc, alpha, beta, c, ldc, ep);
+}
+
+}  // namespace
+
+__attribute__((target("avx2,fma"))) void ukr_avx2_6x16(int k, const float* a, const float* b,
+                                                       float alpha, float beta, float* c,
+                                                       ptrdiff_t ldc, const UkrEpilogue* ep) {
+  tile_6x16(k, a, 1, 6, b, alpha, beta, c, ldc, ep, true);
 }
 
 namespace {
@@ -155,8 +169,7 @@ __attribute__((target("avx2,fma"))) inline void store_rows(const __m256* acc, fl
 // The same tile with only R < 6 rows of C, for the bottom edge of M (batch 32 = 5 x 6 + 2 rows),
 // with op(A)[i, p] at a[i*rs + p*cs]: a packed panel is rs = 1, cs = 6 (only its first R rows are
 // read), A in place is its stored strides. A full 6-row kernel on a zero-padded panel would spend
-// 6/R times the work on that tile. (Not used for R = 6: GCC 12 spills the array accumulators there,
-// 34 vs 78 GFLOP/s on 1024² at one thread, so the full tiles keep hand-named registers.)
+// 6/R times the work on that tile. (R = 6 is tile_6x16, with hand-named accumulators.)
 template <int R>
 __attribute__((target("avx2,fma"))) void ukr_avx2_rows_x16(int k, const float* a, ptrdiff_t rs,
                                                            ptrdiff_t cs, const float* b,
@@ -178,47 +191,13 @@ __attribute__((target("avx2,fma"))) void ukr_avx2_rows_x16(int k, const float* a
   store_rows<R>(acc, alpha, beta, c, ldc, ep);
 }
 
-// The full 6 x 16 tile reading A in place: the packed kernel's loop with six row pointers
-// (hand-named accumulators, like ukr_avx2_6x16, so GCC keeps them in registers)
+// The full 6 x 16 tile reading A in place
 __attribute__((target("avx2,fma"))) void ukr_avx2_direct_6x16(int k, const float* a, ptrdiff_t rs,
                                                               ptrdiff_t cs, const float* b,
                                                               float alpha, float beta, float* c,
                                                               ptrdiff_t ldc,
                                                               const UkrEpilogue* ep) {
-  __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
-  __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
-  __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
-  __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
-  __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
-  __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
-  const float *a0 = a, *a1 = a + rs, *a2 = a + 2 * rs, *a3 = a + 3 * rs, *a4 = a + 4 * rs,
-              *a5 = a + 5 * rs;
-  ptrdiff_t off = 0;
-  for (int p = 0; p < k; p++, off += cs) {
-    const __m256 b0 = _mm256_loadu_ps(b);
-    const __m256 b1 = _mm256_loadu_ps(b + 8);
-    __m256 av = _mm256_broadcast_ss(a0 + off);
-    c00 = _mm256_fmadd_ps(av, b0, c00);
-    c01 = _mm256_fmadd_ps(av, b1, c01);
-    av = _mm256_broadcast_ss(a1 + off);
-    c10 = _mm256_fmadd_ps(av, b0, c10);
-    c11 = _mm256_fmadd_ps(av, b1, c11);
-    av = _mm256_broadcast_ss(a2 + off);
-    c20 = _mm256_fmadd_ps(av, b0, c20);
-    c21 = _mm256_fmadd_ps(av, b1, c21);
-    av = _mm256_broadcast_ss(a3 + off);
-    c30 = _mm256_fmadd_ps(av, b0, c30);
-    c31 = _mm256_fmadd_ps(av, b1, c31);
-    av = _mm256_broadcast_ss(a4 + off);
-    c40 = _mm256_fmadd_ps(av, b0, c40);
-    c41 = _mm256_fmadd_ps(av, b1, c41);
-    av = _mm256_broadcast_ss(a5 + off);
-    c50 = _mm256_fmadd_ps(av, b0, c50);
-    c51 = _mm256_fmadd_ps(av, b1, c51);
-    b += 16;
-  }
-  const __m256 acc[12] = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51};
-  store_full_tile(acc, alpha, beta, c, ldc, ep);
+  tile_6x16(k, a, rs, cs, b, alpha, beta, c, ldc, ep, false);
 }
 
 void ukr_avx2_direct(int rows, int k, const float* a, ptrdiff_t rs, ptrdiff_t cs, const float* b,
