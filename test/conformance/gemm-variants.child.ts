@@ -101,7 +101,9 @@ const EDGE_SHAPES: [number, number, number][] = [
   [4, 8, 512 - 212],
   [129, 7, 65],
   [37, 45, 1100],
-  [301, 40, 1100], // more rows than the small-m path takes (2·MC), over several k blocks
+  [301, 40, 1100], // more rows than 2·MC over several k blocks
+  [517, 131, 259], // column tasks over more than 2·MC rows, A read in place
+  [301, 600, 1030], // more than 2·MC rows whose column tasks would overflow L2: row tasks
   [300, 10, 1024], // one panel of B (an output layer): A read in place, rows 4 KB apart
   [13, 19, 513],
   [7, 33, 257],

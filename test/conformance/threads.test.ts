@@ -75,7 +75,9 @@ describe.skipIf(!NATIVE)(`native thread pool${NATIVE ? '' : ` (${SKIP_REASON})`}
     [7, 301, 513],
     [300, 5, 700],
     [97, 97, 1030],
-    [301, 33, 1100], // row tasks over several k blocks
+    [301, 33, 1100], // column tasks over more than 2·MC rows and several k blocks (row tasks when A is transposed)
+    [517, 131, 259], // column tasks over more than 2·MC rows, A read in place
+    [301, 600, 1030], // more than 2·MC rows whose column tasks would overflow L2: row tasks
     [300, 10, 1024], // one panel of B: A read in place by row tasks, rows 4 KB apart
     [128, 10, 1024],
     [13, 17, 19],

@@ -252,13 +252,30 @@ void plan_tasks(Block& blk, int threads) {
   blk.cols_per_task = col_tiles_per * cfg.nr;
 }
 
-// Small m: one task per slice of whole B panels over all rows (see Block::own_b), about
-// kTasksPerThread per thread.
+// Column tasks (Block::own_b): B panels per task for `nc` columns, about kTasksPerThread tasks
+// per thread
+int column_tiles_per_task(const PackedGemmConfig& cfg, int nc, int threads) {
+  const int col_tiles = (nc + cfg.nr - 1) / cfg.nr;
+  return balanced_tiles_per_task(col_tiles, 1, col_tiles, threads, threads * kTasksPerThread);
+}
+
+// Column tasks suit any m while one MC block of A and a task's own B stay in L2 together: the
+// task then reads each block of A once for all its columns. Over ~7/8 of Zen 4's 1 MB L2 they lose
+// to row tasks (2 threads, GFLOP/s, row -> column tasks: 768^2 152-168 -> 172 at 835 KB, 2048 x 256
+// x 784 157-165 -> 172-174 at 600 KB; 1024^2 154-167 -> 144-150 and 1024 x 512 x 1024 154-167 ->
+// 132 at 1.1-1.3 MB).
+constexpr size_t kColumnTaskBytes = 896 * 1024;
+
+bool column_tasks_fit(const PackedGemmConfig& cfg, int nc, int kc, int threads) {
+  const size_t b_cols = static_cast<size_t>(column_tiles_per_task(cfg, nc, threads)) * cfg.nr;
+  return (cfg.mc + b_cols) * kc * sizeof(float) <= kColumnTaskBytes;
+}
+
+// Small m: one task per slice of whole B panels over all rows (see Block::own_b)
 void plan_column_tasks(Block& blk, int threads) {
   const PackedGemmConfig& cfg = *blk.cfg;
   const int col_tiles = (blk.nc + cfg.nr - 1) / cfg.nr;
-  const int per =
-      balanced_tiles_per_task(col_tiles, 1, col_tiles, threads, threads * kTasksPerThread);
+  const int per = column_tiles_per_task(cfg, blk.nc, threads);
   blk.col_tasks = (col_tiles + per - 1) / per;
   blk.cols_per_task = per * cfg.nr;
   blk.rows_per_task = round_up(blk.m, cfg.mr);
@@ -395,23 +412,28 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
   const double flops = 2.0 * m * n * k;
   const int threads = pool != nullptr && flops >= kMinParallelFlops ? pool->threads() : 1;
   blk.ldb = trans_b ? k : n;
+  // A read in place unless its stored rows are a multiple of 4 KB apart: the six rows of a tile
+  // would then share one L1 set (m x n x k = 128x1024x1024: 145 GFLOP/s packed, 127 in place).
+  const int lda = trans_a ? m : k;
+  const bool a_rows_spread = lda % 1024 != 0;
   // Small m (a batch of rows times the weights): column tasks over all rows, each packing its own
   // B (Block::own_b), so its panels stay in the cache of the core that uses them for every row
   // tile (a shared packed B is mostly packed by the other core). A is read in place, or packed once
   // before the tasks (run_block_column_tasks). m x n x k = 128x128x256 on 2 threads, best of 3:
   // 107 GFLOP/s shared B, 120 own B, 164 own B with A in place.
-  const bool own_b_mode = m <= 2 * cfg.mc;
-  // A read in place (small m) unless its stored rows are a multiple of 4 KB apart: the six rows of
-  // a tile would then share one L1 set (m x n x k = 128x1024x1024: 145 GFLOP/s packed, 127 in
-  // place)
+  // Larger m too while a task's B and a block of A fit L2 (column_tasks_fit) and A is read in place
+  // along its rows: 512x128x256 124 -> 167-173 GFLOP/s, 512x256x128 ABᵀ 138-143 -> 159-168,
+  // 512x256x784 155 -> 173-175. Not for AᵀB: in place, each k step of a tile touches a new line of
+  // A (784x256x512 164 -> 150), and with A packed first column tasks gain nothing on row tasks.
+  const bool large_m_columns = cfg.ukr_direct != nullptr && !trans_a && a_rows_spread &&
+                               column_tasks_fit(cfg, n < cfg.nc ? n : cfg.nc, blk.kc_max, threads);
+  const bool own_b_mode = m <= 2 * cfg.mc || large_m_columns;
   // With one panel of B (n <= NR, an output layer) every element of op(A) is used once, so packing
   // A would copy as many floats as the product reads: read in place whatever the stride
   // (128x10x1024: 26 -> 47 GFLOP/s on one thread, 31 -> 66 on two; 1024x10x128 AᵀB on two: 54 ->
   // 63).
-  const int lda = trans_a ? m : k;
   const bool one_panel = n <= cfg.nr;
-  const bool direct_ok =
-      cfg.ukr_direct != nullptr && (one_panel || (own_b_mode && lda % 1024 != 0));
+  const bool direct_ok = cfg.ukr_direct != nullptr && (one_panel || (own_b_mode && a_rows_spread));
   for (int jc = 0; jc < n; jc += cfg.nc) {
     blk.jc = jc;
     blk.nc = n - jc < cfg.nc ? n - jc : cfg.nc;
