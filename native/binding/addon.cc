@@ -35,6 +35,18 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// cacheLineShift(view: Float32Array) -> floats from view[0] to the first 64-byte boundary (0..15).
+// JS cannot see addresses, and its buffers start 16 bytes into a line: the arena
+// (src/memory/arena.ts) starts its regions this far in, so the kernels' 32-byte loads and stores do
+// not straddle lines.
+Napi::Value CacheLineShift(const Napi::CallbackInfo& info) {
+  const char* fn = "cacheLineShift";
+  expect_args(info, 1, fn);
+  const float* view = float32_arg(info, 0, fn, "view", 0);
+  const uintptr_t misalign = reinterpret_cast<uintptr_t>(view) % 64;
+  return Napi::Number::New(info.Env(), static_cast<double>((64 - misalign) % 64 / sizeof(float)));
+}
+
 }  // namespace
 
 NntrainAddon::NntrainAddon(Napi::Env env, Napi::Object exports) {
@@ -46,6 +58,7 @@ NntrainAddon::NntrainAddon(Napi::Env env, Napi::Object exports) {
   }
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
+  exports.Set("cacheLineShift", Napi::Function::New(env, CacheLineShift, "cacheLineShift"));
   export_kernels(env, exports);
   exports.Set("Plan", PlanWrap::Define(env));
   exports.Set("CsvReader", CsvReaderWrap::Define(env));

@@ -9,6 +9,7 @@
 
 #include "../kernels/codes.h"
 #include "../kernels/rng.h"
+#include "aligned_vector.h"
 #include "plan_desc.h"
 
 namespace nntrain {
@@ -106,12 +107,12 @@ class PlanExecutor {
 
   // Per layer (rows, units): outputs, dense pre-activations (where backward needs them: see
   // keeps_preactivation in plan.cc), dropout masks.
-  std::vector<std::vector<float>> out_, pre_, mask_;
+  std::vector<AlignedVector<float>> out_, pre_, mask_;
   // Pointers of the last forward pass: each layer's input and output (pass-through layers in
   // inference mode forward their input).
   std::vector<const float*> in_ptr_, out_ptr_;
-  std::vector<float> x_batch_, y_batch_;  // gathered rows (max_batch, width)
-  std::vector<float> d0_, d1_, dpre_;  // gradient ping-pong and dZ scratch (max_batch, max_width)
+  AlignedVector<float> x_batch_, y_batch_;  // gathered rows (max_batch, width)
+  AlignedVector<float> d0_, d1_, dpre_;  // gradient ping-pong and dZ scratch (max_batch, max_width)
 };
 
 }  // namespace nntrain

@@ -157,6 +157,12 @@ export interface Backend {
    */
   setThreads(n: number): void;
 
+  /**
+   * Floats from `view[0]` to the first 64-byte boundary (0..15), for the arena to start its regions on
+   * a cache line: native SIMD loads and stores that straddle two lines cost two. js answers 0.
+   */
+  cacheLineShift(view: Float32Array): number;
+
   // ---- per-op kernels: synchronous, exposed for tests, parity and the perceptron ----
 
   /**

@@ -74,6 +74,8 @@ export interface NativeAddon {
   info(): { name: 'native'; kernel: string; kernels: string; threads: number; napiVersion: number };
   /** Threads this addon instance may use (integer in [1, 256], else RangeError). */
   setThreads(n: number): void;
+  /** Floats from view[0] to the first 64-byte boundary (0..15). */
+  cacheLineShift(view: Float32Array): number;
   gemm(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number): void;
   gemmRef(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number): void;
   denseForward(out: Float32Array, preact: Float32Array | null, inp: Float32Array, weight: Float32Array, bias: Float32Array | null, B: number, C: number, OC: number, act: number, actParam: number): void;
@@ -190,6 +192,10 @@ class NativeBackend implements Backend {
 
   setThreads(n: number): void {
     this.lib.setThreads(checkInteger('threads', n, { min: 1, max: MAX_THREADS }));
+  }
+
+  cacheLineShift(view: Float32Array): number {
+    return this.lib.cacheLineShift(view);
   }
 
   gemm(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number): void {

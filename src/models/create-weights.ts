@@ -3,7 +3,7 @@
 
 import type { TensorRef } from '../backend/contract.js';
 import type { Layer, WeightSlot } from '../layers/layer.js';
-import { Arena, layoutTensors } from '../memory/arena.js';
+import { Arena, type CacheLineShift, layoutTensors } from '../memory/arena.js';
 import { Rng } from '../util/rng.js';
 
 /** Where one layer's weights are: what Layer.attach takes besides the weight source. */
@@ -17,9 +17,10 @@ export interface LayerWeights {
 
 /**
  * A new arena (no optimizer slots) holding the initialized weights of `layers` for `inputWidth` inputs,
- * and where each layer's weights are in it. The layers are not attached.
+ * and where each layer's weights are in it. The layers are not attached. `shiftOf`: the backend's
+ * cacheLineShift, so the arena starts on a cache line.
  */
-export function createWeights(layers: readonly Layer[], inputWidth: number, seed: number): { arena: Arena; placement: LayerWeights[] } {
+export function createWeights(layers: readonly Layer[], inputWidth: number, seed: number, shiftOf: CacheLineShift): { arena: Arena; placement: LayerWeights[] } {
   // (inputs, units) kernels and (units) biases laid out back to back, each 64-byte aligned
   const slots: WeightSlot[] = [];
   const owners: { layer: Layer; inputs: number; first: number; count: number }[] = [];
@@ -31,7 +32,7 @@ export function createWeights(layers: readonly Layer[], inputWidth: number, seed
     w = layer.outputWidthFor(w);
   }
   const { refs, paramCount } = layoutTensors(slots.map((s) => s.length));
-  const arena = new Arena(paramCount, 0);
+  const arena = new Arena(paramCount, 0, shiftOf);
   const rng = new Rng(seed);
   slots.forEach((s, i) => s.initializer.fill(arena.param(refs[i]), s.fanIn, s.fanOut, rng));
   const placement = owners.map((o) => ({ layer: o.layer, inputs: o.inputs, refs: refs.slice(o.first, o.first + o.count) }));

@@ -130,7 +130,7 @@ export class Sequential implements CallbackModel {
       if (this.inputs !== width) throw new ShapeError(`The model is built for ${shape(this.inputs)} inputs and cannot be rebuilt for ${shape(width)}`);
       return this;
     }
-    const { arena, placement } = createWeights(this.layerList, width, this.seed);
+    const { arena, placement } = createWeights(this.layerList, width, this.seed, (view) => this.backend.cacheLineShift(view));
     this.rt.store.arena = arena;
     this.inputs = width;
     for (const p of placement) p.layer.attach(this.rt.store, p.inputs, p.refs);

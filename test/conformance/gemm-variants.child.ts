@@ -11,6 +11,8 @@ export interface GemmVariantReport {
   /** Set when the addon refused to load (e.g. a kernel this CPU cannot run); nothing was checked. */
   loadError?: string;
   cases: number;
+  /** Of them, the small-m cases with B placed on and off a cache line (B_IN_PLACE_SHAPES). */
+  placedCases: number;
   /** Largest |C − C_ref| / bound over all cells (≤ 1 passes). */
   worstRatio: number;
   failures: string[];
@@ -30,10 +32,10 @@ function opCopy(x: Float32Array, rows: number, cols: number, trans: boolean): Fl
  * Checks one GEMM. Bound, as in gemm.test.ts: |C − C_ref| <= 2(k + 4)·u·(|α|·Σ|a||b| + |β||C|) + 1e-30.
  * Returns the worst error/bound ratio and a failure message (or null).
  */
-function checkCase(gemm: (...args: [Float32Array, Float32Array, Float32Array, number, number, number, boolean, boolean, number, number]) => void, rng: Rng, m: number, n: number, k: number, tA: boolean, tB: boolean, alpha: number, beta: number, nanC: boolean): [number, string | null] {
+function checkCase(gemm: (...args: [Float32Array, Float32Array, Float32Array, number, number, number, boolean, boolean, number, number]) => void, rng: Rng, m: number, n: number, k: number, tA: boolean, tB: boolean, alpha: number, beta: number, nanC: boolean, placeB?: (b: Float32Array) => Float32Array): [number, string | null] {
   const rand = (len: number) => Float32Array.from({ length: len }, () => rng.uniform() * 2 - 1);
   const a = rand(m * k);
-  const b = rand(k * n);
+  const b = placeB ? placeB(rand(k * n)) : rand(k * n);
   const guard = 7;
   const cBuf = rand(m * n + guard);
   if (nanC) cBuf.fill(NaN, 0, m * n);
@@ -111,10 +113,22 @@ const EDGE_SHAPES: [number, number, number][] = [
   [2, 2049, 9],
 ];
 
+// Small m with B stored (k,n): tiles read B in place when its rows are 32-byte aligned (a last panel of
+// fewer than NR columns is packed), else B is packed. Each shape runs with B on a cache line and 16
+// bytes past one, so both paths meet the reference.
+const B_IN_PLACE_SHAPES: [number, number, number][] = [
+  [32, 256, 784],
+  [64, 136, 300], // 8 full panels and one of 8 columns
+  [17, 40, 33],
+  [20, 48, 1100], // several k blocks
+  [1, 16, 5],
+  [65, 64, 64], // one row past the in-place limit
+];
+
 function main(): void {
   const cases = Number(process.env.GEMM_CASES ?? 2000);
   const rng = new Rng(Number(process.env.GEMM_SEED ?? 1));
-  const report: GemmVariantReport = { kernel: process.env.NNTRAIN_KERNEL ?? '', cases: 0, worstRatio: 0, failures: [] };
+  const report: GemmVariantReport = { kernel: process.env.NNTRAIN_KERNEL ?? '', cases: 0, placedCases: 0, worstRatio: 0, failures: [] };
   let addon;
   try {
     addon = loadNativeAddon();
@@ -138,6 +152,24 @@ function main(): void {
     report.cases++;
     report.worstRatio = Math.max(report.worstRatio, worst);
     if (failure) report.failures.push(failure);
+  }
+  for (const [m, n, k] of B_IN_PLACE_SHAPES) {
+    for (const past of [0, 4]) {
+      // B at `past` floats after the first cache line boundary of a larger buffer
+      const placeB = (b: Float32Array) => {
+        const buf = new Float32Array(b.length + 32);
+        const start = addon.cacheLineShift(buf) + past;
+        buf.set(b, start);
+        return buf.subarray(start, start + b.length);
+      };
+      for (const tA of [false, true]) {
+        const [worst, failure] = checkCase(gemm, rng, m, n, k, tA, false, 1, 0.5, false, placeB);
+        report.cases++;
+        report.placedCases++;
+        report.worstRatio = Math.max(report.worstRatio, worst);
+        if (failure) report.failures.push(`${failure} (B ${past * 4} bytes past a cache line)`);
+      }
+    }
   }
   console.log(JSON.stringify(report));
 }

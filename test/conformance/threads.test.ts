@@ -106,6 +106,37 @@ describe.skipIf(!NATIVE)(`native thread pool${NATIVE ? '' : ` (${SKIP_REASON})`}
     }
   });
 
+  // Small m with B stored (k,n): read in place when its rows are 32-byte aligned, else packed; the
+  // kernels do the same float operations either way
+  it.each([
+    [32, 256, 784],
+    [64, 136, 300],
+    [48, 48, 1100],
+  ])('gemm (%i x %i x %i), B read in place (on a cache line) and packed (16 bytes past one): bit-identical, for every thread count', (m, n, k) => {
+    const be = getBackend('native');
+    const addon = loadNativeAddon();
+    const rng = new Rng(m + n + k);
+    const a = random(rng, m * k);
+    const b = random(rng, k * n);
+    const place = (past: number) => {
+      const buf = new Float32Array(b.length + 32);
+      const start = addon.cacheLineShift(buf) + past;
+      buf.set(b, start);
+      return buf.subarray(start, start + b.length);
+    };
+    for (const tA of [false, true]) {
+      const outs = [0, 4].flatMap((past) => {
+        const placed = place(past);
+        return perThreadCount(() => {
+          const c = new Float32Array(m * n);
+          be.gemm(c, a, placed, m, n, k, tA, false, 1, 0);
+          return c;
+        });
+      });
+      for (const out of outs.slice(1)) expect(out).toEqual(outs[0]);
+    }
+  });
+
   const ACTS: ActivationName[] = ['linear', 'relu', 'leakyRelu', 'elu', 'tanh', 'sigmoid', 'gelu', 'softmax'];
 
   // the second shape is big enough for dZ and the bias gradient to be split by columns

@@ -177,6 +177,8 @@ describe('native addon: kernels at the boundary', () => {
       ['optimizerStep step 0', () => addon.optimizerStep(x, x, [x], 4, Optimizer.sgd, new Float64Array(8), 0.1, 0), RangeError],
       ['sumSquares short', () => addon.sumSquares(f32(2), 3), RangeError],
       ['rngFill seed', () => addon.rngFill(new Float64Array(2), -1, 0, 0), RangeError],
+      ['cacheLineShift arity', () => (addon.cacheLineShift as (...a: unknown[]) => number)(), TypeError],
+      ['cacheLineShift type', () => addon.cacheLineShift(new Float64Array(4) as unknown as Float32Array), TypeError],
     ];
     for (const [label, call, type] of cases) {
       let error: unknown;
@@ -194,6 +196,29 @@ describe('native addon: kernels at the boundary', () => {
     const x = new Float32Array(sab, 16, 3);
     x.set([1, 2, 3]);
     expect(addon.sumSquares(x, 3)).toBe(14);
+  });
+
+  it('cacheLineShift finds the first 64-byte boundary of a view, and a native model\'s arena starts every region on one', async () => {
+    const buf = new Float32Array(64);
+    const shift = addon.cacheLineShift(buf);
+    expect(Number.isInteger(shift) && shift >= 0 && shift < 16).toBe(true);
+    expect(addon.cacheLineShift(buf.subarray(shift))).toBe(0);
+    expect(addon.cacheLineShift(buf.subarray(shift + 1))).toBe(15);
+    expect(addon.cacheLineShift(buf.subarray(shift + 12))).toBe(4);
+
+    const backend = loadNativeBackend();
+    const arena = new Arena(48, 3, (view) => backend.cacheLineShift(view)); // paramCount from layoutTensors: whole lines
+    for (const region of [arena.params, arena.grads, ...arena.slots]) expect(addon.cacheLineShift(region)).toBe(0);
+    expect(arena.withSlots(1).slots.map((s) => addon.cacheLineShift(s))).toEqual([0]);
+    expect(() => new Arena(40, 0, () => 16)).toThrow(RangeError);
+
+    const { Sequential, layers, optimizers } = await import('../../src/index.js');
+    const model = new Sequential({ backend: 'native' });
+    model.add(layers.dense({ units: 3, inputShape: [5] }));
+    model.build();
+    expect(addon.cacheLineShift(model.params)).toBe(0);
+    model.compile({ optimizer: optimizers.adam(), loss: 'mse' });
+    expect(addon.cacheLineShift(model.params)).toBe(0);
   });
 
   it('the adapter throws ShapeError on mismatched lengths', () => {

@@ -3,12 +3,14 @@
 //   ->  ic over MC rows (pack an MC x KC block of op(A))  ->  jr over NR  ->  ir over MR  ->  ukr.
 // Only the micro-kernel and the block sizes differ between variants (PackedGemmConfig).
 // Threads: per KC x NC block, packing B and then the C tiles are parallel loops over the pool
-// (tasks of whole MR x NR tiles, each with its own packed A); for small m (a batch), packing A and
-// then column tasks that pack their own B. Every element of C is computed by one thread with the
-// same packed values and k order whatever the thread count. The bias and activation epilogue is
+// (tasks of whole MR x NR tiles, each with its own packed A); for small m (a batch), or while it
+// fits L2, column tasks that pack their own B (or read it in place) and read A in place (or pack it
+// once first). Every element of C is computed by one thread with the same values and k order
+// whatever the thread count. The bias and activation epilogue is
 // applied with the last KC block (gemm_packed.h).
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 
@@ -108,6 +110,9 @@ struct Block {
   int ldb = 0;
   // With own_b, when the config has a direct kernel: tiles read A in place (no packed A at all)
   bool direct_a = false;
+  // With direct_a and B stored (k,n): tiles read B's full panels in place too (only a last panel
+  // of fewer than NR columns is packed), so small-m GEMMs copy neither operand
+  bool b_in_place = false;
 };
 
 // Task `task` of the block: rows [r0, r1) x columns [c0, c1) of C (tile-aligned) with its own
@@ -145,10 +150,18 @@ void block_task(const Block& blk, int task) {
   const ptrdiff_t rs = blk.trans_a ? 1 : lda, cs = blk.trans_a ? lda : 1;
   // packed B of columns [c0, c1): the shared block's, or this task's own copy
   const float* pb = blk.pb + static_cast<size_t>(c0) * kc;
-  if (blk.own_b) {
+  if (blk.own_b && !blk.b_in_place) {
     float* mine = t_pack_b.get(static_cast<size_t>(blk.cols_per_task) * kc);
     pack_b(cfg, mine, blk.b, blk.ldb, blk.trans_b, blk.pc, jc + c0, kc, c1 - c0);
     pb = mine;
+  }
+  // B in place: a last panel of fewer than NR columns (c1 == nc) is packed once for all rows
+  const int full_end = c0 + (c1 - c0) / nr * nr;
+  const float* edge_panel = nullptr;
+  if (blk.b_in_place && full_end < c1) {
+    float* mine = t_pack_b.get(static_cast<size_t>(nr) * kc);
+    pack_b(cfg, mine, blk.b, blk.ldb, false, blk.pc, jc + full_end, kc, c1 - full_end);
+    edge_panel = mine;
   }
   for (int ic = r0; ic < r1; ic += cfg.mc) {
     const int mc = r1 - ic < cfg.mc ? r1 - ic : cfg.mc;
@@ -159,8 +172,13 @@ void block_task(const Block& blk, int task) {
     if (own != nullptr) pack_a(cfg, own, blk.a, lda, blk.trans_a, ic, blk.pc, mc, kc);
     for (int jr = c0; jr < c1; jr += nr) {
       const int n_valid = nc - jr < nr ? nc - jr : nr;
-      const float* bp = pb + static_cast<size_t>(jr - c0) * kc;
       const int col = jc + jr;
+      const float* bp = pb + static_cast<size_t>(jr - c0) * kc;
+      ptrdiff_t ldb_tile = nr;
+      if (blk.b_in_place) {
+        bp = jr < full_end ? blk.b + static_cast<ptrdiff_t>(blk.pc) * blk.ldb + col : edge_panel;
+        ldb_tile = jr < full_end ? blk.ldb : nr;
+      }
       for (int ir = 0; ir < mc; ir += mr) {
         const int m_valid = mc - ir < mr ? mc - ir : mr;
         const float* ap = pa != nullptr ? pa + static_cast<size_t>(ir) * kc : nullptr;
@@ -174,8 +192,8 @@ void block_task(const Block& blk, int task) {
         }
         if (blk.direct_a) {
           const float* a_in = blk.a + static_cast<ptrdiff_t>(row) * rs + blk.pc * cs;
-          ukr_direct_tile(cfg, kc, a_in, rs, cs, bp, blk.alpha, beta_pc, cp, ldc, m_valid, n_valid,
-                          tile_ep);
+          ukr_direct_tile(cfg, kc, a_in, rs, cs, bp, ldb_tile, blk.alpha, beta_pc, cp, ldc, m_valid,
+                          n_valid, tile_ep);
         } else if (m_valid == mr && n_valid == nr) {
           cfg.ukr(kc, ap, bp, blk.alpha, beta_pc, cp, ldc, tile_ep);
         } else {
@@ -266,6 +284,14 @@ int column_tiles_per_task(const PackedGemmConfig& cfg, int nc, int threads) {
 // 132 at 1.1-1.3 MB).
 constexpr size_t kColumnTaskBytes = 896 * 1024;
 
+// Tiles read B (stored (k,n)) in place for up to this many rows of C, when its panel rows are
+// 32-byte aligned (else every other load splits across two lines) and not 4 KB apart (one L1 set):
+// packing B then costs more than its contiguous panels save (2 threads, best of 3 alternating,
+// GFLOP/s: 32x128x256 132 -> 147, 64x128x256 143 -> 150, 16x256x784 102 -> 114-122; at 1 thread
+// 32x128x256 72 -> 77-80). Past ~64 rows the strided panel, re-read for every row tile, loses
+// (96x256x784 167 -> 155, 512x256x784 175 -> 158).
+constexpr int kMaxRowsBInPlace = 64;
+
 bool column_tasks_fit(const PackedGemmConfig& cfg, int nc, int kc, int threads) {
   const size_t b_cols = static_cast<size_t>(column_tiles_per_task(cfg, nc, threads)) * cfg.nr;
   return (cfg.mc + b_cols) * kc * sizeof(float) <= kColumnTaskBytes;
@@ -287,7 +313,9 @@ void plan_column_tasks(Block& blk, int threads) {
 // place when `direct`).
 void run_block_serial(Block& blk, bool direct) {
   const PackedGemmConfig& cfg = *blk.cfg;
-  pack_b(cfg, blk.pb, blk.b, blk.ldb, blk.trans_b, blk.pc, blk.jc, blk.kc, blk.nc);
+  blk.b_in_place = blk.b_in_place && direct;
+  if (!blk.b_in_place)
+    pack_b(cfg, blk.pb, blk.b, blk.ldb, blk.trans_b, blk.pc, blk.jc, blk.kc, blk.nc);
   blk.rows_per_task = round_up(blk.m, cfg.mr);
   blk.cols_per_task = round_up(blk.nc, cfg.nr);
   blk.col_tasks = 1;
@@ -313,6 +341,7 @@ void run_block_column_tasks(Block& blk, ThreadPool* pool, int threads, bool dire
   plan_column_tasks(blk, threads);
   blk.own_b = true;
   blk.direct_a = direct;
+  blk.b_in_place = blk.b_in_place && direct;
   blk.pa_shared = nullptr;
   if (!direct) {
     float* pa = t_pack_a_shared.get(static_cast<size_t>(round_up(blk.m, cfg.mr)) * blk.kc_max);
@@ -335,6 +364,7 @@ void run_block_row_tasks(Block& blk, ThreadPool* pool, int threads, bool direct)
   plan_tasks(blk, threads);
   blk.own_b = false;
   blk.direct_a = direct;
+  blk.b_in_place = false;
   float* pa = blk.col_tasks > 1 && !direct
                   ? t_pack_a_shared.get(static_cast<size_t>(round_up(blk.m, cfg.mr)) * blk.kc_max)
                   : nullptr;
@@ -434,6 +464,8 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
   // 63).
   const bool one_panel = n <= cfg.nr;
   const bool direct_ok = cfg.ukr_direct != nullptr && (one_panel || (own_b_mode && a_rows_spread));
+  const bool b_in_place_ok = m <= kMaxRowsBInPlace && !trans_b && blk.ldb % 1024 != 0 &&
+                             blk.ldb % 8 == 0 && reinterpret_cast<uintptr_t>(b) % 32 == 0;
   for (int jc = 0; jc < n; jc += cfg.nc) {
     blk.jc = jc;
     blk.nc = n - jc < cfg.nc ? n - jc : cfg.nc;
@@ -441,6 +473,7 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
       blk.pc = pc;
       blk.kc = k - pc < kc_step ? k - pc : kc_step;
       const int panels = (blk.nc + cfg.nr - 1) / cfg.nr;
+      blk.b_in_place = b_in_place_ok;
       if (threads <= 1) {
         run_block_serial(blk, direct_ok);
       } else if (own_b_mode && panels > 1) {

@@ -57,13 +57,14 @@ using UkrRowsFn = void (*)(int rows, int k, const float* a, const float* b, floa
                            float* c, ptrdiff_t ldc, const UkrEpilogue* ep);
 
 // A micro-kernel that reads A in place instead of from a packed panel, op(A)[i, p] = a[i*rs +
-// p*cs], for a tile's first `rows` (1..MR) rows and all NR columns; B, C, alpha, beta and the
-// epilogue as in the contract above, and the same float operations as ukr (rows = MR) and ukr_rows
-// (rows < MR), so a tile's result does not depend on whether A was packed. Null in a config: A is
-// always packed.
+// p*cs], for a tile's first `rows` (1..MR) rows and all NR columns, with row p of B's NR columns at
+// b + p*ldb (a packed panel: ldb = NR; B stored (k,n) read in place: its row length); C, alpha,
+// beta and the epilogue as in the contract above, and the same float operations as ukr (rows = MR)
+// and ukr_rows (rows < MR), so a tile's result does not depend on whether A or B was packed. Null
+// in a config: A and B are always packed.
 using UkrDirectFn = void (*)(int rows, int k, const float* a, ptrdiff_t rs, ptrdiff_t cs,
-                             const float* b, float alpha, float beta, float* c, ptrdiff_t ldc,
-                             const UkrEpilogue* ep);
+                             const float* b, ptrdiff_t ldb, float alpha, float beta, float* c,
+                             ptrdiff_t ldc, const UkrEpilogue* ep);
 
 // A micro-kernel and the cache blocking that suits it. MC is a multiple of MR and NC of NR; an
 // MC x KC block of packed A is meant for L2, a KC x NR micro-panel of B for L1, KC x NC for L3.
@@ -160,14 +161,15 @@ inline void ukr_edge_tile(const PackedGemmConfig& cfg, int k, const float* a, co
 // A tile with A read in place (UkrDirectFn): the direct kernel on all NR columns, or, for a tile
 // cut by the right edge of C, into a scratch tile merged like ukr_edge_tile's.
 inline void ukr_direct_tile(const PackedGemmConfig& cfg, int k, const float* a, ptrdiff_t rs,
-                            ptrdiff_t cs, const float* b, float alpha, float beta, float* c,
-                            ptrdiff_t ldc, int m_valid, int n_valid, const UkrEpilogue* ep) {
+                            ptrdiff_t cs, const float* b, ptrdiff_t ldb, float alpha, float beta,
+                            float* c, ptrdiff_t ldc, int m_valid, int n_valid,
+                            const UkrEpilogue* ep) {
   if (n_valid == cfg.nr) {
-    cfg.ukr_direct(m_valid, k, a, rs, cs, b, alpha, beta, c, ldc, ep);
+    cfg.ukr_direct(m_valid, k, a, rs, cs, b, ldb, alpha, beta, c, ldc, ep);
     return;
   }
   alignas(64) float tile[kMaxMr * kMaxNr];
-  cfg.ukr_direct(m_valid, k, a, rs, cs, b, alpha, 0.0f, tile, cfg.nr, nullptr);
+  cfg.ukr_direct(m_valid, k, a, rs, cs, b, ldb, alpha, 0.0f, tile, cfg.nr, nullptr);
   merge_edge_tile(tile, cfg.nr, beta, c, ldc, m_valid, n_valid, ep);
 }
 

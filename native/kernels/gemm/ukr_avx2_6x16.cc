@@ -88,8 +88,8 @@ __attribute__((target("avx2,fma"))) inline void store_full_tile(const __m256* ac
 // accumulators are hand-named: GCC 12 spills an array of 12 here (34 vs 78 GFLOP/s on 1024² at one
 // thread). The packed kernel prefetches C (its k loops are long; the in-place one serves small m).
 __attribute__((target("avx2,fma"), always_inline)) inline void tile_6x16(
-    int k, const float* a, ptrdiff_t rs, ptrdiff_t cs, const float* b, float alpha, float beta,
-    float* c, ptrdiff_t ldc, const UkrEpilogue* ep, bool prefetch_c) {
+    int k, const float* a, ptrdiff_t rs, ptrdiff_t cs, const float* b, ptrdiff_t ldb, float alpha,
+    float beta, float* c, ptrdiff_t ldc, const UkrEpilogue* ep, bool prefetch_c) {
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
   __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
   __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
@@ -127,7 +127,7 @@ __attribute__((target("avx2,fma"), always_inline)) inline void tile_6x16(
     av = _mm256_broadcast_ss(a5 + off);
     c50 = _mm256_fmadd_ps(av, b0, c50);
     c51 = _mm256_fmadd_ps(av, b1, c51);
-    b += 16;
+    b += ldb;
   }
   const __m256 acc[12] = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51};
   store_full_tile(acc, alpha, beta, c, ldc, ep);
@@ -138,7 +138,7 @@ __attribute__((target("avx2,fma"), always_inline)) inline void tile_6x16(
 __attribute__((target("avx2,fma"))) void ukr_avx2_6x16(int k, const float* a, const float* b,
                                                        float alpha, float beta, float* c,
                                                        ptrdiff_t ldc, const UkrEpilogue* ep) {
-  tile_6x16(k, a, 1, 6, b, alpha, beta, c, ldc, ep, true);
+  tile_6x16(k, a, 1, 6, b, 16, alpha, beta, c, ldc, ep, true);
 }
 
 namespace {
@@ -173,8 +173,9 @@ __attribute__((target("avx2,fma"))) inline void store_rows(const __m256* acc, fl
 template <int R>
 __attribute__((target("avx2,fma"))) void ukr_avx2_rows_x16(int k, const float* a, ptrdiff_t rs,
                                                            ptrdiff_t cs, const float* b,
-                                                           float alpha, float beta, float* c,
-                                                           ptrdiff_t ldc, const UkrEpilogue* ep) {
+                                                           ptrdiff_t ldb, float alpha, float beta,
+                                                           float* c, ptrdiff_t ldc,
+                                                           const UkrEpilogue* ep) {
   __m256 acc[2 * R];
   for (int i = 0; i < 2 * R; i++) acc[i] = _mm256_setzero_ps();
   for (int p = 0; p < k; p++) {
@@ -186,7 +187,7 @@ __attribute__((target("avx2,fma"))) void ukr_avx2_rows_x16(int k, const float* a
       acc[2 * i + 1] = _mm256_fmadd_ps(av, b1, acc[2 * i + 1]);
     }
     a += cs;
-    b += 16;
+    b += ldb;
   }
   store_rows<R>(acc, alpha, beta, c, ldc, ep);
 }
@@ -194,34 +195,35 @@ __attribute__((target("avx2,fma"))) void ukr_avx2_rows_x16(int k, const float* a
 // The full 6 x 16 tile reading A in place
 __attribute__((target("avx2,fma"))) void ukr_avx2_direct_6x16(int k, const float* a, ptrdiff_t rs,
                                                               ptrdiff_t cs, const float* b,
-                                                              float alpha, float beta, float* c,
-                                                              ptrdiff_t ldc,
+                                                              ptrdiff_t ldb, float alpha,
+                                                              float beta, float* c, ptrdiff_t ldc,
                                                               const UkrEpilogue* ep) {
-  tile_6x16(k, a, rs, cs, b, alpha, beta, c, ldc, ep, false);
+  tile_6x16(k, a, rs, cs, b, ldb, alpha, beta, c, ldc, ep, false);
 }
 
 void ukr_avx2_direct(int rows, int k, const float* a, ptrdiff_t rs, ptrdiff_t cs, const float* b,
-                     float alpha, float beta, float* c, ptrdiff_t ldc, const UkrEpilogue* ep) {
+                     ptrdiff_t ldb, float alpha, float beta, float* c, ptrdiff_t ldc,
+                     const UkrEpilogue* ep) {
   switch (rows) {
     case 6:
-      return ukr_avx2_direct_6x16(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
+      return ukr_avx2_direct_6x16(k, a, rs, cs, b, ldb, alpha, beta, c, ldc, ep);
     case 1:
-      return ukr_avx2_rows_x16<1>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
+      return ukr_avx2_rows_x16<1>(k, a, rs, cs, b, ldb, alpha, beta, c, ldc, ep);
     case 2:
-      return ukr_avx2_rows_x16<2>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
+      return ukr_avx2_rows_x16<2>(k, a, rs, cs, b, ldb, alpha, beta, c, ldc, ep);
     case 3:
-      return ukr_avx2_rows_x16<3>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
+      return ukr_avx2_rows_x16<3>(k, a, rs, cs, b, ldb, alpha, beta, c, ldc, ep);
     case 4:
-      return ukr_avx2_rows_x16<4>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
+      return ukr_avx2_rows_x16<4>(k, a, rs, cs, b, ldb, alpha, beta, c, ldc, ep);
     default:
-      return ukr_avx2_rows_x16<5>(k, a, rs, cs, b, alpha, beta, c, ldc, ep);
+      return ukr_avx2_rows_x16<5>(k, a, rs, cs, b, ldb, alpha, beta, c, ldc, ep);
   }
 }
 
 // rows < 6 of a packed A panel (stride 6): the direct row kernels with the panel's strides
 void ukr_avx2_rows(int rows, int k, const float* a, const float* b, float alpha, float beta,
                    float* c, ptrdiff_t ldc, const UkrEpilogue* ep) {
-  ukr_avx2_direct(rows, k, a, 1, 6, b, alpha, beta, c, ldc, ep);
+  ukr_avx2_direct(rows, k, a, 1, 6, b, 16, alpha, beta, c, ldc, ep);
 }
 
 // Measured on Zen 4 (bench/cases/gemm.ts): KC = 512 beats 256 by ~5% on 1024²-2048² (fewer passes
