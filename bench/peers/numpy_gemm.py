@@ -27,17 +27,26 @@ def blas_name():
             return "unknown"
 
 
+def on_cache_line(values):
+    """A copy of `values` whose data starts on a 64-byte line, like nntrain's operands (and torch's)."""
+    buf = np.empty(values.nbytes + 64, np.uint8)
+    start = -buf.ctypes.data % 64
+    out = buf[start:start + values.nbytes].view(values.dtype).reshape(values.shape)
+    out[...] = values
+    return out
+
+
 def main():
     p = json.loads(sys.argv[1])
     rng = np.random.default_rng(5)
     out = []
     for s in p["shapes"]:
         m, n, k = s["m"], s["n"], s["k"]
-        a = rng.uniform(-1, 1, (k, m) if s["tA"] else (m, k)).astype(np.float32)
-        b = rng.uniform(-1, 1, (n, k) if s["tB"] else (k, n)).astype(np.float32)
+        a = on_cache_line(rng.uniform(-1, 1, (k, m) if s["tA"] else (m, k)).astype(np.float32))
+        b = on_cache_line(rng.uniform(-1, 1, (n, k) if s["tB"] else (k, n)).astype(np.float32))
         A = a.T if s["tA"] else a
         B = b.T if s["tB"] else b
-        c = np.empty((m, n), np.float32)
+        c = on_cache_line(np.empty((m, n), np.float32))
         np.matmul(A, B, out=c)
         ref = A[-1].astype(np.float64) @ B.astype(np.float64)  # correctness before timing (last row)
         if not np.allclose(c[-1], ref, rtol=1e-3, atol=1e-3 * np.sqrt(k)):
