@@ -4,6 +4,7 @@
 
 import { nextMacrotask } from '../util/yield.js';
 import { LabelMode, type LabelModeCode } from '../backend/codes.js';
+import type { Backend } from '../backend/contract.js';
 import { DataError, ShapeError } from '../util/errors.js';
 import { describe } from '../util/validate.js';
 import { fromRows, isMatrix, type Matrix } from './matrix.js';
@@ -67,23 +68,38 @@ export function toTargetMatrix(y: unknown, rows: number, rule: TargetRule, name 
 /** Elements scanned between two yields to the event loop (about a millisecond of work). */
 const SCAN_SLICE = 1 << 20;
 
+/** True when data[start, end) are all finite. */
+type FiniteTest = (data: Float32Array, start: number, end: number) => boolean;
+
+/**
+ * The backend's one-pass finite test: Σx² in float64 is finite exactly when every x is (float32's
+ * largest square, 1.2e77, times 2^53 elements stays far below float64's 1.8e308). Native's sumSquares
+ * runs it ~4x faster than the JS loop (Fashion-MNIST's 47 M values: ~10 vs 40 ms per fit).
+ */
+function finiteTestOf(backend: Pick<Backend, 'name' | 'sumSquares'> | undefined): FiniteTest {
+  if (backend?.name !== 'native') return allFinite;
+  return (data, start, end) => Number.isFinite(backend.sumSquares(data.subarray(start, end), end - start));
+}
+
 /**
  * The value checks of toInputMatrix (rule null) or toTargetMatrix, run in slices with a macrotask
- * between them, so validating a large dataset never blocks the event loop for long.
+ * between them, so validating a large dataset never blocks the event loop for long. `backend`, when
+ * given, runs the all-finite pass; the bad value is then located in JS.
  * @throws DataError as toInputMatrix / toTargetMatrix.
  */
-export async function scanValues(m: Matrix, name: string, rule: TargetRule | null): Promise<void> {
+export async function scanValues(m: Matrix, name: string, rule: TargetRule | null, backend?: Pick<Backend, 'name' | 'sumSquares'>): Promise<void> {
   const n = m.rows * m.cols;
+  const finite = finiteTestOf(backend);
   for (let start = 0; start < n; start += SCAN_SLICE) {
     const end = Math.min(n, start + SCAN_SLICE);
-    if (rule === null) checkFinite(m, name, start, end);
-    else checkTargetValues(m, rule, name, start, end);
+    if (rule === null) checkFinite(m, name, start, end, finite);
+    else checkTargetValues(m, rule, name, start, end, finite);
     if (end < n) await nextMacrotask();
   }
 }
 
-function checkTargetValues(m: Matrix, rule: TargetRule, name: string, start: number, end: number): void {
-  checkFinite(m, name, start, end);
+function checkTargetValues(m: Matrix, rule: TargetRule, name: string, start: number, end: number, finite: FiniteTest = allFinite): void {
+  checkFinite(m, name, start, end, finite);
   if (rule.labelMode === LabelMode.sparse) checkSparseLabels(m, rule.outputWidth, name, start, end);
   if (rule.labelMode === LabelMode.binary) checkUnitInterval(m, name, start, end);
 }
@@ -148,9 +164,9 @@ function allFinite(data: Float32Array, start: number, end: number): boolean {
   return a + b + c + d === 0;
 }
 
-function checkFinite(m: Matrix, name: string, start: number, end: number): void {
+function checkFinite(m: Matrix, name: string, start: number, end: number, finite: FiniteTest = allFinite): void {
   const { data, cols } = m;
-  if (allFinite(data, start, end)) return; // 2.5x faster than the locating loop below (47 M values: 40 vs 100 ms)
+  if (finite(data, start, end)) return; // JS: 2.5x faster than the locating loop below (47 M values: 40 vs 100 ms)
   for (let i = start; i < end; i++) {
     if (Number.isFinite(data[i])) continue;
     const r = Math.floor(i / cols);

@@ -44,8 +44,8 @@ export async function fitDataset(model: Sequential, rt: ModelRuntime, dataset: D
         : null;
   return rt.whileBusy(async () => {
     if (validation !== null && !('blocks' in validation)) {
-      await scanValues(validation.x, 'validationData[0] (x)', null);
-      await scanValues(validation.y, 'validationData[1] (y)', rule);
+      await scanValues(validation.x, 'validationData[0] (x)', null, model.backend);
+      await scanValues(validation.y, 'validationData[1] (y)', rule, model.backend);
     }
     model.build(width);
     const callbacks = new CallbackList(cfg.callbacks, model);

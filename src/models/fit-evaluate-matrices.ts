@@ -49,7 +49,7 @@ export async function fitMatrices(model: Sequential, rt: ModelRuntime, x: InputD
     ys = sliceRows(ys, 0, trainRows);
   }
   return rt.whileBusy(async () => {
-    for (const [m, name, r] of scans) await scanValues(m, name, r);
+    for (const [m, name, r] of scans) await scanValues(m, name, r, model.backend);
     if (cfg.signal?.aborted) throw new AbortError();
     model.build(width);
     const vds = cfg.validationDataset;
@@ -70,8 +70,8 @@ export async function evaluateMatrices(model: Sequential, rt: ModelRuntime, x: I
   const rule = targetRule(layers, compiled, width);
   const xs = toInputMatrix(x, width, 'x', false);
   const ys = toTargetMatrix(y, xs.rows, rule, 'y', false);
-  await scanValues(xs, 'x', null);
-  await scanValues(ys, 'y', rule);
+  await scanValues(xs, 'x', null, model.backend);
+  await scanValues(ys, 'y', rule, model.backend);
   model.build(width);
   return runEvaluate(rt.trainingRuntime(model), xs, ys, batchSize);
 }

@@ -17,7 +17,7 @@ export async function predictMatrices(model: Sequential, rt: ModelRuntime, x: In
   if (model.layers.length === 0) throw new ConfigError('The model has no layers');
   const width = inputWidthFor(model.inputWidth, model.layers, x);
   const xs = toInputMatrix(x, width, 'x', false);
-  await scanValues(xs, 'x', null);
+  await scanValues(xs, 'x', null, model.backend);
   model.build(width);
   if (rt.compiled === null) {
     const specs = model.layers.map((l) => l.toSpec());

@@ -37,8 +37,8 @@ export async function runEvaluateDataset(rt: TrainingRuntime, dataset: Dataset, 
   const stats = emptyStats();
   for await (const block of dataset.blocks({ signal })) {
     const rowText = `rows ${block.firstRow}..${block.firstRow + block.x.rows - 1}`;
-    await scanValues(block.x, `${prefix}x (${rowText})`, null);
-    await scanValues(block.y, `${prefix}y (${rowText})`, rule);
+    await scanValues(block.x, `${prefix}x (${rowText})`, null, rt.backend);
+    await scanValues(block.y, `${prefix}y (${rowText})`, rule, rt.backend);
     await inChunks(rt, block.x.rows, bs, (start, count) => plan.evaluate(block.x.data, block.y.data, start, count, bs, stats));
   }
   if (signal?.aborted) throw new AbortError();

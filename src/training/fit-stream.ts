@@ -60,8 +60,8 @@ export async function runStreamFit(
           throw new ConfigError(`Dataset block ${blockIndex} has shapes [${rows}, ${block.x.cols}] / [${block.y.rows}, ${block.y.cols}], not [N, ${dataset.inputWidth}] / [N, ${dataset.targetWidth}]`);
         }
         const rowText = `rows ${block.firstRow}..${block.firstRow + rows - 1}`;
-        await scanValues(block.x, `x (${rowText})`, null);
-        await scanValues(block.y, `y (${rowText})`, rule);
+        await scanValues(block.x, `x (${rowText})`, null, rt.backend);
+        await scanValues(block.y, `y (${rowText})`, rule, rt.backend);
         const blockOrder = order.subarray(0, rows);
         for (let i = 0; i < rows; i++) blockOrder[i] = i;
         if (cfg.shuffle) shuffleRng.reseed(stepSeed(stepSeed(shuffleSeed, epoch), blockIndex)).shuffle(blockOrder);
