@@ -30,7 +30,7 @@ export class Arena implements ArenaViews {
 
   /**
    * @param shiftOf where the buffer's first cache line boundary is (the model's backend). JS buffers
-   *   start 16 bytes into a line; native kernels run ~8% faster per training step when every tensor
+   *   start 16 bytes into a line; native training steps run ~7% faster (784-256-128-10, b128) when every tensor
    *   starts on one. The buffer holds ARENA_ALIGN spare floats for the shift.
    */
   constructor(

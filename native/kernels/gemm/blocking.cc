@@ -6,8 +6,8 @@
 // (tasks of whole MR x NR tiles, each with its own packed A); for small m (a batch), or while it
 // fits L2, column tasks that pack their own B (or read it in place) and read A in place (or pack it
 // once first). Every element of C is computed by one thread with the same values and k order
-// whatever the thread count. The bias and activation epilogue is
-// applied with the last KC block (gemm_packed.h).
+// whatever the thread count. The bias and activation epilogue is applied with the last KC block
+// (gemm_packed.h).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -284,6 +284,11 @@ int column_tiles_per_task(const PackedGemmConfig& cfg, int nc, int threads) {
 // 132 at 1.1-1.3 MB).
 constexpr size_t kColumnTaskBytes = 896 * 1024;
 
+bool column_tasks_fit(const PackedGemmConfig& cfg, int nc, int kc, int threads) {
+  const size_t b_cols = static_cast<size_t>(column_tiles_per_task(cfg, nc, threads)) * cfg.nr;
+  return (cfg.mc + b_cols) * kc * sizeof(float) <= kColumnTaskBytes;
+}
+
 // Tiles read B (stored (k,n)) in place for up to this many rows of C, when its panel rows are
 // 32-byte aligned (else every other load splits across two lines) and not 4 KB apart (one L1 set):
 // packing B then costs more than its contiguous panels save (2 threads, best of 3 alternating,
@@ -292,12 +297,7 @@ constexpr size_t kColumnTaskBytes = 896 * 1024;
 // (96x256x784 167 -> 155, 512x256x784 175 -> 158).
 constexpr int kMaxRowsBInPlace = 64;
 
-bool column_tasks_fit(const PackedGemmConfig& cfg, int nc, int kc, int threads) {
-  const size_t b_cols = static_cast<size_t>(column_tiles_per_task(cfg, nc, threads)) * cfg.nr;
-  return (cfg.mc + b_cols) * kc * sizeof(float) <= kColumnTaskBytes;
-}
-
-// Small m: one task per slice of whole B panels over all rows (see Block::own_b)
+// Column tasks: one per slice of whole B panels, over all rows (see Block::own_b)
 void plan_column_tasks(Block& blk, int threads) {
   const PackedGemmConfig& cfg = *blk.cfg;
   const int col_tiles = (blk.nc + cfg.nr - 1) / cfg.nr;
