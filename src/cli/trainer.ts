@@ -41,6 +41,8 @@ export interface TrainedModel {
   bestEpoch: number | undefined;
   /** Evaluation on the validation rows (or the training rows without any). */
   evaluation: EvaluationResult;
+  /** The predictions it was computed from, in the data's units (an ensemble averages them). */
+  outputs: Matrix;
   evaluatedOn: 'validation' | 'training';
   seconds: number;
 }
@@ -79,9 +81,10 @@ export async function trainOne(job: TrainJob): Promise<TrainedModel> {
   const seconds = (performance.now() - t0) / 1000;
   model.preprocessing = split.pre.toJSON(runRecord(cfg)); // a resumed fit restored the checkpoint's
   const on = split.validation ?? split.train;
-  const evaluation = await evaluateModel(model, split.pre, on.x, on.yTrue);
+  const outputs = await predictOutputs(model, split.pre, on.x);
+  const evaluation = evaluateOutputs(outputs, target, on.yTrue);
   const restored = early !== null && early.bestEpoch >= 0 && early.bestEpoch !== history.epoch[history.epoch.length - 1];
-  return { model, history, bestEpoch: restored ? early.bestEpoch : undefined, evaluation, evaluatedOn: validation ? 'validation' : 'training', seconds };
+  return { model, history, bestEpoch: restored ? early.bestEpoch : undefined, evaluation, outputs, evaluatedOn: validation ? 'validation' : 'training', seconds };
 }
 
 /** fit, with the command-line flags named when training diverges. */
@@ -94,9 +97,14 @@ async function fitWithHint(model: Sequential, x: Matrix, y: Matrix, options: Fit
   }
 }
 
+/** A model's predictions for x, in the data's units. */
+async function predictOutputs(model: Sequential, pre: Preprocessor, x: Matrix): Promise<Matrix> {
+  return pre.outputs(await model.predict(x, { batchSize: 1024 }));
+}
+
 /** The evaluation metrics of one model's predictions (in the data's units) against `yTrue`. */
 export async function evaluateModel(model: Sequential, pre: Preprocessor, x: Matrix, yTrue: Matrix): Promise<EvaluationResult> {
-  return evaluateOutputs(pre.outputs(await model.predict(x, { batchSize: 1024 })), pre.target, yTrue);
+  return evaluateOutputs(await predictOutputs(model, pre, x), pre.target, yTrue);
 }
 
 /** Metrics of model outputs (already in the data's units). */

@@ -39,8 +39,9 @@ export async function trainEnsemble(cfg: TrainConfig, n: number, output: Output)
     const label = `model ${k + 1}/${n}`;
     const result = await trainOne({ cfg, split, seed, output, label, lines: false });
     members.push(result);
-    const out = split.pre.outputs(await result.model.predict(on.x, { batchSize: 1024 }));
-    if (sum === null) sum = out;
+    // the member's evaluation already predicted these rows: sum its outputs (a copy: the sum is summed into)
+    const out = result.outputs;
+    if (sum === null) sum = { data: out.data.slice(), rows: out.rows, cols: out.cols };
     else for (let i = 0; i < out.data.length; i++) sum.data[i] += out.data[i];
     const first = headlineMetrics(result.evaluation)[0];
     output.text(`${label} (seed ${seed}): ${result.history.epoch.length} epochs, ${first}`);
