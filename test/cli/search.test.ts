@@ -65,6 +65,18 @@ describe('nntrain tune', () => {
     expect(info.run).toMatchObject(best.options as object);
   });
 
+  it('--val-file with a --scale axis: every trial ranks on the file\'s rows, each scaler fitted on all training rows', async () => {
+    const out = join(dir, 'scaled.nntrain');
+    const run = await runCli(['tune', files.iris, '--target', 'species', '--val-file', files.iris, '--grid', 'scale=standard,minMax,none', '--epochs', '3', '--no-report', '--out', out, '--log-format', 'json']);
+    expect(run.code, run.stderr).toBe(0);
+    const events = jsonEvents(run.stdout);
+    expect(events.filter((e) => e.event === 'trial').map((t) => t.options)).toEqual([{ scale: 'standard' }, { scale: 'minMax' }, { scale: 'none' }]);
+    expect(events.find((e) => e.event === 'metrics')).toMatchObject({ on: 'validation', rows: 150 });
+    const info = JSON.parse((await runCli(['info', out, '--json'])).stdout) as { run: { scale: string } };
+    const ranking = (events.find((e) => e.event === 'ranking') as { trials: { trial: number }[] }).trials;
+    expect(info.run.scale).toBe(['standard', 'minMax', 'none'][ranking[0].trial - 1]);
+  });
+
   it('random search: --trials N seeded draws from the grid, and a ranked table for people', async () => {
     const args = ['tune', files.iris, '--target', 'species', '--grid', 'lr=1e-3,1e-2,3e-2 batch=16,32 dropout=0,0.2', '--trials', '3', '--epochs', '3', '--no-report', '--out', join(dir, 'random.nntrain')];
     const [a, b] = await Promise.all([runCli(args), runCli(args)]);

@@ -43,20 +43,22 @@ export async function tuneCommand(dataArg: string | undefined, cmd: Command): Pr
     const data = await readTrainingData(cfg);
     const metric = rankingMetric(cfg.metric, data);
     const configs = picks.map((p) => withValues(cfg, axes, p));
-    const splits = new Map<string, PreparedSplit>(); // one split per --scale value tried
-    const splitFor = async (c: TrainConfig): Promise<PreparedSplit> => {
+    // The rows and the validation file are the same for every trial: cut and read once. Only the
+    // preprocessing differs, one split per --scale value tried.
+    const cut = cfg.valFile !== undefined ? { train: Uint32Array.from({ length: data.rows }, (_, i) => i), validation: null } : splitRows(data, cfg.valSplit, cfg.seed);
+    const valFile = cfg.valFile !== undefined ? await readLabeledData(cfg.valFile, data.schema, data.target, cfg.backend) : null;
+    const splits = new Map<string, PreparedSplit>();
+    const splitFor = (c: TrainConfig): PreparedSplit => {
       let split = splits.get(c.scale);
       if (split === undefined) {
-        const rows = splitRows(data, cfg.valSplit, cfg.seed);
-        const val = cfg.valFile !== undefined ? await readLabeledData(cfg.valFile, data.schema, data.target, cfg.backend) : rows.validation;
-        split = prepareSplit(data, cfg.valFile !== undefined ? Uint32Array.from({ length: data.rows }, (_, i) => i) : rows.train, val, c.scale);
+        split = prepareSplit(data, cut.train, valFile ?? cut.validation, c.scale);
         splits.set(c.scale, split);
       }
       return split;
     };
-    const first = await splitFor(configs[0]);
+    const first = splitFor(configs[0]);
     for (const c of configs) {
-      const split = await splitFor(c);
+      const split = splitFor(c);
       buildModel(c, split.train.x.cols, data.target, c.seed, { epochs: c.epochs, stepsPerEpoch: stepsPerEpoch(split.train.x.rows, c.batchSize), validation: split.validation !== null }).dispose();
     }
     describeData(output, data, first);
@@ -65,7 +67,7 @@ export async function tuneCommand(dataArg: string | undefined, cmd: Command): Pr
     let best: { trial: Trial; result: TrainedModel; split: PreparedSplit } | null = null;
     for (const [i, c] of configs.entries()) {
       const label = `trial ${i + 1}/${configs.length}`;
-      const split = await splitFor(c);
+      const split = splitFor(c);
       const result = await trainOne({ cfg: c, split, seed: c.seed, output, label, lines: false });
       const values = headlineValues(result.evaluation);
       const trial: Trial = { index: i, cfg: c, texts: picks[i].map((k, a) => axes[a].texts[k]), score: values[metric], values, epochs: result.history.epoch.length, seconds: result.seconds };
