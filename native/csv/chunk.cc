@@ -16,30 +16,6 @@ namespace {
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
-// Reads the rest of a record after a field ended with a delimiter at p (field index `next` comes
-// next): its fields are counted and their quoting checked, values ignored. Returns the position
-// after the record, or nullptr with *syntax set. *fields receives the record's field count and
-// *lines the newlines passed (the record's own end included).
-const char* finish_record(const char* p, const char* e, char delimiter, int32_t next,
-                          int32_t* fields, int64_t* lines, FieldRead* syntax) {
-  Field f;
-  for (int32_t i = next;; i++) {
-    const FieldRead r = read_field(p, e, delimiter, &f);
-    if (r.end == FieldEnd::kError) {
-      *syntax = r;
-      *fields = i;
-      return nullptr;
-    }
-    *lines += r.newlines;
-    p = r.next;
-    if (r.end == FieldEnd::kRecord) {
-      *lines += 1;
-      *fields = i + 1;
-      return p;
-    }
-  }
-}
-
 // Writes the "missing" value of a column: NaN in each of its output floats.
 inline void write_nan(const ColumnSpec& cs, float* dst) {
   for (uint32_t i = 0; i < cs.width; i++) dst[cs.offset + i] = kNaN;
@@ -109,11 +85,13 @@ static const char* parse_record(const ReaderConfig& cfg, const std::vector<Dicti
       if (last) {
         line++;
       } else {
-        FieldRead syntax{};
+        // the rest of the record: counted and its quoting checked, values ignored
+        ErrorKind syntax{};
+        int32_t bad_field = 0;
         int64_t lines = line;
-        if (finish_record(p, end, delim, c + 1, &fields, &lines, &syntax) == nullptr) {
-          const bool at_start = syntax.error == ErrorKind::kUnterminated;
-          err.set(syntax.error, at_start ? record_line : lines + syntax.newlines, record, fields);
+        if (skip_record(p, end, delim, &lines, &fields, &syntax, &bad_field, c + 1) == nullptr) {
+          const bool at_start = syntax == ErrorKind::kUnterminated;
+          err.set(syntax, at_start ? record_line : lines, record, bad_field);
           return nullptr;
         }
       }

@@ -85,9 +85,10 @@ std::string_view field_value(const Field& field, std::string* scratch) {
 }
 
 const char* skip_record(const char* p, const char* e, char delimiter, int64_t* lines,
-                        int32_t* fields, ErrorKind* error, int32_t* error_field) {
+                        int32_t* fields, ErrorKind* error, int32_t* error_field,
+                        int32_t first_field) {
   Field f;
-  for (int32_t i = 0;; i++) {
+  for (int32_t i = first_field;; i++) {
     const FieldRead r = read_field(p, e, delimiter, &f);
     *lines += r.newlines;
     if (r.end == FieldEnd::kError) {

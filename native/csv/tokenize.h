@@ -46,10 +46,13 @@ inline bool is_blank_char(char c) {
   return c == ' ' || c == '\t';
 }
 
-// Skips a record starting at p (used for the header): returns the first byte after its terminator
-// and adds the newlines it spans to *lines; on error fills *error (line relative to *lines' start
-// value) and returns nullptr. *fields receives the field count.
+// Skips a record, or its rest from field `first_field` on (p just after a delimiter), counting its
+// fields and checking their quoting: returns the first byte after its terminator and adds the
+// newlines it spans to *lines; on error fills *error and *error_field (the failing field's index,
+// *lines then includes that field's newlines) and returns nullptr. *fields receives the field
+// count.
 const char* skip_record(const char* p, const char* e, char delimiter, int64_t* lines,
-                        int32_t* fields, ErrorKind* error, int32_t* error_field);
+                        int32_t* fields, ErrorKind* error, int32_t* error_field,
+                        int32_t first_field = 0);
 
 }  // namespace nntrain::csv

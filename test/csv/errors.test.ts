@@ -38,6 +38,10 @@ const cases: Case[] = [
   { name: 'too many categories', content: `c\n${Array.from({ length: 6 }, (_, i) => `v${i}`).join('\n')}\n`, options: { categorical: ['c'], maxCategories: 4 }, message: "line 6, column 1 ('c'): more than 4 distinct values (the latest 'v4')" },
   { name: 'quoting error before a ragged row', content: 'x,y\n1,2,"3\n', message: "line 2, column 3: a quoted field that is never closed" },
   { name: 'ragged before a bad value', content: 'x,y,z\n1,abc\n', message: "line 2, column 3 ('z'): the row has 2 fields" },
+  // quoting errors in fields past the header's width, after an earlier bad value: they still come first
+  { name: 'quote in an extra field', content: 'x,y\n1,2,3"4\n', message: 'line 2, column 3: a quote inside an unquoted field' },
+  { name: 'bad value, then a closing-quote error', content: 'x,y\nabc,2,"a"b\n', message: 'line 2, column 3: unexpected character after the closing quote' },
+  { name: 'closing-quote error on a later line of an extra field', content: 'x,y\n1,2,"a\nb"c\n', message: 'line 3, column 3: unexpected character after the closing quote' },
 ];
 
 describe.each(CSV_BACKENDS)('bad input ($backend)', ({ backend, available }) => {
