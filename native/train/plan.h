@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "../kernels/aligned_vector.h"
 #include "../kernels/codes.h"
 #include "../kernels/rng.h"
-#include "aligned_vector.h"
 #include "plan_desc.h"
 
 namespace nntrain {

@@ -12,37 +12,37 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <new>
 
 #include "../../threads/pool.h"
 #include "../act/activation.h"
+#include "../aligned_vector.h"
 #include "gemm_packed.h"
 
 namespace nntrain {
 namespace {
 
-// One 64-byte aligned float buffer that only grows: in steady state (same config, one variant per
-// process) it is allocated once per thread and never again.
+// One 64-byte aligned float buffer that only grows, without keeping its contents (a vector would
+// copy and zero them): in steady state (same config, one variant per process) it is allocated once
+// per thread and never again.
 class PackBuffer {
  public:
   PackBuffer() = default;
   PackBuffer(const PackBuffer&) = delete;
   PackBuffer& operator=(const PackBuffer&) = delete;
-  ~PackBuffer() { std::free(data_); }
+  ~PackBuffer() { alloc_.deallocate(data_, capacity_); }
 
   float* get(size_t floats) {
     if (floats > capacity_) {
-      const size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
-      void* p = std::aligned_alloc(64, bytes);
-      if (p == nullptr) throw std::bad_alloc();
-      std::free(data_);
-      data_ = static_cast<float*>(p);
-      capacity_ = bytes / sizeof(float);
+      float* p = alloc_.allocate(floats);
+      alloc_.deallocate(data_, capacity_);
+      data_ = p;
+      capacity_ = floats;
     }
     return data_;
   }
 
  private:
+  CacheLineAllocator<float> alloc_;
   float* data_ = nullptr;
   size_t capacity_ = 0;
 };
@@ -110,8 +110,9 @@ struct Block {
   int ldb = 0;
   // With own_b, when the config has a direct kernel: tiles read A in place (no packed A at all)
   bool direct_a = false;
-  // With direct_a and B stored (k,n): tiles read B's full panels in place too (only a last panel
-  // of fewer than NR columns is packed), so small-m GEMMs copy neither operand
+  // Set by gemm_packed (only with direct_a): tiles read B's full panels in place
+  // too (only a last panel of fewer than NR columns is packed), so small-m GEMMs copy neither
+  // operand
   bool b_in_place = false;
 };
 
@@ -313,7 +314,6 @@ void plan_column_tasks(Block& blk, int threads) {
 // place when `direct`).
 void run_block_serial(Block& blk, bool direct) {
   const PackedGemmConfig& cfg = *blk.cfg;
-  blk.b_in_place = blk.b_in_place && direct;
   if (!blk.b_in_place)
     pack_b(cfg, blk.pb, blk.b, blk.ldb, blk.trans_b, blk.pc, blk.jc, blk.kc, blk.nc);
   blk.rows_per_task = round_up(blk.m, cfg.mr);
@@ -341,7 +341,6 @@ void run_block_column_tasks(Block& blk, ThreadPool* pool, int threads, bool dire
   plan_column_tasks(blk, threads);
   blk.own_b = true;
   blk.direct_a = direct;
-  blk.b_in_place = blk.b_in_place && direct;
   blk.pa_shared = nullptr;
   if (!direct) {
     float* pa = t_pack_a_shared.get(static_cast<size_t>(round_up(blk.m, cfg.mr)) * blk.kc_max);
@@ -364,7 +363,7 @@ void run_block_row_tasks(Block& blk, ThreadPool* pool, int threads, bool direct)
   plan_tasks(blk, threads);
   blk.own_b = false;
   blk.direct_a = direct;
-  blk.b_in_place = false;
+  blk.b_in_place = false;  // the shared packed B serves every task
   float* pa = blk.col_tasks > 1 && !direct
                   ? t_pack_a_shared.get(static_cast<size_t>(round_up(blk.m, cfg.mr)) * blk.kc_max)
                   : nullptr;
@@ -455,17 +454,18 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
   // along its rows: 512x128x256 124 -> 167-173 GFLOP/s, 512x256x128 ABᵀ 138-143 -> 159-168,
   // 512x256x784 155 -> 173-175. Not for AᵀB: in place, each k step of a tile touches a new line of
   // A (784x256x512 164 -> 150), and with A packed first column tasks gain nothing on row tasks.
-  const bool large_m_columns = cfg.ukr_direct != nullptr && !trans_a && a_rows_spread &&
-                               column_tasks_fit(cfg, n < cfg.nc ? n : cfg.nc, blk.kc_max, threads);
-  const bool own_b_mode = m <= 2 * cfg.mc || large_m_columns;
+  const bool own_b_mode =
+      m <= 2 * cfg.mc || (cfg.ukr_direct != nullptr && !trans_a && a_rows_spread &&
+                          column_tasks_fit(cfg, n < cfg.nc ? n : cfg.nc, blk.kc_max, threads));
   // With one panel of B (n <= NR, an output layer) every element of op(A) is used once, so packing
   // A would copy as many floats as the product reads: read in place whatever the stride
   // (128x10x1024: 26 -> 47 GFLOP/s on one thread, 31 -> 66 on two; 1024x10x128 AᵀB on two: 54 ->
   // 63).
   const bool one_panel = n <= cfg.nr;
   const bool direct_ok = cfg.ukr_direct != nullptr && (one_panel || (own_b_mode && a_rows_spread));
-  const bool b_in_place_ok = m <= kMaxRowsBInPlace && !trans_b && blk.ldb % 1024 != 0 &&
-                             blk.ldb % 8 == 0 && reinterpret_cast<uintptr_t>(b) % 32 == 0;
+  // B in place (kMaxRowsBInPlace) only with A in place; row tasks pack B anyway (below)
+  const bool b_in_place = direct_ok && m <= kMaxRowsBInPlace && !trans_b && blk.ldb % 1024 != 0 &&
+                          blk.ldb % 8 == 0 && reinterpret_cast<uintptr_t>(b) % 32 == 0;
   for (int jc = 0; jc < n; jc += cfg.nc) {
     blk.jc = jc;
     blk.nc = n - jc < cfg.nc ? n - jc : cfg.nc;
@@ -473,7 +473,7 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
       blk.pc = pc;
       blk.kc = k - pc < kc_step ? k - pc : kc_step;
       const int panels = (blk.nc + cfg.nr - 1) / cfg.nr;
-      blk.b_in_place = b_in_place_ok;
+      blk.b_in_place = b_in_place;  // row tasks turn it off
       if (threads <= 1) {
         run_block_serial(blk, direct_ok);
       } else if (own_b_mode && panels > 1) {

@@ -1,6 +1,7 @@
-// A std::vector whose storage starts on a 64-byte boundary (one cache line, one AVX-512 register).
-// malloc gives 16 bytes: a plan's scratch rows would then start mid-line, and every 32-byte store
-// of a GEMM tile or elementwise kernel that crosses a line costs two.
+// Storage that starts on a 64-byte boundary (one cache line, one AVX-512 register): an allocator,
+// and a std::vector over it (a plan's scratch), also used by the GEMM pack buffers. malloc gives 16
+// bytes: rows would then start mid-line, and every 32-byte load or store that crosses a line costs
+// two.
 #pragma once
 
 #include <cstddef>
