@@ -2,8 +2,8 @@
 // NNTRAIN_KERNEL in this process's environment (set by the runner). Each shape is checked against float64
 // on sampled rows before it is timed, warmed up, then timed (median of ≥ 3 calls over ≥ minSeconds).
 
-import type { Backend } from '../../src/backend/contract.js';
 import { getBackend } from '../../src/index.js';
+import { floatsOnCacheLine } from '../../src/memory/arena.js';
 import { Rng } from '../../src/util/rng.js';
 import { emit } from '../lib/protocol.js';
 import type { GemmShape } from './gemm-shapes.js';
@@ -44,16 +44,6 @@ function check(gemm: GemmFn, s: GemmShape, a: Float32Array, b: Float32Array, rng
   }
 }
 
-/**
- * `length` zeros starting on a 64-byte line, as a model's tensors do (arena and plan scratch); the numpy
- * peer aligns its arrays the same way. A JS buffer starts anywhere a multiple of 16 bytes into a line.
- */
-function onCacheLine(be: Backend, length: number): Float32Array {
-  const buf = new Float32Array(length + 16);
-  const shift = be.cacheLineShift(buf);
-  return buf.subarray(shift, shift + length);
-}
-
 export function runGemm(p: GemmParams): void {
   const be = getBackend(p.backend);
   const gemm: GemmFn = be.gemm.bind(be);
@@ -61,10 +51,12 @@ export function runGemm(p: GemmParams): void {
   const gflops = p.shapes.map((s) => {
     const flops = 2 * s.m * s.n * s.k;
     if (flops > p.maxFlops) return null;
-    const a = onCacheLine(be, s.m * s.k);
-    const b = onCacheLine(be, s.k * s.n);
-    const c = onCacheLine(be, s.m * s.n);
+    // operands on cache lines, as a model's tensors are (the numpy peer aligns its arrays the same way);
     // filled in place: TypedArray map() would return a new, unaligned buffer
+    const shiftOf = (view: Float32Array) => be.cacheLineShift(view);
+    const a = floatsOnCacheLine(s.m * s.k, shiftOf);
+    const b = floatsOnCacheLine(s.k * s.n, shiftOf);
+    const c = floatsOnCacheLine(s.m * s.n, shiftOf);
     for (const x of [a, b]) for (let i = 0; i < x.length; i++) x[i] = rng.uniform() * 2 - 1;
     check(gemm, s, a, b, rng);
     gemm(c, a, b, s.m, s.n, s.k, s.tA, s.tB, 1, 0); // warm-up: pack buffers, caches, JIT

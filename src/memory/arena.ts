@@ -22,6 +22,16 @@ export function layoutTensors(lengths: readonly number[]): { refs: TensorRef[]; 
 /** Floats from a view's start to its first 64-byte boundary: a backend's cacheLineShift. */
 export type CacheLineShift = (view: Float32Array) => number;
 
+/**
+ * `length` zeros starting `past` floats after a 64-byte line boundary that `shiftOf` finds: operands
+ * placed as a model's tensors are (past 0), or deliberately off a line (benchmarks and tests).
+ */
+export function floatsOnCacheLine(length: number, shiftOf: CacheLineShift, past = 0): Float32Array {
+  const buf = new Float32Array(length + 2 * ARENA_ALIGN);
+  const start = shiftOf(buf) + past;
+  return buf.subarray(start, start + length);
+}
+
 export class Arena implements ArenaViews {
   readonly buffer: SharedArrayBuffer;
   readonly params: Float32Array;

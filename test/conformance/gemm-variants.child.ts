@@ -4,6 +4,7 @@
 // Env: GEMM_CASES (default 2000), GEMM_SEED (default 1).
 
 import { loadNativeAddon } from '../../src/backend/native.js';
+import { floatsOnCacheLine } from '../../src/memory/arena.js';
 import { Rng } from '../../src/util/rng.js';
 
 export interface GemmVariantReport {
@@ -153,14 +154,14 @@ function main(): void {
     report.worstRatio = Math.max(report.worstRatio, worst);
     if (failure) report.failures.push(failure);
   }
+  const shiftOf = (view: Float32Array) => addon.cacheLineShift(view);
   for (const [m, n, k] of B_IN_PLACE_SHAPES) {
     for (const past of [0, 4]) {
-      // B at `past` floats after the first cache line boundary of a larger buffer
+      // B at `past` floats after a cache line boundary
       const placeB = (b: Float32Array) => {
-        const buf = new Float32Array(b.length + 32);
-        const start = addon.cacheLineShift(buf) + past;
-        buf.set(b, start);
-        return buf.subarray(start, start + b.length);
+        const placed = floatsOnCacheLine(b.length, shiftOf, past);
+        placed.set(b);
+        return placed;
       };
       for (const tA of [false, true]) {
         const [worst, failure] = checkCase(gemm, rng, m, n, k, tA, false, 1, 0.5, false, placeB);

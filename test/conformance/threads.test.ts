@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Activation, type ActivationName } from '../../src/backend/codes.js';
 import { getBackend, nativeAvailable } from '../../src/backend/index.js';
 import { loadNativeAddon } from '../../src/backend/native.js';
+import { floatsOnCacheLine } from '../../src/memory/arena.js';
 import { ConfigError, layers, optimizers, Rng, Sequential, setThreads } from '../../src/index.js';
 import { checkClose } from '../helpers/check.js';
 
@@ -119,10 +120,9 @@ describe.skipIf(!NATIVE)(`native thread pool${NATIVE ? '' : ` (${SKIP_REASON})`}
     const a = random(rng, m * k);
     const b = random(rng, k * n);
     const place = (past: number) => {
-      const buf = new Float32Array(b.length + 32);
-      const start = addon.cacheLineShift(buf) + past;
-      buf.set(b, start);
-      return buf.subarray(start, start + b.length);
+      const placed = floatsOnCacheLine(b.length, (view) => addon.cacheLineShift(view), past);
+      placed.set(b);
+      return placed;
     };
     for (const tA of [false, true]) {
       const outs = [0, 4].flatMap((past) => {

@@ -211,6 +211,8 @@ describe('native addon: kernels at the boundary', () => {
     for (const region of [arena.params, arena.grads, ...arena.slots]) expect(addon.cacheLineShift(region)).toBe(0);
     expect(arena.withSlots(1).slots.map((s) => addon.cacheLineShift(s))).toEqual([0]);
     expect(() => new Arena(40, 0, () => 16)).toThrow(RangeError);
+    // the shift is applied whatever the buffer's own alignment
+    expect(new Arena(48, 1, () => 5).grads.byteOffset).toBe((5 + 48) * 4);
 
     const { Sequential, layers, optimizers } = await import('../../src/index.js');
     const model = new Sequential({ backend: 'native' });

@@ -5,8 +5,8 @@ import { DataError } from '../../src/index.js';
 
 // scanValues checks every value with a fast all-finite pass first and locates the first bad value only
 // when that pass fails: the location must be exact wherever the value sits (unrolled body, tail, later slice).
-// The pass is JS's own loop, or the native backend's sumSquares.
-const BACKENDS = [['JS loop', undefined] as const, ...(nativeAvailable() ? [['native sumSquares', getBackend('native')] as const] : [])];
+// The pass is JS's own loop, or a backend's sumSquares.
+const BACKENDS = [['JS loop', undefined] as const, ['js sumSquares', getBackend('js')] as const, ...(nativeAvailable() ? [['native sumSquares', getBackend('native')] as const] : [])];
 describe.each(BACKENDS)('scanValues finds the first non-finite value (%s)', (_, backend) => {
   const rows = 1100;
   const cols = 1001; // rows * cols = 1,101,100: more than one scan slice (2^20) and not a multiple of 4
