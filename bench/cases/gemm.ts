@@ -48,12 +48,12 @@ export function runGemm(p: GemmParams): void {
   const be = getBackend(p.backend);
   const gemm: GemmFn = be.gemm.bind(be);
   const rng = new Rng(5);
+  const shiftOf = (view: Float32Array) => be.cacheLineShift(view);
   const gflops = p.shapes.map((s) => {
     const flops = 2 * s.m * s.n * s.k;
     if (flops > p.maxFlops) return null;
     // operands on cache lines, as a model's tensors are (the numpy peer aligns its arrays the same way);
     // filled in place: TypedArray map() would return a new, unaligned buffer
-    const shiftOf = (view: Float32Array) => be.cacheLineShift(view);
     const a = floatsOnCacheLine(s.m * s.k, shiftOf);
     const b = floatsOnCacheLine(s.k * s.n, shiftOf);
     const c = floatsOnCacheLine(s.m * s.n, shiftOf);

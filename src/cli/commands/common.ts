@@ -8,7 +8,7 @@ import { headlineMetrics, headlineValues, type EvaluationResult } from '../../ev
 import type { Sequential } from '../../models/sequential.js';
 import { writeReport, type ReportPaths } from '../../report/index.js';
 import type { History } from '../../training/history.js';
-import { readLabeledData, readTrainingData, type TrainingData } from '../data.js';
+import { readLabeledData, readTrainingData, type LabeledData, type TrainingData } from '../data.js';
 import type { Output } from '../output.js';
 import { prepareSplit, splitRows, type PreparedSplit } from '../prepare.js';
 import type { TrainConfig } from '../train-config.js';
@@ -24,15 +24,21 @@ export function backendLine(name?: string): string {
   return `${info.name} (kernel ${info.kernel}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`;
 }
 
-/** The training data and the standard split: --val-file, or a seeded --val-split of the rows. */
+/**
+ * The standard split's rows, before any preprocessing: every row for training and --val-file's rows
+ * for validation, or a seeded --val-split of the rows.
+ */
+export async function standardCut(cfg: TrainConfig, data: TrainingData): Promise<{ train: Uint32Array; validation: Uint32Array | LabeledData }> {
+  if (cfg.valFile === undefined) return splitRows(data, cfg.valSplit, cfg.seed);
+  const validation = await readLabeledData(cfg.valFile, data.schema, data.target, cfg.backend);
+  return { train: Uint32Array.from({ length: data.rows }, (_, i) => i), validation };
+}
+
+/** The training data and the standard split (standardCut), preprocessed. */
 export async function prepareTraining(cfg: TrainConfig): Promise<{ data: TrainingData; split: PreparedSplit }> {
   const data = await readTrainingData(cfg);
-  if (cfg.valFile !== undefined) {
-    const val = await readLabeledData(cfg.valFile, data.schema, data.target, cfg.backend);
-    return { data, split: prepareSplit(data, Uint32Array.from({ length: data.rows }, (_, i) => i), val, cfg.scale) };
-  }
-  const rows = splitRows(data, cfg.valSplit, cfg.seed);
-  return { data, split: prepareSplit(data, rows.train, rows.validation, cfg.scale) };
+  const cut = await standardCut(cfg, data);
+  return { data, split: prepareSplit(data, cut.train, cut.validation, cfg.scale) };
 }
 
 /** One line about the data: rows, features, target and task, and the split. */

@@ -10,12 +10,11 @@ import { UsageError } from '../errors.js';
 import { parseGrid, trialsOf, type GridAxis } from '../grid.js';
 import { buildModel } from '../model-builder.js';
 import { Output } from '../output.js';
-import { prepareSplit, splitRows, type PreparedSplit } from '../prepare.js';
+import { prepareSplit, type PreparedSplit } from '../prepare.js';
 import { formatTable } from '../table.js';
 import { givenValues, resolveConfig, type TrainConfig } from '../train-config.js';
 import { runRecord, stepsPerEpoch, trainOne, type TrainedModel } from '../trainer.js';
-import { applyRuntime, backendLine, describeData, printMetrics, saveModelAndReport } from './common.js';
-import { readLabeledData } from '../data.js';
+import { applyRuntime, backendLine, describeData, printMetrics, saveModelAndReport, standardCut } from './common.js';
 
 const HIGHER_IS_BETTER = ['accuracy', 'macro_precision', 'macro_recall', 'macro_f1', 'weighted_f1', 'roc_auc', 'r2'];
 const REGRESSION_METRICS = ['mse', 'rmse', 'mae', 'r2'];
@@ -45,13 +44,12 @@ export async function tuneCommand(dataArg: string | undefined, cmd: Command): Pr
     const configs = picks.map((p) => withValues(cfg, axes, p));
     // The rows and the validation file are the same for every trial: cut and read once. Only the
     // preprocessing differs, one split per --scale value tried.
-    const cut = cfg.valFile !== undefined ? { train: Uint32Array.from({ length: data.rows }, (_, i) => i), validation: null } : splitRows(data, cfg.valSplit, cfg.seed);
-    const valFile = cfg.valFile !== undefined ? await readLabeledData(cfg.valFile, data.schema, data.target, cfg.backend) : null;
+    const cut = await standardCut(cfg, data);
     const splits = new Map<string, PreparedSplit>();
     const splitFor = (c: TrainConfig): PreparedSplit => {
       let split = splits.get(c.scale);
       if (split === undefined) {
-        split = prepareSplit(data, cut.train, valFile ?? cut.validation, c.scale);
+        split = prepareSplit(data, cut.train, cut.validation, c.scale);
         splits.set(c.scale, split);
       }
       return split;
