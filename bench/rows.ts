@@ -16,7 +16,7 @@ export { csvRows } from './cases/csv.js';
 export interface Ctx {
   quick: boolean;
   /** cmd: 'node' (bench/child.ts) or a Python peer script in bench/peers/, run with /usr/bin/python3 */
-  /** timed (default): run between host probes and again after a half-speed spell (bench/lib/host-gate.ts) */
+  /** timed (default): run between host probes and again after a slow spell (bench/lib/host-gate.ts) */
   child<T>(id: string, cmd: string, args: unknown, env?: Record<string, string>, timed?: boolean): Promise<ChildOutcome<T>>;
   log(msg: string): void;
   cache: string;

@@ -23,7 +23,7 @@ const gateLog = { reruns: 0, unhealthy: [] as string[] };
 
 /**
  * Runs one case in its own process and keeps its raw outcome for the JSON file. Timed cases run inside the
- * host gate (bench/lib/host-gate.ts): measured again while the host is in a half-speed spell.
+ * host gate (bench/lib/host-gate.ts): measured again while the host is in a slow spell.
  */
 async function child<T>(id: string, cmd: string, args: unknown, env: Record<string, string> = {}, timed = true): Promise<ChildOutcome<T>> {
   // node children: `child.ts <case> <json>` (args.case names the case); python peers: `<cmd> <json>`
@@ -40,9 +40,9 @@ async function child<T>(id: string, cmd: string, args: unknown, env: Record<stri
   const out = g.value;
   gateLog.reruns += g.attempts - 1;
   if (!g.healthy) gateLog.unhealthy.push(id);
-  const probes = g.probes.map((p) => p.toFixed(0)).join(' ');
-  log(`${id}: ${out.ok ? 'ok' : `FAILED (${out.error})`} in ${out.seconds.toFixed(1)} s; host probes ${probes} GFLOP/s${g.healthy ? '' : ' (half-speed spell: kept the last attempt)'}`);
-  raw[id] = { env, args, ...out, host: { attempts: g.attempts, probes: g.probes, healthy: g.healthy } };
+  const probes = g.probes.map((p) => `${p.gflops.toFixed(0)}/${p.roundTripNs.toFixed(0)}`).join(' ');
+  log(`${id}: ${out.ok ? 'ok' : `FAILED (${out.error})`} in ${out.seconds.toFixed(1)} s; host probes ${probes} GFLOP/s / ns round trip${g.healthy ? '' : ' (slow spell: kept the last attempt)'}`);
+  raw[id] = { env, args, ...out, host: { attempts: g.attempts, probes: g.probes.map(({ gflops, roundTripNs }) => ({ gflops, roundTripNs })), healthy: g.healthy } };
   return out;
 }
 
@@ -66,7 +66,10 @@ async function main(): Promise<void> {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const kernel = info === null ? 'native addon not available' : `native kernel ${info.kernel} (NNTRAIN_KERNEL=${process.env.NNTRAIN_KERNEL ?? 'unset'}), ${info.threads} thread(s)`;
   const title = `nntrain bench${quick ? ' --quick' : ''}, ${new Date().toISOString().slice(0, 16)}Z: ${cpu}, ${availableParallelism()} cores, Node ${process.version}; ${kernel}`;
-  const host = gate === null ? 'no host gate (cc failed)' : `host gate: healthy all-core FMA ${gate.reference.toFixed(0)} GFLOP/s, ${gateLog.reruns} case(s) measured again after a half-speed spell${gateLog.unhealthy.length > 0 ? `, still in a spell after the last attempt: ${gateLog.unhealthy.join(', ')}` : ''}`;
+  const host =
+    gate === null
+      ? 'no host gate (cc failed)'
+      : `host gate: healthy all-core FMA ${gate.reference.toFixed(0)} GFLOP/s and core-to-core round trip ${gate.nearNs.toFixed(0)} ns, ${gateLog.reruns} case(s) measured again after a slow spell${gateLog.unhealthy.length > 0 ? `, still in a spell after the last attempt: ${gateLog.unhealthy.join(', ')}` : ''}`;
   const table = `${markdownTable(title, rows)}\n${host}\n`;
   console.log(table);
   const dir = here('./results/');

@@ -29,7 +29,7 @@ export function compileFmaPeak(): { exe: string } | { error: string } {
   }
 }
 
-/** `gate` (bench/lib/host-gate.ts) measures the all-core peak outside the host's half-speed spells. */
+/** `gate` (bench/lib/host-gate.ts) measures the all-core peak outside the host's slow spells. */
 export async function measurePeak(exe: string, seconds: number, gate: HostGate | null): Promise<PeakResult | { error: string }> {
   const cores = availableParallelism();
   const run = async (threads: number): Promise<{ isa: string; gflops: number } | undefined> =>
