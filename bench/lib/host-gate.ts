@@ -29,9 +29,11 @@ export interface HostGate {
 
 /**
  * `exe` is the compiled fma_peak; `cores` threads; probes shorter than the peak measurement. Before each attempt
- * the gate waits up to `maxWaitMs` for a healthy probe.
+ * the gate waits up to `maxWaitMs` for a healthy probe. Waiting and measuring again stop once the run has spent
+ * `budgetMs` on them in all (a host that stays slow for long must not stretch a bench into hours): later cases
+ * are measured once, and marked unhealthy if a probe is off.
  */
-export async function makeHostGate(exe: string, cores: number, threshold = 0.85, farFactor = 2.5, maxWaitMs = 120_000): Promise<HostGate> {
+export async function makeHostGate(exe: string, cores: number, threshold = 0.85, farFactor = 2.5, maxWaitMs = 120_000, budgetMs = 600_000): Promise<HostGate> {
   const probe = async (): Promise<Probe> => {
     const out = await runChild<{ gflops: number; roundTripNs?: number }>(exe, [String(cores), '0.08'], {}, 30);
     return { gflops: out.result?.gflops ?? 0, roundTripNs: out.result?.roundTripNs ?? 0, at: performance.now() };
@@ -44,6 +46,7 @@ export async function makeHostGate(exe: string, cores: number, threshold = 0.85,
   };
   for (let i = 0; i < 5; i++) learn(await probe());
   let last: Probe | null = null;
+  let spent = 0; // ms spent waiting for healthy probes and on attempts that were measured again
   const healthy = (p: Probe): boolean => {
     learn(p);
     const near = p.roundTripNs === 0 || p.roundTripNs <= farFactor * nearNs;
@@ -63,18 +66,22 @@ export async function makeHostGate(exe: string, cores: number, threshold = 0.85,
         // a passing probe that just ended (the previous case's after-probe) also serves as this one's before-probe
         let before: Probe = last !== null && performance.now() - last.at < 1000 ? last : await probe();
         // far-placement spells last minutes (1.5-2 min seen), so wait that long for a healthy probe
-        const waitUntil = performance.now() + maxWaitMs;
+        const waitStart = performance.now();
+        const waitUntil = waitStart + Math.min(maxWaitMs, budgetMs - spent);
         while (!healthy(before) && performance.now() < waitUntil) {
           probes.push(before);
           await new Promise((r) => setTimeout(r, 1000));
           before = await probe();
         }
+        spent += performance.now() - waitStart;
         probes.push(before);
+        const measureStart = performance.now();
         value = await measure();
         last = await probe();
         probes.push(last);
         const ok = healthy(before) && healthy(last);
-        if (ok || a >= attempts) return { value, attempts: a, probes, healthy: ok };
+        if (ok || a >= attempts || spent >= budgetMs) return { value, attempts: a, probes, healthy: ok };
+        spent += performance.now() - measureStart; // this attempt is thrown away
       }
     },
   };
