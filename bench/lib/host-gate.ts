@@ -7,7 +7,7 @@
 //   (784-256-128-10, b128: 1,719-1,761 vs 1,046-1,175 us per step in 28 alternating runs), since every
 //   layer's output and every gradient one thread writes, the other reads.
 // So every timed child runs between two short probes of both and is measured again when either probe is
-// below `threshold` × the healthy FMA peak or above `farFactor` × the (second) nearest round trip seen; the JSON
+// below `threshold` × the healthy FMA peak or above `farFactor` × the lower quartile of the round trips seen; the JSON
 // keeps every attempt and probe.
 
 import { runChild } from './protocol.js';
@@ -21,7 +21,7 @@ export interface Probe {
 export interface HostGate {
   /** The healthy all-core FMA rate the probes are compared with (the best probe seen). */
   readonly reference: number;
-  /** The healthy core-to-core round trip in ns (the second nearest seen; 0 when not measured). */
+  /** The healthy core-to-core round trip in ns (the lower quartile of the readings; 0 when not measured). */
   readonly nearNs: number;
   /** Runs `measure` until the probes before and after it both pass, at most `attempts` times. */
   run<T>(measure: () => Promise<T>, attempts?: number): Promise<{ value: T; attempts: number; probes: Probe[]; healthy: boolean }>;
@@ -40,16 +40,15 @@ export async function makeHostGate(exe: string, cores: number, threshold = 0.85,
   };
   let reference = 0;
   let nearNs = 0;
-  // the two lowest round trips seen: the healthy figure is the second, since a single reading can come out
-  // far below the usual near one (28 vs 61-71 ns seen once on a Zen 4 host) and would mark every probe far
-  const lowest: number[] = [];
+  // the healthy round trip is the lower quartile of every reading so far: on a Zen 4 host 4% of readings came
+  // out far below the usual 60-80 ns (29-49 ns), and a minimum would have marked every usual probe far; a
+  // quartile also recovers when the run starts in a far spell, once a quarter of the probes are near
+  const roundTrips: number[] = [];
   const learn = (p: Probe): void => {
     reference = Math.max(reference, p.gflops);
     if (p.roundTripNs <= 0) return;
-    lowest.push(p.roundTripNs);
-    lowest.sort((x, y) => x - y);
-    lowest.length = Math.min(lowest.length, 2);
-    nearNs = lowest[lowest.length - 1];
+    roundTrips.splice(sortedIndex(roundTrips, p.roundTripNs), 0, p.roundTripNs);
+    nearNs = roundTrips[Math.floor((roundTrips.length - 1) / 4)];
   };
   for (let i = 0; i < 5; i++) learn(await probe());
   let last: Probe | null = null;
@@ -92,4 +91,16 @@ export async function makeHostGate(exe: string, cores: number, threshold = 0.85,
       }
     },
   };
+}
+
+/** Where `x` goes in the ascending `sorted` to keep it sorted. */
+function sortedIndex(sorted: number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
