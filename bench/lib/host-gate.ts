@@ -10,7 +10,7 @@
 // below `threshold` × the healthy FMA peak or above `farFactor` × the lower quartile of the round trips seen; the JSON
 // keeps every attempt and probe.
 
-import { runChild } from './protocol.js';
+import { percentile, runChild } from './protocol.js';
 
 export interface Probe {
   gflops: number;
@@ -47,8 +47,8 @@ export async function makeHostGate(exe: string, cores: number, threshold = 0.85,
   const learn = (p: Probe): void => {
     reference = Math.max(reference, p.gflops);
     if (p.roundTripNs <= 0) return;
-    roundTrips.splice(sortedIndex(roundTrips, p.roundTripNs), 0, p.roundTripNs);
-    nearNs = roundTrips[Math.floor((roundTrips.length - 1) / 4)];
+    roundTrips.push(p.roundTripNs);
+    nearNs = percentile(roundTrips, 25);
   };
   for (let i = 0; i < 5; i++) learn(await probe());
   let last: Probe | null = null;
@@ -91,16 +91,4 @@ export async function makeHostGate(exe: string, cores: number, threshold = 0.85,
       }
     },
   };
-}
-
-/** Where `x` goes in the ascending `sorted` to keep it sorted. */
-function sortedIndex(sorted: number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

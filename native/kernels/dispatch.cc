@@ -48,7 +48,8 @@ bool has_avx512f() {
 // kernel is opt-in (NNTRAIN_KERNEL=avx512): on the one AVX-512 CPU it has run on (AMD Zen 4, which
 // executes a 512-bit FMA as two 256-bit halves, so its FMA peak equals AVX2's) it passes every
 // conformance test, but runs 18 of the bench's 19 GEMM shapes 7-60% slower than the AVX2 kernel
-// (the 12-row tiles waste more of m = 32..128, and the AVX2 path has the tuned task splits).
+// (its 12-row tiles waste more of m = 32..128, and it has no direct or partial-row kernels, so it
+// packs A and B on every call).
 const Variant kVariants[] = {
 #if defined(__x86_64__)
     {{"avx512", gemm_avx512, true}, "avx512f", has_avx512f, /*default_candidate=*/false},
