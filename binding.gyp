@@ -1,7 +1,12 @@
 # node-gyp build of the nntrain addon (`npm install` -> node-gyp-build -> node-gyp rebuild).
 # Sources, defines and compile flags live in native/sources.gypi, which CMakeLists.txt reads too, so the
 # two builds compile the same files with the same flags (scripts/check-build-sources.mjs verifies it).
+# NNTRAIN_PORTABLE=1 (set by scripts/prebuild.mjs) makes the portable Linux prebuild: libstdc++ linked
+# in, glibc symbols bound to versions that glibc 2.28 has (native/portable/glibc_compat.cc).
 {
+  'variables': {
+    'nntrain_portable%': '<!(node -p "process.env.NNTRAIN_PORTABLE === \'1\' ? 1 : 0")',
+  },
   'targets': [
     {
       'target_name': 'nntrain',
@@ -18,6 +23,22 @@
         'MACOSX_DEPLOYMENT_TARGET': '11.0',
         'OTHER_CPLUSPLUSFLAGS': ['-O3', '-Wall', '-Wextra', '-Wno-unused-parameter'],
       },
+      'conditions': [
+        ['OS=="linux" and nntrain_portable==1', {
+          'defines': ['NNTRAIN_PORTABLE_GLIBC'],
+          'ldflags': [
+            # libgcc_s stays shared: every glibc system has it, and its unwinder must match glibc's
+            '-static-libstdc++',
+            '-Wl,--version-script=<(module_root_dir)/native/portable/exports.map',
+            '-Wl,--gc-sections',
+            '-Wl,--wrap=exp,--wrap=log,--wrap=pow',
+            '-Wl,--wrap=pthread_create,--wrap=pthread_join,--wrap=pthread_mutex_trylock',
+            '-Wl,--wrap=__libc_single_threaded',
+            # before glibc 2.34 the pthread functions live in libpthread.so.0
+            '-Wl,--no-as-needed,-l:libpthread.so.0,--as-needed',
+          ],
+        }],
+      ],
       'msvs_settings': {
         'VCCLCompilerTool': {
           'ExceptionHandling': 1,

@@ -42,6 +42,7 @@
     'kernels/optim/clip.cc',
     'kernels/optim/optim.cc',
     'kernels/ref/gemm_ref.cc',
+    'portable/glibc_compat.cc',
     'train/plan.cc',
     'train/plan_desc.cc',
     'train/run.cc',
