@@ -13,6 +13,28 @@
 #include <cstddef>
 
 namespace nntrain {
+namespace {
+
+// act(v) for relu / leakyRelu (slope * v in float64, rounded once); linear passes v through. The
+// all-ones zero-masking forms stand in for the plain intrinsics, whose undefined pass-through
+// operand GCC 12 flags as -Wmaybe-uninitialized (a false positive, GCC bug 105593).
+__attribute__((target("avx512f"))) inline __m512 act_avx512(__m512 v, int act, __m512d slope) {
+  if (act == kActRelu)
+    return _mm512_maskz_max_ps(0xFFFF, v, _mm512_setzero_ps());  // NaN -> 0, like v > 0 ? v : 0
+  if (act != kActLeakyRelu) return v;
+  const __m512d bits = _mm512_castps_pd(v);
+  const __m256 lo = _mm256_castpd_ps(_mm512_maskz_extractf64x4_pd(0xFF, bits, 0));
+  const __m256 hi = _mm256_castpd_ps(_mm512_maskz_extractf64x4_pd(0xFF, bits, 1));
+  const __m256 neg_lo =
+      _mm512_maskz_cvtpd_ps(0xFF, _mm512_mul_pd(slope, _mm512_maskz_cvtps_pd(0xFF, lo)));
+  const __m256 neg_hi =
+      _mm512_maskz_cvtpd_ps(0xFF, _mm512_mul_pd(slope, _mm512_maskz_cvtps_pd(0xFF, hi)));
+  const __m512 neg = _mm512_castpd_ps(_mm512_maskz_insertf64x4(
+      0xFF, _mm512_castpd256_pd512(_mm256_castps_pd(neg_lo)), _mm256_castps_pd(neg_hi), 1));
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_GT_OQ), neg, v);
+}
+
+}  // namespace
 
 __attribute__((target("avx512f"))) void ukr_avx512_12x32(int k, const float* a, const float* b,
                                                          float alpha, float beta, float* c,
@@ -58,22 +80,7 @@ __attribute__((target("avx512f"))) void ukr_avx512_12x32(int k, const float* a, 
           v[h] = _mm512_fmadd_ps(va, acc_i[h], _mm512_mul_ps(vb, _mm512_loadu_ps(cr + 16 * h)));
         }
         if (ep->z != nullptr) _mm512_storeu_ps(ep->z + i * ep->ldz + 16 * h, v[h]);
-        __m512 out = v[h];
-        if (ep->act == kActRelu) {
-          out = _mm512_max_ps(v[h], _mm512_setzero_ps());
-        } else if (ep->act == kActLeakyRelu) {
-          // alpha * v in float64, rounded once (like the elementwise kernels)
-          const __m256 lo =
-              _mm512_cvtpd_ps(_mm512_mul_pd(slope, _mm512_cvtps_pd(_mm512_castps512_ps256(v[h]))));
-          const __m256 hi = _mm512_cvtpd_ps(_mm512_mul_pd(
-              slope, _mm512_cvtps_pd(
-                         _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v[h]), 1)))));
-          const __m512 neg = _mm512_castpd_ps(_mm512_insertf64x4(
-              _mm512_castps_pd(_mm512_castps256_ps512(lo)), _mm256_castps_pd(hi), 1));
-          const __mmask16 pos = _mm512_cmp_ps_mask(v[h], _mm512_setzero_ps(), _CMP_GT_OQ);
-          out = _mm512_mask_blend_ps(pos, neg, v[h]);
-        }
-        _mm512_storeu_ps(cr + 16 * h, out);
+        _mm512_storeu_ps(cr + 16 * h, act_avx512(v[h], ep->act, slope));
       }
     }
   } else if (beta == 0.0f) {
