@@ -1,11 +1,11 @@
 // Old glibc symbol versions for the portable prebuilds (binding.gyp, variable nntrain_portable=1).
 //
-// A prebuild is linked on a new glibc but must load on glibc 2.28 (RHEL 8, Ubuntu 20.04, Debian 11).
-// The linker binds each glibc function to its newest version: pthread_create@GLIBC_2.34 (libpthread
-// merged into libc), exp/log/pow@GLIBC_2.29 (new implementations, same results, no SVID errno
-// wrapper), and the static libstdc++ reads __libc_single_threaded@GLIBC_2.32. The portable link
-// passes --wrap=<symbol> for each of them, so every reference (ours and libstdc++'s) lands on a
-// __wrap_ function here that calls the oldest version of the same function, which every glibc since
+// A prebuild is linked on a new glibc but must load on glibc 2.28 (RHEL 8, Ubuntu 20.04, Debian
+// 11). The linker binds each glibc function to its newest version: pthread_create@GLIBC_2.34
+// (libpthread merged into libc), exp/log/pow@GLIBC_2.29 (new implementations, same results, no
+// SVID errno wrapper), and the static libstdc++ reads __libc_single_threaded@GLIBC_2.32. The
+// portable link passes --wrap=<symbol> for each, so every reference (ours and libstdc++'s) lands on
+// a __wrap_ function here that calls the same function's oldest version, which every glibc since
 // the architecture's first still exports. scripts/prebuild.mjs checks the result with readelf.
 #if defined(NNTRAIN_PORTABLE_GLIBC)
 
@@ -38,8 +38,12 @@ NNTRAIN_OLDEST(pthread_create);
 NNTRAIN_OLDEST(pthread_join);
 NNTRAIN_OLDEST(pthread_mutex_trylock);
 
-__attribute__((visibility("hidden"))) double __wrap_exp(double x) { return oldest_exp(x); }
-__attribute__((visibility("hidden"))) double __wrap_log(double x) { return oldest_log(x); }
+__attribute__((visibility("hidden"))) double __wrap_exp(double x) {
+  return oldest_exp(x);
+}
+__attribute__((visibility("hidden"))) double __wrap_log(double x) {
+  return oldest_log(x);
+}
 __attribute__((visibility("hidden"))) double __wrap_pow(double x, double y) {
   return oldest_pow(x, y);
 }

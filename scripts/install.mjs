@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// nntrain's install step (package.json "install"). It never fails a user's `npm install`:
+//   1. a binary that loads here (a prebuild from the package, or an earlier build) -> done, silently;
+//   2. none -> compile from source with node-gyp, saying so in one line;
+//   3. compiling impossible or failed -> exit 0 with one warning; nntrain then runs on its js backend.
+// Forcing a source build (NNTRAIN_BUILD_FROM_SOURCE=1 or `npm install --build-from-source`) skips
+// step 1, and a failed forced build fails the install: the user asked for it explicitly.
+// In a development checkout (not under node_modules) a failed build fails too, as node-gyp-build did.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const LOG = join(root, 'build', 'nntrain-install.log');
+
+const truthy = (value) => value !== undefined && value !== '' && value !== '0' && value !== 'false';
+const forced = truthy(process.env.NNTRAIN_BUILD_FROM_SOURCE) || truthy(process.env.npm_config_build_from_source);
+const developing = !root.split(sep).includes('node_modules');
+
+/**
+ * The binary nntrain would load (node-gyp-build: build/Release, then prebuilds/), if it loads; else why
+ * not. A development checkout counts its own build only, so it compiles from source.
+ */
+function loadableBinary() {
+  let file;
+  try {
+    file = developing ? join(root, 'build/Release/nntrain.node') : require('node-gyp-build').resolve(root);
+    if (!existsSync(file)) return { error: `${file} does not exist` };
+  } catch (err) {
+    return { error: err.message.split('\n')[0] };
+  }
+  // a child process, so a binary that cannot load (too old a glibc, say) cannot take this one down
+  const probe = spawnSync(process.execPath, ['-e', 'require(process.argv[1]).info()', file], { encoding: 'utf8' });
+  if (probe.status === 0) return { file };
+  const reason = (probe.stderr || probe.error?.message || `exit ${probe.status}`).split('\n').find((l) => /error/i.test(l)) ?? 'it does not load';
+  return { error: `${file} does not load here: ${reason.trim()}` };
+}
+
+function onPath(command) {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, command)));
+}
+
+/** The build tools node-gyp needs that are not on PATH. */
+function missingTools() {
+  const missing = [];
+  if (!process.env.PYTHON && !onPath('python3') && !onPath('python')) missing.push('python3');
+  if (!onPath('make')) missing.push('make');
+  const cxx = process.env.CXX?.split(' ')[0];
+  if (cxx ? !onPath(cxx) && !existsSync(cxx) : !['c++', 'g++', 'clang++'].some(onPath)) missing.push('a C++20 compiler (g++ 10+ or clang++ 10+)');
+  return missing;
+}
+
+/** node-gyp: npm's own (npm_config_node_gyp, set for install scripts), a dependency, or on PATH. */
+function nodeGypCommand() {
+  if (process.env.npm_config_node_gyp) return [process.execPath, process.env.npm_config_node_gyp];
+  try {
+    return [process.execPath, require.resolve('node-gyp/bin/node-gyp.js')];
+  } catch {
+    return onPath('node-gyp') ? ['node-gyp'] : undefined;
+  }
+}
+
+/** Node's headers beside this node binary (official tarballs, nvm, Debian's /usr), so node-gyp needs no download. */
+function localNodeDir() {
+  const prefix = dirname(dirname(process.execPath));
+  return existsSync(join(prefix, 'include/node/common.gypi')) ? prefix : undefined;
+}
+
+/** Why compiling cannot even start here (tools or node-gyp missing), or undefined. */
+function cannotCompile() {
+  const missing = process.platform === 'win32' ? [] : missingTools();
+  if (missing.length > 0) return `missing build tools: ${missing.join(', ')}`;
+  return nodeGypCommand() ? undefined : 'node-gyp was not found';
+}
+
+/**
+ * Compiles build/Release/nntrain.node with node-gyp; returns undefined on success, else the reason.
+ * A user's install keeps the compiler's output in a log; a developer sees it.
+ */
+function compile(quiet) {
+  const nodeGyp = nodeGypCommand();
+  const nodedir = process.env.npm_config_nodedir ? [] : [localNodeDir()].filter(Boolean).map((dir) => `--nodedir=${dir}`);
+  const build = spawnSync(nodeGyp[0], [...nodeGyp.slice(1), 'rebuild', ...nodedir], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    shell: process.platform === 'win32',
+    stdio: quiet ? 'pipe' : 'inherit',
+  });
+  if (!quiet) return build.status === 0 ? undefined : `node-gyp exited with ${build.status ?? build.error?.message}`;
+  const output = `${build.stdout ?? ''}${build.stderr ?? ''}`;
+  mkdirSync(dirname(LOG), { recursive: true });
+  writeFileSync(LOG, output);
+  if (build.status === 0) return undefined;
+  const cause = output.split('\n').find((l) => /error/i.test(l) && !/gyp ERR! (stack|System|command|cwd|node -v|node-gyp -v|not ok)/.test(l));
+  return `node-gyp failed${cause ? `: ${cause.trim()}` : ''}; full log: ${LOG}`;
+}
+
+/** A failed build: an error where a build was asked for (forced, or a developer's checkout), else one warning. */
+function failed(reason, noPrebuild) {
+  if (forced || developing) {
+    console.error(`nntrain: the native addon did not build: ${reason}`);
+    return 1;
+  }
+  console.warn(
+    `nntrain: warning: ${noPrebuild ? `no prebuilt binary loads here (${noPrebuild}) and ` : ''}the native addon could not be ` +
+      `built (${reason}). nntrain will use its pure-TypeScript backend, which is much slower; for the native one, install ` +
+      'a C++20 compiler, make and python3 and run `npm rebuild nntrain`.',
+  );
+  return 0;
+}
+
+function main() {
+  const found = forced ? undefined : loadableBinary();
+  if (found?.file) return 0;
+  const impossible = cannotCompile();
+  if (impossible) return failed(impossible, found?.error);
+  if (!developing) {
+    console.log(
+      forced
+        ? 'nntrain: compiling the native addon from source, as requested (1-3 minutes)'
+        : `nntrain: no prebuilt binary loads here (${found.error}); compiling the native addon from source (1-3 minutes)`,
+    );
+  }
+  const failure = compile(!developing);
+  return failure ? failed(failure) : 0;
+}
+
+process.exitCode = main();
