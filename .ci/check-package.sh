@@ -7,7 +7,9 @@
 #      prebuild and trains like the js backend, under Node 20 and under Node 22 and 24 too
 #   2. with prebuilds and --ignore-scripts (or a denied allowScripts entry): the same result
 #   3. without prebuilds: npm install exits 0 with one warning, and a fit runs on the js backend
-# Then the arm64 prebuild: ELF machine, exports, and the conformance suite under qemu where it can.
+# Then the arm64 prebuild: ELF machine, exports, and the conformance suite under qemu where it can;
+# and the x64 prebuild on an older system: a Debian 11 tree (glibc 2.31) from debootstrap, where
+# Debian's mirror still serves it (skipped with a message otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -116,5 +118,17 @@ grep -q 'using the js backend because the native addon could not load' "$work/wi
 
 echo "-- 4. the arm64 prebuild"
 node scripts/check-prebuild-arm64.mjs "$root/prebuilds/linux-arm64/nntrain.glibc.node" "$root/prebuilds/linux-x64/nntrain.glibc.node"
+
+echo "-- 5. the x64 prebuild on Debian 11 (glibc 2.31, libstdc++ of GCC 10)"
+old="$work/bullseye"
+if command -v debootstrap > /dev/null && timeout 900 debootstrap --variant=minbase bullseye "$old" http://deb.debian.org/debian > "$work/debootstrap.log" 2>&1; then
+  mkdir -p "$old/opt/user"
+  cp "$nodes/node22/package/bin/node" "$old/opt/node22"
+  cp -a "$work/with/." "$old/opt/user/"
+  echo "   $(chroot "$old" /usr/bin/ldd --version | head -1)"
+  chroot "$old" /bin/sh -c 'cd /opt/user && /opt/node22 package-smoke.mjs native' || fail "the x64 prebuild fails on Debian 11"
+else
+  echo "check-package: skipping the Debian 11 run: debootstrap of bullseye did not succeed here ($(tail -1 "$work/debootstrap.log" 2> /dev/null || echo 'no debootstrap'))"
+fi
 
 echo "check-package: ok"

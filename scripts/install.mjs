@@ -83,7 +83,7 @@ function cannotCompile() {
 function compile(quiet) {
   const nodeGyp = nodeGypCommand();
   const nodedir = process.env.npm_config_nodedir ? [] : [localNodeDir()].filter(Boolean).map((dir) => `--nodedir=${dir}`);
-  const build = spawnSync(nodeGyp[0], [...nodeGyp.slice(1), 'rebuild', ...nodedir], {
+  const build = spawnSync(nodeGyp[0], [...nodeGyp.slice(1), 'rebuild', '--jobs=max', ...nodedir], {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
