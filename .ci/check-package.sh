@@ -96,6 +96,8 @@ grep -q 'not yet covered by allowScripts' "$work/with.log" && fail "npm did not 
 [ -e "$work/with/node_modules/nntrain/build" ] && fail "the install compiled something (node_modules/nntrain/build exists)"
 echo "install time with a prebuild: ${elapsed_ms} ms"
 (cd "$work/with" && scrubbed node package-smoke.mjs native) || fail "the prebuild does not train like the js backend under Node 20"
+# CommonJS users: require() of the ESM package (Node 20.19+, 22.12+)
+(cd "$work/with" && scrubbed node -e 'if (typeof require("nntrain").Sequential !== "function") process.exit(1)') || fail "require('nntrain') fails"
 for major in 22 24; do
   echo "   Node $("$nodes/node$major/package/bin/node" --version):"
   (cd "$work/with" && scrubbed "$nodes/node$major/package/bin/node" package-smoke.mjs native) || fail "the prebuild fails under Node $major"
