@@ -33,7 +33,9 @@ function loadableBinary() {
     return { error: err.message.split('\n')[0] };
   }
   // a child process, so a binary that cannot load (too old a glibc, say) cannot take this one down
-  const probe = spawnSync(process.execPath, ['-e', 'require(process.argv[1]).info()', file], { encoding: 'utf8' });
+  const env = { ...process.env };
+  delete env.NNTRAIN_KERNEL; // a forced kernel this CPU lacks says nothing about the binary
+  const probe = spawnSync(process.execPath, ['-e', 'require(process.argv[1]).info()', file], { encoding: 'utf8', env });
   if (probe.status === 0) return { file };
   const reason = (probe.stderr || probe.error?.message || `exit ${probe.status}`).split('\n').find((l) => /error/i.test(l)) ?? 'it does not load';
   return { error: `${file} does not load here: ${reason.trim()}` };
@@ -87,7 +89,7 @@ function compile(quiet) {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
-    shell: process.platform === 'win32',
+    shell: process.platform === 'win32' && nodeGyp.length === 1, // node-gyp.cmd from PATH
     stdio: quiet ? 'pipe' : 'inherit',
   });
   if (!quiet) return build.status === 0 ? undefined : `node-gyp exited with ${build.status ?? build.error?.message}`;
