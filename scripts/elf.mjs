@@ -39,6 +39,12 @@ export function dynamicExports(path) {
   return names.sort();
 }
 
+/** The shared libraries the file names as NEEDED, in order. */
+export function neededLibraries(path) {
+  const out = execFileSync('readelf', ['--dynamic', '-W', path], { encoding: 'utf8' });
+  return [...out.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1]);
+}
+
 /** Every GLIBC_x.y version the file needs, oldest first. */
 export function glibcVersionsNeeded(path) {
   const out = execFileSync('readelf', ['--version-info', '-W', path], { encoding: 'utf8' });

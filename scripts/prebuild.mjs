@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { ELF_MACHINES, MAX_GLIBC, compareVersions, dynamicExports, elfHeader, glibcVersionsNeeded } from './elf.mjs';
+import { ELF_MACHINES, MAX_GLIBC, compareVersions, dynamicExports, elfHeader, glibcVersionsNeeded, neededLibraries } from './elf.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const prebuildify = promisify(createRequire(import.meta.url)('prebuildify'));
@@ -33,6 +33,9 @@ const TARGETS = {
   },
 };
 const EXPORTS = ['napi_register_module_v1', 'node_api_module_get_api_version_v1'];
+// glibc's own libraries and libgcc_s, which every glibc system has (glibc loads it itself to unwind);
+// libstdc++ is linked in, as its versions differ between distributions
+const SYSTEM_LIBRARIES = /^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libgcc_s\.so\.1|ld-linux-[\w-]+\.so\.\d)$/;
 
 function fail(message) {
   console.error(`prebuild: ${message}`);
@@ -68,6 +71,8 @@ function check(arch, file) {
   if (type !== 3 || machine !== ELF_MACHINES[arch]) fail(`${file}: ELF type ${type}, machine ${machine}; expected a shared object (3) for ${arch} (${ELF_MACHINES[arch]})`);
   const exports = dynamicExports(file);
   if (exports.join() !== EXPORTS.join()) fail(`${file} exports ${exports.join(', ')}; expected only ${EXPORTS.join(', ')}`);
+  const foreign = neededLibraries(file).filter((lib) => !SYSTEM_LIBRARIES.test(lib));
+  if (foreign.length > 0) fail(`${file} needs ${foreign.join(', ')}; a prebuild may need glibc's libraries and libgcc_s alone`);
   const glibc = glibcVersionsNeeded(file);
   const newest = glibc.at(-1) ?? 'none';
   if (glibc.length > 0 && compareVersions(newest, MAX_GLIBC) > 0) {
@@ -76,7 +81,7 @@ function check(arch, file) {
       .filter((line) => glibc.filter((v) => compareVersions(v, MAX_GLIBC) > 0).some((v) => line.includes(`@GLIBC_${v}`)));
     fail(`${file} needs GLIBC_${newest}, newer than ${MAX_GLIBC}; wrap these in native/portable/glibc_compat.cc and binding.gyp:\n${symbols.join('\n')}`);
   }
-  return `${arch}: newest glibc symbol ${newest}, exports ${exports.join(', ')}`;
+  return `${arch}: newest glibc symbol ${newest}, needs ${neededLibraries(file).join(' ')}, exports ${exports.join(', ')}`;
 }
 
 async function main() {

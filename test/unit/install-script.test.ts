@@ -98,6 +98,7 @@ describe('prebuild checks (scripts/elf.mjs)', () => {
     expect(header.type).toBe(3);
     expect(header.machine).toBe(elf.ELF_MACHINES[process.arch as 'x64' | 'arm64']);
     expect(elf.dynamicExports(builtAddon)).toContain('napi_register_module_v1');
+    expect(elf.neededLibraries(builtAddon)).toContain('libc.so.6');
     const glibc = elf.glibcVersionsNeeded(builtAddon);
     expect(glibc.length).toBeGreaterThan(0);
     expect([...glibc].sort(elf.compareVersions)).toEqual(glibc);
