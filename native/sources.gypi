@@ -8,6 +8,7 @@
     'addon.cc',
     'binding/addon.cc',
     'binding/args.cc',
+    'binding/codes.cc',
     'binding/csv_config.cc',
     'binding/csv_workers.cc',
     'binding/csv_wrap.cc',

@@ -5,14 +5,13 @@
 
 #include "../kernels/gemm/gemm.h"
 #include "args.h"
+#include "codes.h"
 #include "csv_wrap.h"
 #include "kernels_binding.h"
 #include "plan_wrap.h"
 
 namespace nntrain::binding {
 namespace {
-
-constexpr int64_t kMaxThreads = 256;
 
 // info() -> { name: 'native', kernel, kernels, threads, napiVersion }
 Napi::Value Info(const Napi::CallbackInfo& info) {
@@ -59,6 +58,7 @@ NntrainAddon::NntrainAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   exports.Set("cacheLineShift", Napi::Function::New(env, CacheLineShift, "cacheLineShift"));
+  exports.Set("codes", Napi::Function::New(env, Codes, "codes"));
   export_kernels(env, exports);
   exports.Set("Plan", PlanWrap::Define(env));
   exports.Set("CsvReader", CsvReaderWrap::Define(env));

@@ -15,9 +15,9 @@ namespace nntrain::binding {
 
 class NntrainAddon : public Napi::Addon<NntrainAddon> {
  public:
-  // Registers info(), setThreads(), the per-op kernels and the Plan class on `exports`. Throws
-  // (the require() fails) when NNTRAIN_KERNEL names an unknown kernel or NNTRAIN_THREADS is not an
-  // integer in [1, 256].
+  // Registers info(), setThreads(), codes(), the per-op kernels and the Plan class on `exports`.
+  // Throws (the require() fails) when NNTRAIN_KERNEL names an unknown kernel or NNTRAIN_THREADS is
+  // not an integer in [1, 256].
   NntrainAddon(Napi::Env env, Napi::Object exports);
 
   ThreadPool* pool() { return pool_.get(); }

@@ -11,6 +11,8 @@ namespace {
 
 constexpr int64_t kMaxFields = 1 << 20;
 constexpr int64_t kMaxCols = INT64_C(1) << 31;
+constexpr int kMaxKind = static_cast<int>(csv::ColumnKind::kCategorical);
+constexpr int kMaxMissing = static_cast<int>(csv::Missing::kImpute);
 
 std::string label(const char* name) {
   return std::string("CsvReader: config.") + name;
@@ -92,8 +94,8 @@ void decode_csv_config(Napi::Env env, const Napi::Value& value, csv::ReaderConfi
   dicts->assign(n, csv::Dictionary());
   for (uint32_t i = 0; i < n; i++) {
     csv::ColumnSpec& cs = cfg->columns[i];
-    cs.kind = static_cast<csv::ColumnKind>(small_code(env, kinds, i, "kinds", 2));
-    cs.missing = static_cast<csv::Missing>(small_code(env, missing, i, "missing", 2));
+    cs.kind = static_cast<csv::ColumnKind>(small_code(env, kinds, i, "kinds", kMaxKind));
+    cs.missing = static_cast<csv::Missing>(small_code(env, missing, i, "missing", kMaxMissing));
     const Napi::Value list = categories.Get(i);
     if (list.IsNull() || list.IsUndefined()) continue;
     if (cs.kind != csv::ColumnKind::kCategorical) {
@@ -126,8 +128,9 @@ void apply_csv_layout(Napi::Env env, const double* layout, int64_t length, int64
                       int64_t y_cols, const std::vector<csv::Dictionary>& dicts,
                       csv::ReaderConfig* cfg) {
   const char* fn = "CsvReader.setLayout: ";
-  if (length < 3 * static_cast<int64_t>(cfg->fields)) {
-    throw Napi::RangeError::New(env, std::string(fn) + "layout needs 3 numbers per field");
+  if (length < kCsvLayoutWidth * cfg->fields) {
+    throw Napi::RangeError::New(env, std::string(fn) + "layout needs " +
+                                         std::to_string(kCsvLayoutWidth) + " numbers per field");
   }
   if (x_cols < 0 || x_cols > kMaxCols || y_cols < 0 || y_cols > kMaxCols) {
     throw Napi::RangeError::New(env, std::string(fn) + "xCols/yCols out of range");
@@ -137,7 +140,8 @@ void apply_csv_layout(Napi::Env env, const double* layout, int64_t length, int64
   for (int32_t i = 0; i < cfg->fields; i++) {
     csv::ColumnSpec& cs = cols[static_cast<size_t>(i)];
     if (cs.kind == csv::ColumnKind::kSkip) continue;
-    const double dest = layout[3 * i], offset = layout[3 * i + 1], onehot = layout[3 * i + 2];
+    const double* f = layout + kCsvLayoutWidth * i;
+    const double dest = f[0], offset = f[1], onehot = f[2];
     const std::string field = "field " + std::to_string(i) + ": ";
     if (!(dest == 0 || dest == 1) || !(onehot == 0 || onehot == 1)) {
       throw Napi::RangeError::New(env, std::string(fn) + field + "dest and onehot must be 0 or 1");

@@ -20,7 +20,11 @@ namespace nntrain::binding {
 void decode_csv_config(Napi::Env env, const Napi::Value& value, csv::ReaderConfig* cfg,
                        std::vector<csv::Dictionary>* dicts);
 
-// layout: Float64Array of 3 per field [dest (0 x, 1 y), offset, onehot (0/1)]; skip fields ignored.
+// Numbers per field in a layout (CSV_LAYOUT_WIDTH in src/data/csv/source.ts).
+constexpr int64_t kCsvLayoutWidth = 3;
+
+// layout: Float64Array of kCsvLayoutWidth per field [dest (0 x, 1 y), offset, onehot (0/1)]; skip
+// fields ignored.
 void apply_csv_layout(Napi::Env env, const double* layout, int64_t length, int64_t x_cols,
                       int64_t y_cols, const std::vector<csv::Dictionary>& dicts,
                       csv::ReaderConfig* cfg);

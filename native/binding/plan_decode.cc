@@ -25,6 +25,9 @@ int64_t integer_field(double v, const std::string& name, int64_t min, int64_t ma
 constexpr int64_t kMaxWidth = 0x7fffffff;
 constexpr int64_t kMaxCount = INT64_C(1) << 40;  // floats in an arena region
 
+// f[0] offset, f[1] length
+static_assert(kLayerFieldKernelLength == kLayerFieldKernelOffset + 1);
+static_assert(kLayerFieldBiasLength == kLayerFieldBiasOffset + 1);
 TensorSlice tensor(const double* f, const std::string& name) {
   TensorSlice t;
   if (f[0] == -1.0) return t;  // absent
@@ -33,47 +36,59 @@ TensorSlice tensor(const double* f, const std::string& name) {
   return t;
 }
 
+LayerDesc decode_layer(const double* f, const std::string& name) {
+  LayerDesc l;
+  l.kind = static_cast<int>(integer_field(f[kLayerFieldKind], name + ".kind", 0, 255));
+  l.inputs = static_cast<int>(integer_field(f[kLayerFieldInputs], name + ".inputs", 1, kMaxWidth));
+  l.units = static_cast<int>(integer_field(f[kLayerFieldUnits], name + ".units", 1, kMaxWidth));
+  l.activation =
+      static_cast<int>(integer_field(f[kLayerFieldActivation], name + ".activation", 0, 255));
+  l.activation_param = f[kLayerFieldActivationParam];
+  l.rate = f[kLayerFieldRate];
+  l.kernel = tensor(f + kLayerFieldKernelOffset, name + ".kernel");
+  l.bias = tensor(f + kLayerFieldBiasOffset, name + ".bias");
+  l.kernel_penalty = {f[kLayerFieldKernelL1], f[kLayerFieldKernelL2]};
+  l.bias_penalty = {f[kLayerFieldBiasL1], f[kLayerFieldBiasL2]};
+  return l;
+}
+
 }  // namespace
 
 PlanDesc decode_plan(const double* d, int64_t length) {
   if (length < kPlanHeader)
     fail("plan: " + std::to_string(length) + " numbers is shorter than the header");
-  if (d[0] != kPlanFormatVersion) fail("plan: unknown format version " + std::to_string(d[0]));
+  if (d[kFieldVersion] != kPlanFormatVersion) {
+    fail("plan: unknown format version " + std::to_string(d[kFieldVersion]));
+  }
   PlanDesc plan;
-  plan.input_width = static_cast<int>(integer_field(d[1], "inputWidth", 1, kMaxWidth));
-  plan.output_width = static_cast<int>(integer_field(d[2], "outputWidth", 1, kMaxWidth));
-  plan.label_width = static_cast<int>(integer_field(d[3], "labelWidth", 1, kMaxWidth));
-  plan.param_count = integer_field(d[4], "paramCount", 0, kMaxCount);
-  const int64_t layers = integer_field(d[5], "layer count", 1, 1 << 20);
+  plan.input_width =
+      static_cast<int>(integer_field(d[kFieldInputWidth], "inputWidth", 1, kMaxWidth));
+  plan.output_width =
+      static_cast<int>(integer_field(d[kFieldOutputWidth], "outputWidth", 1, kMaxWidth));
+  plan.label_width =
+      static_cast<int>(integer_field(d[kFieldLabelWidth], "labelWidth", 1, kMaxWidth));
+  plan.param_count = integer_field(d[kFieldParamCount], "paramCount", 0, kMaxCount);
+  const int64_t layers = integer_field(d[kFieldLayerCount], "layer count", 1, 1 << 20);
   if (length != kPlanHeader + kPlanLayerWidth * layers) {
     fail("plan: " + std::to_string(length) + " numbers but " + std::to_string(layers) +
          " layers need " + std::to_string(kPlanHeader + kPlanLayerWidth * layers));
   }
-  plan.loss.kind = static_cast<int>(integer_field(d[6], "loss.kind", 0, 255));
-  plan.loss.param = d[7];
-  plan.loss.fusion = static_cast<int>(integer_field(d[8], "loss.fusion", 0, 255));
-  plan.loss.label_mode = static_cast<int>(integer_field(d[9], "loss.labelMode", 0, 255));
-  plan.loss.threshold = d[10];
-  plan.optimizer.kind = static_cast<int>(integer_field(d[11], "optimizer.kind", 0, 255));
-  plan.optimizer.clip_norm = d[12];
-  plan.optimizer.clip_value = d[13];
-  for (int h = 0; h < 8; h++) plan.optimizer.hyper[h] = d[14 + h];
+  plan.loss.kind = static_cast<int>(integer_field(d[kFieldLossKind], "loss.kind", 0, 255));
+  plan.loss.param = d[kFieldLossParam];
+  plan.loss.fusion = static_cast<int>(integer_field(d[kFieldLossFusion], "loss.fusion", 0, 255));
+  plan.loss.label_mode =
+      static_cast<int>(integer_field(d[kFieldLabelMode], "loss.labelMode", 0, 255));
+  plan.loss.threshold = d[kFieldThreshold];
+  plan.optimizer.kind =
+      static_cast<int>(integer_field(d[kFieldOptimizerKind], "optimizer.kind", 0, 255));
+  plan.optimizer.clip_norm = d[kFieldClipNorm];
+  plan.optimizer.clip_value = d[kFieldClipValue];
+  for (int h = 0; h < kOptimizerHyperLength; h++) plan.optimizer.hyper[h] = d[kFieldHyper + h];
 
   plan.layers.resize(static_cast<size_t>(layers));
   for (int64_t i = 0; i < layers; i++) {
     const double* f = d + kPlanHeader + kPlanLayerWidth * i;
-    const std::string name = "layers[" + std::to_string(i) + "]";
-    LayerDesc& l = plan.layers[static_cast<size_t>(i)];
-    l.kind = static_cast<int>(integer_field(f[0], name + ".kind", 0, 255));
-    l.inputs = static_cast<int>(integer_field(f[1], name + ".inputs", 1, kMaxWidth));
-    l.units = static_cast<int>(integer_field(f[2], name + ".units", 1, kMaxWidth));
-    l.activation = static_cast<int>(integer_field(f[3], name + ".activation", 0, 255));
-    l.activation_param = f[4];
-    l.rate = f[5];
-    l.kernel = tensor(f + 6, name + ".kernel");
-    l.bias = tensor(f + 8, name + ".bias");
-    l.kernel_penalty = {f[10], f[11]};
-    l.bias_penalty = {f[12], f[13]};
+    plan.layers[static_cast<size_t>(i)] = decode_layer(f, "layers[" + std::to_string(i) + "]");
   }
   validate_plan(plan);
   return plan;

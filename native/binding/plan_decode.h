@@ -11,19 +11,59 @@
 //     [6] kernel.offset (-1 = none)  [7] kernel.length  [8] bias.offset (-1 = none)
 //     [9] bias.length  [10] kernelPenalty.l1  [11] kernelPenalty.l2  [12] biasPenalty.l1
 //     [13] biasPenalty.l2
-// Total length: kPlanHeader + kPlanLayerWidth * L. Keep in sync with PLAN_* in
-// src/backend/native.ts.
+// Total length: kPlanHeader + kPlanLayerWidth * L. The loader checks these numbers against
+// src/backend/codes.ts at load (binding/codes.cc, src/backend/shared-codes.ts).
 #pragma once
 
 #include <cstdint>
 
+#include "../kernels/codes.h"
 #include "../train/plan_desc.h"
 
 namespace nntrain::binding {
 
 constexpr int kPlanFormatVersion = 1;
+
+// Offsets in the header (PlanField in src/backend/codes.ts).
+enum PlanField : int {
+  kFieldVersion = 0,
+  kFieldInputWidth = 1,
+  kFieldOutputWidth = 2,
+  kFieldLabelWidth = 3,
+  kFieldParamCount = 4,
+  kFieldLayerCount = 5,
+  kFieldLossKind = 6,
+  kFieldLossParam = 7,
+  kFieldLossFusion = 8,
+  kFieldLabelMode = 9,
+  kFieldThreshold = 10,
+  kFieldOptimizerKind = 11,
+  kFieldClipNorm = 12,
+  kFieldClipValue = 13,
+  kFieldHyper = 14,  // kOptimizerHyperLength doubles
+};
 constexpr int kPlanHeader = 22;
+static_assert(kPlanHeader == kFieldHyper + kOptimizerHyperLength);
+
+// Offsets in each layer (PlanLayerField in src/backend/codes.ts).
+enum PlanLayerField : int {
+  kLayerFieldKind = 0,
+  kLayerFieldInputs = 1,
+  kLayerFieldUnits = 2,
+  kLayerFieldActivation = 3,
+  kLayerFieldActivationParam = 4,
+  kLayerFieldRate = 5,
+  kLayerFieldKernelOffset = 6,
+  kLayerFieldKernelLength = 7,
+  kLayerFieldBiasOffset = 8,
+  kLayerFieldBiasLength = 9,
+  kLayerFieldKernelL1 = 10,
+  kLayerFieldKernelL2 = 11,
+  kLayerFieldBiasL1 = 12,
+  kLayerFieldBiasL2 = 13,
+};
 constexpr int kPlanLayerWidth = 14;
+static_assert(kPlanLayerWidth == kLayerFieldBiasL2 + 1);
 
 // Decodes and validates (validate_plan); throws std::invalid_argument naming the first problem.
 PlanDesc decode_plan(const double* data, int64_t length);

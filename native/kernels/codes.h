@@ -1,6 +1,6 @@
-// Numeric codes shared with the TypeScript side: a mirror of src/backend/codes.ts, value for value.
-// A plan crosses the JS/C++ boundary as numbers, so these are ABI: append new values, never
-// renumber.
+// Numeric codes shared with the TypeScript side (src/backend/codes.ts). A plan crosses the JS/C++
+// boundary as numbers, so these are ABI: append new values, never renumber. The loader compares
+// them with the TypeScript values at load (binding/codes.cc, src/backend/shared-codes.ts).
 #pragma once
 
 namespace nntrain {

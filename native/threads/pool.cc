@@ -18,7 +18,6 @@
 namespace nntrain {
 namespace {
 
-constexpr int kMaxThreads = 256;
 // A worker spins this long after a loop before it sleeps: the loops of one training step follow
 // each other within microseconds, and waking a sleeping thread costs tens of microseconds.
 constexpr auto kSpinTime = std::chrono::microseconds(200);

@@ -20,6 +20,9 @@
 
 namespace nntrain {
 
+// The most threads a pool may use (NNTRAIN_THREADS, setThreads).
+constexpr int kMaxThreads = 256;
+
 class ThreadPool {
  public:
   // threads >= 1; workers start lazily at the first loop that needs them.

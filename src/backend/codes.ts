@@ -1,6 +1,7 @@
-// Numeric codes shared by the TypeScript backends and the C++ addon (native/kernels/codes.h mirrors this
-// file value for value). A plan crosses the JS/C++ boundary as numbers, so these are part of the ABI:
-// append new values, never renumber.
+// Numeric codes shared by the TypeScript backends and the C++ addon (native/kernels/codes.h,
+// native/binding/plan_decode.h). A plan crosses the JS/C++ boundary as numbers, so these are part of the
+// ABI: append new values, never renumber. The native loader compares them with the addon's at load
+// (src/backend/shared-codes.ts).
 
 /** Activation functions. `param` is the only extra argument (alpha for leakyRelu and elu). */
 export const Activation = {
@@ -90,3 +91,26 @@ export type LabelModeCode = (typeof LabelMode)[keyof typeof LabelMode];
 /** Status codes returned by a training chunk. */
 export const TrainStatus = { ok: 0, aborted: 1, nonFiniteLoss: 2, nonFiniteGradient: 3 } as const;
 export type TrainStatusCode = (typeof TrainStatus)[keyof typeof TrainStatus];
+
+/** The most threads `setThreads` accepts (native/threads/pool.h). */
+export const MAX_THREADS = 256;
+
+// ---- the plan as numbers: encodePlan (src/backend/native.ts) writes, native/binding/plan_decode.cc reads ----
+
+/** Version of the Float64Array plan layout. */
+export const PLAN_FORMAT_VERSION = 1;
+/** Offsets of the header's fields; `hyper` starts OPTIMIZER_HYPER_LENGTH doubles. */
+export const PlanField = {
+  version: 0, inputWidth: 1, outputWidth: 2, labelWidth: 3, paramCount: 4, layerCount: 5,
+  lossKind: 6, lossParam: 7, lossFusion: 8, labelMode: 9, threshold: 10,
+  optimizerKind: 11, clipNorm: 12, clipValue: 13, hyper: 14,
+} as const;
+/** Doubles before the first layer. */
+export const PLAN_HEADER = 22;
+/** Offsets of a layer's fields; a tensor offset of -1 means none. */
+export const PlanLayerField = {
+  kind: 0, inputs: 1, units: 2, activation: 3, activationParam: 4, rate: 5,
+  kernelOffset: 6, kernelLength: 7, biasOffset: 8, biasLength: 9, kernelL1: 10, kernelL2: 11, biasL1: 12, biasL2: 13,
+} as const;
+/** Doubles per layer. */
+export const PLAN_LAYER_WIDTH = 14;

@@ -1,38 +1,29 @@
 // The native backend: loads the C++ addon (build/Release/nntrain.node or a prebuild, via node-gyp-build)
 // and adapts it to the Backend contract. Kernels are thin synchronous calls; a plan's train/evaluate/predict
-// run in AsyncWorkers off the event loop. A failed load becomes one BackendError listing what to try.
+// run in AsyncWorkers off the event loop. A failed load becomes one BackendError listing what to try; an
+// addon whose numbering differs from TypeScript's (shared-codes.ts) is refused with another.
 
 import { createRequire } from 'node:module';
 
-import { OPTIMIZER_HYPER_LENGTH, STATS_WIDTH, type ActivationCode, type LossCode, type LossFusionCode, type OptimizerCode, type TrainStatusCode } from './codes.js';
-import type { ArenaViews, Backend, BackendInfo, LossSpec, OptimizerSpec, PlanHandle, PlanSpec, TensorRef, TrainJob, TrainResult } from './contract.js';
+import {
+  MAX_THREADS, OPTIMIZER_HYPER_LENGTH, PLAN_FORMAT_VERSION, PLAN_HEADER, PLAN_LAYER_WIDTH, PlanField, PlanLayerField, STATS_WIDTH,
+  type ActivationCode, type LossCode, type LossFusionCode, type OptimizerCode, type TrainStatusCode,
+} from './codes.js';
+import type { ArenaViews, Backend, BackendInfo, LayerSpec, LossSpec, OptimizerSpec, PlanHandle, PlanSpec, TrainJob, TrainResult } from './contract.js';
+import { checkAddonCodes, SHARED_CODES } from './shared-codes.js';
 import type { NativeCsvReaderClass } from '../data/csv/source.js';
 import { BackendError, ShapeError } from '../util/errors.js';
 import { packageRoot } from '../util/package-info.js';
 import { checkInteger } from '../util/validate.js';
 
-/** The most threads `setThreads` accepts. */
-export const MAX_THREADS = 256;
+export { MAX_THREADS, PLAN_FORMAT_VERSION, PLAN_HEADER, PLAN_LAYER_WIDTH } from './codes.js';
 
-// ---- the plan as numbers (decoded by native/binding/plan_decode.cc; keep the two in sync) ----
-
-/** Version of the Float64Array plan layout. */
-export const PLAN_FORMAT_VERSION = 1;
-/** Doubles before the first layer: see {@link encodePlan}. */
-export const PLAN_HEADER = 22;
-/** Doubles per layer: see {@link encodePlan}. */
-export const PLAN_LAYER_WIDTH = 14;
+// ---- the plan as numbers (layout in codes.ts; decoded by native/binding/plan_decode.cc) ----
 
 /**
- * Encodes a PlanSpec as the fixed numeric layout the addon decodes (native/binding/plan_decode.h):
- * ```
- * header  [0] version  [1] inputWidth  [2] outputWidth  [3] labelWidth  [4] paramCount  [5] layers L
- *         [6] loss.kind  [7] loss.param  [8] loss.fusion  [9] loss.labelMode  [10] loss.threshold
- *         [11] optimizer.kind  [12] clipNorm  [13] clipValue  [14..21] optimizer.hyper (8, zero-padded)
- * layer i [0] kind  [1] inputs  [2] units  [3] activation  [4] activationParam  [5] rate
- *         [6] kernel.offset (-1 = none)  [7] kernel.length  [8] bias.offset (-1 = none)  [9] bias.length
- *         [10] kernel l1  [11] kernel l2  [12] bias l1  [13] bias l2
- * ```
+ * Encodes a PlanSpec as the fixed numeric layout the addon decodes (native/binding/plan_decode.h): a
+ * header of PLAN_HEADER doubles at the offsets of {@link PlanField}, then PLAN_LAYER_WIDTH doubles per
+ * layer at the offsets of {@link PlanLayerField}; optimizer.hyper is zero-padded to OPTIMIZER_HYPER_LENGTH.
  * Length: PLAN_HEADER + PLAN_LAYER_WIDTH·L. The addon re-validates everything (throws RangeError).
  * @throws ShapeError when optimizer.hyper has more than OPTIMIZER_HYPER_LENGTH entries.
  */
@@ -42,19 +33,42 @@ export function encodePlan(spec: PlanSpec): Float64Array {
     throw new ShapeError(`Expected at most ${OPTIMIZER_HYPER_LENGTH} optimizer hyperparameters but received ${optimizer.hyper.length}`);
   }
   const out = new Float64Array(PLAN_HEADER + PLAN_LAYER_WIDTH * spec.layers.length);
-  out.set([PLAN_FORMAT_VERSION, spec.inputWidth, spec.outputWidth, spec.labelWidth, spec.paramCount, spec.layers.length]);
-  out.set([loss.kind, loss.param, loss.fusion, loss.labelMode, loss.threshold], 6);
-  out.set([optimizer.kind, optimizer.clipNorm, optimizer.clipValue], 11);
-  out.set(optimizer.hyper, 14);
-  spec.layers.forEach((l, i) => {
-    const tensor = (t: TensorRef | null): [number, number] => (t ? [t.offset, t.length] : [-1, 0]);
-    out.set(
-      [l.kind, l.inputs, l.units, l.activation, l.activationParam, l.rate, ...tensor(l.kernel), ...tensor(l.bias),
-        l.kernelPenalty.l1, l.kernelPenalty.l2, l.biasPenalty.l1, l.biasPenalty.l2],
-      PLAN_HEADER + PLAN_LAYER_WIDTH * i,
-    );
-  });
+  const F = PlanField;
+  out[F.version] = PLAN_FORMAT_VERSION;
+  out[F.inputWidth] = spec.inputWidth;
+  out[F.outputWidth] = spec.outputWidth;
+  out[F.labelWidth] = spec.labelWidth;
+  out[F.paramCount] = spec.paramCount;
+  out[F.layerCount] = spec.layers.length;
+  out[F.lossKind] = loss.kind;
+  out[F.lossParam] = loss.param;
+  out[F.lossFusion] = loss.fusion;
+  out[F.labelMode] = loss.labelMode;
+  out[F.threshold] = loss.threshold;
+  out[F.optimizerKind] = optimizer.kind;
+  out[F.clipNorm] = optimizer.clipNorm;
+  out[F.clipValue] = optimizer.clipValue;
+  out.set(optimizer.hyper, F.hyper);
+  spec.layers.forEach((l, i) => encodeLayer(out.subarray(PLAN_HEADER + PLAN_LAYER_WIDTH * i), l));
   return out;
+}
+
+function encodeLayer(out: Float64Array, l: LayerSpec): void {
+  const F = PlanLayerField;
+  out[F.kind] = l.kind;
+  out[F.inputs] = l.inputs;
+  out[F.units] = l.units;
+  out[F.activation] = l.activation;
+  out[F.activationParam] = l.activationParam;
+  out[F.rate] = l.rate;
+  out[F.kernelOffset] = l.kernel ? l.kernel.offset : -1;
+  out[F.kernelLength] = l.kernel ? l.kernel.length : 0;
+  out[F.biasOffset] = l.bias ? l.bias.offset : -1;
+  out[F.biasLength] = l.bias ? l.bias.length : 0;
+  out[F.kernelL1] = l.kernelPenalty.l1;
+  out[F.kernelL2] = l.kernelPenalty.l2;
+  out[F.biasL1] = l.biasPenalty.l1;
+  out[F.biasL2] = l.biasPenalty.l2;
 }
 
 // ---- the addon's shape (native/binding/*.cc) ----
@@ -72,6 +86,8 @@ interface NativePlan {
 /** The raw exports of nntrain.node. Every entry checks its arguments and throws TypeError/RangeError. */
 export interface NativeAddon {
   info(): { name: 'native'; kernel: string; kernels: string; threads: number; napiVersion: number };
+  /** The numbering built into the addon, keyed as SHARED_CODES (native/binding/codes.cc); checked at load. */
+  codes(): unknown;
   /** Threads this addon instance may use (integer in [1, 256], else RangeError). */
   setThreads(n: number): void;
   /** Floats from view[0] to the first 64-byte boundary (0..15). */
@@ -99,16 +115,24 @@ let addon: NativeAddon | undefined;
 
 /**
  * The raw addon, loaded once per thread with node-gyp-build from the package root (build/Release, then
- * prebuilds/). Works from src/ (tsx, vitest) and dist/src/ (compiled) alike.
- * @throws BackendError with the original error as `cause` and a list of possible solutions.
+ * prebuilds/), after checking that its numbering equals this build's (a stale or mismatched binary never
+ * runs). Works from src/ (tsx, vitest) and dist/src/ (compiled) alike.
+ * @throws BackendError with the original error as `cause` and a list of possible solutions, or naming
+ * each code that differs from TypeScript's.
  */
 export function loadNativeAddon(): NativeAddon {
   if (addon) return addon;
+  const lib = requireAddon();
+  checkAddonCodes(SHARED_CODES, typeof lib.codes === 'function' ? lib.codes() : undefined);
+  addon = lib;
+  return addon;
+}
+
+function requireAddon(): NativeAddon {
   try {
     const require = createRequire(import.meta.url);
     const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
-    addon = nodeGypBuild(packageRoot()) as NativeAddon;
-    return addon;
+    return nodeGypBuild(packageRoot()) as NativeAddon;
   } catch (err) {
     const cause = err instanceof Error ? err.message : String(err);
     throw new BackendError(

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { Activation, LabelMode, LayerKind, Loss, LossFusion, Optimizer, STATS_WIDTH, Stat, TrainStatus } from '../../src/backend/codes.js';
 import type { LayerSpec, PlanSpec } from '../../src/backend/contract.js';
 import { PLAN_HEADER, PLAN_LAYER_WIDTH, encodePlan, loadNativeAddon, loadNativeBackend } from '../../src/backend/native.js';
+import { checkAddonCodes, SHARED_CODES } from '../../src/backend/shared-codes.js';
 import { Arena, layoutTensors } from '../../src/memory/arena.js';
 import { Rng, stepRng } from '../../src/util/rng.js';
 import { ShapeError } from '../../src/util/errors.js';
@@ -64,6 +65,12 @@ describe('native addon: loading', () => {
     expect(info.threads).toBeGreaterThanOrEqual(1); // the CPUs this process may use, or NNTRAIN_THREADS
     expect(addon.info().kernels.split(', ')).toContain(info.kernel);
     expect(addon.info().napiVersion).toBe(8);
+  });
+
+  it('exports the same numbering as TypeScript (checked by the loader), and codes() ignores extra arguments', () => {
+    expect(() => checkAddonCodes(SHARED_CODES, addon.codes())).not.toThrow();
+    expect(JSON.parse(JSON.stringify(addon.codes()))).toEqual(JSON.parse(JSON.stringify(SHARED_CODES)));
+    expect((addon.codes as (...args: unknown[]) => unknown)(1, 'x')).toEqual(addon.codes());
   });
 
   it('honours NNTRAIN_KERNEL and rejects an unknown one at load', () => {

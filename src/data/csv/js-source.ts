@@ -8,7 +8,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { CsvErrorInfo } from './errors.js';
 import { ParityCounter, rescanRest } from './js-scan.js';
 import { linesBefore, RecordParser, type ParsedRecord, type SyntaxIssue } from './parser.js';
-import { KIND_CODE, MISSING_CODE, type ReadResult, type RecordSource, type ScanResult, type SourceConfig } from './source.js';
+import { CSV_LAYOUT_WIDTH, KIND_CODE, MISSING_CODE, type ReadResult, type RecordSource, type ScanResult, type SourceConfig } from './source.js';
 import { looksNumeric, parseFloat32, trimValue } from './tokens.js';
 
 interface FieldPlan {
@@ -252,10 +252,10 @@ export class JsSource implements RecordSource {
     this.plan = this.cfg.kinds.map((kind, c) => ({
       kind,
       missing: this.cfg.missing[c],
-      dest: layout[3 * c],
-      offset: layout[3 * c + 1],
-      onehot: layout[3 * c + 2] === 1,
-      width: layout[3 * c + 2] === 1 ? this.lists[c].length : 1,
+      dest: layout[CSV_LAYOUT_WIDTH * c],
+      offset: layout[CSV_LAYOUT_WIDTH * c + 1],
+      onehot: layout[CSV_LAYOUT_WIDTH * c + 2] === 1,
+      width: layout[CSV_LAYOUT_WIDTH * c + 2] === 1 ? this.lists[c].length : 1,
     }));
     this.xCols = xCols;
     this.yCols = yCols;

@@ -6,6 +6,7 @@
 import { ConfigError } from '../../util/errors.js';
 import { describe, isPlainObject, isString } from '../../util/validate.js';
 import type { CategoricalEncoding, MissingPolicy } from './options.js';
+import { CSV_LAYOUT_WIDTH } from './source.js';
 
 export type CsvColumnKind = 'numeric' | 'categorical' | 'skip';
 export type CsvColumnRole = 'feature' | 'target' | 'ignored';
@@ -56,7 +57,7 @@ export interface CsvLayout {
 
 /** The layout of a schema whose categorical columns all have their categories. */
 export function layoutOf(schema: CsvSchema): CsvLayout {
-  const fields = new Float64Array(3 * schema.columns.length);
+  const fields = new Float64Array(CSV_LAYOUT_WIDTH * schema.columns.length);
   const xColumns: string[] = [];
   const yColumns: string[] = [];
   const oneHotGroups: number[][] = [];
@@ -65,7 +66,7 @@ export function layoutOf(schema: CsvSchema): CsvLayout {
   const place = (c: number, names: string[], dest: 0 | 1): void => {
     const col = schema.columns[c];
     const onehot = col.kind === 'categorical' && col.encoding === 'onehot';
-    fields.set([dest, names.length, onehot ? 1 : 0], 3 * c);
+    fields.set([dest, names.length, onehot ? 1 : 0], CSV_LAYOUT_WIDTH * c);
     const first = names.length;
     if (onehot) names.push(...(col.categories ?? []).map((v) => `${col.name}=${v}`));
     else names.push(col.name);

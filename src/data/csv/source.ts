@@ -5,9 +5,11 @@
 
 import type { CsvErrorInfo } from './errors.js';
 
-/** Numeric codes shared with native/csv/config.h. */
+/** Numeric codes shared with native/csv/config.h (checked at load: src/backend/shared-codes.ts). */
 export const KIND_CODE = { skip: 0, numeric: 1, categorical: 2 } as const;
 export const MISSING_CODE = { error: 0, drop: 1, impute: 2 } as const;
+/** Numbers per field in a layout: [dest (0 x, 1 y), offset, onehot (0/1)] (native/binding/csv_config.h). */
+export const CSV_LAYOUT_WIDTH = 3;
 
 /** What a reader reads (native/binding/csv_config.h checks the same fields). */
 export interface SourceConfig {
@@ -62,7 +64,7 @@ export interface RecordSource {
    * the categories of categorical fields without a fixed list (checking quoting and field counts).
    */
   scan(control: Int32Array, maxBytes: number, collect: boolean): Promise<ScanResult>;
-  /** Where each field's floats go: 3 numbers per field [dest, offset, onehot] (schema.ts layoutOf). */
+  /** Where each field's floats go: CSV_LAYOUT_WIDTH numbers per field [dest, offset, onehot] (schema.ts layoutOf). */
   setLayout(layout: Float64Array, xCols: number, yCols: number): void;
   /** Up to maxRows rows into x (maxRows·xCols floats) and y (maxRows·yCols; null when yCols is 0). */
   read(x: Float32Array, y: Float32Array | null, maxRows: number, control: Int32Array): Promise<ReadResult>;
