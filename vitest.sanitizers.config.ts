@@ -1,0 +1,16 @@
+// The native suites under the ASan/UBSan addon (scripts/check-sanitizers.sh): vitest.config.ts plus a
+// setup file that checks each worker really loaded the sanitizer build.
+import { defineConfig, mergeConfig } from 'vitest/config';
+import base from './vitest.config.js';
+
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: {
+      setupFiles: ['test/helpers/sanitized-addon.setup.ts'],
+      // ASan slows the kernels several times over
+      testTimeout: 300_000,
+      hookTimeout: 300_000,
+    },
+  }),
+);
