@@ -86,6 +86,7 @@ describe('float parsing', () => {
       const path = file(`numbers-${backend}.csv`, `${lines.join('\n')}\n`);
       const d = await readCsv(path, { header: false, backend, chunkBytes: 4096 });
       const expected = new Float32Array(values.map((v) => Math.fround(Number(v))));
+      expect(d.x.data.length).toBe(expected.length);
       const got = new Uint32Array(d.x.data.buffer, d.x.data.byteOffset, d.x.data.length);
       const want = new Uint32Array(expected.buffer);
       let bad = -1;
