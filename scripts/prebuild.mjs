@@ -37,9 +37,9 @@ const EXPORTS = ['napi_register_module_v1', 'node_api_module_get_api_version_v1'
 // libstdc++ is linked in, as its versions differ between distributions
 const SYSTEM_LIBRARIES = /^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libgcc_s\.so\.1|ld-linux-[\w-]+\.so\.\d)$/;
 
+// thrown, so the scratch copy is removed on the way out
 function fail(message) {
-  console.error(`prebuild: ${message}`);
-  process.exit(1);
+  throw new Error(message);
 }
 
 function onPath(command) {
@@ -127,4 +127,7 @@ async function main() {
   }
 }
 
-await main();
+await main().catch((err) => {
+  console.error(`prebuild: ${err.message}`);
+  process.exitCode = 1;
+});
