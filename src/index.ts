@@ -2,8 +2,9 @@
 
 export { Sequential, type SequentialOptions, type CompileOptions, type ModelConfig, type OptimizerState } from './models/sequential.js';
 export { Perceptron, type PerceptronOptions } from './models/perceptron.js';
-export { loadModel, saveModel, type SaveModelOptions, type LoadModelOptions } from './io/model-file.js';
-export { readCheckpoint, type Checkpoint } from './io/checkpoint.js';
+export { saveModel, type SaveModelOptions } from './io/model-file.js';
+export { loadModel, type LoadModelOptions } from './models/load-model.js';
+export { readCheckpoint, type Checkpoint } from './training/checkpoint-file.js';
 export type { JsonObject, JsonValue } from './io/json-value.js';
 export type { TrainingState, CheckpointFitOptions, DataFingerprint, ValidationSource } from './training/training-state.js';
 export type { EarlyStoppingState, CallbackStateEntry } from './callbacks/index.js';

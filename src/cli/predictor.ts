@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { BackendName } from '../backend/index.js';
 import type { Matrix } from '../data/matrix.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { loadModel } from '../io/model-file.js';
+import { loadModel } from '../models/load-model.js';
 import type { Sequential } from '../models/sequential.js';
 import { ModelFileError } from '../util/errors.js';
 import { packageVersion } from '../util/package-info.js';

@@ -1,6 +1,9 @@
-// Saving and loading whole models: architecture + compile config (JSON), weights, the data layer's
+// Saving models and reading model files: architecture + compile config (JSON), weights, the data layer's
 // preprocessing, and optionally the optimizer state and a fit's training position, in one checksummed
-// file written atomically.
+// file written atomically. io knows bytes and plain contents only: the model is seen through the small
+// SavableModel interface, the training section is opaque JSON plus tensors (packed and validated by
+// src/training/checkpoint-file.ts), and building a Sequential from a file is loadModel in
+// src/models/load-model.ts.
 //
 // File layout (format version 2; the byte-level table and the checks are in model-format.ts):
 //   "NNTRAIN\0" | uint32 LE version | uint32 LE header length | UTF-8 JSON header | zero pad to 4 bytes |
@@ -11,13 +14,11 @@
 
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-write.js';
+import type { JsonObject, JsonValue } from './json-value.js';
 import { decodeModelFile, encodeModelFile, type ModelFileContents } from './model-format.js';
-import { packTrainingState, readTrainingState, type TrainingState } from '../training/training-state.js';
 import { packageVersion } from '../util/package-info.js';
-import { BACKEND_NAMES, type BackendName } from '../backend/index.js';
-import { Sequential, type ModelConfig } from '../models/sequential.js';
 import { ConfigError, ModelFileError, ShapeError } from '../util/errors.js';
-import { checkBoolean, checkChoice, invalid, readOptions } from '../util/validate.js';
+import { checkBoolean, invalid, readOptions } from '../util/validate.js';
 
 /** Options of saveModel / `model.save`. */
 export interface SaveModelOptions {
@@ -25,10 +26,49 @@ export interface SaveModelOptions {
   includeOptimizer?: boolean;
 }
 
-/** Options of loadModel. */
-export interface LoadModelOptions {
-  /** Backend for the loaded model; default: the usual selection (see getBackend). */
-  backend?: BackendName;
+/** Optimizer state as a model file stores it: the step count and one slot of paramCount floats each. */
+export interface StoredOptimizerState {
+  step: number;
+  slots: readonly Float32Array[];
+}
+
+/** What saving reads from a model (a Sequential has all of it). */
+export interface SavableModel {
+  /** The model's config, plain JSON (Sequential.toConfig). */
+  toConfig(): object;
+  readonly params: Float32Array;
+  getOptimizerState(): StoredOptimizerState | null;
+  readonly preprocessing: JsonObject | null;
+}
+
+/** A model file's training section before encoding: opaque JSON and the float32 tensors it refers to. */
+export interface StoredTrainingSection {
+  state: JsonValue;
+  tensors: readonly Float32Array[];
+}
+
+/** What a model file is written from: plain data. */
+export interface ModelFileData {
+  /** The model config (Sequential.toConfig), plain JSON. */
+  model: object;
+  params: Float32Array;
+  optimizer: StoredOptimizerState | null;
+  preprocessing: JsonObject | null;
+  training: StoredTrainingSection | null;
+}
+
+/**
+ * The contents of a file for `model` as it is now (weights and slots are referenced, not copied: encode
+ * them before the model changes). With `training`, the optimizer state is always included.
+ */
+export function modelFileData(model: SavableModel, includeOptimizer: boolean, training: StoredTrainingSection | null = null): ModelFileData {
+  return {
+    model: model.toConfig(),
+    params: model.params,
+    optimizer: includeOptimizer || training !== null ? model.getOptimizerState() : null,
+    preprocessing: model.preprocessing,
+    training,
+  };
 }
 
 /**
@@ -40,28 +80,26 @@ export interface LoadModelOptions {
  * @throws ConfigError for bad options; ModelFileError (with the fs error as `cause`) when the file cannot
  *   be written, e.g. the directory does not exist; an existing file at `path` is then left unchanged.
  */
-export async function saveModel(model: Sequential, path: string, options: SaveModelOptions = {}): Promise<void> {
+export async function saveModel(model: SavableModel, path: string, options: SaveModelOptions = {}): Promise<void> {
   checkPath(path);
   readOptions('saveModel', options, ['includeOptimizer']);
   const includeOptimizer = options.includeOptimizer === undefined ? true : checkBoolean('includeOptimizer', options.includeOptimizer);
-  await writeModelFile(model, path, includeOptimizer, null);
+  await writeModelFile(modelFileData(model, includeOptimizer), path);
 }
 
 /**
- * Writes a model file; with `training`, a checkpoint (optimizer state included). The bytes are encoded
- * synchronously, so the file holds the model as it is at the call. Internal: fit's checkpoint option.
- * @throws ConfigError when the training state holds a value that cannot be stored; ModelFileError when
- *   the file cannot be written.
+ * Writes a model file from plain contents. The bytes are encoded synchronously, so the file holds the
+ * data as it is at the call. Internal: saveModel, and fit's checkpoint option (with a training section).
+ * @throws ModelFileError when the file cannot be written.
  */
-export async function writeModelFile(model: Sequential, path: string, includeOptimizer: boolean, training: TrainingState | null): Promise<void> {
-  const packed = training === null ? null : packTrainingState(training);
+export async function writeModelFile(data: ModelFileData, path: string): Promise<void> {
   const bytes = encodeModelFile({
     createdBy: `nntrain ${packageVersion()}`,
-    model: model.toConfig() as unknown as Record<string, unknown>,
-    params: model.params,
-    optimizer: includeOptimizer || training !== null ? model.getOptimizerState() : null,
-    preprocessing: model.preprocessing,
-    training: packed === null ? null : { state: packed.json, tensors: packed.tensors },
+    model: data.model as Record<string, unknown>,
+    params: data.params,
+    optimizer: data.optimizer,
+    preprocessing: data.preprocessing,
+    training: data.training,
   });
   try {
     await writeFileAtomic(path, bytes);
@@ -71,46 +109,11 @@ export async function writeModelFile(model: Sequential, path: string, includeOpt
 }
 
 /**
- * Loads a model saved by {@link saveModel} or by fit's `checkpoint` option (format version 1 or 2):
- * rebuilt and compiled from its config, weights and preprocessing restored, and the optimizer state
- * restored when the file has it. A checkpoint's training position is not applied here: pass the file to
- * fit's `resumeFrom` to continue the run.
- * @example const model = await loadModel('digits.nntrain', { backend: 'js' });
- * @throws ModelFileError when the file is missing, unreadable, truncated, corrupted (checksum), not an
- *   nntrain model, from a newer format version, or holds a config this version cannot build.
- * @throws ConfigError for bad options; BackendError when backend 'native' is asked for and cannot load.
+ * Reads and decodes a model file (checksum, sizes). A training section comes back as stored
+ * (`header.training` and `tensors`); src/training/checkpoint-file.ts validates it.
+ * @throws ModelFileError when the file is missing, unreadable, truncated, corrupted or not a model file.
  */
-export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<Sequential> {
-  checkPath(path);
-  readOptions('loadModel', options, ['backend']);
-  const backend = options.backend === undefined ? undefined : checkChoice('backend', options.backend, BACKEND_NAMES);
-  const { header, params, slots } = await readModelFile(path);
-  const model = asModelFileError(path, 'holds a model config that cannot be built', () =>
-    Sequential.fromConfig(header.model as unknown as ModelConfig, backend === undefined ? {} : { backend }),
-  );
-  if (model.params.length !== header.paramCount) {
-    throw new ModelFileError(
-      path,
-      `holds ${header.paramCount} parameters but its model config builds a model with ${model.params.length}`,
-    );
-  }
-  model.setParams(params);
-  if (header.optimizer) {
-    const step = header.optimizer.step;
-    asModelFileError(path, 'holds optimizer state that does not fit its optimizer', () => model.setOptimizerState({ step, slots }));
-  }
-  if (header.preprocessing !== undefined) {
-    const preprocessing = header.preprocessing;
-    asModelFileError(path, 'holds preprocessing that cannot be restored', () => (model.preprocessing = preprocessing));
-  }
-  return model;
-}
-
-/**
- * Reads and decodes a model file, and validates its training section when it has one.
- * @throws ModelFileError (see loadModel).
- */
-export async function readModelFile(path: string): Promise<ModelFileContents & { training: TrainingState | null }> {
+export async function readModelFile(path: string): Promise<ModelFileContents> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -120,15 +123,7 @@ export async function readModelFile(path: string): Promise<ModelFileContents & {
       code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory, not a model file' : `could not be read (${errorText(err)})`;
     throw new ModelFileError(path, what, { cause: err });
   }
-  const contents = decodeModelFile(bytes, path);
-  const section = contents.header.training;
-  if (section === undefined) return { ...contents, training: null };
-  const training = readTrainingState(section.state, contents.tensors);
-  if (typeof training === 'string') throw new ModelFileError(path, training);
-  if (contents.header.optimizer?.step !== training.step) {
-    throw new ModelFileError(path, `has a training position at step ${training.step} but optimizer state at step ${contents.header.optimizer?.step ?? 'none'}`);
-  }
-  return { ...contents, training };
+  return decodeModelFile(bytes, path);
 }
 
 export function checkPath(path: unknown): asserts path is string {

@@ -1,5 +1,5 @@
 // The .nntrain model file format, version 2: encoding and validated decoding of the bytes. No file I/O
-// and no model classes here (model-file.ts does those), so every check can be tested on byte arrays.
+// and no model classes here (model-file.ts does the file I/O), so every check can be tested on byte arrays.
 //
 //   offset            size                      field
 //   0                 8                         magic "NNTRAIN\0"

@@ -3,7 +3,7 @@
 import { checkCallbacks, type Callback } from '../callbacks/callback.js';
 import { isDataset, type Dataset } from '../data/dataset.js';
 import type { InputData, TargetData } from '../data/validate-data.js';
-import type { Checkpoint } from '../io/checkpoint.js';
+import type { Checkpoint } from './checkpoint-file.js';
 import { ConfigError } from '../util/errors.js';
 import { checkBoolean, checkInteger, checkNumber, invalid, isPlainObject, isString, readOptions } from '../util/validate.js';
 

@@ -4,8 +4,7 @@
 // hands the loop the saved position; callback and schedule state are restored after onTrainBegin.
 
 import type { CallbackList } from '../callbacks/callback.js';
-import { readCheckpoint, type Checkpoint } from '../io/checkpoint.js';
-import { writeModelFile } from '../io/model-file.js';
+import { readCheckpoint, writeCheckpointFile, type Checkpoint } from './checkpoint-file.js';
 import type { Sequential } from '../models/sequential.js';
 import type { LearningRateSchedule } from '../schedules/index.js';
 import { ConfigError, DataError, ModelFileError, ShapeError } from '../util/errors.js';
@@ -88,7 +87,7 @@ export function startRun(model: Sequential, ctx: RunContext): { start: FitStart;
           callbacks: ctx.callbacks,
           schedule: ctx.schedule,
           step: () => model.getOptimizerState()?.step ?? 0,
-          save: (path, state) => writeModelFile(model, path, true, state),
+          save: (path, state) => writeCheckpointFile(model, path, state),
         });
   return { start, checkpointer };
 }

@@ -3,7 +3,7 @@
 // the run's options) and, for a checkpoint, where the run stopped. An ensemble manifest lists its members.
 
 import { getBackend, nativeAvailable } from '../../backend/index.js';
-import { readModelFile } from '../../io/model-file.js';
+import { readModelFileWithTraining } from '../../training/checkpoint-file.js';
 import { Sequential, type ModelConfig } from '../../models/sequential.js';
 import { packageVersion } from '../../util/package-info.js';
 import { jsonLine } from '../output.js';
@@ -38,7 +38,7 @@ export async function infoCommand(modelPath: string | undefined, flags: InfoFlag
   }
   // an ensemble: every member is loaded and checked; a model file: read and checked (checksum, sizes)
   const members = (await startsWithJson(modelPath)) ? (await loadPredictor(modelPath, backend)).memberPaths : [modelPath];
-  const { header, training } = await readModelFile(members[0]);
+  const { header, training } = await readModelFileWithTraining(members[0]);
   // a model saved from the API has no CSV preprocessing: its architecture is still shown
   const pre = header.preprocessing === undefined ? null : Preprocessor.fromJSON(header.preprocessing, members[0]);
   const saved = header.preprocessing as unknown as SavedPreprocessing | undefined;

@@ -1,0 +1,52 @@
+// loadModel: a Sequential built from a model file's contents. io reads and checks the bytes
+// (src/io/model-file.ts), training validates a checkpoint's training section; this module builds,
+// compiles and restores the model.
+
+import { BACKEND_NAMES, type BackendName } from '../backend/index.js';
+import { asModelFileError, checkPath } from '../io/model-file.js';
+import { readModelFileWithTraining } from '../training/checkpoint-file.js';
+import { ModelFileError } from '../util/errors.js';
+import { checkChoice, readOptions } from '../util/validate.js';
+import { Sequential, type ModelConfig } from './sequential.js';
+
+/** Options of loadModel. */
+export interface LoadModelOptions {
+  /** Backend for the loaded model; default: the usual selection (see getBackend). */
+  backend?: BackendName;
+}
+
+/**
+ * Loads a model saved by {@link saveModel} or by fit's `checkpoint` option (format version 1 or 2):
+ * rebuilt and compiled from its config, weights and preprocessing restored, and the optimizer state
+ * restored when the file has it. A checkpoint's training position is not applied here: pass the file to
+ * fit's `resumeFrom` to continue the run.
+ * @example const model = await loadModel('digits.nntrain', { backend: 'js' });
+ * @throws ModelFileError when the file is missing, unreadable, truncated, corrupted (checksum), not an
+ *   nntrain model, from a newer format version, or holds a config this version cannot build.
+ * @throws ConfigError for bad options; BackendError when backend 'native' is asked for and cannot load.
+ */
+export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<Sequential> {
+  checkPath(path);
+  readOptions('loadModel', options, ['backend']);
+  const backend = options.backend === undefined ? undefined : checkChoice('backend', options.backend, BACKEND_NAMES);
+  const { header, params, slots } = await readModelFileWithTraining(path);
+  const model = asModelFileError(path, 'holds a model config that cannot be built', () =>
+    Sequential.fromConfig(header.model as unknown as ModelConfig, backend === undefined ? {} : { backend }),
+  );
+  if (model.params.length !== header.paramCount) {
+    throw new ModelFileError(
+      path,
+      `holds ${header.paramCount} parameters but its model config builds a model with ${model.params.length}`,
+    );
+  }
+  model.setParams(params);
+  if (header.optimizer) {
+    const step = header.optimizer.step;
+    asModelFileError(path, 'holds optimizer state that does not fit its optimizer', () => model.setOptimizerState({ step, slots }));
+  }
+  if (header.preprocessing !== undefined) {
+    const preprocessing = header.preprocessing;
+    asModelFileError(path, 'holds preprocessing that cannot be restored', () => (model.preprocessing = preprocessing));
+  }
+  return model;
+}

@@ -1,0 +1,76 @@
+// scripts/check-imports.mjs (run by `npm run lint`) on small src/ trees in a temp dir: io or util importing
+// upward fails with one line per import naming the file, a new directory cycle fails, a clean tree passes.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { packageRoot } from '../../src/util/package-info.js';
+
+const script = join(packageRoot(), 'scripts', 'check-imports.mjs');
+const scratch: string[] = [];
+afterEach(() => {
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes `files` (path under src/ → text) into a fresh temp dir and runs the checker on its src/. */
+function check(files: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'nntrain-imports-'));
+  scratch.push(dir);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, 'src', path)), { recursive: true });
+    writeFileSync(join(dir, 'src', path), text);
+  }
+  const run = spawnSync(process.execPath, [script, join(dir, 'src')], { cwd: dir, encoding: 'utf8' });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+const clean = {
+  'util/errors.ts': 'export class E extends Error {}\n',
+  'io/format.ts': "import { E } from '../util/errors.js';\nexport const f = (): E => new E();\n",
+  'training/state.ts': "import { f } from '../io/format.js';\nexport const s = f;\n",
+  'models/model.ts': "import { s } from '../training/state.js';\nimport type { E } from '../util/errors.js';\nexport const m: E = s();\n",
+  'index.ts': "export { m } from './models/model.js';\n",
+};
+
+describe('check-imports', () => {
+  it('passes a tree whose io and util import only downward and that has no cycle', () => {
+    const r = check(clean);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('fails an io file importing models, type-only and multi-line imports included, one line each', () => {
+    const r = check({
+      ...clean,
+      'io/load.ts': "import {\n  m,\n} from '../models/model.js';\nimport type { s } from '../training/state.js';\nexport const x = m;\nexport type T = typeof s;\n",
+    });
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toContain("src/io/load.ts: imports '../models/model.js' (models); io may import only io, util");
+    expect(lines).toContain("src/io/load.ts: imports '../training/state.js' (training); io may import only io, util");
+  });
+
+  it('fails util importing io, and an export-from re-export', () => {
+    const r = check({ ...clean, 'util/more.ts': "export { f } from '../io/format.js';\n" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("src/util/more.ts: imports '../io/format.js' (io); util may import only util");
+  });
+
+  it('fails a new directory cycle, and a known one that grows; passes a known one as it is', () => {
+    const back = { 'training/back.ts': "import { m } from '../models/model.js';\nexport const b = m;\n" };
+    const known = check({ ...clean, ...back }); // models ↔ training: listed in the script's header
+    expect(known.stderr).toBe('');
+    expect(known.status).toBe(0);
+    const cycle = { 'layers/l.ts': "import { m } from '../models/model.js';\nexport const l = m;\n", 'models/uses.ts': "import { l } from '../layers/l.js';\nexport const u = l;\n" };
+    const fresh = check({ ...clean, ...cycle });
+    expect(fresh.status).toBe(1);
+    expect(fresh.stderr).toContain('import cycle among src/ directories layers, models:');
+    expect(fresh.stderr).toContain("src/models/uses.ts imports '../layers/l.js'");
+    const grown = check({ ...clean, ...back, ...cycle });
+    expect(grown.status).toBe(1);
+    expect(grown.stderr).toContain('import cycle among src/ directories layers, models, training:');
+  });
+});
