@@ -98,13 +98,17 @@ async function main() {
   }
   const nodedir = process.env.npm_config_nodedir || localNodeDir();
   const baseEnv = { NNTRAIN_PORTABLE: '1', ...(nodedir ? { npm_config_nodedir: nodedir } : {}) };
+  // every toolchain before the first build, not after it
+  for (const arch of archs) {
+    const target = TARGETS[arch];
+    if (target.missing && !onPath(target.env.CXX)) {
+      fail(`cannot build the ${arch} prebuild without ${target.missing}; NNTRAIN_PREBUILDS=x64 packs the x64 one alone`);
+    }
+  }
   const scratch = scratchCopy();
   try {
     for (const arch of archs) {
       const target = TARGETS[arch];
-      if (target.missing && !onPath(target.env.CXX)) {
-        fail(`cannot build the ${arch} prebuild without ${target.missing}; NNTRAIN_PREBUILDS=x64 packs the x64 one alone`);
-      }
       console.log(`prebuild: building linux-${arch}`);
       // prebuildify hands its own process.env to node-gyp
       Object.assign(process.env, baseEnv, target.env);
