@@ -9,8 +9,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { delimiter, dirname, join, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { localNodeDir, onPath } from './build-tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -20,14 +22,16 @@ const truthy = (value) => value !== undefined && value !== '' && value !== '0' &
 const forced = truthy(process.env.NNTRAIN_BUILD_FROM_SOURCE) || truthy(process.env.npm_config_build_from_source);
 const developing = !root.split(sep).includes('node_modules');
 
+const BUILT = join(root, 'build/Release/nntrain.node');
+
 /**
  * The binary nntrain would load (node-gyp-build: build/Release, then prebuilds/), if it loads; else why
  * not. A development checkout counts its own build only, so it compiles from source.
  */
-function loadableBinary() {
+function loadableBinary(ownBuildOnly = developing) {
   let file;
   try {
-    file = developing ? join(root, 'build/Release/nntrain.node') : require('node-gyp-build').resolve(root);
+    file = ownBuildOnly ? BUILT : require('node-gyp-build').resolve(root);
     if (!existsSync(file)) return { error: `${file} does not exist` };
   } catch (err) {
     return { error: err.message.split('\n')[0] };
@@ -39,10 +43,6 @@ function loadableBinary() {
   if (probe.status === 0) return { file };
   const reason = (probe.stderr || probe.error?.message || `exit ${probe.status}`).split('\n').find((l) => /error/i.test(l)) ?? 'it does not load';
   return { error: `${file} does not load here: ${reason.trim()}` };
-}
-
-function onPath(command) {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, command)));
 }
 
 /** The build tools node-gyp needs that are not on PATH. */
@@ -63,12 +63,6 @@ function nodeGypCommand() {
   } catch {
     return onPath('node-gyp') ? ['node-gyp'] : undefined;
   }
-}
-
-/** Node's headers beside this node binary (official tarballs, nvm, Debian's /usr), so node-gyp needs no download. */
-function localNodeDir() {
-  const prefix = dirname(dirname(process.execPath));
-  return existsSync(join(prefix, 'include/node/common.gypi')) ? prefix : undefined;
 }
 
 /** Why compiling cannot even start here (tools or node-gyp missing), or undefined. */
@@ -127,7 +121,8 @@ function main() {
         : `nntrain: no prebuilt binary loads here (${found.error}); compiling the native addon from source (1-3 minutes)`,
     );
   }
-  const failure = compile(!developing);
+  // a build that compiles but does not load counts as failed, not as done
+  const failure = compile(!developing) ?? loadableBinary(true).error;
   return failure ? failed(failure) : 0;
 }
 

@@ -11,13 +11,14 @@
 // Usage: node scripts/prebuild.mjs [x64] [arm64]   (default: both, or NNTRAIN_PREBUILDS=x64,arm64)
 //   NNTRAIN_PREBUILDS=none packs without prebuilds (on a machine that cannot make them)
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
+import { localNodeDir, onPath } from './build-tools.mjs';
 import { ELF_MACHINES, MAX_GLIBC, compareVersions, dynamicExports, elfHeader, glibcVersionsNeeded, neededLibraries } from './elf.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,21 +41,6 @@ const SYSTEM_LIBRARIES = /^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libgcc_s\.
 // thrown, so the scratch copy is removed on the way out
 function fail(message) {
   throw new Error(message);
-}
-
-function onPath(command) {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Node's headers beside this node binary (official tarballs, nvm, Debian's /usr), so node-gyp needs no download. */
-function localNodeDir() {
-  const prefix = dirname(dirname(process.execPath));
-  return existsSync(join(prefix, 'include/node/common.gypi')) ? prefix : undefined;
 }
 
 /** A scratch project holding what node-gyp compiles, with the checkout's node_modules (node-addon-api). */
