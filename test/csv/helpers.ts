@@ -8,6 +8,7 @@ import { afterAll, expect } from 'vitest';
 import { nativeAvailable } from '../../src/backend/index.js';
 import { readCsv, type CsvData, type CsvReadOptions } from '../../src/index.js';
 import { DataError } from '../../src/util/errors.js';
+import { checkBits } from '../helpers/check.js';
 
 /** The readers to test: js always, native when the addon loads (skipped, not dropped, otherwise). */
 export const CSV_BACKENDS = [
@@ -57,18 +58,9 @@ export function expectSameData(a: CsvData, b: CsvData): void {
   expect(a.schema).toEqual(b.schema);
   expect([a.rows, a.records, a.droppedRows]).toEqual([b.rows, b.records, b.droppedRows]);
   expect(a.missing).toEqual(b.missing);
-  expect(sameBits(a.x.data, b.x.data)).toBe(-1);
+  checkBits(a.x.data, b.x.data, 'x');
   expect(a.y === null).toBe(b.y === null);
-  if (a.y && b.y) expect(sameBits(a.y.data, b.y.data)).toBe(-1);
-}
-
-/** -1 when the arrays have the same length and bits, else the first differing index. */
-export function sameBits(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) return i;
-  return -1;
+  if (a.y && b.y) checkBits(a.y.data, b.y.data, 'y');
 }
 
 /** Rows of a matrix as arrays (small results). */
