@@ -10,7 +10,6 @@
 //    that remain for later (a cycle that grows, e.g. a third directory joining one, fails):
 //      models ↔ training   (training/resume.ts and training/checkpoint-file.ts use Sequential,
 //                           ModelConfig, OptimizerState; models runs fit)
-//      backend ↔ data      (backend/native.ts, backend/shared-codes.ts use data/csv/source.ts)
 //    A listed cycle that no longer exists is reported as a note: delete it from KNOWN_CYCLES.
 //
 // Usage: node scripts/check-imports.mjs [srcDir]   (default: src/ of this package). Exit 1 on a violation.
@@ -20,10 +19,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ALLOWED = { io: ['io', 'util'], util: ['util'] };
-const KNOWN_CYCLES = [
-  ['models', 'training'],
-  ['backend', 'data'],
-];
+const KNOWN_CYCLES = [['models', 'training']];
 
 const srcDir = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'src'));
 const IMPORT_RES = [

@@ -20,7 +20,7 @@ namespace nntrain::binding {
 void decode_csv_config(Napi::Env env, const Napi::Value& value, csv::ReaderConfig* cfg,
                        std::vector<csv::Dictionary>* dicts);
 
-// Numbers per field in a layout (CSV_LAYOUT_WIDTH in src/data/csv/source.ts).
+// Numbers per field in a layout (CSV_LAYOUT_WIDTH in src/backend/codes.ts).
 constexpr int64_t kCsvLayoutWidth = 3;
 
 // layout: Float64Array of kCsvLayoutWidth per field [dest (0 x, 1 y), offset, onehot (0/1)]; skip

@@ -10,7 +10,7 @@
 
 namespace nntrain::csv {
 
-// KIND_CODE and MISSING_CODE in src/data/csv/source.ts (checked at load: binding/codes.cc).
+// KIND_CODE and MISSING_CODE in src/backend/codes.ts (checked at load: binding/codes.cc).
 enum class ColumnKind : uint8_t { kSkip = 0, kNumeric = 1, kCategorical = 2 };
 enum class Missing : uint8_t { kError = 0, kDrop = 1, kImpute = 2 };
 

@@ -1,5 +1,5 @@
 // Numeric codes shared by the TypeScript backends and the C++ addon (native/kernels/codes.h,
-// native/binding/plan_decode.h). A plan crosses the JS/C++ boundary as numbers, so these are part of the
+// native/binding/plan_decode.h, native/csv/config.h). A plan crosses the JS/C++ boundary as numbers, so these are part of the
 // ABI: append new values, never renumber. The native loader compares them with the addon's at load
 // (src/backend/shared-codes.ts).
 
@@ -114,3 +114,12 @@ export const PlanLayerField = {
 } as const;
 /** Doubles per layer. */
 export const PLAN_LAYER_WIDTH = 14;
+
+// ---- the CSV reader's config: src/data/csv/ writes, native/csv/config.h and native/binding/csv_config.h read ----
+
+/** How a CSV field is read. */
+export const KIND_CODE = { skip: 0, numeric: 1, categorical: 2 } as const;
+/** What a missing CSV value does. */
+export const MISSING_CODE = { error: 0, drop: 1, impute: 2 } as const;
+/** Numbers per field in a layout: [dest (0 x, 1 y), offset, onehot (0/1)] (native/binding/csv_config.h). */
+export const CSV_LAYOUT_WIDTH = 3;

@@ -11,7 +11,7 @@ import {
 } from './codes.js';
 import type { ArenaViews, Backend, BackendInfo, LayerSpec, LossSpec, OptimizerSpec, PlanHandle, PlanSpec, TrainJob, TrainResult } from './contract.js';
 import { checkAddonCodes, SHARED_CODES } from './shared-codes.js';
-import type { NativeCsvReaderClass } from '../data/csv/source.js';
+import type { NativeCsvReaderClass } from './native-csv.js';
 import { BackendError, ShapeError } from '../util/errors.js';
 import { packageRoot } from '../util/package-info.js';
 import { checkInteger } from '../util/validate.js';

@@ -4,8 +4,8 @@
 import {
   Activation, LabelMode, LayerKind, Loss, LossFusion, MAX_THREADS, Optimizer, OPTIMIZER_HYPER_LENGTH, OPTIMIZER_SLOTS,
   PLAN_FORMAT_VERSION, PLAN_HEADER, PLAN_LAYER_WIDTH, PlanField, PlanLayerField, Stat, STATS_WIDTH, TrainStatus,
+  CSV_LAYOUT_WIDTH, KIND_CODE, MISSING_CODE,
 } from './codes.js';
-import { CSV_LAYOUT_WIDTH, KIND_CODE, MISSING_CODE } from '../data/csv/source.js';
 import { BackendError } from '../util/errors.js';
 
 /** Named numbers, nested one level or more. */

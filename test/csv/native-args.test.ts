@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { loadNativeAddon } from '../../src/backend/native.js';
-import type { NativeCsvConfig } from '../../src/data/csv/source.js';
+import type { NativeCsvConfig } from '../../src/backend/native-csv.js';
 import { NATIVE, tempDir } from './helpers.js';
 
 const file = tempDir();

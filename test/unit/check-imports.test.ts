@@ -73,4 +73,15 @@ describe('check-imports', () => {
     expect(grown.status).toBe(1);
     expect(grown.stderr).toContain('import cycle among src/ directories layers, models, training:');
   });
+
+  it('fails a backend ↔ data cycle (data builds on the backend, never the reverse)', () => {
+    const r = check({
+      ...clean,
+      'backend/codes.ts': 'export const K = 1;\n',
+      'backend/native.ts': "import type { S } from '../data/source.js';\nexport type N = S;\n",
+      'data/source.ts': "import { K } from '../backend/codes.js';\nexport type S = typeof K;\n",
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('import cycle among src/ directories backend, data:');
+  });
 });

@@ -2,37 +2,9 @@
 // and name): both backends report an error record and this file alone words it, so the messages are
 // the same whichever backend read the file.
 
+import type { CsvErrorInfo } from '../../backend/native-csv.js';
 import { DataError } from '../../util/errors.js';
 import { describe } from '../../util/validate.js';
-
-/** An error record as the readers report it (native/csv/error.h). */
-export interface CsvErrorInfo {
-  kind: CsvErrorKind;
-  /** 1-based physical line (newlines inside quoted fields count). */
-  line: number;
-  /** 0-based data record (header excluded); -1 for the header. */
-  record: number;
-  /** 0-based field index. */
-  column: number;
-  /** Fields found (ragged rows). */
-  found: number;
-  /** The offending value (at most 80 bytes), or the system's message for 'io'. */
-  token: string;
-}
-
-export type CsvErrorKind =
-  | 'ragged'
-  | 'number'
-  | 'range'
-  | 'missing'
-  | 'category'
-  | 'quote'
-  | 'closingQuote'
-  | 'unterminated'
-  | 'tooManyCategories'
-  | 'recordTooLarge'
-  | 'io'
-  | 'internal';
 
 /** What the formatter needs to know about the file besides the error itself. */
 export interface CsvErrorContext {

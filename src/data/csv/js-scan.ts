@@ -4,7 +4,7 @@
 // what follows the last record end, as native Reader::find_syntax_error does.
 
 import { RecordParser } from './parser.js';
-import type { CsvErrorInfo } from './errors.js';
+import type { CsvErrorInfo } from '../../backend/native-csv.js';
 
 const QUOTE = 0x22;
 const LF = 0x0a;

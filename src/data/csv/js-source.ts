@@ -5,10 +5,11 @@
 // order; a syntax error is raised only when the reader reaches the record that has it.
 
 import { open, type FileHandle } from 'node:fs/promises';
-import type { CsvErrorInfo } from './errors.js';
+import { CSV_LAYOUT_WIDTH, KIND_CODE, MISSING_CODE } from '../../backend/codes.js';
+import type { CsvErrorInfo, ReadResult, ScanResult, SourceConfig } from '../../backend/native-csv.js';
 import { ParityCounter, rescanRest } from './js-scan.js';
 import { linesBefore, RecordParser, type ParsedRecord, type SyntaxIssue } from './parser.js';
-import { CSV_LAYOUT_WIDTH, KIND_CODE, MISSING_CODE, type ReadResult, type RecordSource, type ScanResult, type SourceConfig } from './source.js';
+import type { RecordSource } from './source.js';
 import { looksNumeric, parseFloat32, trimValue } from './tokens.js';
 
 interface FieldPlan {

@@ -2,7 +2,8 @@
 // thread pool and write straight into the caller's Float32Arrays.
 
 import { loadNativeAddon } from '../../backend/native.js';
-import type { NativeCsvReader, ReadResult, RecordSource, ScanResult, SourceConfig } from './source.js';
+import type { NativeCsvReader, ReadResult, ScanResult, SourceConfig } from '../../backend/native-csv.js';
+import type { RecordSource } from './source.js';
 
 export class NativeSource implements RecordSource {
   readonly backend = 'native' as const;

@@ -3,9 +3,11 @@
 // complete category lists in first-appearance order).
 
 import { getBackend } from '../../backend/index.js';
+import { KIND_CODE, MISSING_CODE } from '../../backend/codes.js';
 import { loadNativeAddon } from '../../backend/native.js';
+import type { CsvErrorInfo, SourceConfig } from '../../backend/native-csv.js';
 import { DataError } from '../../util/errors.js';
-import { csvError, fileError, type CsvErrorContext, type CsvErrorInfo } from './errors.js';
+import { csvError, fileError, type CsvErrorContext } from './errors.js';
 import { buildSchema, checkHasRows, matchSchema } from './infer.js';
 import { JsSource } from './js-source.js';
 import { NativeSource } from './native-source.js';
@@ -13,7 +15,7 @@ import { checkCsvOptions, type CsvSettings } from './options.js';
 import { AbortFlag, ProgressMeter } from './progress.js';
 import { sampleCsv } from './sample.js';
 import { checkSchema, type CsvSchema } from './schema.js';
-import { KIND_CODE, MISSING_CODE, type RecordSource, type SourceConfig } from './source.js';
+import type { RecordSource } from './source.js';
 
 /** An open CSV file with its settled schema. */
 export interface OpenCsv {

@@ -6,7 +6,7 @@
 // the native reader), not taken from csv-parse, whose counter also counts every '\r'.
 
 import { Parser } from 'csv-parse';
-import type { CsvErrorKind } from './errors.js';
+import type { CsvErrorKind } from '../../backend/native-csv.js';
 
 /** csv-parse's incremental API (Parser#api; not in its typings). */
 interface ParseApi {

@@ -8,7 +8,8 @@
 import { constants } from 'node:fs';
 import { access, open, stat } from 'node:fs/promises';
 import { loadNativeAddon } from '../../backend/native.js';
-import { csvError, fileError, type CsvErrorInfo } from './errors.js';
+import type { CsvErrorInfo } from '../../backend/native-csv.js';
+import { csvError, fileError } from './errors.js';
 import { RecordParser, type ParsedRecord } from './parser.js';
 import { trimValue } from './tokens.js';
 

@@ -3,10 +3,10 @@
 // category order, same one-hot widths). The layout (which floats of x and y each column fills) is
 // derived from it by one function, so it is the same every time the schema is.
 
+import { CSV_LAYOUT_WIDTH } from '../../backend/codes.js';
 import { ConfigError } from '../../util/errors.js';
 import { describe, isPlainObject, isString } from '../../util/validate.js';
 import type { CategoricalEncoding, MissingPolicy } from './options.js';
-import { CSV_LAYOUT_WIDTH } from './source.js';
 
 export type CsvColumnKind = 'numeric' | 'categorical' | 'skip';
 export type CsvColumnRole = 'feature' | 'target' | 'ignored';

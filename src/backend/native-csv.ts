@@ -1,0 +1,97 @@
+// The addon's CSV reader as TypeScript sees it (native/binding/csv_wrap.h, csv_config.h): its config,
+// the records its scan and read steps return and its error record (native/csv/error.h). Declared here,
+// beside the loader, because they are part of the addon's surface; the CSV API (src/data/csv/) builds
+// its two readers on these shapes, so the JS fallback returns exactly what the addon returns.
+
+/** An error record as the readers report it (native/csv/error.h). */
+export interface CsvErrorInfo {
+  kind: CsvErrorKind;
+  /** 1-based physical line (newlines inside quoted fields count). */
+  line: number;
+  /** 0-based data record (header excluded); -1 for the header. */
+  record: number;
+  /** 0-based field index. */
+  column: number;
+  /** Fields found (ragged rows). */
+  found: number;
+  /** The offending value (at most 80 bytes), or the system's message for 'io'. */
+  token: string;
+}
+
+export type CsvErrorKind =
+  | 'ragged'
+  | 'number'
+  | 'range'
+  | 'missing'
+  | 'category'
+  | 'quote'
+  | 'closingQuote'
+  | 'unterminated'
+  | 'tooManyCategories'
+  | 'recordTooLarge'
+  | 'io'
+  | 'internal';
+
+/** What a reader reads (native/binding/csv_config.h checks the same fields). */
+export interface SourceConfig {
+  /** One ASCII character. */
+  delimiter: string;
+  header: boolean;
+  /** Fields per record. */
+  fields: number;
+  /** Per field: KIND_CODE values (codes.ts). */
+  kinds: number[];
+  /** Per field: MISSING_CODE values (codes.ts). */
+  missing: number[];
+  /** Per field: a fixed category list (values outside it are errors), or null (collected by scan). */
+  categories: (string[] | null)[];
+  missingValues: string[];
+  /** 0: the pool's size. */
+  threads: number;
+  blockBytes: number;
+  maxBlockBytes: number;
+  chunkBytes: number;
+  maxCategories: number;
+}
+
+interface StepResult {
+  status: 'ok' | 'aborted' | 'error';
+  /** File offset reached. */
+  bytes: number;
+  totalBytes: number;
+  error?: CsvErrorInfo;
+}
+
+export interface ScanResult extends StepResult {
+  /** The file is exhausted. */
+  done: boolean;
+  /** Data records passed since the last rewind. */
+  records: number;
+}
+
+export interface ReadResult extends StepResult {
+  rows: number;
+  records: number;
+  dropped: number;
+  /** No record is left. */
+  eof: boolean;
+}
+
+/** The addon's CsvReader (native/binding/csv_wrap.h); config as SourceConfig with a byte delimiter. */
+export interface NativeCsvReader {
+  scan(control: Int32Array, maxBytes: number, collect: boolean): Promise<ScanResult>;
+  read(x: Float32Array, y: Float32Array | null, maxRows: number, control: Int32Array): Promise<ReadResult>;
+  setLayout(layout: Float64Array, xCols: number, yCols: number): void;
+  categories(field: number): string[];
+  missing(): Float64Array;
+  rewind(): void;
+  close(): void;
+}
+
+export type NativeCsvConfig = Omit<SourceConfig, 'delimiter'> & { delimiter: number };
+
+/** The addon's CsvReader class, with its static sampler (native/csv/sample.h). */
+export interface NativeCsvReaderClass {
+  new (path: string, config: NativeCsvConfig): NativeCsvReader;
+  sample(path: string, delimiter: number, maxRecords: number, maxBytes: number, minRecords: number): Promise<{ records: string[][]; stopped: boolean; error?: CsvErrorInfo; bytes: number }>;
+}
