@@ -42,7 +42,7 @@ export type { InputData, TargetData } from './data/validate-data.js';
 export { isDataset, type Dataset, type DataBlock, type PassOptions } from './data/dataset.js';
 export { streamingDataset, memoryDataset, type StreamingDataset, type StreamingDatasetOptions, type RowSource } from './data/streaming-dataset.js';
 export { csvDataset, type CsvDataset, type CsvDatasetOptions } from './data/csv-dataset.js';
-export { readNumericCsv, type NumericCsv, type NumericCsvOptions } from './data/csv.js';
+export { readNumericCsv, type NumericCsv, type NumericCsvOptions } from './data/csv/index.js';
 export { readCsv, openCsv, inferCsvSchema, formatSchema, CsvStream, DEFAULT_MISSING_VALUES } from './data/csv/index.js';
 export type {
   CsvData,

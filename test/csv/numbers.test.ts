@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../../src/index.js';
-import { parseFloat32, trimValue } from '../../src/data/csv/tokens.js';
+import { parseFloat32, trimValue } from '../../src/data/csv/number.js';
 import { Rng } from '../../src/util/rng.js';
 import { checkBits } from '../helpers/check.js';
 import { CSV_BACKENDS, tempDir } from './helpers.js';

@@ -9,7 +9,7 @@ import { closest } from '../../util/validate.js';
 import { checkCsvOptions, type ColumnRef, type CsvSchemaOptions, type CsvSettings } from './options.js';
 import { sampleCsv, type CsvSample } from './sample.js';
 import { withoutTargets, type CsvColumn, type CsvSchema } from './schema.js';
-import { looksNumeric, trimValue } from './tokens.js';
+import { looksNumeric, trimValue } from './number.js';
 
 /** Column names: the trimmed header, or col1..colN (an empty header name becomes colN too). */
 export function columnNames(sample: CsvSample): string[] {

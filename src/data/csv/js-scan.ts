@@ -3,7 +3,7 @@
 // An odd count at the end of the file means an open quote: rescanRest finds the real first error in
 // what follows the last record end, as native Reader::find_syntax_error does.
 
-import { RecordParser } from './parser.js';
+import { RecordParser } from './csv-parse-tokenizer.js';
 import type { CsvErrorInfo } from '../../backend/native-csv.js';
 
 const QUOTE = 0x22;

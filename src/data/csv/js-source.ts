@@ -1,6 +1,6 @@
 // The JS RecordSource: the fallback when the addon cannot load, and the reference the native reader is
-// tested against. It reads the file in blocks through csv-parse (parser.ts) and converts values with
-// tokens.ts; the row count of scan without categories is the native parity rule (js-scan.ts). Every
+// tested against. It reads the file in blocks through csv-parse (csv-parse-tokenizer.ts) and converts
+// values with number.ts; the row count of scan without categories is the native parity rule (js-scan.ts). Every
 // check happens in the native reader's order: quoting, then the field count, then values in field
 // order; a syntax error is raised only when the reader reaches the record that has it.
 
@@ -8,9 +8,9 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { CSV_LAYOUT_WIDTH, KIND_CODE, MISSING_CODE } from '../../backend/codes.js';
 import type { CsvErrorInfo, ReadResult, ScanResult, SourceConfig } from '../../backend/native-csv.js';
 import { ParityCounter, rescanRest } from './js-scan.js';
-import { linesBefore, RecordParser, type ParsedRecord, type SyntaxIssue } from './parser.js';
+import { linesBefore, RecordParser, type ParsedRecord, type SyntaxIssue } from './csv-parse-tokenizer.js';
 import type { RecordSource } from './source.js';
-import { looksNumeric, parseFloat32, trimValue } from './tokens.js';
+import { looksNumeric, parseFloat32, trimValue } from './number.js';
 
 interface FieldPlan {
   kind: number;

@@ -6,7 +6,7 @@ import { ConfigError } from '../../util/errors.js';
 import { checkBoolean, checkChoice, checkInteger, invalid, isInteger, isPlainObject, isString, readOptions } from '../../util/validate.js';
 import type { CsvProgress } from './progress.js';
 import type { CsvSchema } from './schema.js';
-import { DEFAULT_MISSING_VALUES } from './tokens.js';
+import { DEFAULT_MISSING_VALUES } from './number.js';
 
 /** A column by name (as in the header, or col1, col2, … without one) or by 0-based index. */
 export type ColumnRef = string | number;

@@ -10,8 +10,8 @@ import { access, open, stat } from 'node:fs/promises';
 import { loadNativeAddon } from '../../backend/native.js';
 import type { CsvErrorInfo } from '../../backend/native-csv.js';
 import { csvError, fileError } from './errors.js';
-import { RecordParser, type ParsedRecord } from './parser.js';
-import { trimValue } from './tokens.js';
+import { RecordParser, type ParsedRecord } from './csv-parse-tokenizer.js';
+import { trimValue } from './number.js';
 
 export interface CsvSample {
   /** The header's fields, or null without a header. */

@@ -2,9 +2,9 @@
 // readCsv (native reader when the addon loads, csv-parse otherwise): every column numeric, no target,
 // missing values are errors.
 
-import { inferCsvSchema } from './csv/infer.js';
-import { readCsv } from './csv/read.js';
-import type { Matrix } from './matrix.js';
+import type { Matrix } from '../matrix.js';
+import { inferCsvSchema } from './infer.js';
+import { readCsv } from './read.js';
 
 /** Options of readNumericCsv. */
 export interface NumericCsvOptions {

@@ -1,6 +1,6 @@
 // csv-parse configured to read CSV exactly as the native tokenizer does (native/csv/tokenize.h): records
 // end at "\r\n" or "\n", quotes as RFC 4180, a BOM skipped, blank lines skipped, no trimming inside
-// csv-parse (values are trimmed by tokens.ts), field counts checked by the caller. Fed incrementally
+// csv-parse (values are trimmed by number.ts), field counts checked by the caller. Fed incrementally
 // through csv-parse's synchronous transform API, so records arrive in file order with their lines, and
 // a syntax error arrives after every record before it. Line numbers are counted here ('\n' only, like
 // the native reader), not taken from csv-parse, whose counter also counts every '\r'.
