@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { Activation, LabelMode, LayerKind, Loss, LossFusion, Optimizer, OPTIMIZER_HYPER_LENGTH, OPTIMIZER_SLOTS, Stat, STATS_WIDTH, TrainStatus } from '../../src/backend/codes.js';
 import type { ActivationCode, OptimizerCode } from '../../src/backend/codes.js';
 import type { LayerSpec, LossSpec, OptimizerSpec, PlanSpec, TrainJob } from '../../src/backend/contract.js';
-import { createJsBackend, erf, gemm, gemmNaive } from '../../src/backend/js/index.js';
-import { accumulateStats } from '../../src/backend/js/metrics-stats.js';
+import { createJsBackend, erf, gemm, gemmRef } from '../../src/backend/js/index.js';
+import { accumulateStats } from '../../src/backend/js/loss/stats.js';
 import { Arena, layoutTensors } from '../../src/memory/arena.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -55,7 +55,7 @@ describe('gemm', () => {
   for (const [m, n, k] of shapes) {
     for (const transA of [false, true]) {
       for (const transB of [false, true]) {
-        it(`matches gemmNaive for (${m},${n},${k}) transA=${transA} transB=${transB}`, () => {
+        it(`matches gemmRef for (${m},${n},${k}) transA=${transA} transB=${transB}`, () => {
           const a = randArray(m * k, m * 131 + k);
           const b = randArray(k * n, n * 17 + k + 3);
           for (const [alpha, beta] of scalars) {
@@ -63,7 +63,7 @@ describe('gemm', () => {
             const fast = c0.slice();
             const ref = c0.slice();
             gemm(fast, a, b, m, n, k, transA, transB, alpha, beta);
-            gemmNaive(ref, a, b, m, n, k, transA, transB, alpha, beta);
+            gemmRef(ref, a, b, m, n, k, transA, transB, alpha, beta);
             checkClose(fast, ref, 1e-5 * Math.sqrt(k), 1e-5, `alpha=${alpha} beta=${beta}`);
           }
         });

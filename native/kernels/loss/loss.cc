@@ -1,5 +1,5 @@
 // Unfused loss forward/backward on the model output A (see loss.h); the fused variants on logits
-// live in fused.cc. Float64 sums, float32 storage, the same formulas as src/backend/js/losses.ts.
+// live in fused.cc. Float64 sums, float32 storage, the same formulas as src/backend/js/loss/.
 // mse/mae/huber are vectorized (pattern in act/simd.h: scalar loop + AVX2 twin in float64
 // lanes chosen by elementwise_simd()); the probability losses stay scalar (std::log; they run on
 // (rows, classes) outputs only when the loss is not fused).

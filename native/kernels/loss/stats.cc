@@ -1,5 +1,5 @@
 // Per-batch metric sums (Stat in codes.h) from the model output and the targets; the twin of
-// src/backend/js/metrics-stats.ts.
+// src/backend/js/loss/stats.ts.
 #include <cmath>
 #include <cstddef>
 

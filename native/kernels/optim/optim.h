@@ -1,6 +1,6 @@
 // Optimizer updates over the flat arena (torch.optim rules exactly, see PLAN.md and
 // src/optimizers/), gradient clipping and L1/L2 penalties. Math per element in float64, state
-// stored as float32, like src/backend/js/optimizers.ts.
+// stored as float32, like src/backend/js/optim/optim.ts.
 #pragma once
 
 #include <cstddef>

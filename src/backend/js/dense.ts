@@ -1,8 +1,9 @@
-// Dense layer kernels: Z = A·W + b with W (inputs, units) in Keras layout, then the activation.
+// Dense layer kernels (twin of native/kernels/dense.cc): Z = A·W + b with W (inputs, units) in Keras layout,
+// then the activation.
 
 import { Activation, type ActivationCode } from '../codes.js';
-import { activationBackward, activationForward } from './activations.js';
-import { gemm } from './gemm.js';
+import { activationBackward, activationForward } from './act/activation.js';
+import { gemm } from './gemm/gemm.js';
 
 /**
  * out (B,OC) = act(inp (B,C) · weight (C,OC) + bias (OC)); preact (B,OC) receives Z unless null

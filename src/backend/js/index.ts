@@ -2,13 +2,13 @@
 // executor. It is the fallback where the addon cannot load and the reference the native backend is tested against.
 
 import type { ArenaViews, Backend, BackendInfo, PlanHandle, PlanSpec } from '../contract.js';
-import { activationBackward, activationForward } from './activations.js';
-import { sumSquares } from './clip.js';
+import { activationBackward, activationForward } from './act/activation.js';
 import { denseBackward, denseForward } from './dense.js';
-import { gemm } from './gemm.js';
-import { lossBackward, lossForward } from './losses.js';
-import { optimizerStep } from './optimizers.js';
-import { JsPlan } from './plan.js';
+import { gemm } from './gemm/gemm.js';
+import { lossBackward, lossForward } from './loss/loss.js';
+import { sumSquares } from './optim/clip.js';
+import { optimizerStep } from './optim/optim.js';
+import { JsPlan } from './train/plan.js';
 import { checkInteger } from '../../util/validate.js';
 
 /**
@@ -46,5 +46,6 @@ export function createJsBackend(): Backend {
   };
 }
 
-export { gemm, gemmNaive } from './gemm.js';
-export { erf } from './erf.js';
+export { gemm } from './gemm/gemm.js';
+export { gemmRef } from './ref/gemm-ref.js';
+export { erf } from './act/erf.js';

@@ -1,4 +1,5 @@
-// The GEMM micro-kernel of the js backend: one MR×NR = 4×4 tile of C from packed panels.
+// The GEMM micro-kernel of the js backend (portable, like native/kernels/gemm/ukr_ref.cc): one MR×NR = 4×4 tile
+// of C from packed panels.
 // Contract (shared with gemm.ts): the A panel holds op(A) rows i..i+3 as kc groups of 4 (element (i+r, p) at
 // p·4 + r), the B panel holds op(B) columns j..j+3 as kc groups of 4 (element (p, j+q) at p·4 + q); rows and
 // columns past the matrix edge are zero in the panels. 16 float64 accumulators stay in registers, so each
@@ -10,7 +11,7 @@ export const NR = 4;
 const edge = new Float64Array(MR * NR);
 
 /** C[ci + r·ldc + q] += alpha · (Apanel · Bpanel)[r, q] for r < mr, q < nr (mr, nr <= 4 at the edges). */
-export function ukr4x4(c: Float32Array, ci: number, ldc: number, pa: Float32Array, ao: number, pb: Float32Array, bo: number, kc: number, alpha: number, mr: number, nr: number): void {
+export function ukrRef4x4(c: Float32Array, ci: number, ldc: number, pa: Float32Array, ao: number, pb: Float32Array, bo: number, kc: number, alpha: number, mr: number, nr: number): void {
   let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
   let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
   let c20 = 0, c21 = 0, c22 = 0, c23 = 0;

@@ -1,8 +1,8 @@
 // Checks a PlanSpec against its arena once, when a plan is created, so the executor can index freely.
 
-import { LabelMode, LayerKind, Loss, LossFusion, OPTIMIZER_SLOTS } from '../codes.js';
-import type { ArenaViews, PlanSpec, TensorRef } from '../contract.js';
-import { ConfigError, ShapeError } from '../../util/errors.js';
+import { LabelMode, LayerKind, Loss, LossFusion, OPTIMIZER_SLOTS } from '../../codes.js';
+import type { ArenaViews, PlanSpec, TensorRef } from '../../contract.js';
+import { ConfigError, ShapeError } from '../../../util/errors.js';
 
 function checkRef(ref: TensorRef | null, expected: number, what: string, paramCount: number): void {
   if (!ref) return;

@@ -1,7 +1,7 @@
-// Per-batch metric sums (codes.ts Stat) from the model output and the targets. Sums, not means, so rows
-// of different batch sizes add up exactly.
+// Per-batch metric sums (codes.ts Stat) from the model output and the targets (twin of
+// native/kernels/loss/stats.cc). Sums, not means, so rows of different batch sizes add up exactly.
 
-import { LabelMode, Stat, type LabelModeCode } from '../codes.js';
+import { LabelMode, Stat, type LabelModeCode } from '../../codes.js';
 
 /** Index of the first maximum of row r (NaNs never win; an all-NaN row gives 0). */
 function argmaxRow(x: Float32Array, o: number, cols: number): number {

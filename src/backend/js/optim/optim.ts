@@ -1,9 +1,9 @@
 // Optimizer updates over the flat arena, torch.optim rules exactly (PLAN.md). Math per element in float64,
 // state stored as float32. g is the gradient after clipping; t is the 1-based step.
 
-import { Optimizer } from '../codes.js';
-import type { OptimizerSpec } from '../contract.js';
-import { ConfigError } from '../../util/errors.js';
+import { Optimizer } from '../../codes.js';
+import type { OptimizerSpec } from '../../contract.js';
+import { ConfigError } from '../../../util/errors.js';
 
 /** One update of params (n) from grads (n) and the optimizer's slots, with learning rate lr at step t. */
 export function optimizerStep(params: Float32Array, grads: Float32Array, slots: Float32Array[], n: number, opt: OptimizerSpec, lr: number, step: number): void {

@@ -1,8 +1,8 @@
-// Elementwise activations and their backward, plus row-wise softmax. One switch per call, a plain loop
-// per case; all math in float64, stored as float32.
+// Elementwise activations and their backward, plus row-wise softmax (twin of native/kernels/act/activation.cc).
+// One switch per call, a plain loop per case; all math in float64, stored as float32.
 
-import { Activation, type ActivationCode } from '../codes.js';
-import { ConfigError } from '../../util/errors.js';
+import { Activation, type ActivationCode } from '../../codes.js';
+import { ConfigError } from '../../../util/errors.js';
 import { erf } from './erf.js';
 
 const INV_SQRT2 = Math.SQRT1_2;

@@ -1,6 +1,6 @@
 // L1/L2 weight penalties (Keras convention): loss += l1·Σ|w| + l2·Σw², grad += l1·sign(w) + 2·l2·w.
 
-import type { PenaltySpec } from '../contract.js';
+import type { PenaltySpec } from '../../contract.js';
 
 /** l1·Σ|w| + l2·Σw² over w, in float64 (0 without touching w when both factors are 0). */
 export function penaltyLoss(w: Float32Array, pen: PenaltySpec): number {

@@ -1,18 +1,19 @@
-// The plan executor of the js backend: forward, loss, backward and update for a chunk of training steps,
-// following the algorithm in contract.ts PlanHandle. Scratch is sized for `capacity` rows, allocated when
-// the plan is created and grown once when a call needs more rows; a training step allocates nothing.
+// The plan executor of the js backend (twin of native/train/): forward, loss, backward and update for a
+// chunk of training steps, following the algorithm in contract.ts PlanHandle. Scratch is sized for
+// `capacity` rows, allocated when the plan is created and grown once when a call needs more rows; a
+// training step allocates nothing.
 
-import { Activation, LayerKind, LossFusion, STATS_WIDTH, Stat, TrainStatus } from '../codes.js';
-import type { ArenaViews, LayerSpec, PlanHandle, PlanSpec, TrainJob, TrainResult } from '../contract.js';
-import { Rng, stepRng } from '../../util/rng.js';
-import { ShapeError } from '../../util/errors.js';
-import { activationBackward, activationForward } from './activations.js';
-import { clipByValue, scaleInPlace, sumSquares } from './clip.js';
-import { denseBackward, denseForward } from './dense.js';
-import { lossBackward, lossForward } from './losses.js';
-import { accumulateStats } from './metrics-stats.js';
-import { optimizerStep } from './optimizers.js';
-import { penaltyBackward, penaltyLoss } from './penalties.js';
+import { Activation, LayerKind, LossFusion, STATS_WIDTH, Stat, TrainStatus } from '../../codes.js';
+import type { ArenaViews, LayerSpec, PlanHandle, PlanSpec, TrainJob, TrainResult } from '../../contract.js';
+import { Rng, stepRng } from '../../../util/rng.js';
+import { ShapeError } from '../../../util/errors.js';
+import { activationBackward, activationForward } from '../act/activation.js';
+import { denseBackward, denseForward } from '../dense.js';
+import { lossBackward, lossForward } from '../loss/loss.js';
+import { accumulateStats } from '../loss/stats.js';
+import { clipByValue, scaleInPlace, sumSquares } from '../optim/clip.js';
+import { optimizerStep } from '../optim/optim.js';
+import { penaltyBackward, penaltyLoss } from '../optim/penalties.js';
 import { validatePlan } from './plan-validate.js';
 
 const EMPTY = new Float32Array(0);

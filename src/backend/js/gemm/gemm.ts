@@ -2,10 +2,10 @@
 //   gemm()        beta scaling, then the blocked loops for any transpose combination (strides do the rest)
 //   packing       an MC×KC block of op(A) and a KC×NC block of op(B) copied into contiguous 4-wide panels,
 //                 so the micro-kernel reads both sequentially whatever the transposes
-//   ukr4x4        (gemm-ukr.ts) one 4×4 tile of C from a pair of panels, float64 accumulators
+//   ukrRef4x4     (ukr-ref.ts) one 4×4 tile of C from a pair of panels, float64 accumulators
 // The pack buffers are allocated once at module load (fixed block sizes); no call allocates.
 
-import { MR, NR, ukr4x4 } from './gemm-ukr.js';
+import { MR, NR, ukrRef4x4 } from './ukr-ref.js';
 
 /** Block sizes: an A block (MC×KC, 64 KiB) stays in L2 with the current B panel; a B block is 512 KiB. */
 const MC = 64;
@@ -42,7 +42,7 @@ function gemmBlocked(c: Float32Array, a: Float32Array, b: Float32Array, m: numbe
           const mr = Math.min(MR, mc - ir);
           const ao = ir * kc;
           for (let jr = 0; jr < nc; jr += NR) {
-            ukr4x4(c, (i0 + ir) * n + j0 + jr, n, packA, ao, packB, jr * kc, kc, alpha, mr, Math.min(NR, nc - jr));
+            ukrRef4x4(c, (i0 + ir) * n + j0 + jr, n, packA, ao, packB, jr * kc, kc, alpha, mr, Math.min(NR, nc - jr));
           }
         }
       }
@@ -67,25 +67,6 @@ function packPanels(dst: Float32Array, src: Float32Array, base: number, lineStri
       } else {
         for (let p = 0; p < kc; p++, d += w) dst[d] = 0;
       }
-    }
-  }
-}
-
-/**
- * Reference GEMM: the plain triple loop with float64 accumulation, same contract as {@link gemm}.
- * For tests and as the oracle of the native kernels; not used on any hot path.
- */
-export function gemmNaive(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number): void {
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) {
-        const av = transA ? a[p * m + i] : a[i * k + p];
-        const bv = transB ? b[j * k + p] : b[p * n + j];
-        s += av * bv;
-      }
-      const prev = beta === 0 ? 0 : beta * c[i * n + j];
-      c[i * n + j] = alpha * s + prev;
     }
   }
 }
