@@ -11,9 +11,8 @@ import { activationBackward, activationForward } from '../act/activation.js';
 import { denseBackward, denseForward } from '../dense.js';
 import { lossBackward, lossForward } from '../loss/loss.js';
 import { accumulateStats } from '../loss/stats.js';
-import { clipByValue, scaleInPlace, sumSquares } from '../optim/clip.js';
+import { clipByValue, penaltyBackward, penaltyLoss, scaleInPlace, sumSquares } from '../optim/clip.js';
 import { optimizerStep } from '../optim/optim.js';
-import { penaltyBackward, penaltyLoss } from '../optim/penalties.js';
 import { validatePlan } from './plan-validate.js';
 
 const EMPTY = new Float32Array(0);
