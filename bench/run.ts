@@ -1,4 +1,5 @@
-// `npm run bench [-- --quick]`: issue 3's benchmark. One child process per case (bench/child.ts, the
+// `npm run bench [-- --quick]`: the performance benchmark (GEMM, training, event loop, memory, accuracy and
+// CSV reading, native against the js backend and the peers). One child process per case (bench/child.ts, the
 // Python peers, the C peak probe), each warmed up and checked before it is timed; prints ONE Markdown table
 // on stdout (progress on stderr) and writes everything to bench/results/bench-<date>.json.
 

@@ -1,11 +1,9 @@
 // The host gate: this VM's two vCPUs change speed for seconds to minutes at a time, in two ways that a case
-// measured then cannot tell from its own code:
-// - one core's worth of FMA throughput between them (bench/peak/fma_peak.c alone, pinned one thread per
-//   vCPU, reads 91 instead of ~178 GFLOP/s in about one probe in eight, in runs of several probes);
-// - the two vCPUs placed far apart: a cache line bounced between them takes 345-412 instead of 70-141 ns
-//   per round trip, while the FMA rate stays normal. Two-thread training then runs ~1.65x slower
-//   (784-256-128-10, b128: 1,719-1,761 vs 1,046-1,175 us per step in 28 alternating runs), since every
-//   layer's output and every gradient one thread writes, the other reads.
+// measured then cannot tell from its own code (figures: bench/README.md, Notes):
+// - one core's worth of FMA throughput between them;
+// - the two vCPUs placed far apart: a cache line bounced between them takes several times longer, while
+//   the FMA rate stays normal, and two-thread training slows down, since every layer's output and every
+//   gradient one thread writes, the other reads.
 // So every timed child runs between two short probes of both and is measured again when either probe is
 // below `threshold` × the healthy FMA peak or above `farFactor` × the lower quartile of the round trips seen; the JSON
 // keeps every attempt and probe.
@@ -40,9 +38,9 @@ export async function makeHostGate(exe: string, cores: number, threshold = 0.85,
   };
   let reference = 0;
   let nearNs = 0;
-  // the healthy round trip is the lower quartile of every reading so far: on a Zen 4 host 4% of readings came
-  // out far below the usual 60-80 ns (29-49 ns), and a minimum would have marked every usual probe far; a
-  // quartile also recovers when the run starts in a far spell, once a quarter of the probes are near
+  // the healthy round trip is the lower quartile of every reading so far: a few readings come out far below
+  // the usual ones, and a minimum would then mark every usual probe far; a quartile also recovers when the
+  // run starts in a far spell, once a quarter of the probes are near
   const roundTrips: number[] = [];
   const learn = (p: Probe): void => {
     reference = Math.max(reference, p.gflops);

@@ -74,8 +74,8 @@ type FiniteTest = (data: Float32Array, start: number, end: number) => boolean;
 /**
  * The all-finite pass on a backend: Σx² in float64 is finite exactly when every x is (float32's
  * largest square, 1.2e77, times 2^53 elements stays far below float64's 1.8e308). Native's sumSquares
- * runs it ~5x faster than the JS loop below (Fashion-MNIST's 47 M values: 7.2 vs 40 ms per fit); js's
- * is ~25% slower than that loop, a small part of anything the js backend then trains.
+ * is several times faster than the JS loop below; js's is a little slower than that loop, a small part of
+ * anything the js backend then trains (figures: bench/README.md, Notes).
  */
 function finiteTestOf(backend: Pick<Backend, 'sumSquares'> | undefined): FiniteTest {
   if (backend === undefined) return allFinite;
@@ -167,7 +167,7 @@ function allFinite(data: Float32Array, start: number, end: number): boolean {
 
 function checkFinite(m: Matrix, name: string, start: number, end: number, finite: FiniteTest = allFinite): void {
   const { data, cols } = m;
-  if (finite(data, start, end)) return; // JS: 2.5x faster than the locating loop below (47 M values: 40 vs 100 ms)
+  if (finite(data, start, end)) return; // the common case, cheaper than the locating loop below
   for (let i = start; i < end; i++) {
     if (Number.isFinite(data[i])) continue;
     const r = Math.floor(i / cols);

@@ -40,8 +40,8 @@ export class Arena implements ArenaViews {
 
   /**
    * @param shiftOf where the buffer's first cache line boundary is (the model's backend). JS buffers
-   *   start 16 bytes into a line; native training steps run ~7% faster (784-256-128-10, b128) when every tensor
-   *   starts on one. The buffer holds ARENA_ALIGN spare floats for the shift.
+   *   start 16 bytes into a line; native training steps are faster when every tensor starts on one
+   *   (bench/README.md, Notes). The buffer holds ARENA_ALIGN spare floats for the shift.
    */
   constructor(
     readonly paramCount: number,

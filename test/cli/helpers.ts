@@ -4,8 +4,8 @@
 //
 // The command runs from src/ transpiled file by file with esbuild — the transform tsx applies — into a
 // directory inside the package (so the package root, the addon and node_modules resolve as from src/).
-// Doing it once per test file instead of in every process takes a process's start from ~1 s to ~0.2 s,
-// which keeps the folder's runtime low; cliThroughTsx runs `node --import tsx src/cli/main.ts` itself.
+// Doing it once per test file instead of in every process takes most of the transpiling out of each
+// process's start, which keeps the folder's runtime low; cliThroughTsx runs `node --import tsx src/cli/main.ts` itself.
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';

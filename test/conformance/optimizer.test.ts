@@ -1,4 +1,4 @@
-// optimizerStep of every backend against the float64 torch.optim rules of PLAN.md (every optimizer and
+// optimizerStep of every backend against torch.optim's documented update rules in float64 (every optimizer and
 // flag combination, n = 1, 17, 1000, three consecutive steps from fresh and from warm state), js-vs-native
 // parity on the same inputs, and sumSquares.
 

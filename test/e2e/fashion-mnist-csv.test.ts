@@ -1,4 +1,4 @@
-// Issue 4's end-to-end target: examples/fashion-mnist-csv.ts reads the 60,000-row Fashion-MNIST CSV
+// The end-to-end CSV target: examples/fashion-mnist-csv.ts reads the 60,000-row Fashion-MNIST CSV
 // (built from Debian's dataset-fashion-mnist, which the example installs when absent), trains
 // 784-256-128-10 for 5 epochs and reaches test accuracy >= 0.88 on the 10,000-row test CSV. Native only:
 // the js backend would take minutes.

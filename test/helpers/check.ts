@@ -119,7 +119,7 @@ function hexBits(x: TypedArray, i: number): string {
 /**
  * Throws unless the arrays are bit-identical: typed arrays of the same kind and length with the same
  * bytes (so -0 differs from +0, and NaNs must match bit for bit), or, for plain arrays, `Object.is`
- * element for element. At least as strict as `expect(actual).toEqual(expected)` and ~100x faster on
+ * element for element. At least as strict as `expect(actual).toEqual(expected)` and much faster on
  * large arrays. The message names the label, how many elements differ, and the first one with both
  * values and their bits.
  */

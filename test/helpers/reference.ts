@@ -1,6 +1,6 @@
 // Float64 reference of everything a backend computes, written from contract.ts alone: naive GEMM,
 // activations, losses (reductions, clipping, fusion), the whole plan forward pass with penalties and
-// stats, finite differences, gradient clipping and the torch.optim update rules of PLAN.md. Slow and
+// stats, finite differences, gradient clipping and torch.optim's documented update rules. Slow and
 // plain on purpose: the tests trust this file, so it is kept obvious (and is itself checked against
 // closed forms in test/conformance/reference.test.ts).
 
@@ -361,7 +361,7 @@ export function refClipGrads(g: Float64Array, clipValue: number, clipNorm: numbe
   return norm;
 }
 
-/** One optimizer step in float64 (PLAN.md's torch.optim rules), updating p and slots in place. */
+/** One optimizer step in float64 (torch.optim's documented update rules), updating p and slots in place. */
 export function refOptimizerStep(p: Float64Array, grads: Vec, slots: Float64Array[], opt: OptimizerSpec, lr: number, t: number): void {
   const h = opt.hyper;
   for (let i = 0; i < p.length; i++) {

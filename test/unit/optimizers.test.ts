@@ -1,6 +1,6 @@
 // Optimizers: defaults, validation messages, spec layout, config round trips, and three update steps of
 // every optimizer through each backend's optimizerStep against a float64 reference written here from the
-// torch.optim rules in PLAN.md (independent of the backends and of test/helpers/reference.ts).
+// update rules torch.optim documents (independent of the backends and of test/helpers/reference.ts).
 
 import { describe, expect, it } from 'vitest';
 import { OPTIMIZER_HYPER_LENGTH, Optimizer as OptimizerCode } from '../../src/backend/codes.js';
@@ -200,7 +200,7 @@ describe('config round trip and resolution', () => {
 // ---------------------------------------------------------------------------------------------------------
 // Three steps through the backends against a float64 reference of the published update rules.
 
-/** One update in float64, straight from the torch.optim rules in PLAN.md. p and slots updated in place. */
+/** One update in float64, straight from torch.optim's documented update rules. p and slots updated in place. */
 function referenceStep(c: OptimizerConfig, p: number[], grad: readonly number[], s: number[][], lr: number, t: number): void {
   for (let i = 0; i < p.length; i++) {
     let g = grad[i];

@@ -1,5 +1,6 @@
-// Optimizer updates over the flat arena, torch.optim rules exactly (PLAN.md). Math per element in float64,
-// state stored as float32. g is the gradient after clipping; t is the 1-based step.
+// Optimizer updates over the flat arena, exactly torch.optim's documented update rules (the algorithm
+// boxes of torch.optim.SGD, Adagrad, Adadelta, RMSprop, Adam, AdamW). Math per element in float64, state
+// stored as float32. g is the gradient after clipping; t is the 1-based step.
 
 import { Optimizer } from '../../codes.js';
 import type { OptimizerSpec } from '../../contract.js';
