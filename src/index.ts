@@ -4,7 +4,7 @@ export { Sequential, type SequentialOptions, type CompileOptions, type ModelConf
 export { Perceptron, type PerceptronOptions } from './models/perceptron.js';
 export { saveModel, type SaveModelOptions } from './io/model-file.js';
 export { loadModel, type LoadModelOptions } from './models/load-model.js';
-export { readCheckpoint, type Checkpoint } from './training/checkpoint-file.js';
+export { readCheckpoint, type Checkpoint } from './models/checkpoint.js';
 export type { JsonObject, JsonValue } from './io/json-value.js';
 export type { TrainingState, CheckpointFitOptions, DataFingerprint, ValidationSource } from './training/training-state.js';
 export type { EarlyStoppingState, CallbackStateEntry } from './callbacks/index.js';

@@ -1,11 +1,9 @@
 // The checks Sequential makes before any work: a layer to add, the width to build for, that the model is
-// compiled, the input width data must have, the target rule of the compiled loss, and the shapes of a
-// Dataset or of fit's validationData.
+// compiled, the input width data must have and the target rule of the compiled loss. (The data's shapes
+// against these are checked by training: src/training/data-checks.ts.)
 
 import { LabelMode } from '../backend/codes.js';
-import type { Dataset } from '../data/dataset.js';
-import type { Matrix } from '../data/matrix.js';
-import { inputWidthOf, toInputMatrix, toTargetMatrix, type InputData, type TargetRule } from '../data/validate-data.js';
+import { inputWidthOf, type InputData, type TargetRule } from '../data/validate-data.js';
 import type { Layer } from '../layers/layer.js';
 import { ConfigError, ShapeError } from '../util/errors.js';
 import { checkInteger, describe } from '../util/validate.js';
@@ -66,19 +64,4 @@ export function targetRule(layers: readonly Layer[], compiled: Compiled, inputWi
   const outputWidth = outputWidthOf(layers, inputWidth);
   const labelMode = labelModeOf(compiled.loss);
   return { labelMode, outputWidth, labelWidth: labelMode === LabelMode.sparse ? 1 : outputWidth, lossName: compiled.loss.name };
-}
-
-/** Returns `dataset`. @throws ShapeError when its input or target width does not fit the model. */
-export function checkDataset(dataset: Dataset, width: number, rule: TargetRule, name: string): Dataset {
-  if (dataset.inputWidth !== width) throw new ShapeError(`${name} has inputs of width ${dataset.inputWidth} but the model expects ${width}`);
-  if (dataset.targetWidth !== rule.labelWidth) {
-    throw new ShapeError(`${name} has targets of width ${dataset.targetWidth} but ${rule.lossName} needs ${rule.labelWidth} per row`);
-  }
-  return dataset;
-}
-
-/** fit's validationData [x, y] as matrices, shapes checked (values are scanned later). */
-export function validationMatrices(vd: [unknown, unknown], width: number, rule: TargetRule): { x: Matrix; y: Matrix } {
-  const x = toInputMatrix(vd[0], width, 'validationData[0] (x)', false);
-  return { x, y: toTargetMatrix(vd[1], x.rows, rule, 'validationData[1] (y)', false) };
 }

@@ -8,6 +8,7 @@ import type { LossConfig } from '../losses/index.js';
 import type { Arena } from '../memory/arena.js';
 import type { OptimizerConfig } from '../optimizers/index.js';
 import { scheduleFromConfig, type LearningRateSchedule, type ScheduleConfig } from '../schedules/index.js';
+import type { OptimizerState } from '../training/trainable-model.js';
 import { ConfigError, ShapeError } from '../util/errors.js';
 import { checkInteger, describe } from '../util/validate.js';
 
@@ -24,11 +25,8 @@ export interface ModelConfig {
   };
 }
 
-/** Optimizer state: the step count t and one copy of each slot (paramCount floats each). */
-export interface OptimizerState {
-  step: number;
-  slots: Float32Array[];
-}
+// a plain value that training saves in checkpoints and restores, so it is defined there
+export type { OptimizerState } from '../training/trainable-model.js';
 
 /**
  * The compile options a saved config restores. A custom schedule (a function) cannot be restored: the

@@ -1,8 +1,9 @@
 // A linear stack of layers (Keras's Sequential): build lays the weights out in one arena and initializes
-// them from the model seed; compile adds optimizer slots and produces the PlanSpec; fit/evaluate/predict
-// run the plan. All memory of a model is its one Arena (params | grads | slots), kept with the plan by its
+// them from the model seed; compile adds optimizer slots and produces the PlanSpec; fit and evaluate
+// hand off to training (trainModel, evaluateModel) through the TrainableModel of trainable.ts; predict runs
+// the plan. All memory of a model is its one Arena (params | grads | slots), kept with the plan by its
 // ModelRuntime. What a model file holds besides the weights is in model-state.ts (config, optimizer state)
-// and src/io (files, checkpoints).
+// and src/io (files); checkpoints are written and resumed by src/training.
 
 import type { Backend, PlanSpec } from '../backend/contract.js';
 import { BACKEND_NAMES, getBackend, type BackendName } from '../backend/index.js';
@@ -15,20 +16,22 @@ import { saveModel } from '../io/model-file.js';
 import type { Layer } from '../layers/layer.js';
 import { layerFromConfig, type LayerConfig } from '../layers/index.js';
 import type { Optimizer } from '../optimizers/index.js';
+import { evaluateModel } from '../training/evaluate-model.js';
 import type { EvaluateOptions, FitOptions, PredictOptions } from '../training/fit-options.js';
 import type { History } from '../training/history.js';
+import { trainModel } from '../training/train-model.js';
+import type { TrainableModel } from '../training/trainable-model.js';
 import { ConfigError, ShapeError } from '../util/errors.js';
 import { checkChoice, checkInteger, checkKeys, describe, invalid, isPlainObject, isString, readOptions } from '../util/validate.js';
 import { COMPILE_KEYS, resolveCompileOptions, type CompileOptions } from './compile-options.js';
 import { outputWidthOf } from './compile-plan.js';
 import { createWeights } from './create-weights.js';
-import { evaluateDataset, fitDataset } from './fit-evaluate-dataset.js';
-import { evaluateMatrices, fitMatrices } from './fit-evaluate-matrices.js';
 import { buildWidth, checkNewLayer } from './model-checks.js';
 import { ModelRuntime } from './model-runtime.js';
 import { compileOptionsFromConfig, type ModelConfig, type OptimizerState } from './model-state.js';
 import { predictMatrices } from './predict-matrices.js';
 import { summaryText } from './summary.js';
+import { trainableModel } from './trainable.js';
 
 /** Options of `new Sequential(options)`; every field is optional. */
 export interface SequentialOptions {
@@ -66,6 +69,8 @@ export class Sequential implements CallbackModel {
   private readonly layerList: Layer[] = [];
   /** The arena (the weight source layers read through), compiled options, plan, step count and plan-call queue. */
   private readonly rt: ModelRuntime;
+  /** This model as training sees it. */
+  private readonly trainable: TrainableModel;
   private inputs: number | null = null;
   private compileConfig: ModelConfig['compiled'] | undefined;
   private pre: JsonObject | null = null;
@@ -82,6 +87,7 @@ export class Sequential implements CallbackModel {
     const backend = options.backend === undefined ? undefined : checkChoice('backend', options.backend, BACKEND_NAMES);
     this.backend = getBackend(backend);
     this.rt = new ModelRuntime(this.backend);
+    this.trainable = trainableModel(this, this.rt);
   }
 
   /** The layers, in order (a copy of the list). */
@@ -191,9 +197,9 @@ export class Sequential implements CallbackModel {
    * ```
    */
   async fit(x: InputData | Dataset, y?: TargetData | FitOptions, options: FitOptions = {}): Promise<History> {
-    if (isDataset(x)) return fitDataset(this, this.rt, x, (y ?? {}) as FitOptions);
+    if (isDataset(x)) return trainModel(this.trainable, x, (y ?? {}) as FitOptions);
     if (y === undefined) throw new ConfigError('fit needs targets: fit(x, y, options), or fit(dataset, options)');
-    return fitMatrices(this, this.rt, x, y as TargetData, options);
+    return trainModel(this.trainable, { x, y: y as TargetData }, options);
   }
 
   /**
@@ -206,9 +212,9 @@ export class Sequential implements CallbackModel {
    * ```
    */
   async evaluate(x: InputData | Dataset, y?: TargetData | EvaluateOptions, options: EvaluateOptions = {}): Promise<Record<string, number>> {
-    if (isDataset(x)) return evaluateDataset(this, this.rt, x, (y ?? {}) as EvaluateOptions);
+    if (isDataset(x)) return evaluateModel(this.trainable, x, (y ?? {}) as EvaluateOptions);
     if (y === undefined) throw new ConfigError('evaluate needs targets: evaluate(x, y, options), or evaluate(dataset, options)');
-    return evaluateMatrices(this, this.rt, x, y as TargetData, options);
+    return evaluateModel(this.trainable, { x, y: y as TargetData }, options);
   }
 
   /**

@@ -7,16 +7,20 @@
 import type { JsonObject } from '../io/json-value.js';
 import { checkPath, modelFileData, readModelFile, writeModelFile, type SavableModel } from '../io/model-file.js';
 import type { ModelFileContents } from '../io/model-format.js';
-import type { ModelConfig, OptimizerState } from '../models/sequential.js';
 import { ModelFileError } from '../util/errors.js';
+import type { OptimizerState } from './trainable-model.js';
 import { packTrainingState, readTrainingState, type TrainingState } from './training-state.js';
 
-/** Everything a checkpoint file holds. Pass it to fit's `resumeFrom`, or read `training` to report progress. */
-export interface Checkpoint {
+/**
+ * Everything a checkpoint file holds. Pass it to fit's `resumeFrom`, or read `training` to report progress.
+ * `Config` is the model's config type; training treats it as opaque JSON (src/models/checkpoint.ts names
+ * Sequential's).
+ */
+export interface Checkpoint<Config extends object = object> {
   /** The file it was read from (named in errors). */
   path: string;
-  /** The model's config (Sequential.toConfig) at the checkpoint. */
-  model: ModelConfig;
+  /** The model's config (toConfig()) at the checkpoint. */
+  model: Config;
   /** (paramCount) weights at the checkpoint. */
   params: Float32Array;
   /** Optimizer step count and slots at the checkpoint. */
@@ -66,7 +70,7 @@ export async function readModelFileWithTraining(path: string): Promise<ModelFile
  *   a model file without a training position (saved by saveModel, not by a fit's checkpoint option).
  * @throws ConfigError when path is not a non-empty string.
  */
-export async function readCheckpoint(path: string): Promise<Checkpoint> {
+export async function readCheckpoint(path: string): Promise<Checkpoint<Record<string, unknown>>> {
   checkPath(path);
   const { header, params, slots, training } = await readModelFileWithTraining(path);
   if (training === null || header.optimizer === undefined) {
@@ -74,7 +78,7 @@ export async function readCheckpoint(path: string): Promise<Checkpoint> {
   }
   return {
     path,
-    model: header.model as unknown as ModelConfig,
+    model: header.model,
     params,
     optimizer: { step: header.optimizer.step, slots },
     preprocessing: header.preprocessing ?? null,

@@ -1,10 +1,10 @@
 // One chunk of training steps, shared by the in-memory loop (fit.ts) and the streaming loop
-// (fit-stream.ts): the learning rates of the chunk's steps, one PlanHandle.train call, the per-step stats
+// (fit-stream.ts): the learning rates of the chunk's steps, one call of the step executor, the per-step stats
 // folded into the epoch's sums with onBatchEnd after each, and the chunk's outcome turned into
 // NonFiniteError/AbortError. The per-fit buffers (lrs, stats, the abort flag) are allocated once here.
 
 import { STATS_WIDTH, TrainStatus } from '../backend/codes.js';
-import type { PlanHandle, TrainJob } from '../backend/contract.js';
+import type { TrainJob } from '../backend/contract.js';
 import type { CallbackList } from '../callbacks/callback.js';
 import type { Matrix } from '../data/matrix.js';
 import { addStatsRow, emptyStats, logsFromStats } from '../metrics/metrics.js';
@@ -12,10 +12,11 @@ import { AbortError, ConfigError, NonFiniteError } from '../util/errors.js';
 import { now } from '../util/yield.js';
 import { ChunkSizer, CHUNK_TARGET_MS } from './chunk-sizer.js';
 import type { TrainingRuntime } from './runtime.js';
+import type { StepExecutor } from './step-executor.js';
 
-/** What a fit's chunks share: the plan, the run seed, the batch size and the abort signal. */
+/** What a fit's chunks share: the step executor, the run seed, the batch size and the abort signal. */
 export interface ChunkSettings {
-  plan: PlanHandle;
+  steps: StepExecutor;
   seed: number;
   batchSize: number;
   /** Most steps in one chunk (sizes the buffers). */
@@ -83,7 +84,7 @@ export class ChunkRunner {
       control: this.control,
     };
     const t0 = now();
-    const result = await rt.exclusive(() => s.plan.train(job));
+    const result = await s.steps.run(job);
     this.sizer.record(result.stepsDone, now() - t0);
     rt.advanceStep(result.stepsDone);
     for (let i = 0; i < result.stepsDone; i++) {

@@ -1,6 +1,6 @@
 // The fit loop over a streaming Dataset: every epoch reads the dataset again block by block; each block
 // is checked (NaN, label ranges), its rows are visited in an order seeded by (seed, epoch, block) and
-// trained in chunks of steps through PlanHandle.train, as the in-memory loop does over the whole data.
+// trained in chunks of steps through the step executor, as the in-memory loop does over the whole data.
 // Batches do not span blocks (a block's last batch may be short). Validation, when given, is evaluated
 // after every epoch (a Dataset pass or matrices). Checkpoints and resume are in-memory-only for now
 // (their data fingerprint needs the whole data); fit rejects them for streams before any work starts.
@@ -19,6 +19,7 @@ import type { FitConfig } from './fit-options.js';
 import { History } from './history.js';
 import { epochLine } from './progress.js';
 import type { TrainingRuntime } from './runtime.js';
+import { stepExecutor } from './step-executor.js';
 
 /** Runs a validated fit over a streaming dataset with run seed `seed`. */
 export async function runStreamFit(
@@ -31,9 +32,9 @@ export async function runStreamFit(
   callbacks: CallbackList,
 ): Promise<History> {
   const batchSize = Math.min(cfg.batchSize, dataset.maxBlockRows);
-  const plan = rt.plan(batchSize);
+  const steps = stepExecutor(rt, batchSize);
   const maxChunk = Math.min(cfg.stepsPerChunk ?? MAX_CHUNK_STEPS, Math.ceil(dataset.maxBlockRows / batchSize), MAX_CHUNK_STEPS);
-  const chunks = new ChunkRunner(rt, { plan, seed, batchSize, maxChunk, stepsPerChunk: cfg.stepsPerChunk, signal: cfg.signal, callbacks });
+  const chunks = new ChunkRunner(rt, { steps, seed, batchSize, maxChunk, stepsPerChunk: cfg.stepsPerChunk, signal: cfg.signal, callbacks });
   const { epochStats } = chunks;
   const checkAbort = () => chunks.checkAbort();
   const order = new Uint32Array(dataset.maxBlockRows);

@@ -1,4 +1,4 @@
-// The fit loop: epochs of shuffled batches run in chunks of steps through PlanHandle.train, with
+// The fit loop: epochs of shuffled batches run in chunks of steps through the step executor, with
 // per-step learning rates from the schedule, per-step stats folded into epoch logs, validation, callbacks,
 // checkpoints and abort. Everything a chunk needs is allocated once per fit; between chunks the loop yields
 // a macrotask so timers and I/O keep running (the js backend trains on the event loop's thread).
@@ -22,6 +22,7 @@ import type { FitConfig } from './fit-options.js';
 import type { History } from './history.js';
 import { epochLine } from './progress.js';
 import type { TrainingRuntime } from './runtime.js';
+import { stepExecutor } from './step-executor.js';
 import { nextMacrotask, now } from '../util/yield.js';
 
 export interface FitData {
@@ -49,9 +50,9 @@ export async function runFit(
   const n = x.rows;
   const batchSize = Math.min(cfg.batchSize, n);
   const batches = Math.ceil(n / batchSize);
-  const plan = rt.plan(batchSize);
+  const steps = stepExecutor(rt, batchSize);
   const maxChunk = Math.min(cfg.stepsPerChunk ?? MAX_CHUNK_STEPS, batches, MAX_CHUNK_STEPS);
-  const chunks = new ChunkRunner(rt, { plan, seed, batchSize, maxChunk, stepsPerChunk: cfg.stepsPerChunk, signal: cfg.signal, callbacks });
+  const chunks = new ChunkRunner(rt, { steps, seed, batchSize, maxChunk, stepsPerChunk: cfg.stepsPerChunk, signal: cfg.signal, callbacks });
   const { epochStats } = chunks;
   const checkAbort = () => chunks.checkAbort();
 

@@ -4,15 +4,15 @@
 // hands the loop the saved position; callback and schedule state are restored after onTrainBegin.
 
 import type { CallbackList } from '../callbacks/callback.js';
-import { readCheckpoint, writeCheckpointFile, type Checkpoint } from './checkpoint-file.js';
-import type { Sequential } from '../models/sequential.js';
 import type { LearningRateSchedule } from '../schedules/index.js';
 import { ConfigError, DataError, ModelFileError, ShapeError } from '../util/errors.js';
+import { readCheckpoint, writeCheckpointFile, type Checkpoint } from './checkpoint-file.js';
 import { Checkpointer, checkpointFitOptions, fingerprintData, newRunStart, type FitStart } from './checkpointer.js';
-import type { DataFingerprint } from './training-state.js';
 import type { FitData } from './fit.js';
 import type { FitConfig, FitOptions } from './fit-options.js';
 import { History } from './history.js';
+import type { TrainableModel } from './trainable-model.js';
+import type { DataFingerprint } from './training-state.js';
 
 /** The checkpoint named by `resumeFrom`: a path is read (and validated), a Checkpoint is used as is. */
 export function loadResumeSource(source: string | Checkpoint): Promise<Checkpoint> {
@@ -65,7 +65,7 @@ export interface RunContext {
  * @throws ConfigError when the model's config differs from the checkpoint's, or a saved callback state has
  *   no matching callback (at the loop's start); ShapeError / DataError when the data differ.
  */
-export function startRun(model: Sequential, ctx: RunContext): { start: FitStart; checkpointer: Checkpointer | null } {
+export function startRun(model: TrainableModel, ctx: RunContext): { start: FitStart; checkpointer: Checkpointer | null } {
   const { cfg, data, resume } = ctx;
   const fingerprint = resume !== null || cfg.checkpoint !== null ? fingerprintData(data) : null;
   let start: FitStart;
@@ -109,7 +109,7 @@ function resumedStart(ckpt: Checkpoint, ctx: RunContext): FitStart {
 }
 
 /** The model must be the checkpoint's: same layers, seed, optimizer, loss, metrics and schedule. */
-function checkModel(model: Sequential, ckpt: Checkpoint): void {
+function checkModel(model: TrainableModel, ckpt: Checkpoint): void {
   const diff = firstDifference(ckpt.model, JSON.parse(JSON.stringify(model.toConfig())), 'config');
   if (diff !== null) {
     throw new ConfigError(
@@ -140,7 +140,7 @@ function checkData(found: DataFingerprint, ckpt: Checkpoint): void {
   }
 }
 
-function restoreModel(model: Sequential, ckpt: Checkpoint): void {
+function restoreModel(model: TrainableModel, ckpt: Checkpoint): void {
   model.setParams(ckpt.params);
   model.setOptimizerState(ckpt.optimizer);
   if (ckpt.preprocessing !== null) model.preprocessing = ckpt.preprocessing;

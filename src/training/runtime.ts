@@ -1,6 +1,6 @@
-// What the training loop needs from a compiled, built model. Sequential's ModelRuntime
-// (src/models/model-runtime.ts) hands this to fit/evaluate/predict so the loop never reaches into the
-// model's private state.
+// What the training loop needs from a compiled, built model: a TrainableModel's runtime() (for a
+// Sequential, its ModelRuntime in src/models/model-runtime.ts), so the loop never reaches into the model's
+// private state.
 
 import type { Backend, PlanHandle, PlanSpec } from '../backend/contract.js';
 import type { CallbackModel } from '../callbacks/callback.js';

@@ -4,7 +4,7 @@
 
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { readCheckpoint, type Checkpoint } from '../../training/checkpoint-file.js';
+import { readCheckpoint, type Checkpoint } from '../../models/checkpoint.js';
 import { Sequential } from '../../models/sequential.js';
 import { ModelFileError } from '../../util/errors.js';
 import { describe } from '../../util/validate.js';
