@@ -1,27 +1,35 @@
 #!/usr/bin/env node
-// Checks the direction of the relative imports under src/ (run by `npm run lint`). Intended direction:
+// Checks the direction of the relative imports under src/ (run by `npm run lint`). The direction is
 // cli → models → training → io → util. Every `import … from '…'`, `export … from '…'` (type-only
 // included), side-effect `import '…'` and `import('…')` is read with a regex; the target's top-level
 // directory under src/ is its module.
 //
-// 1. Layers: src/io/** may import only io and util (io turns bytes into plain contents; it does not know
-//    models, training, backends or callbacks); src/util/** may import only util. One line per violation.
-// 2. Cycles: the directory-level import graph of all of src/ must have no cycle, except exactly these
-//    that remain for later (a cycle that grows, e.g. a third directory joining one, fails):
-//      models ↔ training   (training/resume.ts and training/checkpoint-file.ts use Sequential,
-//                           ModelConfig, OptimizerState; models runs fit)
+// 1. Layers: along that chain nothing imports a directory before it (training never imports models or
+//    cli, models never cli); src/io/** may import only io and util (io turns bytes into plain contents; it
+//    does not know models, training, backends or callbacks); src/util/** may import only util. One line
+//    per violation.
+// 2. Cycles: the directory-level import graph of all of src/ must have no cycle, except exactly those in
+//    KNOWN_CYCLES (none now; a listed cycle that grows, e.g. a third directory joining one, fails).
 //    A listed cycle that no longer exists is reported as a note: delete it from KNOWN_CYCLES.
 //
-// Usage: node scripts/check-imports.mjs [srcDir]   (default: src/ of this package). Exit 1 on a violation.
+// Usage: node scripts/check-imports.mjs [srcDir] [--known-cycle a,b ...]   (default: src/ of this
+// package; --known-cycle adds a cycle to the known ones, for the script's own tests). Exit 1 on a violation.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const CHAIN = ['cli', 'models', 'training', 'io', 'util'];
 const ALLOWED = { io: ['io', 'util'], util: ['util'] };
-const KNOWN_CYCLES = [['models', 'training']];
+const KNOWN_CYCLES = [];
 
-const srcDir = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'src'));
+const args = process.argv.slice(2);
+const positional = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--known-cycle' && args[i + 1] !== undefined) KNOWN_CYCLES.push(args[++i].split(','));
+  else positional.push(args[i]);
+}
+const srcDir = resolve(positional[0] ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'src'));
 const IMPORT_RES = [
   /\b(?:import|export)\b[^;'"`]*?\bfrom\s*['"]([^'"]+)['"]/g, // import x from, import type {…} from, export * from
   /\bimport\s*['"]([^'"]+)['"]/g, // import './side-effect.js'
@@ -65,6 +73,8 @@ for (const file of sourceFiles(srcDir)) {
     if (to === null || to === from) continue;
     if (ALLOWED[from] !== undefined && !ALLOWED[from].includes(to)) {
       problems.push(`${shown}: imports '${spec}' (${to}); ${from} may import only ${ALLOWED[from].join(', ')}`);
+    } else if (CHAIN.includes(from) && CHAIN.indexOf(to) >= 0 && CHAIN.indexOf(to) < CHAIN.indexOf(from)) {
+      problems.push(`${shown}: imports '${spec}' (${to}); ${from} may not import ${CHAIN.slice(0, CHAIN.indexOf(from)).join(', ')} (${CHAIN.join(' → ')})`);
     }
     if (!edges.has(from)) edges.set(from, new Map());
     if (!edges.get(from).has(to)) edges.get(from).set(to, `${shown} imports '${spec}'`);
@@ -118,4 +128,4 @@ if (problems.length > 0) {
   for (const p of problems) console.error(p);
   process.exit(1);
 }
-console.log(`imports: ${nodes.length} src/ directories, io and util import only downward, no new cycles`);
+console.log(`imports: ${nodes.length} src/ directories, ${CHAIN.join(' → ')} one way, no new cycles`);
