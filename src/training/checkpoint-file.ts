@@ -59,13 +59,8 @@ export async function readModelFileWithTraining(path: string): Promise<ModelFile
 }
 
 /**
- * Reads a checkpoint written by fit's `checkpoint` option (validated: checksum, sizes, training state).
- * @example
- * ```ts
- * const ckpt = await readCheckpoint('run.ckpt');
- * console.log(`stopped at epoch ${ckpt.training.epoch}, batch ${ckpt.training.batch}`);
- * const history = await model.fit(x, y, { resumeFrom: ckpt, checkpoint: 'run.ckpt' });
- * ```
+ * Reads a checkpoint written by fit's `checkpoint` option (validated: checksum, sizes, training state),
+ * the model config as stored. The public readCheckpoint (src/models/checkpoint.ts) types it.
  * @throws ModelFileError when the file cannot be read or is not a valid model file (see loadModel), or is
  *   a model file without a training position (saved by saveModel, not by a fit's checkpoint option).
  * @throws ConfigError when path is not a non-empty string.
