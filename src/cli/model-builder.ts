@@ -7,7 +7,7 @@ import { layers } from '../layers/index.js';
 import { Sequential } from '../models/sequential.js';
 import { optimizers } from '../optimizers/index.js';
 import { ConfigError } from '../util/errors.js';
-import type { TargetInfo } from './data.js';
+import type { TargetInfo } from './pipeline/index.js';
 import { UsageError } from './errors.js';
 import { scheduleConfig, type RunLength } from './schedule-spec.js';
 import { OPTIMIZER_OPTIONS, type TrainConfig } from './train-config.js';

@@ -12,7 +12,7 @@ import { loadModel } from '../models/load-model.js';
 import type { Sequential } from '../models/sequential.js';
 import { ModelFileError } from '../util/errors.js';
 import { packageVersion } from '../util/package-info.js';
-import { Preprocessor } from './preprocessing.js';
+import { Preprocessor } from './pipeline/index.js';
 
 export const ENSEMBLE_FORMAT = 'nntrain.ensemble';
 const MAGIC = 'NNTRAIN\0';
@@ -34,7 +34,10 @@ export interface Predictor {
   members: Sequential[];
   memberPaths: string[];
   pre: Preprocessor;
-  /** Outputs for raw (unscaled, possibly missing) features, in the data's units; ensembles average. */
+  /**
+   * Outputs for raw (unscaled, possibly missing) features, in the data's units; ensembles average.
+   * `rawX` is transformed in place into the model's inputs: pass a buffer that is not needed afterwards.
+   */
   predict(rawX: Matrix): Promise<Matrix>;
 }
 
@@ -70,7 +73,7 @@ function predictorOf(path: string, kind: Predictor['kind'], members: Sequential[
     memberPaths,
     pre,
     async predict(rawX: Matrix): Promise<Matrix> {
-      const x = pre.inputs(rawX);
+      const x = pre.inputs(rawX, rawX);
       let sum: Matrix | null = null;
       for (const model of members) {
         const out = pre.outputs(await model.predict(x, { batchSize: 1024 }));

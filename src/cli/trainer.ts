@@ -10,11 +10,9 @@ import type { Sequential } from '../models/sequential.js';
 import type { FitOptions } from '../training/fit-options.js';
 import type { History } from '../training/history.js';
 import { NonFiniteError } from '../util/errors.js';
-import type { TargetInfo } from './data.js';
 import { buildModel, lossFor } from './model-builder.js';
 import type { Output } from './output.js';
-import { oneHot, type ModelData, type PreparedSplit } from './prepare.js';
-import type { Preprocessor } from './preprocessing.js';
+import type { ModelData, PreparedSplit, Preprocessor, TargetInfo } from './pipeline/index.js';
 import type { TrainConfig } from './train-config.js';
 
 /** One model to train. */
@@ -111,6 +109,13 @@ export async function evaluateModel(model: Sequential, pre: Preprocessor, x: Mat
 export function evaluateOutputs(outputs: Matrix, target: TargetInfo, yTrue: Matrix): EvaluationResult {
   if (target.task === 'regression') return evaluatePredictions(outputs, yTrue, { task: 'regression', outputNames: [target.name] });
   return evaluatePredictions(outputs, yTrue, { task: 'classification', ...(target.labels !== null ? { labelNames: target.labels } : {}) });
+}
+
+/** Indices as a one-hot (rows, classes) matrix, for categoricalCrossentropy. */
+function oneHot(y: Matrix, classes: number): Matrix {
+  const data = new Float32Array(y.rows * classes);
+  for (let r = 0; r < y.rows; r++) data[r * classes + y.data[r]] = 1;
+  return { data, rows: y.rows, cols: classes };
 }
 
 /** The options worth keeping with a model (for --resume and `info`): what decides the run. */

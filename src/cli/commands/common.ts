@@ -1,5 +1,5 @@
-// Steps the training commands share: runtime settings (threads), reading the data with the standard
-// validation split, describing the data in one line, and saving a model with its report.
+// Steps the training commands share around the data pipeline (../pipeline/): runtime settings (threads),
+// describing the data in one line, printing metrics, and saving a model with its report.
 
 import { basename } from 'node:path';
 import { getBackend, nativeAvailable } from '../../backend/index.js';
@@ -8,9 +8,8 @@ import { headlineMetrics, headlineValues, type EvaluationResult } from '../../ev
 import type { Sequential } from '../../models/sequential.js';
 import { writeReport, type ReportPaths } from '../../report/index.js';
 import type { History } from '../../training/history.js';
-import { readLabeledData, readTrainingData, type LabeledData, type TrainingData } from '../data.js';
 import type { Output } from '../output.js';
-import { prepareSplit, splitRows, type PreparedSplit } from '../prepare.js';
+import type { DataSummary, PreparedSplit } from '../pipeline/index.js';
 import type { TrainConfig } from '../train-config.js';
 
 /** Applies --threads to the native pool (results do not depend on it). */
@@ -24,35 +23,18 @@ export function backendLine(name?: string): string {
   return `${info.name} (kernel ${info.kernel}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`;
 }
 
-/**
- * The standard split's rows, before any preprocessing: every row for training and --val-file's rows
- * for validation, or a seeded --val-split of the rows.
- */
-export async function standardCut(cfg: TrainConfig, data: TrainingData): Promise<{ train: Uint32Array; validation: Uint32Array | LabeledData }> {
-  if (cfg.valFile === undefined) return splitRows(data, cfg.valSplit, cfg.seed);
-  const validation = await readLabeledData(cfg.valFile, data.schema, data.target, cfg.backend);
-  return { train: Uint32Array.from({ length: data.rows }, (_, i) => i), validation };
-}
-
-/** The training data and the standard split (standardCut), preprocessed. */
-export async function prepareTraining(cfg: TrainConfig): Promise<{ data: TrainingData; split: PreparedSplit }> {
-  const data = await readTrainingData(cfg);
-  const cut = await standardCut(cfg, data);
-  return { data, split: prepareSplit(data, cut.train, cut.validation, cfg.scale) };
-}
-
 /** One line about the data: rows, features, target and task, and the split. */
-export function describeData(output: Output, data: TrainingData, split: PreparedSplit): void {
+export function describeData(output: Output, data: DataSummary, split: PreparedSplit): void {
   const t = data.target;
   const task = t.task === 'regression' ? 'regression' : `${t.labels?.length ?? 0} classes: ${t.labels?.slice(0, 10).join(', ')}${(t.labels?.length ?? 0) > 10 ? ', …' : ''}`;
   const dropped = data.droppedRows > 0 ? ` (${data.droppedRows} rows without a target dropped)` : '';
   const val = split.validation === null ? 'no validation rows' : `${split.validation.x.rows} validation rows`;
-  output.text(`data: ${basename(data.path)}: ${data.rows} rows${dropped}, ${data.x.cols} input columns, target '${t.name}' (${task}); ${split.train.x.rows} training rows, ${val}`);
+  output.text(`data: ${basename(data.path)}: ${data.rows} rows${dropped}, ${data.xColumns.length} input columns, target '${t.name}' (${task}); ${split.train.x.rows} training rows, ${val}`);
   output.event('data', {
     file: data.path,
     rows: data.rows,
     dropped_rows: data.droppedRows,
-    inputs: data.x.cols,
+    inputs: data.xColumns.length,
     target: t.name,
     task: t.task,
     classes: t.labels,

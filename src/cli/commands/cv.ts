@@ -3,16 +3,15 @@
 // early stopping, and is scored on its test fold; the summary is the mean ± std of each headline metric.
 
 import type { Command } from 'commander';
-import { gatherRows, kFold } from '../../data/preprocess/index.js';
+import { kFold } from '../../data/preprocess/index.js';
 import { formatMetricValue, headlineValues } from '../../evaluation/index.js';
 import { UsageError } from '../errors.js';
 import { Output } from '../output.js';
-import { modelData, prepareSplit, splitRows } from '../prepare.js';
+import { prepareSplit, readTrainingData, splitRows, takeRows, transformRows } from '../pipeline/index.js';
 import { formatTable, meanStd, metricCells } from '../table.js';
 import { givenValues, resolveConfig } from '../train-config.js';
 import { evaluateModel, trainOne } from '../trainer.js';
 import { applyRuntime } from './common.js';
-import { readTrainingData } from '../data.js';
 
 export async function cvCommand(dataArg: string | undefined, cmd: Command): Promise<void> {
   const { given } = await givenValues(cmd, 'cv');
@@ -30,9 +29,9 @@ export async function cvCommand(dataArg: string | undefined, cmd: Command): Prom
     for (const fold of folds) {
       const label = `fold ${fold.fold + 1}/${cfg.folds}`;
       const rows = splitRows(data, cfg.valSplit, cfg.seed, fold.train);
-      const split = prepareSplit(data, rows.train, rows.validation, cfg.scale);
+      const split = prepareSplit(data, rows, cfg.scale, false);
       const result = await trainOne({ cfg, split, seed: cfg.seed, output, label, lines: false });
-      const test = modelData(split.pre, gatherRows(data.x, fold.test), gatherRows(data.y, fold.test));
+      const test = transformRows(split.pre, takeRows(data, fold.test, false), true);
       const evaluation = await evaluateModel(result.model, split.pre, test.x, test.yTrue);
       const values = headlineValues(evaluation);
       scores.push(values);

@@ -12,7 +12,8 @@ import { memberPath, writeManifest } from '../predictor.js';
 import { formatTable, meanOf, metricCells } from '../table.js';
 import { givenValues, resolveConfig, type TrainConfig } from '../train-config.js';
 import { evaluateOutputs, runRecord, trainOne, type TrainedModel } from '../trainer.js';
-import { applyRuntime, backendLine, describeData, prepareTraining, printMetrics } from './common.js';
+import { prepareTraining } from '../pipeline/index.js';
+import { applyRuntime, backendLine, describeData, printMetrics } from './common.js';
 import { writeReport } from '../../report/index.js';
 
 export async function ensembleCommand(dataArg: string | undefined, cmd: Command): Promise<void> {

@@ -3,7 +3,7 @@
 // confusion matrix (classification) or the regression table; --json prints all of it as one object.
 
 import { formatEvaluation, headlineMetrics, headlineValues } from '../../evaluation/index.js';
-import { readLabeledData } from '../data.js';
+import { readLabeledData } from '../pipeline/index.js';
 import { jsonLine } from '../output.js';
 import { loadPredictor } from '../predictor.js';
 import { evaluateOutputs } from '../trainer.js';

@@ -8,7 +8,7 @@ import { Sequential, type ModelConfig } from '../../models/sequential.js';
 import { packageVersion } from '../../util/package-info.js';
 import { jsonLine } from '../output.js';
 import { loadPredictor, startsWithJson } from '../predictor.js';
-import { Preprocessor, type SavedPreprocessing } from '../preprocessing.js';
+import { Preprocessor, type SavedPreprocessing } from '../pipeline/index.js';
 import { runtimeOptions, type RuntimeFlags } from './runtime-flags.js';
 
 export interface InfoFlags extends RuntimeFlags {

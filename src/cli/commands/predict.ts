@@ -12,7 +12,7 @@ import type { Writable } from 'node:stream';
 import { openCsv, type CsvSchema } from '../../data/csv/index.js';
 import type { Matrix } from '../../data/matrix.js';
 import { checkGivenValues } from '../config-schema.js';
-import type { TargetInfo } from '../data.js';
+import type { TargetInfo } from '../pipeline/index.js';
 import { Output } from '../output.js';
 import { loadPredictor } from '../predictor.js';
 import { runtimeOptions, type RuntimeFlags } from './runtime-flags.js';

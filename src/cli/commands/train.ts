@@ -12,10 +12,10 @@ import type { GivenValues } from '../config-schema.js';
 import { UsageError } from '../errors.js';
 import { optionByKey } from '../option-table.js';
 import { Output } from '../output.js';
-import { Preprocessor } from '../preprocessing.js';
+import { prepareTraining, Preprocessor } from '../pipeline/index.js';
 import { givenValues, resolveConfig, type TrainConfig } from '../train-config.js';
 import { runRecord, trainOne } from '../trainer.js';
-import { applyRuntime, backendLine, describeData, prepareTraining, printMetrics, saveModelAndReport } from './common.js';
+import { applyRuntime, backendLine, describeData, printMetrics, saveModelAndReport } from './common.js';
 import { trainEnsemble } from './ensemble.js';
 
 /** Options a resumed run may change: they do not alter what is trained. */
@@ -65,7 +65,7 @@ async function train(cfg: TrainConfig, output: Output, checkpoint: Checkpoint | 
   output.event('trained', { epochs, seconds: result.seconds, best_epoch: result.bestEpoch === undefined ? null : result.bestEpoch + 1 });
   await saveModelAndReport(output, cfg, result.model, {
     title: `nntrain: ${basename(cfg.data)} → ${data.target.name}`,
-    config: { ...runRecord(cfg), rows: data.rows, inputs: data.x.cols, task: data.target.task, parameters: result.model.params.length, backend: backendLine(cfg.backend) },
+    config: { ...runRecord(cfg), rows: data.rows, inputs: data.xColumns.length, task: data.target.task, parameters: result.model.params.length, backend: backendLine(cfg.backend) },
     history: result.history,
     evaluation: result.evaluation,
     bestEpoch: result.bestEpoch,

@@ -5,16 +5,15 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { formatMetricValue, headlineValues } from '../../evaluation/index.js';
-import { readTrainingData, type TrainingData } from '../data.js';
 import { UsageError } from '../errors.js';
 import { parseGrid, trialsOf, type GridAxis } from '../grid.js';
 import { buildModel } from '../model-builder.js';
 import { Output } from '../output.js';
-import { prepareSplit, type PreparedSplit } from '../prepare.js';
+import { prepareSplit, readTrainingData, standardSplit, type PreparedSplit, type TrainingData } from '../pipeline/index.js';
 import { formatTable } from '../table.js';
 import { givenValues, resolveConfig, type TrainConfig } from '../train-config.js';
 import { runRecord, stepsPerEpoch, trainOne, type TrainedModel } from '../trainer.js';
-import { applyRuntime, backendLine, describeData, printMetrics, saveModelAndReport, standardCut } from './common.js';
+import { applyRuntime, backendLine, describeData, printMetrics, saveModelAndReport } from './common.js';
 
 const HIGHER_IS_BETTER = ['accuracy', 'macro_precision', 'macro_recall', 'macro_f1', 'weighted_f1', 'roc_auc', 'r2'];
 const REGRESSION_METRICS = ['mse', 'rmse', 'mae', 'r2'];
@@ -42,14 +41,16 @@ export async function tuneCommand(dataArg: string | undefined, cmd: Command): Pr
     const data = await readTrainingData(cfg);
     const metric = rankingMetric(cfg.metric, data);
     const configs = picks.map((p) => withValues(cfg, axes, p));
-    // The rows and the validation file are the same for every trial: cut and read once. Only the
-    // preprocessing differs, one split per --scale value tried.
-    const cut = await standardCut(cfg, data);
+    // The rows and the validation file are the same for every trial: split and read once. Only the
+    // preprocessing differs, one prepared split per --scale value tried; with a single one, it may use
+    // the data's own buffers.
+    const cut = await standardSplit(cfg, data);
+    const consume = new Set(configs.map((c) => c.scale)).size === 1;
     const splits = new Map<string, PreparedSplit>();
     const splitFor = (c: TrainConfig): PreparedSplit => {
       let split = splits.get(c.scale);
       if (split === undefined) {
-        split = prepareSplit(data, cut.train, cut.validation, c.scale);
+        split = prepareSplit(data, cut, c.scale, consume);
         splits.set(c.scale, split);
       }
       return split;

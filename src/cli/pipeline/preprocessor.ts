@@ -1,16 +1,17 @@
 // The preprocessing the command line saves in `model.preprocessing`: the CSV schema (columns, categories,
 // missing policies), the target (task, class names), the imputer and scaler fitted on the training rows
-// only, a target scaler for regression, and the run's options (what --resume continues with). Fitting
-// happens once per training split; applying it is the same code at training, evaluation and prediction.
+// only (fit.ts), a target scaler for regression, and the run's options (what --resume continues with).
+// Applying it is the same code at training, evaluation and prediction: one pass of the imputer and one of
+// the scaler per cell, into the buffer the model reads.
 
 import { z } from 'zod';
-import type { CsvSchema } from '../data/csv/index.js';
-import type { Matrix } from '../data/matrix.js';
-import { Imputer, imputerFromJSON, scalerFromJSON, scalers, type Scaler } from '../data/preprocess/index.js';
-import type { JsonObject } from '../io/json-value.js';
-import { ModelFileError } from '../util/errors.js';
-import type { TargetInfo, TrainingData } from './data.js';
-import type { TrainConfig } from './train-config.js';
+import type { CsvSchema } from '../../data/csv/index.js';
+import type { Matrix } from '../../data/matrix.js';
+import { imputerFromJSON, scalerFromJSON, type Imputer, type Scaler } from '../../data/preprocess/index.js';
+import type { JsonObject } from '../../io/json-value.js';
+import { ModelFileError } from '../../util/errors.js';
+import type { TrainConfig } from '../train-config.js';
+import type { TargetInfo } from './target.js';
 
 export const PREPROCESSING_FORMAT = 'nntrain.cli-preprocessing';
 
@@ -48,7 +49,8 @@ const savedSchema = z.looseObject({
 
 /** Imputation and scaling of features (and of a regression target), fitted on training rows. */
 export class Preprocessor {
-  private constructor(
+  /** A fitted preprocessing (fit.ts fits one on training rows; fromJSON restores a saved one). */
+  constructor(
     readonly target: TargetInfo,
     readonly schema: CsvSchema,
     readonly xColumns: string[],
@@ -56,24 +58,6 @@ export class Preprocessor {
     private readonly scaler: Scaler,
     private readonly targetScaler: Scaler | null,
   ) {}
-
-  /**
-   * Fits the imputer (when a column may miss values) and the scaler on `train` (raw features of the
-   * training rows), and for regression a standard scaler of the target, so the default learning rates
-   * suit targets of any magnitude (predictions are mapped back).
-   */
-  static fit(data: TrainingData, train: { x: Matrix; y: Matrix }, scale: TrainConfig['scale']): Preprocessor {
-    let imputer: Imputer | null = null;
-    if (data.imputeColumns.length > 0) {
-      const oneHotGroups = data.oneHotGroups.filter((g) => g.length >= 2);
-      imputer = new Imputer({ categorical: data.indexColumns, oneHotGroups }).fit(train.x);
-    }
-    const exclude = [...data.oneHotGroups.flat(), ...data.indexColumns];
-    const x = imputer === null ? train.x : imputer.transform(train.x);
-    const scaler = scalers[scale]({ exclude }).fit(x);
-    const targetScaler = data.target.task === 'regression' ? scalers.standard().fit(train.y) : null;
-    return new Preprocessor(data.target, data.schema, data.xColumns, imputer, scaler, targetScaler);
-  }
 
   /**
    * The preprocessing of a model file written by the command line.
@@ -95,12 +79,15 @@ export class Preprocessor {
     return new Preprocessor(saved.target, saved.schema, saved.xColumns, imputer, scaler, targetScaler);
   }
 
-  /** The inputs the model takes, from raw features (a new matrix; `x` is left as it was). */
-  inputs(x: Matrix): Matrix {
-    const out: Matrix = { data: new Float32Array(x.rows * x.cols), rows: x.rows, cols: x.cols };
-    out.data.set(x.data.subarray(0, x.rows * x.cols));
-    if (this.imputer !== null) this.imputer.transform(out, out);
-    return this.scaler.transform(out, out);
+  /**
+   * The inputs the model takes, from raw features: written into `out` (default a new matrix; `x` itself
+   * transforms in place), imputed and scaled in one pass each.
+   * @throws DataError for a missing value in a column the training rows had no values for.
+   */
+  inputs(x: Matrix, out?: Matrix): Matrix {
+    const o = out ?? { data: new Float32Array(x.rows * x.cols), rows: x.rows, cols: x.cols };
+    const filled = this.imputer === null ? x : this.imputer.transform(x, o);
+    return this.scaler.transform(filled, o);
   }
 
   /** The targets the model trains on: class indices as they are, regression values standardized. */

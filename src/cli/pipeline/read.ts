@@ -1,26 +1,15 @@
-// Reading a labeled CSV file for the training commands: which column is the target, whether the task is
-// regression or classification (and which classes), and the same reading for a validation or evaluation
-// file through the schema saved with a model, so categories and class numbers stay those of training.
+// Stage 1 of the data pipeline: reading a labeled CSV file, once. The training file settles which column
+// is the target and the task (target.ts); a validation or evaluation file is read through the schema saved
+// with a model, so categories and class numbers stay those of training. Features stay raw here (NaN where
+// a value is missing): the later stages split, fit and transform them.
 
-import { inferCsvSchema, readCsv } from '../data/csv/index.js';
-import type { CsvSchema } from '../data/csv/index.js';
-import type { Matrix } from '../data/matrix.js';
-import { DataError } from '../util/errors.js';
-import { UsageError } from './errors.js';
-import type { TrainConfig } from './train-config.js';
-
-/** regression: one value; binary: two classes; multiclass: three or more. */
-export type Task = 'regression' | 'binary' | 'multiclass';
-
-/** What the target column is, saved with the model so that evaluate and predict read it the same way. */
-export interface TargetInfo {
-  name: string;
-  task: Task;
-  /** Class names (class i is labels[i]); null for regression. */
-  labels: string[] | null;
-  /** For a numeric target read as classes: class i is the value classValues[i] (ascending). */
-  classValues: number[] | null;
-}
+import { inferCsvSchema, readCsv } from '../../data/csv/index.js';
+import type { CsvSchema } from '../../data/csv/index.js';
+import type { Matrix } from '../../data/matrix.js';
+import { DataError } from '../../util/errors.js';
+import { UsageError } from '../errors.js';
+import type { TrainConfig } from '../train-config.js';
+import { decideTask, mapClassValues, type TargetInfo } from './target.js';
 
 /** A labeled CSV file in memory: raw features (NaN where a value is missing and imputed later), targets. */
 export interface LabeledData {
@@ -43,10 +32,8 @@ export interface TrainingData extends LabeledData {
   imputeColumns: number[];
 }
 
-/** Automatic classification: integer targets with at most this many distinct values. */
-const AUTO_MAX_CLASSES = 20;
-/** Most classes a numeric target may be read as (with --task classification). */
-const MAX_CLASSES = 1000;
+/** What the commands print and save about a training file once its rows went into the model's buffers. */
+export type DataSummary = Omit<TrainingData, 'x' | 'y'>;
 
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -109,59 +96,6 @@ export async function readTrainingData(cfg: TrainConfig): Promise<TrainingData> 
     indexColumns: csv.indexColumns,
     imputeColumns: csv.imputeColumns,
   };
-}
-
-/**
- * The task of a target: categories are classes; numbers are classes when --task classification says so
- * or (auto) when they are integers with at most 20 distinct values; else regression. Numeric classes
- * are renumbered 0..C-1 in ascending order of value.
- */
-export function decideTask(path: string, name: string, y: Matrix, labels: string[] | null, requested: TrainConfig['task']): { target: TargetInfo; y: Matrix } {
-  if (labels !== null) {
-    if (requested === 'regression') {
-      throw new UsageError(`--task regression needs a numeric target but '${name}' holds categories (${labels.slice(0, 5).join(', ')}${labels.length > 5 ? ', …' : ''})`);
-    }
-    return { target: classTarget(path, name, labels, null), y };
-  }
-  if (requested === 'regression') return { target: { name, task: 'regression', labels: null, classValues: null }, y };
-  const distinct = new Set<number>();
-  let integral = true;
-  for (let r = 0; r < y.rows && distinct.size <= MAX_CLASSES; r++) {
-    distinct.add(y.data[r]);
-    if (!Number.isInteger(y.data[r])) integral = false;
-  }
-  const looksLikeClasses = integral && distinct.size <= AUTO_MAX_CLASSES && distinct.size <= Math.max(2, y.rows / 2);
-  if (requested === 'auto' && !looksLikeClasses) return { target: { name, task: 'regression', labels: null, classValues: null }, y };
-  if (distinct.size > MAX_CLASSES) {
-    throw new DataError(`${path}: the target '${name}' has more than ${MAX_CLASSES} distinct values; it cannot be read as classes (use --task regression)`);
-  }
-  const classValues = [...distinct].sort((a, b) => a - b);
-  const target = classTarget(path, name, classValues.map(String), classValues);
-  return { target, y: mapClassValues(path, y, classValues, name) };
-}
-
-function classTarget(path: string, name: string, labels: string[], classValues: number[] | null): TargetInfo {
-  if (labels.length < 2) {
-    throw new DataError(`${path}: the target '${name}' has a single class ('${labels[0] ?? ''}'); classification needs at least 2`);
-  }
-  return { name, task: labels.length === 2 ? 'binary' : 'multiclass', labels, classValues };
-}
-
-/**
- * Target values → class indices through the training classes.
- * @throws DataError naming the data row of a value that was not a class in training.
- */
-export function mapClassValues(path: string, y: Matrix, classValues: readonly number[], name: string): Matrix {
-  const index = new Map(classValues.map((v, i) => [v, i]));
-  const out = new Float32Array(y.rows);
-  for (let r = 0; r < y.rows; r++) {
-    const k = index.get(y.data[r]);
-    if (k === undefined) {
-      throw new DataError(`${path}: data row ${r + 1}, column '${name}': the class ${y.data[r]} was not seen in training (classes: ${classValues.join(', ')})`, { row: r });
-    }
-    out[r] = k;
-  }
-  return { data: out, rows: y.rows, cols: 1 };
 }
 
 /**
