@@ -15,8 +15,8 @@ import type { Output } from './output.js';
 import type { ModelData, PreparedSplit, Preprocessor, TargetInfo } from './pipeline/index.js';
 import type { TrainConfig } from './train-config.js';
 
-/** One model to train. */
-export interface TrainJob {
+/** What trainOne trains: one model on a prepared split, with its seed and how to report progress. */
+export interface TrainOneOptions {
   cfg: TrainConfig;
   split: PreparedSplit;
   seed: number;
@@ -51,12 +51,12 @@ export function stepsPerEpoch(rows: number, batchSize: number): number {
 }
 
 /** Trains, restores the best weights, evaluates. */
-export async function trainOne(job: TrainJob): Promise<TrainedModel> {
-  const { cfg, split, output } = job;
+export async function trainOne(options: TrainOneOptions): Promise<TrainedModel> {
+  const { cfg, split, output } = options;
   const target = split.pre.target;
   const steps = stepsPerEpoch(split.train.x.rows, cfg.batchSize);
   const validation = split.validation !== null;
-  const model = job.model ?? buildModel(cfg, split.train.x.cols, target, job.seed, { epochs: cfg.epochs, stepsPerEpoch: steps, validation });
+  const model = options.model ?? buildModel(cfg, split.train.x.cols, target, options.seed, { epochs: cfg.epochs, stepsPerEpoch: steps, validation });
   model.preprocessing = split.pre.toJSON(runRecord(cfg));
   const classes = target.labels?.length ?? 1;
   const categorical = lossFor(cfg, target) === 'categoricalCrossentropy';
@@ -64,17 +64,17 @@ export async function trainOne(job: TrainJob): Promise<TrainedModel> {
   const early = cfg.earlyStop === false ? null : new EarlyStopping({ monitor: validation ? 'val_loss' : 'loss', patience: cfg.earlyStop, restoreBestWeights: true });
   const callbacks: Callback[] = [
     ...(early !== null ? [early] : []),
-    output.epochCallback({ epochs: cfg.epochs, batchesPerEpoch: steps, rowsPerEpoch: split.train.x.rows, lines: job.lines, ...(job.label !== undefined ? { label: job.label } : {}) }),
+    output.epochCallback({ epochs: cfg.epochs, batchesPerEpoch: steps, rowsPerEpoch: split.train.x.rows, lines: options.lines, ...(options.label !== undefined ? { label: options.label } : {}) }),
   ];
   const t0 = performance.now();
   const history = await fitWithHint(model, split.train.x, y(split.train), {
     epochs: cfg.epochs,
     batchSize: cfg.batchSize,
-    seed: job.seed,
+    seed: options.seed,
     callbacks,
     ...(split.validation !== null ? { validationData: [split.validation.x, y(split.validation)] as [Matrix, Matrix] } : {}),
-    ...(job.checkpoint !== undefined ? { checkpoint: job.checkpoint } : {}),
-    ...(job.resumeFrom !== undefined ? { resumeFrom: job.resumeFrom } : {}),
+    ...(options.checkpoint !== undefined ? { checkpoint: options.checkpoint } : {}),
+    ...(options.resumeFrom !== undefined ? { resumeFrom: options.resumeFrom } : {}),
   });
   const seconds = (performance.now() - t0) / 1000;
   model.preprocessing = split.pre.toJSON(runRecord(cfg)); // a resumed fit restored the checkpoint's
