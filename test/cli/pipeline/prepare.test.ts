@@ -135,7 +135,7 @@ describe('prepareSplit', () => {
     // x-sized: wider than one column; the targets (one column) are copied apart, as before
     const xElements = (sizes: number[]) => sizes.filter((n) => n > data.rows).reduce((a, b) => a + b, 0);
     const kept = countAllocations(() => prepareSplit(data, rows, cfg.scale, false));
-    expect(xElements(kept.sizes)).toBe(data.rows * data.x.cols); // the replaced path: 3.8× this
+    expect(xElements(kept.sizes)).toBe(data.rows * data.x.cols); // the replaced path: 2.8× this (gather, the imputer's copy, Preprocessor.inputs' copy)
     const consumed = countAllocations(() => prepareSplit(data, rows, cfg.scale, true));
     expect(xElements(consumed.sizes)).toBe(validationRows * data.x.cols);
     expect(consumed.sizes.every((n) => n <= data.rows * data.x.cols)).toBe(true);
