@@ -34,6 +34,7 @@
     'kernels/gemm/gemm.cc',
     'kernels/gemm/pack.cc',
     'kernels/gemm/pack_avx2.cc',
+    'kernels/gemm/partition.cc',
     'kernels/gemm/ukr_avx2_6x16.cc',
     'kernels/gemm/ukr_avx512_12x32.cc',
     'kernels/gemm/ukr_ref.cc',

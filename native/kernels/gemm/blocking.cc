@@ -5,18 +5,18 @@
 // Threads: per KC x NC block, packing B and then the C tiles are parallel loops over the pool
 // (tasks of whole MR x NR tiles, each with its own packed A); for small m (a batch), or while it
 // fits L2, column tasks that pack their own B (or read it in place) and read A in place (or pack it
-// once first). Every element of C is computed by one thread with the same values and k order
-// whatever the thread count. The bias and activation epilogue is applied with the last KC block
-// (gemm_packed.h).
+// once first). Which of these runs, and how C is cut into tasks, is decided by partition.cc. Every
+// element of C is computed by one thread with the same values and k order whatever the thread
+// count. The bias and activation epilogue is applied with the last KC block (gemm_packed.h).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 
 #include "../../threads/pool.h"
 #include "../act/activation.h"
 #include "../aligned_vector.h"
 #include "gemm_packed.h"
+#include "partition.h"
 
 namespace nntrain {
 namespace {
@@ -66,11 +66,9 @@ int round_up(int x, int step) {
   return (x + step - 1) / step * step;
 }
 
-// Below this many flops a GEMM runs on one thread: a parallel loop costs a few microseconds (wake,
-// claims, the join), more than a second thread saves on e.g. (128x128)(128x10) = 0.3 MFLOP. On the
-// 2-core Zen 4 (GEMM sweeps at 1 and 2 threads) 2 MFLOP shapes gained 1.2-1.35x when
-// the other core was idle and 8 MFLOP ones ~2x; 1.5 MFLOP is about where it stops paying.
-constexpr double kMinParallelFlops = 1.5e6;
+GemmBlocking blocking_of(const PackedGemmConfig& cfg) {
+  return {cfg.mr, cfg.nr, cfg.mc, cfg.kc, cfg.nc};
+}
 
 // Applies what the micro-kernels do not: activations other than relu/leakyRelu/linear, per tile
 // (rows of n_valid floats at c), from z when it holds the pre-activation, else in place.
@@ -102,8 +100,7 @@ struct Block {
   const float* pa_shared = nullptr;
   int kc_max = 0;  // packed-A buffers hold round_up(MC, MR) x kc_max
   int jc = 0, nc = 0, pc = 0, kc = 0;
-  int rows_per_task = 0, cols_per_task = 0;  // multiples of MR and NR
-  int col_tasks = 1;
+  TaskSplit split;  // the tasks of this block (partition.h)
   // Small m (column tasks over all rows): each task packs its own columns of B into its thread's
   // buffer right before using them, instead of a shared packed B from a separate parallel loop.
   bool own_b = false;
@@ -116,19 +113,18 @@ struct Block {
   bool b_in_place = false;
 };
 
-// Task `task` of the block: rows [r0, r1) x columns [c0, c1) of C (tile-aligned) with its own
-// packed A. Every C tile is computed by exactly one task with the same packed data, micro-kernel
-// call and k order whatever the task layout, so the result does not depend on the threads.
+// Task `task` of the block: rows [r0, r1) x columns [c0, c1) of C (tile-aligned, task_tiles) with
+// its own packed A. Every C tile is computed by exactly one task with the same packed data,
+// micro-kernel call and k order whatever the task layout, so the result does not depend on the
+// threads.
 void block_task(const Block& blk, int task) {
   const PackedGemmConfig& cfg = *blk.cfg;
   const int mr = cfg.mr, nr = cfg.nr;
   const int kc = blk.kc, nc = blk.nc, jc = blk.jc;
   const ptrdiff_t ldc = blk.n;
   const GemmEpilogue* ep = blk.ep;
-  const int r0 = task / blk.col_tasks * blk.rows_per_task;
-  const int r1 = std::min(blk.m, r0 + blk.rows_per_task);
-  const int c0 = task % blk.col_tasks * blk.cols_per_task;
-  const int c1 = std::min(nc, c0 + blk.cols_per_task);
+  const TaskTiles t = task_tiles(blk.split, blk.m, nc, task);
+  const int r0 = t.r0, r1 = t.r1, c0 = t.c0, c1 = t.c1;
   const bool first = blk.pc == 0, last = blk.pc + kc >= blk.k;
   const bool pass_act = ep != nullptr && !in_register(ep->act) && ep->act != kActSoftmax;
   // the first k block applies the caller's beta (or the bias), later ones accumulate
@@ -152,7 +148,7 @@ void block_task(const Block& blk, int task) {
   // packed B of columns [c0, c1): the shared block's, or this task's own copy
   const float* pb = blk.pb + static_cast<size_t>(c0) * kc;
   if (blk.own_b && !blk.b_in_place) {
-    float* mine = t_pack_b.get(static_cast<size_t>(blk.cols_per_task) * kc);
+    float* mine = t_pack_b.get(static_cast<size_t>(blk.split.cols_per_task) * kc);
     pack_b(cfg, mine, blk.b, blk.ldb, blk.trans_b, blk.pc, jc + c0, kc, c1 - c0);
     pb = mine;
   }
@@ -208,106 +204,6 @@ void block_task(const Block& blk, int task) {
   }
 }
 
-// Splits the block's C into about kTasksPerThread tasks per thread (dynamic claiming balances
-// them). A task packs its own rows of A and streams its columns of the shared packed B once per
-// MR rows, so tasks keep at least kMinRowTiles row tiles (B reuse) and split columns when there are
-// too few rows (small batches).
-constexpr int kTasksPerThread = 3;
-constexpr int kMinRowTiles = 4;
-
-// When the last of `tiles` equal tiles is done if they are cut into tasks of `per` tiles (the last
-// one shorter) that `threads` equally fast threads claim in order: whole rounds of `threads` tasks,
-// then a last round that is one full task long unless it holds only the short last task.
-long schedule_length(int tiles, int per, int threads) {
-  const int tasks = (tiles + per - 1) / per;
-  const int rounds = (tasks + threads - 1) / threads;
-  const int in_last_round = tasks - (rounds - 1) * threads;
-  const int last_task = tiles - (tasks - 1) * per;
-  return static_cast<long>(rounds - 1) * per + (in_last_round == 1 ? last_task : per);
-}
-
-// Tiles per task in [min_per, max_per] that finish soonest on `threads` threads; among equals,
-// the one whose task count is nearest `target` (then the smaller count). A fixed "about target
-// tasks" cut can leave one thread a whole task more: 1024 rows in 8 tasks of 24 tiles (7 full and
-// one of 3) take 4 full tasks on one thread and 3 on the other, 11% longer than even halves.
-int balanced_tiles_per_task(int tiles, int min_per, int max_per, int threads, int target) {
-  max_per = std::max(1, std::min(max_per, tiles));
-  min_per = std::max(1, std::min(min_per, max_per));
-  // the task count of `per` tiles per task, and its distance from target
-  const auto count = [tiles](int per) { return (tiles + per - 1) / per; };
-  const auto gap = [&](int per) { return std::abs(count(per) - target); };
-  int best = max_per;
-  long best_len = schedule_length(tiles, best, threads);
-  for (int per = min_per; per < max_per; per++) {
-    const long len = schedule_length(tiles, per, threads);
-    const bool tie = len == best_len;
-    if (len < best_len || (tie && gap(per) < gap(best)) ||
-        (tie && gap(per) == gap(best) && count(per) < count(best))) {
-      best = per;
-      best_len = len;
-    }
-  }
-  return best;
-}
-
-void plan_tasks(Block& blk, int threads) {
-  const PackedGemmConfig& cfg = *blk.cfg;
-  const int row_tiles = (blk.m + cfg.mr - 1) / cfg.mr;
-  const int col_tiles = (blk.nc + cfg.nr - 1) / cfg.nr;
-  const int target = threads * kTasksPerThread;
-  // at most one MC block per task
-  const int tiles_per =
-      balanced_tiles_per_task(row_tiles, kMinRowTiles, cfg.mc / cfg.mr, threads, target);
-  blk.rows_per_task = tiles_per * cfg.mr;
-  const int row_count = (row_tiles + tiles_per - 1) / tiles_per;
-  int col_tiles_per = col_tiles;
-  if (row_count < target) {
-    // too few row tasks: split the columns too, balanced over the threads each row task leaves
-    const int col_target = (target + row_count - 1) / row_count;
-    const int col_threads = std::max(1, (threads + row_count - 1) / row_count);
-    col_tiles_per = balanced_tiles_per_task(col_tiles, 1, col_tiles, col_threads, col_target);
-  }
-  blk.col_tasks = (col_tiles + col_tiles_per - 1) / col_tiles_per;
-  blk.cols_per_task = col_tiles_per * cfg.nr;
-}
-
-// Column tasks (Block::own_b): B panels per task for `nc` columns, about kTasksPerThread tasks
-// per thread
-int column_tiles_per_task(const PackedGemmConfig& cfg, int nc, int threads) {
-  const int col_tiles = (nc + cfg.nr - 1) / cfg.nr;
-  return balanced_tiles_per_task(col_tiles, 1, col_tiles, threads, threads * kTasksPerThread);
-}
-
-// Column tasks suit any m while one MC block of A and a task's own B stay in L2 together: the
-// task then reads each block of A once for all its columns. Over ~7/8 of Zen 4's 1 MB L2 they lose
-// to row tasks (2 threads, GFLOP/s, row -> column tasks: 768^2 152-168 -> 172 at 835 KB, 2048 x 256
-// x 784 157-165 -> 172-174 at 600 KB; 1024^2 154-167 -> 144-150 and 1024 x 512 x 1024 154-167 ->
-// 132 at 1.1-1.3 MB).
-constexpr size_t kColumnTaskBytes = 896 * 1024;
-
-bool column_tasks_fit(const PackedGemmConfig& cfg, int nc, int kc, int threads) {
-  const size_t b_cols = static_cast<size_t>(column_tiles_per_task(cfg, nc, threads)) * cfg.nr;
-  return (cfg.mc + b_cols) * kc * sizeof(float) <= kColumnTaskBytes;
-}
-
-// Tiles read B (stored (k,n)) in place for up to this many rows of C, when its panel rows are
-// 32-byte aligned (else every other load splits across two lines) and not 4 KB apart (one L1 set):
-// packing B then costs more than its contiguous panels save (2 threads, best of 3 alternating,
-// GFLOP/s: 32x128x256 132 -> 147, 64x128x256 143 -> 150, 16x256x784 102 -> 114-122; at 1 thread
-// 32x128x256 72 -> 77-80). Past ~64 rows the strided panel, re-read for every row tile, loses
-// (96x256x784 167 -> 155, 512x256x784 175 -> 158).
-constexpr int kMaxRowsBInPlace = 64;
-
-// Column tasks: one per slice of whole B panels, over all rows (see Block::own_b)
-void plan_column_tasks(Block& blk, int threads) {
-  const PackedGemmConfig& cfg = *blk.cfg;
-  const int col_tiles = (blk.nc + cfg.nr - 1) / cfg.nr;
-  const int per = column_tiles_per_task(cfg, blk.nc, threads);
-  blk.col_tasks = (col_tiles + per - 1) / per;
-  blk.cols_per_task = per * cfg.nr;
-  blk.rows_per_task = round_up(blk.m, cfg.mr);
-}
-
 // The loops over one KC x NC block of the product (blk.pc, blk.kc, blk.jc, blk.nc set).
 
 // One thread: pack the block's B, then one task over all of C (A packed per MC block, or read in
@@ -316,9 +212,7 @@ void run_block_serial(Block& blk, bool direct) {
   const PackedGemmConfig& cfg = *blk.cfg;
   if (!blk.b_in_place)
     pack_b(cfg, blk.pb, blk.b, blk.ldb, blk.trans_b, blk.pc, blk.jc, blk.kc, blk.nc);
-  blk.rows_per_task = round_up(blk.m, cfg.mr);
-  blk.cols_per_task = round_up(blk.nc, cfg.nr);
-  blk.col_tasks = 1;
+  blk.split = serial_split(blocking_of(cfg), blk.m, blk.nc);
   blk.own_b = false;
   blk.direct_a = direct;
   blk.pa_shared = nullptr;
@@ -338,7 +232,7 @@ void pack_a_panels(const Block& blk, float* pa, long p0, long p1) {
 // (`direct`: one parallel loop) or packed once for all tasks first.
 void run_block_column_tasks(Block& blk, ThreadPool* pool, int threads, bool direct) {
   const PackedGemmConfig& cfg = *blk.cfg;
-  plan_column_tasks(blk, threads);
+  blk.split = column_task_split(blocking_of(cfg), blk.m, blk.nc, threads);
   blk.own_b = true;
   blk.direct_a = direct;
   blk.pa_shared = nullptr;
@@ -352,7 +246,7 @@ void run_block_column_tasks(Block& blk, ThreadPool* pool, int threads, bool dire
     });
     blk.pa_shared = pa;
   }
-  pool->parallel_for(threads, blk.col_tasks, [&blk](int task) { block_task(blk, task); });
+  pool->parallel_for(threads, blk.split.tasks(), [&blk](int task) { block_task(blk, task); });
 }
 
 // Larger m: pack B (and A, when the tasks also split columns) in `threads` slices of whole panels,
@@ -360,11 +254,11 @@ void run_block_column_tasks(Block& blk, ThreadPool* pool, int threads, bool dire
 // in place (`direct`).
 void run_block_row_tasks(Block& blk, ThreadPool* pool, int threads, bool direct) {
   const PackedGemmConfig& cfg = *blk.cfg;
-  plan_tasks(blk, threads);
+  blk.split = row_task_split(blocking_of(cfg), blk.m, blk.nc, threads);
   blk.own_b = false;
   blk.direct_a = direct;
   blk.b_in_place = false;  // the shared packed B serves every task
-  float* pa = blk.col_tasks > 1 && !direct
+  float* pa = blk.split.col_tasks > 1 && !direct
                   ? t_pack_a_shared.get(static_cast<size_t>(round_up(blk.m, cfg.mr)) * blk.kc_max)
                   : nullptr;
   const int panels = (blk.nc + cfg.nr - 1) / cfg.nr;
@@ -382,9 +276,7 @@ void run_block_row_tasks(Block& blk, ThreadPool* pool, int threads, bool direct)
     pack_a_panels(blk, pa, p0, p1);
   });
   blk.pa_shared = pa;
-  const int row_tasks = (blk.m + blk.rows_per_task - 1) / blk.rows_per_task;
-  pool->parallel_for(threads, row_tasks * blk.col_tasks,
-                     [&blk](int task) { block_task(blk, task); });
+  pool->parallel_for(threads, blk.split.tasks(), [&blk](int task) { block_task(blk, task); });
 }
 
 // C = beta * C or the bias, then the epilogue, when there is no product to accumulate
@@ -430,42 +322,22 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
   blk.alpha = alpha;
   blk.beta = beta;
   blk.ep = ep;
-  // k up to 2 KC runs as one k block: a second, short block would cost one more pass over C
-  // and one more pair of parallel regions for little cache benefit (784 = 512 + 272 at KC 512;
-  // 1024 in one block: 1024^3 146 -> 149 GFLOP/s on 2 threads, best of 3 alternating)
-  const int kc_step = k <= 2 * cfg.kc ? k : cfg.kc;
-  blk.kc_max = k < kc_step ? k : kc_step;
+  GemmProblem pr;
+  pr.m = m;
+  pr.n = n;
+  pr.k = k;
+  pr.trans_a = trans_a;
+  pr.trans_b = trans_b;
+  pr.b_aligned = reinterpret_cast<uintptr_t>(b) % 32 == 0;
+  pr.has_direct = cfg.ukr_direct != nullptr;
+  pr.pool_threads = pool != nullptr ? pool->threads() : 1;
+  const GemmPlan plan = plan_gemm(blocking_of(cfg), pr);
+  const int kc_step = plan.kc_step;
+  blk.kc_max = plan.kc_max;
   // Sized for the block this call can use: KC x NC (rounded to whole panels)
   blk.pb =
       t_pack_b.get(static_cast<size_t>(round_up(n < cfg.nc ? n : cfg.nc, cfg.nr)) * blk.kc_max);
-  const double flops = 2.0 * m * n * k;
-  const int threads = pool != nullptr && flops >= kMinParallelFlops ? pool->threads() : 1;
   blk.ldb = trans_b ? k : n;
-  // A read in place unless its stored rows are a multiple of 4 KB apart: the six rows of a tile
-  // would then share one L1 set (m x n x k = 128x1024x1024: 145 GFLOP/s packed, 127 in place).
-  const int lda = trans_a ? m : k;
-  const bool a_rows_spread = lda % 1024 != 0;
-  // Small m (a batch of rows times the weights): column tasks over all rows, each packing its own
-  // B (Block::own_b), so its panels stay in the cache of the core that uses them for every row
-  // tile (a shared packed B is mostly packed by the other core). A is read in place, or packed once
-  // before the tasks (run_block_column_tasks). m x n x k = 128x128x256 on 2 threads, best of 3:
-  // 107 GFLOP/s shared B, 120 own B, 164 own B with A in place.
-  // Larger m too while a task's B and a block of A fit L2 (column_tasks_fit) and A is read in place
-  // along its rows: 512x128x256 124 -> 167-173 GFLOP/s, 512x256x128 ABᵀ 138-143 -> 159-168,
-  // 512x256x784 155 -> 173-175. Not for AᵀB: in place, each k step of a tile touches a new line of
-  // A (784x256x512 164 -> 150), and with A packed first column tasks gain nothing on row tasks.
-  const bool own_b_mode =
-      m <= 2 * cfg.mc || (cfg.ukr_direct != nullptr && !trans_a && a_rows_spread &&
-                          column_tasks_fit(cfg, n < cfg.nc ? n : cfg.nc, blk.kc_max, threads));
-  // With one panel of B (n <= NR, an output layer) every element of op(A) is used once, so packing
-  // A would copy as many floats as the product reads: read in place whatever the stride
-  // (128x10x1024: 26 -> 47 GFLOP/s on one thread, 31 -> 66 on two; 1024x10x128 AᵀB on two: 54 ->
-  // 63).
-  const bool one_panel = n <= cfg.nr;
-  const bool direct_ok = cfg.ukr_direct != nullptr && (one_panel || (own_b_mode && a_rows_spread));
-  // B in place (kMaxRowsBInPlace) only with A in place; row tasks pack B anyway (below)
-  const bool b_in_place = direct_ok && m <= kMaxRowsBInPlace && !trans_b && blk.ldb % 1024 != 0 &&
-                          blk.ldb % 8 == 0 && reinterpret_cast<uintptr_t>(b) % 32 == 0;
   for (int jc = 0; jc < n; jc += cfg.nc) {
     blk.jc = jc;
     blk.nc = n - jc < cfg.nc ? n - jc : cfg.nc;
@@ -473,13 +345,17 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
       blk.pc = pc;
       blk.kc = k - pc < kc_step ? k - pc : kc_step;
       const int panels = (blk.nc + cfg.nr - 1) / cfg.nr;
-      blk.b_in_place = b_in_place;  // row tasks turn it off
-      if (threads <= 1) {
-        run_block_serial(blk, direct_ok);
-      } else if (own_b_mode && panels > 1) {
-        run_block_column_tasks(blk, pool, threads, direct_ok);
-      } else {
-        run_block_row_tasks(blk, pool, threads, direct_ok && one_panel);
+      blk.b_in_place = plan.b_in_place;  // row tasks turn it off
+      switch (block_schedule(plan, panels)) {
+        case BlockSchedule::kSerial:
+          run_block_serial(blk, plan.direct_a);
+          break;
+        case BlockSchedule::kColumnTasks:
+          run_block_column_tasks(blk, pool, plan.threads, plan.direct_a);
+          break;
+        case BlockSchedule::kRowTasks:
+          run_block_row_tasks(blk, pool, plan.threads, row_tasks_direct_a(plan));
+          break;
       }
     }
   }
