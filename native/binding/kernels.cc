@@ -33,6 +33,16 @@ LossDesc loss_desc(const Napi::CallbackInfo& info, size_t i, const char* fn) {
   loss.param = number_arg(info, i + 1, fn, "param");
   loss.fusion = static_cast<int>(integer_arg(info, i + 2, fn, "fusion", 0, kFusionCount - 1));
   loss.label_mode = loss.kind == kLossSparseCategoricalCrossentropy ? kLabelSparse : kLabelOnehot;
+  // as validate_plan: the fused kernels read targets by the loss they belong to (sigmoid with a
+  // sparse target of `rows` floats would read rows * cols)
+  const bool sparse = loss.kind == kLossSparseCategoricalCrossentropy;
+  if ((loss.fusion == kFusionSoftmax && loss.kind != kLossCategoricalCrossentropy && !sparse) ||
+      (loss.fusion == kFusionSigmoid && loss.kind != kLossBinaryCrossentropy)) {
+    throw Napi::RangeError::New(info.Env(), std::string(fn) +
+                                                ": softmax fusion needs a categorical "
+                                                "cross-entropy loss, sigmoid fusion "
+                                                "binaryCrossentropy");
+  }
   return loss;
 }
 
