@@ -3,7 +3,7 @@
 
 #include <stdexcept>
 
-#include "../kernels/gemm/gemm.h"
+#include "../kernels/dispatch.h"
 #include "args.h"
 #include "codes.h"
 #include "csv_wrap.h"

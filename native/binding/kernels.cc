@@ -7,7 +7,7 @@
 #include "../kernels/act/activation.h"
 #include "../kernels/codes.h"
 #include "../kernels/dense.h"
-#include "../kernels/gemm/gemm.h"
+#include "../kernels/dispatch.h"
 #include "../kernels/loss/loss.h"
 #include "../kernels/optim/optim.h"
 #include "../kernels/rng.h"

@@ -7,7 +7,7 @@
 #include "../threads/pool.h"
 #include "act/activation.h"
 #include "codes.h"
-#include "gemm/gemm.h"
+#include "dispatch.h"
 
 namespace nntrain {
 

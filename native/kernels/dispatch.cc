@@ -1,19 +1,23 @@
 // The kernel dispatch table (BLIS bli_cntx_init style): every slot starts with a working portable
 // kernel, ISA-specific variants override slots when the CPU has the features, and the choice is
-// made once per process. NNTRAIN_KERNEL=<name> forces a variant (tests and benchmarks use it); a
-// variant this CPU cannot run is an error, never a silent fallback.
+// made once per process. A variant names its GEMM and how it fills the elementwise slots.
+// NNTRAIN_KERNEL=<name> forces a variant (tests and benchmarks use it); a variant this CPU cannot
+// run is an error, never a silent fallback.
+#include "dispatch.h"
+
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 
-#include "gemm/gemm.h"
-
 namespace nntrain {
 namespace {
 
 struct Variant {
-  KernelTable table;
+  const char* name;
+  GemmFn gemm;
+  bool fuses_epilogue;
+  void (*init_elementwise)(ElementwiseKernels* k);
   const char* needs;  // CPU features, for the error message
   bool (*supported)();
   bool default_candidate;  // false: only when forced with NNTRAIN_KERNEL
@@ -34,47 +38,72 @@ void gemm_simple_fn(float* c, const float* a, const float* b, int m, int n, int 
   gemm_simple(c, a, b, m, n, k, trans_a, trans_b, alpha, beta);
 }
 
+// The portable elementwise kernels in every slot
+void init_elementwise_portable(ElementwiseKernels* k) {
+  fill_activation_portable(k);
+  fill_optim_portable(k);
+  fill_clip_portable(k);
+  fill_loss_portable(k);
+  fill_fused_portable(k);
+}
+
 #if defined(__x86_64__)
+// The portable ones overridden by the AVX2 (+FMA for the exp-based) twins
+void init_elementwise_avx2(ElementwiseKernels* k) {
+  init_elementwise_portable(k);
+  fill_activation_avx2(k);
+  fill_optim_avx2(k);
+  fill_clip_avx2(k);
+  fill_loss_avx2(k);
+  fill_fused_avx2(k);
+}
+
 // __builtin_cpu_supports also checks that the OS saves the wider registers (XCR0)
 bool has_avx2_fma() {
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
-bool has_avx512f() {
-  return __builtin_cpu_supports("avx512f");
+bool has_avx512() {
+  return __builtin_cpu_supports("avx512f") && has_avx2_fma();
 }
 #endif
 
 // Best first: the default is the first supported entry marked as a default candidate. The AVX-512
-// kernel is opt-in (NNTRAIN_KERNEL=avx512): on the one AVX-512 CPU it has run on (AMD Zen 4, which
-// executes a 512-bit FMA as two 256-bit halves, so its FMA peak equals AVX2's) it passes every
-// conformance test, but runs 18 of the bench's 19 GEMM shapes 7-60% slower than the AVX2 kernel
-// (its 12-row tiles waste more of m = 32..128, and it has no direct or partial-row kernels, so it
-// packs A and B on every call).
+// GEMM is opt-in (NNTRAIN_KERNEL=avx512): on the one AVX-512 CPU it has run on (AMD Zen 4, which
+// executes a 512-bit FMA as two 256-bit halves) it passes every conformance test but is slower than
+// the AVX2 kernel (gemm/TUNING.md). Its CPUs have AVX2 and FMA too, so it takes the AVX2
+// elementwise kernels.
 const Variant kVariants[] = {
 #if defined(__x86_64__)
-    {{"avx512", gemm_avx512, true}, "avx512f", has_avx512f, /*default_candidate=*/false},
-    {{"avx2", gemm_avx2, true}, "avx2 and fma", has_avx2_fma, true},
+    {"avx512", gemm_avx512, true, init_elementwise_avx2, "avx512f, avx2 and fma", has_avx512,
+     /*default_candidate=*/false},
+    {"avx2", gemm_avx2, true, init_elementwise_avx2, "avx2 and fma", has_avx2_fma, true},
 #endif
-    {{"packed", gemm_packed_portable, true}, "", always, true},
-    {{"simple", gemm_simple_fn, false}, "", always, true},
-    {{"ref", gemm_ref_fn, false}, "", always, true},
+    {"packed", gemm_packed_portable, true, init_elementwise_portable, "", always, true},
+    {"simple", gemm_simple_fn, false, init_elementwise_portable, "", always, true},
+    {"ref", gemm_ref_fn, false, init_elementwise_portable, "", always, true},
 };
+
+KernelTable make_table(const Variant& v) {
+  KernelTable t{v.name, v.gemm, v.fuses_epilogue, {}};
+  v.init_elementwise(&t.elementwise);
+  return t;
+}
 
 KernelTable select_table() {
   const char* forced = std::getenv("NNTRAIN_KERNEL");
   if (forced == nullptr || forced[0] == '\0') {
     for (const Variant& v : kVariants) {
-      if (v.default_candidate && v.supported()) return v.table;
+      if (v.default_candidate && v.supported()) return make_table(v);
     }
   }
   for (const Variant& v : kVariants) {
-    if (std::strcmp(forced, v.table.name) != 0) continue;
+    if (std::strcmp(forced, v.name) != 0) continue;
     if (!v.supported()) {
       throw std::invalid_argument(std::string("NNTRAIN_KERNEL '") + forced +
                                   "' is not supported by this CPU (it needs " + v.needs +
                                   "). Expected one of: " + kernel_names());
     }
-    return v.table;
+    return make_table(v);
   }
   throw std::invalid_argument(std::string("Unknown NNTRAIN_KERNEL '") + forced +
                               "'. Expected one of: " + kernel_names());

@@ -1,7 +1,8 @@
 // Activation forward/backward kernels (see activation.h). gelu is the exact erf form; softplus and
 // sigmoid are evaluated in forms that do not overflow for large |z|.
 //
-// Vectorized (pattern in simd.h: scalar loop + AVX2 twin chosen by elementwise_simd()): relu
+// Two kernels per direction, in the table's activation slots (elementwise.h): the portable scalar
+// loops, and AVX2 twins (pattern in simd.h) that share the scalar tail. Vectorized: relu
 // in float32 lanes (exact), the rest in float64 lanes: leakyRelu, sigmoid/silu/softplus' through a
 // Cephes exp (simd.h, <= 2 ulp of float64), elu', the tanh/sigmoid derivatives from y, softmax
 // rows. Left scalar (std::): elu forward (expm1 near 0), gelu (erf), tanh forward, softplus forward
@@ -13,6 +14,8 @@
 #include <cstring>
 
 #include "../codes.h"
+#include "../dispatch.h"
+#include "../elementwise.h"
 #include "simd.h"
 
 namespace nntrain {
@@ -96,10 +99,63 @@ void softmax_row(float* out, const float* inp, int cols) {
   for (int j = 0; j < cols; j++) out[j] = static_cast<float>(out[j] * inv);
 }
 
+// dst = src over count floats; nothing to do when the kernel runs in place.
+void copy_unless_aliased(float* dst, const float* src, size_t count) {
+  if (dst != src) std::memcpy(dst, src, sizeof(float) * count);
+}
+
+// Elements [i, count) of an elementwise activation (not softmax or linear), and of its gradient
+void forward_from(float* out, const float* inp, size_t i, size_t count, int act, double param) {
+  for (; i < count; i++) out[i] = static_cast<float>(apply(inp[i], act, param));
+}
+void backward_from(float* dinp, const float* dout, const float* inp, const float* out, size_t i,
+                   size_t count, int act, double param) {
+  for (; i < count; i++) {
+    dinp[i] = static_cast<float>(dout[i] * derivative(inp[i], out[i], act, param));
+  }
+}
+
+// (cols) row of the softmax backward: dinp = out (dout - sum_j dout_j out_j)
+void softmax_backward_row(float* dinp, const float* dout, const float* out, int cols) {
+  double dot = 0.0;  // sum_j dout_j y_j
+  for (int j = 0; j < cols; j++) dot += static_cast<double>(dout[j]) * out[j];
+  for (int j = 0; j < cols; j++) dinp[j] = static_cast<float>(out[j] * (dout[j] - dot));
+}
+
+// inp, out are (rows,cols)
+void forward_portable(float* out, const float* inp, int rows, int cols, int act, double param) {
+  const size_t count = static_cast<size_t>(rows) * cols;
+  if (act == kActSoftmax) {
+    for (int r = 0; r < rows; r++) {
+      softmax_row(out + static_cast<size_t>(r) * cols, inp + static_cast<size_t>(r) * cols, cols);
+    }
+  } else if (act == kActLinear) {
+    copy_unless_aliased(out, inp, count);
+  } else {
+    forward_from(out, inp, 0, count, act, param);
+  }
+}
+
+// dinp, dout, inp, out are (rows,cols)
+void backward_portable(float* dinp, const float* dout, const float* inp, const float* out, int rows,
+                       int cols, int act, double param) {
+  const size_t count = static_cast<size_t>(rows) * cols;
+  if (act == kActSoftmax) {
+    for (int r = 0; r < rows; r++) {
+      const size_t o = static_cast<size_t>(r) * cols;
+      softmax_backward_row(dinp + o, dout + o, out + o, cols);
+    }
+  } else if (act == kActLinear) {
+    copy_unless_aliased(dinp, dout, count);  // the identity's gradient
+  } else {
+    backward_from(dinp, dout, inp, out, 0, count, act, param);
+  }
+}
+
 #if defined(__x86_64__)
 // Elements done by the vector loop (a multiple of the lane count; 0 for activations left scalar)
-NNTRAIN_AVX2_FMA size_t forward_avx2(float* out, const float* inp, size_t count, int act,
-                                     double alpha) {
+NNTRAIN_AVX2_FMA size_t forward_lanes(float* out, const float* inp, size_t count, int act,
+                                      double alpha) {
   size_t i = 0;
   if (act == kActRelu) {
     const __m256 zero = _mm256_setzero_ps();
@@ -151,8 +207,8 @@ NNTRAIN_AVX2_FMA size_t forward_avx2(float* out, const float* inp, size_t count,
   }
 }
 
-NNTRAIN_AVX2_FMA size_t backward_avx2(float* dinp, const float* dout, const float* inp,
-                                      const float* out, size_t count, int act, double alpha) {
+NNTRAIN_AVX2_FMA size_t backward_lanes(float* dinp, const float* dout, const float* inp,
+                                       const float* out, size_t count, int act, double alpha) {
   size_t i = 0;
   if (act == kActRelu) {
     // dout * (z > 0 ? 1 : 0) in float32 is exact, as in float64 (signed zeros, NaN of inf * 0)
@@ -266,81 +322,61 @@ NNTRAIN_AVX2 void softmax_backward_row_avx2(float* dinp, const float* dout, cons
   }
   for (; j < cols; j++) dinp[j] = static_cast<float>(out[j] * (dout[j] - dot));
 }
+
+void forward_avx2(float* out, const float* inp, int rows, int cols, int act, double param) {
+  const size_t count = static_cast<size_t>(rows) * cols;
+  if (act == kActSoftmax) {
+    for (int r = 0; r < rows; r++) {
+      const size_t o = static_cast<size_t>(r) * cols;
+      softmax_row_avx2(out + o, inp + o, cols);
+    }
+  } else if (act == kActLinear) {
+    copy_unless_aliased(out, inp, count);
+  } else {
+    forward_from(out, inp, forward_lanes(out, inp, count, act, param), count, act, param);
+  }
+}
+
+void backward_avx2(float* dinp, const float* dout, const float* inp, const float* out, int rows,
+                   int cols, int act, double param) {
+  const size_t count = static_cast<size_t>(rows) * cols;
+  if (act == kActSoftmax) {
+    for (int r = 0; r < rows; r++) {
+      const size_t o = static_cast<size_t>(r) * cols;
+      softmax_backward_row_avx2(dinp + o, dout + o, out + o, cols);
+    }
+  } else if (act == kActLinear) {
+    copy_unless_aliased(dinp, dout, count);
+  } else {
+    const size_t done = backward_lanes(dinp, dout, inp, out, count, act, param);
+    backward_from(dinp, dout, inp, out, done, count, act, param);
+  }
+}
 #endif
 
 }  // namespace
 
-// dst = src over count floats; nothing to do when the kernel runs in place.
-static void copy_unless_aliased(float* dst, const float* src, size_t count) {
-  if (dst != src) std::memcpy(dst, src, sizeof(float) * count);
+void fill_activation_portable(ElementwiseKernels* k) {
+  k->activation_forward = forward_portable;
+  k->activation_backward = backward_portable;
 }
+
+#if defined(__x86_64__)
+void fill_activation_avx2(ElementwiseKernels* k) {
+  k->activation_forward = forward_avx2;
+  k->activation_backward = backward_avx2;
+}
+#endif
 
 // inp, out are (rows,cols)
 void activation_forward(float* out, const float* inp, int rows, int cols, int act, double param) {
-  const size_t count = static_cast<size_t>(rows) * cols;
-  [[maybe_unused]] const bool simd = elementwise_simd();
-  if (act == kActSoftmax) {
-#if defined(__x86_64__)
-    if (simd) {
-      for (int r = 0; r < rows; r++) {
-        const size_t o = static_cast<size_t>(r) * cols;
-        softmax_row_avx2(out + o, inp + o, cols);
-      }
-      return;
-    }
-#endif
-    for (int r = 0; r < rows; r++) {
-      softmax_row(out + static_cast<size_t>(r) * cols, inp + static_cast<size_t>(r) * cols, cols);
-    }
-    return;
-  }
-  if (act == kActLinear) {
-    copy_unless_aliased(out, inp, count);
-    return;
-  }
-  size_t i = 0;
-#if defined(__x86_64__)
-  if (simd) i = forward_avx2(out, inp, count, act, param);
-#endif
-  for (; i < count; i++) out[i] = static_cast<float>(apply(inp[i], act, param));
+  elementwise_kernels().activation_forward(out, inp, rows, cols, act, param);
 }
 
 // dinp, dout, inp, out are (rows,cols)
 void activation_backward(float* dinp, const float* dout, const float* inp, const float* out,
                          int rows, int cols, int act, double param) {
-  const size_t count = static_cast<size_t>(rows) * cols;
-  [[maybe_unused]] const bool simd = elementwise_simd();
-  if (act == kActSoftmax) {
-#if defined(__x86_64__)
-    if (simd) {
-      for (int r = 0; r < rows; r++) {
-        const size_t o = static_cast<size_t>(r) * cols;
-        softmax_backward_row_avx2(dinp + o, dout + o, out + o, cols);
-      }
-      return;
-    }
-#endif
-    for (int r = 0; r < rows; r++) {
-      const size_t base = static_cast<size_t>(r) * cols;
-      double dot = 0.0;  // sum_j dout_j y_j
-      for (int j = 0; j < cols; j++) dot += static_cast<double>(dout[base + j]) * out[base + j];
-      for (int j = 0; j < cols; j++) {
-        dinp[base + j] = static_cast<float>(out[base + j] * (dout[base + j] - dot));
-      }
-    }
-    return;
-  }
-  if (act == kActLinear) {
-    copy_unless_aliased(dinp, dout, count);  // the identity's gradient
-    return;
-  }
-  size_t i = 0;
-#if defined(__x86_64__)
-  if (simd) i = backward_avx2(dinp, dout, inp, out, count, act, param);
-#endif
-  for (; i < count; i++) {
-    dinp[i] = static_cast<float>(dout[i] * derivative(inp[i], out[i], act, param));
-  }
+  elementwise_kernels().activation_backward(dinp, dout, inp, out, rows, cols, act, param);
 }
 
 }  // namespace nntrain

@@ -3,10 +3,10 @@
 // Pattern, the same in every elementwise file: each kernel has a portable scalar loop (the
 // reference, also used for tails) and, on x86-64, an explicit-intrinsics twin in a function marked
 // NNTRAIN_AVX2 = __attribute__((target("avx2"))), or NNTRAIN_AVX2_FMA = target("avx2,fma") for the
-// exp-based ones. The common compile flags carry no -march, so the binary runs on any x86-64; a
-// twin is called only when elementwise_simd() is true, i.e. when the dispatch table (dispatch.cc)
-// picked avx2 or avx512, which it does only after checking the CPU.
-// NNTRAIN_KERNEL=ref|simple|packed therefore forces the scalar loops here too.
+// exp-based ones; the twin runs a vector loop and hands the tail to the scalar loop. Both sit in
+// slots of the kernel table (elementwise.h); dispatch.cc installs the twins only for the avx2 and
+// avx512 variants, after checking the CPU. The common compile flags carry no -march, so the binary
+// runs on any x86-64, and NNTRAIN_KERNEL=ref|simple|packed runs the scalar loops.
 //
 // The math stays in float64 like the scalar loops and the TypeScript twin (4 doubles per ymm;
 // float32 in, float32 out) with the same operation order. Without "fma" in the target GCC cannot
@@ -17,26 +17,12 @@
 #pragma once
 
 #include <cmath>
-#include <cstring>
-
-#include "../gemm/gemm.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
 
 namespace nntrain {
-
-// True when the vectorized elementwise kernels may run (decided once, with the GEMM variant).
-inline bool elementwise_simd() {
-#if defined(__x86_64__)
-  static const bool on = std::strcmp(kernel_table().name, "avx2") == 0 ||
-                         std::strcmp(kernel_table().name, "avx512") == 0;
-  return on;
-#else
-  return false;
-#endif
-}
 
 // The largest of z[0..cols) as x > max ? x : max, so a NaN never wins; -Inf for an all -Inf row.
 inline double row_max(const float* z, int cols) {

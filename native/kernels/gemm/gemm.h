@@ -1,4 +1,4 @@
-// GEMM entry points and the kernel dispatch table.
+// GEMM entry points: the variants the kernel table (dispatch.h) chooses from.
 //
 // All variants compute C (m,n) = alpha * op(A) * op(B) + beta * C, row-major, where op(A) is (m,k):
 // A is stored (m,k), or (k,m) when trans_a; op(B) is (k,n): B is stored (k,n), or (n,k) when
@@ -43,32 +43,11 @@ void gemm_packed_portable(float* c, const float* a, const float* b, int m, int n
 
 #if defined(__x86_64__)
 // Packed GEMM with the AVX2+FMA 6x16 / AVX-512F 12x32 micro-kernels. Call only when the CPU has
-// the features: kernel_table() checks them before it installs these.
+// the features: kernel_table() (dispatch.h) checks them before it installs these.
 void gemm_avx2(float* c, const float* a, const float* b, int m, int n, int k, bool trans_a,
                bool trans_b, float alpha, float beta, const GemmEpilogue* ep, ThreadPool* pool);
 void gemm_avx512(float* c, const float* a, const float* b, int m, int n, int k, bool trans_a,
                  bool trans_b, float alpha, float beta, const GemmEpilogue* ep, ThreadPool* pool);
 #endif
-
-// The kernels in use, chosen once per process (native/kernels/dispatch.cc). Every slot holds a
-// working kernel; faster ISA-specific variants override slots when the CPU has the features.
-struct KernelTable {
-  const char* name;  // reported by info().kernel: "ref", "simple", "packed", "avx2", "avx512"
-  GemmFn gemm;
-  bool fuses_epilogue;  // gemm takes a GemmEpilogue (the packed variants); else pass nullptr
-};
-
-// Selects the table on first call: NNTRAIN_KERNEL=<name> forces a variant, otherwise the best one
-// for this CPU. Throws std::invalid_argument for an unknown NNTRAIN_KERNEL value, or one this CPU
-// cannot run (e.g. avx512 without AVX-512F).
-const KernelTable& kernel_table();
-
-// Names accepted by NNTRAIN_KERNEL, comma separated (for error messages).
-const char* kernel_names();
-
-inline void gemm(float* c, const float* a, const float* b, int m, int n, int k, bool trans_a,
-                 bool trans_b, float alpha, float beta, ThreadPool* pool = nullptr) {
-  kernel_table().gemm(c, a, b, m, n, k, trans_a, trans_b, alpha, beta, nullptr, pool);
-}
 
 }  // namespace nntrain

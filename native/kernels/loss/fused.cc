@@ -3,14 +3,16 @@
 //                                    dZ = (softmax(Z) - Y) / rows
 //   sigmoid + binary CE:             max(z,0) - z y + log(1 + e^-|z|), mean over elements;
 //                                    dZ = (sigmoid(Z) - Y) / (rows*cols)
-// Vectorized (pattern in act/simd.h: scalar loop + AVX2 twin chosen by elementwise_simd()): the
-// softmax rows (max, Cephes exp in float64 lanes, sums) and the sigmoid gradient. The sigmoid-BCE
-// forward stays scalar: it needs log1p.
+// The row pieces (max, the exps and their sum, y.z, the scaling) and the sigmoid gradient run in
+// slots of the kernel table (elementwise.h): portable scalar loops, and AVX2 twins (Cephes exp in
+// float64 lanes; pattern in act/simd.h). The sigmoid-BCE forward stays scalar: it needs log1p.
 #include <cmath>
 #include <cstddef>
 
 #include "../act/simd.h"
 #include "../codes.h"
+#include "../dispatch.h"
+#include "../elementwise.h"
 #include "loss.h"
 
 namespace nntrain {
@@ -26,6 +28,37 @@ inline double sigmoid(double z) {
   if (z >= 0) return 1.0 / (1.0 + std::exp(-z));
   const double e = std::exp(z);
   return e / (1.0 + e);
+}
+
+// The portable row pieces (contracts in elementwise.h)
+double exp_sum(float* dz, const float* z, int cols, double max) {
+  double sum = 0.0;
+  for (int j = 0; j < cols; j++) {
+    const double e = std::exp(z[j] - max);
+    if (dz != nullptr) dz[j] = static_cast<float>(e);
+    sum += e;
+  }
+  return sum;
+}
+
+double dot(const float* y, const float* z, int cols) {
+  double yz = 0.0;
+  for (int j = 0; j < cols; j++) yz += static_cast<double>(y[j]) * z[j];
+  return yz;
+}
+
+void scale_sub(float* dz, const float* y, int cols, double scale, double inv_rows) {
+  for (int j = 0; j < cols; j++) dz[j] = static_cast<float>(dz[j] * scale - y[j] * inv_rows);
+}
+
+// elements [i, n) of the sigmoid gradient
+void sigmoid_grad_from(float* dlogits, const float* logits, const float* target, size_t i, size_t n,
+                       double inv) {
+  for (; i < n; i++) dlogits[i] = static_cast<float>((sigmoid(logits[i]) - target[i]) * inv);
+}
+
+void sigmoid_grad(float* dlogits, const float* logits, const float* target, size_t n, double inv) {
+  sigmoid_grad_from(dlogits, logits, target, 0, n, inv);
 }
 
 #if defined(__x86_64__)
@@ -70,8 +103,8 @@ NNTRAIN_AVX2 void scale_sub_avx2(float* dz, const float* y, int cols, double sca
   for (; j < cols; j++) dz[j] = static_cast<float>(dz[j] * scale - y[j] * inv_rows);
 }
 
-NNTRAIN_AVX2_FMA size_t sigmoid_grad_avx2(float* dlogits, const float* logits, const float* target,
-                                          size_t n, double inv) {
+NNTRAIN_AVX2_FMA size_t sigmoid_grad_lanes(float* dlogits, const float* logits, const float* target,
+                                           size_t n, double inv) {
   const __m256d vinv = _mm256_set1_pd(inv);
   size_t i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -80,9 +113,33 @@ NNTRAIN_AVX2_FMA size_t sigmoid_grad_avx2(float* dlogits, const float* logits, c
   }
   return i;
 }
+
+void sigmoid_grad_avx2(float* dlogits, const float* logits, const float* target, size_t n,
+                       double inv) {
+  const size_t i = sigmoid_grad_lanes(dlogits, logits, target, n, inv);
+  sigmoid_grad_from(dlogits, logits, target, i, n, inv);
+}
 #endif
 
 }  // namespace
+
+void fill_fused_portable(ElementwiseKernels* k) {
+  k->row_max = row_max;
+  k->exp_sum = exp_sum;
+  k->dot = dot;
+  k->scale_sub = scale_sub;
+  k->sigmoid_grad = sigmoid_grad;
+}
+
+#if defined(__x86_64__)
+void fill_fused_avx2(ElementwiseKernels* k) {
+  k->row_max = row_max_avx2;
+  k->exp_sum = exp_sum_avx2;
+  k->dot = dot_avx2;
+  k->scale_sub = scale_sub_avx2;
+  k->sigmoid_grad = sigmoid_grad_avx2;
+}
+#endif
 
 // logits is (rows,cols); target is (rows,cols), or (rows,1) for sparse labels
 double fused_loss_forward(const float* logits, const float* target, int rows, int cols,
@@ -97,34 +154,16 @@ double fused_loss_forward(const float* logits, const float* target, int rows, in
     return s / static_cast<double>(n);
   }
   const bool sparse = loss.kind == kLossSparseCategoricalCrossentropy;
-  [[maybe_unused]] const bool simd = elementwise_simd();
+  const ElementwiseKernels& k = elementwise_kernels();
   for (int r = 0; r < rows; r++) {
     const float* z = logits + static_cast<size_t>(r) * cols;
-#if defined(__x86_64__)
-    if (simd) {
-      const double max = row_max_avx2(z, cols);
-      const double lse = max + std::log(exp_sum_avx2(nullptr, z, cols, max));
-      if (sparse) {
-        const int label = label_of(target, r, cols);
-        s += label < 0 ? NAN : lse - z[label];
-      } else {
-        s += lse - dot_avx2(target + static_cast<size_t>(r) * cols, z, cols);
-      }
-      continue;
-    }
-#endif
-    const double max = row_max(z, cols);
-    double sum = 0.0;
-    for (int j = 0; j < cols; j++) sum += std::exp(z[j] - max);
-    const double lse = max + std::log(sum);
+    const double max = k.row_max(z, cols);
+    const double lse = max + std::log(k.exp_sum(nullptr, z, cols, max));
     if (sparse) {
       const int label = label_of(target, r, cols);
       s += label < 0 ? NAN : lse - z[label];
     } else {
-      const float* y = target + static_cast<size_t>(r) * cols;
-      double yz = 0.0;
-      for (int j = 0; j < cols; j++) yz += static_cast<double>(y[j]) * z[j];
-      s += lse - yz;
+      s += lse - k.dot(target + static_cast<size_t>(r) * cols, z, cols);
     }
   }
   return s / rows;
@@ -136,40 +175,17 @@ void fused_loss_backward(float* dlogits, const float* logits, const float* targe
   if (loss.fusion == kFusionSigmoid) {
     const size_t n = static_cast<size_t>(rows) * cols;
     const double inv = 1.0 / static_cast<double>(n);
-    size_t i = 0;
-#if defined(__x86_64__)
-    if (elementwise_simd()) i = sigmoid_grad_avx2(dlogits, logits, target, n, inv);
-#endif
-    for (; i < n; i++) {
-      dlogits[i] = static_cast<float>((sigmoid(logits[i]) - target[i]) * inv);
-    }
+    elementwise_kernels().sigmoid_grad(dlogits, logits, target, n, inv);
     return;
   }
   const bool sparse = loss.kind == kLossSparseCategoricalCrossentropy;
   const double inv_rows = 1.0 / rows;
-  [[maybe_unused]] const bool simd = elementwise_simd();
+  const ElementwiseKernels& k = elementwise_kernels();
   for (int r = 0; r < rows; r++) {
     const size_t o = static_cast<size_t>(r) * cols;
     const float* z = logits + o;
     float* dz = dlogits + o;
-    double sum = 0.0;
-#if defined(__x86_64__)
-    if (simd) {
-      sum = exp_sum_avx2(dz, z, cols, row_max_avx2(z, cols));
-      if (!sparse) {
-        scale_sub_avx2(dz, target + o, cols, inv_rows / sum, inv_rows);
-        continue;
-      }
-    }
-#endif
-    if (!simd) {
-      const double max = row_max(z, cols);
-      for (int j = 0; j < cols; j++) {
-        const double e = std::exp(z[j] - max);
-        dz[j] = static_cast<float>(e);
-        sum += e;
-      }
-    }
+    const double sum = k.exp_sum(dz, z, cols, k.row_max(z, cols));
     const double scale = inv_rows / sum;
     if (sparse) {
       const int label = label_of(target, r, cols);
@@ -180,8 +196,7 @@ void fused_loss_backward(float* dlogits, const float* logits, const float* targe
         for (int j = 0; j < cols; j++) dz[j] = NAN;
       }
     } else {
-      const float* y = target + o;
-      for (int j = 0; j < cols; j++) dz[j] = static_cast<float>(dz[j] * scale - y[j] * inv_rows);
+      k.scale_sub(dz, target + o, cols, scale, inv_rows);
     }
   }
 }

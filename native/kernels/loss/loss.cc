@@ -1,8 +1,9 @@
 // Unfused loss forward/backward on the model output A (see loss.h); the fused variants on logits
 // live in fused.cc. Float64 sums, float32 storage, the same formulas as src/backend/js/loss/.
-// mse/mae/huber are vectorized (pattern in act/simd.h: scalar loop + AVX2 twin in float64
-// lanes chosen by elementwise_simd()); the probability losses stay scalar (std::log; they run on
-// (rows, classes) outputs only when the loss is not fused).
+// mse/mae/huber run in slots of the kernel table (elementwise.h): a portable scalar loop, and an
+// AVX2 twin in float64 lanes that leaves the tail to it (pattern in act/simd.h); the probability
+// losses stay scalar (std::log; they run on (rows, classes) outputs only when the loss is not
+// fused).
 #include "loss.h"
 
 #include <cmath>
@@ -10,6 +11,8 @@
 
 #include "../act/simd.h"
 #include "../codes.h"
+#include "../dispatch.h"
+#include "../elementwise.h"
 
 namespace nntrain {
 
@@ -34,10 +37,62 @@ inline int label_of(const float* target, int r, int cols) {
                                                                            : -1;
 }
 
+// The sum of the mse / mae / huber (delta d) terms of elements [i, n), added to s
+double regression_sum_from(const float* pred, const float* target, size_t i, size_t n, int kind,
+                           double d, double s) {
+  if (kind == kLossMse) {
+    for (; i < n; i++) {
+      const double e = static_cast<double>(pred[i]) - target[i];
+      s += e * e;
+    }
+  } else if (kind == kLossMae) {
+    for (; i < n; i++) s += std::fabs(static_cast<double>(pred[i]) - target[i]);
+  } else {
+    for (; i < n; i++) {
+      const double a = std::fabs(static_cast<double>(pred[i]) - target[i]);
+      s += a <= d ? 0.5 * a * a : d * (a - 0.5 * d);
+    }
+  }
+  return s;
+}
+
+// dpred of elements [i, n) for the mse / mae / huber terms times 1/n
+void regression_grad_from(float* dpred, const float* pred, const float* target, size_t i, size_t n,
+                          int kind, double d) {
+  if (kind == kLossMse) {
+    const double k = 2.0 / static_cast<double>(n);
+    for (; i < n; i++) {
+      dpred[i] = static_cast<float>(k * (static_cast<double>(pred[i]) - target[i]));
+    }
+  } else if (kind == kLossMae) {
+    const double inv = 1.0 / static_cast<double>(n);
+    for (; i < n; i++) {
+      const double e = static_cast<double>(pred[i]) - target[i];
+      dpred[i] = static_cast<float>(e > 0 ? inv : e < 0 ? -inv : e == 0 ? 0.0 : NAN);
+    }
+  } else {
+    const double inv = 1.0 / static_cast<double>(n);
+    for (; i < n; i++) {
+      const double e = static_cast<double>(pred[i]) - target[i];
+      dpred[i] = static_cast<float>((e > d ? d : e < -d ? -d : e) * inv);
+    }
+  }
+}
+
+double regression_sum_portable(const float* pred, const float* target, size_t n, int kind,
+                               double d) {
+  return regression_sum_from(pred, target, 0, n, kind, d, 0.0);
+}
+
+void regression_grad_portable(float* dpred, const float* pred, const float* target, size_t n,
+                              int kind, double d) {
+  regression_grad_from(dpred, pred, target, 0, n, kind, d);
+}
+
 #if defined(__x86_64__)
 // Sum over the first `*done` elements of the mse / mae / huber terms (delta d)
-NNTRAIN_AVX2 double regression_sum_avx2(const float* pred, const float* target, size_t n, int kind,
-                                        double d, size_t* done) {
+NNTRAIN_AVX2 double regression_sum_lanes(const float* pred, const float* target, size_t n, int kind,
+                                         double d, size_t* done) {
   const __m256d abs_mask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL));
   const __m256d vd = _mm256_set1_pd(d), half = _mm256_set1_pd(0.5);
   const __m256d lin_off = _mm256_set1_pd(0.5 * d);
@@ -62,8 +117,8 @@ NNTRAIN_AVX2 double regression_sum_avx2(const float* pred, const float* target, 
 }
 
 // Gradient of the mse / mae / huber terms times 1/n for the first returned count of elements
-NNTRAIN_AVX2 size_t regression_grad_avx2(float* dpred, const float* pred, const float* target,
-                                         size_t n, int kind, double d) {
+NNTRAIN_AVX2 size_t regression_grad_lanes(float* dpred, const float* pred, const float* target,
+                                          size_t n, int kind, double d) {
   const double inv = 1.0 / static_cast<double>(n);
   const __m256d vinv = _mm256_set1_pd(inv), vk = _mm256_set1_pd(2.0 * inv);
   const __m256d hi = _mm256_set1_pd(d), lo = _mm256_set1_pd(-d), zero = _mm256_setzero_pd();
@@ -88,9 +143,33 @@ NNTRAIN_AVX2 size_t regression_grad_avx2(float* dpred, const float* pred, const 
   }
   return i;
 }
+
+double regression_sum_avx2(const float* pred, const float* target, size_t n, int kind, double d) {
+  size_t i = 0;
+  const double s = regression_sum_lanes(pred, target, n, kind, d, &i);
+  return regression_sum_from(pred, target, i, n, kind, d, s);
+}
+
+void regression_grad_avx2(float* dpred, const float* pred, const float* target, size_t n, int kind,
+                          double d) {
+  const size_t i = regression_grad_lanes(dpred, pred, target, n, kind, d);
+  regression_grad_from(dpred, pred, target, i, n, kind, d);
+}
 #endif
 
 }  // namespace
+
+void fill_loss_portable(ElementwiseKernels* k) {
+  k->regression_sum = regression_sum_portable;
+  k->regression_grad = regression_grad_portable;
+}
+
+#if defined(__x86_64__)
+void fill_loss_avx2(ElementwiseKernels* k) {
+  k->regression_sum = regression_sum_avx2;
+  k->regression_grad = regression_grad_avx2;
+}
+#endif
 
 // pred is (rows,cols); target is (rows,cols), or (rows,1) for sparse labels
 double loss_forward(const float* pred, const float* target, int rows, int cols,
@@ -98,31 +177,13 @@ double loss_forward(const float* pred, const float* target, int rows, int cols,
   if (loss.fusion != kFusionNone) return fused_loss_forward(pred, target, rows, cols, loss);
   const size_t n = static_cast<size_t>(rows) * cols;
   double s = 0.0;
-  size_t i = 0;  // elements summed by the vector loop
-#if defined(__x86_64__)
-  if (elementwise_simd() &&
-      (loss.kind == kLossMse || loss.kind == kLossMae || loss.kind == kLossHuber)) {
-    s = regression_sum_avx2(pred, target, n, loss.kind, loss.param, &i);
-  }
-#endif
+  size_t i = 0;
   switch (loss.kind) {
     case kLossMse:
-      for (; i < n; i++) {
-        const double e = static_cast<double>(pred[i]) - target[i];
-        s += e * e;
-      }
-      return s / static_cast<double>(n);
     case kLossMae:
-      for (; i < n; i++) s += std::fabs(static_cast<double>(pred[i]) - target[i]);
-      return s / static_cast<double>(n);
-    case kLossHuber: {
-      const double d = loss.param;
-      for (; i < n; i++) {
-        const double a = std::fabs(static_cast<double>(pred[i]) - target[i]);
-        s += a <= d ? 0.5 * a * a : d * (a - 0.5 * d);
-      }
-      return s / static_cast<double>(n);
-    }
+    case kLossHuber:
+      return elementwise_kernels().regression_sum(pred, target, n, loss.kind, loss.param) /
+             static_cast<double>(n);
     case kLossBinaryCrossentropy:
       for (; i < n; i++) {
         const double p = clip(pred[i]);
@@ -155,38 +216,13 @@ void loss_backward(float* dpred, const float* pred, const float* target, int row
     return;
   }
   const size_t n = static_cast<size_t>(rows) * cols;
-  size_t i = 0;  // elements done by the vector loop
-#if defined(__x86_64__)
-  if (elementwise_simd() &&
-      (loss.kind == kLossMse || loss.kind == kLossMae || loss.kind == kLossHuber)) {
-    i = regression_grad_avx2(dpred, pred, target, n, loss.kind, loss.param);
-  }
-#endif
+  size_t i = 0;
   switch (loss.kind) {
-    case kLossMse: {
-      const double k = 2.0 / static_cast<double>(n);
-      for (; i < n; i++) {
-        dpred[i] = static_cast<float>(k * (static_cast<double>(pred[i]) - target[i]));
-      }
+    case kLossMse:
+    case kLossMae:
+    case kLossHuber:
+      elementwise_kernels().regression_grad(dpred, pred, target, n, loss.kind, loss.param);
       return;
-    }
-    case kLossMae: {
-      const double inv = 1.0 / static_cast<double>(n);
-      for (; i < n; i++) {
-        const double e = static_cast<double>(pred[i]) - target[i];
-        dpred[i] = static_cast<float>(e > 0 ? inv : e < 0 ? -inv : e == 0 ? 0.0 : NAN);
-      }
-      return;
-    }
-    case kLossHuber: {
-      const double d = loss.param;
-      const double inv = 1.0 / static_cast<double>(n);
-      for (; i < n; i++) {
-        const double e = static_cast<double>(pred[i]) - target[i];
-        dpred[i] = static_cast<float>((e > d ? d : e < -d ? -d : e) * inv);
-      }
-      return;
-    }
     case kLossBinaryCrossentropy: {
       const double inv = 1.0 / static_cast<double>(n);
       for (; i < n; i++) {

@@ -1,24 +1,23 @@
 // The six optimizer update rules (torch.optim). g is the gradient after clipping, t the 1-based
-// step. Each rule is one pass over the flat arena: a scalar loop (portable, and the tail) and an
-// AVX2 twin chosen by elementwise_simd() (pattern: act/simd.h). SGD and Adam(W) compute in float32
-// (8 lanes, as torch.optim), the rarer adagrad/adadelta/rmsprop in float64 (4 lanes). Hoisted
-// per-step constants (pow(beta, t), 1 / sqrt(bc2)) are computed in float64.
+// step. Each rule is one pass over the flat arena, in a slot of the kernel table (elementwise.h):
+// a portable scalar loop, and an AVX2 twin that leaves the tail to it (pattern: act/simd.h). SGD
+// and Adam(W) compute in float32 (8 lanes, as torch.optim), the rarer adagrad/adadelta/rmsprop in
+// float64 (4 lanes). Hoisted per-step constants (pow(beta, t), 1 / sqrt(bc2)) are computed in
+// float64.
 #include "optim.h"
 
 #include <cmath>
 
 #include "../act/simd.h"
 #include "../codes.h"
+#include "../dispatch.h"
+#include "../elementwise.h"
 
 namespace nntrain {
 namespace {
 
 // g += wd p; if mu != 0: buf = (t == 1) ? g : mu buf + (1 - damp) g; g = nesterov ? g + mu buf :
-// buf; p -= lr g. In float32 arithmetic like adam_step (and sgd_avx2, op for op).
-struct SgdConsts {
-  float lr, mu, one_minus_damp, wd;
-  bool momentum, first, nesterov;
-};
+// buf; p -= lr g. In float32 arithmetic like adam_step (and sgd_lanes, op for op).
 
 void sgd_step(float* p, const float* g, float* buf, size_t n, const SgdConsts& k) {
   for (size_t i = 0; i < n; i++) {
@@ -32,10 +31,9 @@ void sgd_step(float* p, const float* g, float* buf, size_t n, const SgdConsts& k
   }
 }
 
-// g += wd p; clr = lr / (1 + (t - 1) lr_decay); sum += g^2; p -= clr g / (sqrt(sum) + eps)
-void adagrad_step(float* p, const float* g, float* sum, size_t n, double lr, double t,
-                  double lr_decay, double wd, double eps) {
-  const double clr = lr / (1.0 + (t - 1.0) * lr_decay);
+// g += wd p; sum += g^2; p -= clr g / (sqrt(sum) + eps), clr = lr / (1 + (t - 1) lr_decay)
+void adagrad_step(float* p, const float* g, float* sum, size_t n, double clr, double wd,
+                  double eps) {
   for (size_t i = 0; i < n; i++) {
     const double gi = g[i] + wd * p[i];
     const double s = sum[i] + gi * gi;
@@ -90,11 +88,8 @@ void rmsprop_step(float* p, const float* g, float* sq_avg, float* buf, float* gr
 // denom. Adam and SGD run in float32 arithmetic (as torch.optim does), the others in float64:
 // Adam's sqrt and division in 8 float lanes cost a third of 4 double lanes, and it is the
 // optimizer of most runs. The per-step constants are float64, rounded once. This scalar loop does
-// the same float operations in the same order as adam_avx2, so an element's result does not
+// the same float operations in the same order as adam_lanes, so an element's result does not
 // depend on which of the two handles it.
-struct AdamConsts {
-  float step_size, inv_sqrt_bc2, b1, one_minus_b1, b2, one_minus_b2, eps, coupled_wd, decay;
-};
 
 AdamConsts adam_consts(double lr, double t, double b1, double b2, double eps, double wd,
                        bool decoupled) {
@@ -130,7 +125,7 @@ void adam_step(float* p, const float* g, float* m, float* v, float* vmax, size_t
 }
 
 #if defined(__x86_64__)
-NNTRAIN_AVX2 size_t sgd_avx2(float* p, const float* g, float* buf, size_t n, const SgdConsts& k) {
+NNTRAIN_AVX2 size_t sgd_lanes(float* p, const float* g, float* buf, size_t n, const SgdConsts& k) {
   const __m256 vwd = _mm256_set1_ps(k.wd), vmu = _mm256_set1_ps(k.mu), vlr = _mm256_set1_ps(k.lr);
   const __m256 vdamp = _mm256_set1_ps(k.one_minus_damp);
   size_t i = 0;
@@ -149,8 +144,8 @@ NNTRAIN_AVX2 size_t sgd_avx2(float* p, const float* g, float* buf, size_t n, con
   return i;
 }
 
-NNTRAIN_AVX2 size_t adagrad_avx2(float* p, const float* g, float* sum, size_t n, double clr,
-                                 double wd, double eps) {
+NNTRAIN_AVX2 size_t adagrad_lanes(float* p, const float* g, float* sum, size_t n, double clr,
+                                  double wd, double eps) {
   const __m256d vwd = _mm256_set1_pd(wd), vclr = _mm256_set1_pd(clr), veps = _mm256_set1_pd(eps);
   size_t i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -164,8 +159,8 @@ NNTRAIN_AVX2 size_t adagrad_avx2(float* p, const float* g, float* sum, size_t n,
   return i;
 }
 
-NNTRAIN_AVX2 size_t adadelta_avx2(float* p, const float* g, float* sq_avg, float* acc_delta,
-                                  size_t n, double lr, double rho, double eps, double wd) {
+NNTRAIN_AVX2 size_t adadelta_lanes(float* p, const float* g, float* sq_avg, float* acc_delta,
+                                   size_t n, double lr, double rho, double eps, double wd) {
   const __m256d vwd = _mm256_set1_pd(wd), vlr = _mm256_set1_pd(lr), veps = _mm256_set1_pd(eps);
   const __m256d vrho = _mm256_set1_pd(rho), v1rho = _mm256_set1_pd(1.0 - rho);
   size_t i = 0;
@@ -184,9 +179,9 @@ NNTRAIN_AVX2 size_t adadelta_avx2(float* p, const float* g, float* sq_avg, float
   return i;
 }
 
-NNTRAIN_AVX2 size_t rmsprop_avx2(float* p, const float* g, float* sq_avg, float* buf,
-                                 float* grad_avg, size_t n, double lr, double alpha, double eps,
-                                 double wd, double mu, bool centered) {
+NNTRAIN_AVX2 size_t rmsprop_lanes(float* p, const float* g, float* sq_avg, float* buf,
+                                  float* grad_avg, size_t n, double lr, double alpha, double eps,
+                                  double wd, double mu, bool centered) {
   const __m256d vwd = _mm256_set1_pd(wd), vlr = _mm256_set1_pd(lr), veps = _mm256_set1_pd(eps);
   const __m256d valpha = _mm256_set1_pd(alpha), v1alpha = _mm256_set1_pd(1.0 - alpha);
   const __m256d vmu = _mm256_set1_pd(mu);
@@ -218,8 +213,8 @@ NNTRAIN_AVX2 size_t rmsprop_avx2(float* p, const float* g, float* sq_avg, float*
 
 // one division per element: the sqrt(bc2) division becomes a multiply (a last-bit float64 change)
 // 8 float lanes; mul and add kept separate (no FMA) to match adam_step exactly
-NNTRAIN_AVX2 size_t adam_avx2(float* p, const float* g, float* m, float* v, float* vmax, size_t n,
-                              const AdamConsts& k, bool amsgrad) {
+NNTRAIN_AVX2 size_t adam_lanes(float* p, const float* g, float* m, float* v, float* vmax, size_t n,
+                               const AdamConsts& k, bool amsgrad) {
   const __m256 vwd = _mm256_set1_ps(k.coupled_wd), vdecay = _mm256_set1_ps(k.decay);
   const __m256 vb1 = _mm256_set1_ps(k.b1), v1b1 = _mm256_set1_ps(k.one_minus_b1);
   const __m256 vb2 = _mm256_set1_ps(k.b2), v1b2 = _mm256_set1_ps(k.one_minus_b2);
@@ -247,67 +242,93 @@ NNTRAIN_AVX2 size_t adam_avx2(float* p, const float* g, float* m, float* v, floa
   }
   return i;
 }
+
+// The vector loops, then the scalar loops from where they stopped
+void sgd_avx2(float* p, const float* g, float* buf, size_t n, const SgdConsts& k) {
+  const size_t i = sgd_lanes(p, g, buf, n, k);
+  sgd_step(p + i, g + i, buf != nullptr ? buf + i : nullptr, n - i, k);
+}
+
+void adagrad_avx2(float* p, const float* g, float* sum, size_t n, double clr, double wd,
+                  double eps) {
+  const size_t i = adagrad_lanes(p, g, sum, n, clr, wd, eps);
+  adagrad_step(p + i, g + i, sum + i, n - i, clr, wd, eps);
+}
+
+void adadelta_avx2(float* p, const float* g, float* sq_avg, float* acc_delta, size_t n, double lr,
+                   double rho, double eps, double wd) {
+  const size_t i = adadelta_lanes(p, g, sq_avg, acc_delta, n, lr, rho, eps, wd);
+  adadelta_step(p + i, g + i, sq_avg + i, acc_delta + i, n - i, lr, rho, eps, wd);
+}
+
+void rmsprop_avx2(float* p, const float* g, float* sq_avg, float* buf, float* grad_avg, size_t n,
+                  double lr, double alpha, double eps, double wd, double mu, bool centered) {
+  const size_t i = rmsprop_lanes(p, g, sq_avg, buf, grad_avg, n, lr, alpha, eps, wd, mu, centered);
+  rmsprop_step(p + i, g + i, sq_avg + i, buf + i, grad_avg + i, n - i, lr, alpha, eps, wd, mu,
+               centered);
+}
+
+void adam_avx2(float* p, const float* g, float* m, float* v, float* vmax, size_t n,
+               const AdamConsts& k, bool amsgrad) {
+  const size_t i = adam_lanes(p, g, m, v, vmax, n, k, amsgrad);
+  adam_step(p + i, g + i, m + i, v + i, vmax != nullptr ? vmax + i : nullptr, n - i, k, amsgrad);
+}
 #endif
 
 }  // namespace
+
+void fill_optim_portable(ElementwiseKernels* k) {
+  k->sgd = sgd_step;
+  k->adagrad = adagrad_step;
+  k->adadelta = adadelta_step;
+  k->rmsprop = rmsprop_step;
+  k->adam = adam_step;
+}
+
+#if defined(__x86_64__)
+void fill_optim_avx2(ElementwiseKernels* k) {
+  k->sgd = sgd_avx2;
+  k->adagrad = adagrad_avx2;
+  k->adadelta = adadelta_avx2;
+  k->rmsprop = rmsprop_avx2;
+  k->adam = adam_avx2;
+}
+#endif
 
 // params, grads are (n); slots holds kOptimizerSlots[opt.kind] arrays of (n)
 void optimizer_step(float* params, const float* grads, float* const* slots, size_t n,
                     const OptimDesc& opt, double lr, double step) {
   const double* h = opt.hyper;
-  // i: elements done by the vector loop; the scalar loop finishes from there
-  size_t i = 0;
   float* s0 = slots[0];
   float* s1 = kOptimizerSlots[opt.kind] > 1 ? slots[1] : nullptr;
   float* s2 = kOptimizerSlots[opt.kind] > 2 ? slots[2] : nullptr;
-  [[maybe_unused]] const bool simd = elementwise_simd();
+  const ElementwiseKernels& k = elementwise_kernels();
   switch (opt.kind) {
     case kOptSgd: {
-      const SgdConsts k{static_cast<float>(lr),
+      const SgdConsts c{static_cast<float>(lr),
                         static_cast<float>(h[0]),
                         static_cast<float>(1.0 - h[1]),
                         static_cast<float>(h[3]),
                         h[0] != 0.0,
                         step == 1.0,
                         h[2] != 0.0};
-#if defined(__x86_64__)
-      if (simd) i = sgd_avx2(params, grads, s0, n, k);
-#endif
-      sgd_step(params + i, grads + i, s0 != nullptr ? s0 + i : nullptr, n - i, k);
+      k.sgd(params, grads, s0, n, c);
       return;
     }
     case kOptAdagrad:
-#if defined(__x86_64__)
-      if (simd)
-        i = adagrad_avx2(params, grads, s0, n, lr / (1.0 + (step - 1.0) * h[0]), h[1], h[3]);
-#endif
-      adagrad_step(params + i, grads + i, s0 + i, n - i, lr, step, h[0], h[1], h[3]);
+      k.adagrad(params, grads, s0, n, lr / (1.0 + (step - 1.0) * h[0]), h[1], h[3]);
       return;
     case kOptAdadelta:
-#if defined(__x86_64__)
-      if (simd) i = adadelta_avx2(params, grads, s0, s1, n, lr, h[0], h[1], h[2]);
-#endif
-      adadelta_step(params + i, grads + i, s0 + i, s1 + i, n - i, lr, h[0], h[1], h[2]);
+      k.adadelta(params, grads, s0, s1, n, lr, h[0], h[1], h[2]);
       return;
     case kOptRmsprop:
-#if defined(__x86_64__)
-      if (simd) {
-        i = rmsprop_avx2(params, grads, s0, s1, s2, n, lr, h[0], h[1], h[2], h[3], h[4] != 0.0);
-      }
-#endif
-      rmsprop_step(params + i, grads + i, s0 + i, s1 + i, s2 + i, n - i, lr, h[0], h[1], h[2], h[3],
-                   h[4] != 0.0);
+      k.rmsprop(params, grads, s0, s1, s2, n, lr, h[0], h[1], h[2], h[3], h[4] != 0.0);
       return;
     case kOptAdam:
-    case kOptAdamw: {
-      const AdamConsts k = adam_consts(lr, step, h[0], h[1], h[2], h[3], opt.kind == kOptAdamw);
-#if defined(__x86_64__)
-      if (simd) i = adam_avx2(params, grads, s0, s1, s2, n, k, h[4] != 0.0);
-#endif
-      adam_step(params + i, grads + i, s0 + i, s1 + i, s2 != nullptr ? s2 + i : nullptr, n - i, k,
-                h[4] != 0.0);
+    case kOptAdamw:
+      k.adam(params, grads, s0, s1, s2, n,
+             adam_consts(lr, step, h[0], h[1], h[2], h[3], opt.kind == kOptAdamw), h[4] != 0.0);
       return;
-    }
     default:
       return;  // codes are validated at the boundary
   }

@@ -1,6 +1,7 @@
-// Optimizer updates over the flat arena (torch.optim rules exactly, see PLAN.md and
-// src/optimizers/), gradient clipping and L1/L2 penalties. Math per element in float64, state
-// stored as float32, like src/backend/js/optim/optim.ts.
+// Optimizer updates over the flat arena (torch.optim's rules, as src/optimizers/ documents them),
+// gradient clipping and L1/L2 penalties, like src/backend/js/optim/. State is stored as float32;
+// SGD and Adam(W) compute in float32 (as torch.optim does), adagrad, adadelta, rmsprop, the norms
+// and the penalties in float64.
 #pragma once
 
 #include <cstddef>
