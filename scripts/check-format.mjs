@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Checks (or with --fix, applies) clang-format on the C++ sources under native/.
+// Checks (or with --fix, applies) clang-format on the C++ sources under native/ and test/native/.
 // Uses the clang-format binary shipped in the `clang-format` npm package, so no system install is needed.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,7 +19,10 @@ function cppFiles(dir) {
   return out;
 }
 
-const files = cppFiles(join(root, 'native'));
+const files = ['native', join('test', 'native')]
+  .map((dir) => join(root, dir))
+  .filter((dir) => existsSync(dir))
+  .flatMap((dir) => cppFiles(dir));
 const bin = join(root, 'node_modules', '.bin', 'clang-format');
 const args = fix ? ['-i', ...files] : ['--dry-run', '-Werror', ...files];
 try {

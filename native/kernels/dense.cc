@@ -76,7 +76,7 @@ void dense_backward(float* dinp, float* dweight, float* dbias, float* dpreact, c
   }
   if (apply_act || dbias != nullptr) {
     // Elementwise activations split the columns over the pool (softmax's Jacobian needs whole
-    // rows). 784-1024-1024-10 at batch 128: ~140 us of a ~11 ms step on one thread.
+    // rows); on one thread this pass is a visible share of a wide layer's step (gemm/TUNING.md).
     const int threads = pool != nullptr ? pool->threads() : 1;
     const bool split = threads > 1 && !(apply_act && act == kActSoftmax) &&
                        static_cast<long>(B) * OC >= kMinParallelDz && OC >= 2 * kDzColumnAlign;

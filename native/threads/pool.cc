@@ -24,7 +24,7 @@ constexpr auto kSpinTime = std::chrono::microseconds(200);
 // After a loop found the pool busy (several models training at once in this instance), every
 // loop runs on its caller's thread alone for this long: the callers already keep the cores busy,
 // and a loop that holds the pool while the others run serially would only oversubscribe them
-// (measured on 2 cores, two models at once: ~95k samples/s in total serial vs ~77k sharing).
+// (measured: kernels/gemm/TUNING.md).
 constexpr int64_t kContendedNs = 50'000'000;
 // The caller spins this many pauses for claimed tasks to finish before it sleeps.
 constexpr int kSpinPauses = 4000;

@@ -38,8 +38,8 @@ inline void prefetch_read(const void* p) {
 
 // Copies the batch's rows of x and y (by order[]) into x_batch_/y_batch_. The rows are scattered
 // over x (a shuffled epoch), so each one starts with cache and TLB misses: the copy prefetches
-// kPrefetchRows rows ahead and splits the rows over the pool (measured at batch 128 x 784: ~150 us
-// per step on one thread without prefetch, ~8% of the step).
+// kPrefetchRows rows ahead and splits the rows over the pool (without both it was a sizeable share
+// of a step: kernels/gemm/TUNING.md).
 void PlanExecutor::gather_batch(const TrainChunk& job, int64_t begin, int rows) {
   constexpr int kPrefetchRows = 3;
   for (int r = 0; r < rows; r++) {  // check every index before any thread copies

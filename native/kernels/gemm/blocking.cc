@@ -250,8 +250,8 @@ void run_block_column_tasks(Block& blk, ThreadPool* pool, int threads, bool dire
 }
 
 // Larger m: pack B (and A, when the tasks also split columns) in `threads` slices of whole panels,
-// then row x column tasks (plan_tasks), each packing its own rows of A unless A is shared or read
-// in place (`direct`).
+// then row x column tasks (row_task_split), each packing its own rows of A unless A is shared or
+// read in place (`direct`).
 void run_block_row_tasks(Block& blk, ThreadPool* pool, int threads, bool direct) {
   const PackedGemmConfig& cfg = *blk.cfg;
   blk.split = row_task_split(blocking_of(cfg), blk.m, blk.nc, threads);

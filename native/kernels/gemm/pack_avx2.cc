@@ -1,8 +1,8 @@
 // The transposing half of packing with AVX2: op(A) stored (m,k) and op(B) stored (n,k) are read
 // along their stored rows and written across a panel, dst[p*w + i] = row_i[p]. The scalar loop in
 // pack.cc does one strided store per float; here 8 rows x 8 columns go through registers with an
-// 8x8 transpose and leave as one store per panel row. Packing is ~10-15% of an MLP step at batch
-// 32-128 (the weights are re-packed every step), most of it in these two transposing cases.
+// 8x8 transpose and leave as one store per panel row. The weights are re-packed every step, mostly
+// through these two transposing cases (their share of a step: TUNING.md).
 #if defined(__x86_64__)
 #include <immintrin.h>
 

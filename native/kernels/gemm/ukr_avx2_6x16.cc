@@ -85,8 +85,8 @@ __attribute__((target("avx2,fma"))) inline void store_full_tile(const __m256* ac
 
 // The 6 x 16 tile with op(A)[i, p] at a[i*rs + p*cs]. Inlined into both kernels: the packed one
 // passes the panel's constant strides (rs 1, cs 6), so its loop reads A at fixed offsets. The
-// accumulators are hand-named: GCC 12 spills an array of 12 here (34 vs 78 GFLOP/s on 1024² at one
-// thread). The packed kernel prefetches C (its k loops are long; the in-place one serves small m).
+// accumulators are hand-named: GCC 12 spills an array of 12 here (TUNING.md). The packed kernel
+// prefetches C (its k loops are long; the in-place one serves small m).
 __attribute__((target("avx2,fma"), always_inline)) inline void tile_6x16(
     int k, const float* a, ptrdiff_t rs, ptrdiff_t cs, const float* b, ptrdiff_t ldb, float alpha,
     float beta, float* c, ptrdiff_t ldc, const UkrEpilogue* ep, bool prefetch_c) {
@@ -226,10 +226,8 @@ void ukr_avx2_rows(int rows, int k, const float* a, const float* b, float alpha,
   ukr_avx2_direct(rows, k, a, 1, 6, b, 16, alpha, beta, c, ldc, ep);
 }
 
-// Measured on Zen 4 (bench/cases/gemm.ts): KC = 512 beats 256 by ~5% on 1024²-2048² (fewer passes
-// over C) although the 32 KB B micro-panel then fills L1d: it streams from L2 fine. MC x KC = 288
-// KB of packed A (576 KB when k <= 2 KC runs as one block) stays in the 1 MB L2; KC x NC = 8 MB of
-// packed B in the 32 MB L3.
+// KC = 512 (fewer passes over C than 256; the 32 KB B micro-panel streams from L2): MC x KC of
+// packed A stays in a 1 MB L2, KC x NC of packed B in L3 (measurements: TUNING.md).
 constexpr PackedGemmConfig kAvx2Config = {
     ukr_avx2_6x16, 6, 16, 144, 512, 4096, pack_transposed_avx2, ukr_avx2_rows, ukr_avx2_direct};
 }  // namespace
