@@ -203,6 +203,29 @@ TEST_CASE("round trip against strtod for many random values") {
   check_status(buf, NumberStatus::kInvalid);
 }
 
+TEST_CASE("float32 ties and near-ties of short decimals (the quotient path) round exactly") {
+  // In [2^(24-j), 2^(25-j)) float32 steps by 2^-j, so the midpoints between neighbours end in
+  // j+1 fractional digits: short decimals that m / 10^k must round as ties, to even.
+  std::mt19937_64 rng(7);
+  char buf[64];
+  for (int j = 0; j <= 4; j++) {
+    const double step = std::ldexp(1.0, -j), lo = std::ldexp(1.0, 24 - j);
+    for (int i = 0; i < 4000; i++) {
+      const double f = lo + step * static_cast<double>(rng() % (1u << 24));
+      const double mid = f + step / 2;
+      for (const double v : {mid, -mid}) {
+        std::snprintf(buf, sizeof buf, "%.*f", j + 1, v);
+        check_like_strtod(buf);
+        // just beside the tie: the last digit moved by one, one place further out
+        std::snprintf(buf, sizeof buf, "%.*f1", j + 1, v);
+        check_like_strtod(buf);
+        std::snprintf(buf, sizeof buf, "%.*f", j + 2, v - std::ldexp(1.0, -j - 8));
+        check_like_strtod(buf);
+      }
+    }
+  }
+}
+
 TEST_CASE("locale independence: '.' is the decimal point whatever LC_NUMERIC says") {
   int tried = 0;
   for (const char* name :
