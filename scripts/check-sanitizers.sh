@@ -48,7 +48,7 @@ echo "-- conformance, gradient checks, CSV and model-file tests under ASan+UBSan
 status=0
 LD_PRELOAD=$libasan npx vitest run --config vitest.sanitizers.config.ts \
   --reporter=default --reporter=json --outputFile.json="$results" \
-  test/conformance test/gradcheck test/csv test/unit/model-file 2>&1 | tee "$reports/output" || status=$?
+  test/backend/conformance test/helpers/reference test/native test/data/csv test/io/model-file 2>&1 | tee "$reports/output" || status=$?
 
 if compgen -G "$reports/asan.*" >/dev/null; then
   echo "sanitizer reports:" >&2

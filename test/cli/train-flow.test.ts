@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, scalerFromJSON, type Matrix } from '../../src/index.js';
-import { parsePanels, readSeries } from '../report/svg-parse.js';
+import { parsePanels, readSeries } from '../helpers/svg-parse.js';
 import { jsonEvents, readCsvRows, runCli, tempDir, writeBundledCsvs, IRIS_COLUMNS } from './helpers.js';
 
 const { dir, cleanup } = tempDir('flow');

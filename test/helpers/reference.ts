@@ -2,7 +2,7 @@
 // activations, losses (reductions, clipping, fusion), the whole plan forward pass with penalties and
 // stats, finite differences, gradient clipping and torch.optim's documented update rules. Slow and
 // plain on purpose: the tests trust this file, so it is kept obvious (and is itself checked against
-// closed forms in test/conformance/reference.test.ts).
+// closed forms in test/helpers/reference.test.ts).
 
 import { Activation, LabelMode, LayerKind, Loss, LossFusion, Optimizer, STATS_WIDTH, Stat } from '../../src/backend/codes.js';
 import type { ActivationCode } from '../../src/backend/codes.js';

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { History, classificationMetrics, learningCurvesSvg, regressionMetrics, reportHtml, ConfigError } from '../../src/index.js';
-import { parsePanels, readSeries } from './svg-parse.js';
+import { parsePanels, readSeries } from '../helpers/svg-parse.js';
 
 const EVIL = '<script>alert("pwned")</script>';
 const EVIL_ESCAPED = '&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { History, learningCurvesSvg, ConfigError, ShapeError } from '../../src/index.js';
 import { checkClose } from '../helpers/check.js';
-import { checkWellFormed, parsePanels, readSeries, type ParsedPanel } from './svg-parse.js';
+import { checkWellFormed, parsePanels, readSeries, type ParsedPanel } from '../helpers/svg-parse.js';
 
 function makeHistory(epochs: number, logs: (e: number) => Record<string, number>, first = 0): History {
   const h = new History();

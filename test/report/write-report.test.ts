@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { History, writeReport, ConfigError } from '../../src/index.js';
-import { parsePanels, readSeries } from './svg-parse.js';
+import { parsePanels, readSeries } from '../helpers/svg-parse.js';
 
 let dir: string;
 beforeEach(async () => {

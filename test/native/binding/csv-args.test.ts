@@ -1,0 +1,84 @@
+// The addon's CsvReader checks every argument: a wrong type is a TypeError, a bad value or a short
+// buffer a RangeError, misuse (busy, closed, no layout) an Error; nothing reaches the parser unchecked.
+
+import { describe, expect, it } from 'vitest';
+import { loadNativeAddon } from '../../../src/backend/native.js';
+import type { NativeCsvConfig } from '../../../src/backend/native-csv.js';
+import { NATIVE, tempDir } from '../../helpers/csv.js';
+
+const file = tempDir();
+
+const config = (over: Partial<NativeCsvConfig> = {}): NativeCsvConfig => ({
+  delimiter: 44,
+  header: true,
+  fields: 2,
+  kinds: [1, 2],
+  missing: [0, 0],
+  categories: [null, null],
+  missingValues: [''],
+  threads: 0,
+  blockBytes: 1 << 16,
+  maxBlockBytes: 1 << 20,
+  chunkBytes: 1 << 10,
+  maxCategories: 100,
+  ...over,
+});
+
+describe.skipIf(!NATIVE)('native CsvReader arguments', () => {
+  const path = file('ok.csv', 'a,b\n1,x\n2,y\n');
+  const control = new Int32Array(new SharedArrayBuffer(4));
+
+  it('rejects bad configs', () => {
+    const { CsvReader } = loadNativeAddon();
+    const make = (over: Partial<NativeCsvConfig> | unknown, p: unknown = path) => () => new CsvReader(p as string, (typeof over === 'object' && over !== null && !Array.isArray(over) ? config(over as Partial<NativeCsvConfig>) : over) as NativeCsvConfig);
+    expect(make({ delimiter: 34 })).toThrow(RangeError);
+    expect(make({ delimiter: 300 })).toThrow(RangeError);
+    expect(make({ fields: 0 })).toThrow(RangeError);
+    expect(make({ kinds: [1] })).toThrow(/kinds must have 2 entries/);
+    expect(make({ kinds: [1, 7] })).toThrow(RangeError);
+    expect(make({ missing: 'x' as never })).toThrow(TypeError);
+    expect(make({ categories: [['a'], null] })).toThrow(/not categorical/);
+    expect(make({ missingValues: [1] as never })).toThrow(TypeError);
+    expect(make({ blockBytes: 10 })).toThrow(RangeError);
+    expect(make({ header: 1 as never })).toThrow(TypeError);
+    expect(make(42)).toThrow(TypeError);
+    expect(make({}, 7)).toThrow(TypeError);
+    expect(make({}, '/no/such/file.csv')).toThrow(/No such file/);
+  });
+
+  it('checks layouts, buffer lengths and misuse', async () => {
+    const { CsvReader } = loadNativeAddon();
+    const r = new CsvReader(path, config());
+    expect(() => r.read(new Float32Array(4), null, 2, control)).toThrow(/setLayout\(\) first/);
+    await r.scan(control, 1 << 20, true);
+    expect(r.categories(1)).toEqual(['x', 'y']);
+    r.rewind();
+    expect(() => r.setLayout(new Float64Array([0, 0, 0, 0, 0, 1]), 3, 0)).toThrow(/overlaps/);
+    expect(() => r.setLayout(new Float64Array([0, 0, 0, 0, 1, 1]), 4, 0)).toThrow(/not written/);
+    expect(() => r.setLayout(new Float64Array([1, 0, 1, 0, 1, 0]), 2, 1)).toThrow(/only categorical/);
+    expect(() => r.setLayout(new Float64Array([0, 0, 0]), 3, 0)).toThrow(/3 numbers per field/);
+    r.setLayout(new Float64Array([0, 0, 0, 0, 1, 1]), 3, 0);
+    expect(() => r.read(new Float32Array(5), null, 2, control)).toThrow(/x has 5 elements but needs at least 6/);
+    expect(() => r.read(new Float64Array(6) as never, null, 2, control)).toThrow(TypeError);
+    expect(() => r.read(new Float32Array(6), null, -1, control)).toThrow(RangeError);
+    const x = new Float32Array(6);
+    const pending = r.read(x, null, 2, control);
+    expect(() => r.read(x, null, 2, control)).toThrow(/busy/);
+    expect(() => r.close()).toThrow(/busy/);
+    expect(await pending).toMatchObject({ status: 'ok', rows: 2, records: 2 });
+    expect(Array.from(x)).toEqual([1, 1, 0, 2, 0, 1]);
+    r.close();
+    r.close();
+    expect(() => r.rewind()).toThrow(/closed/);
+  });
+
+  it('reports bad input as an error record, not an exception', async () => {
+    const { CsvReader } = loadNativeAddon();
+    const bad = file('bad.csv', 'a,b\n1,x\nzz,y\n');
+    const r = new CsvReader(bad, config({ kinds: [1, 0] }));
+    r.setLayout(new Float64Array([0, 0, 0, 0, 0, 0]), 1, 0);
+    const result = await r.read(new Float32Array(4), null, 4, control);
+    expect(result).toMatchObject({ status: 'error', rows: 0, error: { kind: 'number', line: 3, record: 1, column: 0, token: 'zz' } });
+    r.close();
+  });
+});
