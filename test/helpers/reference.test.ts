@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { Activation, LabelMode, Loss, LossFusion, Optimizer } from '../../src/backend/codes.js';
 import type { LossSpec } from '../../src/backend/contract.js';
 import { checkClose, checkScalar } from './check.js';
-import { erfc, fdActivationGrad, refActScalar, refActivation, refClipGrads, refGemm, refLoss, refOptimizerStep } from './reference.js';
+import { refOptimizerStep } from './optimizer-reference.js';
+import { erfc, fdActivationGrad, refActScalar, refActivation, refClipGrads, refGemm, refLoss } from './reference.js';
 
 const lossSpec = (kind: number, fusion: number = LossFusion.none, param = 0): LossSpec =>
   ({ kind, fusion, param, labelMode: LabelMode.regression, threshold: 0.5 }) as LossSpec;

@@ -1,12 +1,12 @@
 // Float64 reference of everything a backend computes, written from contract.ts alone: naive GEMM,
 // activations, losses (reductions, clipping, fusion), the whole plan forward pass with penalties and
-// stats, finite differences, gradient clipping and torch.optim's documented update rules. Slow and
+// stats, finite differences and gradient clipping (the optimizers: optimizer-reference.ts). Slow and
 // plain on purpose: the tests trust this file, so it is kept obvious (and is itself checked against
 // closed forms in test/helpers/reference.test.ts).
 
-import { Activation, LabelMode, LayerKind, Loss, LossFusion, Optimizer, STATS_WIDTH, Stat } from '../../src/backend/codes.js';
+import { Activation, LabelMode, LayerKind, Loss, LossFusion, STATS_WIDTH, Stat } from '../../src/backend/codes.js';
 import type { ActivationCode } from '../../src/backend/codes.js';
-import type { LossSpec, OptimizerSpec, PlanSpec } from '../../src/backend/contract.js';
+import type { LossSpec, PlanSpec } from '../../src/backend/contract.js';
 import { stepRng } from '../../src/util/rng.js';
 
 type Vec = ArrayLike<number>;
@@ -359,71 +359,4 @@ export function refClipGrads(g: Float64Array, clipValue: number, clipNorm: numbe
     for (let i = 0; i < g.length; i++) g[i] *= f;
   }
   return norm;
-}
-
-/** One optimizer step in float64 (torch.optim's documented update rules), updating p and slots in place. */
-export function refOptimizerStep(p: Float64Array, grads: Vec, slots: Float64Array[], opt: OptimizerSpec, lr: number, t: number): void {
-  const h = opt.hyper;
-  for (let i = 0; i < p.length; i++) {
-    let g = grads[i];
-    switch (opt.kind) {
-      case Optimizer.sgd: {
-        const [mu, tau, nesterov, wd] = h;
-        g += wd * p[i];
-        if (mu !== 0) {
-          const buf = (slots[0][i] = t === 1 ? g : mu * slots[0][i] + (1 - tau) * g);
-          g = nesterov ? g + mu * buf : buf;
-        }
-        p[i] -= lr * g;
-        break;
-      }
-      case Optimizer.adagrad: {
-        const [lrDecay, wd, , eps] = h;
-        g += wd * p[i];
-        const clr = lr / (1 + (t - 1) * lrDecay);
-        slots[0][i] += g * g;
-        p[i] -= (clr * g) / (Math.sqrt(slots[0][i]) + eps);
-        break;
-      }
-      case Optimizer.adadelta: {
-        const [rho, eps, wd] = h;
-        g += wd * p[i];
-        const sq = (slots[0][i] = rho * slots[0][i] + (1 - rho) * g * g);
-        const delta = (Math.sqrt(slots[1][i] + eps) / Math.sqrt(sq + eps)) * g;
-        slots[1][i] = rho * slots[1][i] + (1 - rho) * delta * delta;
-        p[i] -= lr * delta;
-        break;
-      }
-      case Optimizer.rmsprop: {
-        const [alpha, eps, wd, mu, centered] = h;
-        g += wd * p[i];
-        const sq = (slots[0][i] = alpha * slots[0][i] + (1 - alpha) * g * g);
-        let avg: number;
-        if (centered) {
-          const ga = (slots[2][i] = alpha * slots[2][i] + (1 - alpha) * g);
-          avg = Math.sqrt(sq - ga * ga) + eps;
-        } else avg = Math.sqrt(sq) + eps;
-        if (mu > 0) {
-          slots[1][i] = mu * slots[1][i] + g / avg;
-          p[i] -= lr * slots[1][i];
-        } else p[i] -= (lr * g) / avg;
-        break;
-      }
-      case Optimizer.adam:
-      case Optimizer.adamw: {
-        const [b1, b2, eps, wd, amsgrad] = h;
-        if (opt.kind === Optimizer.adam) g += wd * p[i];
-        else p[i] *= 1 - lr * wd;
-        const m = (slots[0][i] = b1 * slots[0][i] + (1 - b1) * g);
-        const v = (slots[1][i] = b2 * slots[1][i] + (1 - b2) * g * g);
-        const bc1 = 1 - b1 ** t;
-        const bc2 = 1 - b2 ** t;
-        const vHat = amsgrad ? (slots[2][i] = Math.max(slots[2][i], v)) : v;
-        p[i] -= (lr / bc1) * (m / (Math.sqrt(vHat) / Math.sqrt(bc2) + eps));
-        break;
-      }
-      default:
-        throw new Error(`refOptimizerStep: unknown optimizer ${opt.kind}`);
-    }
-  }
 }

@@ -21,6 +21,7 @@ import { ShapeError } from '../../src/util/errors.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { checkWithin } from '../helpers/check.js';
 import { expectConfigError } from '../helpers/errors.js';
+import { refOptimizerUpdate } from '../helpers/optimizer-reference.js';
 
 const COMMON = { clipNorm: 0, clipValue: 0 };
 
@@ -198,76 +199,8 @@ describe('config round trip and resolution', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
-// Three steps through the backends against a float64 reference of the published update rules.
-
-/** One update in float64, straight from torch.optim's documented update rules. p and slots updated in place. */
-function referenceStep(c: OptimizerConfig, p: number[], grad: readonly number[], s: number[][], lr: number, t: number): void {
-  for (let i = 0; i < p.length; i++) {
-    let g = grad[i];
-    switch (c.name) {
-      case 'sgd': {
-        g += c.weightDecay * p[i];
-        if (c.momentum !== 0) {
-          s[0][i] = t === 1 ? g : c.momentum * s[0][i] + (1 - c.dampening) * g;
-          g = c.nesterov ? g + c.momentum * s[0][i] : s[0][i];
-        }
-        p[i] -= lr * g;
-        break;
-      }
-      case 'adagrad': {
-        g += c.weightDecay * p[i];
-        const clr = lr / (1 + (t - 1) * c.lrDecay);
-        s[0][i] += g * g;
-        p[i] -= (clr * g) / (Math.sqrt(s[0][i]) + c.eps);
-        break;
-      }
-      case 'adadelta': {
-        g += c.weightDecay * p[i];
-        s[0][i] = c.rho * s[0][i] + (1 - c.rho) * g * g;
-        const delta = (Math.sqrt(s[1][i] + c.eps) / Math.sqrt(s[0][i] + c.eps)) * g;
-        s[1][i] = c.rho * s[1][i] + (1 - c.rho) * delta * delta;
-        p[i] -= lr * delta;
-        break;
-      }
-      case 'rmsprop': {
-        g += c.weightDecay * p[i];
-        s[0][i] = c.alpha * s[0][i] + (1 - c.alpha) * g * g;
-        let avg: number;
-        if (c.centered) {
-          s[2][i] = c.alpha * s[2][i] + (1 - c.alpha) * g;
-          avg = Math.sqrt(s[0][i] - s[2][i] * s[2][i]) + c.eps;
-        } else {
-          avg = Math.sqrt(s[0][i]) + c.eps;
-        }
-        if (c.momentum > 0) {
-          s[1][i] = c.momentum * s[1][i] + g / avg;
-          p[i] -= lr * s[1][i];
-        } else {
-          p[i] -= (lr * g) / avg;
-        }
-        break;
-      }
-      case 'adam':
-      case 'adamw': {
-        if (c.name === 'adamw') p[i] *= 1 - lr * c.weightDecay;
-        else g += c.weightDecay * p[i];
-        s[0][i] = c.beta1 * s[0][i] + (1 - c.beta1) * g;
-        s[1][i] = c.beta2 * s[1][i] + (1 - c.beta2) * g * g;
-        const bc1 = 1 - Math.pow(c.beta1, t);
-        const bc2 = 1 - Math.pow(c.beta2, t);
-        let denom: number;
-        if (c.amsgrad) {
-          s[2][i] = Math.max(s[2][i], s[1][i]);
-          denom = Math.sqrt(s[2][i]) / Math.sqrt(bc2) + c.eps;
-        } else {
-          denom = Math.sqrt(s[1][i]) / Math.sqrt(bc2) + c.eps;
-        }
-        p[i] -= (lr / bc1) * (s[0][i] / denom);
-        break;
-      }
-    }
-  }
-}
+// Three steps through the backends against the float64 reference of the published update rules
+// (test/helpers/optimizer-reference.ts), fed each optimizer's getConfig().
 
 const P0 = [0.5, -0.3, 0.8];
 const GRADS = [
@@ -327,7 +260,7 @@ function referenceRun(c: StepCase, lrs: readonly number[]): { p: number[]; slots
   const init = config.name === 'adagrad' ? config.initialAccumulatorValue : 0;
   const slots = Array.from({ length: c.opt.slotCount }, () => P0.map(() => Math.fround(init)));
   const grads = c.grads ?? GRADS;
-  for (let t = 1; t <= 3; t++) referenceStep(config, p, grads[t - 1].map(Math.fround), slots, lrs[t - 1], t);
+  for (let t = 1; t <= 3; t++) refOptimizerUpdate(config, p, grads[t - 1].map(Math.fround), slots, lrs[t - 1], t);
   return { p, slots };
 }
 
@@ -364,7 +297,7 @@ describe('the float64 reference itself (hand-computed values)', () => {
     const config = optimizers.adam({ learningRate: 0.1 }).getConfig();
     const p = [0.5, -0.3, 0.8];
     const slots = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
-    referenceStep(config, p, [0.1, -0.2, 0.3], slots, 0.1, 1);
+    refOptimizerUpdate(config, p, [0.1, -0.2, 0.3], slots, 0.1, 1);
     expect(p[0]).toBeCloseTo(0.4, 6);
     expect(p[1]).toBeCloseTo(-0.2, 6);
     expect(p[2]).toBeCloseTo(0.7, 6);

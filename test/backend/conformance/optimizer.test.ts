@@ -9,7 +9,7 @@ import type { Backend, OptimizerSpec } from '../../../src/backend/contract.js';
 import { Rng } from '../../../src/util/rng.js';
 import { BACKENDS, BOTH_AVAILABLE, optimizerSpec, randn } from '../../helpers/backends.js';
 import { checkClose, checkExact, checkScalar, maxAbs } from '../../helpers/check.js';
-import { refOptimizerStep } from '../../helpers/reference.js';
+import { refOptimizerStep } from '../../helpers/optimizer-reference.js';
 
 // hyper per codes.ts: sgd [momentum, dampening, nesterov, wd]; adagrad [lrDecay, wd, initAcc, eps];
 // adadelta [rho, eps, wd]; rmsprop [alpha, eps, wd, momentum, centered]; adam(w) [b1, b2, eps, wd, amsgrad].
