@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { Matrix } from '../src/index.js';
-import { cachePath, PIXELS, prepareFashionMnist, type Split } from './prepare-fashion-mnist.js';
+import { cachePath, PIXELS, prepareFashionMnist, type Split } from '../data/prepare/fashion-mnist.js';
 
 export interface FashionMnistSplit {
   x: Matrix; // (rows, 784)
@@ -19,7 +19,7 @@ export async function loadFashionMnist(split: Split): Promise<FashionMnistSplit>
   // copy into an aligned buffer (a Buffer from readFileSync may share a pool at an odd offset)
   const data = new Float32Array(xb.length / 4);
   new Uint8Array(data.buffer).set(xb);
-  if (data.length !== labels.length * PIXELS) throw new Error(`Fashion-MNIST ${split} cache is corrupt; delete bench/.cache/`);
+  if (data.length !== labels.length * PIXELS) throw new Error(`Fashion-MNIST ${split} cache is corrupt; delete data/.cache/`);
   return { x: { data, rows: labels.length, cols: PIXELS }, y: Float32Array.from(labels), labels };
 }
 

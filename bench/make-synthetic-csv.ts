@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../src/util/rng.js';
-import { CACHE_DIR } from './prepare-fashion-mnist.js';
+import { CACHE_DIR } from './cache.js';
 
 export interface SyntheticOptions {
   /** Approximate size in MB (10^6 bytes); the file stops at the first row past it. */

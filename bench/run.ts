@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { getBackend, nativeAvailable } from '../src/index.js';
 import { compileFmaPeak, measurePeak } from './cases/peak.js';
 import { makeHostGate, type HostGate } from './lib/host-gate.js';
-import { prepareFashionMnist, CACHE_DIR } from './prepare-fashion-mnist.js';
+import { DATASET_CACHE, prepareFashionMnist } from '../data/prepare/fashion-mnist.js';
 import { runChild, type ChildOutcome } from './lib/protocol.js';
 import { csvRows, gemmRows, trainRows, systemRows, type Ctx } from './rows.js';
 import { markdownTable, type Row } from './table.js';
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   log(`preparing Fashion-MNIST${quick ? ' (quick run)' : ''}`);
   await prepareFashionMnist();
   const info = nativeAvailable() ? getBackend('native').info() : null;
-  const ctx: Ctx = { quick, child, log, cache: CACHE_DIR, info };
+  const ctx: Ctx = { quick, child, log, cache: DATASET_CACHE, info };
   log('FMA peak');
   const fma = compileFmaPeak();
   if ('exe' in fma) gate = await makeHostGate(fma.exe, availableParallelism());

@@ -2,12 +2,12 @@
 // integer pixels) read by the native CSV reader, standardized with a scaler fitted on the training rows,
 // a 784-256-128-10 ReLU network trained with Adam, then the 10,000-row test CSV read with the same schema
 // and scaler. The CSV files are built from Debian's dataset-fashion-mnist package
-// (bench/prepare-fashion-mnist.ts installs it with apt-get when absent).
+// (data/prepare/fashion-mnist.ts; install the package with apt-get first).
 //   npx tsx examples/fashion-mnist-csv.ts [--epochs N] [--stream]
 // --stream never holds the file: each epoch reads it again in blocks of 16,384 rows (the shuffle window;
 // ~52 MB of block buffer), after one pass that fits the scaler. The last line printed is the test accuracy.
 
-import { cachePath, prepareFashionMnist } from '../bench/prepare-fashion-mnist.js';
+import { cachePath, prepareFashionMnist } from '../data/prepare/fashion-mnist.js';
 import { csvDataset, layers, optimizers, readCsv, scalers, Sequential, type DataBlock, type Scaler } from '../src/index.js';
 
 const epochsArg = process.argv.indexOf('--epochs');

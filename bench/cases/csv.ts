@@ -15,7 +15,7 @@ import { readCsv } from '../../src/index.js';
 import { emit } from '../lib/protocol.js';
 import type { StreamResult } from './stream.js';
 import { makeSyntheticCsv, syntheticPath } from '../make-synthetic-csv.js';
-import { cachePath, prepareFashionMnist } from '../prepare-fashion-mnist.js';
+import { cachePath, prepareFashionMnist } from '../../data/prepare/fashion-mnist.js';
 import type { Ctx } from '../rows.js';
 import { fmt, type Row } from '../table.js';
 

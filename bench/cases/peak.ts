@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { CACHE_DIR } from '../prepare-fashion-mnist.js';
+import { CACHE_DIR } from '../cache.js';
 import type { HostGate } from '../lib/host-gate.js';
 import { runChild } from '../lib/protocol.js';
 

@@ -1,8 +1,9 @@
-// Fashion-MNIST from Debian's `dataset-fashion-mnist` package (gzipped IDX files; nothing is downloaded
-// except that package through apt-get when it is absent) → raw caches under bench/.cache/:
+// Fashion-MNIST from Debian's `dataset-fashion-mnist` package (gzipped IDX files; CI installs it with apt,
+// nothing here installs or downloads anything) → raw caches under data/.cache/, shared by bench/, the
+// examples and the tests:
 //   fmnist-{train,test}-x.f32   (rows, 784) float32 in [0, 1], little-endian
 //   fmnist-{train,test}-y.u8    (rows) labels 0..9
-// `node --import tsx bench/prepare-fashion-mnist.ts [--csv]`; --csv also writes
+// `node --import tsx data/prepare/fashion-mnist.ts [--csv]`; --csv also writes
 //   fmnist-{train,test}.csv     (rows, 785): label first, then the integer pixels 0..255, no header.
 
 import { execFileSync } from 'node:child_process';
@@ -11,43 +12,38 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
-export const CACHE_DIR = fileURLToPath(new URL('./.cache/', import.meta.url));
+export const DATASET_CACHE = fileURLToPath(new URL('../.cache/', import.meta.url));
 const PACKAGE = 'dataset-fashion-mnist';
 const DEFAULT_DIR = '/usr/share/datasets/fashion-mnist';
 export const PIXELS = 784;
 export type Split = 'train' | 'test';
+const SPLITS: Split[] = ['train', 'test'];
 const FILES: Record<Split, { images: string; labels: string; rows: number }> = {
   train: { images: 'train-images-idx3-ubyte.gz', labels: 'train-labels-idx1-ubyte.gz', rows: 60000 },
   test: { images: 't10k-images-idx3-ubyte.gz', labels: 't10k-labels-idx1-ubyte.gz', rows: 10000 },
 };
 
 export const cachePath = (split: Split, what: 'x' | 'y' | 'csv'): string =>
-  join(CACHE_DIR, what === 'csv' ? `fmnist-${split}.csv` : `fmnist-${split}-${what}.${what === 'x' ? 'f32' : 'u8'}`);
+  join(DATASET_CACHE, what === 'csv' ? `fmnist-${split}.csv` : `fmnist-${split}-${what}.${what === 'x' ? 'f32' : 'u8'}`);
 
-/** The directory holding the package's IDX files; installs the package with apt-get when it is absent. */
-function packageDir(): string {
-  const listed = (): string | undefined => {
-    try {
-      const files = execFileSync('dpkg', ['-L', PACKAGE], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n');
-      const hit = files.find((f) => f.endsWith(FILES.train.images));
-      return hit === undefined ? undefined : hit.slice(0, -FILES.train.images.length - 1);
-    } catch {
-      return undefined;
-    }
-  };
-  let dir = listed();
-  if (dir === undefined) {
-    console.error(`${PACKAGE} is not installed; installing it with apt-get`);
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    try {
-      execFileSync('apt-get', ['install', '-y', PACKAGE], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    } catch {
-      execFileSync('apt-get', ['update'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-      execFileSync('apt-get', ['install', '-y', PACKAGE], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    }
-    dir = listed() ?? DEFAULT_DIR;
+/** The directory holding the package's IDX files, or undefined when the package is not installed. */
+function packageDir(): string | undefined {
+  try {
+    const files = execFileSync('dpkg', ['-L', PACKAGE], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n');
+    const hit = files.find((f) => f.endsWith(FILES.train.images));
+    if (hit !== undefined) return hit.slice(0, -FILES.train.images.length - 1);
+  } catch {
+    // no dpkg, or the package is not installed: look in the package's usual place
   }
-  return dir;
+  return SPLITS.every((s) => existsSync(join(DEFAULT_DIR, FILES[s].images)) && existsSync(join(DEFAULT_DIR, FILES[s].labels))) ? DEFAULT_DIR : undefined;
+}
+
+const cached = (csv: boolean): boolean => SPLITS.every((s) => existsSync(cachePath(s, 'x')) && existsSync(cachePath(s, 'y')) && (!csv || existsSync(cachePath(s, 'csv'))));
+
+/** Why prepareFashionMnist cannot run here (the package is absent and the caches are incomplete), or undefined. */
+export function fashionMnistMissing(options: { csv?: boolean } = {}): string | undefined {
+  if (cached(options.csv === true) || packageDir() !== undefined) return undefined;
+  return `Fashion-MNIST is not available: install Debian's ${PACKAGE} (apt-get install ${PACKAGE})`;
 }
 
 /** Reads a gzipped IDX file: checks the magic (unsigned byte, `dims` dimensions) and returns the payload. */
@@ -74,14 +70,13 @@ async function writeCsv(path: string, pixels: Uint8Array, labels: Uint8Array): P
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }
 
-/** Writes the caches that are missing (and the CSV files when `csv`); returns the cache directory. */
+/** Writes the caches that are missing (and the CSV files when `csv`); returns the cache directory. Throws when the package is absent. */
 export async function prepareFashionMnist(options: { csv?: boolean } = {}): Promise<string> {
-  const splits: Split[] = ['train', 'test'];
-  const missing = splits.some((s) => !existsSync(cachePath(s, 'x')) || !existsSync(cachePath(s, 'y')) || (options.csv === true && !existsSync(cachePath(s, 'csv'))));
-  if (!missing) return CACHE_DIR;
+  if (cached(options.csv === true)) return DATASET_CACHE;
   const dir = packageDir();
-  mkdirSync(CACHE_DIR, { recursive: true });
-  for (const split of splits) {
+  if (dir === undefined) throw new Error(fashionMnistMissing(options));
+  mkdirSync(DATASET_CACHE, { recursive: true });
+  for (const split of SPLITS) {
     const f = FILES[split];
     const pixels = readIdx(join(dir, f.images), 3, [f.rows, 28, 28]);
     const labels = readIdx(join(dir, f.labels), 1, [f.rows]);
@@ -92,7 +87,7 @@ export async function prepareFashionMnist(options: { csv?: boolean } = {}): Prom
     writeFileSync(cachePath(split, 'y'), labels);
     if (options.csv === true) await writeCsv(cachePath(split, 'csv'), pixels, labels);
   }
-  return CACHE_DIR;
+  return DATASET_CACHE;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
