@@ -26,7 +26,7 @@ async function replay(backend: 'js' | 'native', steps: number): Promise<Float32A
   let done = 0;
   await m
     .fit(X, Y, {
-      epochs: 100,
+      epochs: 100_000, // a cap: the abort after `steps` ends it
       batchSize: 16,
       seed: 4,
       stepsPerChunk: 1,
@@ -72,8 +72,11 @@ describe.each(BACKENDS)('abort on %s', (backend) => {
   it('aborting from a timer mid-fit keeps the weights of the last completed step', async () => {
     const m = model(backend);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 60);
-    const err = await m.fit(X, Y, { epochs: 1000, batchSize: 16, seed: 4, signal: controller.signal }).catch((e: unknown) => e);
+    // the timer starts once a step is done, so the abort lands mid-fit however slow the machine; the
+    // epochs are a cap the abort must cut short
+    let armed = false;
+    const arm = { onBatchEnd: () => void (armed || ((armed = true), setTimeout(() => controller.abort(), 5))) };
+    const err = await m.fit(X, Y, { epochs: 100_000, batchSize: 16, seed: 4, signal: controller.signal, callbacks: [arm] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AbortError);
     const steps = m.getOptimizerState()?.step ?? 0;
     expect(steps).toBeGreaterThan(0);

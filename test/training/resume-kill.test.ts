@@ -66,9 +66,10 @@ describe.each(BACKENDS)('killed with SIGKILL and resumed (%s backend)', (backend
     expect(straight.backend).toBe(backend);
     expect(straight.epoch.length).toBeGreaterThan(4);
 
-    // 364 training rows / 16 = 23 batches per epoch; wait for a mid-epoch checkpoint in the second epoch or later
+    // 364 training rows / 16 = 23 batches per epoch; the run waits after step 35 (mid second epoch), so
+    // the kill lands after the mid-epoch checkpoint of step 30 however busy the machine is
     const killedOut = join(dir, `${backend}-killed.json`);
-    const atKill = await killWhen({ ...env, OUT: killedOut, CKPT: ckpt, SLOW_MS: '10' }, (c) => c.training.batch > 0 && c.training.step >= 30);
+    const atKill = await killWhen({ ...env, OUT: killedOut, CKPT: ckpt, PAUSE_AT_STEP: '35' }, (c) => c.training.batch > 0 && c.training.step >= 30);
     expect(existsSync(killedOut)).toBe(false);
     const last = await readCheckpoint(ckpt); // the kill may land after a newer checkpoint than the one polled
     expect(last.training.step).toBeGreaterThanOrEqual(atKill.training.step);
