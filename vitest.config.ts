@@ -5,6 +5,10 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    pool: 'forks',
+    // Worker threads that keep their modules between test files: a fresh process and module graph per
+    // file cost more than the tests of most files. The addon is context-aware (one instance, thread pool
+    // included, per worker) and tests that change process-wide state (threads, env, spies) restore it.
+    pool: 'threads',
+    isolate: false,
   },
 });

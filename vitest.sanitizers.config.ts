@@ -8,6 +8,9 @@ export default mergeConfig(
   defineConfig({
     test: {
       setupFiles: ['test/helpers/sanitized-addon.setup.ts'],
+      // a process per test file, as before: each checked for the instrumented addon, a report ending one
+      pool: 'forks',
+      isolate: true,
       // ASan slows the kernels several times over
       testTimeout: 300_000,
       hookTimeout: 300_000,

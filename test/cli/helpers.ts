@@ -4,27 +4,22 @@
 //
 // The command runs from src/ transpiled file by file with esbuild — the transform tsx applies — into a
 // directory inside the package (so the package root, the addon and node_modules resolve as from src/).
-// Doing it once per test file instead of in every process takes most of the transpiling out of each
+// Doing it once per version of src/ instead of in every process takes most of the transpiling out of each
 // process's start, which keeps the folder's runtime low; cliThroughTsx runs `node --import tsx src/cli/main.ts` itself.
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
-import { afterAll } from 'vitest';
 import { ROOT, type ScriptResult } from '../helpers/run-script.js';
 
 export { ROOT };
 export const CLI = join(ROOT, 'src/cli/main.ts');
 /** tsx's loader by absolute URL, so the CLI runs from any working directory. */
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-
-let buildDir: string | null = null;
-afterAll(() => {
-  if (buildDir !== null) rmSync(buildDir, { recursive: true, force: true });
-});
 
 /** The transpiled main.js, built on first use. */
 export function cliEntry(): string {
@@ -33,18 +28,39 @@ export function cliEntry(): string {
 
 /** node's arguments to start the command: the transpiled main.js, built on first use. */
 function cliArgs(): string[] {
-  if (buildDir === null) {
-    const cache = join(ROOT, 'node_modules', '.cache');
+  return [join(cliBuild(), 'src', 'cli', 'main.js')];
+}
+
+let buildDir: string | null = null;
+
+/**
+ * The transpiled sources under node_modules/.cache/nntrain-cli-e2e/<hash of src/>: built once for a given
+ * src/ and shared by the workers and runs that see it (a worker builds into a scratch directory and
+ * renames it into place; a loser of that race uses the winner's). Builds of other versions are removed.
+ */
+function cliBuild(): string {
+  if (buildDir !== null) return buildDir;
+  const src = join(ROOT, 'src');
+  const files = readdirSync(src, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(f).update('\0').update(readFileSync(join(src, f))).update('\0');
+  const cache = join(ROOT, 'node_modules', '.cache', 'nntrain-cli-e2e');
+  const dir = join(cache, hash.digest('hex').slice(0, 16));
+  if (!existsSync(dir)) {
     mkdirSync(cache, { recursive: true });
-    const dir = mkdtempSync(join(cache, 'nntrain-cli-e2e-'));
-    const src = join(ROOT, 'src');
-    const entryPoints = readdirSync(src, { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => join(src, f));
-    buildSync({ entryPoints, outdir: join(dir, 'src'), outbase: src, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
-    buildDir = dir;
+    for (const old of readdirSync(cache)) if (!old.startsWith('tmp-')) rmSync(join(cache, old), { recursive: true, force: true });
+    const scratch = mkdtempSync(join(cache, 'tmp-'));
+    buildSync({ entryPoints: files.map((f) => join(src, f)), outdir: join(scratch, 'src'), outbase: src, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
+    try {
+      renameSync(scratch, dir);
+    } catch {
+      rmSync(scratch, { recursive: true, force: true }); // another worker put the same build in place first
+    }
   }
-  return [join(buildDir, 'src', 'cli', 'main.js')];
+  buildDir = dir;
+  return dir;
 }
 
 /** `node --import tsx src/cli/main.ts ARGS`, as a developer runs it. */
