@@ -6,7 +6,8 @@ import { runTs } from '../helpers/run-script.js';
 
 const backends = ['js', ...(nativeAvailable() ? ['native'] : [])];
 
-describe.each(backends)('demo on the %s backend', (backend) => {
+// the backends' runs are independent processes: run them at once
+describe.concurrent.each(backends)('demo on the %s backend', (backend) => {
   it('prints progress per epoch and ends with test accuracy >= 0.95', async () => {
     const result = await runTs('examples/digits.ts', { NNTRAIN_BACKEND: backend }, 180_000);
     expect(result.code, result.stderr).toBe(0);

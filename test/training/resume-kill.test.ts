@@ -58,7 +58,8 @@ async function killWhen(env: Record<string, string>, ready: (c: Checkpoint) => b
   return seen;
 }
 
-describe.each(BACKENDS)('killed with SIGKILL and resumed (%s backend)', (backend) => {
+// the backends' runs are independent processes with their own files: run them at once
+describe.concurrent.each(BACKENDS)('killed with SIGKILL and resumed (%s backend)', (backend) => {
   it('the resumed run ends bit-identical to an uninterrupted one', async () => {
     const env = { NNTRAIN_BACKEND: backend, NNTRAIN_THREADS: '1' };
     const ckpt = join(dir, `${backend}.ckpt`);
