@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -10,5 +11,7 @@ export default defineConfig({
     // included, per worker) and tests that change process-wide state (threads, env, spies) restore it.
     pool: 'threads',
     isolate: false,
+    // vitest's default (cores − 1) is one worker on two cores; many files mostly wait on child processes
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
