@@ -1,6 +1,6 @@
 // Optimizers: defaults, validation messages, spec layout, config round trips, and three update steps of
-// every optimizer through each backend's optimizerStep against a float64 reference written here from the
-// update rules torch.optim documents (independent of the backends and of test/helpers/reference.ts).
+// every optimizer through each backend's optimizerStep against the float64 reference of the update rules
+// torch.optim documents (test/helpers/optimizer-reference.ts, fed each optimizer's own getConfig()).
 
 import { describe, expect, it } from 'vitest';
 import { OPTIMIZER_HYPER_LENGTH, Optimizer as OptimizerCode } from '../../src/backend/codes.js';
