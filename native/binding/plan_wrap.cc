@@ -29,6 +29,29 @@ void grow(Napi::Env env, PlanExecutor& exec, int64_t rows) {
   }
 }
 
+// The Collective of train()'s `comm` argument: an External made by the MPI addon (native/mpi/),
+// recognised by its type tag, so no other value is ever read as one.
+const Collective* collective_arg(const Napi::CallbackInfo& info, size_t i, const char* fn) {
+  const Napi::Env env = info.Env();
+  static const napi_type_tag tag = {kCollectiveTagLower, kCollectiveTagUpper};
+  if (!info[i].IsExternal() || !info[i].As<Napi::External<Collective>>().CheckTypeTag(&tag)) {
+    throw Napi::TypeError::New(
+        env, std::string(fn) + ": comm must be the communicator of nntrain's MPI addon");
+  }
+  const Collective* comm = info[i].As<Napi::External<Collective>>().Data();
+  if (comm == nullptr || comm->version != kCollectiveVersion) {
+    throw Napi::Error::New(env, std::string(fn) +
+                                    ": the MPI addon was built for another version of nntrain "
+                                    "(rebuild it: npm run build:mpi)");
+  }
+  if (comm->size < 1 || comm->rank < 0 || comm->rank >= comm->size ||
+      comm->allreduce_sum_f32 == nullptr || comm->allreduce_sum_f64 == nullptr ||
+      comm->allreduce_i64 == nullptr) {
+    throw Napi::Error::New(env, std::string(fn) + ": the MPI communicator is not initialised");
+  }
+  return comm;
+}
+
 }  // namespace
 
 Napi::Function PlanWrap::Define(Napi::Env env) {
@@ -94,8 +117,10 @@ PlanExecutor& PlanWrap::ready(Napi::Env env, const char* fn) {
   return *exec_;
 }
 
-// train(x, y, order, lrs, stats, control, firstBatch, steps, batchSize, globalStep, seed)
-//   -> Promise<{ stepsDone, status }>
+// train(x, y, order, lrs, stats, control, firstBatch, steps, batchSize, globalStep, seed
+//       [, comm, lastStepRows]) -> Promise<{ stepsDone, status }>
+// comm (an MPI addon External, or undefined) makes the chunk data-parallel; lastStepRows is then
+// the rows of all ranks in the epoch's last batch.
 Napi::Value PlanWrap::Train(const Napi::CallbackInfo& info) {
   const char* fn = "train";
   const Napi::Env env = info.Env();
@@ -118,6 +143,12 @@ Napi::Value PlanWrap::Train(const Napi::CallbackInfo& info) {
   chunk.lrs = float32_arg(info, 3, fn, "lrs", chunk.steps);
   chunk.stats = float64_arg(info, 4, fn, "stats", static_cast<int64_t>(chunk.steps) * kStatsWidth);
   chunk.control = int32_arg(info, 5, fn, "control", 1);
+  if (info.Length() > 11 && !info[11].IsUndefined() && !info[11].IsNull()) {
+    expect_args(info, 13, fn);
+    chunk.comm = collective_arg(info, 11, fn);
+    chunk.last_step_rows = integer_arg(info, 12, fn, "lastStepRows", 1,
+                                       static_cast<int64_t>(chunk.batch_size) * chunk.comm->size);
+  }
   if (chunk.steps > 0) {
     const int64_t last_begin = (chunk.first_batch + chunk.steps - 1) * chunk.batch_size;
     if (last_begin >= n) {
@@ -139,6 +170,7 @@ Napi::Value PlanWrap::Train(const Napi::CallbackInfo& info) {
   grow(env, exec, std::min<int64_t>(chunk.batch_size, n));  // here, never inside the chunk
   auto* worker = new TrainWorker(env, this, exec, chunk);
   for (size_t i = 0; i < 6; i++) worker->Keep(info[i]);
+  if (chunk.comm != nullptr) worker->Keep(info[11]);
   worker->Keep(info.This());
   return worker->Start();
 }

@@ -10,6 +10,7 @@
 #include "../kernels/aligned_vector.h"
 #include "../kernels/codes.h"
 #include "../kernels/rng.h"
+#include "collective.h"
 #include "plan_desc.h"
 
 namespace nntrain {
@@ -39,6 +40,11 @@ struct TrainChunk {
   uint32_t seed = 0;
   double* stats = nullptr;           // (steps, kStatsWidth)
   const int32_t* control = nullptr;  // [0] abort flag, read atomically before each step
+  // Data-parallel training (null: this process alone). Every rank runs the same steps; n is this
+  // rank's rows for the epoch's steps, and last_step_rows the rows of all ranks together in the
+  // epoch's last batch (every other batch is batch_size rows on every rank).
+  const Collective* comm = nullptr;
+  int64_t last_step_rows = 0;
 };
 
 struct TrainOutcome {
@@ -61,6 +67,10 @@ class PlanExecutor {
 
   // Runs up to chunk.steps steps; stops early on abort or on a non-finite loss/gradient, in which
   // case that step is NOT applied. Throws std::out_of_range for an order[] entry outside x.
+  // With chunk.comm, each step's gradients are averaged over the ranks (one all-reduce) before
+  // clipping and the update; the ranks stop at the same step, the abort flag is agreed at the
+  // chunk's end, and the stats rows are summed over the ranks. Throws std::runtime_error when a
+  // collective fails.
   TrainOutcome train(const TrainChunk& chunk);
 
   // Forward + loss + backward on rows [0, rows) of x/y (no update): grads zeroed then filled,
@@ -95,6 +105,12 @@ class PlanExecutor {
   double grad_sum_squares();
   // The optimizer step over the whole arena, split into contiguous ranges over the pool.
   void update(double lr, double step);
+  // grads *= s, split like update (elementwise, so the same floats whatever the thread count).
+  void scale_grads(double s);
+  // Turns this rank's mean gradient of `rows` rows into the mean over the global batch.
+  void average_grads(const TrainChunk& chunk, int64_t begin, int rows);
+  // End of a distributed chunk: sums the stats rows over the ranks and agrees on an abort.
+  void finish_distributed_chunk(const TrainChunk& chunk, TrainOutcome* outcome);
 
   PlanDesc plan_;
   ArenaPtrs arena_;

@@ -1,11 +1,13 @@
 // PlanExecutor entry points: a chunk of training steps, gradients of one batch, evaluation and
 // prediction. Each step: forward, loss, backward, then clipValue, the global-norm check (a
-// non-finite norm stops the chunk before the update), clipNorm and the optimizer step.
+// non-finite norm stops the chunk before the update), clipNorm and the optimizer step. Distributed
+// chunks all-reduce the gradients between backward and clipValue (average_grads).
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -82,8 +84,11 @@ TrainOutcome PlanExecutor::train(const TrainChunk& job) {
   TrainOutcome outcome;
   const size_t param_count = static_cast<size_t>(plan_.param_count);
   const OptimDesc& opt = plan_.optimizer;
+  const bool distributed = job.comm != nullptr;
   for (int i = 0; i < job.steps; i++) {
-    if (abort_requested(job.control)) {
+    // a rank that stopped alone would leave the others waiting in the all-reduce: distributed
+    // chunks agree on an abort at their end instead
+    if (!distributed && abort_requested(job.control)) {
       outcome.status = kStatusAborted;
       return outcome;
     }
@@ -96,16 +101,23 @@ TrainOutcome PlanExecutor::train(const TrainChunk& job) {
     const double loss =
         loss_forward(loss_input(), y_batch_.data(), rows, plan_.output_width, plan_.loss);
     const double reg = penalty();
-    if (!std::isfinite(loss + reg)) {
+    const bool finite_loss = std::isfinite(loss + reg);
+    if (!finite_loss && !distributed) {
       outcome.status = kStatusNonFiniteLoss;
       return outcome;
     }
-    backward(y_batch_.data(), rows, true);
+    if (finite_loss) {
+      backward(y_batch_.data(), rows, true);
+    } else if (param_count > 0) {
+      // the NaN reaches every rank through the all-reduce, so all of them stop at this step
+      arena_.grads[0] = std::numeric_limits<float>::quiet_NaN();
+    }
+    if (distributed) average_grads(job, begin, rows);
     if (opt.clip_value > 0) clip_by_value(arena_.grads, param_count, opt.clip_value);
     const double norm = std::sqrt(grad_sum_squares());
     if (!std::isfinite(norm)) {
-      outcome.status = kStatusNonFiniteGradient;
-      return outcome;
+      outcome.status = finite_loss ? kStatusNonFiniteGradient : kStatusNonFiniteLoss;
+      break;
     }
     if (opt.clip_norm > 0 && norm > opt.clip_norm) {
       scale_in_place(arena_.grads, param_count, opt.clip_norm / (norm + 1e-6));
@@ -116,7 +128,41 @@ TrainOutcome PlanExecutor::train(const TrainChunk& job) {
     update(job.lrs[i], step + 1);
     outcome.steps_done = i + 1;
   }
+  if (distributed) finish_distributed_chunk(job, &outcome);
   return outcome;
+}
+
+// Each rank's gradient is the mean over its own `rows` rows. A full global batch (batch_size rows
+// on every rank) is summed and scaled by 1/size. The epoch's last batch may be short on some
+// ranks: each rank first scales by rows / global rows, so the sum weighs every row of the global
+// batch equally. Penalty gradients are the same on every rank and come out once either way.
+void PlanExecutor::average_grads(const TrainChunk& job, int64_t begin, int rows) {
+  const Collective& comm = *job.comm;
+  const int64_t full_rows = static_cast<int64_t>(job.batch_size) * comm.size;
+  const bool last = begin + job.batch_size >= job.n;
+  const int64_t global_rows = last ? job.last_step_rows : full_rows;
+  if (global_rows != full_rows && rows != global_rows) {
+    scale_grads(static_cast<double>(rows) / static_cast<double>(global_rows));
+  }
+  if (comm.allreduce_sum_f32(arena_.grads, plan_.param_count) != 0) {
+    throw std::runtime_error("MPI_Allreduce of the gradients failed");
+  }
+  if (global_rows == full_rows && comm.size > 1) scale_grads(1.0 / comm.size);
+}
+
+void PlanExecutor::finish_distributed_chunk(const TrainChunk& job, TrainOutcome* outcome) {
+  const Collective& comm = *job.comm;
+  // every rank stopped at the same step (non-finite values are all-reduced too), so the
+  // counts match
+  if (comm.allreduce_sum_f64(job.stats, static_cast<int64_t>(outcome->steps_done) * kStatsWidth) !=
+      0) {
+    throw std::runtime_error("MPI_Allreduce of the training stats failed");
+  }
+  int64_t aborted = abort_requested(job.control) ? 1 : 0;
+  if (comm.allreduce_i64(&aborted, 1, kReduceMax) != 0) {
+    throw std::runtime_error("MPI_Allreduce of the abort flag failed");
+  }
+  if (aborted != 0 && outcome->status == kStatusOk) outcome->status = kStatusAborted;
 }
 
 // Sum of squared gradients over a fixed number of aligned ranges whose partial sums are added in
@@ -137,6 +183,20 @@ double PlanExecutor::grad_sum_squares() {
   double sum = 0.0;
   for (double p : partial) sum += p;
   return sum;
+}
+
+void PlanExecutor::scale_grads(double s) {
+  const size_t n = static_cast<size_t>(plan_.param_count);
+  const int threads = pool_ != nullptr && n >= kMinParallelParams ? pool_->threads() : 1;
+  if (threads <= 1) {
+    scale_in_place(arena_.grads, n, s);
+    return;
+  }
+  pool_->parallel_for(threads, threads, [&](int task) {
+    long begin = 0, end = 0;
+    split_range(static_cast<long>(n), threads, task, kRangeAlign, &begin, &end);
+    if (end > begin) scale_in_place(arena_.grads + begin, static_cast<size_t>(end - begin), s);
+  });
 }
 
 // The update is elementwise over the arena, so contiguous ranges give the same floats as one pass

@@ -92,6 +92,22 @@ export interface TrainJob {
   seed: number; // uint32
   stats: Float64Array; // (steps, STATS_WIDTH) written per step
   control: Int32Array; // [0] abort flag: JS sets it to 1 (Atomics.store); checked before each step
+  /** Data-parallel training over MPI (native only); absent: this process alone. */
+  comm?: TrainJobComm;
+}
+
+/**
+ * What makes a chunk data-parallel: each step's gradients are averaged over the ranks by one in-place
+ * all-reduce of the arena's grads region, between backward and clipValue, so every rank applies the
+ * same update. The ranks then stop at the same step (a non-finite value reaches all of them), the
+ * abort flag is read at the chunk's end and agreed (not before each step), and the stats rows are
+ * summed over the ranks. Every rank must run the same chunks (steps, batchSize) in the same order.
+ */
+export interface TrainJobComm {
+  /** The MPI addon's communicator (src/backend/mpi.ts, collective()); only the native plan reads it. */
+  handle: unknown;
+  /** Rows of all ranks together in the epoch's last batch (every other batch is batchSize rows on every rank). */
+  lastStepRows: number;
 }
 
 export interface TrainResult {

@@ -12,6 +12,7 @@ import { AbortError, ConfigError, NonFiniteError } from '../util/errors.js';
 import { now } from '../util/yield.js';
 import { ChunkSizer, CHUNK_TARGET_MS } from './chunk-sizer.js';
 import type { TrainingRuntime } from './runtime.js';
+import type { DistributedFit } from './distributed/setup.js';
 import type { StepExecutor } from './step-executor.js';
 
 /** What a fit's chunks share: the step executor, the run seed, the batch size and the abort signal. */
@@ -25,6 +26,8 @@ export interface ChunkSettings {
   stepsPerChunk: number | null;
   signal: AbortSignal | undefined;
   callbacks: CallbackList;
+  /** One rank of a distributed fit (its chunks all-reduce; stepsPerChunk is then fixed), else null. */
+  dist?: DistributedFit | null;
 }
 
 export class ChunkRunner {
@@ -53,8 +56,12 @@ export class ChunkRunner {
     this.s.signal?.removeEventListener('abort', this.onAbort);
   }
 
-  /** Throws AbortError when the signal has fired. */
+  /**
+   * Throws AbortError when the signal has fired. In a distributed fit it does nothing: one rank stopping
+   * alone would leave the others in a collective, so the ranks agree on an abort at each chunk's end.
+   */
   checkAbort(): void {
+    if (this.s.dist) return;
     const signal = this.s.signal;
     if (signal?.aborted) throw new AbortError(abortMessage(signal));
   }
@@ -79,9 +86,10 @@ export class ChunkRunner {
       batchSize: s.batchSize,
       lrs: this.lrs.subarray(0, steps),
       globalStep,
-      seed: s.seed,
+      seed: s.dist ? s.dist.stepSeed : s.seed,
       stats: this.stats.subarray(0, steps * STATS_WIDTH),
       control: this.control,
+      comm: s.dist?.comm,
     };
     const t0 = now();
     const result = await s.steps.run(job);

@@ -11,15 +11,19 @@ import { modelPenalty } from './penalty.js';
 import type { TrainingRuntime } from './runtime.js';
 import { nextMacrotask, now } from '../util/yield.js';
 
+/** Sums a stats row over the processes of a distributed fit (in place), so every rank logs the same figures. */
+export type ReduceStats = (stats: Float64Array) => void;
+
 /**
  * Loss (data loss + the model's L1/L2 penalty) and metrics over all rows of x/y in inference mode,
- * keys prefixed with `prefix` ('' or 'val_').
+ * keys prefixed with `prefix` ('' or 'val_'); with `reduce`, over the rows of every rank.
  */
-export async function runEvaluate(rt: TrainingRuntime, x: Matrix, y: Matrix, batchSize: number, prefix = ''): Promise<Record<string, number>> {
+export async function runEvaluate(rt: TrainingRuntime, x: Matrix, y: Matrix, batchSize: number, prefix = '', reduce?: ReduceStats): Promise<Record<string, number>> {
   const bs = Math.min(batchSize, x.rows);
   const plan = rt.plan(bs);
   const stats = emptyStats();
   await inChunks(rt, x.rows, bs, (start, count) => plan.evaluate(x.data, y.data, start, count, bs, stats));
+  reduce?.(stats);
   return logsFromStats(stats, rt.metrics, modelPenalty(rt.spec, rt.arena.params), prefix);
 }
 
@@ -31,7 +35,15 @@ export type Validation = { x: Matrix; y: Matrix } | Dataset;
  * of all blocks folded into one set of logs.
  * @throws ShapeError for blocks whose widths differ from the dataset's; DataError for bad values.
  */
-export async function runEvaluateDataset(rt: TrainingRuntime, dataset: Dataset, rule: TargetRule, batchSize: number, prefix = '', signal?: AbortSignal): Promise<Record<string, number>> {
+export async function runEvaluateDataset(
+  rt: TrainingRuntime,
+  dataset: Dataset,
+  rule: TargetRule,
+  batchSize: number,
+  prefix = '',
+  signal?: AbortSignal,
+  reduce?: ReduceStats,
+): Promise<Record<string, number>> {
   const bs = Math.min(batchSize, dataset.maxBlockRows);
   const plan = rt.plan(bs);
   const stats = emptyStats();
@@ -42,6 +54,7 @@ export async function runEvaluateDataset(rt: TrainingRuntime, dataset: Dataset, 
     await inChunks(rt, block.x.rows, bs, (start, count) => plan.evaluate(block.x.data, block.y.data, start, count, bs, stats));
   }
   if (signal?.aborted) throw new AbortError();
+  reduce?.(stats);
   return logsFromStats(stats, rt.metrics, modelPenalty(rt.spec, rt.arena.params), prefix);
 }
 

@@ -5,7 +5,7 @@ import { isDataset, type Dataset } from '../data/dataset.js';
 import type { InputData, TargetData } from '../data/validate-data.js';
 import type { Checkpoint } from './checkpoint-file.js';
 import { ConfigError } from '../util/errors.js';
-import { checkBoolean, checkInteger, checkNumber, invalid, isPlainObject, isString, readOptions } from '../util/validate.js';
+import { checkBoolean, checkChoice, checkInteger, checkNumber, invalid, isPlainObject, isString, readOptions } from '../util/validate.js';
 
 /** Options of `model.fit(x, y, options)`; every field is optional. */
 export interface FitOptions {
@@ -65,6 +65,18 @@ export interface FitOptions {
    * @example await model.fit(x, y, { resumeFrom: 'run.ckpt', checkpoint: 'run.ckpt', callbacks });
    */
   resumeFrom?: string | Checkpoint;
+  /**
+   * 'mpi': train one model with every process of the MPI job (`mpirun -np N node app.js`), synchronous
+   * data parallelism. x and y are this process's own rows (shard the data yourself, e.g. row i to rank
+   * i % size); batchSize is per process, so a step trains on batchSize × size rows. Every rank must
+   * build the same model and pass the same options; rank 0's weights and seed are broadcast first, each
+   * step's gradients are averaged over the ranks, and loss, metrics and validation figures are summed
+   * over them, so every rank ends with the same weights and logs. An epoch has as many steps as the
+   * rank with the fewest rows fills. Needs the native backend and nntrain's MPI addon (built where Open
+   * MPI is installed); not yet with checkpoint, resumeFrom or streaming datasets. Default: none.
+   * @example await model.fit(myRows.x, myRows.y, { distributed: 'mpi', batchSize: 64, epochs: 5 });
+   */
+  distributed?: 'mpi';
 }
 
 /** The `checkpoint` option of fit. */
@@ -97,6 +109,7 @@ export interface FitConfig {
   initialEpoch: number;
   checkpoint: CheckpointConfig | null;
   resumeFrom: string | Checkpoint | null;
+  distributed: 'mpi' | null;
 }
 
 const FIT_KEYS = [
@@ -113,6 +126,7 @@ const FIT_KEYS = [
   'initialEpoch',
   'checkpoint',
   'resumeFrom',
+  'distributed',
 ] as const;
 
 /** @throws ConfigError naming the option for an unknown key (with a hint) or a bad value. */
@@ -157,6 +171,7 @@ export function parseFitOptions(options: unknown): FitConfig {
     initialEpoch,
     checkpoint: parseCheckpoint(o.checkpoint),
     resumeFrom,
+    distributed: o.distributed === undefined ? null : checkChoice('distributed', o.distributed, ['mpi'] as const),
   };
 }
 

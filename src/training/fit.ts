@@ -22,6 +22,7 @@ import type { FitConfig } from './fit-options.js';
 import type { History } from './history.js';
 import { epochLine } from './progress.js';
 import type { TrainingRuntime } from './runtime.js';
+import type { DistributedFit } from './distributed/setup.js';
 import { stepExecutor } from './step-executor.js';
 import { nextMacrotask, now } from '../util/yield.js';
 
@@ -35,7 +36,9 @@ export interface FitData {
 
 /**
  * Runs a validated fit from `start` (a new run, or a resumed one at its saved epoch and batch), saving
- * through `checkpointer` at epoch ends and when it is due after a step.
+ * through `checkpointer` at epoch ends and when it is due after a step. With `dist`, one rank of a
+ * distributed fit: x/y are this rank's rows, every rank runs dist.stepsPerEpoch steps of batchSize rows
+ * per epoch (the rows past them are left out of that epoch), and the figures are summed over the ranks.
  */
 export async function runFit(
   rt: TrainingRuntime,
@@ -44,20 +47,24 @@ export async function runFit(
   start: FitStart,
   callbacks: CallbackList,
   checkpointer: Checkpointer | null,
+  dist: DistributedFit | null = null,
 ): Promise<History> {
   const { x, y, validation } = data;
   const seed = start.seed;
   const n = x.rows;
-  const batchSize = Math.min(cfg.batchSize, n);
-  const batches = Math.ceil(n / batchSize);
-  const steps = stepExecutor(rt, batchSize);
-  const maxChunk = Math.min(cfg.stepsPerChunk ?? MAX_CHUNK_STEPS, batches, MAX_CHUNK_STEPS);
-  const chunks = new ChunkRunner(rt, { steps, seed, batchSize, maxChunk, stepsPerChunk: cfg.stepsPerChunk, signal: cfg.signal, callbacks });
+  // distributed: every rank's batches have the same size, whatever its rows
+  const batchSize = dist === null ? Math.min(cfg.batchSize, n) : cfg.batchSize;
+  const batches = dist === null ? Math.ceil(n / batchSize) : dist.stepsPerEpoch;
+  const steps = stepExecutor(rt, Math.min(batchSize, n));
+  const stepsPerChunk = dist === null ? cfg.stepsPerChunk : dist.chunkSteps;
+  const maxChunk = Math.min(stepsPerChunk ?? MAX_CHUNK_STEPS, batches, MAX_CHUNK_STEPS);
+  const chunks = new ChunkRunner(rt, { steps, seed, batchSize, maxChunk, stepsPerChunk, signal: cfg.signal, callbacks, dist });
   const { epochStats } = chunks;
   const checkAbort = () => chunks.checkAbort();
 
   // per-fit buffers, reused by every epoch
   const order = new Uint32Array(n);
+  const trained = order.subarray(0, Math.min(n, batches * batchSize)); // the rows an epoch's steps visit
   // Each epoch's shuffle is seeded by (seed, epoch), so a run resumed at initialEpoch sees the same orders.
   const shuffleRng = new Rng(0);
   const shuffleSeed = fmix32(seed ^ 0x2545f491); // a stream apart from the dropout/noise stream stepRng(seed, step)
@@ -82,7 +89,7 @@ export async function runFit(
 
       for (let b = firstBatch; b < batches; ) {
         // a chunk ends where a mid-epoch checkpoint is due
-        b += await chunks.run(x, y, order, b, Math.min(batches - b, checkpointer?.stepsUntilDue(rt.getStep()) ?? Infinity), epoch);
+        b += await chunks.run(x, y, trained, b, Math.min(batches - b, checkpointer?.stepsUntilDue(rt.getStep()) ?? Infinity), epoch);
         if (checkpointer?.isDue(rt.getStep()) && b < batches) {
           await checkpointer.write({ epoch, batch: b, epochStats, history, stopped: false });
         }
@@ -92,18 +99,18 @@ export async function runFit(
       const logs = logsFromStats(epochStats, rt.metrics);
       if (validation !== null) {
         checkAbort();
-        Object.assign(logs, await runEvaluate(rt, validation.x, validation.y, batchSize, 'val_'));
+        Object.assign(logs, await runEvaluate(rt, validation.x, validation.y, batchSize, 'val_', dist?.reduceStats));
       } else if (data.validationDataset) {
         checkAbort();
         const { dataset, rule } = data.validationDataset;
-        Object.assign(logs, await runEvaluateDataset(rt, dataset, rule, batchSize, 'val_', signal));
+        Object.assign(logs, await runEvaluateDataset(rt, dataset, rule, batchSize, 'val_', signal, dist?.reduceStats));
       }
       history.record(epoch, logs);
       rt.schedule?.onEpochEnd?.(epoch, { ...logs });
       await callbacks.epochEnd(epoch, logs);
       // after the callbacks, so their state (earlyStopping's wait, best weights) includes this epoch
       await checkpointer?.write({ epoch: epoch + 1, batch: 0, epochStats: null, history, stopped: rt.model.stopTraining });
-      if (cfg.verbose === 1) process.stdout.write(`${epochLine(epoch, cfg.epochs, (now() - started) / 1000, logs)}\n`);
+      if (cfg.verbose === 1 && (dist === null || dist.rank === 0)) process.stdout.write(`${epochLine(epoch, cfg.epochs, (now() - started) / 1000, logs)}\n`);
       if (rt.model.stopTraining) break;
     }
     await callbacks.trainEnd(history.lastLogs());

@@ -15,6 +15,8 @@ import { checkDataset, validationMatrices } from './data-checks.js';
 import { runFit } from './fit.js';
 import { parseFitOptions, type FitOptions } from './fit-options.js';
 import { runStreamFit } from './fit-stream.js';
+import { acquireFit, distributedContext } from './distributed/context.js';
+import { checkDistributedFit, startDistributedFit } from './distributed/setup.js';
 import type { History } from './history.js';
 import { loadResumeSource, resumeConfig, startRun } from './resume.js';
 import type { TrainableModel } from './trainable-model.js';
@@ -39,10 +41,12 @@ export async function trainModel(model: TrainableModel, data: TrainingData, opti
 
 async function trainOnMatrices(model: TrainableModel, x: InputData, y: TargetData, options: FitOptions): Promise<History> {
   let cfg = parseFitOptions(options);
+  if (cfg.distributed !== null) checkDistributedFit(cfg, model.backend.name, false);
   const resume = cfg.resumeFrom === null ? null : await loadResumeSource(cfg.resumeFrom);
   if (resume !== null) cfg = resumeConfig(cfg, options, resume);
   model.requireCompiled('fit');
   model.requireIdle('fit');
+  const dist = cfg.distributed === null ? null : distributedContext();
   const width = model.inputWidth ?? inputWidthOf(x);
   const rule = model.targetRule(width);
   // shapes are checked here; values (NaN, label ranges) below, in slices that yield to the event loop
@@ -68,6 +72,7 @@ async function trainOnMatrices(model: TrainableModel, x: InputData, y: TargetDat
     xs = sliceRows(xs, 0, trainRows);
     ys = sliceRows(ys, 0, trainRows);
   }
+  const release = dist === null ? null : acquireFit();
   return model.whileBusy(async () => {
     for (const [m, name, r] of scans) await scanValues(m, name, r, model.backend);
     if (cfg.signal?.aborted) throw new AbortError();
@@ -78,12 +83,16 @@ async function trainOnMatrices(model: TrainableModel, x: InputData, y: TargetDat
     const rt = model.runtime();
     const defaultSeed = stepSeed(model.seed, rt.getStep());
     const { start, checkpointer } = startRun(model, { cfg, data, callbacks, schedule: rt.schedule, defaultSeed, resume });
-    return runFit(rt, data, cfg, start, callbacks, checkpointer);
-  });
+    if (dist === null) return runFit(rt, data, cfg, start, callbacks, checkpointer);
+    const shape = { ...cfg, validation: validation !== null || vds !== null };
+    const fit = startDistributedFit(dist, rt, shape, xs.rows, start.seed);
+    return runFit(rt, data, cfg, { ...start, seed: fit.seed }, callbacks, checkpointer, fit);
+  }).finally(() => release?.());
 }
 
 async function trainOnStream(model: TrainableModel, dataset: Dataset, options: FitOptions): Promise<History> {
   const cfg = parseFitOptions(options);
+  if (cfg.distributed !== null) checkDistributedFit(cfg, model.backend.name, true);
   const unsupported = (['checkpoint', 'resumeFrom', 'validationSplit', 'initialEpoch'] as const).find((k) => options[k] !== undefined && options[k] !== 0);
   if (unsupported !== undefined) {
     throw new ConfigError(`The option '${unsupported}' needs the data in memory; it cannot be used with a streaming dataset (split a stream with hashSplitter when reading it)`);

@@ -6,7 +6,7 @@
 import { Activation, LayerKind, LossFusion, STATS_WIDTH, Stat, TrainStatus } from '../../codes.js';
 import type { ArenaViews, LayerSpec, PlanHandle, PlanSpec, TrainJob, TrainResult } from '../../contract.js';
 import { Rng, stepRng } from '../../../util/rng.js';
-import { ShapeError } from '../../../util/errors.js';
+import { BackendError, ShapeError } from '../../../util/errors.js';
 import { activationBackward, activationForward } from '../act/activation.js';
 import { denseBackward, denseForward } from '../dense.js';
 import { lossBackward, lossForward } from '../loss/loss.js';
@@ -224,6 +224,10 @@ export class JsPlan implements PlanHandle {
   }
 
   private trainSync(job: TrainJob): TrainResult {
+    if (job.comm !== undefined) {
+      // JS cannot reach MPI: the all-reduce runs inside the native addon's chunk
+      throw new BackendError("Distributed (MPI) training needs the native backend; the js backend trains on one process only");
+    }
     const { inputWidth, labelWidth, paramCount, optimizer } = this.spec;
     const { x, y, order, batchSize, steps } = job;
     const n = order.length;

@@ -1,0 +1,135 @@
+// MPI calls behind the Collective table (see ops.h). OMPI_SKIP_MPICXX is set by binding.gyp: only
+// the C API is used.
+#include "ops.h"
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <atomic>
+#include <climits>
+#include <cstdint>
+
+namespace nntrain::mpi {
+namespace {
+
+MPI_Comm g_comm = MPI_COMM_NULL;
+std::atomic<bool> g_active{false};
+bool g_started_mpi = false;  // initialize() called MPI_Init_thread, so finalize() ends MPI
+Collective g_table;
+
+// MPI counts are int: longer buffers go in pieces of this many elements.
+constexpr int64_t kMaxPiece = INT_MAX / 16;
+
+template <typename T>
+int allreduce(T* data, int64_t count, MPI_Datatype type, MPI_Op op) {
+  if (!g_active.load()) return MPI_ERR_OTHER;
+  if (data == nullptr || count < 0) return MPI_ERR_ARG;
+  while (count > 0) {
+    const int piece = static_cast<int>(std::min(count, kMaxPiece));
+    const int rc = MPI_Allreduce(MPI_IN_PLACE, data, piece, type, op, g_comm);
+    if (rc != MPI_SUCCESS) return rc;
+    data += piece;
+    count -= piece;
+  }
+  return MPI_SUCCESS;
+}
+
+int allreduce_sum_f32(float* data, int64_t count) {
+  return allreduce(data, count, MPI_FLOAT, MPI_SUM);
+}
+
+int allreduce_sum_f64(double* data, int64_t count) {
+  return allreduce(data, count, MPI_DOUBLE, MPI_SUM);
+}
+
+int allreduce_i64(int64_t* data, int64_t count, int op) {
+  if (op != kReduceSum && op != kReduceMin && op != kReduceMax) return MPI_ERR_OP;
+  const MPI_Op mpi_op = op == kReduceSum ? MPI_SUM : op == kReduceMin ? MPI_MIN : MPI_MAX;
+  return allreduce(data, count, MPI_INT64_T, mpi_op);
+}
+
+int bcast(void* data, int64_t bytes, int root) {
+  if (!g_active.load()) return MPI_ERR_OTHER;
+  if ((data == nullptr && bytes > 0) || bytes < 0 || root < 0 || root >= g_table.size) {
+    return MPI_ERR_ARG;
+  }
+  auto* p = static_cast<char*>(data);
+  while (bytes > 0) {
+    const int piece = static_cast<int>(std::min(bytes, kMaxPiece));
+    const int rc = MPI_Bcast(p, piece, MPI_BYTE, root, g_comm);
+    if (rc != MPI_SUCCESS) return rc;
+    p += piece;
+    bytes -= piece;
+  }
+  return MPI_SUCCESS;
+}
+
+int barrier() {
+  return g_active.load() ? MPI_Barrier(g_comm) : MPI_ERR_OTHER;
+}
+
+}  // namespace
+
+std::string initialize() {
+  if (g_active.load()) return "";
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (finalized) return "MPI was already finalized in this process";
+  int initialized = 0, provided = 0;
+  MPI_Initialized(&initialized);
+  if (!initialized) {
+    if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided) != MPI_SUCCESS) {
+      return "MPI_Init_thread failed";
+    }
+    g_started_mpi = true;
+  } else {
+    MPI_Query_thread(&provided);
+  }
+  if (provided < MPI_THREAD_SERIALIZED) {
+    return "this MPI library does not support MPI_THREAD_SERIALIZED (training runs MPI calls on a "
+           "worker thread)";
+  }
+  if (MPI_Comm_dup(MPI_COMM_WORLD, &g_comm) != MPI_SUCCESS) return "MPI_Comm_dup failed";
+  MPI_Comm_rank(g_comm, &g_table.rank);
+  MPI_Comm_size(g_comm, &g_table.size);
+  g_table.allreduce_sum_f32 = allreduce_sum_f32;
+  g_table.allreduce_sum_f64 = allreduce_sum_f64;
+  g_table.allreduce_i64 = allreduce_i64;
+  g_table.bcast = bcast;
+  g_table.barrier = barrier;
+  g_table.abort = abort_job;
+  g_active.store(true);
+  return "";
+}
+
+const Collective& collective() {
+  return g_table;
+}
+
+bool active() {
+  return g_active.load();
+}
+
+void finalize() {
+  if (!g_active.exchange(false)) return;
+  MPI_Comm_free(&g_comm);
+  if (g_started_mpi) MPI_Finalize();
+}
+
+void abort_job(int code) {
+  int initialized = 0, finalized = 0;
+  MPI_Initialized(&initialized);
+  MPI_Finalized(&finalized);
+  if (initialized && !finalized) MPI_Abort(MPI_COMM_WORLD, code);
+}
+
+std::string library_version() {
+  char text[MPI_MAX_LIBRARY_VERSION_STRING] = {};
+  int length = 0;
+  MPI_Get_library_version(text, &length);
+  std::string version(text, static_cast<size_t>(std::max(length, 0)));
+  while (!version.empty() && (version.back() == '\n' || version.back() == '\0')) version.pop_back();
+  return version;
+}
+
+}  // namespace nntrain::mpi
