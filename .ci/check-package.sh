@@ -29,7 +29,7 @@ tar -tvzf "$tarball" | node -e '
   const entries = require("fs").readFileSync(0, "utf8").trim().split("\n").map((l) => l.trim().split(/\s+/));
   const paths = entries.map((e) => e[5].replace(/^package\//, ""));
   const unpacked = entries.reduce((sum, e) => sum + Number(e[2]), 0);
-  const need = ["LICENSE", "README.md", "package.json", "scripts/install.mjs", "scripts/build-tools.mjs", "binding.gyp", "native/sources.gypi",
+  const need = ["LICENSE", "README.md", "package.json", "scripts/install.mjs", "scripts/build-tools.mjs", "scripts/build-mpi.mjs", "binding.gyp", "native/sources.gypi", "native/mpi/binding.gyp",
     "prebuilds/linux-x64/nntrain.glibc.node", "prebuilds/linux-arm64/nntrain.glibc.node", "dist/src/index.js", "dist/src/index.d.ts"];
   const missing = need.filter((p) => !paths.includes(p));
   const unwanted = paths.filter((p) => /^(test|bench|examples|data|build|src)\/|\.(js|ts)\.map$|\.tsbuildinfo$|^\.|\/\./.test(p));

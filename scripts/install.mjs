@@ -3,6 +3,7 @@
 //   1. a binary that loads here (a prebuild from the package, or an earlier build) -> done, silently;
 //   2. none -> compile from source with node-gyp, saying so in one line;
 //   3. compiling impossible or failed -> exit 0 with one warning; nntrain then runs on its js backend.
+// Then, where Open MPI's mpicc is on PATH, the optional MPI addon is built (scripts/build-mpi.mjs).
 // Forcing a source build (NNTRAIN_BUILD_FROM_SOURCE=1 or `npm install --build-from-source`) skips
 // step 1, and a failed forced build fails the install: the user asked for it explicitly.
 // In a development checkout (not under node_modules) a failed build fails too, as node-gyp-build did.
@@ -12,6 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { buildMpiAddon, nodeGypCommand } from './build-mpi.mjs';
 import { localNodeDir, onPath } from './build-tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,16 +55,6 @@ function missingTools() {
   const cxx = process.env.CXX?.split(' ')[0];
   if (cxx ? !onPath(cxx) && !existsSync(cxx) : !['c++', 'g++', 'clang++'].some(onPath)) missing.push('a C++20 compiler (g++ 10+ or clang++ 10+)');
   return missing;
-}
-
-/** node-gyp: npm's own (npm_config_node_gyp, set for install scripts), a dependency, or on PATH. */
-function nodeGypCommand() {
-  if (process.env.npm_config_node_gyp) return [process.execPath, process.env.npm_config_node_gyp];
-  try {
-    return [process.execPath, require.resolve('node-gyp/bin/node-gyp.js')];
-  } catch {
-    return onPath('node-gyp') ? ['node-gyp'] : undefined;
-  }
 }
 
 /** Why compiling cannot even start here (tools or node-gyp missing), or undefined. */
@@ -109,9 +101,25 @@ function failed(reason, noPrebuild) {
   return 0;
 }
 
+/**
+ * The optional MPI addon (scripts/build-mpi.mjs), once the main addon is in place: built where Open MPI's
+ * mpicc is on PATH, silently skipped elsewhere. A failed build fails a developer's or a forced install;
+ * a user's install goes on with one warning (only distributed training needs it).
+ */
+function mpi() {
+  const result = buildMpiAddon({ quiet: !developing });
+  if (!result.error) return 0;
+  if (forced || developing) {
+    console.error(`nntrain: the MPI addon did not build: ${result.error}`);
+    return 1;
+  }
+  console.warn(`nntrain: warning: the MPI addon for distributed training could not be built (${result.error}); everything else works.`);
+  return 0;
+}
+
 function main() {
   const found = forced ? undefined : loadableBinary();
-  if (found?.file) return 0;
+  if (found?.file) return mpi();
   const impossible = cannotCompile();
   if (impossible) return failed(impossible, found?.error);
   if (!developing) {
@@ -123,7 +131,7 @@ function main() {
   }
   // a build that compiles but does not load counts as failed, not as done
   const failure = compile(!developing) ?? loadableBinary(true).error;
-  return failure ? failed(failure) : 0;
+  return failure ? failed(failure) : mpi();
 }
 
 process.exitCode = main();

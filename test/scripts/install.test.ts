@@ -29,7 +29,7 @@ function installedCopy(prebuild?: 'working' | 'broken'): string {
   scratch.push(project);
   const pkg = join(project, 'node_modules', 'nntrain');
   mkdirSync(join(pkg, 'scripts'), { recursive: true });
-  for (const script of ['install.mjs', 'build-tools.mjs']) copyFileSync(join(root, 'scripts', script), join(pkg, 'scripts', script));
+  for (const script of ['install.mjs', 'build-mpi.mjs', 'build-tools.mjs']) copyFileSync(join(root, 'scripts', script), join(pkg, 'scripts', script));
   writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'nntrain', version: '0.0.0', type: 'module' }));
   symlinkSync(dirname(require.resolve('node-gyp-build/package.json')), join(project, 'node_modules', 'node-gyp-build'), 'dir');
   if (prebuild) {
