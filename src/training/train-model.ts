@@ -13,10 +13,10 @@ import { AbortError, ConfigError } from '../util/errors.js';
 import { stepSeed } from '../util/rng.js';
 import { checkDataset, validationMatrices } from './data-checks.js';
 import { runFit } from './fit.js';
-import { parseFitOptions, type FitOptions } from './fit-options.js';
+import { parseFitOptions, type FitConfig, type FitOptions } from './fit-options.js';
 import { runStreamFit } from './fit-stream.js';
-import { acquireFit, distributedContext } from './distributed/context.js';
-import { checkDistributedFit, startDistributedFit } from './distributed/setup.js';
+import { acquireFit, distributedContext, type DistributedContext } from './distributed/context.js';
+import { abandonDistributedFit, checkDistributedFit, startDistributedFit } from './distributed/setup.js';
 import type { History } from './history.js';
 import { loadResumeSource, resumeConfig, startRun } from './resume.js';
 import type { TrainableModel } from './trainable-model.js';
@@ -40,13 +40,32 @@ export async function trainModel(model: TrainableModel, data: TrainingData, opti
 }
 
 async function trainOnMatrices(model: TrainableModel, x: InputData, y: TargetData, options: FitOptions): Promise<History> {
-  let cfg = parseFitOptions(options);
-  if (cfg.distributed !== null) checkDistributedFit(cfg, model.backend.name, false);
+  const cfg = parseFitOptions(options);
+  if (cfg.distributed === null) return fitMatrices(model, x, y, options, cfg, null);
+  checkDistributedFit(cfg, model.backend.name, false);
+  const dist = distributedContext();
+  const session = { dist, joined: false };
+  try {
+    return await fitMatrices(model, x, y, options, cfg, session);
+  } catch (err) {
+    // a rank that fails before the ranks' first collective still joins it, so the others stop too
+    if (!session.joined) abandonDistributedFit(dist);
+    throw err;
+  }
+}
+
+/** A distributed fit's rank: its MPI context, and whether it reached the ranks' first collective. */
+interface DistributedSession {
+  dist: DistributedContext;
+  joined: boolean;
+}
+
+async function fitMatrices(model: TrainableModel, x: InputData, y: TargetData, options: FitOptions, parsed: FitConfig, session: DistributedSession | null): Promise<History> {
+  let cfg = parsed;
   const resume = cfg.resumeFrom === null ? null : await loadResumeSource(cfg.resumeFrom);
   if (resume !== null) cfg = resumeConfig(cfg, options, resume);
   model.requireCompiled('fit');
   model.requireIdle('fit');
-  const dist = cfg.distributed === null ? null : distributedContext();
   const width = model.inputWidth ?? inputWidthOf(x);
   const rule = model.targetRule(width);
   // shapes are checked here; values (NaN, label ranges) below, in slices that yield to the event loop
@@ -72,7 +91,7 @@ async function trainOnMatrices(model: TrainableModel, x: InputData, y: TargetDat
     xs = sliceRows(xs, 0, trainRows);
     ys = sliceRows(ys, 0, trainRows);
   }
-  const release = dist === null ? null : acquireFit();
+  const release = session === null ? null : acquireFit();
   return model.whileBusy(async () => {
     for (const [m, name, r] of scans) await scanValues(m, name, r, model.backend);
     if (cfg.signal?.aborted) throw new AbortError();
@@ -83,9 +102,10 @@ async function trainOnMatrices(model: TrainableModel, x: InputData, y: TargetDat
     const rt = model.runtime();
     const defaultSeed = stepSeed(model.seed, rt.getStep());
     const { start, checkpointer } = startRun(model, { cfg, data, callbacks, schedule: rt.schedule, defaultSeed, resume });
-    if (dist === null) return runFit(rt, data, cfg, start, callbacks, checkpointer);
+    if (session === null) return runFit(rt, data, cfg, start, callbacks, checkpointer);
     const shape = { ...cfg, validation: validation !== null || vds !== null };
-    const fit = startDistributedFit(dist, rt, shape, xs.rows, start.seed);
+    session.joined = true;
+    const fit = startDistributedFit(session.dist, rt, shape, xs.rows, start.seed);
     return runFit(rt, data, cfg, { ...start, seed: fit.seed }, callbacks, checkpointer, fit);
   }).finally(() => release?.());
 }

@@ -58,21 +58,15 @@ export function startDistributedFit(ctx: DistributedContext, rt: TrainingRuntime
     ['stepsPerChunk', shape.stepsPerChunk ?? 0],
     ['validation (given or not)', shape.validation ? 1 : 0],
   ];
-  const batches = Math.ceil(rows / shape.batchSize);
-  // one MPI_MIN over [v…, −v…, batches] gives every value's min and max and the fewest batches
-  const k = agreed.length;
-  const mins = new Float64Array(2 * k + 1);
-  agreed.forEach(([, v], i) => {
-    mins[i] = v;
-    mins[k + i] = -v;
-  });
-  mins[2 * k] = batches;
+  const mins = agreement(agreed.map(([, v]) => v), Math.ceil(rows / shape.batchSize));
   mpi.allreduce(mins, 'min');
-  const differing = agreed.filter((_, i) => mins[i] !== -mins[k + i]).map(([name], i) => `${name} (${mins[i]} to ${-mins[k + i]})`);
+  if (mins[0] !== 1) throw new ConfigError('Another rank of the distributed fit failed before training (its error says why)');
+  const k = agreed.length;
+  const differing = agreed.flatMap(([name], i) => (mins[1 + i] === -mins[1 + k + i] ? [] : [`${name} (${mins[1 + i]} to ${-mins[1 + k + i]})`]));
   if (differing.length > 0) {
     throw new ConfigError(`The ranks of the distributed fit differ in ${differing.join(', ')}: every rank must build the same model and pass the same fit options`);
   }
-  const stepsPerEpoch = mins[2 * k];
+  const stepsPerEpoch = mins[1 + 2 * k];
   if (stepsPerEpoch < 1) throw new ConfigError('A rank of the distributed fit has no training rows: every rank needs at least one');
 
   // rank 0's weights, optimizer slots (grads too: the arena is one buffer) and run seed
@@ -93,6 +87,35 @@ export function startDistributedFit(ctx: DistributedContext, rt: TrainingRuntime
     comm: { handle: ctx.handle, lastStepRows: lastRows[0] },
     reduceStats: (stats) => mpi.allreduce(stats, 'sum'),
   };
+}
+
+const AGREED_VALUES = 9;
+
+/**
+ * The first collective of a fit, [ok, v…, −v…, batches], reduced with MPI_MIN: whether every rank got
+ * this far, each value's min and max, and the fewest batches of any rank. `values` null: this rank
+ * failed before training (the others then throw instead of waiting for it).
+ */
+function agreement(values: number[] | null, batches: number): Float64Array {
+  const k = AGREED_VALUES;
+  const mins = new Float64Array(1 + 2 * k + 1);
+  if (values === null) return mins; // ok = 0
+  if (values.length !== k) throw new RangeError(`expected ${k} values to agree on, got ${values.length}`);
+  mins[0] = 1;
+  values.forEach((v, i) => {
+    mins[1 + i] = v;
+    mins[1 + k + i] = -v;
+  });
+  mins[1 + 2 * k] = batches;
+  return mins;
+}
+
+/**
+ * For a rank whose fit failed before startDistributedFit: joins its first collective as failed, so the
+ * other ranks throw instead of waiting for this one (collective).
+ */
+export function abandonDistributedFit(ctx: DistributedContext): void {
+  ctx.mpi.allreduce(agreement(null, 0), 'min');
 }
 
 /**

@@ -2,7 +2,10 @@
 // deterministic dataset and writes what the test compares to OUT_DIR/rank-<rank>.json.
 //   MODE=distributed: fit with distributed: 'mpi' on this rank's shard (SHARD=strided: row i to rank
 //     i % size; SHARD=uneven: ROWS_PER_RANK rows per rank, comma-separated, contiguous);
+//   VAL_SPLIT: fit's validationSplit (of each rank's rows);
 //   MODE=single: a plain fit on all rows with batch BATCH × SINGLE_SCALE (the 1-process reference).
+// Faults: NAN_RANK=r puts 3e38 in rank r's first row (a finite value whose loss is not); BATCH_RANK1=b gives rank 1 another batch size;
+// FAIL_RANK=r makes rank r throw before its fit; BAD_DATA_RANK=r gives rank r a NaN its fit rejects. A fit that throws writes { error, message, epoch, batch }.
 
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -59,19 +62,31 @@ if (mode === 'single') {
   data = pick(Array.from({ length: counts[rank] }, (_, i) => first + i));
 }
 const n = data.y.length;
+if (env('NAN_RANK', '') === String(rank)) data.x.fill(3e38, 0, features); // finite, but the loss overflows
+if (env('BAD_DATA_RANK', '') === String(rank)) data.x[0] = NaN;
+if (env('FAIL_RANK', '') === String(rank)) throw new Error(`rank ${rank} fails before its fit`);
+const batchSize = rank === 1 && process.env.BATCH_RANK1 ? Number(process.env.BATCH_RANK1) : batch;
 let batchesSeen = 0;
-const history = await model.fit(fromFlat(data.x, n), Array.from(data.y), {
-  epochs,
-  batchSize: mode === 'single' ? batch * Number(env('SINGLE_SCALE', '1')) : batch,
-  shuffle: env('SHUFFLE', '1') === '1',
-  seed: 5,
-  distributed: mode === 'single' ? undefined : 'mpi',
-  callbacks: [{ onBatchEnd: () => void batchesSeen++ }],
-});
+const out = (result: object) => writeFileSync(join(env('OUT_DIR', '.'), `rank-${rank}.json`), JSON.stringify({ rank, size, rows: n, ...result }));
+let history;
+try {
+  history = await model.fit(fromFlat(data.x, n), Array.from(data.y), {
+    epochs,
+    batchSize: mode === 'single' ? batch * Number(env('SINGLE_SCALE', '1')) : batchSize,
+    shuffle: env('SHUFFLE', '1') === '1',
+    seed: 5,
+    validationSplit: Number(env('VAL_SPLIT', '0')),
+    distributed: mode === 'single' ? undefined : 'mpi',
+    callbacks: [{ onBatchEnd: () => void batchesSeen++ }],
+  });
+} catch (err) {
+  const e = err as Error & { epoch?: number; batch?: number };
+  out({ error: e.name, message: e.message, epoch: e.epoch, batch: e.batch });
+  process.exit(0);
+}
 const params = model.params;
 const hash = createHash('sha256').update(new Uint8Array(params.buffer, params.byteOffset, params.byteLength)).digest('hex');
-const result = { rank, size, rows: n, hash, params: Array.from(params), loss: history.history.loss, accuracy: history.history.accuracy, batchesSeen };
-writeFileSync(join(env('OUT_DIR', '.'), `rank-${rank}.json`), JSON.stringify(result));
+out({ hash, params: Array.from(params), loss: history.history.loss, valLoss: history.history.val_loss, batchesSeen });
 
 function fromFlat(flat: Float32Array, count: number): number[][] {
   return Array.from({ length: count }, (_, r) => Array.from(flat.subarray(r * features, (r + 1) * features)));
