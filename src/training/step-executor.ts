@@ -2,10 +2,9 @@
 // stepExecutor() and hand every TrainJob to it through ChunkRunner; today that is one PlanHandle.train
 // call, queued behind the model's other plan calls.
 //
-// Multi-machine (data-parallel) training plugs in here: an executor that, per step, lets the plan compute
-// gradients into the arena's flat grads region, all-reduces that one buffer across ranks and then applies
-// the update, returning the same TrainResult (see "Where multi-machine training plugs in" in
-// ARCHITECTURE.md). The loops, callbacks, checkpoints and resume do not change.
+// A distributed (MPI) fit runs through the same executor: its jobs carry `comm`, and the native chunk
+// all-reduces each step's gradients itself (see "Many processes (MPI)" in ARCHITECTURE.md), so no JS runs
+// between a step's backward and its update.
 
 import type { PlanHandle, TrainJob, TrainResult } from '../backend/contract.js';
 import type { TrainingRuntime } from './runtime.js';
