@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Checks (or with --fix, applies) clang-format on the C++ sources under native/ and test/native/.
+// Checks (or with --fix, applies) clang-format on the C++ sources under native/, test/native/ and fuzz/.
 // Uses the clang-format binary shipped in the `clang-format` npm package, so no system install is needed.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -19,7 +19,7 @@ function cppFiles(dir) {
   return out;
 }
 
-const files = ['native', join('test', 'native')]
+const files = ['native', join('test', 'native'), 'fuzz']
   .map((dir) => join(root, dir))
   .filter((dir) => existsSync(dir))
   .flatMap((dir) => cppFiles(dir));

@@ -21,6 +21,11 @@ bool aborted(const int32_t* control) {
 
 constexpr int kMaxTasks = 256;
 
+bool is_quoting_error(ErrorKind kind) {
+  return kind == ErrorKind::kQuote || kind == ErrorKind::kClosingQuote ||
+         kind == ErrorKind::kUnterminated;
+}
+
 // Maps the pages of [p, p + n floats) in one call (Linux 5.14+): cheaper than taking one page fault
 // per 4 KB page while the rows are written. Best effort: any failure leaves the faults to happen.
 void prefault(float* p, int64_t n) {
@@ -124,11 +129,14 @@ void Reader::plan_range(ThreadPool& pool, int64_t len, BlockPlan* plan) {
   plan_block(scans_, line_, record_, plan);
 }
 
-bool Reader::find_syntax_error(bool at_eof, ParseError* err) const {
-  const char* p = file_.data();
+bool Reader::find_syntax_error(bool at_eof, ParseError* err, Walked* walked) const {
+  const char* const b = file_.data();
+  const char* p = b;
   const char* const e = p + file_.size();
   int64_t line = line_, record = record_;
+  Walked w;
   while (p < e) {
+    w = {p - b, line - line_, record - record_};
     if (*p == '\n' || (*p == '\r' && p + 1 < e && p[1] == '\n')) {
       p += *p == '\n' ? 1 : 2;
       line++;
@@ -139,7 +147,10 @@ bool Reader::find_syntax_error(bool at_eof, ParseError* err) const {
     ErrorKind kind = ErrorKind::kNone;
     const char* next = skip_record(p, e, cfg_.delimiter, &lines, &fields, &kind, &bad_field);
     if (next == nullptr) {
-      if (kind == ErrorKind::kUnterminated && !at_eof) return false;  // needs more data
+      if (kind == ErrorKind::kUnterminated && !at_eof) {  // needs more data
+        if (walked != nullptr) *walked = w;
+        return false;
+      }
       err->set(kind, kind == ErrorKind::kUnterminated ? line : line + lines, record, bad_field);
       return true;
     }
@@ -147,7 +158,30 @@ bool Reader::find_syntax_error(bool at_eof, ParseError* err) const {
     line += lines;
     record++;
   }
+  if (walked != nullptr) *walked = {p - b, line - line_, record - record_};
   return false;
+}
+
+Status Reader::first_syntax_error(ParseError* err) {
+  const ParseError found = *err;
+  std::string message;
+  if (!rewind(&message)) return io_error(message, err);
+  const Status s = start(err);
+  if (s != Status::kOk) return s;
+  for (;;) {
+    Walked w;
+    if (find_syntax_error(file_.eof(), err, &w)) return Status::kError;
+    if (file_.eof() && w.bytes == file_.size()) break;  // none after all
+    file_.consume(w.bytes);
+    line_ += w.lines;
+    record_ += w.records;
+    if (w.bytes == 0 && file_.size() == file_.capacity() && !file_.grow(cfg_.max_block_bytes)) {
+      break;
+    }
+    if (!file_.fill(&message)) return io_error(message, err);
+  }
+  *err = found;
+  return Status::kError;
 }
 
 Status Reader::next_region(ThreadPool& pool, int64_t want, BlockPlan* plan, bool* end,
@@ -250,6 +284,9 @@ Status Reader::scan(ThreadPool& pool, const int32_t* control, int64_t max_bytes,
     if (aborted(control)) return Status::kAborted;
     bool end = false;
     const Status s = next_region(pool, -1, &plan, &end, err);
+    if (s == Status::kError && !collect && is_quoting_error(err->kind)) {
+      return first_syntax_error(err);  // a collecting scan tokenized every record before
+    }
     if (s != Status::kOk) return s;
     if (end) {
       *done = true;

@@ -68,8 +68,17 @@ class Reader {
   Status next_region(ThreadPool& pool, int64_t want, BlockPlan* plan, bool* end, ParseError* err);
   void plan_range(ThreadPool& pool, int64_t len, BlockPlan* plan);
   // The first quoting error in the buffer, read record by record (at_eof: an open quote at the end
-  // is an error too). False when there is none.
-  bool find_syntax_error(bool at_eof, ParseError* err) const;
+  // is an error too). False when there is none; *walked (if given) then holds the bytes, lines and
+  // records of the complete records before where it stopped.
+  struct Walked {
+    int64_t bytes = 0, lines = 0, records = 0;
+  };
+  bool find_syntax_error(bool at_eof, ParseError* err, Walked* walked = nullptr) const;
+  // After the parity-only scan found a quoting error: the regions before it were cut by quote
+  // parity alone, so a stray quote there moved record ends without an error. Reads the file again
+  // from the first data record, record by record, for the first quoting error (the one a read pass
+  // reports).
+  Status first_syntax_error(ParseError* err);
   Status merge_categories(const BlockPlan& plan, ParseError* err);
   Status io_error(const std::string& message, ParseError* err) const;
   int want_threads(const ThreadPool& pool) const;

@@ -1,9 +1,10 @@
 // The row-count pass of the JS reader: the same quote-parity rule as native/csv/split.cc, byte by byte.
 // A record ends at a '\n' after an even number of quotes that does not end a blank line ("" or "\r").
-// An odd count at the end of the file means an open quote: rescanRest finds the real first error in
-// what follows the last record end, as native Reader::find_syntax_error does.
+// An odd count at the end of the file means an open quote: firstSyntaxError reads the data again from the
+// first record for the real first error, as native Reader::first_syntax_error does.
 
-import { RecordParser } from './csv-parse-tokenizer.js';
+import type { FileHandle } from 'node:fs/promises';
+import { RecordParser, type SyntaxIssue } from './csv-parse-tokenizer.js';
 import type { CsvErrorInfo } from '../../backend/native-csv.js';
 
 const QUOTE = 0x22;
@@ -25,10 +26,13 @@ export class ParityCounter {
   private prev1 = LF; // as if a newline preceded the start (a record start)
   private prev2 = LF;
 
-  constructor(start: number, line: number) {
+  constructor(
+    readonly start: number,
+    readonly startLine: number,
+  ) {
     this.boundary = start;
-    this.line = line;
-    this.boundaryLine = line;
+    this.line = startLine;
+    this.boundaryLine = startLine;
   }
 
   /** Counts `bytes`, which start at file offset `offset`. */
@@ -62,13 +66,32 @@ export class ParityCounter {
 }
 
 /**
- * The first quoting error in `rest` (the file from the last record end on, a '\n' appended when the file
- * lacks one), whose first byte is on line `line` after `records` data records.
+ * The first quoting error in the file's data records: bytes [start, end) of `fh`, then `finalNewline`
+ * (the '\n' appended to a file without one), read in blocks of `blockSize`; `start` is the first data
+ * record, on line `line`. The whole data, not only what follows the counter's last record end: a stray
+ * quote before that end paired with a later one and moved record ends without an error.
  */
-export function rescanRest(rest: Buffer, delimiter: string, line: number, records: number): CsvErrorInfo {
-  const parser = new RecordParser(delimiter, line);
+export async function firstSyntaxError(
+  fh: FileHandle,
+  span: { start: number; end: number; line: number; blockSize: number },
+  finalNewline: Buffer | null,
+  delimiter: string,
+  counter: ParityCounter,
+): Promise<CsvErrorInfo> {
+  const parser = new RecordParser(delimiter, span.line);
   let seen = 0;
-  const issue = parser.feed(rest, () => void seen++) ?? parser.feed(null, () => void seen++);
-  if (issue === null) return { kind: 'unterminated', line, record: records, column: 0, found: 0, token: '' };
-  return { kind: issue.kind, line: issue.line, record: records + seen, column: issue.column, found: 0, token: '' };
+  const onRecord = (): void => void seen++;
+  let issue: SyntaxIssue | null = null;
+  for (let pos = span.start; issue === null && pos < span.end; ) {
+    // a fresh buffer each time: csv-parse keeps a view of an unfinished record's bytes
+    const buf = Buffer.alloc(Math.min(span.blockSize, span.end - pos));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+    if (bytesRead === 0) break;
+    pos += bytesRead;
+    issue = parser.feed(buf.subarray(0, bytesRead), onRecord);
+  }
+  if (issue === null && finalNewline !== null) issue = parser.feed(finalNewline, onRecord);
+  issue ??= parser.feed(null, onRecord);
+  if (issue === null) return { kind: 'unterminated', line: counter.boundaryLine, record: counter.boundaryRecords, column: 0, found: 0, token: '' };
+  return { kind: issue.kind, line: issue.line, record: seen, column: issue.column, found: 0, token: '' };
 }

@@ -7,7 +7,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { CSV_LAYOUT_WIDTH, KIND_CODE, MISSING_CODE } from '../../backend/codes.js';
 import type { CsvErrorInfo, ReadResult, ScanResult, SourceConfig } from '../../backend/native-csv.js';
-import { ParityCounter, rescanRest } from './js-scan.js';
+import { firstSyntaxError, ParityCounter } from './js-scan.js';
 import { linesBefore, RecordParser, type ParsedRecord, type SyntaxIssue } from './csv-parse-tokenizer.js';
 import type { RecordSource } from './source.js';
 import { looksNumeric, parseFloat32, trimValue } from './number.js';
@@ -187,9 +187,9 @@ export class JsSource implements RecordSource {
     if (nl !== null) this.counter.feed(nl, this.totalBytes);
     this.record = this.counter.records;
     if (!this.counter.open) return 'done';
-    const rest = Buffer.alloc(this.totalBytes - this.counter.boundary);
-    await this.fh.read(rest, 0, rest.length, this.counter.boundary);
-    return rescanRest(nl === null ? rest : Buffer.concat([rest, nl]), this.cfg.delimiter, this.counter.boundaryLine, this.counter.boundaryRecords);
+    const { start, startLine } = this.counter;
+    const span = { start, end: this.totalBytes, line: startLine, blockSize: this.blockSize };
+    return firstSyntaxError(this.fh, span, nl, this.cfg.delimiter, this.counter);
   }
 
   /** The header record (the first record), parsed with csv-parse; null for a file without records. */

@@ -41,6 +41,10 @@ const cases: Case[] = [
   // quoting errors in fields past the header's width, after an earlier bad value: they still come first
   { name: 'quote in an extra field', content: 'x,y\n1,2,3"4\n', message: 'line 2, column 3: a quote inside an unquoted field' },
   { name: 'bad value, then a closing-quote error', content: 'x,y\nabc,2,"a"b\n', message: 'line 2, column 3: unexpected character after the closing quote' },
+  // found by fuzz/csv_reader.cc: the parity count paired the stray quotes of lines 3 and 5 into one
+  // record, so the open quote of line 7 used to be reported instead of the first error
+  { name: 'stray quotes that pair up across records, one left open', content: 'x,y\n1,2\n3"4,5\n6,7\n8"9,1\n2,3\n4"5,6\n7,8\n', message: "line 3, column 1 ('x'): a quote inside an unquoted field", row: 1, column: 0 },
+  { name: 'stray quotes that pair up, without a header', content: '1,2\n3"4,5\n6,7\n8"9,1\n2,3\n4"5,6\n7,8\n', options: { header: false }, message: "line 2, column 1 ('col1'): a quote inside an unquoted field", row: 1, column: 0 },
   { name: 'closing-quote error on a later line of an extra field', content: 'x,y\n1,2,"a\nb"c\n', message: 'line 3, column 3: unexpected character after the closing quote' },
 ];
 
