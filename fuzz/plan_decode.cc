@@ -80,6 +80,7 @@ void run_plan(PlanDesc plan, Bytes& in) {
   for (int r = 0; r < rows; r++)
     order[static_cast<size_t>(r)] = static_cast<uint32_t>(rows - 1 - r);
   const float lrs[2] = {0.01f, 0.001f};
+  const int32_t control = 0;  // the abort flag (never set here)
   TrainChunk chunk;
   chunk.x = x.data();
   chunk.x_rows = rows;
@@ -91,6 +92,7 @@ void run_plan(PlanDesc plan, Bytes& in) {
   chunk.lrs = lrs;
   chunk.seed = 3;
   chunk.stats = stats.data();
+  chunk.control = &control;
   exec.train(chunk);
   std::vector<double> eval(kStatsWidth);
   exec.evaluate(x.data(), y.data(), 0, rows, batch, eval.data());

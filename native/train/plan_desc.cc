@@ -88,6 +88,16 @@ void check_loss(const PlanDesc& plan) {
   if (loss.fusion == kFusionSigmoid && loss.kind != kLossBinaryCrossentropy) {
     fail("plan: sigmoid fusion needs binaryCrossentropy");
   }
+  // The fused loss reads the last layer's logits: its output when linear, else the pre-activation a
+  // softmax/sigmoid dense layer keeps; any other activation would have the loss read logits that
+  // are neither (a relu dense layer keeps none).
+  const int last_act = plan.layers.back().activation;
+  const int fused_act = loss.fusion == kFusionSoftmax ? kActSoftmax : kActSigmoid;
+  if (last_act != kActLinear && last_act != fused_act) {
+    fail(std::string("plan: ") + (loss.fusion == kFusionSoftmax ? "softmax" : "sigmoid") +
+         " fusion needs a linear or " + (loss.fusion == kFusionSoftmax ? "softmax" : "sigmoid") +
+         " last activation");
+  }
 }
 
 void check_optimizer(const OptimDesc& opt) {

@@ -21,7 +21,19 @@ export interface LayerWeights {
  * cacheLineShift, so the arena starts on a cache line.
  */
 export function createWeights(layers: readonly Layer[], inputWidth: number, seed: number, shiftOf: CacheLineShift): { arena: Arena; placement: LayerWeights[] } {
-  // (inputs, units) kernels and (units) biases laid out back to back, each 64-byte aligned
+  const { slots, owners, refs, paramCount } = weightLayout(layers, inputWidth);
+  const arena = new Arena(paramCount, 0, shiftOf);
+  const rng = new Rng(seed);
+  slots.forEach((s, i) => s.initializer.fill(arena.param(refs[i]), s.fanIn, s.fanOut, rng));
+  const placement = owners.map((o) => ({ layer: o.layer, inputs: o.inputs, refs: refs.slice(o.first, o.first + o.count) }));
+  return { arena, placement };
+}
+
+/**
+ * Where the weights of `layers` for `inputWidth` inputs go, without creating them: (inputs, units)
+ * kernels and (units) biases back to back, each 64-byte aligned. `paramCount` is the arena's size.
+ */
+export function weightLayout(layers: readonly Layer[], inputWidth: number) {
   const slots: WeightSlot[] = [];
   const owners: { layer: Layer; inputs: number; first: number; count: number }[] = [];
   let w = inputWidth;
@@ -31,10 +43,5 @@ export function createWeights(layers: readonly Layer[], inputWidth: number, seed
     slots.push(...own);
     w = layer.outputWidthFor(w);
   }
-  const { refs, paramCount } = layoutTensors(slots.map((s) => s.length));
-  const arena = new Arena(paramCount, 0, shiftOf);
-  const rng = new Rng(seed);
-  slots.forEach((s, i) => s.initializer.fill(arena.param(refs[i]), s.fanIn, s.fanOut, rng));
-  const placement = owners.map((o) => ({ layer: o.layer, inputs: o.inputs, refs: refs.slice(o.first, o.first + o.count) }));
-  return { arena, placement };
+  return { slots, owners, ...layoutTensors(slots.map((s) => s.length)) };
 }

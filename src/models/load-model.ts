@@ -5,8 +5,10 @@
 import { BACKEND_NAMES, type BackendName } from '../backend/index.js';
 import { asModelFileError, checkPath } from '../io/model-file.js';
 import { readModelFileWithTraining } from '../training/checkpoint-file.js';
+import { layerFromConfig } from '../layers/index.js';
 import { ModelFileError } from '../util/errors.js';
-import { checkChoice, readOptions } from '../util/validate.js';
+import { checkChoice, invalid, isPlainObject, readOptions } from '../util/validate.js';
+import { weightLayout } from './create-weights.js';
 import { Sequential, type ModelConfig } from './sequential.js';
 
 /** Options of loadModel. */
@@ -30,15 +32,16 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
   readOptions('loadModel', options, ['backend']);
   const backend = options.backend === undefined ? undefined : checkChoice('backend', options.backend, BACKEND_NAMES);
   const { header, params, slots } = await readModelFileWithTraining(path);
-  const model = asModelFileError(path, 'holds a model config that cannot be built', () =>
-    Sequential.fromConfig(header.model as unknown as ModelConfig, backend === undefined ? {} : { backend }),
-  );
-  if (model.params.length !== header.paramCount) {
-    throw new ModelFileError(
-      path,
-      `holds ${header.paramCount} parameters but its model config builds a model with ${model.params.length}`,
-    );
+  const config = header.model as unknown as ModelConfig;
+  // the config's size is checked before any weight is created: a corrupt one may ask for gigabytes
+  const built = asModelFileError(path, 'holds a model config that cannot be built', () => configParamCount(config));
+  if (built === null) throw new ModelFileError(path, 'holds a model config that cannot be built: its first layer has no inputShape');
+  if (built !== header.paramCount) {
+    throw new ModelFileError(path, `holds ${header.paramCount} parameters but its model config builds a model with ${built}`);
   }
+  const model = asModelFileError(path, 'holds a model config that cannot be built', () =>
+    Sequential.fromConfig(config, backend === undefined ? {} : { backend }),
+  );
   model.setParams(params);
   if (header.optimizer) {
     const step = header.optimizer.step;
@@ -49,4 +52,12 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
     asModelFileError(path, 'holds preprocessing that cannot be restored', () => (model.preprocessing = preprocessing));
   }
   return model;
+}
+
+/** The parameter count `config` builds, from its layers alone (null when it declares no input width). */
+function configParamCount(config: ModelConfig): number | null {
+  if (!isPlainObject(config) || !Array.isArray(config.layers)) throw invalid('model config', 'an object with layers', config);
+  const layers = config.layers.map((c) => layerFromConfig(c));
+  const width = layers[0]?.inputShape?.[0];
+  return width === undefined ? null : weightLayout(layers, width).paramCount;
 }

@@ -288,8 +288,11 @@ describe('native addon: plans', () => {
       ['missing slots', make(() => undefined, [])],
       ['dropout rate', make((d) => { d[L] = LayerKind.dropout; d[L + 2] = 3; d[L + 6] = -1; d[L + 8] = -1; d[L + 5] = 1; })],
       ['sigmoid fusion with mse', make((d) => (d[8] = LossFusion.sigmoid))],
+      // found by fuzz/plan_decode.cc: the fused loss read the pre-activation a relu layer does not keep
+      ['softmax fusion after relu', make((d) => { d[6] = Loss.categoricalCrossentropy; d[8] = LossFusion.softmax; d[L + PLAN_LAYER_WIDTH + 3] = Activation.relu; })],
     ];
     for (const [label, create] of bad) expect(create, label).toThrow(RangeError);
+    expect(make((d) => { d[6] = Loss.categoricalCrossentropy; d[8] = LossFusion.softmax; })).not.toThrow(); // linear last: logits
     expect(() => new addon.Plan(good, f32(1), arena.grads, arena.slots, 8)).toThrow(RangeError);
     expect(() => new addon.Plan(good, arena.params, arena.grads, arena.slots, 0)).toThrow(RangeError);
   });
