@@ -186,7 +186,10 @@ async function fuzz(): Promise<number> {
     }
   };
   const inputs = files(positionals);
-  if (opts.corpus !== undefined) inputs.push(...files([opts.corpus]).filter((f) => !inputs.includes(f)));
+  if (opts.corpus !== undefined) {
+    mkdirSync(opts.corpus, { recursive: true });
+    inputs.push(...files([opts.corpus]).filter((f) => !inputs.includes(f)));
+  }
   for (const path of inputs) {
     const bytes = readFileSync(path);
     const added = await execute(bytes);
