@@ -10,10 +10,12 @@
 //
 // The contract under test: a file's bytes either load or throw ModelFileError. Any other exception
 // (TypeError, RangeError, ConfigError, ...) is a finding; its input is saved to the artifacts folder
-// and the process exits 1. A hang or an out-of-memory death is caught by scripts/fuzz.mjs, which
+// and the process exits 1 (with --keep-going: after the time is up, each distinct finding reported
+// once, as libFuzzer's -ignore_crashes does for long runs). A hang or an out-of-memory death is caught by scripts/fuzz.mjs, which
 // saves the file being loaded (--work) when the heartbeat stops.
 //
-// Usage: tsx fuzz/model_loader.ts --seconds N --work FILE --corpus DIR --artifacts DIR [--seed S] SEED_DIR...
+// Usage: tsx fuzz/model_loader.ts --seconds N --work FILE --corpus DIR --artifacts DIR [--seed S]
+//          [--keep-going] SEED_DIR...
 //        tsx fuzz/model_loader.ts --replay FILE...   (each file once; exit 1 on a finding)
 
 import { createHash } from 'node:crypto';
@@ -36,6 +38,7 @@ const { values: opts, positionals } = parseArgs({
     artifacts: { type: 'string', default: '.' },
     seed: { type: 'string' },
     replay: { type: 'boolean', default: false },
+    'keep-going': { type: 'boolean', default: false },
   },
 });
 
@@ -168,13 +171,23 @@ async function fuzz(): Promise<number> {
     console.log(
       `#${runs}\t${what} cov: ${seenBlocks.size} ft: ${seenFeatures.size} corp: ${corpus.length} exec/s: ${Math.round((runs * 1000) / Math.max(1, Date.now() - started))}`,
     );
+  const signatures = new Set<string>();
+  let findings = 0;
   const execute = async (bytes: Uint8Array): Promise<number | null> => {
     newFeatures(); // drop the coverage of everything since the last input (the loop's own code)
     const report = await runOne(bytes);
     runs++;
     if (report !== null) {
-      saveFinding(bytes, report);
-      return null;
+      findings++;
+      // one report per kind of error and place it was thrown from
+      const signature = `${report.split(': ').slice(0, 2).join(': ')} at ${/\((\/[^)]*\/src\/[^)]*)\)/.exec(report)?.[1] ?? '?'}`;
+      if (!signatures.has(signature)) {
+        signatures.add(signature);
+        saveFinding(bytes, report);
+      }
+      if (!opts['keep-going']) return null;
+      newFeatures();
+      return 0;
     }
     return newFeatures();
   };
@@ -221,7 +234,8 @@ async function fuzz(): Promise<number> {
   console.log(`stat::number_of_executed_units: ${runs}`);
   console.log(`stat::average_exec_per_sec:     ${Math.round((runs * 1000) / (Date.now() - started))}`);
   console.log(`stat::new_units_added:          ${corpus.length}`);
-  return 0;
+  console.log(`stat::findings:                 ${findings} (${signatures.size} distinct)`);
+  return findings === 0 ? 0 : 1;
 }
 
 process.exitCode = opts.replay ? await replay(positionals) : await fuzz();

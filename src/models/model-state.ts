@@ -10,7 +10,7 @@ import type { OptimizerConfig } from '../optimizers/index.js';
 import { scheduleFromConfig, type LearningRateSchedule, type ScheduleConfig } from '../schedules/index.js';
 import type { OptimizerState } from '../training/trainable-model.js';
 import { ConfigError, ShapeError } from '../util/errors.js';
-import { checkInteger, describe } from '../util/validate.js';
+import { checkInteger, describe, invalid, isPlainObject } from '../util/validate.js';
 
 /** The serialized model: plain JSON that fromConfig turns back into an equal (built, compiled) model. */
 export interface ModelConfig {
@@ -33,8 +33,10 @@ export type { OptimizerState } from '../training/trainable-model.js';
  * model is then compiled without it and a warning is emitted.
  */
 export function compileOptionsFromConfig(c: NonNullable<ModelConfig['compiled']>): CompileOptions {
+  // a config read from a file may hold anything here
+  if (!isPlainObject(c)) throw invalid('compiled', 'an object of compile options', c);
   let schedule: LearningRateSchedule | undefined;
-  if (c.schedule !== undefined && c.schedule.name === 'custom') {
+  if (isPlainObject(c.schedule) && c.schedule.name === 'custom') {
     process.emitWarning('nntrain: the model used a custom learning-rate schedule, which cannot be saved; it was compiled without one', {
       code: 'NNTRAIN_CUSTOM_SCHEDULE',
     });

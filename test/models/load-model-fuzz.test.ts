@@ -14,6 +14,8 @@ const cases: [string, RegExp][] = [
   ['fuzz-no-input-shape.nntrain', /holds a model config that cannot be built: its first layer has no inputShape/],
   // a layer of 2^32 units: loadModel threw RangeError "Array buffer allocation failed"
   ['fuzz-huge-units.nntrain', /holds 64 parameters but its model config builds a model with 25769803808/],
+  // "compiled": null: loadModel threw TypeError "Cannot read properties of null (reading 'schedule')"
+  ['fuzz-compiled-null.nntrain', /holds a model config that cannot be built: Expected an object of compile options for compiled but received null/],
 ];
 
 describe.each(BACKENDS)('fuzzed model files ($name)', ({ name, available }) => {
