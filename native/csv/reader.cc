@@ -284,7 +284,8 @@ Status Reader::scan(ThreadPool& pool, const int32_t* control, int64_t max_bytes,
     if (aborted(control)) return Status::kAborted;
     bool end = false;
     const Status s = next_region(pool, -1, &plan, &end, err);
-    if (s == Status::kError && !collect && is_quoting_error(err->kind)) {
+    if (s == Status::kError && !collect &&
+        (is_quoting_error(err->kind) || err->kind == ErrorKind::kRecordTooLarge)) {
       return first_syntax_error(err);  // a collecting scan tokenized every record before
     }
     if (s != Status::kOk) return s;

@@ -74,10 +74,10 @@ class Reader {
     int64_t bytes = 0, lines = 0, records = 0;
   };
   bool find_syntax_error(bool at_eof, ParseError* err, Walked* walked = nullptr) const;
-  // After the parity-only scan found a quoting error: the regions before it were cut by quote
-  // parity alone, so a stray quote there moved record ends without an error. Reads the file again
-  // from the first data record, record by record, for the first quoting error (the one a read pass
-  // reports).
+  // After the parity-only scan found a quoting error or a record too large: the regions before it
+  // were cut by quote parity alone, so a stray quote there moved record ends, or a record with a
+  // quoting error passed, without an error. Reads the file again from the first data record, record
+  // by record, for the first quoting error (the one a read pass reports); *err when there is none.
   Status first_syntax_error(ParseError* err);
   Status merge_categories(const BlockPlan& plan, ParseError* err);
   Status io_error(const std::string& message, ParseError* err) const;

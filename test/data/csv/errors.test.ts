@@ -45,6 +45,8 @@ const cases: Case[] = [
   // record, so the open quote of line 7 used to be reported instead of the first error
   { name: 'stray quotes that pair up across records, one left open', content: 'x,y\n1,2\n3"4,5\n6,7\n8"9,1\n2,3\n4"5,6\n7,8\n', message: "line 3, column 1 ('x'): a quote inside an unquoted field", row: 1, column: 0 },
   { name: 'stray quotes that pair up, without a header', content: '1,2\n3"4,5\n6,7\n8"9,1\n2,3\n4"5,6\n7,8\n', options: { header: false }, message: "line 2, column 1 ('col1'): a quote inside an unquoted field", row: 1, column: 0 },
+  // found by fuzz/csv_reader.cc: the parity-only scan passed line 3 and stopped at the record too large
+  { name: 'a quoting error before a record too large', content: `x,y\n1,2\n"3"4,5\n6,${'7'.repeat(300)}\n8,9\n`, options: { blockBytes: 64, maxBlockBytes: 128 }, message: "line 3, column 1 ('x'): unexpected character after the closing quote", row: 1, column: 0 },
   { name: 'closing-quote error on a later line of an extra field', content: 'x,y\n1,2,"a\nb"c\n', message: 'line 3, column 3: unexpected character after the closing quote' },
 ];
 
