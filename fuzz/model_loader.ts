@@ -208,6 +208,10 @@ async function fuzz(): Promise<number> {
     const added = await execute(bytes);
     if (added === null) return 1;
     if (added > 0 || corpus.length === 0) corpus.push(bytes);
+    if (Date.now() - lastStatus > 1000) {
+      lastStatus = Date.now();
+      status('loading');
+    }
   }
   status('INITED');
   while (Date.now() - started < seconds * 1000) {

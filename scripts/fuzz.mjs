@@ -77,13 +77,17 @@ function build(target, cxx) {
 
 // ---- running ----
 
-/** Runs a command with its output in a log; resolves { code, log }. A silent child is killed after `quiet` ms. */
-function run(target, command, args, quiet) {
+/**
+ * Runs a command with its output in a log; resolves { code, hung, log, logPath }. The child is killed
+ * (hung) after `quiet` ms without output or `limit` ms in all.
+ */
+function run(target, command, args, { quiet = Infinity, limit = Infinity }) {
   const logPath = join(out, 'logs', `${target}.log`);
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
-    let heard = Date.now();
+    const started = Date.now();
+    let heard = started;
     let hung = false;
     const take = (chunk) => {
       log += chunk;
@@ -92,7 +96,7 @@ function run(target, command, args, quiet) {
     child.stdout.on('data', take);
     child.stderr.on('data', take);
     const watchdog = setInterval(() => {
-      if (Date.now() - heard > quiet) {
+      if (Date.now() - heard > quiet || Date.now() - started > limit) {
         hung = true;
         child.kill('SIGKILL');
       }
@@ -115,8 +119,8 @@ async function runLibFuzzer(target, binary) {
   mkdirSync(artifacts, { recursive: true });
   const dirs = [corpus, join(out, 'seeds', target), join(root, 'fuzz', 'corpus', target)].filter((d) => existsSync(d));
   const args = [`-max_total_time=${seconds}`, '-timeout=10', '-rss_limit_mb=2048', '-max_len=8192', '-print_final_stats=1', `-artifact_prefix=${artifacts}/`, ...dirs];
-  // libFuzzer prints at least every few seconds; a minute of silence is a hang of the whole process
-  const r = await run(target, binary, args, Math.max(60_000, 3 * 10_000));
+  // libFuzzer's -timeout catches an input that hangs; this, the whole process hanging
+  const r = await run(target, binary, args, { limit: (seconds + 300) * 1000 });
   const last = lastMatch(r.log, /cov: (\d+) ft: (\d+) corp: (\d+)/);
   const artifact = lastMatch(r.log, /Test unit written to (\S+)/)?.[1];
   return {
@@ -141,7 +145,7 @@ async function runModel() {
   const seeds = [join(out, 'seeds', target), join(root, 'fuzz', 'corpus', target), join(root, 'test', 'models', 'fixtures')].filter((d) => existsSync(d));
   const args = ['--import', 'tsx', '--max-old-space-size=2048', 'fuzz/model_loader.ts', '--seconds', String(seconds), '--work', work, '--corpus', corpus, '--artifacts', artifacts, ...seeds];
   // the fuzzer reports at least every second; 30 s of silence is an input that hangs
-  const r = await run(target, process.execPath, args, 30_000);
+  const r = await run(target, process.execPath, args, { quiet: 30_000, limit: (seconds + 300) * 1000 });
   let artifact = lastMatch(r.log, /input saved to (\S+)/)?.[1];
   if ((r.code !== 0 || r.hung) && artifact === undefined && existsSync(work)) {
     // killed (a hang) or died (out of memory): the file being loaded is the input
