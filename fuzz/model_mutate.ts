@@ -194,7 +194,7 @@ export function mutate(bytes: Uint8Array, other: Uint8Array, random: Random, crc
   if (parts !== null && roll < 0.7 && parts.data.length >= 4) {
     const view = new DataView(parts.data.buffer, parts.data.byteOffset, parts.data.byteLength);
     const rounds = 1 + int(4, random);
-    for (let i = 0; i < rounds; i++) view.setFloat32(4 * int(parts.data.length / 4, random), pick(ODD_FLOATS, random), true);
+    for (let i = 0; i < rounds; i++) view.setFloat32(4 * int(Math.floor(parts.data.length / 4), random), pick(ODD_FLOATS, random), true);
     return join(parts, random, crc);
   }
   const rounds = 1 + int(3, random);
