@@ -1,14 +1,14 @@
 // Seed corpora for the fuzz targets, made from the test fixtures and the bundled data sets at each run
 // (the repository keeps only fuzz/corpus/, the inputs of findings):
-//   csv/    option presets (fuzz/csv_reader.cc's first 40 bytes) followed by a fixture CSV (the head of
-//           the larger ones)
+//   csv/    option presets (fuzz/csv_reader.cc's first 40 bytes) followed by each CSV in a test fixtures
+//           folder, the heads of data/*.csv and a few quoting cases
 //   plan/   encoded plans of small models in fuzz/plan_decode.cc's byte format
-//   model/  model files: the version 1 fixture, saved models of every layer kind, optimizer and loss,
-//           one with preprocessing and a fit checkpoint with a training section
+//   model/  model files: the test fixtures, saved models of every layer kind, optimizer and loss, with
+//           and without preprocessing and optimizer state, and fit checkpoints with a training section
 // Usage: tsx fuzz/seeds.ts OUT_DIR
 
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import { encodePlan } from '../src/backend/native.js';
 import { layers, optimizers, saveModel, Sequential } from '../src/index.js';
 import type { LossConfig } from '../src/losses/index.js';
@@ -32,7 +32,12 @@ const presets: [number, number][][] = [
   [[0, 1], [3, 0x10], [4, 0x05], [21, 0x30], [26, 0x02], [28, 3]], // semicolon, re-read after rewind, y column, 3 rows per read
   [[3, 0x10], [4, 0x01], [6, 0x22], [14, 0xff], [15, 0xff], [27, 0x01]], // fixed category lists, one-hot
 ];
-const csvFiles: [string, string][] = [['pets', readFileSync(join(root, 'test/fixtures/csv/pets.csv'), 'utf8')]];
+/** Files under test/ in a fixtures folder whose names end with `ext`. */
+const fixtures = (ext: string): string[] =>
+  readdirSync(join(root, 'test'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.split(sep).includes('fixtures') && f.endsWith(ext))
+    .map((f) => join(root, 'test', f));
+const csvFiles: [string, string][] = fixtures('.csv').map((f) => [basename(f, '.csv'), readFileSync(f, 'utf8')]);
 for (const name of readdirSync(join(root, 'data')).filter((f) => f.endsWith('.csv'))) {
   const head = readFileSync(join(root, 'data', name), 'utf8').split('\n').slice(0, 25).join('\n');
   csvFiles.push([name.replace(/\.csv$/, ''), `${head}\n`]);
@@ -131,7 +136,7 @@ function planBytes(spec: Float64Array): Buffer {
 
 const modelDir = dir('model');
 const planDir = dir('plan');
-writeFileSync(join(modelDir, 'v1-fixture'), readFileSync(join(root, 'test/unit/fixtures/model-v1.nntrain')));
+for (const f of fixtures('.nntrain')) writeFileSync(join(modelDir, `fixture-${basename(f, '.nntrain')}`), readFileSync(f));
 for (const c of cases) {
   const m = new Sequential({ seed: 7, backend: 'js' });
   c.build(m);
@@ -151,4 +156,4 @@ for (const c of cases) {
   });
   await saveModel(m, join(modelDir, `${c.name}-trained`));
 }
-console.log(`seeds: ${csvFiles.length * presets.length} csv, ${cases.length} plan, ${cases.length * 3 + 1} model files in ${out}`);
+console.log(`seeds: ${csvFiles.length * presets.length} csv, ${cases.length} plan, ${cases.length * 3 + fixtures('.nntrain').length} model files in ${out}`);
