@@ -404,9 +404,12 @@ Status Reader::read(ThreadPool& pool, const int32_t* control, float* x, float* y
     for (size_t i = 0; i < n; i++) {
       const PieceOutput& po = outputs_[i];
       const int64_t from = base + plan.pieces[i].record - record_;
+      // (a row of no floats may come with no buffer: a null pointer, which memmove must not get)
       if (from != row && po.rows > 0) {
-        std::memmove(x + row * xc, x + from * xc, sizeof(float) * po.rows * xc);
-        if (y != nullptr) std::memmove(y + row * yc, y + from * yc, sizeof(float) * po.rows * yc);
+        if (xc > 0) std::memmove(x + row * xc, x + from * xc, sizeof(float) * po.rows * xc);
+        if (y != nullptr && yc > 0) {
+          std::memmove(y + row * yc, y + from * yc, sizeof(float) * po.rows * yc);
+        }
       }
       row += po.rows;
       out->dropped += po.dropped;
