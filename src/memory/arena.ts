@@ -4,6 +4,7 @@
 // the gradient region is the one flat buffer a future all-reduce will take.
 
 import type { ArenaViews, TensorRef } from '../backend/contract.js';
+import { ConfigError } from '../util/errors.js';
 
 /** Tensor offsets are aligned to 16 floats (64 bytes, one cache line, one AVX-512 register). */
 export const ARENA_ALIGN = 16;
@@ -50,7 +51,7 @@ export class Arena implements ArenaViews {
   ) {
     const regions = 2 + slotCount;
     const floats = Math.max(1, paramCount * regions) + ARENA_ALIGN;
-    this.buffer = new SharedArrayBuffer(floats * Float32Array.BYTES_PER_ELEMENT);
+    this.buffer = allocateArena(floats, paramCount, regions);
     const shift = shiftOf(new Float32Array(this.buffer, 0, ARENA_ALIGN));
     if (!Number.isInteger(shift) || shift < 0 || shift >= ARENA_ALIGN) throw new RangeError(`cacheLineShift returned ${shift}, expected an integer in [0, ${ARENA_ALIGN})`);
     const region = (i: number) => new Float32Array(this.buffer, (shift + i * paramCount) * 4, paramCount);
@@ -74,5 +75,17 @@ export class Arena implements ArenaViews {
     const next = new Arena(this.paramCount, slotCount, this.shiftOf);
     next.params.set(this.params);
     return next;
+  }
+}
+
+/** The arena's buffer; a model too large for this process is a ConfigError that says how large, not V8's bare RangeError. */
+function allocateArena(floats: number, paramCount: number, regions: number): SharedArrayBuffer {
+  const bytes = floats * Float32Array.BYTES_PER_ELEMENT;
+  try {
+    return new SharedArrayBuffer(bytes);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    const gib = (bytes / 2 ** 30).toFixed(1);
+    throw new ConfigError(`the model's arena needs ${gib} GiB (${paramCount} parameters × ${regions} regions: params, grads and optimizer slots), more than this process can allocate: use fewer or smaller layers`);
   }
 }
