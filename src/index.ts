@@ -33,7 +33,7 @@ export type { Callback, CallbackModel, Logs, EarlyStoppingOptions, ModelCheckpoi
 export type { MetricName } from './metrics/index.js';
 
 export { History } from './training/history.js';
-export { initDistributed, launchedByMpirun, type DistributedInfo } from './training/distributed/context.js';
+export { initDistributed, launchedByMpirun, type DistributedInfo } from './backend/mpi-context.js';
 export type { FitOptions, EvaluateOptions, PredictOptions } from './training/fit-options.js';
 export type { HistoryData } from './training/history.js';
 export type { CheckpointOptions } from './training/fit-options.js';

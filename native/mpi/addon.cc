@@ -124,16 +124,17 @@ Napi::Value Allreduce(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// bcast(view: Float32Array | Float64Array, root): rank root's values of the view into every rank's
-// view (views over a SharedArrayBuffer included)
+// bcast(view: Uint8Array | Float32Array | Float64Array, root): rank root's bytes of the view into
+// every rank's view (views over a SharedArrayBuffer included)
 Napi::Value Bcast(const Napi::CallbackInfo& info) {
   const char* fn = "bcast";
   const Napi::Env env = info.Env();
   expect_args(info, 2, fn);
   const napi_typedarray_type type =
       info[0].IsTypedArray() ? info[0].As<Napi::TypedArray>().TypedArrayType() : napi_int8_array;
-  if (type != napi_float32_array && type != napi_float64_array) {
-    throw Napi::TypeError::New(env, "bcast: view must be a Float32Array or a Float64Array");
+  if (type != napi_uint8_array && type != napi_float32_array && type != napi_float64_array) {
+    throw Napi::TypeError::New(env,
+                               "bcast: view must be a Uint8Array, a Float32Array or a Float64Array");
   }
   if (!info[1].IsNumber()) throw Napi::TypeError::New(env, "bcast: root must be a number");
   require_active(env, fn);
@@ -143,7 +144,11 @@ Napi::Value Bcast(const Napi::CallbackInfo& info) {
   }
   void* data = nullptr;
   int64_t bytes = 0;
-  if (type == napi_float32_array) {
+  if (type == napi_uint8_array) {
+    auto view = info[0].As<Napi::Uint8Array>();
+    data = view.Data();
+    bytes = static_cast<int64_t>(view.ElementLength());
+  } else if (type == napi_float32_array) {
     auto view = info[0].As<Napi::Float32Array>();
     data = view.Data();
     bytes = static_cast<int64_t>(view.ElementLength() * sizeof(float));

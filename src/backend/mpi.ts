@@ -1,6 +1,6 @@
 // The optional MPI addon (native/mpi/ → native/mpi/build/Release/nntrain_mpi.node), built only where
 // Open MPI's compiler wrapper exists, so the main addon and its prebuilds never need libmpi. This file
-// loads it and explains a failure; src/training/distributed/ uses it. Its collective() External is
+// loads it and explains a failure; mpi-context.ts starts MPI through it. Its collective() External is
 // what the native plan's train() takes to all-reduce gradients inside a chunk (TrainJob.comm).
 
 import { existsSync } from 'node:fs';
@@ -22,7 +22,7 @@ export interface MpiAddon {
   /** In place over every rank. min and max take safe integers. */
   allreduce(values: Float64Array, op: 'sum' | 'min' | 'max'): void;
   /** Rank `root`'s bytes of `view` into every rank's `view`. */
-  bcast(view: Float32Array | Float64Array, root: number): void;
+  bcast(view: Uint8Array | Float32Array | Float64Array, root: number): void;
   barrier(): void;
   info(): { library: string; active: boolean };
 }

@@ -7,7 +7,7 @@ import type { TrainJobComm } from '../../backend/contract.js';
 import { BackendError, ConfigError } from '../../util/errors.js';
 import { stepSeed } from '../../util/rng.js';
 import type { TrainingRuntime } from '../runtime.js';
-import type { DistributedContext } from './context.js';
+import type { DistributedContext } from '../../backend/mpi-context.js';
 
 /** Steps per chunk of a distributed fit without stepsPerChunk: fixed, as every rank must cut its chunks alike. */
 export const DISTRIBUTED_CHUNK_STEPS = 16;

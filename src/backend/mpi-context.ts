@@ -5,10 +5,10 @@
 //
 // Threads: MPI is started with MPI_THREAD_SERIALIZED. Collectives run on the JS thread between chunks
 // (setup, validation) and on the libuv worker thread inside a native training chunk, never both at once:
-// a fit awaits each chunk, and one distributed fit at a time runs in a process (acquireFit).
+// a fit awaits each chunk, and one distributed fit at a time runs in a process (training's acquireFit).
+// Lives in backend so that data (sharded CSV reads) and training both reach it.
 
-import { loadMpiAddon, mpiLaunchSize, type MpiAddon } from '../../backend/mpi.js';
-import { ConfigError } from '../../util/errors.js';
+import { loadMpiAddon, mpiLaunchSize, type MpiAddon } from './mpi.js';
 
 /** This process in the job: rank in [0, size). */
 export interface DistributedInfo {
@@ -24,7 +24,6 @@ export interface DistributedContext extends DistributedInfo {
 }
 
 let context: DistributedContext | undefined;
-let fitRunning = false;
 
 /**
  * Starts MPI for this process (once; later calls return the same) and returns its rank and the job's
@@ -67,16 +66,19 @@ export function launchedByMpirun(): boolean {
   return size !== null && size > 1;
 }
 
-/**
- * Marks a distributed fit as running in this process until the returned release is called.
- * @throws ConfigError while another one runs: their collectives would interleave.
- */
-export function acquireFit(): () => void {
-  if (fitRunning) {
-    throw new ConfigError("Another distributed fit is running in this process; run distributed fits one after another (their MPI collectives must not interleave)");
-  }
-  fitRunning = true;
-  return () => {
-    fitRunning = false;
-  };
+/** Rank `root`'s JSON value on every rank (collective: every rank calls it; others' `value` is ignored). */
+export function bcastJson<T>(ctx: DistributedContext, value: T, root = 0): T {
+  const bytes = ctx.rank === root ? new TextEncoder().encode(JSON.stringify(value)) : new Uint8Array(0);
+  const length = new Float64Array([bytes.length]);
+  ctx.mpi.bcast(length, root);
+  const buffer = ctx.rank === root ? bytes : new Uint8Array(length[0]);
+  if (buffer.length > 0) ctx.mpi.bcast(buffer, root);
+  return (ctx.rank === root ? value : JSON.parse(new TextDecoder().decode(buffer))) as T;
+}
+
+/** Every rank's JSON value, in rank order, on every rank (collective). */
+export function allgatherJson<T>(ctx: DistributedContext, value: T): T[] {
+  const out: T[] = [];
+  for (let root = 0; root < ctx.size; root++) out.push(bcastJson(ctx, value, root));
+  return out;
 }
