@@ -133,8 +133,8 @@ Napi::Value Bcast(const Napi::CallbackInfo& info) {
   const napi_typedarray_type type =
       info[0].IsTypedArray() ? info[0].As<Napi::TypedArray>().TypedArrayType() : napi_int8_array;
   if (type != napi_uint8_array && type != napi_float32_array && type != napi_float64_array) {
-    throw Napi::TypeError::New(env,
-                               "bcast: view must be a Uint8Array, a Float32Array or a Float64Array");
+    throw Napi::TypeError::New(
+        env, "bcast: view must be a Uint8Array, a Float32Array or a Float64Array");
   }
   if (!info[1].IsNumber()) throw Napi::TypeError::New(env, "bcast: root must be a number");
   require_active(env, fn);
