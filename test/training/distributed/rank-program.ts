@@ -4,11 +4,14 @@
 //     i % size; SHARD=uneven: ROWS_PER_RANK rows per rank, comma-separated, contiguous);
 //   VAL_SPLIT: fit's validationSplit (of each rank's rows);
 //   MODE=single: a plain fit on all rows with batch BATCH × SINGLE_SCALE (the 1-process reference).
+//   HIDDEN: the hidden layer's units (16), to make the gradient larger.
+// Each rank also reports where it ran: its non-loopback IPv4 addresses and OMPI_COMM_WORLD_LOCAL_SIZE.
 // Faults: NAN_RANK=r puts 3e38 in rank r's first row (a finite value whose loss is not); BATCH_RANK1=b gives rank 1 another batch size;
 // FAIL_RANK=r makes rank r throw before its fit; BAD_DATA_RANK=r gives rank r a NaN its fit rejects. A fit that throws writes { error, message, epoch, batch }.
 
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { initDistributed, layers, optimizers, Sequential } from '../../../src/index.js';
 import { Rng } from '../../../src/util/rng.js';
@@ -20,6 +23,7 @@ const rows = Number(env('ROWS', '96'));
 const batch = Number(env('BATCH', '8'));
 const epochs = Number(env('EPOCHS', '3'));
 const dropout = Number(env('DROPOUT', '0'));
+const hidden = Number(env('HIDDEN', '16'));
 const features = 6;
 const classes = 3;
 
@@ -45,7 +49,7 @@ function pick(indices: number[]): { x: Float32Array; y: Float32Array } {
 }
 
 const model = new Sequential({ seed: 11 });
-model.add(layers.dense({ units: 16, activation: 'relu', inputShape: [features] }));
+model.add(layers.dense({ units: hidden, activation: 'relu', inputShape: [features] }));
 if (dropout > 0) model.add(layers.dropout({ rate: dropout }));
 model.add(layers.dense({ units: classes, activation: 'softmax' }));
 model.compile({ optimizer: optimizers.sgd({ learningRate: 0.1, momentum: 0.9 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
@@ -67,7 +71,12 @@ if (env('BAD_DATA_RANK', '') === String(rank)) data.x[0] = NaN;
 if (env('FAIL_RANK', '') === String(rank)) throw new Error(`rank ${rank} fails before its fit`);
 const batchSize = rank === 1 && process.env.BATCH_RANK1 ? Number(process.env.BATCH_RANK1) : batch;
 let batchesSeen = 0;
-const out = (result: object) => writeFileSync(join(env('OUT_DIR', '.'), `rank-${rank}.json`), JSON.stringify({ rank, size, rows: n, ...result }));
+const addresses = Object.values(networkInterfaces())
+  .flatMap((list) => list ?? [])
+  .filter((a) => a.family === 'IPv4' && !a.internal)
+  .map((a) => a.address);
+const host = { addresses, localSize: process.env.OMPI_COMM_WORLD_LOCAL_SIZE };
+const out = (result: object) => writeFileSync(join(env('OUT_DIR', '.'), `rank-${rank}.json`), JSON.stringify({ rank, size, rows: n, host, ...result }));
 let history;
 try {
   history = await model.fit(fromFlat(data.x, n), Array.from(data.y), {
