@@ -17,4 +17,4 @@ if [ -z "$ns" ]; then
   exit 255 # what ssh returns when it cannot reach a host
 fi
 if [ -n "${NETNS_SSH_LOG:-}" ]; then echo "$host $ns" >>"$NETNS_SSH_LOG"; fi
-exec ip netns exec "$ns" env -i HOME="$HOME" PATH="$NETNS_SSH_PATH" sh -c "$*"
+exec ip netns exec "$ns" env -i HOME="$HOME" PATH="$NETNS_SSH_PATH" /bin/sh -c "$*"

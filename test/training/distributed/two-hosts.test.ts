@@ -39,9 +39,20 @@ interface RankResult {
 const scratch: string[] = [];
 let pair: HostPair | undefined;
 
-function mpirun(command: string, args: string[], env: Record<string, string>): Promise<{ code: number; stderr: string; ranks: RankResult[] }> {
-  const out = mkdtempSync(join(tmpdir(), 'nntrain-twohosts-'));
-  scratch.push(out);
+function scratchDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nntrain-twohosts-'));
+  scratch.push(dir);
+  return dir;
+}
+
+/**
+ * Runs rank-program.ts under mpirun (after `prefix`, with `mpirunArgs`) and reads each rank's
+ * result. Each job gets its own session directory base: two mpiruns starting at once on one host race
+ * to create the shared one under /tmp (Open MPI 4: "session_dir.c ... File exists").
+ */
+function runJob(prefix: string[], mpirunArgs: string[], env: Record<string, string>): Promise<{ code: number; stderr: string; ranks: RankResult[] }> {
+  const out = scratchDir();
+  const [command, ...args] = [...prefix, 'mpirun', '--allow-run-as-root', '--mca', 'orte_tmpdir_base', out, ...mpirunArgs, process.execPath, '--import', 'tsx', PROGRAM];
   return new Promise((resolve) => {
     execFile(command, args, { cwd: ROOT, env: { ...process.env, ...SETTINGS, OUT_DIR: out, ...env }, timeout: 30_000 }, (err, _stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
@@ -64,24 +75,19 @@ describe.skipIf(skip !== null)('fit({ distributed: "mpi" }) across two network n
 
   it('one rank per namespace over TCP through an ssh stand-in: the same weights as one host, the gradients over the veth', async () => {
     const [a, b] = pair!.hosts;
-    const log = join(mkdtempSync(join(tmpdir(), 'nntrain-twohosts-ssh-')), 'calls');
-    scratch.push(dirname(log));
+    const log = join(scratchDir(), 'ssh-calls');
     const before = [vethBytes(a), vethBytes(b)];
-    const program = [process.execPath, '--import', 'tsx', PROGRAM];
-    const twoHosts = mpirun(
-      'ip',
+    const twoHosts = runJob(
+      ['ip', 'netns', 'exec', a.ns],
       [
-        ...['netns', 'exec', a.ns, 'mpirun', '--allow-run-as-root', '-np', '2', '-H', `${a.address}:1,${b.address}:1`],
-        ...['--mca', 'plm_rsh_agent', SSH],
+        ...['-np', '2', '-H', `${a.address}:1,${b.address}:1`, '--mca', 'plm_rsh_agent', SSH],
         // TCP between the ranks (ob1 so that the btl list applies), on the veth's subnet only
         ...['--mca', 'pml', 'ob1', '--mca', 'btl', 'tcp,self'],
         ...['--mca', 'btl_tcp_if_include', pair!.subnet, '--mca', 'oob_tcp_if_include', pair!.subnet],
         // both "machines" share this host's cores: each would bind its rank to core 0
-        '--bind-to',
-        'none',
+        ...['--bind-to', 'none'],
         // the remote rank gets only what mpirun forwards: the working directory and these variables
         ...['-wdir', ROOT, ...['OUT_DIR', ...Object.keys(SETTINGS)].flatMap((v) => ['-x', v])],
-        ...program,
       ],
       {
         NETNS_SSH_HOSTS: `${a.address}=${a.ns} ${b.address}=${b.ns}`,
@@ -89,7 +95,7 @@ describe.skipIf(skip !== null)('fit({ distributed: "mpi" }) across two network n
         NETNS_SSH_LOG: log,
       },
     );
-    const oneHost = mpirun('mpirun', ['--allow-run-as-root', '--oversubscribe', '-np', '2', ...program], {});
+    const oneHost = runJob([], ['--oversubscribe', '-np', '2'], {});
     const [dist, local] = await Promise.all([twoHosts, oneHost]);
     const after = [vethBytes(a), vethBytes(b)];
 
