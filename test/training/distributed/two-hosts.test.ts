@@ -81,7 +81,8 @@ describe.skipIf(skip !== null)('fit({ distributed: "mpi" }) across two network n
       ['ip', 'netns', 'exec', a.ns],
       [
         ...['-np', '2', '-H', `${a.address}:1,${b.address}:1`, '--mca', 'plm_rsh_agent', SSH],
-        // TCP between the ranks (ob1 so that the btl list applies), on the veth's subnet only
+        // TCP between the ranks (ob1 so that the btl list applies), on the veth's subnet only; shared
+        // memory would even break here: both "machines" have one host name and one /tmp
         ...['--mca', 'pml', 'ob1', '--mca', 'btl', 'tcp,self'],
         ...['--mca', 'btl_tcp_if_include', pair!.subnet, '--mca', 'oob_tcp_if_include', pair!.subnet],
         // both "machines" share this host's cores: each would bind its rank to core 0
