@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "../kernels/dispatch.h"
+#include "../train/collective.h"
 #include "args.h"
 #include "codes.h"
 #include "csv_wrap.h"
@@ -13,7 +14,10 @@
 namespace nntrain::binding {
 namespace {
 
-// info() -> { name: 'native', kernel, kernels, threads, napiVersion }
+// info() -> { name: 'native', kernel, kernels, threads, napiVersion, collectiveVersion }
+// collectiveVersion: the Collective table (train/collective.h) Plan.train reads; JS compares it
+// with the MPI addon's, so a build from before distributed training is refused instead of ignoring
+// comm.
 Napi::Value Info(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
   Napi::Object result = Napi::Object::New(env);
@@ -22,6 +26,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   result.Set("kernels", kernel_names());
   result.Set("threads", NntrainAddon::of(env).pool()->threads());
   result.Set("napiVersion", NAPI_VERSION);
+  result.Set("collectiveVersion", kCollectiveVersion);
   return result;
 }
 

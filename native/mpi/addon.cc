@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ops.h"
+#include "watchdog.h"
 
 namespace nntrain::mpi {
 namespace {
@@ -49,14 +50,36 @@ int reduce_op(const Napi::CallbackInfo& info, size_t i, const char* fn) {
   throw Napi::TypeError::New(info.Env(), std::string(fn) + ": op must be 'sum', 'min' or 'max'");
 }
 
-// init() -> { rank, size }: starts MPI once per process; later calls return the same.
+// Seconds >= 0 (0: off) for the watchdog, from argument i.
+double timeout_arg(const Napi::CallbackInfo& info, size_t i, const char* fn) {
+  const double seconds = info[i].IsNumber() ? info[i].As<Napi::Number>().DoubleValue() : -1;
+  if (!(seconds >= 0 && seconds <= 1e9)) {
+    throw Napi::RangeError::New(info.Env(),
+                                std::string(fn) + ": timeout must be a number of seconds >= 0");
+  }
+  return seconds;
+}
+
+// The label of an optional `what` argument for the watchdog's message (-1: none).
+int label_arg(const Napi::CallbackInfo& info, size_t i, const char* fn) {
+  if (info.Length() <= i || info[i].IsUndefined()) return -1;
+  if (!info[i].IsString())
+    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": what must be a string");
+  const std::string text = info[i].As<Napi::String>().Utf8Value();
+  return intern_label(text.data(), text.size());
+}
+
+// init(timeoutSeconds = 0) -> { rank, size }: starts the watchdog, then MPI, once per process;
+// later calls return the same.
 Napi::Value StartMpi(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
+  const double timeout =
+      info.Length() > 0 && !info[0].IsUndefined() ? timeout_arg(info, 0, "init") : 0;
   if (active() && std::this_thread::get_id() != g_init_thread) {
     throw Napi::Error::New(env, "init: MPI was initialised by another thread");
   }
   if (!active()) {
-    const std::string error = initialize();
+    const std::string error = initialize(timeout);
     if (!error.empty()) throw Napi::Error::New(env, "init: " + error);
     g_init_thread = std::this_thread::get_id();
   }
@@ -64,6 +87,13 @@ Napi::Value StartMpi(const Napi::CallbackInfo& info) {
   result.Set("rank", collective().rank);
   result.Set("size", collective().size);
   return result;
+}
+
+// watchdog(seconds): the watchdog's limit from now on (0: off).
+Napi::Value Watchdog(const Napi::CallbackInfo& info) {
+  expect_args(info, 1, "watchdog");
+  set_watchdog(timeout_arg(info, 0, "watchdog"));
+  return info.Env().Undefined();
 }
 
 Napi::Value Finalize(const Napi::CallbackInfo& info) {
@@ -92,11 +122,13 @@ Napi::Value CollectiveTable(const Napi::CallbackInfo& info) {
   return external;
 }
 
-// allreduce(values: Float64Array, op: 'sum' | 'min' | 'max'): in place, over every rank
+// allreduce(values: Float64Array, op: 'sum' | 'min' | 'max', what?: string): in place, over every
+// rank; `what` names it in the watchdog's message
 Napi::Value Allreduce(const Napi::CallbackInfo& info) {
   const char* fn = "allreduce";
   const Napi::Env env = info.Env();
   expect_args(info, 2, fn);
+  const LabelScope label(label_arg(info, 2, fn));
   if (!info[0].IsTypedArray() ||
       info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
     throw Napi::TypeError::New(env, "allreduce: values must be a Float64Array");
@@ -124,12 +156,13 @@ Napi::Value Allreduce(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// bcast(view: Uint8Array | Float32Array | Float64Array, root): rank root's bytes of the view into
-// every rank's view (views over a SharedArrayBuffer included)
+// bcast(view: Uint8Array | Float32Array | Float64Array, root, what?: string): rank root's bytes of
+// the view into every rank's view (views over a SharedArrayBuffer included)
 Napi::Value Bcast(const Napi::CallbackInfo& info) {
   const char* fn = "bcast";
   const Napi::Env env = info.Env();
   expect_args(info, 2, fn);
+  const LabelScope label(label_arg(info, 2, fn));
   const napi_typedarray_type type =
       info[0].IsTypedArray() ? info[0].As<Napi::TypedArray>().TypedArrayType() : napi_int8_array;
   if (type != napi_uint8_array && type != napi_float32_array && type != napi_float64_array) {
@@ -167,11 +200,13 @@ Napi::Value Barrier(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// info() -> { library, active }
+// info() -> { library, active, collectiveVersion, watchdogSeconds }
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Object result = Napi::Object::New(info.Env());
   result.Set("library", library_version());
   result.Set("active", active());
+  result.Set("collectiveVersion", kCollectiveVersion);
+  result.Set("watchdogSeconds", watchdog_timeout());
   return result;
 }
 
@@ -181,6 +216,7 @@ Napi::Object Exports(Napi::Env env, Napi::Object exports) {
   exports.Set("init", Napi::Function::New(env, StartMpi, "init"));
   exports.Set("finalize", Napi::Function::New(env, Finalize, "finalize"));
   exports.Set("abort", Napi::Function::New(env, Abort, "abort"));
+  exports.Set("watchdog", Napi::Function::New(env, Watchdog, "watchdog"));
   exports.Set("collective", Napi::Function::New(env, CollectiveTable, "collective"));
   exports.Set("allreduce", Napi::Function::New(env, Allreduce, "allreduce"));
   exports.Set("bcast", Napi::Function::New(env, Bcast, "bcast"));

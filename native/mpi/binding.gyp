@@ -6,7 +6,7 @@
   'targets': [
     {
       'target_name': 'nntrain_mpi',
-      'sources': ['addon.cc', 'ops.cc'],
+      'sources': ['addon.cc', 'ops.cc', 'watchdog.cc'],
       'include_dirs': ["<!(node -p \"require('node-addon-api').include_dir\")"],
       'defines': ['NAPI_VERSION=8', 'NAPI_CPP_EXCEPTIONS', 'NODE_ADDON_API_DISABLE_DEPRECATED', 'OMPI_SKIP_MPICXX=1'],
       'cflags!': ['-fno-exceptions'],

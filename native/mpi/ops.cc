@@ -8,6 +8,9 @@
 #include <atomic>
 #include <climits>
 #include <cstdint>
+#include <cstdlib>
+
+#include "watchdog.h"
 
 namespace nntrain::mpi {
 namespace {
@@ -21,9 +24,10 @@ Collective g_table;
 constexpr int64_t kMaxPiece = INT_MAX / 16;
 
 template <typename T>
-int allreduce(T* data, int64_t count, MPI_Datatype type, MPI_Op op) {
+int allreduce(T* data, int64_t count, MPI_Datatype type, MPI_Op op, Waiting what) {
   if (!g_active.load()) return MPI_ERR_OTHER;
   if (data == nullptr || count < 0) return MPI_ERR_ARG;
+  const InFlight in_flight(what, count);
   while (count > 0) {
     const int piece = static_cast<int>(std::min(count, kMaxPiece));
     const int rc = MPI_Allreduce(MPI_IN_PLACE, data, piece, type, op, g_comm);
@@ -35,17 +39,17 @@ int allreduce(T* data, int64_t count, MPI_Datatype type, MPI_Op op) {
 }
 
 int allreduce_sum_f32(float* data, int64_t count) {
-  return allreduce(data, count, MPI_FLOAT, MPI_SUM);
+  return allreduce(data, count, MPI_FLOAT, MPI_SUM, Waiting::kGradients);
 }
 
 int allreduce_sum_f64(double* data, int64_t count) {
-  return allreduce(data, count, MPI_DOUBLE, MPI_SUM);
+  return allreduce(data, count, MPI_DOUBLE, MPI_SUM, Waiting::kSums);
 }
 
 int allreduce_i64(int64_t* data, int64_t count, int op) {
   if (op != kReduceSum && op != kReduceMin && op != kReduceMax) return MPI_ERR_OP;
   const MPI_Op mpi_op = op == kReduceSum ? MPI_SUM : op == kReduceMin ? MPI_MIN : MPI_MAX;
-  return allreduce(data, count, MPI_INT64_T, mpi_op);
+  return allreduce(data, count, MPI_INT64_T, mpi_op, Waiting::kIntegers);
 }
 
 int bcast(void* data, int64_t bytes, int root) {
@@ -53,6 +57,7 @@ int bcast(void* data, int64_t bytes, int root) {
   if ((data == nullptr && bytes > 0) || bytes < 0 || root < 0 || root >= g_table.size) {
     return MPI_ERR_ARG;
   }
+  const InFlight in_flight(Waiting::kBroadcast, bytes);
   auto* p = static_cast<char*>(data);
   while (bytes > 0) {
     const int piece = static_cast<int>(std::min(bytes, kMaxPiece));
@@ -65,13 +70,28 @@ int bcast(void* data, int64_t bytes, int root) {
 }
 
 int barrier() {
-  return g_active.load() ? MPI_Barrier(g_comm) : MPI_ERR_OTHER;
+  if (!g_active.load()) return MPI_ERR_OTHER;
+  const InFlight in_flight(Waiting::kBarrier, 0);
+  return MPI_Barrier(g_comm);
+}
+
+// The launcher's rank for the watchdog's message before MPI can say (Open MPI, then MPICH).
+int launcher_rank() {
+  for (const char* key : {"OMPI_COMM_WORLD_RANK", "PMI_RANK"}) {
+    const char* value = std::getenv(key);
+    if (value != nullptr && *value != '\0') return std::atoi(value);
+  }
+  return -1;
 }
 
 }  // namespace
 
-std::string initialize() {
+std::string initialize(double timeout_seconds) {
   if (g_active.load()) return "";
+  // started before MPI_Init_thread, which waits for every rank of the job
+  set_watchdog_rank(launcher_rank());
+  set_watchdog(timeout_seconds);
+  const InFlight in_flight(Waiting::kStart, 0);
   int finalized = 0;
   MPI_Finalized(&finalized);
   if (finalized) return "MPI was already finalized in this process";
@@ -91,6 +111,7 @@ std::string initialize() {
   }
   if (MPI_Comm_dup(MPI_COMM_WORLD, &g_comm) != MPI_SUCCESS) return "MPI_Comm_dup failed";
   MPI_Comm_rank(g_comm, &g_table.rank);
+  set_watchdog_rank(g_table.rank);
   MPI_Comm_size(g_comm, &g_table.size);
   g_table.allreduce_sum_f32 = allreduce_sum_f32;
   g_table.allreduce_sum_f64 = allreduce_sum_f64;
@@ -112,6 +133,7 @@ bool active() {
 
 void finalize() {
   if (!g_active.exchange(false)) return;
+  const InFlight in_flight(Waiting::kFinalize, 0);
   MPI_Comm_free(&g_comm);
   if (g_started_mpi) MPI_Finalize();
 }

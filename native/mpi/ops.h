@@ -11,8 +11,9 @@ namespace nntrain::mpi {
 // Starts MPI (MPI_Init_thread asking for MPI_THREAD_SERIALIZED: JS calls collectives on its own
 // thread, a training chunk on a libuv worker, never both at once) unless something else already
 // did, and duplicates MPI_COMM_WORLD for nntrain's traffic. Returns "" or why it cannot be used.
-// Calling it again returns "" without doing anything.
-std::string initialize();
+// Calling it again returns "" without doing anything. The watchdog (watchdog.h) starts first with
+// `timeout_seconds` (0: off), so a rank that never starts MPI is noticed too.
+std::string initialize(double timeout_seconds);
 
 // The table over the duplicated communicator (rank and size filled in by initialize()). Its
 // functions return an error code instead of calling MPI once finalize() ran.

@@ -106,7 +106,10 @@ export interface TrainJob {
 export interface TrainJobComm {
   /** The MPI addon's communicator (src/backend/mpi.ts, collective()); only the native plan reads it. */
   handle: unknown;
-  /** Rows of all ranks together in the epoch's last batch (every other batch is batchSize rows on every rank). */
+  /**
+   * Rows of all ranks together in the batch that ends at the end of `order` (the epoch's last batch in
+   * memory, a chunk's last one when streaming); every other batch is batchSize rows on every rank.
+   */
   lastStepRows: number;
 }
 
@@ -152,6 +155,11 @@ export interface BackendInfo {
   /** Which GEMM / elementwise kernels are active, e.g. 'ref', 'avx2', 'avx512'. */
   kernel: string;
   threads: number;
+  /**
+   * native: the version of the MPI Collective table its plans read (TrainJob.comm); absent in an addon
+   * built before distributed training, which would ignore comm.
+   */
+  collectiveVersion?: number;
 }
 
 /**

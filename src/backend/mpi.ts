@@ -11,20 +11,29 @@ import { packageRoot } from '../util/package-info.js';
 
 /** The raw exports of nntrain_mpi.node (native/mpi/addon.cc). */
 export interface MpiAddon {
-  /** Starts MPI once per process (MPI_Init_thread, MPI_THREAD_SERIALIZED); later calls return the same. */
-  init(): { rank: number; size: number };
+  /**
+   * Starts the watchdog with `timeoutSeconds` (0: off), then MPI once per process (MPI_Init_thread,
+   * MPI_THREAD_SERIALIZED); later calls return the same.
+   */
+  init(timeoutSeconds?: number): { rank: number; size: number };
+  /**
+   * The watchdog's limit from now on, seconds >= 0 (0: off): a rank that waits in one MPI call longer
+   * prints what it waited in and exits with code 124, and mpirun ends the job (native/mpi/watchdog.h).
+   */
+  watchdog(seconds: number): void;
   /** Collective: ends MPI (every rank must call it). */
   finalize(): void;
   /** MPI_Abort: ends every rank of the job with `code`. */
   abort(code: number): void;
   /** The communicator for TrainJob.comm: a type-tagged External only the native plan reads. */
   collective(): unknown;
-  /** In place over every rank. min and max take safe integers. */
-  allreduce(values: Float64Array, op: 'sum' | 'min' | 'max'): void;
+  /** In place over every rank. min and max take safe integers. `what` names the call in the watchdog's message. */
+  allreduce(values: Float64Array, op: 'sum' | 'min' | 'max', what?: string): void;
   /** Rank `root`'s bytes of `view` into every rank's `view`. */
-  bcast(view: Uint8Array | Float32Array | Float64Array, root: number): void;
+  bcast(view: Uint8Array | Float32Array | Float64Array, root: number, what?: string): void;
   barrier(): void;
-  info(): { library: string; active: boolean };
+  /** collectiveVersion: the Collective table version it fills (missing in builds from before it was reported). */
+  info(): { library: string; active: boolean; collectiveVersion?: number; watchdogSeconds?: number };
 }
 
 /** Where the MPI addon is built (scripts/build-mpi.mjs), or NNTRAIN_MPI_ADDON when set (another build of it). */

@@ -86,7 +86,7 @@ interface NativePlan {
 
 /** The raw exports of nntrain.node. Every entry checks its arguments and throws TypeError/RangeError. */
 export interface NativeAddon {
-  info(): { name: 'native'; kernel: string; kernels: string; threads: number; napiVersion: number };
+  info(): { name: 'native'; kernel: string; kernels: string; threads: number; napiVersion: number; collectiveVersion?: number };
   /** The numbering built into the addon, keyed as SHARED_CODES (native/binding/codes.cc); checked at load. */
   codes(): unknown;
   /** Threads this addon instance may use (integer in [1, 256], else RangeError). */
@@ -213,8 +213,8 @@ class NativeBackend implements Backend {
   constructor(private readonly lib: NativeAddon) {}
 
   info(): BackendInfo {
-    const { kernel, threads } = this.lib.info();
-    return { name: 'native', kernel, threads };
+    const { kernel, threads, collectiveVersion } = this.lib.info();
+    return collectiveVersion === undefined ? { name: 'native', kernel, threads } : { name: 'native', kernel, threads, collectiveVersion };
   }
 
   setThreads(n: number): void {
