@@ -204,8 +204,11 @@ export class Sequential implements CallbackModel {
 
   /**
    * Loss (including L1/L2 penalties, as Keras) and compiled metrics over x/y in inference mode.
-   * `batchSize` (integer >= 1) defaults to 32; it changes speed, not the result.
-   * @throws ConfigError (options, not compiled), ShapeError, DataError.
+   * `batchSize` (integer >= 1) defaults to 32; it changes speed, not the result. With
+   * `distributed: 'mpi'` every process of an MPI job passes its own rows and all of them return the
+   * figures over every process's rows.
+   * @throws ConfigError (options, not compiled), ShapeError, DataError; with distributed, ConfigError on
+   *   every rank when another rank's evaluate failed.
    * @example
    * ```ts
    * const { loss, accuracy } = await model.evaluate(xTest, yTest);
@@ -220,6 +223,7 @@ export class Sequential implements CallbackModel {
   /**
    * Outputs for every row of x (inference mode: no dropout or noise), as a (rows, outputWidth) Matrix.
    * Works on a built model that was never compiled. `batchSize` (integer >= 1) defaults to 256.
+   * Always per process: under MPI, each process predicts the rows it passes (there is nothing to sum).
    * @throws ConfigError (options, no layers), ShapeError, DataError.
    * @example
    * ```ts

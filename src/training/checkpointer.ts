@@ -71,6 +71,8 @@ export interface CheckpointSource {
   seed: number;
   fit: CheckpointFitOptions;
   data: DataFingerprint;
+  /** A distributed fit's data fingerprints, one per rank (rank order). */
+  ranks?: DataFingerprint[];
   callbacks: CallbackList;
   schedule: LearningRateSchedule | null;
   /** Optimizer steps so far. */
@@ -85,6 +87,21 @@ export class Checkpointer {
     private readonly config: CheckpointConfig,
     private readonly source: CheckpointSource,
   ) {}
+
+  /** The fingerprint of this process's training data. */
+  get data(): DataFingerprint {
+    return this.source.data;
+  }
+
+  /**
+   * The checkpointer of rank `rank` of a distributed fit whose ranks' data are `ranks`: rank 0 writes
+   * them into every checkpoint; the other ranks keep the same cadence (chunks end where a save is due)
+   * but write nothing, as their weights are rank 0's.
+   */
+  forRank(rank: number, ranks: DataFingerprint[]): Checkpointer {
+    const save = rank === 0 ? this.source.save : () => Promise.resolve();
+    return new Checkpointer(this.config, { ...this.source, ranks, save });
+  }
 
   /** Steps from `step` until the next mid-epoch save (Infinity without everySteps). */
   stepsUntilDue(step: number): number {
@@ -111,6 +128,7 @@ export class Checkpointer {
       history: position.history.toData(),
       fit,
       data,
+      ...(this.source.ranks === undefined ? {} : { ranks: this.source.ranks }),
       schedule: schedule?.getState ? { name: schedule.name, state: schedule.getState() } : null,
       callbacks: callbacks.states(),
     };

@@ -4,7 +4,7 @@
 // NonFiniteError/AbortError. The per-fit buffers (lrs, stats, the abort flag) are allocated once here.
 
 import { STATS_WIDTH, TrainStatus } from '../backend/codes.js';
-import type { TrainJob } from '../backend/contract.js';
+import type { TrainJob, TrainJobComm } from '../backend/contract.js';
 import type { CallbackList } from '../callbacks/callback.js';
 import type { Matrix } from '../data/matrix.js';
 import { addStatsRow, emptyStats, logsFromStats } from '../metrics/metrics.js';
@@ -39,6 +39,8 @@ export class ChunkRunner {
   private readonly sizer: ChunkSizer;
   private readonly baseLr: number;
   private readonly onAbort = () => Atomics.store(this.control, 0, 1);
+  /** The distributed fit's communicator, its lastStepRows set per chunk. */
+  private readonly comm: TrainJobComm | undefined;
 
   constructor(
     private readonly rt: TrainingRuntime,
@@ -48,6 +50,7 @@ export class ChunkRunner {
     this.stats = new Float64Array(s.maxChunk * STATS_WIDTH);
     this.sizer = new ChunkSizer(s.stepsPerChunk, CHUNK_TARGET_MS[rt.backend.name], s.maxChunk);
     this.baseLr = rt.optimizer.learningRate;
+    this.comm = s.dist ? { ...s.dist.comm } : undefined;
     s.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
@@ -69,9 +72,10 @@ export class ChunkRunner {
   /**
    * Trains up to `maxSteps` batches of x/y visited in `order`, starting at batch `firstBatch`; onBatchEnd
    * receives batch numbers offset by `batchOffset` (the epoch's batches before this data). Returns the
-   * steps done (all of them: a non-finite step throws NonFiniteError, an abort AbortError).
+   * steps done (all of them: a non-finite step throws NonFiniteError, an abort AbortError). Distributed,
+   * `lastStepRows` (all ranks' rows in the batch ending at order's end) overrides the fit's.
    */
-  async run(x: Matrix, y: Matrix, order: Uint32Array, firstBatch: number, maxSteps: number, epoch: number, batchOffset = 0): Promise<number> {
+  async run(x: Matrix, y: Matrix, order: Uint32Array, firstBatch: number, maxSteps: number, epoch: number, batchOffset = 0, lastStepRows?: number): Promise<number> {
     const { rt, s } = this;
     this.checkAbort();
     const steps = this.sizer.size(maxSteps);
@@ -89,8 +93,9 @@ export class ChunkRunner {
       seed: s.dist ? s.dist.stepSeed : s.seed,
       stats: this.stats.subarray(0, steps * STATS_WIDTH),
       control: this.control,
-      comm: s.dist?.comm,
+      comm: this.comm,
     };
+    if (this.comm && s.dist) this.comm.lastStepRows = lastStepRows ?? s.dist.comm.lastStepRows;
     const t0 = now();
     const result = await s.steps.run(job);
     this.sizer.record(result.stepsDone, now() - t0);

@@ -1,11 +1,12 @@
 // Evaluation and prediction through the plan, in chunks of whole batches sized like training chunks so
 // the js backend returns to the event loop every ~10 ms.
 
+import { STATS_WIDTH } from '../backend/codes.js';
 import { emptyStats, logsFromStats } from '../metrics/metrics.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Matrix } from '../data/matrix.js';
 import { scanValues, type TargetRule } from '../data/validate-data.js';
-import { AbortError } from '../util/errors.js';
+import { AbortError, ConfigError } from '../util/errors.js';
 import { ChunkSizer, CHUNK_TARGET_MS, MAX_CHUNK_STEPS } from './chunk-sizer.js';
 import { modelPenalty } from './penalty.js';
 import type { TrainingRuntime } from './runtime.js';
@@ -19,12 +20,44 @@ export type ReduceStats = (stats: Float64Array) => void;
  * keys prefixed with `prefix` ('' or 'val_'); with `reduce`, over the rows of every rank.
  */
 export async function runEvaluate(rt: TrainingRuntime, x: Matrix, y: Matrix, batchSize: number, prefix = '', reduce?: ReduceStats): Promise<Record<string, number>> {
+  const local = () => evaluateStats(rt, x, y, batchSize);
+  return evaluationLogs(rt, reduce === undefined ? await local() : await sumOverRanks(reduce, local), prefix);
+}
+
+/** The stats sums of x/y (this process's rows). */
+export async function evaluateStats(rt: TrainingRuntime, x: Matrix, y: Matrix, batchSize: number): Promise<Float64Array> {
   const bs = Math.min(batchSize, x.rows);
   const plan = rt.plan(bs);
   const stats = emptyStats();
   await inChunks(rt, x.rows, bs, (start, count) => plan.evaluate(x.data, y.data, start, count, bs, stats));
-  reduce?.(stats);
+  return stats;
+}
+
+/** Loss (with the model's L1/L2 penalty) and metrics from stats sums, keys prefixed with `prefix`. */
+export function evaluationLogs(rt: TrainingRuntime, stats: Float64Array, prefix = ''): Record<string, number> {
   return logsFromStats(stats, rt.metrics, modelPenalty(rt.spec, rt.arena.params), prefix);
+}
+
+/**
+ * This process's stats sums from `local`, added over the processes with `reduce` (collective). A process
+ * whose `local` throws still joins the sum, marked failed, so every process throws instead of one
+ * leaving the others waiting in it.
+ * @throws what `local` threw on that process; ConfigError on the others.
+ */
+export async function sumOverRanks(reduce: ReduceStats, local: () => Promise<Float64Array>): Promise<Float64Array> {
+  const sums = new Float64Array(STATS_WIDTH + 1); // the stats, then the count of failed processes
+  let failure: unknown = null;
+  try {
+    sums.set(await local());
+  } catch (err) {
+    failure = err;
+    sums.fill(0);
+    sums[STATS_WIDTH] = 1;
+  }
+  reduce(sums);
+  if (failure !== null) throw failure;
+  if (sums[STATS_WIDTH] > 0) throw new ConfigError('Another process of the distributed job failed to evaluate its rows (its error says why)');
+  return sums.subarray(0, STATS_WIDTH);
 }
 
 /** Validation data of a fit: matrices in memory, or a Dataset read again at every evaluation. */
@@ -44,6 +77,12 @@ export async function runEvaluateDataset(
   signal?: AbortSignal,
   reduce?: ReduceStats,
 ): Promise<Record<string, number>> {
+  const local = () => evaluateDatasetStats(rt, dataset, rule, batchSize, prefix, signal);
+  return evaluationLogs(rt, reduce === undefined ? await local() : await sumOverRanks(reduce, local), prefix);
+}
+
+/** The stats sums of every block of `dataset` (this process's rows). */
+export async function evaluateDatasetStats(rt: TrainingRuntime, dataset: Dataset, rule: TargetRule, batchSize: number, prefix = '', signal?: AbortSignal): Promise<Float64Array> {
   const bs = Math.min(batchSize, dataset.maxBlockRows);
   const plan = rt.plan(bs);
   const stats = emptyStats();
@@ -54,13 +93,14 @@ export async function runEvaluateDataset(
     await inChunks(rt, block.x.rows, bs, (start, count) => plan.evaluate(block.x.data, block.y.data, start, count, bs, stats));
   }
   if (signal?.aborted) throw new AbortError();
-  reduce?.(stats);
-  return logsFromStats(stats, rt.metrics, modelPenalty(rt.spec, rt.arena.params), prefix);
+  return stats;
 }
 
-/** The val_ logs of a fit's validation data. */
-export function evaluateValidation(rt: TrainingRuntime, validation: Validation, rule: TargetRule, batchSize: number, signal?: AbortSignal): Promise<Record<string, number>> {
-  return 'blocks' in validation ? runEvaluateDataset(rt, validation, rule, batchSize, 'val_', signal) : runEvaluate(rt, validation.x, validation.y, batchSize, 'val_');
+/** The val_ logs of a fit's validation data (with `reduce`, over every process's validation rows). */
+export function evaluateValidation(rt: TrainingRuntime, validation: Validation, rule: TargetRule, batchSize: number, signal?: AbortSignal, reduce?: ReduceStats): Promise<Record<string, number>> {
+  return 'blocks' in validation
+    ? runEvaluateDataset(rt, validation, rule, batchSize, 'val_', signal, reduce)
+    : runEvaluate(rt, validation.x, validation.y, batchSize, 'val_', reduce);
 }
 
 /** Outputs (rows, outputWidth) for all rows of x, in inference mode. */

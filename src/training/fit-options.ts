@@ -67,16 +67,26 @@ export interface FitOptions {
   resumeFrom?: string | Checkpoint;
   /**
    * 'mpi': train one model with every process of the MPI job (`mpirun -np N node app.js`), synchronous
-   * data parallelism. x and y are this process's own rows (shard the data yourself, e.g. row i to rank
-   * i % size); batchSize is per process, so a step trains on batchSize × size rows. Every rank must
-   * build the same model and pass the same options; rank 0's weights and seed are broadcast first, each
-   * step's gradients are averaged over the ranks, and loss, metrics and validation figures are summed
-   * over them, so every rank ends with the same weights and logs. An epoch has as many steps as the
-   * rank with the fewest rows fills. Needs the native backend and nntrain's MPI addon (built where Open
-   * MPI is installed); not yet with checkpoint, resumeFrom or streaming datasets. Default: none.
+   * data parallelism. x and y (or the Dataset, streaming ones included) are this process's own rows
+   * (shard the data yourself, e.g. row i to rank i % size); batchSize is per process, so a step trains
+   * on batchSize × size rows. Every rank must build the same model and pass the same options; rank 0's
+   * weights and seed are broadcast first, each step's gradients are averaged over the ranks, and loss,
+   * metrics and validation figures are summed over them, so every rank ends with the same weights and
+   * logs. In memory, an epoch has as many steps as the rank with the fewest rows fills; streaming, each
+   * step takes min(batchSize, rows left in its block) rows on every rank, and the epoch ends when a rank
+   * has no rows left. `checkpoint` is written by rank 0 only; `resumeFrom` is read by rank 0 only (the
+   * other ranks get its contents over MPI) and needs the same number of processes. Needs the native
+   * backend and nntrain's MPI addon (built where Open MPI is installed). Default: none.
    * @example await model.fit(myRows.x, myRows.y, { distributed: 'mpi', batchSize: 64, epochs: 5 });
    */
   distributed?: 'mpi';
+  /**
+   * With `distributed`: the watchdog's limit in seconds on one wait in an MPI call during this fit (0
+   * disables it). A rank that waits longer (another rank stopped, hangs or died unnoticed) prints its
+   * rank and what it waited in and exits with code 124, which ends the job. Default: NNTRAIN_MPI_TIMEOUT,
+   * else 300 (room for rank 0's checkpoint writes and a slow first step).
+   */
+  distributedTimeout?: number;
 }
 
 /** The `checkpoint` option of fit. */
@@ -110,6 +120,8 @@ export interface FitConfig {
   checkpoint: CheckpointConfig | null;
   resumeFrom: string | Checkpoint | null;
   distributed: 'mpi' | null;
+  /** Seconds, or null for the process's setting (NNTRAIN_MPI_TIMEOUT or its default). */
+  distributedTimeout: number | null;
 }
 
 const FIT_KEYS = [
@@ -127,6 +139,7 @@ const FIT_KEYS = [
   'checkpoint',
   'resumeFrom',
   'distributed',
+  'distributedTimeout',
 ] as const;
 
 /** @throws ConfigError naming the option for an unknown key (with a hint) or a bad value. */
@@ -172,6 +185,7 @@ export function parseFitOptions(options: unknown): FitConfig {
     checkpoint: parseCheckpoint(o.checkpoint),
     resumeFrom,
     distributed: o.distributed === undefined ? null : checkChoice('distributed', o.distributed, ['mpi'] as const),
+    distributedTimeout: o.distributedTimeout === undefined ? null : checkNumber('distributedTimeout', o.distributedTimeout, { min: 0, max: 1e9 }),
   };
 }
 
@@ -197,6 +211,13 @@ function parseResumeFrom(value: unknown, initialEpoch: unknown): string | Checkp
 export interface EvaluateOptions {
   /** Rows per forward pass, integer >= 1. Default 32. */
   batchSize?: number;
+  /**
+   * 'mpi': every process of the MPI job evaluates its own rows and the loss and metric sums are added
+   * over the processes, so every process returns the figures of all rows (collective: every rank calls
+   * evaluate with the same model). Needs nntrain's MPI addon. Default: this process's rows only.
+   * @example const { loss } = await model.evaluate(myRows.x, myRows.y, { distributed: 'mpi' });
+   */
+  distributed?: 'mpi';
 }
 
 /** Options of `model.predict(x, options)`. */
@@ -209,4 +230,13 @@ export interface PredictOptions {
 export function parseBatchOptions(context: 'evaluate' | 'predict', options: unknown, defaultBatch: number): { batchSize: number } {
   const o = readOptions<EvaluateOptions>(context, options, ['batchSize']);
   return { batchSize: checkInteger('batchSize', o.batchSize ?? defaultBatch, { min: 1 }) };
+}
+
+/** @throws ConfigError for an unknown key, a batchSize that is not an integer >= 1 or a distributed that is not 'mpi'. */
+export function parseEvaluateOptions(options: unknown): { batchSize: number; distributed: 'mpi' | null } {
+  const o = readOptions<EvaluateOptions>('evaluate', options, ['batchSize', 'distributed']);
+  return {
+    batchSize: checkInteger('batchSize', o.batchSize ?? 32, { min: 1 }),
+    distributed: o.distributed === undefined ? null : checkChoice('distributed', o.distributed, ['mpi'] as const),
+  };
 }

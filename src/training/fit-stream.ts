@@ -4,24 +4,27 @@
 // Batches do not span blocks (a block's last batch may be short). Validation, when given, is evaluated
 // after every epoch (a Dataset pass or matrices). Checkpoints and resume are in-memory-only for now
 // (their data fingerprint needs the whole data); fit rejects them for streams before any work starts.
+// A rank of a distributed fit settles its steps with the other ranks (distributed/stream-epoch.ts).
 
 import type { CallbackList } from '../callbacks/callback.js';
 import type { Dataset } from '../data/dataset.js';
-import { scanValues, type TargetRule } from '../data/validate-data.js';
+import type { TargetRule } from '../data/validate-data.js';
 import { logsFromStats } from '../metrics/metrics.js';
 import { ConfigError } from '../util/errors.js';
-import { fmix32, Rng, stepSeed } from '../util/rng.js';
 import { nextMacrotask, now } from '../util/yield.js';
 import { ChunkRunner } from './chunk-runner.js';
 import { MAX_CHUNK_STEPS } from './chunk-sizer.js';
+import type { DistributedFit } from './distributed/setup.js';
+import { runDistributedStreamEpoch, type StreamEpochContext } from './distributed/stream-epoch.js';
 import { evaluateValidation, type Validation } from './evaluate.js';
 import type { FitConfig } from './fit-options.js';
 import { History } from './history.js';
 import { epochLine } from './progress.js';
 import type { TrainingRuntime } from './runtime.js';
 import { stepExecutor } from './step-executor.js';
+import { BlockPreparer } from './stream-block.js';
 
-/** Runs a validated fit over a streaming dataset with run seed `seed`. */
+/** Runs a validated fit over a streaming dataset with run seed `seed` (with `dist`, one rank's). */
 export async function runStreamFit(
   rt: TrainingRuntime,
   dataset: Dataset,
@@ -30,18 +33,20 @@ export async function runStreamFit(
   cfg: FitConfig,
   seed: number,
   callbacks: CallbackList,
+  dist: DistributedFit | null = null,
 ): Promise<History> {
   const batchSize = Math.min(cfg.batchSize, dataset.maxBlockRows);
   const steps = stepExecutor(rt, batchSize);
-  const maxChunk = Math.min(cfg.stepsPerChunk ?? MAX_CHUNK_STEPS, Math.ceil(dataset.maxBlockRows / batchSize), MAX_CHUNK_STEPS);
-  const chunks = new ChunkRunner(rt, { steps, seed, batchSize, maxChunk, stepsPerChunk: cfg.stepsPerChunk, signal: cfg.signal, callbacks });
+  const stepsPerChunk = dist === null ? cfg.stepsPerChunk : dist.chunkSteps;
+  const maxChunk = Math.min(stepsPerChunk ?? MAX_CHUNK_STEPS, Math.ceil(dataset.maxBlockRows / batchSize), MAX_CHUNK_STEPS);
+  const chunks = new ChunkRunner(rt, { steps, seed, batchSize, maxChunk, stepsPerChunk, signal: cfg.signal, callbacks, dist });
   const { epochStats } = chunks;
   const checkAbort = () => chunks.checkAbort();
-  const order = new Uint32Array(dataset.maxBlockRows);
-  const shuffleRng = new Rng(0);
-  const shuffleSeed = fmix32(seed ^ 0x2545f491);
+  const blocks = new BlockPreparer(rt, dataset, rule, cfg.shuffle, seed);
   const history = new History();
   const signal = cfg.signal;
+  const ranked: StreamEpochContext | null =
+    dist === null ? null : { dataset, blocks, chunks, batchSize, dist, signal, settle: new Float64Array(3), shortRows: new Float64Array(1) };
 
   try {
     checkAbort();
@@ -52,41 +57,37 @@ export async function runStreamFit(
       const started = now();
       await callbacks.epochBegin(epoch, {});
       epochStats.fill(0);
-      let batchInEpoch = 0;
-      let blockIndex = 0;
-      for await (const block of dataset.blocks({ signal })) {
-        checkAbort();
-        const rows = block.x.rows;
-        if (block.x.cols !== dataset.inputWidth || block.y.cols !== dataset.targetWidth || block.y.rows !== rows) {
-          throw new ConfigError(`Dataset block ${blockIndex} has shapes [${rows}, ${block.x.cols}] / [${block.y.rows}, ${block.y.cols}], not [N, ${dataset.inputWidth}] / [N, ${dataset.targetWidth}]`);
-        }
-        const rowText = `rows ${block.firstRow}..${block.firstRow + rows - 1}`;
-        await scanValues(block.x, `x (${rowText})`, null, rt.backend);
-        await scanValues(block.y, `y (${rowText})`, rule, rt.backend);
-        const blockOrder = order.subarray(0, rows);
-        for (let i = 0; i < rows; i++) blockOrder[i] = i;
-        if (cfg.shuffle) shuffleRng.reseed(stepSeed(stepSeed(shuffleSeed, epoch), blockIndex)).shuffle(blockOrder);
-        const batches = Math.ceil(rows / batchSize);
-        for (let b = 0; b < batches; ) {
-          b += await chunks.run(block.x, block.y, blockOrder, b, batches - b, epoch, batchInEpoch);
-          await nextMacrotask();
-        }
-        batchInEpoch += batches;
-        blockIndex++;
-      }
-      checkAbort();
-      if (batchInEpoch === 0) throw new ConfigError('The dataset yielded no rows in this epoch: nothing to train on');
+      if (ranked !== null) await runDistributedStreamEpoch(ranked, epoch);
+      else await runEpoch(epoch);
       const logs = logsFromStats(epochStats, rt.metrics);
-      if (validation !== null) Object.assign(logs, await evaluateValidation(rt, validation, rule, batchSize, signal));
+      if (validation !== null) Object.assign(logs, await evaluateValidation(rt, validation, rule, batchSize, signal, dist?.reduceStats));
       history.record(epoch, logs);
       rt.schedule?.onEpochEnd?.(epoch, { ...logs });
       await callbacks.epochEnd(epoch, logs);
-      if (cfg.verbose === 1) process.stdout.write(`${epochLine(epoch, cfg.epochs, (now() - started) / 1000, logs)}\n`);
+      if (cfg.verbose === 1 && (dist === null || dist.rank === 0)) process.stdout.write(`${epochLine(epoch, cfg.epochs, (now() - started) / 1000, logs)}\n`);
       if (rt.model.stopTraining) break;
     }
     await callbacks.trainEnd(history.lastLogs());
     return history;
   } finally {
     chunks.dispose();
+  }
+
+  async function runEpoch(epoch: number): Promise<void> {
+    let batchInEpoch = 0;
+    let blockIndex = 0;
+    for await (const block of dataset.blocks({ signal })) {
+      checkAbort();
+      const blockOrder = await blocks.prepare(block, epoch, blockIndex);
+      const batches = Math.ceil(block.x.rows / batchSize);
+      for (let b = 0; b < batches; ) {
+        b += await chunks.run(block.x, block.y, blockOrder, b, batches - b, epoch, batchInEpoch);
+        await nextMacrotask();
+      }
+      batchInEpoch += batches;
+      blockIndex++;
+    }
+    checkAbort();
+    if (batchInEpoch === 0) throw new ConfigError('The dataset yielded no rows in this epoch: nothing to train on');
   }
 }

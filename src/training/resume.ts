@@ -22,10 +22,14 @@ export function loadResumeSource(source: string | Checkpoint): Promise<Checkpoin
 /**
  * The config of a resumed fit: the checkpoint's batchSize, shuffle, validationSplit, seed and epochs where
  * `given` has none. epochs may be raised (not set below the saved epoch); the others must match.
- * @throws ConfigError naming the option that conflicts with the checkpoint.
+ * @throws ConfigError naming the option that conflicts with the checkpoint, or for a distributed
+ *   fit's checkpoint resumed without distributed.
  */
 export function resumeConfig(cfg: FitConfig, given: FitOptions, ckpt: Checkpoint): FitConfig {
-  const { fit, seed, epoch } = ckpt.training;
+  const { fit, seed, epoch, ranks } = ckpt.training;
+  if (cfg.distributed === null && ranks !== undefined && ranks.length > 1) {
+    throw new ConfigError(`The checkpoint ${ckpt.path} was written by a distributed fit of ${ranks.length} processes: resume it with distributed: 'mpi' under mpirun -np ${ranks.length}`);
+  }
   const same = (option: keyof FitOptions, saved: unknown, value: unknown) => {
     if (given[option] !== undefined && value !== saved) {
       throw new ConfigError(`${option} ${String(value)} differs from the checkpoint's ${String(saved)} (${ckpt.path}); omit ${option} to resume with the checkpoint's`);

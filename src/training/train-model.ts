@@ -15,9 +15,9 @@ import { checkDataset, validationMatrices } from './data-checks.js';
 import { runFit } from './fit.js';
 import { parseFitOptions, type FitConfig, type FitOptions } from './fit-options.js';
 import { runStreamFit } from './fit-stream.js';
-import { distributedContext, type DistributedContext } from '../backend/mpi-context.js';
-import { acquireFit } from './distributed/fit-lock.js';
-import { abandonDistributedFit, checkDistributedFit, startDistributedFit } from './distributed/setup.js';
+import { allgatherJson } from '../backend/mpi-context.js';
+import { DistributedSession } from './distributed/session.js';
+import { startDistributedFit } from './distributed/setup.js';
 import type { History } from './history.js';
 import { loadResumeSource, resumeConfig, startRun } from './resume.js';
 import type { TrainableModel } from './trainable-model.js';
@@ -29,7 +29,7 @@ export type TrainingData = { x: InputData; y: TargetData } | Dataset;
  * Trains `model` on `data` with fit's `options` (see Sequential.fit for what is checked and thrown).
  * A memory Dataset trains as its matrices do (all options apply); a streaming one is read again every
  * epoch in blocks (checkpoint, resumeFrom, validationSplit and initialEpoch need the data in memory and
- * are rejected).
+ * are rejected). With `distributed`, this is one rank of a fit over MPI (see DistributedSession).
  */
 export async function trainModel(model: TrainableModel, data: TrainingData, options: FitOptions): Promise<History> {
   if (!isDataset(data)) return trainOnMatrices(model, data.x, data.y, options);
@@ -43,27 +43,13 @@ export async function trainModel(model: TrainableModel, data: TrainingData, opti
 async function trainOnMatrices(model: TrainableModel, x: InputData, y: TargetData, options: FitOptions): Promise<History> {
   const cfg = parseFitOptions(options);
   if (cfg.distributed === null) return fitMatrices(model, x, y, options, cfg, null);
-  checkDistributedFit(cfg, model.backend.name, false);
-  const dist = distributedContext();
-  const session = { dist, joined: false };
-  try {
-    return await fitMatrices(model, x, y, options, cfg, session);
-  } catch (err) {
-    // a rank that fails before the ranks' first collective still joins it, so the others stop too
-    if (!session.joined) abandonDistributedFit(dist);
-    throw err;
-  }
-}
-
-/** A distributed fit's rank: its MPI context, and whether it reached the ranks' first collective. */
-interface DistributedSession {
-  dist: DistributedContext;
-  joined: boolean;
+  const session = DistributedSession.open(model.backend, cfg);
+  return session.run(() => fitMatrices(model, x, y, options, cfg, session));
 }
 
 async function fitMatrices(model: TrainableModel, x: InputData, y: TargetData, options: FitOptions, parsed: FitConfig, session: DistributedSession | null): Promise<History> {
   let cfg = parsed;
-  const resume = cfg.resumeFrom === null ? null : await loadResumeSource(cfg.resumeFrom);
+  const resume = session !== null ? await session.resumeSource(cfg) : cfg.resumeFrom === null ? null : await loadResumeSource(cfg.resumeFrom);
   if (resume !== null) cfg = resumeConfig(cfg, options, resume);
   model.requireCompiled('fit');
   model.requireIdle('fit');
@@ -92,7 +78,6 @@ async function fitMatrices(model: TrainableModel, x: InputData, y: TargetData, o
     xs = sliceRows(xs, 0, trainRows);
     ys = sliceRows(ys, 0, trainRows);
   }
-  const release = session === null ? null : acquireFit();
   return model.whileBusy(async () => {
     for (const [m, name, r] of scans) await scanValues(m, name, r, model.backend);
     if (cfg.signal?.aborted) throw new AbortError();
@@ -105,19 +90,27 @@ async function fitMatrices(model: TrainableModel, x: InputData, y: TargetData, o
     const { start, checkpointer } = startRun(model, { cfg, data, callbacks, schedule: rt.schedule, defaultSeed, resume });
     if (session === null) return runFit(rt, data, cfg, start, callbacks, checkpointer);
     const shape = { ...cfg, validation: validation !== null || vds !== null };
-    session.joined = true;
-    const fit = startDistributedFit(session.dist, rt, shape, xs.rows, start.seed);
-    return runFit(rt, data, cfg, { ...start, seed: fit.seed }, callbacks, checkpointer, fit);
-  }).finally(() => release?.());
+    session.joined();
+    const fit = startDistributedFit(session.ctx, rt, shape, xs.rows, start.seed);
+    // rank 0 writes every rank's data fingerprint, so a resume checks each rank's rows
+    const ranked = checkpointer?.forRank(fit.rank, allgatherJson(session.ctx, checkpointer.data, "the gather of the ranks' data fingerprints for checkpoints"));
+    return runFit(rt, data, cfg, { ...start, seed: fit.seed }, callbacks, ranked ?? null, fit);
+  });
 }
 
 async function trainOnStream(model: TrainableModel, dataset: Dataset, options: FitOptions): Promise<History> {
   const cfg = parseFitOptions(options);
-  if (cfg.distributed !== null) checkDistributedFit(cfg, model.backend.name, true);
   const unsupported = (['checkpoint', 'resumeFrom', 'validationSplit', 'initialEpoch'] as const).find((k) => options[k] !== undefined && options[k] !== 0);
   if (unsupported !== undefined) {
     throw new ConfigError(`The option '${unsupported}' needs the data in memory; it cannot be used with a streaming dataset (split a stream with hashSplitter when reading it)`);
   }
+  if (cfg.distributed === null) return fitStream(model, dataset, cfg, null);
+  const session = DistributedSession.open(model.backend, cfg);
+  return session.run(() => fitStream(model, dataset, cfg, session));
+}
+
+async function fitStream(model: TrainableModel, dataset: Dataset, cfg: FitConfig, session: DistributedSession | null): Promise<History> {
+  await session?.resumeSource(cfg); // the handshake: a streaming fit neither resumes nor checkpoints
   model.requireCompiled('fit');
   model.requireIdle('fit');
   const width = model.inputWidth ?? dataset.inputWidth;
@@ -138,6 +131,10 @@ async function trainOnStream(model: TrainableModel, dataset: Dataset, options: F
     const callbacks = new CallbackList(cfg.callbacks, model.callbackModel);
     const rt = model.runtime();
     const seed = cfg.seed ?? stepSeed(model.seed, rt.getStep());
-    return runStreamFit(rt, dataset, rule, validation, cfg, seed, callbacks);
+    if (session === null) return runStreamFit(rt, dataset, rule, validation, cfg, seed, callbacks);
+    session.joined();
+    const batchSize = Math.min(cfg.batchSize, dataset.maxBlockRows);
+    const fit = startDistributedFit(session.ctx, rt, { ...cfg, batchSize, validation: validation !== null }, null, seed);
+    return runStreamFit(rt, dataset, rule, validation, cfg, fit.seed, callbacks, fit);
   });
 }

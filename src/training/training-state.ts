@@ -49,7 +49,13 @@ export interface TrainingState {
   /** The History so far: epochs completed and their logs. */
   history: { epoch: number[]; history: Record<string, number[]> };
   fit: CheckpointFitOptions;
+  /** The training data (of rank 0, in a distributed fit). */
   data: DataFingerprint;
+  /**
+   * A distributed fit's data, one fingerprint per rank in rank order (its length is the world size);
+   * absent for a fit of one process.
+   */
+  ranks?: DataFingerprint[];
   /** The schedule's state (reduceOnPlateau's best, wait, reductions, ...), or null for stateless schedules. */
   schedule: { name: string; state: unknown } | null;
   /** State of the fit's stateful callbacks (earlyStopping, modelCheckpoint, ...). */
@@ -103,7 +109,9 @@ function checkState(value: unknown): TrainingState {
   if (epochStats === undefined || (batch > 0) !== (epochStats !== null)) {
     throw new Invalid(`epochStats should be ${batch > 0 ? `${STATS_WIDTH} float64 sums` : 'null'} at batch ${batch}`);
   }
+  const ranks = value.ranks === undefined ? undefined : checkRanks(field(value, 'ranks', Array.isArray, 'an array of data fingerprints'), data);
   return {
+    ...(ranks === undefined ? {} : { ranks }),
     seed: field(value, 'seed', isUint32, 'a uint32'),
     epoch,
     batch,
@@ -143,6 +151,15 @@ function checkData(data: Record<string, unknown>): DataFingerprint {
     validationRows: field(data, 'validationRows', intAtLeast(0), 'an integer >= 0'),
     validationCrc32: field(data, 'validationCrc32', isUint32, 'a uint32'),
   };
+}
+
+function checkRanks(ranks: unknown[], data: DataFingerprint): DataFingerprint[] {
+  const out = ranks.map((r, i) => {
+    if (!isObject(r)) throw new Invalid(`ranks[${i}] should be a data fingerprint`);
+    return checkData(r);
+  });
+  if (out.length < 1 || JSON.stringify(out[0]) !== JSON.stringify(data)) throw new Invalid('ranks[0] should equal data (rank 0 writes the checkpoint)');
+  return out;
 }
 
 function checkHistory(history: Record<string, unknown>): TrainingState['history'] {
