@@ -1,10 +1,14 @@
-// fit's distributed option before MPI starts, in this process (no mpirun): what it cannot do yet is
-// refused by name, the js backend is refused, and a machine without nntrain's MPI addon gets an error
-// that says how to install it. The runs under mpirun are in mpirun.test.ts.
+// fit's distributed option before MPI starts, in this process (no mpirun): the js backend is refused, a
+// main addon from before distributed training is refused, the watchdog's settings are checked, and a
+// machine without nntrain's MPI addon gets an error that says how to install it. The runs under mpirun
+// are in mpirun.test.ts, faults.test.ts and stream.test.ts.
 
 import { describe, expect, it } from 'vitest';
 
-import { layers, optimizers, Sequential, streamingDataset, type FitOptions } from '../../../src/index.js';
+import { DEFAULT_MPI_TIMEOUT_S, mpiTimeoutFromEnv } from '../../../src/backend/mpi-context.js';
+import { loadNativeAddon } from '../../../src/backend/native.js';
+import { layers, optimizers, Sequential, type FitOptions } from '../../../src/index.js';
+import { checkCollectiveVersion } from '../../../src/training/distributed/setup.js';
 import { BackendError, ConfigError } from '../../../src/util/errors.js';
 
 function model(backend: 'native' | 'js' = 'native'): Sequential {
@@ -23,19 +27,35 @@ const x = [
 const y = [0, 1, 1, 0];
 
 describe("fit({ distributed: 'mpi' }) before MPI starts", () => {
-  it('refuses checkpoint and resumeFrom, naming the option', async () => {
-    await expect(model().fit(x, y, { distributed: 'mpi', checkpoint: '/tmp/never-written.ckpt' })).rejects.toThrow(ConfigError);
-    await expect(model().fit(x, y, { distributed: 'mpi', checkpoint: '/tmp/never-written.ckpt' })).rejects.toThrow(/cannot be combined with the option 'checkpoint'/);
-    await expect(model().fit(x, y, { distributed: 'mpi', resumeFrom: '/tmp/never-written.ckpt' })).rejects.toThrow(/the option 'resumeFrom'/);
+  it('refuses a main addon that predates distributed training (it would ignore the communicator), saying to rebuild', () => {
+    expect(loadNativeAddon().info().collectiveVersion).toBe(1); // this build reads version 1
+    expect(() => checkCollectiveVersion(1, 1)).not.toThrow();
+    const stale = (() => {
+      try {
+        checkCollectiveVersion(undefined, 1);
+      } catch (err) {
+        return err;
+      }
+      return null;
+    })();
+    expect(stale).toBeInstanceOf(BackendError);
+    expect((stale as Error).message).toMatch(/native addon predates distributed training.*npm rebuild nntrain/);
+    expect(() => checkCollectiveVersion(1, 2)).toThrow(/reads version 1 of the MPI collective table but the MPI addon fills version 2/);
+    expect(() => checkCollectiveVersion(1, undefined)).toThrow(/MPI addon predates this version/);
   });
 
-  it('refuses a streaming dataset', async () => {
-    const source = {
-      read: () => Promise.resolve(null),
-      rewind: () => Promise.resolve(),
-    };
-    const ds = streamingDataset(source, { inputWidth: 2, targetWidth: 1, bufferRows: 8 });
-    await expect(model().fit(ds, { distributed: 'mpi' })).rejects.toThrow(/cannot be combined with a streaming dataset/);
+  it('reads the watchdog limit from NNTRAIN_MPI_TIMEOUT (default 300 s, 0 disables) and names the variable when it is bad', () => {
+    expect(mpiTimeoutFromEnv({})).toBe(DEFAULT_MPI_TIMEOUT_S);
+    expect(DEFAULT_MPI_TIMEOUT_S).toBe(300);
+    expect(mpiTimeoutFromEnv({ NNTRAIN_MPI_TIMEOUT: '2.5' })).toBe(2.5);
+    expect(mpiTimeoutFromEnv({ NNTRAIN_MPI_TIMEOUT: '0' })).toBe(0);
+    expect(() => mpiTimeoutFromEnv({ NNTRAIN_MPI_TIMEOUT: 'soon' })).toThrow(ConfigError);
+    expect(() => mpiTimeoutFromEnv({ NNTRAIN_MPI_TIMEOUT: '-1' })).toThrow(/NNTRAIN_MPI_TIMEOUT.*'-1'/);
+  });
+
+  it('checks distributedTimeout and evaluate\'s distributed before MPI starts', async () => {
+    await expect(model().fit(x, y, { distributed: 'mpi', distributedTimeout: -1 })).rejects.toThrow(/distributedTimeout/);
+    await expect(model().evaluate(x, y, { distributed: 'mpl' } as unknown as { distributed: 'mpi' })).rejects.toThrow(/distributed.*'mpi'/);
   });
 
   it('refuses the js backend with a BackendError', async () => {
