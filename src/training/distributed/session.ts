@@ -38,17 +38,17 @@ export class DistributedSession {
     readonly ctx: DistributedContext,
     private readonly release: () => void,
     private readonly restoreTimeout: (() => void) | null,
+    private readonly nativeCollectiveVersion: number | undefined,
   ) {}
 
   /**
    * Starts a distributed fit on this rank (MPI too, on first use).
-   * @throws BackendError for the js backend, a missing MPI addon or a stale main addon; ConfigError while
-   *   another distributed fit runs in this process.
+   * @throws BackendError for the js backend or a missing MPI addon; ConfigError while another
+   *   distributed fit runs in this process.
    */
   static open(backend: { name: string; info(): { collectiveVersion?: number } }, cfg: FitConfig): DistributedSession {
     checkDistributedFit(backend.name);
     const ctx = distributedContext();
-    checkCollectiveVersion(backend.info().collectiveVersion, ctx.mpi.info().collectiveVersion);
     const release = acquireFit();
     let restoreTimeout: (() => void) | null = null;
     if (cfg.distributedTimeout !== null) {
@@ -56,12 +56,18 @@ export class DistributedSession {
       ctx.mpi.watchdog(cfg.distributedTimeout);
       restoreTimeout = () => ctx.mpi.watchdog(before);
     }
-    return new DistributedSession(ctx, release, restoreTimeout);
+    return new DistributedSession(ctx, release, restoreTimeout, backend.info().collectiveVersion);
   }
 
-  /** Runs the fit `fn`; when it throws before the ranks agreed, joins the collective they wait in as failed. */
+  /**
+   * Runs the fit `fn`; when it throws before the ranks agreed, joins the collective they wait in as failed.
+   * @throws BackendError where the main addon predates the MPI addon's Collective table (ConfigError on
+   *   the other ranks).
+   */
   async run<T>(fn: () => Promise<T>): Promise<T> {
     try {
+      // here, so that a rank with a stale build (one machine not rebuilt) fails every rank
+      checkCollectiveVersion(this.nativeCollectiveVersion, this.ctx.mpi.info().collectiveVersion);
       return await fn();
     } catch (err) {
       if (this.pending === 'handshake') failAgreement(this.ctx, HANDSHAKE_VALUES, HANDSHAKE);
