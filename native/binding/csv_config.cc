@@ -122,6 +122,28 @@ void decode_csv_config(Napi::Env env, const Napi::Value& value, csv::ReaderConfi
       integer_member(env, obj, "maxBlockBytes", cfg->block_bytes, INT64_C(1) << 36);
   cfg->chunk_bytes = integer_member(env, obj, "chunkBytes", 1, INT64_C(1) << 34);
   cfg->max_categories = static_cast<int32_t>(integer_member(env, obj, "maxCategories", 1, 1 << 24));
+  // optional: [begin, end) byte offsets (end is checked against the file's size at open)
+  cfg->ranged = false;
+  if (obj.Has("range") && !obj.Get("range").IsNull() && !obj.Get("range").IsUndefined()) {
+    const Napi::Array r = array_member(env, obj, "range", 2);
+    const int64_t limit = INT64_C(1) << 52;
+    int64_t v[2];
+    for (uint32_t i = 0; i < 2; i++) {
+      const Napi::Value x = r.Get(i);
+      const double d = x.IsNumber() ? x.As<Napi::Number>().DoubleValue() : -1;
+      if (!(d >= 0 && d <= static_cast<double>(limit)) || d != std::floor(d)) {
+        throw Napi::RangeError::New(env, label("range") + "[" + std::to_string(i) +
+                                             "] must be an integer byte offset in [0, 2^52]");
+      }
+      v[i] = static_cast<int64_t>(d);
+    }
+    if (v[0] > v[1]) {
+      throw Napi::RangeError::New(env, label("range") + " must be [begin, end] with begin <= end");
+    }
+    cfg->ranged = true;
+    cfg->range_begin = v[0];
+    cfg->range_end = v[1];
+  }
 }
 
 void apply_csv_layout(Napi::Env env, const double* layout, int64_t length, int64_t x_cols,

@@ -78,6 +78,7 @@ Napi::Object CsvScanWorker::Result(Napi::Env env) {
   Napi::Object r = Napi::Object::New(env);
   r.Set("done", done_);
   r.Set("records", static_cast<double>(wrap_->reader().records()));
+  r.Set("line", static_cast<double>(wrap_->reader().line()));
   return r;
 }
 
@@ -126,6 +127,7 @@ void CsvSampleWorker::OnOK() {
   result.Set("stopped", sample_.stopped);
   result.Set("error", error_value(env, sample_.error));
   result.Set("bytes", static_cast<double>(sample_.file_size));
+  result.Set("bytesRead", static_cast<double>(sample_.bytes_read));
   deferred_.Resolve(result);
 }
 

@@ -27,6 +27,7 @@ Napi::Function CsvReaderWrap::Define(Napi::Env env) {
                          InstanceMethod("categories", &CsvReaderWrap::Categories),
                          InstanceMethod("missing", &CsvReaderWrap::Missing),
                          InstanceMethod("rewind", &CsvReaderWrap::Rewind),
+                         InstanceMethod("range", &CsvReaderWrap::Range),
                          InstanceMethod("close", &CsvReaderWrap::Close),
                          StaticMethod("sample", &CsvReaderWrap::Sample),
                      });
@@ -70,6 +71,13 @@ CsvReaderWrap::CsvReaderWrap(const Napi::CallbackInfo& info)
     if (!reader_->open(path, &error)) throw Napi::Error::New(env, error);
   } catch (const std::bad_alloc&) {
     throw Napi::RangeError::New(env, "CsvReader: cannot allocate the read buffer");
+  }
+  const csv::ReaderConfig& c = reader_->config();
+  if (c.ranged && c.range_end > reader_->file_size()) {
+    reader_->close();
+    throw Napi::RangeError::New(env, "CsvReader: config.range end " + std::to_string(c.range_end) +
+                                         " is past the end of " + path + " (" +
+                                         std::to_string(reader_->file_size()) + " bytes)");
   }
 }
 
@@ -160,6 +168,22 @@ Napi::Value CsvReaderWrap::Missing(const Napi::CallbackInfo& info) {
   const std::vector<int64_t>& m = reader.missing();
   Napi::Float64Array out = Napi::Float64Array::New(env, m.size());
   for (size_t i = 0; i < m.size(); i++) out[i] = static_cast<double>(m[i]);
+  return out;
+}
+
+// range() -> { begin, end, firstLine, extraBytes } of a ranged reader once a pass started, else
+// null
+Napi::Value CsvReaderWrap::Range(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  csv::Reader& reader = ready(env, "range");
+  expect_args(info, 0, "range");
+  const csv::RangeInfo* r = reader.range();
+  if (r == nullptr) return env.Null();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("begin", static_cast<double>(r->begin));
+  out.Set("end", static_cast<double>(r->end));
+  out.Set("firstLine", static_cast<double>(r->first_line));
+  out.Set("extraBytes", static_cast<double>(r->extra_bytes));
   return out;
 }
 

@@ -37,6 +37,11 @@ struct ReaderConfig {
   int64_t max_block_bytes = int64_t{1} << 30;
   int64_t chunk_bytes = 1 << 20;  // bytes per parallel task
   int32_t max_categories = 1000;
+  // A byte range [range_begin, range_end) of the file (one process's share): the reader reads the
+  // header, then only the records that start in the range (see reader.h). Off: the whole file.
+  bool ranged = false;
+  int64_t range_begin = 0;
+  int64_t range_end = 0;
   // Layout totals (floats per output row).
   int64_t x_cols = 0;
   int64_t y_cols = 0;

@@ -29,7 +29,8 @@ bool BlockFile::open(const std::string& path, int64_t block_bytes, std::string* 
     return false;
   }
   buf_.assign(static_cast<size_t>(kFront + block_bytes + kPad), '\0');
-  begin_ = end_ = file_offset_ = 0;
+  begin_ = end_ = file_offset_ = bytes_read_ = 0;
+  limit_ = -1;
   eof_ = appended_ = appended_newline_ = false;
   return true;
 }
@@ -47,8 +48,62 @@ bool BlockFile::rewind(std::string* error) {
   }
   std::clearerr(file_);
   begin_ = end_ = file_offset_ = 0;
+  limit_ = -1;
   eof_ = appended_ = appended_newline_ = false;
   return true;
+}
+
+bool BlockFile::seek(int64_t begin, int64_t limit, std::string* error) {
+  if (file_ == nullptr || begin < 0 || limit < begin || (file_size_ >= 0 && limit > file_size_)) {
+    *error = file_ == nullptr ? "the reader is closed" : "byte range outside the file";
+    return false;
+  }
+#if defined(_WIN32)
+  const int rc = _fseeki64(file_, begin, SEEK_SET);
+#else
+  const int rc = fseeko(file_, static_cast<off_t>(begin), SEEK_SET);
+#endif
+  if (rc != 0) {
+    *error = std::strerror(errno != 0 ? errno : EIO);
+    return false;
+  }
+  std::clearerr(file_);
+  begin_ = end_ = 0;
+  file_offset_ = begin;
+  limit_ = limit;
+  eof_ = appended_ = appended_newline_ = false;
+  return true;
+}
+
+int64_t BlockFile::line_start_at_or_after(int64_t offset, int64_t* probed, std::string* error) {
+  if (offset <= 0) return 0;
+  if (offset >= file_size_) return file_size_;
+  char buf[4096];
+  for (int64_t at = offset - 1; at < file_size_;) {
+#if defined(_WIN32)
+    const int rc = _fseeki64(file_, at, SEEK_SET);
+#else
+    const int rc = fseeko(file_, static_cast<off_t>(at), SEEK_SET);
+#endif
+    if (rc != 0) {
+      *error = std::strerror(errno != 0 ? errno : EIO);
+      return -1;
+    }
+    const size_t got = std::fread(buf, 1, sizeof buf, file_);
+    if (got == 0) {
+      if (std::ferror(file_)) {
+        *error = std::strerror(errno != 0 ? errno : EIO);
+        return -1;
+      }
+      break;  // the file shrank
+    }
+    *probed += static_cast<int64_t>(got);
+    bytes_read_ += static_cast<int64_t>(got);
+    const void* nl = std::memchr(buf, '\n', got);
+    if (nl != nullptr) return at + (static_cast<const char*>(nl) - buf) + 1;
+    at += static_cast<int64_t>(got);
+  }
+  return file_size_;
 }
 
 bool BlockFile::fill(std::string* error) {
@@ -59,7 +114,13 @@ bool BlockFile::fill(std::string* error) {
   }
   const int64_t cap = capacity();
   while (!eof_ && end_ < cap) {
-    const size_t got = std::fread(base() + end_, 1, static_cast<size_t>(cap - end_), file_);
+    int64_t room = cap - end_;
+    if (limit_ >= 0 && limit_ - file_offset_ < room) room = limit_ - file_offset_;
+    if (room <= 0) {  // the range's end
+      eof_ = true;
+      break;
+    }
+    const size_t got = std::fread(base() + end_, 1, static_cast<size_t>(room), file_);
     if (got == 0) {
       if (std::ferror(file_)) {
         *error = std::strerror(errno != 0 ? errno : EIO);
@@ -73,6 +134,7 @@ bool BlockFile::fill(std::string* error) {
     }
     end_ += static_cast<int64_t>(got);
     file_offset_ += static_cast<int64_t>(got);
+    bytes_read_ += static_cast<int64_t>(got);
   }
   if (eof_ && !appended_) {
     appended_ = true;

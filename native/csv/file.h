@@ -27,8 +27,16 @@ class BlockFile {
   void close();
   bool is_open() const { return file_ != nullptr; }
 
-  // Back to the start of the file (the buffer is emptied).
+  // Back to the start of the file (the buffer is emptied; no end limit).
   bool rewind(std::string* error);
+  // Reads from `begin` on and treats `limit` as the end of the file (a byte range of it; the buffer
+  // is emptied). begin <= limit <= file_size().
+  bool seek(int64_t begin, int64_t limit, std::string* error);
+  // The first record start at or after `offset` when records end at every '\n' (offset itself when
+  // it is 0, the file size or just after a '\n'; else just after the next '\n', or the file size).
+  // Reads with small reads of its own (counted in *probed) and leaves the position undefined: seek
+  // after it. -1 with *error set when the file cannot be read.
+  int64_t line_start_at_or_after(int64_t offset, int64_t* probed, std::string* error);
 
   // Moves the unconsumed bytes to the front and reads until the buffer is full or the file ends.
   bool fill(std::string* error);
@@ -45,6 +53,8 @@ class BlockFile {
     return at < file_offset_ ? at : file_offset_;
   }
   int64_t file_size() const { return file_size_; }
+  // Bytes read from the file since open (every pass, seek and rewind).
+  int64_t bytes_read() const { return bytes_read_; }
   void consume(int64_t n) { begin_ += n; }
 
  private:
@@ -56,6 +66,8 @@ class BlockFile {
   int64_t begin_ = 0, end_ = 0;
   int64_t file_offset_ = 0;  // bytes read from the file so far (the appended '\n' excluded)
   int64_t file_size_ = -1;
+  int64_t limit_ = -1;  // the range's end (-1: the file's)
+  int64_t bytes_read_ = 0;
   bool eof_ = false;
   bool appended_ = false;
   bool appended_newline_ = false;

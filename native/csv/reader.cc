@@ -46,6 +46,8 @@ Reader::Reader(ReaderConfig config, std::vector<Dictionary> dicts)
 }
 
 bool Reader::open(const std::string& path, std::string* error) {
+  path_ = path;
+  located_ = false;
   started_ = false;
   line_ = 1;
   record_ = 0;
@@ -70,50 +72,103 @@ Status Reader::io_error(const std::string& message, ParseError* err) const {
   return Status::kError;
 }
 
-Status Reader::start(ParseError* err) {
+namespace {
+
+// Skips blank lines and the header record of a file just filled from its start; *line is the
+// physical line after it. kError with *err set for a quoting error in the header or an I/O error.
+Status skip_header(BlockFile& file, int64_t max_block_bytes, char delimiter, int64_t* line,
+                   ParseError* err) {
   std::string message;
-  if (!file_.fill(&message)) return io_error(message, err);
-  started_ = true;
-  if (!cfg_.header) return Status::kOk;
   for (;;) {
     // blank lines before the header
-    while (file_.size() > 0) {
-      const char* p = file_.data();
+    while (file.size() > 0) {
+      const char* p = file.data();
       if (*p == '\n') {
-        file_.consume(1);
-      } else if (*p == '\r' && file_.size() > 1 && p[1] == '\n') {
-        file_.consume(2);
+        file.consume(1);
+      } else if (*p == '\r' && file.size() > 1 && p[1] == '\n') {
+        file.consume(2);
       } else {
         break;
       }
-      line_++;
+      (*line)++;
     }
-    if (file_.size() == 0 || (file_.size() == 1 && *file_.data() == '\r' && !file_.eof())) {
-      if (file_.eof()) return Status::kOk;  // empty file
-      if (!file_.fill(&message)) return io_error(message, err);
+    if (file.size() == 0 || (file.size() == 1 && *file.data() == '\r' && !file.eof())) {
+      if (file.eof()) return Status::kOk;  // empty file
+      if (!file.fill(&message)) {
+        err->set(ErrorKind::kIo, *line, -1, 0, message);
+        return Status::kError;
+      }
       continue;
     }
     int64_t lines = 0;
     int32_t fields = 0, bad_field = 0;
     ErrorKind kind = ErrorKind::kNone;
-    const char* p = skip_record(file_.data(), file_.data() + file_.size(), cfg_.delimiter, &lines,
-                                &fields, &kind, &bad_field);
+    const char* p = skip_record(file.data(), file.data() + file.size(), delimiter, &lines, &fields,
+                                &kind, &bad_field);
     if (p != nullptr) {
-      file_.consume(p - file_.data());
-      line_ += lines;
+      file.consume(p - file.data());
+      *line += lines;
       return Status::kOk;
     }
-    if (kind == ErrorKind::kUnterminated && !file_.eof()) {  // the header is longer than the data
-      if (file_.size() == file_.capacity() && !file_.grow(cfg_.max_block_bytes)) {
-        err->set(ErrorKind::kRecordTooLarge, line_, -1, 0);
+    if (kind == ErrorKind::kUnterminated && !file.eof()) {  // the header is longer than the data
+      if (file.size() == file.capacity() && !file.grow(max_block_bytes)) {
+        err->set(ErrorKind::kRecordTooLarge, *line, -1, 0);
         return Status::kError;
       }
-      if (!file_.fill(&message)) return io_error(message, err);
+      if (!file.fill(&message)) {
+        err->set(ErrorKind::kIo, *line, -1, 0, message);
+        return Status::kError;
+      }
       continue;
     }
-    err->set(kind, kind == ErrorKind::kUnterminated ? line_ : line_ + lines, -1, bad_field);
+    err->set(kind, kind == ErrorKind::kUnterminated ? *line : *line + lines, -1, bad_field);
     return Status::kError;
   }
+}
+
+}  // namespace
+
+Status Reader::locate(ParseError* err) {
+  std::string message;
+  int64_t data_start = 0, line = 1, extra = 0;
+  if (cfg_.header) {
+    BlockFile head;  // small reads: only the header's bytes (and a little more) are read
+    if (!head.open(path_, 4096, &message) || !head.fill(&message)) return io_error(message, err);
+    const Status s = skip_header(head, cfg_.max_block_bytes, cfg_.delimiter, &line, err);
+    extra += head.bytes_read();
+    if (s != Status::kOk) return s;
+    data_start = head.offset();
+  }
+  const int64_t b = file_.line_start_at_or_after(cfg_.range_begin, &extra, &message);
+  const int64_t e = b < 0 ? -1 : file_.line_start_at_or_after(cfg_.range_end, &extra, &message);
+  if (b < 0 || e < 0) return io_error(message, err);
+  range_.begin = std::max(b, data_start);
+  range_.end = std::max(e, range_.begin);
+  range_.first_line = line;
+  range_.extra_bytes = extra;
+  located_ = true;
+  return Status::kOk;
+}
+
+Status Reader::start(ParseError* err) {
+  std::string message;
+  if (cfg_.ranged) {
+    if (!located_) {
+      const Status s = locate(err);
+      if (s != Status::kOk) return s;
+    }
+    if (!file_.seek(range_.begin, range_.end, &message) || !file_.fill(&message)) {
+      return io_error(message, err);
+    }
+    line_ = range_.first_line;
+    record_ = 0;
+    started_ = true;
+    return Status::kOk;
+  }
+  if (!file_.fill(&message)) return io_error(message, err);
+  started_ = true;
+  if (!cfg_.header) return Status::kOk;
+  return skip_header(file_, cfg_.max_block_bytes, cfg_.delimiter, &line_, err);
 }
 
 void Reader::plan_range(ThreadPool& pool, int64_t len, BlockPlan* plan) {

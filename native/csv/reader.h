@@ -6,6 +6,13 @@
 // max_rows. Each block is split at record boundaries (split.h) into pieces parsed in parallel on
 // the addon's pool; the pieces' results do not depend on how many there are, so neither does the
 // output (the category order is the order of first appearance in the file, merged piece by piece).
+// With a byte range [b, e) (ReaderConfig::ranged), the header is read on its own (small reads) and
+// the passes cover only the records whose first byte lies in the range, with records taken to end
+// at every '\n': the range starts at the first line start at or after b and ends at the first at or
+// after e (so consecutive ranges share no record and miss none), never before the header's end.
+// Lines and records are then counted from the header's end as if the range followed it; the caller
+// adds the lines and records of the ranges before (RangeInfo). A quoted field holding a line break
+// that crosses a range end leaves the range with an open quote: the 'unterminated' error.
 // Memory: the block buffer (block_bytes, larger only for a longer record), the dictionaries, and a
 // few numbers per piece; rows go to the caller's buffers. Not thread-safe: one pass at a time.
 #pragma once
@@ -33,6 +40,13 @@ struct ReadResult {
   bool eof = false;  // no record is left
 };
 
+// Where a ranged reader's records are (after its first pass started).
+struct RangeInfo {
+  int64_t begin = 0, end = 0;  // the data records' bytes
+  int64_t first_line = 1;      // the line number at begin (counted as if it followed the header)
+  int64_t extra_bytes = 0;     // bytes read besides the range: the header and the line-start probes
+};
+
 class Reader {
  public:
   // dicts: one per field; fixed category lists already inserted.
@@ -51,6 +65,9 @@ class Reader {
   int64_t bytes() const { return file_.offset(); }
   int64_t file_size() const { return file_.file_size(); }
   int64_t records() const { return record_; }  // data records passed since rewind
+  int64_t line() const { return line_; }       // physical line at the next unread byte
+  // Null before the first pass of a ranged reader (and for a reader of the whole file).
+  const RangeInfo* range() const { return cfg_.ranged && located_ ? &range_ : nullptr; }
 
   // Passes at least max_bytes of the file (whole regions); *done when the file is exhausted.
   Status scan(ThreadPool& pool, const int32_t* control, int64_t max_bytes, bool collect, bool* done,
@@ -63,6 +80,8 @@ class Reader {
 
  private:
   Status start(ParseError* err);
+  // A ranged reader's first start: reads the header and finds the range's line starts.
+  Status locate(ParseError* err);
   // The next run of complete records (at most about `want` of them; want < 0: all the buffer
   // holds). *end when no record is left.
   Status next_region(ThreadPool& pool, int64_t want, BlockPlan* plan, bool* end, ParseError* err);
@@ -86,6 +105,9 @@ class Reader {
   ReaderConfig cfg_;
   std::vector<Dictionary> dicts_;
   BlockFile file_;
+  std::string path_;
+  bool located_ = false;
+  RangeInfo range_;
   bool started_ = false;
   int64_t line_ = 1;    // physical line at file_.data()
   int64_t record_ = 0;  // data records before file_.data()

@@ -6,9 +6,10 @@
 
 namespace nntrain::csv {
 
-bool sample_csv(const std::string& path, char delimiter, int64_t max_records, int64_t max_bytes,
-                int64_t min_records, Sample* out, std::string* io_error) {
-  BlockFile file;
+namespace {
+
+bool sample_records(BlockFile& file, const std::string& path, char delimiter, int64_t max_records,
+                    int64_t max_bytes, int64_t min_records, Sample* out, std::string* io_error) {
   if (!file.open(path, 64 << 10, io_error) || !file.fill(io_error)) return false;
   out->file_size = file.file_size();
   int64_t offset = file.size() > 0 ? file.offset() : 0;  // the BOM counts as bytes
@@ -74,6 +75,17 @@ bool sample_csv(const std::string& path, char delimiter, int64_t max_records, in
     offset = end;
     line += lines + 1;
   }
+}
+
+}  // namespace
+
+bool sample_csv(const std::string& path, char delimiter, int64_t max_records, int64_t max_bytes,
+                int64_t min_records, Sample* out, std::string* io_error) {
+  BlockFile file;
+  const bool ok =
+      sample_records(file, path, delimiter, max_records, max_bytes, min_records, out, io_error);
+  out->bytes_read = file.bytes_read();
+  return ok;
 }
 
 }  // namespace nntrain::csv

@@ -17,6 +17,7 @@ struct Sample {
   bool stopped = false;  // a quoting error came after the first record but before min_records
   ParseError error;      // a quoting error before the first record (kind, line, column)
   int64_t file_size = 0;
+  int64_t bytes_read = 0;  // read from the file (whole blocks)
 };
 
 // Reads records from the start of `path` (a byte order mark and blank lines skipped) while fewer

@@ -52,6 +52,24 @@ export interface SourceConfig {
   maxBlockBytes: number;
   chunkBytes: number;
   maxCategories: number;
+  /**
+   * Read only the records that start in the byte range [begin, end) (one process's share): each end
+   * moves to the first line start at or after it, never before the header's end; the header is read
+   * on its own. Lines and records are then counted as if the range followed the header. Default: the
+   * whole file.
+   */
+  range?: [number, number] | null;
+}
+
+/** Where a ranged reader's records are, known once its first pass started. */
+export interface SourceRange {
+  /** The data records' bytes [begin, end). */
+  begin: number;
+  end: number;
+  /** The line number at begin, counted as if the range followed the header. */
+  firstLine: number;
+  /** Bytes read besides the range (the header and the line-start probes). */
+  extraBytes: number;
 }
 
 interface StepResult {
@@ -67,6 +85,8 @@ export interface ScanResult extends StepResult {
   done: boolean;
   /** Data records passed since the last rewind. */
   records: number;
+  /** The physical line at the position reached (with a range, counted from its firstLine). */
+  line: number;
 }
 
 export interface ReadResult extends StepResult {
@@ -85,6 +105,7 @@ export interface NativeCsvReader {
   categories(field: number): string[];
   missing(): Float64Array;
   rewind(): void;
+  range(): SourceRange | null;
   close(): void;
 }
 
@@ -93,5 +114,5 @@ export type NativeCsvConfig = Omit<SourceConfig, 'delimiter'> & { delimiter: num
 /** The addon's CsvReader class, with its static sampler (native/csv/sample.h). */
 export interface NativeCsvReaderClass {
   new (path: string, config: NativeCsvConfig): NativeCsvReader;
-  sample(path: string, delimiter: number, maxRecords: number, maxBytes: number, minRecords: number): Promise<{ records: string[][]; stopped: boolean; error?: CsvErrorInfo; bytes: number }>;
+  sample(path: string, delimiter: number, maxRecords: number, maxBytes: number, minRecords: number): Promise<{ records: string[][]; stopped: boolean; error?: CsvErrorInfo; bytes: number; bytesRead: number }>;
 }

@@ -6,7 +6,8 @@
 
 import { open, type FileHandle } from 'node:fs/promises';
 import { CSV_LAYOUT_WIDTH, KIND_CODE, MISSING_CODE } from '../../backend/codes.js';
-import type { CsvErrorInfo, ReadResult, ScanResult, SourceConfig } from '../../backend/native-csv.js';
+import type { CsvErrorInfo, ReadResult, ScanResult, SourceConfig, SourceRange } from '../../backend/native-csv.js';
+import { locateRange } from './js-range.js';
 import { firstSyntaxError, ParityCounter } from './js-scan.js';
 import { linesBefore, RecordParser, type ParsedRecord, type SyntaxIssue } from './csv-parse-tokenizer.js';
 import type { RecordSource } from './source.js';
@@ -48,6 +49,12 @@ export class JsSource implements RecordSource {
   private record = 0; // data records consumed
   private consumedBytes = 0;
   private counter: ParityCounter | null = null;
+  // with config.range: where the records are (found once), the pass's end, and '\n' bytes read
+  private located: SourceRange | null = null;
+  private started = false;
+  private limit: number;
+  private base = 0; // file offset of the parser's first byte
+  private newlines = 0;
 
   private constructor(
     private readonly fh: FileHandle,
@@ -60,6 +67,7 @@ export class JsSource implements RecordSource {
     this.missingSet = new Set(cfg.missingValues);
     this.numericMissing = cfg.missingValues.some(looksNumeric);
     this.missingCounts = new Float64Array(cfg.fields);
+    this.limit = totalBytes;
     // at most 1 MB per read: parsing a block is synchronous JS, and the event loop runs between blocks
     this.blockSize = Math.min(cfg.blockBytes, 1 << 20, Math.max(totalBytes, 64));
   }
@@ -83,7 +91,8 @@ export class JsSource implements RecordSource {
     if (this.eof) return Buffer.alloc(0);
     // a fresh buffer each time: csv-parse keeps a view of an unfinished record's bytes
     const buf = Buffer.allocUnsafe(this.blockSize);
-    const { bytesRead } = await this.fh.read(buf, 0, buf.length, this.pos);
+    const want = Math.min(buf.length, this.limit - this.pos);
+    const { bytesRead } = want > 0 ? await this.fh.read(buf, 0, want, this.pos) : { bytesRead: 0 };
     if (bytesRead === 0) {
       this.eof = true;
       return Buffer.alloc(0);
@@ -91,6 +100,7 @@ export class JsSource implements RecordSource {
     const block = buf.subarray(0, bytesRead);
     this.lastByte = block[bytesRead - 1];
     this.pos += bytesRead;
+    for (let i = block.indexOf(0x0a); i >= 0; i = block.indexOf(0x0a, i + 1)) this.newlines++;
     return block;
   }
 
@@ -106,7 +116,7 @@ export class JsSource implements RecordSource {
       if (this.parserDone) return null;
       this.queue = [];
       this.qi = 0;
-      this.parser ??= new RecordParser(this.cfg.delimiter);
+      this.parser ??= new RecordParser(this.cfg.delimiter, this.located?.firstLine ?? 1);
       const onRecord = (r: ParsedRecord): void => {
         if (this.cfg.header && !this.headerDone) {
           this.headerDone = true;
@@ -131,7 +141,7 @@ export class JsSource implements RecordSource {
       }
     }
     const r = this.queue[this.qi++];
-    this.consumedBytes = r.end;
+    this.consumedBytes = this.base + r.end;
     return r;
   }
 
@@ -144,18 +154,42 @@ export class JsSource implements RecordSource {
 
   async scan(control: Int32Array, maxBytes: number, collect: boolean): Promise<ScanResult> {
     const at = (): number => (collect ? this.consumedBytes : this.pos);
+    const line = (): number => (collect ? (this.located?.firstLine ?? 1) + this.newlines : (this.counter?.line ?? 1));
+    const failed = await this.start();
+    if (failed !== null) return { ...this.result('error', at(), failed), done: false, records: this.record, line: line() };
     const from = at();
     for (;;) {
-      if (Atomics.load(control, 0) !== 0) return { ...this.result('aborted', at()), done: false, records: this.record };
+      if (Atomics.load(control, 0) !== 0) return { ...this.result('aborted', at()), done: false, records: this.record, line: line() };
       const step = collect ? await this.collectBlock() : await this.countBlock();
-      if (step === 'done') return { ...this.result('ok', this.totalBytes), done: true, records: this.record };
-      if (step !== null) return { ...this.result('error', at(), step), done: false, records: this.record };
-      if (at() - from >= maxBytes) return { ...this.result('ok', at()), done: false, records: this.record };
+      if (step === 'done') return { ...this.result('ok', this.limit), done: true, records: this.record, line: line() };
+      if (step !== null) return { ...this.result('error', at(), step), done: false, records: this.record, line: line() };
+      if (at() - from >= maxBytes) return { ...this.result('ok', at()), done: false, records: this.record, line: line() };
     }
+  }
+
+  /** A ranged pass's start: the range found once, then the pass placed at its first record. */
+  private async start(): Promise<CsvErrorInfo | null> {
+    const range = this.cfg.range;
+    if (range == null || this.started) return null;
+    if (this.located === null) {
+      const found = await locateRange(this.fh, this.totalBytes, this.cfg.delimiter, this.cfg.header, range);
+      if ('kind' in found) return found;
+      this.located = found;
+    }
+    const { begin, end } = this.located;
+    Object.assign(this, { started: true, pos: begin, base: begin, limit: end, headerDone: true, consumedBytes: begin });
+    return null;
+  }
+
+  range(): SourceRange | null {
+    return this.located === null ? null : { ...this.located };
   }
 
   /** The parity count over one more block: null to go on, 'done', or an error. */
   private async countBlock(): Promise<CsvErrorInfo | 'done' | null> {
+    if (this.counter === null && this.located !== null) {
+      this.counter = new ParityCounter(this.located.begin, this.located.firstLine);
+    }
     if (this.counter === null) {
       // the header first (with its quoting), through csv-parse, as the native reader's skip_record
       let start = 0;
@@ -184,11 +218,11 @@ export class JsSource implements RecordSource {
       return null;
     }
     const nl = this.counter.fed > 0 ? this.finalNewline() : null;
-    if (nl !== null) this.counter.feed(nl, this.totalBytes);
+    if (nl !== null) this.counter.feed(nl, this.limit);
     this.record = this.counter.records;
     if (!this.counter.open) return 'done';
     const { start, startLine } = this.counter;
-    const span = { start, end: this.totalBytes, line: startLine, blockSize: this.blockSize };
+    const span = { start, end: this.limit, line: startLine, blockSize: this.blockSize };
     return firstSyntaxError(this.fh, span, nl, this.cfg.delimiter, this.counter);
   }
 
@@ -267,10 +301,12 @@ export class JsSource implements RecordSource {
     let rows = 0;
     let records = 0;
     let dropped = 0;
+    const failed = await this.start();
+    if (failed !== null) return { ...this.result('error', this.consumedBytes, failed), rows, records, dropped, eof: false };
     while (rows < maxRows) {
       if (Atomics.load(control, 0) !== 0) return { ...this.result('aborted', this.consumedBytes), rows, records, dropped, eof: false };
       const next = await this.nextRecord();
-      if (next === null) return { ...this.result('ok', this.totalBytes), rows, records, dropped, eof: true };
+      if (next === null) return { ...this.result('ok', this.limit), rows, records, dropped, eof: true };
       if ('kind' in next) return { ...this.result('error', this.consumedBytes, next), rows, records, dropped, eof: false };
       const outcome = this.convert(next, x, rows * this.xCols, y, rows * this.yCols);
       if (outcome !== 'kept' && outcome !== 'dropped') return { ...this.result('error', this.consumedBytes, outcome), rows, records, dropped, eof: false };
@@ -280,7 +316,7 @@ export class JsSource implements RecordSource {
       else rows++;
     }
     const eof = this.parserDone && this.qi >= this.queue.length && this.pending === null;
-    return { ...this.result('ok', eof ? this.totalBytes : this.consumedBytes), rows, records, dropped, eof };
+    return { ...this.result('ok', eof ? this.limit : this.consumedBytes), rows, records, dropped, eof };
   }
 
   /** One record into row x[xo..], y[yo..]. */
@@ -341,6 +377,7 @@ export class JsSource implements RecordSource {
 
   async rewind(): Promise<void> {
     Object.assign(this, { pos: 0, eof: false, lastByte: -1, parser: null, parserDone: false, queue: [], qi: 0, pending: null, headerDone: false, parsed: 0, record: 0, consumedBytes: 0, counter: null });
+    Object.assign(this, { started: false, base: 0, limit: this.totalBytes, newlines: 0 });
     this.missingCounts = new Float64Array(this.cfg.fields);
   }
 

@@ -2,7 +2,7 @@
 // thread pool and write straight into the caller's Float32Arrays.
 
 import { loadNativeAddon } from '../../backend/native.js';
-import type { NativeCsvReader, ReadResult, ScanResult, SourceConfig } from '../../backend/native-csv.js';
+import type { NativeCsvReader, ReadResult, ScanResult, SourceConfig, SourceRange } from '../../backend/native-csv.js';
 import type { RecordSource } from './source.js';
 
 export class NativeSource implements RecordSource {
@@ -40,6 +40,10 @@ export class NativeSource implements RecordSource {
 
   async rewind(): Promise<void> {
     this.reader.rewind();
+  }
+
+  range(): SourceRange | null {
+    return this.reader.range();
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,7 @@
 // same passes, and report bad input as the same error records, so every result and every message is
 // the same whichever reader ran.
 
-import type { ReadResult, ScanResult } from '../../backend/native-csv.js';
+import type { ReadResult, ScanResult, SourceRange } from '../../backend/native-csv.js';
 
 /** One open CSV file. One pass at a time; the caller awaits each step. */
 export interface RecordSource {
@@ -23,5 +23,7 @@ export interface RecordSource {
   missing(): Float64Array;
   /** Back to the first data record. */
   rewind(): Promise<void>;
+  /** With config.range, where the records are (null until the first pass started); else null. */
+  range(): SourceRange | null;
   close(): Promise<void>;
 }
