@@ -3,7 +3,10 @@
 // train/validation/test without a second copy on disk or in memory.
 
 import { ConfigError } from '../util/errors.js';
+import { distributedContext } from '../backend/mpi-context.js';
 import { openCsv, type CsvStream } from './csv/index.js';
+import { agree } from './csv/collective.js';
+import type { CsvShardRange } from './csv/shard.js';
 import type { CsvOpenOptions } from './csv/options.js';
 import { hashSplitter, SplitPart, type SplitFractions } from './preprocess/index.js';
 import { streamingDataset, type StreamingDataset } from './streaming-dataset.js';
@@ -16,9 +19,21 @@ export interface CsvDatasetOptions extends CsvOpenOptions {
   split?: { seed: number; fractions: SplitFractions; part: 'train' | 'validation' | 'test' };
 }
 
+/** A rank's part of a distributed csvDataset. */
+export interface CsvDatasetShard extends CsvShardRange {
+  /**
+   * Rows (records kept) on the ranks before this one: the number of this rank's first row in a
+   * one-process read, which the hash split keys on. Null when not counted (rows may be dropped for
+   * missing values and no split needs it).
+   */
+  rowsBefore: number | null;
+}
+
 /** A streaming dataset over `path` and the CsvStream it reads (close it when done). */
 export interface CsvDataset extends StreamingDataset {
   readonly stream: CsvStream;
+  /** With distributed: 'mpi', this rank's part of the file; else null. */
+  readonly shard: CsvDatasetShard | null;
   close(): Promise<void>;
 }
 
@@ -31,6 +46,9 @@ export interface CsvDataset extends StreamingDataset {
  * await model.fit(train, { epochs: 3, batchSize: 128 });
  * await train.close();
  * ```
+ * With `distributed: 'mpi'` (every rank of an MPI job calls it) each pass reads only this rank's byte
+ * range; over the ranks a pass yields the rows a one-process dataset yields, and the split keys each
+ * row by its number in the whole file, so a row's part does not depend on the ranks.
  * @throws ConfigError without a target; the errors of openCsv.
  */
 export async function csvDataset(path: string, options: CsvDatasetOptions): Promise<CsvDataset> {
@@ -40,6 +58,7 @@ export async function csvDataset(path: string, options: CsvDatasetOptions): Prom
   try {
     const yWidth = stream.yColumns.length;
     if (yWidth === 0) throw new ConfigError(`${path}: the schema has no target column: pass target`);
+    const shard = stream.shard === null ? null : await rowsBefore(path, stream, stream.shard, split !== undefined);
     const dataset = streamingDataset(
       {
         async read(maxRows, buffers) {
@@ -53,11 +72,39 @@ export async function csvDataset(path: string, options: CsvDatasetOptions): Prom
         targetWidth: yWidth,
         bufferRows,
         split: split === undefined ? undefined : { partOf: hashSplitter(split.seed, split.fractions), part: SplitPart[split.part] },
+        firstSourceRow: shard?.rowsBefore ?? 0,
       },
     );
-    return Object.assign(dataset, { stream, close: () => stream.close() });
+    return Object.assign(dataset, { stream, shard, close: () => stream.close() });
   } catch (err) {
     await stream.close();
     throw err;
   }
 }
+
+/**
+ * The shard with rowsBefore: the records before this rank when none can be dropped; else, when a split
+ * needs row numbers, one counting pass over this rank's range and a sum over the ranks (collective).
+ */
+async function rowsBefore(path: string, stream: CsvStream, shard: CsvShardRange, needed: boolean): Promise<CsvDatasetShard> {
+  if (!stream.schema.columns.some((c) => c.role !== 'ignored' && c.missing === 'drop')) return { ...shard, rowsBefore: shard.recordsBefore };
+  if (!needed) return { ...shard, rowsBefore: null };
+  const ctx = distributedContext();
+  let rows = 0;
+  let failure: unknown;
+  try {
+    const x = new Float32Array(COUNT_ROWS * stream.xColumns.length);
+    const y = new Float32Array(COUNT_ROWS * stream.yColumns.length);
+    for (let b = await stream.read(COUNT_ROWS, { x, y }); b !== null; b = await stream.read(COUNT_ROWS, { x, y })) rows += b.rows;
+    await stream.rewind();
+  } catch (err) {
+    failure = err;
+  }
+  agree(ctx, path, failure);
+  const counts = new Float64Array(ctx.size);
+  counts[ctx.rank] = rows;
+  ctx.mpi.allreduce(counts, 'sum');
+  return { ...shard, rowsBefore: counts.subarray(0, ctx.rank).reduce((a, b) => a + b, 0) };
+}
+
+const COUNT_ROWS = 4096;

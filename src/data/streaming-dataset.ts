@@ -29,6 +29,8 @@ export interface StreamingDatasetOptions {
   readRows?: number;
   /** Keep only rows whose number (0-based, in source order) maps to `part` (see hashSplitter). */
   split?: { partOf: (row: number) => number; part: number };
+  /** The number of the source's first row (a process's part of a file shared by several). Default 0. */
+  firstSourceRow?: number;
   /** Applied to every block before it is used, in place (e.g. `(b) => scaler.transform(b.x, b.x)`). */
   transform?: (block: DataBlock) => void;
 }
@@ -44,6 +46,7 @@ export function streamingDataset(source: RowSource, options: StreamingDatasetOpt
   const targetWidth = checkInteger('targetWidth', options.targetWidth, { min: 1 });
   const bufferRows = checkInteger('bufferRows', options.bufferRows ?? 65_536, { min: 1 });
   const readRows = Math.min(bufferRows, checkInteger('readRows', options.readRows ?? 8_192, { min: 1 }));
+  const firstSourceRow = checkInteger('firstSourceRow', options.firstSourceRow ?? 0, { min: 0 });
   const x = new Float32Array(bufferRows * inputWidth);
   const y = new Float32Array(bufferRows * targetWidth);
   let rows: number | null = null;
@@ -55,7 +58,7 @@ export function streamingDataset(source: RowSource, options: StreamingDatasetOpt
     try {
       await source.rewind(); // every pass starts at the first row, whoever read the source before
       let kept = 0; // rows kept so far in this pass
-      let sourceRow = 0; // next row number of the source
+      let sourceRow = firstSourceRow; // next row number of the source
       let ended = false;
       while (!ended) {
         let filled = 0;

@@ -15,6 +15,11 @@ export interface CsvErrorContext {
   /** Categories of categorical columns (to list some known values), by field. */
   categories?: readonly (readonly string[] | null)[];
   maxCategories?: number;
+  /**
+   * A process's byte range of the file (distributed reads): the lines and records before it, added to
+   * the reader's (which counts from the header's end), and whether it ends before the file does.
+   */
+  shard?: { lineOffset: number; recordOffset: number; endsEarly: boolean };
 }
 
 const quoted = (s: string): string => `'${s}'`;
@@ -25,7 +30,9 @@ export function columnLabel(column: number, names: readonly string[]): string {
 }
 
 /** The DataError for an error record. */
-export function csvError(info: CsvErrorInfo, ctx: CsvErrorContext): DataError {
+export function csvError(raw: CsvErrorInfo, ctx: CsvErrorContext): DataError {
+  const shift = ctx.shard !== undefined && raw.record >= 0;
+  const info = shift ? { ...raw, line: raw.line + (ctx.shard?.lineOffset ?? 0), record: raw.record + (ctx.shard?.recordOffset ?? 0) } : raw;
   const where = `${ctx.path}: line ${info.line}, ${columnLabel(info.column, ctx.names)}`;
   const n = ctx.names.length;
   const what = ((): string => {
@@ -47,6 +54,12 @@ export function csvError(info: CsvErrorInfo, ctx: CsvErrorContext): DataError {
       case 'closingQuote':
         return 'unexpected character after the closing quote of a quoted field';
       case 'unterminated':
+        if (ctx.shard?.endsEarly) {
+          return (
+            "a quoted field that is still open where this process's byte range of the file ends: either its quote is never closed, " +
+            'or it holds a line break, and a file with line breaks inside quoted fields cannot be split into byte ranges (read it on one process)'
+          );
+        }
         return 'a quoted field that is never closed (its opening quote is in the row starting on this line)';
       case 'tooManyCategories':
         return `more than ${ctx.maxCategories ?? '?'} distinct values (the latest ${quoted(info.token)}); ignore the column, or raise maxCategories`;

@@ -4,6 +4,8 @@
 // file instead (same columns in the same order; the target columns may be absent).
 
 import { getBackend } from '../../backend/index.js';
+import { distributedContext } from '../../backend/mpi-context.js';
+import { onRoot } from './collective.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { closest } from '../../util/validate.js';
 import { checkCsvOptions, type ColumnRef, type CsvSchemaOptions, type CsvSettings } from './options.js';
@@ -97,12 +99,19 @@ export function matchSchema(path: string, sample: CsvSample, schema: CsvSchema):
  * const schema = await inferCsvSchema('data/iris.csv', { target: 'species' });
  * console.log(formatSchema(schema));
  * ```
+ * With `distributed: 'mpi'` (every rank of an MPI job calls it) rank 0 samples and every rank gets its
+ * schema; only rank 0 reads the file.
  * @throws ConfigError for bad options; DataError for a file that cannot be read, is empty, or lacks a
- *   named column (with a did-you-mean hint).
+ *   named column (with a did-you-mean hint), on every rank when it happens on rank 0; BackendError for
+ *   distributed without nntrain's MPI addon.
  */
 export async function inferCsvSchema(path: string, options?: CsvSchemaOptions): Promise<CsvSchema> {
   const s = checkCsvOptions('inferCsvSchema', options);
-  const sample = await sampleCsv(path, s.delimiter, s.header, s.sampleRows, getBackend().name);
-  checkHasRows(path, sample);
-  return buildSchema(path, sample, s);
+  const infer = async (): Promise<CsvSchema> => {
+    const sample = await sampleCsv(path, s.delimiter, s.header, s.sampleRows, getBackend().name);
+    checkHasRows(path, sample);
+    return buildSchema(path, sample, s);
+  };
+  // distributed: rank 0 infers from the file's first rows, as one process would, for every rank
+  return s.distributed === undefined ? infer() : onRoot(distributedContext(), path, infer);
 }

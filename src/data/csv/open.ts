@@ -29,6 +29,19 @@ export interface OpenCsv {
   /** Whether some categorical column still needs its categories collected. */
   needsCategories: boolean;
   totalBytes: number;
+  backend: 'native' | 'js';
+}
+
+/** A file's schema settled from its sample (or the given schema matched to it). */
+export interface SettledSchema {
+  schema: CsvSchema;
+  /** Per column: the fixed category list (given, or from the categories option), else null. */
+  fixed: (string[] | null)[];
+  /** Whether the schema came from the caller (then its categories are fixed). */
+  given: boolean;
+  totalBytes: number;
+  /** Bytes the sample read from the file. */
+  sampleBytes: number;
 }
 
 /** The reader to use: `requested`, else NNTRAIN_BACKEND, else native with one warning when it cannot load. */
@@ -41,42 +54,73 @@ export function chooseBackend(requested: CsvSettings['backend']): 'native' | 'js
   return getBackend().name; // NNTRAIN_BACKEND, else native with one warning when it cannot load
 }
 
+/** Samples `path` and settles its schema (see infer.ts). */
+export async function settleSchema(path: string, settings: CsvSettings, backend: 'native' | 'js'): Promise<SettledSchema> {
+  const given = settings.schema === undefined ? undefined : checkSchema(settings.schema);
+  const sample = await sampleCsv(path, settings.delimiter, settings.header, settings.sampleRows, backend);
+  checkHasRows(path, sample);
+  const schema = given ? matchSchema(path, sample, given) : buildSchema(path, sample, settings);
+  const fixed = schema.columns.map((c) => (c.kind !== 'categorical' ? null : given || settings.categories.has(c.name) ? [...(c.categories ?? [])] : null));
+  return { schema, fixed, given: given !== undefined, totalBytes: sample.bytes, sampleBytes: sample.bytesRead };
+}
+
+/** Opens a reader of `path` for a settled schema: the whole file, or the records of a byte range. */
+export async function openSource(path: string, backend: 'native' | 'js', settled: SettledSchema, settings: CsvSettings, range: [number, number] | null = null): Promise<RecordSource> {
+  const { schema, fixed } = settled;
+  const config: SourceConfig = {
+    delimiter: schema.delimiter,
+    header: schema.header,
+    fields: schema.columns.length,
+    kinds: schema.columns.map((c) => KIND_CODE[c.kind]),
+    missing: schema.columns.map((c) => MISSING_CODE[c.missing]),
+    categories: fixed,
+    missingValues: schema.missingValues,
+    threads: settings.threads,
+    blockBytes: settings.blockBytes,
+    maxBlockBytes: Math.max(settings.maxBlockBytes, settings.blockBytes),
+    chunkBytes: settings.chunkBytes,
+    maxCategories: settings.maxCategories,
+    range,
+  };
+  try {
+    return backend === 'native' ? NativeSource.open(path, config) : await JsSource.open(path, config);
+  } catch (err) {
+    if (err instanceof Error && err.name === 'BackendError') throw err;
+    throw fileError(path, err);
+  }
+}
+
+/** What the error formatter needs to know about a file read with `settled`. */
+export function errorContext(path: string, settings: CsvSettings, settled: SettledSchema): CsvErrorContext {
+  const { schema, fixed } = settled;
+  return { path, names: schema.columns.map((c) => c.name), header: schema.header, categories: fixed, maxCategories: settings.maxCategories };
+}
+
+/** The OpenCsv of a source opened for `settled`. */
+export function openCsvOf(path: string, settings: CsvSettings, settled: SettledSchema, source: RecordSource, flag: AbortFlag, backend: 'native' | 'js'): OpenCsv {
+  const { schema, fixed } = settled;
+  const ctx = errorContext(path, settings, settled);
+  const needsCategories = schema.columns.some((c, i) => c.kind === 'categorical' && fixed[i] === null);
+  return { path, settings, schema, source, flag, ctx, needsCategories, totalBytes: settled.totalBytes, backend };
+}
+
+/** Checks the path argument of `context`. */
+export function checkPath(context: string, path: unknown): asserts path is string {
+  if (typeof path !== 'string' || path.length === 0) throw new DataError(`Expected a file path for ${context} but received ${String(path)}`);
+}
+
 /** Opens `path` for readCsv/openCsv. The caller closes `source` and disposes `flag`. */
 export async function openCsvFile(context: 'readCsv' | 'openCsv', path: string, options: unknown): Promise<OpenCsv> {
   const settings = checkCsvOptions(context, options);
-  const given = settings.schema === undefined ? undefined : checkSchema(settings.schema);
-  if (typeof path !== 'string' || path.length === 0) throw new DataError(`Expected a file path for ${context} but received ${String(path)}`);
+  if (settings.schema !== undefined) checkSchema(settings.schema);
+  checkPath(context, path);
   const flag = new AbortFlag(settings.signal);
   try {
     flag.check();
     const backend = chooseBackend(settings.backend);
-    const sample = await sampleCsv(path, settings.delimiter, settings.header, settings.sampleRows, backend);
-    checkHasRows(path, sample);
-    const schema = given ? matchSchema(path, sample, given) : buildSchema(path, sample, settings);
-    const fixed = schema.columns.map((c) => (c.kind !== 'categorical' ? null : given || settings.categories.has(c.name) ? [...(c.categories ?? [])] : null));
-    const config: SourceConfig = {
-      delimiter: schema.delimiter,
-      header: schema.header,
-      fields: schema.columns.length,
-      kinds: schema.columns.map((c) => KIND_CODE[c.kind]),
-      missing: schema.columns.map((c) => MISSING_CODE[c.missing]),
-      categories: fixed,
-      missingValues: schema.missingValues,
-      threads: settings.threads,
-      blockBytes: settings.blockBytes,
-      maxBlockBytes: Math.max(settings.maxBlockBytes, settings.blockBytes),
-      chunkBytes: settings.chunkBytes,
-      maxCategories: settings.maxCategories,
-    };
-    let source: RecordSource;
-    try {
-      source = backend === 'native' ? NativeSource.open(path, config) : await JsSource.open(path, config);
-    } catch (err) {
-      if (err instanceof Error && err.name === 'BackendError') throw err;
-      throw fileError(path, err);
-    }
-    const ctx: CsvErrorContext = { path, names: schema.columns.map((c) => c.name), header: schema.header, categories: fixed, maxCategories: settings.maxCategories };
-    return { path, settings, schema, source, flag, ctx, needsCategories: schema.columns.some((c, i) => c.kind === 'categorical' && fixed[i] === null), totalBytes: sample.bytes };
+    const settled = await settleSchema(path, settings, backend);
+    const source = await openSource(path, backend, settled, settings);
+    return openCsvOf(path, settings, settled, source, flag, backend);
   } catch (err) {
     flag.dispose();
     throw err;
@@ -95,17 +139,8 @@ export function checkStep(o: OpenCsv, step: { status: string; error?: CsvErrorIn
  * fills the schema's category lists. Returns the record count. The reader is rewound afterwards.
  */
 export async function scanCsv(o: OpenCsv): Promise<number> {
-  const meter = new ProgressMeter('scan', 0, o.settings.onProgress);
   const collect = o.needsCategories;
-  let records = 0;
-  for (;;) {
-    o.flag.check();
-    const step = await o.source.scan(o.flag.control, 64 << 20, collect);
-    checkStep(o, step);
-    records = step.records;
-    meter.report(step.bytes, step.totalBytes, records);
-    if (step.done) break;
-  }
+  const { records } = await scanPass(o);
   if (collect) {
     const columns = o.schema.columns.map((c, i) => (c.kind === 'categorical' ? { ...c, categories: o.source.categories(i) } : c));
     o.schema = { ...o.schema, columns };
@@ -114,6 +149,18 @@ export async function scanCsv(o: OpenCsv): Promise<number> {
   }
   await o.source.rewind();
   return records;
+}
+
+/** The scan's loop: data records and the line reached at the end. @throws as checkStep. */
+export async function scanPass(o: OpenCsv): Promise<{ records: number; line: number }> {
+  const meter = new ProgressMeter('scan', 0, o.settings.onProgress);
+  for (;;) {
+    o.flag.check();
+    const step = await o.source.scan(o.flag.control, 64 << 20, o.needsCategories);
+    checkStep(o, step);
+    meter.report(step.bytes, step.totalBytes, step.records);
+    if (step.done) return { records: step.records, line: step.line };
+  }
 }
 
 /** Missing values seen per column name since the last rewind (columns without any left out). */

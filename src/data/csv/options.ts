@@ -41,6 +41,16 @@ export interface CsvSchemaOptions {
   categories?: Readonly<Record<string, readonly string[]>>;
   /** Rows the kinds are inferred from. Default 100 (at most 64 KB are sampled, but at least one row). */
   sampleRows?: number;
+  /**
+   * 'mpi': every process of an MPI job calls this together and reads only its own byte range of the
+   * file (rank r of p: bytes [⌊r·S/p⌋, ⌊(r+1)·S/p⌋) moved to line starts, plus the header). Rank 0
+   * samples and infers; the schema, category lists, labels and column layout are merged so every
+   * rank gets the same ones, equal to a one-process read's; readCsv's x and y hold this rank's rows
+   * (ranks 0..p−1 in order concatenate to a one-process read), and `shard` says which. A failure on
+   * one rank fails every rank. Quoted fields holding line breaks that cross a range end are an error.
+   * Needs nntrain's MPI addon (see initDistributed). Default: off.
+   */
+  distributed?: 'mpi';
 }
 
 /** Options of readCsv and openCsv. */
@@ -78,7 +88,8 @@ export interface CsvOpenOptions extends CsvReadOptions {
 }
 
 const SCHEMA_KEYS = ['delimiter', 'header', 'target', 'ignore', 'categorical', 'numeric', 'encoding', 'targetEncoding', 'missing', 'missingValues', 'categories', 'sampleRows'] as const;
-const READ_KEYS = [...SCHEMA_KEYS, 'schema', 'maxCategories', 'signal', 'onProgress', 'backend', 'shared', 'threads', 'blockBytes', 'chunkBytes', 'maxBlockBytes'] as const;
+const INFER_KEYS = [...SCHEMA_KEYS, 'distributed'] as const;
+const READ_KEYS = [...SCHEMA_KEYS, 'distributed', 'schema', 'maxCategories', 'signal', 'onProgress', 'backend', 'shared', 'threads', 'blockBytes', 'chunkBytes', 'maxBlockBytes'] as const;
 const OPEN_KEYS = [...READ_KEYS, 'countRows'] as const;
 const POLICIES: readonly MissingPolicy[] = ['error', 'drop', 'impute'];
 const ENCODINGS: readonly CategoricalEncoding[] = ['onehot', 'index'];
@@ -109,6 +120,7 @@ export interface CsvSettings {
   chunkBytes: number;
   maxBlockBytes: number;
   countRows: boolean;
+  distributed: 'mpi' | undefined;
 }
 
 /**
@@ -116,7 +128,7 @@ export interface CsvSettings {
  * @throws ConfigError naming the option (unknown keys get a did-you-mean hint).
  */
 export function checkCsvOptions(context: 'readCsv' | 'openCsv' | 'inferCsvSchema', options: unknown): CsvSettings {
-  const keys = context === 'inferCsvSchema' ? SCHEMA_KEYS : context === 'readCsv' ? READ_KEYS : OPEN_KEYS;
+  const keys = context === 'inferCsvSchema' ? INFER_KEYS : context === 'readCsv' ? READ_KEYS : OPEN_KEYS;
   const o = readOptions<CsvOpenOptions>(context, options, keys);
   if (o.schema !== undefined) {
     const clash = SCHEMA_KEYS.find((k) => o[k] !== undefined && k !== 'sampleRows');
@@ -176,6 +188,7 @@ export function checkCsvOptions(context: 'readCsv' | 'openCsv' | 'inferCsvSchema
     chunkBytes: o.chunkBytes === undefined ? 1 << 20 : checkInteger('chunkBytes', o.chunkBytes, { min: 1, max: 2 ** 34 }),
     maxBlockBytes: o.maxBlockBytes === undefined ? 2 ** 30 : checkInteger('maxBlockBytes', o.maxBlockBytes, { min: 64, max: 2 ** 36 }),
     countRows: o.countRows === undefined ? false : checkBoolean('countRows', o.countRows),
+    distributed: o.distributed === undefined ? undefined : checkChoice('distributed', o.distributed, ['mpi'] as const),
   };
 }
 

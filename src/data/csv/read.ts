@@ -5,10 +5,13 @@
 
 import { DataError } from '../../util/errors.js';
 import type { Matrix } from '../matrix.js';
-import { checkStep, missingByColumn, openCsvFile, scanCsv } from './open.js';
+import { isPlainObject } from '../../util/validate.js';
+import { checkStep, missingByColumn, openCsvFile, scanCsv, type OpenCsv } from './open.js';
 import type { CsvReadOptions } from './options.js';
 import { ProgressMeter } from './progress.js';
 import { layoutOf, type CsvSchema } from './schema.js';
+import { agree } from './collective.js';
+import { openCsvShard, type CsvShard } from './shard.js';
 
 /** What readCsv returns. */
 export interface CsvData {
@@ -41,6 +44,8 @@ export interface CsvData {
   bytes: number;
   seconds: number;
   backend: 'native' | 'js';
+  /** With distributed: 'mpi', which part of the file this rank holds (absent otherwise). */
+  shard?: CsvShard;
 }
 
 function allocate(n: number, shared: boolean): Float32Array {
@@ -56,59 +61,113 @@ function allocate(n: number, shared: boolean): Float32Array {
  * await model.fit(x, y!, { epochs: 50 });           // y: class indices, labels: ['setosa', …]
  * const test = await readCsv('new.csv', { schema }); // same columns and categories at prediction time
  * ```
+ * With `distributed: 'mpi'` every rank of an MPI job calls it and gets only its own rows (see the option).
  * @throws ConfigError for bad options; DataError naming the file, line and column for bad input (ragged
  *   rows, non-numeric values, quoting errors, numbers beyond float32, missing values under 'error', unknown
  *   categories of a fixed list), an empty file or a missing/unreadable one; AbortError when `signal` fires;
  *   BackendError when backend: 'native' is asked for and the addon cannot load.
  */
 export async function readCsv(path: string, options?: CsvReadOptions): Promise<CsvData> {
+  if (isPlainObject(options) && options.distributed !== undefined) return readCsvShard(path, options);
   const t0 = performance.now();
   const o = await openCsvFile('readCsv', path, options);
   try {
     const records = await scanCsv(o);
-    const layout = layoutOf(o.schema);
-    o.source.setLayout(layout.fields, layout.xCols, layout.yCols);
-    const x = allocate(records * layout.xCols, o.settings.shared);
-    const y = layout.yCols > 0 ? allocate(records * layout.yCols, o.settings.shared) : null;
-    // one call per block or so, for progress reports and abort checks in between
-    const perCall = Math.max(1, Math.ceil((records * o.settings.blockBytes) / Math.max(o.totalBytes, 1)));
-    const meter = new ProgressMeter('read', 0, o.settings.onProgress);
-    let rows = 0;
-    let consumed = 0;
-    let dropped = 0;
-    while (consumed < records) {
-      o.flag.check();
-      const want = Math.min(perCall, records - consumed); // rows + want <= records: it fits
-      const step = await o.source.read(x.subarray(rows * layout.xCols), y === null ? null : y.subarray(rows * layout.yCols), want, o.flag.control);
-      checkStep(o, step);
-      rows += step.rows;
-      consumed += step.records;
-      dropped += step.dropped;
-      meter.report(step.bytes, step.totalBytes, rows);
-      if (step.records === 0) break; // the file shrank: reported below
-    }
-    if (consumed !== records) throw new DataError(`${path}: the file changed while it was read (${records} rows counted, ${consumed} read)`);
-    if (rows === 0) throw new DataError(`${path}: all ${records} rows were dropped for missing values (missing: 'drop')`);
-    return {
-      x: { data: rows === records ? x : x.subarray(0, rows * layout.xCols), rows, cols: layout.xCols },
-      y: y === null ? null : { data: rows === records ? y : y.subarray(0, rows * layout.yCols), rows, cols: layout.yCols },
-      schema: o.schema,
-      xColumns: layout.xColumns,
-      yColumns: layout.yColumns,
-      labels: layout.labels,
-      oneHotGroups: layout.oneHotGroups,
-      indexColumns: layout.indexColumns,
-      imputeColumns: layout.imputeColumns,
-      rows,
-      records,
-      droppedRows: dropped,
-      missing: missingByColumn(o),
-      bytes: o.totalBytes,
-      seconds: (performance.now() - t0) / 1000,
-      backend: o.source.backend,
-    };
+    const rows = await readRows(o, records);
+    if (rows.rows === 0) throw new DataError(`${path}: all ${records} rows were dropped for missing values (missing: 'drop')`);
+    return result(o, rows, records, t0);
   } finally {
     o.flag.dispose();
     await o.source.close();
   }
+}
+
+/** readCsv with distributed: 'mpi' (collective; see shard.ts). */
+async function readCsvShard(path: string, options: CsvReadOptions): Promise<CsvData> {
+  const t0 = performance.now();
+  const { o, shard, records, ctx } = await openCsvShard('readCsv', path, options);
+  try {
+    let rows: RowsRead | undefined;
+    let failure: unknown;
+    try {
+      rows = await readRows(o, records);
+    } catch (err) {
+      failure = err;
+    }
+    agree(ctx, path, failure);
+    const read = rows as RowsRead;
+    const counts = new Float64Array(2 * ctx.size);
+    counts.set([read.rows, read.dropped], 2 * ctx.rank);
+    ctx.mpi.allreduce(counts, 'sum');
+    let totalRows = 0;
+    let rowsBefore = 0;
+    let totalDroppedRows = 0;
+    for (let r = 0; r < ctx.size; r++) {
+      if (r < ctx.rank) rowsBefore += counts[2 * r];
+      totalRows += counts[2 * r];
+      totalDroppedRows += counts[2 * r + 1];
+    }
+    if (totalRows === 0) throw new DataError(`${path}: all ${shard.totalRecords} rows were dropped for missing values (missing: 'drop')`);
+    return { ...result(o, read, records, t0), shard: { ...shard, totalRows, totalDroppedRows, rowsBefore } };
+  } finally {
+    o.flag.dispose();
+    await o.source.close();
+  }
+}
+
+interface RowsRead {
+  x: Float32Array;
+  y: Float32Array | null;
+  rows: number;
+  dropped: number;
+}
+
+/** The read pass: `records` records into x and y allocated at their exact size. */
+async function readRows(o: OpenCsv, records: number): Promise<RowsRead> {
+  const layout = layoutOf(o.schema);
+  o.source.setLayout(layout.fields, layout.xCols, layout.yCols);
+  const x = allocate(records * layout.xCols, o.settings.shared);
+  const y = layout.yCols > 0 ? allocate(records * layout.yCols, o.settings.shared) : null;
+  // one call per block or so, for progress reports and abort checks in between
+  const perCall = Math.max(1, Math.ceil((records * o.settings.blockBytes) / Math.max(o.totalBytes, 1)));
+  const meter = new ProgressMeter('read', 0, o.settings.onProgress);
+  let rows = 0;
+  let consumed = 0;
+  let dropped = 0;
+  while (consumed < records) {
+    o.flag.check();
+    const want = Math.min(perCall, records - consumed); // rows + want <= records: it fits
+    const step = await o.source.read(x.subarray(rows * layout.xCols), y === null ? null : y.subarray(rows * layout.yCols), want, o.flag.control);
+    checkStep(o, step);
+    rows += step.rows;
+    consumed += step.records;
+    dropped += step.dropped;
+    meter.report(step.bytes, step.totalBytes, rows);
+    if (step.records === 0) break; // the file shrank: reported below
+  }
+  if (consumed !== records) throw new DataError(`${o.path}: the file changed while it was read (${records} rows counted, ${consumed} read)`);
+  return { x, y, rows, dropped };
+}
+
+function result(o: OpenCsv, read: RowsRead, records: number, t0: number): CsvData {
+  const layout = layoutOf(o.schema);
+  const { x, y, rows, dropped } = read;
+  return {
+    x: { data: rows === records ? x : x.subarray(0, rows * layout.xCols), rows, cols: layout.xCols },
+    y: y === null ? null : { data: rows === records ? y : y.subarray(0, rows * layout.yCols), rows, cols: layout.yCols },
+    schema: o.schema,
+    xColumns: layout.xColumns,
+    yColumns: layout.yColumns,
+    labels: layout.labels,
+    oneHotGroups: layout.oneHotGroups,
+    indexColumns: layout.indexColumns,
+    imputeColumns: layout.imputeColumns,
+    rows,
+    records,
+    droppedRows: dropped,
+    missing: missingByColumn(o),
+    bytes: o.totalBytes,
+    seconds: (performance.now() - t0) / 1000,
+    backend: o.source.backend,
+  };
 }

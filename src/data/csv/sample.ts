@@ -26,6 +26,8 @@ export interface CsvSample {
   stopped: boolean;
   /** The file's size in bytes. */
   bytes: number;
+  /** Bytes read from the file to take the sample. */
+  bytesRead: number;
 }
 
 interface RawSample {
@@ -33,6 +35,7 @@ interface RawSample {
   stopped: boolean;
   error?: CsvErrorInfo;
   bytes: number;
+  bytesRead: number;
 }
 
 /** The rule with csv-parse: whole records, each with its end offset. */
@@ -59,12 +62,12 @@ async function sampleJs(path: string, delimiter: string, maxRecords: number, max
         issue ??= parser.feed(null, push);
       }
       if (issue && records.length === 0) {
-        return { records: [], stopped: false, error: { kind: issue.kind, line: issue.line, record: -1, column: issue.column, found: 0, token: issue.kind === 'internal' ? issue.message : '' }, bytes: size };
+        return { records: [], stopped: false, error: { kind: issue.kind, line: issue.line, record: -1, column: issue.column, found: 0, token: issue.kind === 'internal' ? issue.message : '' }, bytes: size, bytesRead: pos };
       }
-      if (issue) return { records: keep(records, maxRecords, maxBytes, minRecords), stopped: records.length < minRecords, bytes: size };
+      if (issue) return { records: keep(records, maxRecords, maxBytes, minRecords), stopped: records.length < minRecords, bytes: size, bytesRead: pos };
       if (bytesRead === 0) break;
     }
-    return { records: keep(records, maxRecords, maxBytes, minRecords), stopped: false, bytes: size };
+    return { records: keep(records, maxRecords, maxBytes, minRecords), stopped: false, bytes: size, bytesRead: pos };
   } finally {
     await fh.close();
   }
@@ -105,5 +108,5 @@ export async function sampleCsv(path: string, delimiter: string, header: boolean
   }
   const head = header && raw.records.length > 0 ? raw.records[0] : null;
   const rows = header ? raw.records.slice(1) : raw.records;
-  return { header: head, fields: head?.length ?? rows[0]?.length ?? 0, rows, empty: raw.records.length === 0 && !raw.stopped, stopped: raw.stopped, bytes: raw.bytes };
+  return { header: head, fields: head?.length ?? rows[0]?.length ?? 0, rows, empty: raw.records.length === 0 && !raw.stopped, stopped: raw.stopped, bytes: raw.bytes, bytesRead: raw.bytesRead };
 }

@@ -4,6 +4,7 @@
 
 import { ConfigError, ShapeError } from '../../util/errors.js';
 import { checkInteger, isPlainObject } from '../../util/validate.js';
+import { openCsvShard, type CsvShardRange } from './shard.js';
 import type { Matrix } from '../matrix.js';
 import { checkStep, missingByColumn, openCsvFile, scanCsv, type OpenCsv } from './open.js';
 import type { CsvOpenOptions } from './options.js';
@@ -39,6 +40,8 @@ export class CsvStream {
   /** Data records in the file (before any 'drop'), when counted at open (countRows, or categories collected); else null. */
   readonly recordCount: number | null;
   readonly backend: 'native' | 'js';
+  /** With distributed: 'mpi', which part of the file this rank reads (recordCount: its records); else null. */
+  readonly shard: CsvShardRange | null;
   private readonly layout: CsvLayout;
   private rowsRead = 0;
   private meter: ProgressMeter;
@@ -50,7 +53,9 @@ export class CsvStream {
   constructor(
     private readonly o: OpenCsv,
     records: number | null,
+    shard: CsvShardRange | null = null,
   ) {
+    this.shard = shard;
     this.schema = o.schema;
     this.layout = layoutOf(o.schema);
     this.xColumns = this.layout.xColumns;
@@ -158,9 +163,15 @@ export class CsvStream {
  * for await (const { x, y } of stream.batches(4096)) await model.fit(x, y!, { epochs: 1 });
  * await stream.close();
  * ```
+ * With `distributed: 'mpi'` every rank of an MPI job opens it together and reads only its byte range
+ * (each rewind too); the schema and categories agree on every rank (see the option).
  * @throws as readCsv.
  */
 export async function openCsv(path: string, options?: CsvOpenOptions): Promise<CsvStream> {
+  if (isPlainObject(options) && options.distributed !== undefined) {
+    const { o, shard, records } = await openCsvShard('openCsv', path, options);
+    return new CsvStream(o, records, shard);
+  }
   const o = await openCsvFile('openCsv', path, options);
   try {
     const records = o.needsCategories || o.settings.countRows ? await scanCsv(o) : null;
