@@ -42,7 +42,7 @@ export { matrix, isMatrix, fromRows, row, sliceRows, toRows, argmaxRows, type Ma
 export type { InputData, TargetData } from './data/validate-data.js';
 export { isDataset, type Dataset, type DataBlock, type PassOptions } from './data/dataset.js';
 export { streamingDataset, memoryDataset, type StreamingDataset, type StreamingDatasetOptions, type RowSource } from './data/streaming-dataset.js';
-export { csvDataset, type CsvDataset, type CsvDatasetOptions } from './data/csv-dataset.js';
+export { csvDataset, type CsvDataset, type CsvDatasetOptions, type CsvDatasetShard } from './data/csv-dataset.js';
 export { readNumericCsv, type NumericCsv, type NumericCsvOptions } from './data/csv/index.js';
 export { readCsv, openCsv, inferCsvSchema, formatSchema, CsvStream, DEFAULT_MISSING_VALUES } from './data/csv/index.js';
 export type {
@@ -61,6 +61,8 @@ export type {
   ColumnRef,
   MissingPolicy,
   CategoricalEncoding,
+  CsvShard,
+  CsvShardRange,
 } from './data/csv/index.js';
 export {
   scalers,
@@ -86,6 +88,8 @@ export {
   addGaussianNoise,
   randomOversample,
   smote,
+  fitScaler,
+  fitImputer,
 } from './data/preprocess/index.js';
 export type {
   ScalerKind,
@@ -113,6 +117,7 @@ export type {
   ResampledData,
   SmoteOptions,
   SmoteResult,
+  DistributedFitOptions,
 } from './data/preprocess/index.js';
 
 export { getBackend, nativeAvailable, type BackendName } from './backend/index.js';

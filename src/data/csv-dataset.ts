@@ -5,7 +5,7 @@
 import { ConfigError } from '../util/errors.js';
 import { distributedContext } from '../backend/mpi-context.js';
 import { openCsv, type CsvStream } from './csv/index.js';
-import { agree } from './csv/collective.js';
+import { agree } from './collective.js';
 import type { CsvShardRange } from './csv/shard.js';
 import type { CsvOpenOptions } from './csv/options.js';
 import { hashSplitter, SplitPart, type SplitFractions } from './preprocess/index.js';
@@ -100,7 +100,7 @@ async function rowsBefore(path: string, stream: CsvStream, shard: CsvShardRange,
   } catch (err) {
     failure = err;
   }
-  agree(ctx, path, failure);
+  agree(ctx, `reading ${path}`, failure);
   const counts = new Float64Array(ctx.size);
   counts[ctx.rank] = rows;
   ctx.mpi.allreduce(counts, 'sum');

@@ -7,4 +7,5 @@ export { inferCsvSchema } from './infer.js';
 export { formatSchema, layoutOf, type CsvSchema, type CsvColumn, type CsvColumnKind, type CsvColumnRole, type CsvLayout } from './schema.js';
 export type { CsvReadOptions, CsvOpenOptions, CsvSchemaOptions, ColumnRef, MissingPolicy, CategoricalEncoding } from './options.js';
 export type { CsvProgress } from './progress.js';
+export type { CsvShard, CsvShardRange } from './shard.js';
 export { DEFAULT_MISSING_VALUES } from './number.js';

@@ -5,7 +5,7 @@
 
 import { getBackend } from '../../backend/index.js';
 import { distributedContext } from '../../backend/mpi-context.js';
-import { onRoot } from './collective.js';
+import { onRoot } from '../collective.js';
 import { ConfigError, DataError } from '../../util/errors.js';
 import { closest } from '../../util/validate.js';
 import { checkCsvOptions, type ColumnRef, type CsvSchemaOptions, type CsvSettings } from './options.js';
@@ -113,5 +113,5 @@ export async function inferCsvSchema(path: string, options?: CsvSchemaOptions): 
     return buildSchema(path, sample, s);
   };
   // distributed: rank 0 infers from the file's first rows, as one process would, for every rank
-  return s.distributed === undefined ? infer() : onRoot(distributedContext(), path, infer);
+  return s.distributed === undefined ? infer() : onRoot(distributedContext(), `reading ${path}`, infer);
 }

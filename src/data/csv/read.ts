@@ -10,7 +10,7 @@ import { checkStep, missingByColumn, openCsvFile, scanCsv, type OpenCsv } from '
 import type { CsvReadOptions } from './options.js';
 import { ProgressMeter } from './progress.js';
 import { layoutOf, type CsvSchema } from './schema.js';
-import { agree } from './collective.js';
+import { agree } from '../collective.js';
 import { openCsvShard, type CsvShard } from './shard.js';
 
 /** What readCsv returns. */
@@ -94,7 +94,7 @@ async function readCsvShard(path: string, options: CsvReadOptions): Promise<CsvD
     } catch (err) {
       failure = err;
     }
-    agree(ctx, path, failure);
+    agree(ctx, `reading ${path}`, failure);
     const read = rows as RowsRead;
     const counts = new Float64Array(2 * ctx.size);
     counts.set([read.rows, read.dropped], 2 * ctx.rank);

@@ -14,7 +14,7 @@
 
 import { stat } from 'node:fs/promises';
 import { allgatherJson, bcastJson, distributedContext, type DistributedContext } from '../../backend/mpi-context.js';
-import { agree, describeFailure, peerError, type Failure } from './collective.js';
+import { agree, describeFailure, peerError, type Failure } from '../collective.js';
 import type { CsvErrorInfo, SourceRange } from '../../backend/native-csv.js';
 import { DataError } from '../../util/errors.js';
 import { columnLabel, csvError, fileError, type CsvErrorContext } from './errors.js';
@@ -79,7 +79,7 @@ async function settleOnRankZero(ctx: DistributedContext, context: 'readCsv' | 'o
   } catch (err) {
     failure = err;
   }
-  agree(ctx, String(path), failure);
+  agree(ctx, `reading ${String(path)}`, failure);
   const shared = bcastJson(ctx, settled, 0) as SettledSchema;
   return { settings: settings as CsvSettings, backend, settled: { ...shared, sampleBytes: ctx.rank === 0 ? shared.sampleBytes : 0 } };
 }
@@ -143,7 +143,7 @@ export async function openCsvShard(context: 'readCsv' | 'openCsv', path: string,
       const offsets = { lineOffset: sum(lines, failed), recordOffset: sum(records, failed), endsEarly: s.rangeEnd < S };
       const error = s.error ? csvError(s.error, { ...errorContext(path, settings, settled), shard: offsets }) : null;
       if (failed === ctx.rank && error !== null) throw error;
-      throw peerError(path, failed, ctx.size, error ? describeFailure(error) : (s.failure as Failure));
+      throw peerError(`reading ${path}`, failed, ctx.size, error ? describeFailure(error) : (s.failure as Failure));
     }
     if (o === undefined || scanned === undefined) throw new Error('unreachable: a rank without a failure has its reader');
     const range = scanned.range as SourceRange; // a completed pass placed it
@@ -167,7 +167,7 @@ export async function openCsvShard(context: 'readCsv' | 'openCsv', path: string,
       } catch (err) {
         failure = err;
       }
-      agree(ctx, path, failure);
+      agree(ctx, `reading ${path}`, failure);
     } else {
       await o.source.rewind();
     }

@@ -4,6 +4,7 @@ export { Scaler, type ScalerKind, type ScalerOptions, type MinMaxScalerOptions, 
 export { scalers, scalerFromJSON } from './scalers.js';
 export { Imputer, type ImputerOptions, type ImputerJSON, type ImputerState } from './imputer.js';
 export { imputerFromJSON } from './imputers.js';
+export { fitScaler, fitImputer, type DistributedFitOptions } from './distributed-fit.js';
 export type { FromJSONOptions } from './json-fields.js';
 export type { ColumnStatsJSON } from './column-stats.js';
 

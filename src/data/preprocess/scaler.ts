@@ -185,11 +185,17 @@ export class Scaler {
 
   /** Rebuilds a fitted scaler from checked JSON parts (used by scalerFromJSON). */
   static restore(kind: ScalerKind, options: MinMaxScalerOptions, cols: number, stats: ColumnStatsJSON | null): Scaler {
-    const s = new Scaler(kind, options);
-    const mask = columnMask('exclude', s.exclude, cols);
-    s.width = cols;
-    s.stats = stats === null ? null : ColumnStats.fromArrays(stats, mask.map((e) => 1 - e));
-    return s;
+    return new Scaler(kind, options).loadStatistics(cols, stats);
+  }
+
+  /** Replaces the fitted state with checked statistics of `cols` columns (restore's and fitScaler's last step). */
+  loadStatistics(cols: number, stats: ColumnStatsJSON | null): this {
+    const mask = columnMask('exclude', this.exclude, cols);
+    this.width = cols;
+    this.stats = this.kind === 'none' || stats === null ? null : ColumnStats.fromArrays(stats, mask.map((e) => 1 - e));
+    this.rowsSeen = 0;
+    this.affine = null;
+    return this;
   }
 
   private apply(x: Matrix, out: Matrix | undefined, name: string, inverse: boolean): Matrix {

@@ -2,12 +2,14 @@
 // OPTIONS (JSON) plus distributed: 'mpi' and writes what it got to OUT_DIR/rank-<rank>.json.
 //   MODE=read: readCsv (x, y, every field that describes columns, shard);
 //   MODE=infer: inferCsvSchema;
-//   MODE=stream: csvDataset (SPLIT: JSON of its split option), every block's rows of EPOCHS passes.
+//   MODE=stream: csvDataset (SPLIT: JSON of its split option), every block's rows of EPOCHS passes;
+//   MODE=stats: readCsv with index and with one-hot encoding, then fitImputer / fitScaler (standard and
+//     minMax) across the ranks on the rows read.
 // A call that throws writes { error, message } (and the process still ends with code 0).
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { csvDataset, inferCsvSchema, initDistributed, readCsv } from '../../../src/index.js';
+import { csvDataset, fitImputer, fitScaler, Imputer, inferCsvSchema, initDistributed, readCsv, scalers } from '../../../src/index.js';
 
 const env = (key: string, fallback: string): string => process.env[key] ?? fallback;
 const file = env('FILE', '');
@@ -31,6 +33,18 @@ async function main(): Promise<object> {
       const shard = ds.shard;
       await ds.close();
       return { epochs, shard };
+    }
+    case 'stats': {
+      const fits = [];
+      for (const encoding of ['index', 'onehot'] as const) {
+        const d = await readCsv(file, { ...options, encoding, distributed: 'mpi' });
+        const imputer = fitImputer(new Imputer({ categorical: d.indexColumns, oneHotGroups: d.oneHotGroups }), d.x, { distributed: 'mpi' });
+        const exclude = [...d.oneHotGroups.flat(), ...d.indexColumns];
+        const standard = fitScaler(scalers.standard({ exclude }), d.x, { distributed: 'mpi' });
+        const minMax = fitScaler(scalers.minMax({ exclude }), d.x, { distributed: 'mpi' });
+        fits.push({ imputer: imputer.toJSON(), fill: Array.from(imputer.fillValues()), standard: standard.toJSON(), minMax: minMax.toJSON() });
+      }
+      return { fits };
     }
     default: {
       const d = await readCsv(file, { ...options, distributed: 'mpi' });

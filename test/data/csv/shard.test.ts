@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { mpiAddonPath } from '../../../src/backend/mpi.js';
-import { csvDataset, inferCsvSchema, readCsv, type CsvReadOptions } from '../../../src/index.js';
+import { csvDataset, Imputer, inferCsvSchema, readCsv, scalers, type CsvReadOptions } from '../../../src/index.js';
 import { tempDir } from '../../helpers/csv.js';
 import { ROOT } from '../../helpers/run-script.js';
 
@@ -191,3 +191,40 @@ function rowsOf(block: { x: { data: Float32Array; cols: number; rows: number }; 
   const { x, y } = block;
   return Array.from({ length: x.rows }, (_, i) => [...x.data.subarray(i * x.cols, (i + 1) * x.cols), ...y.data.subarray(i * y.cols, (i + 1) * y.cols)]);
 }
+
+describe.skipIf(skip !== null)('fitImputer / fitScaler({ distributed: "mpi" }) under mpirun', () => {
+  it('-np 3: every rank gets the one-process fit (counts, modes, min, max exact; mean and M2 within 1e-12)', async () => {
+    const text = MIXED.replace(/,blue,/g, (m, at: number) => (at % 3 === 0 ? ',NA,' : m)); // some colors missing
+    expect(text.match(/,NA,/g)?.length).toBeGreaterThan(2);
+    const path = file('stats.csv', text);
+    const options = { target: 'label', missing: { num: 'impute', color: 'impute', label: 'drop' } } as const;
+    const { code, stderr, ranks } = await run(3, { FILE: path, MODE: 'stats', OPTIONS: JSON.stringify(options) });
+    expect(code, stderr).toBe(0);
+    expect(ranks.map((r) => r.error)).toEqual([undefined, undefined, undefined]);
+    for (const r of ranks.slice(1)) expect(r.fits).toEqual(ranks[0].fits); // bit-identical on every rank
+    const fits = ranks[0].fits as Json[];
+    for (const [k, encoding] of (['index', 'onehot'] as const).entries()) {
+      const d = await readCsv(path, { ...options, encoding });
+      const imputer = new Imputer({ categorical: d.indexColumns, oneHotGroups: d.oneHotGroups }).fit(d.x);
+      const exclude = [...d.oneHotGroups.flat(), ...d.indexColumns];
+      const one = { imputer: imputer.toJSON(), fill: Array.from(imputer.fillValues()), standard: scalers.standard({ exclude }).fit(d.x).toJSON(), minMax: scalers.minMax({ exclude }).fit(d.x).toJSON() };
+      const got = fits[k] as typeof one;
+      expect(got.imputer.categoryCounts, encoding).toEqual(one.imputer.categoryCounts);
+      expect(got.imputer.groupCounts, encoding).toEqual(one.imputer.groupCounts);
+      const close = (a: number[], b: number[], what: string) => a.forEach((v, i) => expect(Math.abs(v - b[i]), `${encoding} ${what}[${i}]`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b[i]))));
+      for (const [name, stats, ref] of [
+        ['imputer', got.imputer.stats, one.imputer.stats],
+        ['standard', got.standard.stats, one.standard.stats],
+        ['minMax', got.minMax.stats, one.minMax.stats],
+      ] as const) {
+        expect(stats?.count, name).toEqual(ref?.count);
+        expect(stats?.min, name).toEqual(ref?.min);
+        expect(stats?.max, name).toEqual(ref?.max);
+        close(stats?.mean ?? [], ref?.mean ?? [], `${name} mean`);
+        close(stats?.m2 ?? [], ref?.m2 ?? [], `${name} m2`);
+      }
+      close(asJson(got.fill) as number[], asJson(one.fill) as number[], 'fill');
+      expect((got.imputer.stats.count as number[]).some((n) => n > 0)).toBe(true);
+    }
+  });
+});
