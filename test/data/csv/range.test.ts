@@ -132,15 +132,3 @@ describe.each(CSV_BACKENDS)('byte ranges on the $backend reader', ({ backend, av
     expect(first.error?.line).toBe(2);
   });
 });
-
-describe('byte range arguments of the native reader', () => {
-  const native = CSV_BACKENDS[1];
-  it.skipIf(!native.available)('rejects a range that is not [begin <= end] inside the file', () => {
-    const path = file('range-args.csv', 'a,b\n1,2\n');
-    expect(() => NativeSource.open(path, config(2, true, [3, 2]))).toThrow(/begin <= end/);
-    expect(() => NativeSource.open(path, config(2, true, [-1, 2]))).toThrow(/range\[0\]/);
-    expect(() => NativeSource.open(path, config(2, true, [0, 1.5]))).toThrow(/range\[1\]/);
-    expect(() => NativeSource.open(path, config(2, true, [0, 100]))).toThrow(/past the end/);
-    expect(() => NativeSource.open(path, { ...config(2, true, null), range: [0] as unknown as [number, number] })).toThrow(/range/);
-  });
-});

@@ -38,6 +38,14 @@ describe.skipIf(!NATIVE)('native CsvReader arguments', () => {
     expect(make({ kinds: [1, 7] })).toThrow(RangeError);
     expect(make({ missing: 'x' as never })).toThrow(TypeError);
     expect(make({ categories: [['a'], null] })).toThrow(/not categorical/);
+    // a byte range: [begin <= end] of integers, end inside the file
+    expect(make({ range: [3, 2] })).toThrow(/begin <= end/);
+    expect(make({ range: [-1, 2] })).toThrow(/range\[0\]/);
+    expect(make({ range: [0, 1.5] })).toThrow(/range\[1\]/);
+    expect(make({ range: [0] as never })).toThrow(/range must have 2 entries/);
+    expect(make({ range: 'all' as never })).toThrow(/range must be an array/);
+    expect(make({ range: [0, 100] })).toThrow(/past the end/);
+    expect(make({ range: [2, 5] })).not.toThrow();
     expect(make({ missingValues: [1] as never })).toThrow(TypeError);
     expect(make({ blockBytes: 10 })).toThrow(RangeError);
     expect(make({ header: 1 as never })).toThrow(TypeError);
