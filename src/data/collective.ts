@@ -23,7 +23,7 @@ export function peerError(task: string, failed: number, size: number, f: Failure
  * an error naming it; returns when none failed.
  */
 export function agree(ctx: DistributedContext, task: string, local: unknown): void {
-  const all = allgatherJson<Failure | null>(ctx, local === undefined ? null : describeFailure(local));
+  const all = allgatherJson<Failure | null>(ctx, local === undefined ? null : describeFailure(local), task);
   const failed = all.findIndex((f) => f !== null);
   if (failed < 0) return;
   if (failed === ctx.rank) throw local;
@@ -45,7 +45,7 @@ export async function onRoot<T>(ctx: DistributedContext, task: string, run: () =
       payload = { failure: describeFailure(err) };
     }
   }
-  const shared = bcastJson(ctx, payload, root);
+  const shared = bcastJson(ctx, payload, root, task);
   if (shared.failure !== undefined) throw ctx.rank === root ? local : peerError(task, root, ctx.size, shared.failure);
   return (ctx.rank === root ? payload.value : shared.value) as T;
 }

@@ -103,7 +103,7 @@ async function rowsBefore(path: string, stream: CsvStream, shard: CsvShardRange,
   agree(ctx, `reading ${path}`, failure);
   const counts = new Float64Array(ctx.size);
   counts[ctx.rank] = rows;
-  ctx.mpi.allreduce(counts, 'sum');
+  ctx.mpi.allreduce(counts, 'sum', `the row counts of ${path}`);
   return { ...shard, rowsBefore: counts.subarray(0, ctx.rank).reduce((a, b) => a + b, 0) };
 }
 

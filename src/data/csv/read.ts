@@ -98,7 +98,7 @@ async function readCsvShard(path: string, options: CsvReadOptions): Promise<CsvD
     const read = rows as RowsRead;
     const counts = new Float64Array(2 * ctx.size);
     counts.set([read.rows, read.dropped], 2 * ctx.rank);
-    ctx.mpi.allreduce(counts, 'sum');
+    ctx.mpi.allreduce(counts, 'sum', `the row counts of ${path}`);
     let totalRows = 0;
     let rowsBefore = 0;
     let totalDroppedRows = 0;

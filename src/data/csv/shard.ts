@@ -80,7 +80,7 @@ async function settleOnRankZero(ctx: DistributedContext, context: 'readCsv' | 'o
     failure = err;
   }
   agree(ctx, `reading ${String(path)}`, failure);
-  const shared = bcastJson(ctx, settled, 0) as SettledSchema;
+  const shared = bcastJson(ctx, settled, 0, `the schema of ${path}`) as SettledSchema;
   return { settings: settings as CsvSettings, backend, settled: { ...shared, sampleBytes: ctx.rank === 0 ? shared.sampleBytes : 0 } };
 }
 
@@ -133,7 +133,7 @@ export async function openCsvShard(context: 'readCsv' | 'openCsv', path: string,
       local = err;
     }
     const failedShare: ScanShare = { records: 0, lines: 0, rangeEnd: S, categories: null, error: null, failure: local === undefined ? null : describeFailure(local) };
-    const shares = allgatherJson(ctx, scanned?.share ?? failedShare);
+    const shares = allgatherJson(ctx, scanned?.share ?? failedShare, `the scan of ${path}`);
     const lines = shares.map((s) => s.lines);
     const records = shares.map((s) => s.records);
     const failed = shares.findIndex((s) => s.error !== null || s.failure !== null);

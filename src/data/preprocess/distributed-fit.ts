@@ -38,7 +38,7 @@ function gatherFits<T>(what: string, x: Matrix, fit: () => void, state: () => T)
     local = err;
     share = { failure: describeFailure(err) };
   }
-  const all = allgatherJson(ctx, share);
+  const all = allgatherJson(ctx, share, `the ${what} fit`);
   const failed = all.findIndex((s) => s.failure !== null);
   if (failed >= 0) throw failed === ctx.rank ? local : peerError(`fitting the ${what}`, failed, ctx.size, all[failed].failure as Failure);
   const ok = all as { cols: number; state: T }[];
