@@ -131,6 +131,7 @@ export {
   ShapeError,
   DataError,
   NonFiniteError,
+  DivergenceError,
   BackendError,
   ModelFileError,
   AbortError,

@@ -39,6 +39,12 @@ export interface SavableModel {
   readonly params: Float32Array;
   getOptimizerState(): StoredOptimizerState | null;
   readonly preprocessing: JsonObject | null;
+  /**
+   * Runs `read` at a point where the weights are those after a whole optimizer step: at once when no fit
+   * is running, else between two chunks of steps of the running fit (whose native steps update the
+   * weights on another thread). Optional: without it the weights are read at the call.
+   */
+  atWholeStep?<T>(read: () => T): Promise<T>;
 }
 
 /** A model file's training section before encoding: opaque JSON and the float32 tensors it refers to. */
@@ -73,8 +79,8 @@ export function modelFileData(model: SavableModel, includeOptimizer: boolean, tr
 
 /**
  * Saves `model` (architecture, compile config, weights, `model.preprocessing` and, unless
- * `includeOptimizer` is false, the optimizer state) to `path`. The weights are captured synchronously at
- * the call, then written through a temp file that is fsynced and renamed over `path`, so `path` holds the
+ * `includeOptimizer` is false, the optimizer state) to `path`. The weights are captured at the call or,
+ * while a fit runs, after its current step (see SavableModel.atWholeStep), then written through a temp file that is fsynced and renamed over `path`, so `path` holds the
  * old file or the new one, never a torn one. (A fit's training position is saved by its `checkpoint` option.)
  * @example await saveModel(model, 'digits.nntrain');
  * @throws ConfigError for bad options; ModelFileError (with the fs error as `cause`) when the file cannot
@@ -84,7 +90,9 @@ export async function saveModel(model: SavableModel, path: string, options: Save
   checkPath(path);
   readOptions('saveModel', options, ['includeOptimizer']);
   const includeOptimizer = options.includeOptimizer === undefined ? true : checkBoolean('includeOptimizer', options.includeOptimizer);
-  await writeModelFile(modelFileData(model, includeOptimizer), path);
+  const encode = () => encodeModelData(modelFileData(model, includeOptimizer));
+  const bytes = model.atWholeStep === undefined ? encode() : await model.atWholeStep(encode);
+  await writeModelBytes(bytes, path);
 }
 
 /**
@@ -93,7 +101,12 @@ export async function saveModel(model: SavableModel, path: string, options: Save
  * @throws ModelFileError when the file cannot be written.
  */
 export async function writeModelFile(data: ModelFileData, path: string): Promise<void> {
-  const bytes = encodeModelFile({
+  await writeModelBytes(encodeModelData(data), path);
+}
+
+/** The bytes of a model file (a copy of the weights as they are now). */
+function encodeModelData(data: ModelFileData): Uint8Array {
+  return encodeModelFile({
     createdBy: `nntrain ${packageVersion()}`,
     model: data.model as Record<string, unknown>,
     params: data.params,
@@ -101,6 +114,10 @@ export async function writeModelFile(data: ModelFileData, path: string): Promise
     preprocessing: data.preprocessing,
     training: data.training,
   });
+}
+
+/** Writes encoded model bytes to `path` atomically. @throws ModelFileError naming the path. */
+async function writeModelBytes(bytes: Uint8Array, path: string): Promise<void> {
   try {
     await writeFileAtomic(path, bytes);
   } catch (err) {

@@ -24,6 +24,9 @@ export class ModelRuntime {
   private planHandle: PlanHandle | null = null;
   private busy = false; // a fit is running
   private planQueue: Promise<unknown> = Promise.resolve(); // serializes plan calls
+  private holders = 0; // predict/evaluate calls that hold a running fit's steps
+  private released: Promise<void> = Promise.resolve();
+  private release: (() => void) | null = null;
 
   constructor(private readonly backend: Backend) {}
 
@@ -78,6 +81,8 @@ export class ModelRuntime {
         this.step += steps;
       },
       exclusive: (fn) => this.exclusive(fn),
+      holdSteps: (fn) => this.holdSteps(fn),
+      stepsReleased: () => this.released,
     };
   }
 
@@ -112,6 +117,30 @@ export class ModelRuntime {
     } finally {
       this.busy = false;
     }
+  }
+
+  /**
+   * Runs `fn` with a running fit's steps held: the fit's next chunk waits until `fn` settles, so every
+   * plan call of `fn` (a predict split into chunks) sees the weights of one step.
+   */
+  async holdSteps<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.holders++ === 0) this.released = new Promise((resolve) => (this.release = resolve));
+    try {
+      return await fn();
+    } finally {
+      if (--this.holders === 0) {
+        this.release?.();
+        this.release = null;
+      }
+    }
+  }
+
+  /**
+   * Runs `read` where the weights are whole: at once when no fit runs, else in the plan queue between two
+   * chunks of the fit's steps (a native chunk updates the weights on a worker thread).
+   */
+  atWholeStep<T>(read: () => T): Promise<T> {
+    return this.busy ? this.exclusive(async () => read()) : Promise.resolve(read());
   }
 
   /** Runs `fn` after every plan call queued before it (one plan call at a time per model). */

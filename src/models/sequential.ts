@@ -12,7 +12,7 @@ import { isDataset, type Dataset } from '../data/dataset.js';
 import type { Matrix } from '../data/matrix.js';
 import type { InputData, TargetData } from '../data/validate-data.js';
 import { checkPreprocessing, type JsonObject } from '../io/json-value.js';
-import { saveModel } from '../io/model-file.js';
+import { saveModel, type SavableModel } from '../io/model-file.js';
 import type { Layer } from '../layers/layer.js';
 import { layerFromConfig, type LayerConfig } from '../layers/index.js';
 import type { Optimizer } from '../optimizers/index.js';
@@ -323,10 +323,11 @@ export class Sequential implements CallbackModel {
 
   /**
    * Saves the model to `path` (see saveModel): architecture, compile options, weights, preprocessing and,
-   * unless includeOptimizer is false, the optimizer state.
+   * unless includeOptimizer is false, the optimizer state. While a fit runs, the file holds the weights
+   * after a whole step (the save waits for the current chunk of steps to end).
    */
   save(path: string, options?: { includeOptimizer?: boolean }): Promise<void> {
-    return saveModel(this, path, options);
+    return saveModel(savable(this, this.rt), path, options);
   }
 
   /**
@@ -339,3 +340,18 @@ export class Sequential implements CallbackModel {
 }
 
 const shape = (width: number) => `[N, ${width}]`;
+
+/** `model` as saveModel reads it: during a fit, between two steps (native steps update weights on a worker thread). */
+function savable(model: Sequential, rt: ModelRuntime): SavableModel {
+  return {
+    toConfig: () => model.toConfig(),
+    get params() {
+      return model.params;
+    },
+    getOptimizerState: () => model.getOptimizerState(),
+    get preprocessing() {
+      return model.preprocessing;
+    },
+    atWholeStep: (read) => rt.atWholeStep(read),
+  };
+}

@@ -3,12 +3,12 @@
 // folded into the epoch's sums with onBatchEnd after each, and the chunk's outcome turned into
 // NonFiniteError/AbortError. The per-fit buffers (lrs, stats, the abort flag) are allocated once here.
 
-import { STATS_WIDTH, TrainStatus } from '../backend/codes.js';
+import { Stat, STATS_WIDTH, TrainStatus } from '../backend/codes.js';
 import type { TrainJob, TrainJobComm } from '../backend/contract.js';
 import type { CallbackList } from '../callbacks/callback.js';
 import type { Matrix } from '../data/matrix.js';
 import { addStatsRow, emptyStats, logsFromStats } from '../metrics/metrics.js';
-import { AbortError, ConfigError, NonFiniteError } from '../util/errors.js';
+import { AbortError, ConfigError, DivergenceError, NonFiniteError } from '../util/errors.js';
 import { now } from '../util/yield.js';
 import { ChunkSizer, CHUNK_TARGET_MS } from './chunk-sizer.js';
 import type { TrainingRuntime } from './runtime.js';
@@ -28,6 +28,8 @@ export interface ChunkSettings {
   callbacks: CallbackList;
   /** One rank of a distributed fit (its chunks all-reduce; stepsPerChunk is then fixed), else null. */
   dist?: DistributedFit | null;
+  /** fit's divergence factor, or null when the check is off. */
+  divergenceFactor?: number | null;
 }
 
 export class ChunkRunner {
@@ -41,6 +43,10 @@ export class ChunkRunner {
   private readonly onAbort = () => Atomics.store(this.control, 0, 1);
   /** The distributed fit's communicator, its lastStepRows set per chunk. */
   private readonly comm: TrainJobComm | undefined;
+  /** The loss of the fit's first step, the divergence check's reference (NaN until it ran). */
+  private startLoss = NaN;
+  /** Steps the last run() applied, also when it threw (a checkpoint written on abort starts after them). */
+  lastSteps = 0;
 
   constructor(
     private readonly rt: TrainingRuntime,
@@ -77,6 +83,7 @@ export class ChunkRunner {
    */
   async run(x: Matrix, y: Matrix, order: Uint32Array, firstBatch: number, maxSteps: number, epoch: number, batchOffset = 0, lastStepRows?: number): Promise<number> {
     const { rt, s } = this;
+    this.lastSteps = 0;
     this.checkAbort();
     const steps = this.sizer.size(maxSteps);
     const globalStep = rt.getStep();
@@ -100,7 +107,9 @@ export class ChunkRunner {
     const result = await s.steps.run(job);
     this.sizer.record(result.stepsDone, now() - t0);
     rt.advanceStep(result.stepsDone);
+    this.lastSteps = result.stepsDone;
     for (let i = 0; i < result.stepsDone; i++) {
+      this.checkDivergence(i, epoch, batchOffset + firstBatch + i);
       addStatsRow(this.epochStats, this.stats, i);
       if (s.callbacks.wantsBatchEnd && !s.signal?.aborted) {
         await s.callbacks.batchEnd(batchOffset + firstBatch + i, logsFromStats(this.epochStats, rt.metrics));
@@ -112,6 +121,25 @@ export class ChunkRunner {
     this.checkAbort();
     if (result.status === TrainStatus.aborted) throw new AbortError();
     return result.stepsDone;
+  }
+
+  /** Throws DivergenceError when step row `i` of the chunk's stats passed the divergence threshold. */
+  private checkDivergence(i: number, epoch: number, batch: number): void {
+    const factor = this.s.divergenceFactor;
+    if (factor === null || factor === undefined) return;
+    const base = i * STATS_WIDTH;
+    const loss = (this.stats[base + Stat.lossSum] + this.stats[base + Stat.regLossSum]) / this.stats[base + Stat.rows];
+    if (Number.isNaN(this.startLoss)) {
+      this.startLoss = loss;
+      return;
+    }
+    const limit = factor * Math.max(this.startLoss, 1);
+    if (!(loss > limit)) return;
+    throw new DivergenceError(
+      `Training diverged: the loss ${loss.toPrecision(4)} at epoch ${epoch}, batch ${batch} (0-based) is more than ${factor} × the starting loss ` +
+        `${this.startLoss.toPrecision(4)} (floored at 1). Try a lower learningRate or gradient clipping (clipNorm); fit's divergence option sets the factor or turns the check off.`,
+      { epoch, batch, loss, startLoss: this.startLoss },
+    );
   }
 }
 

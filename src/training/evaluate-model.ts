@@ -9,6 +9,7 @@ import { checkDataset } from './data-checks.js';
 import { acquireFit } from './distributed/fit-lock.js';
 import { evaluateDatasetStats, evaluateStats, evaluationLogs, sumOverRanks } from './evaluate.js';
 import { parseEvaluateOptions, type EvaluateOptions } from './fit-options.js';
+import { modelPenalty } from './penalty.js';
 import type { TrainingRuntime } from './runtime.js';
 import type { TrainableModel } from './trainable-model.js';
 import type { TrainingData } from './train-model.js';
@@ -17,30 +18,38 @@ import type { TrainingData } from './train-model.js';
 export async function evaluateModel(model: TrainableModel, data: TrainingData, options: EvaluateOptions): Promise<Record<string, number>> {
   const { batchSize, distributed } = parseEvaluateOptions(options);
   if (distributed === null) {
-    const { rt, stats } = await evaluateHere(model, data, batchSize);
-    return evaluationLogs(rt, stats);
+    const { rt, stats, penalty } = await evaluateHere(model, data, batchSize);
+    return evaluationLogs(rt, stats, '', penalty);
   }
   const { mpi } = distributedContext();
   const release = acquireFit(); // its collectives must not interleave with a distributed fit's
   try {
-    const done: { rt?: TrainingRuntime } = {};
+    const done: { rt?: TrainingRuntime; penalty?: number } = {};
     const stats = await sumOverRanks(
       (sums) => mpi.allreduce(sums, 'sum', 'the all-reduce of the sums of a distributed evaluate'),
       async () => {
         const here = await evaluateHere(model, data, batchSize);
         done.rt = here.rt;
+        done.penalty = here.penalty;
         return here.stats;
       },
     );
     if (done.rt === undefined) throw new RangeError('evaluate: no runtime after a successful evaluation');
-    return evaluationLogs(done.rt, stats);
+    return evaluationLogs(done.rt, stats, '', done.penalty);
   } finally {
     release();
   }
 }
 
+/** What one process's evaluation gives: the stats sums, the model's penalty (of the same weights) and the runtime. */
+interface Evaluated {
+  rt: TrainingRuntime;
+  stats: Float64Array;
+  penalty: number;
+}
+
 /** The stats sums of this process's data, and the runtime that computed them. */
-async function evaluateHere(model: TrainableModel, data: TrainingData, batchSize: number): Promise<{ rt: TrainingRuntime; stats: Float64Array }> {
+async function evaluateHere(model: TrainableModel, data: TrainingData, batchSize: number): Promise<Evaluated> {
   model.requireCompiled('evaluate');
   if (isDataset(data)) return evaluateDataset(model, data, batchSize);
   const width = model.inputWidth ?? inputWidthOf(data.x);
@@ -51,14 +60,15 @@ async function evaluateHere(model: TrainableModel, data: TrainingData, batchSize
   await scanValues(ys, 'y', rule, model.backend);
   model.build(width);
   const rt = model.runtime();
-  return { rt, stats: await evaluateStats(rt, xs, ys, batchSize) };
+  // held: a fit of this model running beside it takes no step until the stats and penalty are read
+  return rt.holdSteps(async () => ({ rt, stats: await evaluateStats(rt, xs, ys, batchSize), penalty: modelPenalty(rt.spec, rt.arena.params) }));
 }
 
-async function evaluateDataset(model: TrainableModel, dataset: Dataset, batchSize: number): Promise<{ rt: TrainingRuntime; stats: Float64Array }> {
+async function evaluateDataset(model: TrainableModel, dataset: Dataset, batchSize: number): Promise<Evaluated> {
   const width = model.inputWidth ?? dataset.inputWidth;
   const rule = model.targetRule(width);
   checkDataset(dataset, width, rule, 'the dataset');
   model.build(width);
   const rt = model.runtime();
-  return { rt, stats: await evaluateDatasetStats(rt, dataset, rule, batchSize) };
+  return rt.holdSteps(async () => ({ rt, stats: await evaluateDatasetStats(rt, dataset, rule, batchSize), penalty: modelPenalty(rt.spec, rt.arena.params) }));
 }

@@ -21,7 +21,8 @@ export type ReduceStats = (stats: Float64Array) => void;
  */
 export async function runEvaluate(rt: TrainingRuntime, x: Matrix, y: Matrix, batchSize: number, prefix = '', reduce?: ReduceStats): Promise<Record<string, number>> {
   const local = () => evaluateStats(rt, x, y, batchSize);
-  return evaluationLogs(rt, reduce === undefined ? await local() : await sumOverRanks(reduce, local), prefix);
+  // held: the chunks and the penalty see the weights of one step while a fit of this model runs beside it
+  return rt.holdSteps(async () => evaluationLogs(rt, reduce === undefined ? await local() : await sumOverRanks(reduce, local), prefix));
 }
 
 /** The stats sums of x/y (this process's rows). */
@@ -34,8 +35,8 @@ export async function evaluateStats(rt: TrainingRuntime, x: Matrix, y: Matrix, b
 }
 
 /** Loss (with the model's L1/L2 penalty) and metrics from stats sums, keys prefixed with `prefix`. */
-export function evaluationLogs(rt: TrainingRuntime, stats: Float64Array, prefix = ''): Record<string, number> {
-  return logsFromStats(stats, rt.metrics, modelPenalty(rt.spec, rt.arena.params), prefix);
+export function evaluationLogs(rt: TrainingRuntime, stats: Float64Array, prefix = '', penalty = modelPenalty(rt.spec, rt.arena.params)): Record<string, number> {
+  return logsFromStats(stats, rt.metrics, penalty, prefix);
 }
 
 /**
@@ -78,7 +79,7 @@ export async function runEvaluateDataset(
   reduce?: ReduceStats,
 ): Promise<Record<string, number>> {
   const local = () => evaluateDatasetStats(rt, dataset, rule, batchSize, prefix, signal);
-  return evaluationLogs(rt, reduce === undefined ? await local() : await sumOverRanks(reduce, local), prefix);
+  return rt.holdSteps(async () => evaluationLogs(rt, reduce === undefined ? await local() : await sumOverRanks(reduce, local), prefix));
 }
 
 /** The stats sums of every block of `dataset` (this process's rows). */
@@ -109,7 +110,7 @@ export async function runPredict(rt: TrainingRuntime, x: Matrix, batchSize: numb
   const out = new Float32Array(x.rows * cols);
   const bs = Math.min(batchSize, x.rows);
   const plan = rt.plan(bs);
-  await inChunks(rt, x.rows, bs, (start, count) => plan.predict(x.data, start, count, bs, out.subarray(start * cols, (start + count) * cols)));
+  await rt.holdSteps(() => inChunks(rt, x.rows, bs, (start, count) => plan.predict(x.data, start, count, bs, out.subarray(start * cols, (start + count) * cols))));
   return { data: out, rows: x.rows, cols };
 }
 

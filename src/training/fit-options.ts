@@ -87,6 +87,15 @@ export interface FitOptions {
    * else 300 (room for rank 0's checkpoint writes and a slow first step).
    */
   distributedTimeout?: number;
+  /**
+   * Stops a run whose loss explodes while staying finite (a learning rate far too high): a step whose
+   * loss (the batch mean, penalties included) is more than `factor` × max(L0, 1), where L0 is the loss
+   * of this fit's first step (the untrained model's, for a new run), throws DivergenceError naming the
+   * epoch and batch. The floor of 1 keeps a tiny starting loss from making ordinary noise look like
+   * divergence. `false` turns the check off. NaN/Infinity always stop training (NonFiniteError).
+   * Default `{ factor: 1e4 }`.
+   */
+  divergence?: false | { factor?: number };
 }
 
 /** The `checkpoint` option of fit. */
@@ -122,7 +131,12 @@ export interface FitConfig {
   distributed: 'mpi' | null;
   /** Seconds, or null for the process's setting (NNTRAIN_MPI_TIMEOUT or its default). */
   distributedTimeout: number | null;
+  /** The divergence factor, or null when the check is off. */
+  divergenceFactor: number | null;
 }
+
+/** The default of fit's `divergence.factor`: four orders of magnitude over the starting loss. */
+export const DEFAULT_DIVERGENCE_FACTOR = 1e4;
 
 const FIT_KEYS = [
   'epochs',
@@ -140,6 +154,7 @@ const FIT_KEYS = [
   'resumeFrom',
   'distributed',
   'distributedTimeout',
+  'divergence',
 ] as const;
 
 /** @throws ConfigError naming the option for an unknown key (with a hint) or a bad value. */
@@ -186,7 +201,15 @@ export function parseFitOptions(options: unknown): FitConfig {
     resumeFrom,
     distributed: o.distributed === undefined ? null : checkChoice('distributed', o.distributed, ['mpi'] as const),
     distributedTimeout: o.distributedTimeout === undefined ? null : checkNumber('distributedTimeout', o.distributedTimeout, { min: 0, max: 1e9 }),
+    divergenceFactor: parseDivergence(o.divergence),
   };
+}
+
+function parseDivergence(value: unknown): number | null {
+  if (value === false) return null;
+  if (value === undefined) return DEFAULT_DIVERGENCE_FACTOR;
+  const o = readOptions<{ factor?: number }>('divergence', value, ['factor']);
+  return checkNumber('divergence.factor', o.factor ?? DEFAULT_DIVERGENCE_FACTOR, { min: 1, minOpen: true });
 }
 
 function parseCheckpoint(value: unknown): CheckpointConfig | null {

@@ -39,7 +39,7 @@ export async function runStreamFit(
   const steps = stepExecutor(rt, batchSize);
   const stepsPerChunk = dist === null ? cfg.stepsPerChunk : dist.chunkSteps;
   const maxChunk = Math.min(stepsPerChunk ?? MAX_CHUNK_STEPS, Math.ceil(dataset.maxBlockRows / batchSize), MAX_CHUNK_STEPS);
-  const chunks = new ChunkRunner(rt, { steps, seed, batchSize, maxChunk, stepsPerChunk, signal: cfg.signal, callbacks, dist });
+  const chunks = new ChunkRunner(rt, { steps, seed, batchSize, maxChunk, stepsPerChunk, signal: cfg.signal, callbacks, dist, divergenceFactor: cfg.divergenceFactor });
   const { epochStats } = chunks;
   const checkAbort = () => chunks.checkAbort();
   const blocks = new BlockPreparer(rt, dataset, rule, cfg.shuffle, seed);

@@ -13,6 +13,7 @@ import type { Dataset } from '../data/dataset.js';
 import type { Matrix } from '../data/matrix.js';
 import type { TargetRule } from '../data/validate-data.js';
 import { logsFromStats } from '../metrics/metrics.js';
+import { AbortError } from '../util/errors.js';
 import { fmix32, Rng, stepSeed } from '../util/rng.js';
 import type { Checkpointer, FitStart } from './checkpointer.js';
 import { ChunkRunner } from './chunk-runner.js';
@@ -58,7 +59,7 @@ export async function runFit(
   const steps = stepExecutor(rt, Math.min(batchSize, n));
   const stepsPerChunk = dist === null ? cfg.stepsPerChunk : dist.chunkSteps;
   const maxChunk = Math.min(stepsPerChunk ?? MAX_CHUNK_STEPS, batches, MAX_CHUNK_STEPS);
-  const chunks = new ChunkRunner(rt, { steps, seed, batchSize, maxChunk, stepsPerChunk, signal: cfg.signal, callbacks, dist });
+  const chunks = new ChunkRunner(rt, { steps, seed, batchSize, maxChunk, stepsPerChunk, signal: cfg.signal, callbacks, dist, divergenceFactor: cfg.divergenceFactor });
   const { epochStats } = chunks;
   const checkAbort = () => chunks.checkAbort();
 
@@ -89,7 +90,16 @@ export async function runFit(
 
       for (let b = firstBatch; b < batches; ) {
         // a chunk ends where a mid-epoch checkpoint is due
-        b += await chunks.run(x, y, trained, b, Math.min(batches - b, checkpointer?.stepsUntilDue(rt.getStep()) ?? Infinity), epoch);
+        try {
+          b += await chunks.run(x, y, trained, b, Math.min(batches - b, checkpointer?.stepsUntilDue(rt.getStep()) ?? Infinity), epoch);
+        } catch (err) {
+          // an aborted run keeps its position: the steps applied before the abort, resumable from the checkpoint
+          const at = b + chunks.lastSteps;
+          if (err instanceof AbortError && checkpointer !== null && dist === null && at < batches) {
+            await checkpointer.write({ epoch, batch: at, epochStats: at > 0 ? epochStats : null, history, stopped: false });
+          }
+          throw err;
+        }
         if (checkpointer?.isDue(rt.getStep()) && b < batches) {
           await checkpointer.write({ epoch, batch: b, epochStats, history, stopped: false });
         }

@@ -17,5 +17,10 @@ export interface StepExecutor {
 /** The executor of a fit on this process: the plan for `maxBatch` rows, one call per chunk. */
 export function stepExecutor(rt: TrainingRuntime, maxBatch: number): StepExecutor {
   const plan: PlanHandle = rt.plan(maxBatch);
-  return { run: (job) => rt.exclusive(() => plan.train(job)) };
+  return {
+    run: async (job) => {
+      await rt.stepsReleased(); // a predict or evaluate in progress sees one step's weights throughout
+      return rt.exclusive(() => plan.train(job));
+    },
+  };
 }

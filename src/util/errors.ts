@@ -50,6 +50,27 @@ export class NonFiniteError extends NNTrainError {
   }
 }
 
+/**
+ * Training diverged with finite numbers: a step's loss grew past fit's `divergence.factor` times the
+ * loss of the fit's first step (see FitOptions.divergence). The weights are those at the end of the chunk
+ * of steps that held it, so they are not usable: keep earlier ones (earlyStopping's best weights, a
+ * checkpoint). `epoch` and `batch` are 0-based.
+ */
+export class DivergenceError extends NNTrainError {
+  readonly epoch: number;
+  readonly batch: number;
+  /** The step's loss and the fit's starting loss it was compared with. */
+  readonly loss: number;
+  readonly startLoss: number;
+  constructor(message: string, where: { epoch: number; batch: number; loss: number; startLoss: number }) {
+    super('ERR_NNTRAIN_DIVERGED', message);
+    this.epoch = where.epoch;
+    this.batch = where.batch;
+    this.loss = where.loss;
+    this.startLoss = where.startLoss;
+  }
+}
+
 /** The native backend was asked for and cannot be used. */
 export class BackendError extends NNTrainError {
   constructor(message: string, options?: { cause?: unknown }) {
