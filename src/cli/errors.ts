@@ -1,10 +1,19 @@
-// How the command line fails: usage errors (a bad command, flag or value: exit 2) and failures (a missing
-// file, bad data, a damaged model, training that diverged: exit 1), each reported as one line on stderr.
+// How the command line fails: usage errors (a bad command, flag or value: exit 2), failures (a missing
+// file, bad data, a damaged model, training that diverged, output that could not be delivered: exit 1) and
+// partial results (the model saved and complete, its report not written: exit 3), each reported as one
+// line on stderr. Signals are interrupt.ts's (130, 143).
 
 import { ConfigError, NNTrainError } from '../util/errors.js';
 
-/** Exit codes, documented in the help text and the README. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/** Exit codes, documented in the help text and the README (130/143 for SIGINT/SIGTERM: interrupt.ts). */
+export const EXIT = { ok: 0, failure: 1, usage: 2, partial: 3 } as const;
+
+/** The model was saved and is complete, but a secondary output (the report) could not be written. */
+export class PartialError extends NNTrainError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_NNTRAIN_PARTIAL', message, options);
+  }
+}
 
 /**
  * A mistake in the command line or the config file: an unknown flag, a bad value, a missing argument.
@@ -30,5 +39,6 @@ export function errorLine(err: unknown): string {
  * an option the library rejected, e.g. `--epochs` below a checkpoint's position) is a usage error.
  */
 export function exitCodeOf(err: unknown): number {
+  if (err instanceof PartialError) return EXIT.partial;
   return err instanceof ConfigError ? EXIT.usage : EXIT.failure;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The `nntrain` command: wiring only. Each command lives in commands/ and is imported when it runs, so
 // help and usage errors answer without loading the library; the training options come from
-// option-table.ts. Exit codes: 0 ok, 1 failure, 2 usage (see help.ts).
+// option-table.ts. Exit codes: 0 ok, 1 failure, 2 usage, 3 model saved but not its report, 130/143
+// interrupted (see help.ts).
 
 import { Command, CommanderError } from 'commander';
 import type { EvaluateFlags } from './commands/evaluate.js';
@@ -9,6 +10,8 @@ import type { InfoFlags } from './commands/info.js';
 import type { PredictFlags } from './commands/predict.js';
 import { closest } from '../util/validate.js';
 import { errorLine, EXIT, exitCodeOf, UsageError } from './errors.js';
+import { checkpointNote, interrupted, removeOutputs, SIGNAL_EXIT, watchSignals } from './interrupt.js';
+import { productLost, stdoutIsTheProduct, watchStdio, writeError } from './stdio.js';
 import { addRuntimeFlags, addTrainingOptions } from './flags.js';
 import { commandHelp, ROOT_HELP } from './help.js';
 
@@ -29,6 +32,7 @@ const program = usageStyle(new Command('nntrain'))
     if (command !== undefined) throw unknownCommand(command);
     if (options.version !== true) program.help({ error: true });
     const { versionInfo, versionText } = await import('./commands/info.js');
+    stdoutIsTheProduct();
     process.stdout.write(`${versionText(versionInfo())}\n`);
   });
 
@@ -83,20 +87,27 @@ const info = usageStyle(program.command('info'))
   .action(async (model: string | undefined, flags: InfoFlags) => (await import('./commands/info.js')).infoCommand(model, flags));
 addRuntimeFlags(info);
 
-// `nntrain … | head`: the reader left; stop quietly, as other command-line tools do
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(EXIT.ok);
-  throw err;
-});
+// a closed stdout/stderr drops output without ending the job; SIGINT/SIGTERM stop it cleanly
+watchStdio();
+watchSignals();
 
 try {
   await program.parseAsync(process.argv);
   process.exitCode = EXIT.ok;
 } catch (err) {
-  if (err instanceof CommanderError) {
+  const signal = interrupted();
+  if (signal !== null) {
+    const removed = await removeOutputs();
+    writeError(`nntrain: interrupted by ${signal}${removed.length > 0 ? `; removed this run's ${removed.join(', ')}` : ''}${checkpointNote()}`);
+    process.exitCode = SIGNAL_EXIT[signal];
+  } else if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   } else {
-    process.stderr.write(`nntrain: ${errorLine(err)}\n`);
+    writeError(`nntrain: ${errorLine(err)}`);
     process.exitCode = exitCodeOf(err);
   }
+}
+if (process.exitCode === EXIT.ok && productLost()) {
+  writeError('nntrain: standard output was closed before all of the output was written to it (EPIPE): the output is incomplete');
+  process.exitCode = EXIT.failure;
 }

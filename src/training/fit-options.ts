@@ -104,12 +104,18 @@ export interface CheckpointOptions {
   path: string;
   /** Also save after every optimizer step that is a multiple of this (integer >= 1). Default: epochs only. */
   everySteps?: number;
+  /**
+   * Also save when `signal` aborts the fit mid-epoch: the position after the last applied step, so a
+   * resumed run loses nothing (the command line's SIGINT/SIGTERM). Default false: the last periodic save stands.
+   */
+  onAbort?: boolean;
 }
 
 /** The parsed `checkpoint` option. */
 export interface CheckpointConfig {
   path: string;
   everySteps: number | null;
+  onAbort: boolean;
 }
 
 export interface FitConfig {
@@ -214,10 +220,10 @@ function parseDivergence(value: unknown): number | null {
 
 function parseCheckpoint(value: unknown): CheckpointConfig | null {
   if (value === undefined) return null;
-  const o = isString(value) ? { path: value } : readOptions<CheckpointOptions>('checkpoint', value, ['path', 'everySteps']);
+  const o = isString(value) ? { path: value } : readOptions<CheckpointOptions>('checkpoint', value, ['path', 'everySteps', 'onAbort']);
   if (!isString(o.path) || o.path.length === 0) throw invalid('checkpoint.path', 'a non-empty file path', o.path);
   const everySteps = o.everySteps === undefined ? null : checkInteger('checkpoint.everySteps', o.everySteps, { min: 1 });
-  return { path: o.path, everySteps };
+  return { path: o.path, everySteps, onAbort: checkBoolean('checkpoint.onAbort', o.onAbort ?? false) };
 }
 
 function parseResumeFrom(value: unknown, initialEpoch: unknown): string | Checkpoint | null {

@@ -93,9 +93,9 @@ export async function runFit(
         try {
           b += await chunks.run(x, y, trained, b, Math.min(batches - b, checkpointer?.stepsUntilDue(rt.getStep()) ?? Infinity), epoch);
         } catch (err) {
-          // an aborted run keeps its position: the steps applied before the abort, resumable from the checkpoint
+          // checkpoint.onAbort: an aborted run keeps its position, the steps applied before the abort
           const at = b + chunks.lastSteps;
-          if (err instanceof AbortError && checkpointer !== null && dist === null && at < batches) {
+          if (err instanceof AbortError && checkpointer !== null && cfg.checkpoint?.onAbort === true && dist === null && at < batches) {
             await checkpointer.write({ epoch, batch: at, epochStats: at > 0 ? epochStats : null, history, stopped: false });
           }
           throw err;

@@ -25,7 +25,7 @@ const SAVES = 200;
 
 function data(): { x: number[][]; y: number[] } {
   const rng = new Rng(11);
-  const x = Array.from({ length: ROWS }, () => Array.from({ length: WIDTH }, () => rng.uniform(-1, 1)));
+  const x = Array.from({ length: ROWS }, () => Array.from({ length: WIDTH }, () => rng.uniform() * 2 - 1));
   const y = x.map((r) => (r[0] > 0 ? 1 : 0) + (r[1] > 0 ? 2 : 0));
   return { x, y };
 }

@@ -9,7 +9,7 @@ import { BACKENDS } from '../helpers/backends.js';
 
 function data(): { x: number[][]; y: number[] } {
   const rng = new Rng(3);
-  const x = Array.from({ length: 120 }, () => Array.from({ length: 4 }, () => rng.uniform(-2, 2)));
+  const x = Array.from({ length: 120 }, () => Array.from({ length: 4 }, () => rng.uniform() * 4 - 2));
   const y = x.map((r) => (r[0] + r[1] > 0 ? 1 : 0) + (r[2] > 0.5 ? 1 : 0));
   return { x, y };
 }

@@ -27,6 +27,7 @@ describe('stepExecutor', () => {
         events.push('leave');
         return out;
       },
+      stepsReleased: () => Promise.resolve(),
     } as unknown as TrainingRuntime;
 
     const steps = stepExecutor(rt, 32);
@@ -34,5 +35,19 @@ describe('stepExecutor', () => {
     expect(await steps.run(job(3))).toEqual({ stepsDone: 3, status: TrainStatus.ok });
     expect(await steps.run(job(5))).toEqual({ stepsDone: 5, status: TrainStatus.ok });
     expect(events).toEqual(['plan 32', 'enter', 'train 3', 'leave', 'enter', 'train 5', 'leave']);
+  });
+
+  it('starts a chunk only once no predict or evaluate holds the steps', async () => {
+    const events: string[] = [];
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const plan = { train: (job: TrainJob): Promise<TrainResult> => (events.push('train'), Promise.resolve({ stepsDone: job.steps, status: TrainStatus.ok })) } as unknown as PlanHandle;
+    const rt = { plan: () => plan, exclusive: <T>(fn: () => Promise<T>) => fn(), stepsReleased: () => held } as unknown as TrainingRuntime;
+    const run = stepExecutor(rt, 8).run({ steps: 1 } as TrainJob);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual([]);
+    release();
+    await run;
+    expect(events).toEqual(['train']);
   });
 });
