@@ -6,6 +6,7 @@ import cliProgress from 'cli-progress';
 import type { Callback, Logs } from '../callbacks/callback.js';
 import { formatMetricValue } from '../evaluation/headline.js';
 import { epochLine } from '../training/progress.js';
+import { onInterrupt } from './interrupt.js';
 
 /** What an epoch callback needs to know about the run. */
 export interface EpochProgress {
@@ -36,13 +37,7 @@ export class Output {
     this.json = format === 'json';
     this.tty = !this.json && stream.isTTY === true;
     // Ctrl-C while the bar (which hides the cursor) is drawn: give the terminal back its cursor first
-    if (this.tty) process.once('SIGINT', () => this.interrupted());
-  }
-
-  private interrupted(): void {
-    this.close();
-    process.stderr.write('nntrain: interrupted\n');
-    process.exit(130);
+    if (this.tty) onInterrupt(() => this.close());
   }
 
   /** A line for people (text mode only). */

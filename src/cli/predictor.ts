@@ -10,7 +10,7 @@ import type { Matrix } from '../data/matrix.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { loadModel } from '../models/load-model.js';
 import type { Sequential } from '../models/sequential.js';
-import { ModelFileError } from '../util/errors.js';
+import { DataError, ModelFileError } from '../util/errors.js';
 import { packageVersion } from '../util/package-info.js';
 import { Preprocessor } from './pipeline/index.js';
 
@@ -64,7 +64,29 @@ export async function loadPredictor(path: string, backend: BackendName | undefin
   return predictorOf(path, 'ensemble', members, memberPaths);
 }
 
+/**
+ * @throws DataError naming the row when an output is NaN or infinite, which a model with finite weights
+ *   gives only when they are huge (a diverged training): a prediction is never NaN silently.
+ */
+export function checkFiniteOutputs(outputs: Matrix, firstRow: number, dataPath: string, modelPath: string): void {
+  const { data, cols } = outputs;
+  for (let i = 0; i < data.length; i++) {
+    if (Number.isFinite(data[i])) continue;
+    const row = firstRow + Math.floor(i / cols);
+    throw new DataError(`${modelPath} gives ${String(data[i])} for data row ${row + 1} of ${dataPath}: its weights are too large (a diverged training?); retrain it with a lower --lr or --clip-norm`, { row });
+  }
+}
+
+/** @throws ModelFileError for a model with a NaN or infinite weight: it could only predict NaN. */
+function checkFiniteWeights(model: Sequential, path: string): void {
+  const params = model.params;
+  for (let i = 0; i < params.length; i++) {
+    if (!Number.isFinite(params[i])) throw new ModelFileError(path, `holds a NaN or infinite weight (parameter ${i}), as a diverged training leaves; retrain it`);
+  }
+}
+
 function predictorOf(path: string, kind: Predictor['kind'], members: Sequential[], memberPaths: string[]): Predictor {
+  members.forEach((m, i) => checkFiniteWeights(m, memberPaths[i]));
   const pre = Preprocessor.fromJSON(members[0].preprocessing, memberPaths[0]);
   return {
     path,

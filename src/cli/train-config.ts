@@ -106,7 +106,7 @@ export function resolveConfig(command: TrainingCommand, dataArg: string | undefi
   }
   if (given.has('valFile') && given.has('valSplit')) throw new UsageError('--val-file and --val-split cannot be combined: validate on a file or on a split of the data');
   if (values.valFile !== undefined) values.valSplit = 0;
-  values.out = values.out === undefined ? defaultModelPath(data) : resolve(values.out as string);
+  values.out = values.out === undefined ? defaultModelPath(data, defaultKind(command, values.ensemble as number)) : resolve(values.out as string);
   if (values.valFile !== undefined) values.valFile = resolve(values.valFile as string);
   const config = values as unknown as TrainConfig;
   checkOptimizerOptions(config, given);
@@ -126,9 +126,18 @@ function checkOptimizerOptions(config: TrainConfig, given: GivenValues): void {
   }
 }
 
-/** `data/iris.csv` → `iris.nntrain` in the current directory. */
-export function defaultModelPath(data: string): string {
-  return resolve(`${basename(data, extname(data))}.nntrain`);
+/**
+ * What the default output name says, so commands never replace each other's files: '' for train, 'tune'
+ * for tune's best model, 'ensemble' for an ensemble's manifest (ensemble, train --ensemble).
+ */
+function defaultKind(command: TrainingCommand, ensemble: number): string {
+  if (command === 'tune') return 'tune';
+  return command === 'ensemble' || ensemble > 1 ? 'ensemble' : '';
+}
+
+/** `data/iris.csv` → `iris.nntrain` (or `iris.tune.nntrain` for kind 'tune') in the current directory. */
+export function defaultModelPath(data: string, kind = ''): string {
+  return resolve(`${basename(data, extname(data))}${kind === '' ? '' : `.${kind}`}.nntrain`);
 }
 
 /** `out/iris.nntrain` → `out/iris.ckpt`. */

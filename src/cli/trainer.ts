@@ -3,13 +3,14 @@
 // training rows when there are none) in the data's own units.
 
 import { EarlyStopping } from '../callbacks/early-stopping.js';
-import type { Callback } from '../callbacks/callback.js';
+import type { Callback, Logs } from '../callbacks/callback.js';
 import type { Matrix } from '../data/matrix.js';
 import { evaluatePredictions, type EvaluationResult } from '../evaluation/index.js';
 import type { Sequential } from '../models/sequential.js';
 import type { FitOptions } from '../training/fit-options.js';
-import type { History } from '../training/history.js';
-import { NonFiniteError } from '../util/errors.js';
+import { History } from '../training/history.js';
+import { DivergenceError, NonFiniteError } from '../util/errors.js';
+import { interruptSignal } from './interrupt.js';
 import { buildModel, lossFor } from './model-builder.js';
 import type { Output } from './output.js';
 import type { ModelData, PreparedSplit, Preprocessor, TargetInfo } from './pipeline/index.js';
@@ -30,6 +31,11 @@ export interface TrainOneOptions {
   /** fit's checkpoint and resumeFrom options. */
   checkpoint?: { path: string; everySteps?: number };
   resumeFrom?: FitOptions['resumeFrom'];
+  /**
+   * When training diverges after early stopping kept the best weights of an earlier epoch, return the
+   * model with those weights and the error in `diverged` instead of throwing (train, tune).
+   */
+  keepBestOnDivergence?: boolean;
 }
 
 export interface TrainedModel {
@@ -43,6 +49,8 @@ export interface TrainedModel {
   outputs: Matrix;
   evaluatedOn: 'validation' | 'training';
   seconds: number;
+  /** Training diverged; the model holds the best weights from before it (epoch `bestEpoch`). */
+  diverged?: DivergenceError | NonFiniteError;
 }
 
 /** Rows per step as fit uses them, and steps per epoch. */
@@ -66,23 +74,52 @@ export async function trainOne(options: TrainOneOptions): Promise<TrainedModel> 
     ...(early !== null ? [early] : []),
     output.epochCallback({ epochs: cfg.epochs, batchesPerEpoch: steps, rowsPerEpoch: split.train.x.rows, lines: options.lines, ...(options.label !== undefined ? { label: options.label } : {}) }),
   ];
+  // the epochs seen, for the report of a run that diverged after its best epoch
+  const seen = new History();
+  callbacks.push({ onEpochEnd: (epoch: number, logs: Logs) => void seen.record(epoch, { ...logs }) });
   const t0 = performance.now();
-  const history = await fitWithHint(model, split.train.x, y(split.train), {
-    epochs: cfg.epochs,
-    batchSize: cfg.batchSize,
-    seed: options.seed,
-    callbacks,
-    ...(split.validation !== null ? { validationData: [split.validation.x, y(split.validation)] as [Matrix, Matrix] } : {}),
-    ...(options.checkpoint !== undefined ? { checkpoint: options.checkpoint } : {}),
-    ...(options.resumeFrom !== undefined ? { resumeFrom: options.resumeFrom } : {}),
-  });
+  let history: History;
+  let diverged: DivergenceError | NonFiniteError | undefined;
+  try {
+    history = await fitWithHint(model, split.train.x, y(split.train), {
+      epochs: cfg.epochs,
+      batchSize: cfg.batchSize,
+      seed: options.seed,
+      callbacks,
+      signal: interruptSignal(), // SIGINT/SIGTERM stop after the current step
+      ...(split.validation !== null ? { validationData: [split.validation.x, y(split.validation)] as [Matrix, Matrix] } : {}),
+      ...(options.checkpoint !== undefined ? { checkpoint: { ...options.checkpoint, onAbort: true } } : {}),
+      ...(options.resumeFrom !== undefined ? { resumeFrom: options.resumeFrom } : {}),
+    });
+  } catch (err) {
+    const best = early?.getState().bestWeights ?? null;
+    if (!(err instanceof DivergenceError || err instanceof NonFiniteError) || options.keepBestOnDivergence !== true || best === null || !allFinite(best)) throw err;
+    // the weights of the best epoch before the divergence: usable, and said so by the command
+    model.setParams(best);
+    diverged = err;
+    history = seen;
+  }
   const seconds = (performance.now() - t0) / 1000;
   model.preprocessing = split.pre.toJSON(runRecord(cfg)); // a resumed fit restored the checkpoint's
   const on = split.validation ?? split.train;
   const outputs = await predictOutputs(model, split.pre, on.x);
   const evaluation = evaluateOutputs(outputs, target, on.yTrue);
-  const restored = early !== null && early.bestEpoch >= 0 && early.bestEpoch !== history.epoch[history.epoch.length - 1];
-  return { model, history, bestEpoch: restored ? early.bestEpoch : undefined, evaluation, outputs, evaluatedOn: validation ? 'validation' : 'training', seconds };
+  const restored = early !== null && early.bestEpoch >= 0 && (diverged !== undefined || early.bestEpoch !== history.epoch[history.epoch.length - 1]);
+  return {
+    model,
+    history,
+    bestEpoch: restored ? early.bestEpoch : undefined,
+    evaluation,
+    outputs,
+    evaluatedOn: validation ? 'validation' : 'training',
+    seconds,
+    ...(diverged !== undefined ? { diverged } : {}),
+  };
+}
+
+function allFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
 }
 
 /** fit, with the command-line flags named when training diverges. */
@@ -90,7 +127,9 @@ async function fitWithHint(model: Sequential, x: Matrix, y: Matrix, options: Fit
   try {
     return await model.fit(x, y, options);
   } catch (err) {
-    if (err instanceof NonFiniteError) throw new NonFiniteError(`${err.message} On the command line: --lr, --clip-norm.`, err.epoch, err.batch);
+    const hint = ' On the command line: --lr, --clip-norm.';
+    if (err instanceof NonFiniteError) throw new NonFiniteError(`${err.message}${hint}`, err.epoch, err.batch);
+    if (err instanceof DivergenceError) throw new DivergenceError(`${err.message}${hint}`, err);
     throw err;
   }
 }

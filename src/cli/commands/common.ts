@@ -8,6 +8,9 @@ import { headlineMetrics, headlineValues, type EvaluationResult } from '../../ev
 import type { Sequential } from '../../models/sequential.js';
 import { writeReport, type ReportPaths } from '../../report/index.js';
 import type { History } from '../../training/history.js';
+import { NNTrainError } from '../../util/errors.js';
+import { PartialError } from '../errors.js';
+import { InterruptedError, recordOutput, throwIfInterrupted } from '../interrupt.js';
 import type { Output } from '../output.js';
 import type { DataSummary, PreparedSplit } from '../pipeline/index.js';
 import type { TrainConfig } from '../train-config.js';
@@ -60,25 +63,74 @@ export interface ReportContent {
   notes?: string[];
 }
 
+/** What saveModelAndReport wrote, and the report's failure (the model is then saved and complete). */
+export interface SavedRun {
+  paths: ReportPaths | null;
+  reportError: unknown;
+}
+
 /**
  * Saves the model (without optimizer state: checkpoints carry that) and, unless --no-report, its report
- * beside it; prints where.
- * @throws ModelFileError when the model cannot be written.
+ * beside it; prints where. A report that cannot be written does not undo the model: it comes back in
+ * `reportError`, for finishRun to report once the metrics are printed.
+ * @throws ModelFileError when the model cannot be written; NNTrainError for weights that are not finite
+ *   (nothing is saved); InterruptedError after SIGINT/SIGTERM.
  */
-export async function saveModelAndReport(output: Output, cfg: TrainConfig, model: Sequential, report: ReportContent): Promise<ReportPaths | null> {
+export async function saveModelAndReport(output: Output, cfg: TrainConfig, model: Sequential, report: ReportContent): Promise<SavedRun> {
+  throwIfInterrupted();
+  checkFiniteWeights(model);
   await model.save(cfg.out, { includeOptimizer: false });
+  recordOutput(cfg.out);
   let paths: ReportPaths | null = null;
+  let reportError: unknown = null;
   if (cfg.report) {
-    paths = await writeReport(cfg.out, {
-      title: report.title,
-      config: report.config,
-      history: report.history,
-      evaluation: report.evaluation,
-      ...(report.bestEpoch !== undefined ? { curves: { bestEpoch: report.bestEpoch } } : {}),
-      ...(report.notes !== undefined ? { notes: report.notes } : {}),
-    });
+    try {
+      throwIfInterrupted();
+      paths = await writeReport(cfg.out, {
+        title: report.title,
+        config: report.config,
+        history: report.history,
+        evaluation: report.evaluation,
+        ...(report.bestEpoch !== undefined ? { curves: { bestEpoch: report.bestEpoch } } : {}),
+        ...(report.notes !== undefined ? { notes: report.notes } : {}),
+      });
+      recordOutput(paths.htmlPath);
+      recordOutput(paths.svgPath);
+    } catch (err) {
+      if (err instanceof InterruptedError) throw err;
+      reportError = err;
+    }
   }
   output.text(`saved: ${cfg.out}${paths ? `\nreport: ${paths.htmlPath}\n        ${paths.svgPath}` : ''}`);
   output.event('saved', { model: cfg.out, ...(paths ? { report_html: paths.htmlPath, report_svg: paths.svgPath } : {}) });
-  return paths;
+  return { paths, reportError };
+}
+
+/** @throws NNTrainError when a weight is NaN or infinite: such a model would predict NaN. */
+export function checkFiniteWeights(model: Sequential, what = 'the trained model'): void {
+  const params = model.params;
+  for (let i = 0; i < params.length; i++) {
+    if (!Number.isFinite(params[i])) {
+      throw new NNTrainError('ERR_NNTRAIN_NON_FINITE', `${what} has a NaN or infinite weight (parameter ${i}): training diverged; nothing was saved. Try a lower --lr or --clip-norm.`);
+    }
+  }
+}
+
+/**
+ * Ends a training command that saved its model: a divergence whose best earlier weights were saved is a
+ * failure (exit 1) that says which epoch's weights the file holds; a report that could not be written is
+ * a partial result (exit 3) that says the model is fine.
+ */
+export function finishRun(cfg: TrainConfig, saved: SavedRun, diverged: NNTrainError | undefined, bestEpoch: number | undefined): void {
+  if (diverged !== undefined) {
+    throw new NNTrainError(
+      diverged.code,
+      `${diverged.message} ${cfg.out} holds the weights of epoch ${(bestEpoch ?? 0) + 1}, the best before the divergence (kept by early stopping).`,
+    );
+  }
+  if (saved.reportError !== null) {
+    const err = saved.reportError;
+    const why = err instanceof Error ? err.message : String(err);
+    throw new PartialError(`the report beside ${cfg.out} could not be written (${why}); the model ${cfg.out} is saved and complete`, { cause: err });
+  }
 }

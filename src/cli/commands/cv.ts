@@ -7,6 +7,8 @@ import { kFold } from '../../data/preprocess/index.js';
 import { formatMetricValue, headlineValues } from '../../evaluation/index.js';
 import { UsageError } from '../errors.js';
 import { Output } from '../output.js';
+import { preflightTraining } from '../preflight.js';
+import { stdoutIsTheProduct } from '../stdio.js';
 import { prepareSplit, readTrainingData, splitRows, takeRows, transformRows } from '../pipeline/index.js';
 import { formatTable, meanStd, metricCells } from '../table.js';
 import { givenValues, resolveConfig } from '../train-config.js';
@@ -17,6 +19,8 @@ export async function cvCommand(dataArg: string | undefined, cmd: Command): Prom
   const { given } = await givenValues(cmd, 'cv');
   const cfg = resolveConfig('cv', dataArg, given);
   if (cfg.valFile !== undefined) throw new UsageError('--val-file does not apply to cv: each fold holds out --val-split of its training rows');
+  await preflightTraining(cfg, null);
+  stdoutIsTheProduct(); // cv's result is what it prints
   const output = new Output(cfg.logFormat);
   try {
     applyRuntime(cfg);

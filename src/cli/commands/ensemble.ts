@@ -8,17 +8,20 @@ import type { Command } from 'commander';
 import { headlineMetrics, headlineValues, type EvaluationResult } from '../../evaluation/index.js';
 import type { Matrix } from '../../data/matrix.js';
 import { Output } from '../output.js';
+import { preflightTraining } from '../preflight.js';
 import { memberPath, writeManifest } from '../predictor.js';
 import { formatTable, meanOf, metricCells } from '../table.js';
 import { givenValues, resolveConfig, type TrainConfig } from '../train-config.js';
 import { evaluateOutputs, runRecord, trainOne, type TrainedModel } from '../trainer.js';
 import { prepareTraining } from '../pipeline/index.js';
-import { applyRuntime, backendLine, describeData, printMetrics } from './common.js';
+import { recordOutput, throwIfInterrupted } from '../interrupt.js';
+import { applyRuntime, backendLine, checkFiniteWeights, describeData, finishRun, printMetrics } from './common.js';
 import { writeReport } from '../../report/index.js';
 
 export async function ensembleCommand(dataArg: string | undefined, cmd: Command): Promise<void> {
   const { given } = await givenValues(cmd, 'ensemble');
   const cfg = resolveConfig('ensemble', dataArg, given);
+  await preflightTraining(cfg, { members: cfg.models });
   const output = new Output(cfg.logFormat);
   try {
     applyRuntime(cfg);
@@ -55,9 +58,16 @@ export async function trainEnsemble(cfg: TrainConfig, n: number, output: Output)
   printComparison(output, members.map((m) => m.evaluation), ensemble, where);
 
   const paths = members.map((_, k) => memberPath(cfg.out, k));
-  for (let k = 0; k < n; k++) await members[k].model.save(paths[k], { includeOptimizer: false });
+  throwIfInterrupted();
+  members.forEach((m, k) => checkFiniteWeights(m.model, `model ${k + 1} of the ensemble`));
+  for (let k = 0; k < n; k++) {
+    await members[k].model.save(paths[k], { includeOptimizer: false });
+    recordOutput(paths[k]);
+  }
   await writeManifest(cfg.out, paths, members.map((_, k) => (cfg.seed + k) >>> 0));
+  recordOutput(cfg.out);
   output.text(`saved: ${cfg.out} (ensemble of ${n}: ${paths.map((p) => basename(p)).join(', ')})`);
+  let reportError: unknown = null;
   if (cfg.report) {
     const singles = meanOf(members.map((m) => headlineValues(m.evaluation)));
     const report = await writeReport(cfg.out, {
@@ -69,11 +79,16 @@ export async function trainEnsemble(cfg: TrainConfig, n: number, output: Output)
         `averaged predictions of ${n} models with seeds ${cfg.seed}…${cfg.seed + n - 1}; the curves are those of model 1`,
         `mean of the single models on the ${where} rows: ${Object.entries(singles).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`,
       ],
-    });
-    output.text(`report: ${report.htmlPath}\n        ${report.svgPath}`);
+    }).catch((err: unknown) => void (reportError = err));
+    if (report !== undefined) {
+      recordOutput(report.htmlPath);
+      recordOutput(report.svgPath);
+      output.text(`report: ${report.htmlPath}\n        ${report.svgPath}`);
+    }
   }
   output.event('saved', { model: cfg.out, members: paths });
   printMetrics(output, ensemble, `ensemble ${where}`, ensemble.samples);
+  finishRun(cfg, { paths: null, reportError }, undefined, undefined);
 }
 
 /** The table of each member, their mean and the ensemble. */

@@ -5,7 +5,8 @@
 import { formatEvaluation, headlineMetrics, headlineValues } from '../../evaluation/index.js';
 import { readLabeledData } from '../pipeline/index.js';
 import { jsonLine } from '../output.js';
-import { loadPredictor } from '../predictor.js';
+import { stdoutIsTheProduct } from '../stdio.js';
+import { checkFiniteOutputs, loadPredictor } from '../predictor.js';
 import { evaluateOutputs } from '../trainer.js';
 import { runtimeOptions, type RuntimeFlags } from './runtime-flags.js';
 
@@ -15,10 +16,13 @@ export interface EvaluateFlags extends RuntimeFlags {
 
 export async function evaluateCommand(modelPath: string, dataPath: string, flags: EvaluateFlags): Promise<void> {
   const { backend } = runtimeOptions(flags);
+  stdoutIsTheProduct();
   const predictor = await loadPredictor(modelPath, backend);
   const { pre } = predictor;
   const data = await readLabeledData(dataPath, pre.schema, pre.target, backend);
-  const result = evaluateOutputs(await predictor.predict(data.x), pre.target, data.y);
+  const outputs = await predictor.predict(data.x);
+  checkFiniteOutputs(outputs, 0, dataPath, modelPath);
+  const result = evaluateOutputs(outputs, pre.target, data.y);
   if (flags.json === true) {
     const out = {
       model: modelPath,

@@ -7,6 +7,7 @@ import { readModelFileWithTraining } from '../../training/checkpoint-file.js';
 import { Sequential, type ModelConfig } from '../../models/sequential.js';
 import { packageVersion } from '../../util/package-info.js';
 import { jsonLine } from '../output.js';
+import { stdoutIsTheProduct } from '../stdio.js';
 import { loadPredictor, startsWithJson } from '../predictor.js';
 import { Preprocessor, type SavedPreprocessing } from '../pipeline/index.js';
 import { runtimeOptions, type RuntimeFlags } from './runtime-flags.js';
@@ -31,6 +32,7 @@ export function versionText(v: Record<string, unknown>): string {
 
 export async function infoCommand(modelPath: string | undefined, flags: InfoFlags): Promise<void> {
   const { backend } = runtimeOptions(flags);
+  stdoutIsTheProduct();
   const runtime = versionInfo(backend);
   if (modelPath === undefined) {
     process.stdout.write(`${flags.json === true ? jsonLine(runtime) : versionText(runtime)}\n`);

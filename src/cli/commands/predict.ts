@@ -14,7 +14,10 @@ import type { Matrix } from '../../data/matrix.js';
 import { checkGivenValues } from '../config-schema.js';
 import type { TargetInfo } from '../pipeline/index.js';
 import { Output } from '../output.js';
-import { loadPredictor } from '../predictor.js';
+import { checkFiniteOutputs, loadPredictor } from '../predictor.js';
+import { recordOutput, throwIfInterrupted } from '../interrupt.js';
+import { checkOutputFile } from '../preflight.js';
+import { stdoutIsTheProduct } from '../stdio.js';
 import { runtimeOptions, type RuntimeFlags } from './runtime-flags.js';
 import { UsageError } from '../errors.js';
 import { NNTrainError } from '../../util/errors.js';
@@ -42,11 +45,17 @@ export async function predictCommand(modelPath: string, dataPath: string, flags:
     throw new UsageError(`Expected integer >= 1 for --chunk-rows but received ${typeof chunkRows === 'number' ? chunkRows : `'${chunkRows}'`}`);
   }
   const format = flags.logFormat === undefined ? 'text' : (checkGivenValues(new Map([['logFormat', { value: flags.logFormat, source: 'flag' }]]), undefined).logFormat as 'text' | 'json');
+  const toFile = flags.out !== undefined && flags.out !== '-';
+  const finalPath = toFile ? resolve(flags.out as string) : '';
+  if (toFile) {
+    if (finalPath === resolve(dataPath) || finalPath === resolve(modelPath)) throw new UsageError(`--out ${flags.out as string} is an input of this command; write the predictions to another file`);
+    await checkOutputFile({ flag: '--out', replaces: 'any', wording: 'cannot be written' }, finalPath); // before any work
+  } else {
+    stdoutIsTheProduct();
+  }
   const predictor = await loadPredictor(modelPath, backend);
   const target = predictor.pre.target;
   const stream = await openCsv(dataPath, { schema: predictionSchema(predictor.pre.schema), blockBytes: READ_BLOCK_BYTES, ...(backend !== undefined ? { backend } : {}) });
-  const toFile = flags.out !== undefined && flags.out !== '-';
-  const finalPath = toFile ? resolve(flags.out as string) : '';
   const tempPath = toFile ? join(dirname(finalPath), `.${basename(finalPath)}.${process.pid}.tmp`) : '';
   const out: Writable = toFile ? createWriteStream(tempPath, { flags: 'wx' }) : process.stdout;
   let rows = 0;
@@ -60,10 +69,16 @@ export async function predictCommand(modelPath: string, dataPath: string, flags:
     }
     await write(out, `${header(target).map(csvField).join(',')}\n`, failure);
     for (let batch = await stream.read(chunkRows); batch !== null; batch = await stream.read(chunkRows)) {
+      throwIfInterrupted();
       const outputs = await predictor.predict(batch.x);
-      await write(out, formatRows(outputs, target), failure);
+      checkFiniteOutputs(outputs, rows, dataPath, modelPath);
+      await write(out, formatRows(outputs, target), failure).catch((err: NodeJS.ErrnoException) => {
+        if (toFile || (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED')) throw err;
+        throw new NNTrainError('ERR_NNTRAIN_OUTPUT', `standard output was closed after ${rows} of the predictions were written (EPIPE): the predictions are incomplete`);
+      });
       rows += batch.rows;
     }
+    throwIfInterrupted();
     if (toFile) {
       await new Promise<void>((resolveEnd, reject) => {
         out.once('error', reject);
@@ -71,6 +86,7 @@ export async function predictCommand(modelPath: string, dataPath: string, flags:
       });
       if (failure.err !== null) throw failure.err;
       await rename(tempPath, finalPath);
+      recordOutput(finalPath);
     }
   } catch (err) {
     if (toFile) {

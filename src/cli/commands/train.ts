@@ -11,11 +11,13 @@ import { describe } from '../../util/validate.js';
 import type { GivenValues } from '../config-schema.js';
 import { UsageError } from '../errors.js';
 import { optionByKey } from '../option-table.js';
+import { recordCheckpoint } from '../interrupt.js';
 import { Output } from '../output.js';
+import { preflightTraining } from '../preflight.js';
 import { prepareTraining, Preprocessor } from '../pipeline/index.js';
 import { givenValues, resolveConfig, type TrainConfig } from '../train-config.js';
 import { runRecord, trainOne } from '../trainer.js';
-import { applyRuntime, backendLine, describeData, printMetrics, saveModelAndReport } from './common.js';
+import { applyRuntime, backendLine, describeData, finishRun, printMetrics, saveModelAndReport } from './common.js';
 import { trainEnsemble } from './ensemble.js';
 
 /** Options a resumed run may change: they do not alter what is trained. */
@@ -27,6 +29,8 @@ export async function trainCommand(dataArg: string | undefined, cmd: Command): P
   const checkpoint = resume === undefined ? null : await readCheckpoint(resume);
   const base = checkpoint === null ? {} : savedRun(checkpoint.preprocessing, resume as string, given);
   const cfg = resolveConfig('train', dataArg, given, base);
+  await preflightTraining(cfg, { members: cfg.ensemble });
+  if (cfg.checkpoint !== undefined) recordCheckpoint(cfg.checkpoint);
   const output = new Output(cfg.logFormat);
   try {
     applyRuntime(cfg);
@@ -54,6 +58,7 @@ async function train(cfg: TrainConfig, output: Output, checkpoint: Checkpoint | 
     seed: cfg.seed,
     output,
     lines: true,
+    keepBestOnDivergence: true,
     ...(model !== undefined ? { model } : {}),
     ...(cfg.checkpoint !== undefined ? { checkpoint: { path: cfg.checkpoint, ...everySteps } } : {}),
     ...(checkpoint !== null ? { resumeFrom: checkpoint } : {}), // read once, above
@@ -63,7 +68,8 @@ async function train(cfg: TrainConfig, output: Output, checkpoint: Checkpoint | 
   if (result.bestEpoch !== undefined) notes.push(`early stopping restored the weights of epoch ${result.bestEpoch + 1}`);
   for (const note of notes) output.text(note);
   output.event('trained', { epochs, seconds: result.seconds, best_epoch: result.bestEpoch === undefined ? null : result.bestEpoch + 1 });
-  await saveModelAndReport(output, cfg, result.model, {
+  if (result.diverged !== undefined) output.text(`training diverged at epoch ${result.diverged.epoch + 1}, batch ${result.diverged.batch + 1}; keeping the weights of epoch ${(result.bestEpoch ?? 0) + 1}`);
+  const saved = await saveModelAndReport(output, cfg, result.model, {
     title: `nntrain: ${basename(cfg.data)} → ${data.target.name}`,
     config: { ...runRecord(cfg), rows: data.rows, inputs: data.xColumns.length, task: data.target.task, parameters: result.model.params.length, backend: backendLine(cfg.backend) },
     history: result.history,
@@ -72,6 +78,7 @@ async function train(cfg: TrainConfig, output: Output, checkpoint: Checkpoint | 
     notes,
   });
   printMetrics(output, result.evaluation, result.evaluatedOn, result.evaluation.samples);
+  finishRun(cfg, saved, result.diverged, result.bestEpoch);
 }
 
 /**

@@ -5,15 +5,17 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { formatMetricValue, headlineValues } from '../../evaluation/index.js';
+import { DivergenceError, NonFiniteError } from '../../util/errors.js';
 import { UsageError } from '../errors.js';
 import { parseGrid, trialsOf, type GridAxis } from '../grid.js';
 import { buildModel } from '../model-builder.js';
 import { Output } from '../output.js';
+import { preflightTraining } from '../preflight.js';
 import { prepareSplit, readTrainingData, standardSplit, type PreparedSplit, type TrainingData } from '../pipeline/index.js';
 import { formatTable } from '../table.js';
 import { givenValues, resolveConfig, type TrainConfig } from '../train-config.js';
 import { runRecord, stepsPerEpoch, trainOne, type TrainedModel } from '../trainer.js';
-import { applyRuntime, backendLine, describeData, printMetrics, saveModelAndReport } from './common.js';
+import { applyRuntime, backendLine, describeData, finishRun, printMetrics, saveModelAndReport } from './common.js';
 
 const HIGHER_IS_BETTER = ['accuracy', 'macro_precision', 'macro_recall', 'macro_f1', 'weighted_f1', 'roc_auc', 'r2'];
 const REGRESSION_METRICS = ['mse', 'rmse', 'mae', 'r2'];
@@ -26,6 +28,7 @@ interface Trial {
   values: Record<string, number>;
   epochs: number;
   seconds: number;
+  diverged?: boolean;
 }
 
 export async function tuneCommand(dataArg: string | undefined, cmd: Command): Promise<void> {
@@ -35,6 +38,7 @@ export async function tuneCommand(dataArg: string | undefined, cmd: Command): Pr
   if (cfg.valSplit === 0 && cfg.valFile === undefined) throw new UsageError('tune ranks trials on validation data: give --val-split > 0 or --val-file');
   const axes = parseGrid(cfg.grid);
   const picks = trialsOf(axes, cfg.trials, cfg.seed);
+  await preflightTraining(cfg, { members: 1 });
   const output = new Output(cfg.logFormat);
   try {
     applyRuntime(cfg);
@@ -63,11 +67,24 @@ export async function tuneCommand(dataArg: string | undefined, cmd: Command): Pr
     describeData(output, data, first);
     output.text(`tune: ${configs.length} trial${configs.length === 1 ? '' : 's'}${cfg.trials !== undefined ? ' (random search)' : ''}, ranked by validation ${metric}`);
     const trials: Trial[] = [];
+    let firstDivergence: DivergenceError | NonFiniteError | null = null;
     let best: { trial: Trial; result: TrainedModel; split: PreparedSplit } | null = null;
     for (const [i, c] of configs.entries()) {
       const label = `trial ${i + 1}/${configs.length}`;
       const split = splitFor(c);
-      const result = await trainOne({ cfg: c, split, seed: c.seed, output, label, lines: false });
+      let result: TrainedModel;
+      try {
+        result = await trainOne({ cfg: c, split, seed: c.seed, output, label, lines: false });
+      } catch (err) {
+        // a trial that diverged ranks last; the search goes on
+        if (!(err instanceof DivergenceError || err instanceof NonFiniteError)) throw err;
+        firstDivergence ??= err;
+        const trial: Trial = { index: i, cfg: c, texts: picks[i].map((k, a) => axes[a].texts[k]), score: NaN, values: {}, epochs: err.epoch + 1, seconds: 0, diverged: true };
+        trials.push(trial);
+        output.text(`${label}: ${describeTrial(axes, trial)}: diverged in epoch ${err.epoch + 1}`);
+        output.event('trial', { trial: i + 1, trials: configs.length, options: optionsOf(axes, trial), diverged: true, epoch: err.epoch + 1, batch: err.batch + 1 });
+        continue;
+      }
       const values = headlineValues(result.evaluation);
       const trial: Trial = { index: i, cfg: c, texts: picks[i].map((k, a) => axes[a].texts[k]), score: values[metric], values, epochs: result.history.epoch.length, seconds: result.seconds };
       trials.push(trial);
@@ -78,12 +95,13 @@ export async function tuneCommand(dataArg: string | undefined, cmd: Command): Pr
     }
     const ranked = [...trials].sort((a, b) => (better(metric, a.score, b.score) ? -1 : better(metric, b.score, a.score) ? 1 : a.index - b.index));
     const header = ['rank', 'trial', ...axes.map((a) => a.key), metric, 'epochs', 'seconds'];
-    const rows = ranked.map((t, r) => [String(r + 1), String(t.index + 1), ...t.texts, formatMetricValue(t.score), String(t.epochs), t.seconds.toFixed(1)]);
+    const rows = ranked.map((t, r) => [String(r + 1), String(t.index + 1), ...t.texts, t.diverged === true ? 'diverged' : formatMetricValue(t.score), String(t.epochs), t.seconds.toFixed(1)]);
     output.text(`\n${formatTable(header, rows)}\n`);
     output.event('ranking', { metric, trials: ranked.map((t, r) => ({ rank: r + 1, trial: t.index + 1, options: optionsOf(axes, t), [metric]: t.score })) });
-    const winner = best as { trial: Trial; result: TrainedModel; split: PreparedSplit };
+    if (best === null) throw firstDivergence ?? new UsageError('no trial to rank');
+    const winner = best;
     output.text(`best: trial ${winner.trial.index + 1} (${describeTrial(axes, winner.trial)})`);
-    await saveModelAndReport(output, winner.trial.cfg, winner.result.model, {
+    const saved = await saveModelAndReport(output, winner.trial.cfg, winner.result.model, {
       title: `nntrain tune: ${basename(cfg.data)} → ${data.target.name} (best of ${configs.length})`,
       config: { ...runRecord(winner.trial.cfg), grid: cfg.grid, trials: configs.length, backend: backendLine(cfg.backend) },
       history: winner.result.history,
@@ -92,6 +110,7 @@ export async function tuneCommand(dataArg: string | undefined, cmd: Command): Pr
       notes: [`best of ${configs.length} trials by validation ${metric}: ${describeTrial(axes, winner.trial)}`],
     });
     printMetrics(output, winner.result.evaluation, winner.result.evaluatedOn, winner.result.evaluation.samples);
+    finishRun(winner.trial.cfg, saved, undefined, undefined);
   } finally {
     output.close();
   }

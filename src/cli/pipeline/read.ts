@@ -8,6 +8,7 @@ import type { CsvSchema } from '../../data/csv/index.js';
 import type { Matrix } from '../../data/matrix.js';
 import { DataError } from '../../util/errors.js';
 import { UsageError } from '../errors.js';
+import { interruptSignal } from '../interrupt.js';
 import type { TrainConfig } from '../train-config.js';
 import { decideTask, mapClassValues, type TargetInfo } from './target.js';
 
@@ -72,6 +73,7 @@ export async function readTrainingData(cfg: TrainConfig): Promise<TrainingData> 
   if (cfg.target === undefined) throw new UsageError('missing --target');
   const name = await resolveTarget(path, cfg.target, cfg);
   const csv = await readCsv(path, {
+    signal: interruptSignal(), // SIGINT/SIGTERM stop a long read too
     target: name,
     delimiter: cfg.delimiter,
     header: cfg.header,
@@ -103,7 +105,7 @@ export async function readTrainingData(cfg: TrainConfig): Promise<TrainingData> 
  * @throws DataError for bad input, a file without the target column, or a class unknown to the model.
  */
 export async function readLabeledData(path: string, schema: CsvSchema, target: TargetInfo, backend: 'native' | 'js' | undefined): Promise<LabeledData> {
-  const csv = await readCsv(path, { schema, ...(backend !== undefined ? { backend } : {}) });
+  const csv = await readCsv(path, { schema, signal: interruptSignal(), ...(backend !== undefined ? { backend } : {}) });
   if (csv.y === null) {
     throw new DataError(`${path}: the file has no target column '${target.name}'; it is needed to evaluate (predict works without it)`);
   }
