@@ -2,11 +2,17 @@
 // commander's generated usage. The README's "Command line" section shows the same commands.
 
 export const EXIT_CODES_TEXT = `Exit codes:
-  0  success
-  1  failure: a missing or unreadable file, bad data (the message names file, line and column),
-     a truncated, corrupted or foreign model file, training that diverged
-  2  usage: an unknown command or flag, a missing argument, a bad value (the message names the
-     flag and lists the valid choices), an invalid --config file`;
+  0    success: every file the command writes was written (and, for predict to stdout, evaluate,
+       info and cv, all of the output was delivered; a closed stdout does not stop training)
+  1    failure: a missing or unreadable file, an output that cannot be written (checked before
+       any work), bad data (the message names file, line and column), a truncated, corrupted or
+       foreign model file, training that diverged (nothing saved, or early stopping's best earlier
+       weights, named in the message), stdout closed before predict/evaluate/info/cv wrote it
+  2    usage: an unknown command or flag, a missing argument, a bad value (the message names the
+       flag and lists the valid choices), an invalid --config file
+  3    partial: the model was saved and is complete, but its report could not be written
+  130  interrupted by SIGINT, 143 by SIGTERM: this run's files removed, a --checkpoint kept
+       (continue with --resume)`;
 
 export const ROOT_HELP = `
 Examples:

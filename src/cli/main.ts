@@ -11,7 +11,7 @@ import type { PredictFlags } from './commands/predict.js';
 import { closest } from '../util/validate.js';
 import { errorLine, EXIT, exitCodeOf, UsageError } from './errors.js';
 import { checkpointNote, interrupted, removeOutputs, SIGNAL_EXIT, watchSignals } from './interrupt.js';
-import { productLost, stdoutIsTheProduct, watchStdio, writeError } from './stdio.js';
+import { productLost, settleStdout, stdoutIsTheProduct, watchStdio, writeError } from './stdio.js';
 import { addRuntimeFlags, addTrainingOptions } from './flags.js';
 import { commandHelp, ROOT_HELP } from './help.js';
 
@@ -107,6 +107,7 @@ try {
     process.exitCode = exitCodeOf(err);
   }
 }
+await settleStdout();
 if (process.exitCode === EXIT.ok && productLost()) {
   writeError('nntrain: standard output was closed before all of the output was written to it (EPIPE): the output is incomplete');
   process.exitCode = EXIT.failure;

@@ -35,6 +35,22 @@ export function stdoutClosed(): boolean {
   return state.stdoutClosed;
 }
 
+/**
+ * Waits until what was written to stdout has been handed over or has failed (a write error is reported
+ * a tick after the write), so productLost() is final. Call before choosing the exit code.
+ */
+export async function settleStdout(): Promise<void> {
+  if (!state.stdoutClosed) {
+    await new Promise<void>((resolve) =>
+      process.stdout.write('', (err) => {
+        if (err) state.stdoutClosed = true;
+        resolve();
+      }),
+    );
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** A line on stderr, unless its reader has gone. */
 export function writeError(line: string): void {
   if (!state.stderrClosed) process.stderr.write(`${line}\n`);

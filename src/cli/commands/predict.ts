@@ -72,10 +72,7 @@ export async function predictCommand(modelPath: string, dataPath: string, flags:
       throwIfInterrupted();
       const outputs = await predictor.predict(batch.x);
       checkFiniteOutputs(outputs, rows, dataPath, modelPath);
-      await write(out, formatRows(outputs, target), failure).catch((err: NodeJS.ErrnoException) => {
-        if (toFile || (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED')) throw err;
-        throw new NNTrainError('ERR_NNTRAIN_OUTPUT', `standard output was closed after ${rows} of the predictions were written (EPIPE): the predictions are incomplete`);
-      });
+      await write(out, formatRows(outputs, target), failure);
       rows += batch.rows;
     }
     throwIfInterrupted();
@@ -92,6 +89,10 @@ export async function predictCommand(modelPath: string, dataPath: string, flags:
     if (toFile) {
       out.destroy();
       await rm(tempPath, { force: true });
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!toFile && (code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED')) {
+      throw new NNTrainError('ERR_NNTRAIN_OUTPUT', `standard output was closed after ${rows} rows of predictions (EPIPE): the predictions are incomplete`);
     }
     throw err;
   } finally {
