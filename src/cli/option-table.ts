@@ -119,7 +119,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { key: 'trials', flag: '--trials', arg: '<n>', kind: 'int', min: 1, expected: 'integer >= 1', help: 'random search: this many seeded draws from the grid instead of all of it', commands: ['tune'], group: 'search' },
   { key: 'metric', flag: '--metric', arg: '<name>', kind: 'choice', choices: TUNE_METRICS, expected: `one of ${TUNE_METRICS.join(', ')}`, help: 'ranking metric on the validation split (auto: accuracy, or mse for regression)', default: 'auto', commands: ['tune'], group: 'search' },
   // output
-  { key: 'out', flag: '--out', arg: '<model>', kind: 'string', expected: 'a file path', help: 'the model file to write', defaultText: '<data name>.nntrain', commands: SAVING, group: 'output' },
+  { key: 'out', flag: '--out', arg: '<model>', kind: 'string', expected: 'a file path', help: 'the model file to write (an existing file is replaced only if it is an nntrain model)', defaultText: '<data name>.nntrain; tune: <data name>.tune.nntrain; an ensemble: <data name>.ensemble.nntrain', commands: SAVING, group: 'output' },
   { key: 'report', flag: '--report', kind: 'bool', expected: 'true or false', help: 'write <model>.report.svg and .html beside the model', negate: '--no-report', negateHelp: 'do not write the report (<model>.report.svg and .html)', default: true, commands: SAVING, group: 'output' },
   { key: 'logFormat', flag: '--log-format', arg: '<format>', kind: 'choice', choices: LOG_FORMATS, expected: 'one of text, json', help: 'text (a progress bar on a terminal, else a line per epoch) or json (one object per line)', default: 'text', group: 'output' },
 ];

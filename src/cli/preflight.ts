@@ -75,6 +75,13 @@ async function isNntrainFile(path: string): Promise<boolean> {
   }
 }
 
+/** @throws NNTrainError when `path` is missing or a directory (read later, after the training data). */
+async function checkInputFile(flag: string, path: string): Promise<void> {
+  const st = await stat(path).catch((err: NodeJS.ErrnoException) => err);
+  if (st instanceof Error) throw new NNTrainError('ERR_NNTRAIN_INPUT', `${path}: cannot be read (${st.code ?? st.message}) (${flag})`);
+  if (st.isDirectory()) throw new NNTrainError('ERR_NNTRAIN_INPUT', `${path}: is a directory, not a CSV file (${flag})`);
+}
+
 /** `iris.nntrain` → the report files writeReport puts beside it. */
 function reportPaths(out: string): string[] {
   const stem = basename(out).replace(/\.nntrain$/, '');
@@ -90,6 +97,7 @@ function reportPaths(out: string): string[] {
  */
 export async function preflightTraining(cfg: TrainConfig, writes: { members: number } | null): Promise<void> {
   buildModel(cfg, 1, standInTarget(cfg), cfg.seed, { epochs: cfg.epochs, stepsPerEpoch: 1, validation: cfg.valSplit > 0 || cfg.valFile !== undefined }).dispose();
+  if (cfg.valFile !== undefined) await checkInputFile('--val-file', cfg.valFile);
   if (writes === null) return; // cv writes no files
   const members = writes.members;
   await checkOutputFile({ flag: '--out', replaces: 'model' }, cfg.out);

@@ -40,6 +40,7 @@ describe('checked before the data are read', () => {
     ['--checkpoint in a missing directory', () => [...TRAIN(), '--checkpoint', '/nonexistent/c.ckpt', '--out', at('c.nntrain')], 1, '(--checkpoint)'],
     ['the report where a directory is', () => [...TRAIN(), '--out', at('rep.nntrain')], 1, "rep.report.html: could not be written (EISDIR): it is a directory; give a file name (--out's report)"],
     ['an ensemble member in a missing directory', () => ['ensemble', iris, '--target', 'species', '--models', '2', '--out', '/nonexistent/e.nntrain'], 1, '(--out)'],
+    ['a missing --val-file', () => [...TRAIN(), '--val-file', '/nonexistent/v.csv', '--out', at('v.nntrain')], 1, '/nonexistent/v.csv: cannot be read (ENOENT) (--val-file)'],
     ['a bad --schedule', () => [...TRAIN(), '--schedule', 'cosin'], 2, "Unknown --schedule 'cosin'. Did you mean 'cosine'?"],
     ['a bad schedule option', () => [...TRAIN(), '--schedule', 'step:gamma=-1'], 2, '--schedule'],
     ['predict --out in a missing directory', () => ['predict', at('no-such-model.nntrain'), iris, '--out', '/nonexistent/p.csv'], 1, '/nonexistent/p.csv: cannot be written (ENOENT)'],
