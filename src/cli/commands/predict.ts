@@ -92,7 +92,7 @@ export async function predictCommand(modelPath: string, dataPath: string, flags:
     }
     const code = (err as NodeJS.ErrnoException).code;
     if (!toFile && (code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED')) {
-      throw new NNTrainError('ERR_NNTRAIN_OUTPUT', `standard output was closed after ${rows} rows of predictions (EPIPE): the predictions are incomplete`);
+      throw new NNTrainError('ERR_NNTRAIN_OUTPUT', 'standard output was closed before all of the predictions were written to it (EPIPE): they are incomplete');
     }
     throw err;
   } finally {
