@@ -18,10 +18,10 @@ afterAll(cleanup);
 describe('regression', () => {
   it('a numeric target: mse loss, regression metrics and predictions in the target units', async () => {
     const model = join(dir, 'area.nntrain');
-    const train = await runCli(['train', files.cancer, '--target', 'f4', '--ignore', 'diagnosis', '--epochs', '30', '--lr', '0.01', '--no-report', '--out', model, '--log-format', 'json']);
+    const train = await runCli(['train', files.cancer, '--target', 'mean_area', '--ignore', 'diagnosis', '--epochs', '30', '--lr', '0.01', '--no-report', '--out', model, '--log-format', 'json']);
     expect(train.code, train.stderr).toBe(0);
     const events = jsonEvents(train.stdout);
-    expect(events[0]).toMatchObject({ task: 'regression', target: 'f4', inputs: 29, classes: null });
+    expect(events[0]).toMatchObject({ task: 'regression', target: 'mean_area', inputs: 29, classes: null });
     const metrics = events.find((e) => e.event === 'metrics') as Record<string, number>;
     expect(Object.keys(metrics)).toEqual(['event', 'on', 'rows', 'mse', 'rmse', 'mae', 'r2']);
     expect(metrics.r2).toBeGreaterThan(0.9); // area from radius, perimeter, … is nearly exact
@@ -29,10 +29,10 @@ describe('regression', () => {
     const pred = join(dir, 'area.csv');
     const [evaluate, predict] = await Promise.all([runCli(['evaluate', model, files.cancer]), runCli(['predict', model, files.cancer, '--out', pred])]);
     expect(evaluate.stdout.split('\n').slice(0, 4).map((l) => l.split(':')[0])).toEqual(['mse', 'rmse', 'mae', 'r2']);
-    expect(evaluate.stdout).toMatch(/output\s+mse\s+rmse\s+mae\s+r2\nf4\s/);
+    expect(evaluate.stdout).toMatch(/output\s+mse\s+rmse\s+mae\s+r2\nmean_area\s/);
     expect(predict.code, predict.stderr).toBe(0);
     const [header, ...rows] = readCsvRows(pred);
-    expect(header).toEqual(['f4']);
+    expect(header).toEqual(['mean_area']);
     const truth = readCsvRows(files.cancer).slice(1).map((r) => Number(r[3]));
     const mae = rows.reduce((s, r, i) => s + Math.abs(Number(r[0]) - truth[i]), 0) / rows.length;
     expect(mae).toBeLessThan(0.2 * (truth.reduce((a, b) => a + b) / truth.length)); // units of area, not standardized

@@ -1,6 +1,5 @@
-// Running the real `nntrain` command in child processes, and the bundled datasets as ordinary CSV files
-// with a header and class names (the files in data/ keep scikit-learn's layout: a "rows,columns,names"
-// first line, and labels as numbers).
+// Running the real `nntrain` command in child processes, and copies of the bundled datasets (a header row
+// and class names) in a test's own directory, where commands write their outputs beside them.
 //
 // The command runs from src/ transpiled file by file with esbuild — the transform tsx applies — into a
 // directory inside the package (so the package root, the addon and node_modules resolve as from src/).
@@ -9,7 +8,7 @@
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -111,28 +110,18 @@ export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Rows of a scikit-learn CSV: the names from its first line, then the data rows (numbers). */
-function sklearnCsv(file: string): { names: string[]; rows: string[][] } {
-  const lines = readFileSync(join(DATA, file), 'utf8').trim().split('\n');
-  return { names: lines[0].split(',').slice(2), rows: lines.slice(1).map((l) => l.split(',')) };
-}
-
 export const IRIS_COLUMNS = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'species'];
 
 /**
- * data/iris.csv as `sepal_length,…,species` with species names, and data/breast_cancer.csv as 30 named
- * features and `diagnosis` (malignant/benign), written to `dir`. Returns their paths.
+ * Copies of data/iris.csv (`sepal_length,…,species` with species names) and data/breast_cancer.csv (30
+ * named features and `diagnosis`, malignant/benign) in `dir`. Returns their paths and iris's data rows.
  */
 export function writeBundledCsvs(dir: string): { iris: string; cancer: string; irisRows: string[][] } {
-  const iris = sklearnCsv('iris.csv');
-  const irisRows = iris.rows.map((r) => [...r.slice(0, 4), iris.names[Number(r[4])]]);
   const irisPath = join(dir, 'iris.csv');
-  writeFileSync(irisPath, [IRIS_COLUMNS.join(','), ...irisRows.map((r) => r.join(','))].join('\n') + '\n');
-  const cancer = sklearnCsv('breast_cancer.csv');
-  const features = Array.from({ length: 30 }, (_, i) => `f${i + 1}`);
+  copyFileSync(join(DATA, 'iris.csv'), irisPath);
   const cancerPath = join(dir, 'cancer.csv');
-  writeFileSync(cancerPath, [[...features, 'diagnosis'].join(','), ...cancer.rows.map((r) => [...r.slice(0, 30), cancer.names[Number(r[30])]].join(','))].join('\n') + '\n');
-  return { iris: irisPath, cancer: cancerPath, irisRows };
+  copyFileSync(join(DATA, 'breast_cancer.csv'), cancerPath);
+  return { iris: irisPath, cancer: cancerPath, irisRows: readCsvRows(irisPath).slice(1) };
 }
 
 /** A CSV file's rows (no quoting in these tests). */
