@@ -19,6 +19,8 @@ export type {
   DropoutOptions,
   GaussianNoiseOptions,
   ActivationLayerOptions,
+  WeightTensor,
+  WeightInput,
 } from './layers/index.js';
 export type { ActivationOption, InitializerOption, RegularizerOption } from './layers/dense.js';
 export type { ActivationConfig } from './layers/activations.js';
@@ -39,7 +41,7 @@ export type { HistoryData } from './training/history.js';
 export type { CheckpointOptions } from './training/fit-options.js';
 
 export { matrix, isMatrix, fromRows, row, sliceRows, toRows, argmaxRows, type Matrix, type MatrixInput } from './data/matrix.js';
-export type { InputData, TargetData } from './data/validate-data.js';
+export type { InputData, InputRow, NumericArray, PredictInput, TargetData } from './data/validate-data.js';
 export { isDataset, type Dataset, type DataBlock, type PassOptions } from './data/dataset.js';
 export { streamingDataset, memoryDataset, type StreamingDataset, type StreamingDatasetOptions, type RowSource } from './data/streaming-dataset.js';
 export { csvDataset, type CsvDataset, type CsvDatasetOptions, type CsvDatasetShard } from './data/csv-dataset.js';
@@ -74,6 +76,7 @@ export {
   randomSplit,
   stratifiedSplit,
   timeSplit,
+  trainTestSplit,
   kFold,
   leaveOneOut,
   Folds,
@@ -105,6 +108,9 @@ export type {
   RandomSplitOptions,
   StratifiedSplitOptions,
   TimeSplitOptions,
+  TrainTestSplit,
+  TrainTestSplitOptions,
+  SplitRows,
   Fold,
   KFoldOptions,
   RowSplitter,

@@ -12,7 +12,7 @@ export interface Matrix {
 }
 
 /** Values `matrix()` accepts: rows of numbers, or a flat array read row-major. */
-export type MatrixInput = readonly (readonly number[])[] | Float32Array | ArrayLike<number>;
+export type MatrixInput = readonly ArrayLike<number>[] | Float32Array | ArrayLike<number>;
 
 /** True for an object shaped like a {@link Matrix}. */
 export function isMatrix(value: unknown): value is Matrix {
@@ -29,7 +29,8 @@ export function isMatrix(value: unknown): value is Matrix {
 
 /**
  * Builds a Matrix.
- * - `values` as rows (`number[][]`): the shape comes from the rows, which must all have the same length.
+ * - `values` as rows (`number[][]`, or an array of typed arrays): the shape comes from the rows, which must
+ *   all have the same length.
  * - `values` flat (Float32Array, number[] or any ArrayLike): read row-major with `cols` columns
  *   (default 1, a column vector); the length must be a multiple of `cols`.
  * A Float32Array is used as is (no copy); anything else is copied into a new Float32Array.
@@ -40,8 +41,8 @@ export function isMatrix(value: unknown): value is Matrix {
  */
 export function matrix(values: MatrixInput, cols?: number): Matrix {
   if (cols !== undefined && !(isInteger(cols) && cols >= 1)) throw invalid('cols', 'integer >= 1', cols);
-  if (Array.isArray(values) && values.length > 0 && Array.isArray(values[0])) {
-    return fromRows(values as readonly (readonly number[])[], 'matrix', cols);
+  if (Array.isArray(values) && values.length > 0 && isRow(values[0])) {
+    return fromRows(values as readonly ArrayLike<number>[], 'matrix', cols);
   }
   const flat = values as ArrayLike<number>;
   if (flat === null || typeof flat !== 'object' || typeof flat.length !== 'number') {
@@ -55,19 +56,24 @@ export function matrix(values: MatrixInput, cols?: number): Matrix {
   return { data, rows: flat.length / width, cols: width };
 }
 
+/** True for one row of numbers: an array, or a typed array such as a Float64Array. */
+export function isRow(value: unknown): value is ArrayLike<number> {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+}
+
 /**
- * Copies rows of numbers into a Matrix; `name` is used in error messages.
+ * Copies rows of numbers (arrays or typed arrays) into a Matrix; `name` is used in error messages.
  * @throws ShapeError naming the first row whose length differs from row 0 (or from `cols` when given).
  * @throws DataError for an entry that is not a number.
  */
-export function fromRows(rows: readonly (readonly number[])[], name: string, cols?: number): Matrix {
+export function fromRows(rows: readonly ArrayLike<number>[], name: string, cols?: number): Matrix {
   const width = cols ?? (rows.length > 0 ? rows[0].length : 0);
   const data = new Float32Array(rows.length * width);
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
-    if (!Array.isArray(row) || row.length !== width) {
+    if (!isRow(row) || row.length !== width) {
       throw new ShapeError(
-        `Row ${r} of ${name} has ${Array.isArray(row) ? `${row.length} columns` : `no columns (${describe(row)})`} but row 0 has ${width}`,
+        `Row ${r} of ${name} has ${isRow(row) ? `${row.length} columns` : `no columns (${describe(row)})`} but row 0 has ${width}`,
       );
     }
     for (let c = 0; c < width; c++) {

@@ -7,10 +7,23 @@ import { LabelMode, type LabelModeCode } from '../backend/codes.js';
 import type { Backend } from '../backend/contract.js';
 import { DataError, ShapeError } from '../util/errors.js';
 import { describe } from '../util/validate.js';
-import { fromRows, isMatrix, type Matrix } from './matrix.js';
+import { fromRows, isMatrix, isRow, type Matrix } from './matrix.js';
 
-/** Inputs: rows of numbers or a Matrix (rows, features). */
-export type InputData = readonly (readonly number[])[] | Matrix;
+/** The typed arrays a row of numbers may be. */
+export type NumericArray = Float32Array | Float64Array | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array;
+
+/** One row of inputs: numbers, or a typed array of them. */
+export type InputRow = readonly number[] | NumericArray;
+
+/** Inputs: rows of numbers (arrays or typed arrays) or a Matrix (rows, features). */
+export type InputData = readonly InputRow[] | Matrix;
+
+/**
+ * What predict takes: InputData, or one sample as a flat row of exactly inputWidth numbers (one output
+ * row back). A flat row is never read as several rows, whatever the width: for a batch of 1-feature rows
+ * pass `[[a], [b], …]` or `matrix(values, 1)`.
+ */
+export type PredictInput = InputData | InputRow;
 
 /** Targets: one value per row (labels or a single output), rows of values, a flat Float32Array or a Matrix. */
 export type TargetData = readonly number[] | readonly (readonly number[])[] | Float32Array | Matrix;
@@ -115,11 +128,30 @@ function targetWidthMessage(m: Matrix, rule: TargetRule, name: string): string {
   return base;
 }
 
+/**
+ * predict's single sample: a flat array of numbers or a typed array as a (1, length) Matrix; null for
+ * anything else (rows, a Matrix, an empty array). `inputWidth` (when known) is the length it must have.
+ * @throws ShapeError for a flat row whose length is not `inputWidth`, saying how to pass several rows.
+ * @throws DataError for an entry that is not a number.
+ */
+export function singleSample(value: unknown, inputWidth: number | undefined, name = 'x'): Matrix | null {
+  const flat = (Array.isArray(value) && typeof value[0] === 'number') || (isRow(value) && !Array.isArray(value));
+  if (!flat) return null;
+  const row = value as ArrayLike<unknown>;
+  if (inputWidth !== undefined && row.length !== inputWidth) {
+    throw new ShapeError(
+      `${name} is a flat array of ${row.length} numbers, which predict reads as one sample, but the model expects ${inputWidth} inputs per sample: ` +
+        `pass several samples as rows (number[][]) or as matrix(values, ${inputWidth})`,
+    );
+  }
+  return fromRows([row as ArrayLike<number>], name);
+}
+
 function asMatrix(value: unknown, name: string): Matrix {
   if (isMatrix(value)) return contiguous(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return { data: new Float32Array(0), rows: 0, cols: 0 };
-    if (Array.isArray(value[0])) return fromRows(value as number[][], name);
+    if (isRow(value[0])) return fromRows(value as ArrayLike<number>[], name);
   }
   throw new ShapeError(`Expected rows of numbers (number[][]) or a Matrix for ${name} but received ${describe(value)}`);
 }

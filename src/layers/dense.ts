@@ -94,9 +94,9 @@ export class Dense extends Layer {
   }
 
   override weightSlots(inputs: number): WeightSlot[] {
-    const kernel = { name: 'kernel', length: inputs * this.units, fanIn: inputs, fanOut: this.units, initializer: this.kernelInitializer };
+    const kernel = { name: 'kernel', shape: [inputs, this.units], length: inputs * this.units, fanIn: inputs, fanOut: this.units, initializer: this.kernelInitializer };
     if (!this.useBias) return [kernel];
-    return [kernel, { name: 'bias', length: this.units, fanIn: inputs, fanOut: this.units, initializer: this.biasInitializer }];
+    return [kernel, { name: 'bias', shape: [this.units], length: this.units, fanIn: inputs, fanOut: this.units, initializer: this.biasInitializer }];
   }
 
   /** Number of weights for `inputs` input features. */

@@ -10,6 +10,7 @@ import type { LayerType } from './layer.js';
 
 export { Layer, type LayerType, type CommonLayerOptions, type LayerConfigBase, type WeightSlot } from './layer.js';
 export { Dense, type DenseOptions, type DenseConfig } from './dense.js';
+export type { WeightTensor, WeightInput } from './weight-values.js';
 export { Dropout, type DropoutOptions, type DropoutConfig } from './dropout.js';
 export { GaussianNoise, type GaussianNoiseOptions, type GaussianNoiseConfig } from './gaussian-noise.js';
 export { ActivationLayer, type ActivationLayerOptions, type ActivationLayerConfig } from './activation-layer.js';

@@ -8,6 +8,7 @@ import type { Initializer } from '../initializers/index.js';
 import type { Arena } from '../memory/arena.js';
 import { ConfigError } from '../util/errors.js';
 import { checkInteger, checkKeys, invalid, isPlainObject, isString } from '../util/validate.js';
+import { weightList, type WeightInput } from './weight-values.js';
 
 /** The layer kinds, as stored in a LayerConfig's `type`. */
 export type LayerType = 'dense' | 'dropout' | 'gaussianNoise' | 'activation';
@@ -30,6 +31,8 @@ export interface WeightSource {
 /** One weight tensor a layer needs, in the order the model lays out and initializes them. */
 export interface WeightSlot {
   name: string;
+  /** Row-major shape, e.g. a dense kernel's (inputs, units); its product is `length`. */
+  shape: number[];
   length: number;
   fanIn: number;
   fanOut: number;
@@ -113,6 +116,29 @@ export abstract class Layer {
     const slots = this.weightSlots(this.inputs);
     for (let i = 0; i < slots.length; i++) out[slots[i].name] = arena.param(this.refs[i]);
     return out;
+  }
+
+  /**
+   * Copies `values` into this layer's weights: a list in weightSlots order (a dense layer's kernel, then
+   * its bias), as Keras's `layer.set_weights`, or a record such as getWeights returns (`{ kernel, bias }`).
+   * Each value is a flat row-major array, rows (`number[][]`) for a kernel, or `{ data, shape }`; all are
+   * checked before any is written. During a fit, call it from a callback (between chunks of steps).
+   * @example layer.setWeights([kernel, bias]) // kernel: inputs × units values, bias: units values
+   * @throws ConfigError when the model is not built, or for a wrong count or key (listing the expected
+   *   names and shapes); ShapeError for a wrong shape or length; DataError for a non-finite value.
+   */
+  setWeights(values: readonly WeightInput[] | Readonly<Record<string, WeightInput>>): void {
+    const arena = this.requireBuilt();
+    const slots = this.weightSlots(this.inputs);
+    const targets = slots.map((s) => ({ key: s.name, name: s.name, shape: s.shape }));
+    const checked = weightList(values, targets, `setWeights of ${this.label()}`);
+    checked.forEach((v, i) => arena.param(this.refs[i]).set(v));
+  }
+
+  /** The names and shapes of this layer's weights, in weightSlots order. @throws ConfigError when the model is not built. */
+  weightShapes(): { name: string; shape: number[] }[] {
+    this.requireBuilt();
+    return this.weightSlots(this.inputs).map((s) => ({ name: s.name, shape: [...s.shape] }));
   }
 
   /**

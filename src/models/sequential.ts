@@ -10,10 +10,11 @@ import { BACKEND_NAMES, getBackend, type BackendName } from '../backend/index.js
 import type { CallbackModel } from '../callbacks/callback.js';
 import { isDataset, type Dataset } from '../data/dataset.js';
 import type { Matrix } from '../data/matrix.js';
-import type { InputData, TargetData } from '../data/validate-data.js';
+import type { InputData, PredictInput, TargetData } from '../data/validate-data.js';
 import { checkPreprocessing, type JsonObject } from '../io/json-value.js';
 import { saveModel, type SavableModel } from '../io/model-file.js';
 import type { Layer } from '../layers/layer.js';
+import type { WeightInput, WeightTensor } from '../layers/weight-values.js';
 import { layerFromConfig, type LayerConfig } from '../layers/index.js';
 import type { Optimizer } from '../optimizers/index.js';
 import { evaluateModel } from '../training/evaluate-model.js';
@@ -29,8 +30,9 @@ import { createWeights } from './create-weights.js';
 import { buildWidth, checkNewLayer } from './model-checks.js';
 import { ModelRuntime } from './model-runtime.js';
 import { compileOptionsFromConfig, type ModelConfig, type OptimizerState } from './model-state.js';
+import { readWeights, writeWeights } from './model-weights.js';
 import { predictMatrices } from './predict-matrices.js';
-import { summaryText } from './summary.js';
+import { paramCountOf, summaryText } from './summary.js';
 import { trainableModel } from './trainable.js';
 
 /** Options of `new Sequential(options)`; every field is optional. */
@@ -222,6 +224,9 @@ export class Sequential implements CallbackModel {
 
   /**
    * Outputs for every row of x (inference mode: no dropout or noise), as a (rows, outputWidth) Matrix.
+   * x is rows (number[][] or an array of typed arrays), a Matrix, or one sample: a flat number[] or typed
+   * array of exactly inputWidth numbers, which gives one output row (with inputWidth 1, `[v]` is one
+   * sample; a longer flat array is an error, never read as several rows: pass `[[a], [b]]` then).
    * Works on a built model that was never compiled. `batchSize` (integer >= 1) defaults to 256.
    * Always per process: under MPI, each process predicts the rows it passes (there is nothing to sum).
    * @throws ConfigError (options, no layers), ShapeError, DataError.
@@ -229,9 +234,10 @@ export class Sequential implements CallbackModel {
    * ```ts
    * const out = await model.predict([[0, 1]]); // { data: Float32Array, rows: 1, cols: outputWidth }
    * const classes = argmaxRows(out);
+   * const one = await model.predict([5.1, 3.5, 1.4, 0.2]); // one sample of a 4-input model: rows 1
    * ```
    */
-  async predict(x: InputData, options: PredictOptions = {}): Promise<Matrix> {
+  async predict(x: PredictInput, options: PredictOptions = {}): Promise<Matrix> {
     return predictMatrices(this, this.rt, x, options);
   }
 
@@ -241,7 +247,45 @@ export class Sequential implements CallbackModel {
   }
 
   /**
-   * The parameters, a view into the model's arena (paramCount floats; tensors at their layers' offsets).
+   * The number of weights (every kernel and bias), summary()'s "Total params". `params.length` is larger:
+   * the arena starts each tensor on a 64-byte line, and the gaps are not parameters.
+   * @example model.countParams() // 4·8 + 8 + 8·3 + 3 = 67 for a 4-8-3 model
+   * @throws ConfigError while the input width is unknown (no inputShape and not built yet).
+   */
+  countParams(): number {
+    const width = this.inputs ?? this.layerList[0]?.inputShape?.[0];
+    if (width === undefined) throw new ConfigError('countParams needs the input width: give the first layer inputShape, or build/fit the model first');
+    return paramCountOf(this.layerList, width);
+  }
+
+  /**
+   * Copies of the weights, one entry per tensor in Keras's order (each dense layer's kernel, then its
+   * bias): `{ name: 'dense_0/kernel', shape: [inputs, units], data }`, `data` row-major with no alignment
+   * padding (Σ data.length = countParams()). During a fit it resolves between two chunks of steps, so it
+   * holds the weights after one whole step on either backend.
+   * @example const weights = await model.getWeights(); other.setWeights(weights); // same predictions
+   * @throws ConfigError before build.
+   */
+  async getWeights(): Promise<WeightTensor[]> {
+    this.rt.arena();
+    return this.rt.exclusive(async () => readWeights(this.layerList));
+  }
+
+  /**
+   * Copies `weights` into the model: one entry per tensor, in getWeights's order (the list getWeights
+   * returns, or flat row-major arrays, kernel rows as `number[][]`, any typed array). All are checked —
+   * count, each shape, finite values — before any is written. During a fit, call it from a callback.
+   * @throws ConfigError before build or for a wrong count (listing every expected name and shape);
+   *   ShapeError naming the layer's tensor and both shapes; DataError for a non-finite value.
+   */
+  setWeights(weights: readonly WeightInput[]): void {
+    this.rt.arena();
+    writeWeights(this.layerList, weights);
+  }
+
+  /**
+   * The parameters, a view into the model's arena (paramCount floats; tensors at their layers' offsets,
+   * each on a 64-byte line, so it is longer than countParams() by the gaps; getWeights has no gaps).
    * The view is replaced when compile adds optimizer slots, so do not keep it across compile.
    * @throws ConfigError before build.
    */

@@ -9,6 +9,16 @@ export interface SummaryRow {
   params: number;
 }
 
+/** A layer's name as summary() and getWeights show it: its own, else `<type>_<index>`. */
+export function layerDisplayName(layer: Layer, index: number): string {
+  return layer.name ?? `${layer.type}_${index}`;
+}
+
+/** The number of weights of `layers` for `inputWidth` inputs: their real sizes, without the arena's alignment gaps. */
+export function paramCountOf(layers: readonly Layer[], inputWidth: number): number {
+  return summaryRows(layers, inputWidth).reduce((s, r) => s + r.params, 0);
+}
+
 /** Rows for a layer stack; widths are known only once the input width is. */
 function summaryRows(layers: readonly Layer[], inputWidth: number | null): SummaryRow[] {
   let width = inputWidth;
@@ -17,7 +27,7 @@ function summaryRows(layers: readonly Layer[], inputWidth: number | null): Summa
     const out = width === null ? (layer.type === 'dense' ? layer.outputWidthFor(0) : null) : layer.outputWidthFor(width);
     width = out;
     return {
-      name: layer.name ?? `${layer.type}_${i}`,
+      name: layerDisplayName(layer, i),
       type: layer.type,
       outputShape: `[N, ${out ?? '?'}]`,
       params,

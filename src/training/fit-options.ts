@@ -23,10 +23,10 @@ export interface FitOptions {
   /** Fraction in [0, 1) of rows, taken from the END of x/y before shuffling (as Keras), held out for validation. Default 0. */
   validationSplit?: number;
   /**
-   * Validation data `[x, y]`, or a Dataset (e.g. a streaming one), evaluated after every epoch (cannot be
-   * combined with validationSplit).
+   * Validation data `[x, y]` or `{ x, y }` (other keys ignored, so a readCsv result works), or a Dataset
+   * (e.g. a streaming one), evaluated after every epoch (cannot be combined with validationSplit).
    */
-  validationData?: [InputData, TargetData] | Dataset;
+  validationData?: [InputData, TargetData] | { x: InputData; y: TargetData } | Dataset;
   /** Hooks called at train/epoch/batch boundaries. Default []. */
   callbacks?: Callback[];
   /** 0: silent; 1: one line per epoch on stdout. Default 0 (a library should not print unless asked). */
@@ -163,6 +163,13 @@ const FIT_KEYS = [
   'divergence',
 ] as const;
 
+/** validationData `[x, y]` or `{ x, y }` as the pair `[x, y]`. @throws ConfigError for anything else. */
+function validationPair(vd: unknown): [unknown, unknown] {
+  if (Array.isArray(vd) && vd.length === 2) return [vd[0], vd[1]];
+  if (typeof vd === 'object' && vd !== null && !Array.isArray(vd) && 'x' in vd && 'y' in vd) return [vd.x, vd.y];
+  throw invalid('validationData', 'an array [x, y], an object { x, y } or a Dataset', vd);
+}
+
 /** @throws ConfigError naming the option for an unknown key (with a hint) or a bad value. */
 export function parseFitOptions(options: unknown): FitConfig {
   const o = readOptions<FitOptions>('fit', options, FIT_KEYS);
@@ -179,12 +186,10 @@ export function parseFitOptions(options: unknown): FitConfig {
   const validationSplit = checkNumber('validationSplit', o.validationSplit ?? 0, { min: 0, max: 1, maxOpen: true });
   let validationData: [unknown, unknown] | undefined;
   if (o.validationData !== undefined && validationDataset === null) {
-    const vd: unknown = o.validationData;
-    if (!Array.isArray(vd) || vd.length !== 2) throw invalid('validationData', 'an array [x, y]', vd);
+    validationData = validationPair(o.validationData);
     if (validationSplit > 0) {
       throw new ConfigError('validationData and validationSplit cannot be used together: pass one of them');
     }
-    validationData = [vd[0], vd[1]];
   }
   const signal: unknown = o.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalid('signal', 'an AbortSignal', signal);

@@ -52,7 +52,8 @@ export async function infoCommand(modelPath: string | undefined, flags: InfoFlag
     members: members[0] !== modelPath ? members : undefined,
     formatVersion: header.version,
     createdBy: header.createdBy,
-    parameters: header.paramCount,
+    parameters: model.built ? model.countParams() : undefined, // as summary()'s total
+    storedFloats: header.paramCount, // the weights as stored: the parameters plus the arena's 64-byte alignment gaps
     optimizerState: header.optimizer !== undefined,
     target: target?.name,
     task: target?.task,

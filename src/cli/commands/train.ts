@@ -71,7 +71,7 @@ async function train(cfg: TrainConfig, output: Output, checkpoint: Checkpoint | 
   if (result.diverged !== undefined) output.text(`training diverged at epoch ${result.diverged.epoch + 1}, batch ${result.diverged.batch + 1}; keeping the weights of epoch ${(result.bestEpoch ?? 0) + 1}`);
   const saved = await saveModelAndReport(output, cfg, result.model, {
     title: `nntrain: ${basename(cfg.data)} → ${data.target.name}`,
-    config: { ...runRecord(cfg), rows: data.rows, inputs: data.xColumns.length, task: data.target.task, parameters: result.model.params.length, backend: backendLine(cfg.backend) },
+    config: { ...runRecord(cfg), rows: data.rows, inputs: data.xColumns.length, task: data.target.task, parameters: result.model.countParams(), backend: backendLine(cfg.backend) },
     history: result.history,
     evaluation: result.evaluation,
     bestEpoch: result.bestEpoch,

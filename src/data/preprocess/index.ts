@@ -10,6 +10,7 @@ export type { ColumnStatsJSON } from './column-stats.js';
 
 export { SplitPart, type SplitFractions, type SplitIndices } from './fractions.js';
 export { randomSplit, stratifiedSplit, timeSplit, type RandomSplitOptions, type StratifiedSplitOptions, type TimeSplitOptions } from './splits.js';
+export { trainTestSplit, type TrainTestSplit, type TrainTestSplitOptions, type SplitRows } from './train-test-split.js';
 export { kFold, leaveOneOut, Folds, type Fold, type KFoldOptions } from './kfold.js';
 export { hashSplit, hashSplitter, hashSplitIndices, type RowSplitter, type SplitPartNumber } from './hash-split.js';
 export { gatherRows, takeRows, splitData, tileRows, type LabeledData, type SplitData } from './gather.js';
