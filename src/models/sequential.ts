@@ -264,10 +264,11 @@ export class Sequential implements CallbackModel {
    * padding (Σ data.length = countParams()). During a fit it resolves between two chunks of steps, so it
    * holds the weights after one whole step on either backend.
    * @example const weights = await model.getWeights(); other.setWeights(weights); // same predictions
-   * @throws ConfigError before build.
+   * Builds the model first when the first layer has inputShape.
+   * @throws ConfigError when the model cannot be built yet (no inputShape, not built).
    */
   async getWeights(): Promise<WeightTensor[]> {
-    this.rt.arena();
+    this.buildIfDeclared();
     return this.rt.exclusive(async () => readWeights(this.layerList));
   }
 
@@ -275,12 +276,19 @@ export class Sequential implements CallbackModel {
    * Copies `weights` into the model: one entry per tensor, in getWeights's order (the list getWeights
    * returns, or flat row-major arrays, kernel rows as `number[][]`, any typed array). All are checked —
    * count, each shape, finite values — before any is written. During a fit, call it from a callback.
-   * @throws ConfigError before build or for a wrong count (listing every expected name and shape);
+   * Builds the model first when the first layer has inputShape.
+   * @throws ConfigError when the model cannot be built yet, or for a wrong count (listing every expected name and shape);
    *   ShapeError naming the layer's tensor and both shapes; DataError for a non-finite value.
    */
   setWeights(weights: readonly WeightInput[]): void {
-    this.rt.arena();
+    this.buildIfDeclared();
     writeWeights(this.layerList, weights);
+  }
+
+  /** Builds a model whose first layer declares inputShape; then requires the arena (ConfigError while the width is unknown). */
+  private buildIfDeclared(): void {
+    if (!this.built && this.layerList[0]?.inputShape !== undefined) this.build();
+    this.rt.arena();
   }
 
   /**

@@ -167,7 +167,7 @@ const FIT_KEYS = [
 function validationPair(vd: unknown): [unknown, unknown] {
   if (Array.isArray(vd) && vd.length === 2) return [vd[0], vd[1]];
   if (typeof vd === 'object' && vd !== null && !Array.isArray(vd) && 'x' in vd && 'y' in vd) return [vd.x, vd.y];
-  throw invalid('validationData', 'an array [x, y], an object { x, y } or a Dataset', vd);
+  throw invalid('validationData', '{ x, y }, a Dataset or an array [x, y]', vd);
 }
 
 /** @throws ConfigError naming the option for an unknown key (with a hint) or a bad value. */

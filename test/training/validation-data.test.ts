@@ -28,7 +28,7 @@ describe('validationData', () => {
 
   it('names both forms in its error, and checks { x, y } like [x, y]', async () => {
     await expect(model().fit(x, y, { validationData: { x: vx } as never })).rejects.toThrow(
-      new ConfigError('Expected an array [x, y], an object { x, y } or a Dataset for validationData but received a object'),
+      new ConfigError('Expected { x, y }, a Dataset or an array [x, y] for validationData but received a object'),
     );
     await expect(model().fit(x, y, { validationData: { x: vx, y: vy }, validationSplit: 0.2 })).rejects.toThrow(/cannot be used together/);
     await expect(model().fit(x, y, { validationData: { x: vx, y: [0, 1] } })).rejects.toThrow(/validationData\[1\] \(y\) has 2 rows but x has 3/);
