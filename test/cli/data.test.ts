@@ -75,9 +75,12 @@ describe('categorical features and missing values', () => {
     const ok = await runCli(['predict', model, fresh]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout.trim().split('\n').map((l) => l.split(',')[0])).toEqual(['species', 'setosa', 'versicolor']);
-    const info = JSON.parse((await runCli(['info', model, '--json'])).stdout) as { inputColumns: string[]; imputer: boolean };
+    const info = JSON.parse((await runCli(['info', model, '--json'])).stdout) as { inputColumns: string[]; imputer: boolean; parameters: number; storedFloats: number };
     expect(info.inputColumns.slice(0, 3)).toEqual(['site=north', 'site=south', 'site=east']);
     expect(info.imputer).toBe(true);
+    // 7-128-64-3 as summary() counts it; the stored weights add the arena's alignment gaps
+    expect(info.parameters).toBe(7 * 128 + 128 + 128 * 64 + 64 + 64 * 3 + 3);
+    expect(info.storedFloats).toBeGreaterThan(info.parameters);
   });
 });
 
