@@ -23,7 +23,7 @@ export interface FitOptions {
   /** Fraction in [0, 1) of rows, taken from the END of x/y before shuffling (as Keras), held out for validation. Default 0. */
   validationSplit?: number;
   /**
-   * Validation data `[x, y]` or `{ x, y }` (other keys ignored, so a readCsv result works), or a Dataset
+   * Validation data `[x, y]` or `{ x, y }` (other keys are ignored), or a Dataset
    * (e.g. a streaming one), evaluated after every epoch (cannot be combined with validationSplit).
    */
   validationData?: [InputData, TargetData] | { x: InputData; y: TargetData } | Dataset;

@@ -1,4 +1,4 @@
-// fit's validationData as { x, y } (a readCsv result too), alongside [x, y]: the same validation figures.
+// fit's validationData as { x, y } (other keys ignored), alongside [x, y]: the same validation figures.
 
 import { describe, expect, it } from 'vitest';
 import { ConfigError, layers, optimizers, Sequential } from '../../src/index.js';
