@@ -262,9 +262,9 @@ export class Sequential implements CallbackModel {
    * Copies of the weights, one entry per tensor in Keras's order (each dense layer's kernel, then its
    * bias): `{ name: 'dense_0/kernel', shape: [inputs, units], data }`, `data` row-major with no alignment
    * padding (Σ data.length = countParams()). During a fit it resolves between two chunks of steps, so it
-   * holds the weights after one whole step on either backend.
+   * holds the weights after one whole step on either backend. Builds the model first when the first
+   * layer has inputShape.
    * @example const weights = await model.getWeights(); other.setWeights(weights); // same predictions
-   * Builds the model first when the first layer has inputShape.
    * @throws ConfigError when the model cannot be built yet (no inputShape, not built).
    */
   async getWeights(): Promise<WeightTensor[]> {
@@ -277,8 +277,8 @@ export class Sequential implements CallbackModel {
    * returns, or flat row-major arrays, kernel rows as `number[][]`, any typed array). All are checked —
    * count, each shape, finite values — before any is written. During a fit, call it from a callback.
    * Builds the model first when the first layer has inputShape.
-   * @throws ConfigError when the model cannot be built yet, or for a wrong count (listing every expected name and shape);
-   *   ShapeError naming the layer's tensor and both shapes; DataError for a non-finite value.
+   * @throws ConfigError when the model cannot be built yet, or for a wrong count (listing every expected
+   *   name and shape); ShapeError naming the layer's tensor and both shapes; DataError for a non-finite value.
    */
   setWeights(weights: readonly WeightInput[]): void {
     this.buildIfDeclared();
