@@ -41,6 +41,8 @@ describe('nntrain train', () => {
     const svg = readFileSync(join(dir, 'iris.report.svg'), 'utf8');
     const html = readFileSync(join(dir, 'iris.report.html'), 'utf8');
     expect(html).toContain(svg.trim());
+    // the default 4-128-64-3 network's parameters as summary() counts them, without the arena's padding
+    expect(html).toContain(`<th scope="row">parameters</th><td>${4 * 128 + 128 + 128 * 64 + 64 + 64 * 3 + 3}</td>`);
     const panels = parsePanels(svg);
     expect(panels.map((p) => p.name)).toEqual(['loss', 'accuracy']);
     const epochs = ofKind('epoch');
