@@ -80,3 +80,12 @@ export function mpiLaunchSize(env: NodeJS.ProcessEnv = process.env): number | nu
   }
   return null;
 }
+
+/** This process's rank when an MPI launcher started it (OMPI_COMM_WORLD_RANK, PMI_RANK), else null. */
+export function mpiLaunchRank(env: NodeJS.ProcessEnv = process.env): number | null {
+  for (const key of ['OMPI_COMM_WORLD_RANK', 'PMI_RANK']) {
+    const value = env[key];
+    if (value !== undefined && /^\d+$/.test(value)) return Number(value);
+  }
+  return null;
+}

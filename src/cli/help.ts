@@ -45,6 +45,12 @@ Examples:
   $ nntrain train data.csv --target label --checkpoint-every 500          # resumable: label.ckpt
   $ nntrain train --resume data.ckpt                                      # continue after a crash
   $ nntrain train data.csv --target label --log-format json               # one JSON object per line
+  $ mpirun -np 4 --hostfile hosts npx nntrain train big.csv --target label --distributed mpi
+
+--distributed mpi trains one model with every process of the mpirun job: each reads its part of the
+file, --batch-size is per process (a step trains batch-size × processes rows), and rank 0 alone prints
+and writes the model and report. Under mpirun without it, every process stops (each would train its
+own copy); cv, tune, ensemble, evaluate and predict run on one process, without mpirun.
 
 A config file holds the same options by their camelCase names:
   { "target": "species", "layers": [64, 32], "lr": 0.003, "earlyStop": 5, "schedule": "cosineAnnealing" }

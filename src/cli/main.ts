@@ -9,6 +9,7 @@ import type { EvaluateFlags } from './commands/evaluate.js';
 import type { InfoFlags } from './commands/info.js';
 import type { PredictFlags } from './commands/predict.js';
 import { closest } from '../util/validate.js';
+import { rankPrefix } from './distributed/launch.js';
 import { errorLine, EXIT, exitCodeOf, UsageError } from './errors.js';
 import { checkpointNote, interrupted, removeOutputs, SIGNAL_EXIT, watchSignals } from './interrupt.js';
 import { productLost, settleStdout, stdoutIsTheProduct, watchStdio, writeError } from './stdio.js';
@@ -19,7 +20,7 @@ function usageStyle(cmd: Command): Command {
   return cmd
     .exitOverride()
     .showHelpAfterError(`(run '${cmd.name() === 'nntrain' ? 'nntrain' : `nntrain ${cmd.name()}`} --help' for the options)`)
-    .configureOutput({ outputError: (text, write) => write(`nntrain: ${text.replace(/^error: /, '')}`) });
+    .configureOutput({ outputError: (text, write) => write(`nntrain: ${rankPrefix()}${text.replace(/^error: /, '')}`) });
 }
 
 const program = usageStyle(new Command('nntrain'))
@@ -98,12 +99,12 @@ try {
   const signal = interrupted();
   if (signal !== null) {
     const removed = await removeOutputs();
-    writeError(`nntrain: interrupted by ${signal}${removed.length > 0 ? `; removed this run's ${removed.join(', ')}` : ''}${checkpointNote()}`);
+    writeError(`nntrain: ${rankPrefix()}interrupted by ${signal}${removed.length > 0 ? `; removed this run's ${removed.join(', ')}` : ''}${checkpointNote()}`);
     process.exitCode = SIGNAL_EXIT[signal];
   } else if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   } else {
-    writeError(`nntrain: ${errorLine(err)}`);
+    writeError(`nntrain: ${rankPrefix()}${errorLine(err)}`); // under mpirun: which process failed
     process.exitCode = exitCodeOf(err);
   }
 }

@@ -52,6 +52,7 @@ export const SCALERS = ['standard', 'minMax', 'none'] as const;
 export const MISSING = ['impute', 'drop', 'error'] as const;
 export const LOG_FORMATS = ['text', 'json'] as const;
 export const BACKENDS = ['native', 'js'] as const;
+export const DISTRIBUTED_MODES = ['mpi'] as const;
 /** Metrics tune can rank by: the headline metrics of both tasks. */
 export const TUNE_METRICS = ['auto', 'accuracy', 'macro_precision', 'macro_recall', 'macro_f1', 'weighted_f1', 'roc_auc', 'mse', 'rmse', 'mae', 'r2'] as const;
 
@@ -108,6 +109,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { key: 'seed', flag: '--seed', arg: '<n>', kind: 'int', min: 0, max: 0xffffffff, expected: 'integer in [0, 4294967295]', help: 'seed of the split, the weights, the shuffles and dropout', default: 42, group: 'training' },
   { key: 'threads', flag: '--threads', arg: '<n>', kind: 'int', min: 1, max: 256, expected: 'integer in [1, 256]', help: 'native threads (results do not depend on it)', defaultText: 'the CPUs available', group: 'training' },
   { key: 'backend', flag: '--backend', arg: '<name>', kind: 'choice', choices: BACKENDS, expected: 'one of native, js', help: 'native (the C++ addon) or js', defaultText: 'native, else js', group: 'training' },
+  { key: 'distributed', flag: '--distributed', arg: '<mode>', kind: 'choice', choices: DISTRIBUTED_MODES, expected: 'mpi', help: 'train one model with every process of an mpirun job (train only; --batch-size is per process)', group: 'training' },
   { key: 'checkpoint', flag: '--checkpoint', arg: '<file>', kind: 'string', expected: 'a file path', help: 'save the training position here every epoch (default <model>.ckpt with --checkpoint-every)', commands: ['train'], group: 'training' },
   { key: 'checkpointEvery', flag: '--checkpoint-every', arg: '<steps>', kind: 'int', min: 1, expected: 'integer >= 1', help: 'also checkpoint every N optimizer steps', commands: ['train'], group: 'training' },
   { key: 'resume', flag: '--resume', arg: '<checkpoint>', kind: 'string', expected: 'a checkpoint file path', help: 'continue the run saved in this checkpoint (its options are the defaults)', commands: ['train'], group: 'training' },

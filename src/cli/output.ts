@@ -30,12 +30,17 @@ export class Output {
   readonly tty: boolean;
   private bar: cliProgress.SingleBar | null = null;
 
+  /** Prints nothing at all: the ranks other than 0 of a distributed run (rank 0 speaks for the job). */
+  readonly muted: boolean;
+
   constructor(
     format: 'text' | 'json',
     private readonly stream: NodeJS.WriteStream = process.stdout,
+    options: { muted?: boolean } = {},
   ) {
     this.json = format === 'json';
-    this.tty = !this.json && stream.isTTY === true;
+    this.muted = options.muted === true;
+    this.tty = !this.json && !this.muted && stream.isTTY === true;
     // Ctrl-C while the bar (which hides the cursor) is drawn: give the terminal back its cursor first
     if (this.tty) onInterrupt(() => this.close());
   }
@@ -57,7 +62,7 @@ export class Output {
   }
 
   private write(line: string): void {
-    this.stream.write(`${line}\n`);
+    if (!this.muted) this.stream.write(`${line}\n`);
   }
 
   /** The fit callback that reports each epoch (and, on a terminal, each batch). */

@@ -49,6 +49,7 @@ export interface TrainConfig {
   seed: number;
   threads: number | undefined;
   backend: 'native' | 'js' | undefined;
+  distributed: 'mpi' | undefined;
   checkpoint: string | undefined;
   checkpointEvery: number | undefined;
   resume: string | undefined;

@@ -2,6 +2,7 @@
 // checkpoint's model), fit with early stopping and progress, then evaluate on the validation rows (the
 // training rows when there are none) in the data's own units.
 
+import type { DistributedContext } from '../backend/mpi-context.js';
 import { EarlyStopping } from '../callbacks/early-stopping.js';
 import type { Callback, Logs } from '../callbacks/callback.js';
 import type { Matrix } from '../data/matrix.js';
@@ -10,6 +11,7 @@ import type { Sequential } from '../models/sequential.js';
 import type { FitOptions } from '../training/fit-options.js';
 import { History } from '../training/history.js';
 import { DivergenceError, NonFiniteError } from '../util/errors.js';
+import { gatherRows, minAcross, sumAcross } from './distributed/collectives.js';
 import { interruptSignal } from './interrupt.js';
 import { buildModel, lossFor } from './model-builder.js';
 import type { Output } from './output.js';
@@ -36,6 +38,8 @@ export interface TrainOneOptions {
    * model with those weights and the error in `diverged` instead of throwing (train, tune).
    */
   keepBestOnDivergence?: boolean;
+  /** Train with every rank of this MPI job (split holds this rank's rows); the evaluation covers every rank's. */
+  dist?: DistributedContext;
 }
 
 export interface TrainedModel {
@@ -55,14 +59,26 @@ export interface TrainedModel {
 
 /** Rows per step as fit uses them, and steps per epoch. */
 export function stepsPerEpoch(rows: number, batchSize: number): number {
-  return Math.ceil(rows / Math.min(batchSize, rows));
+  return rows === 0 ? 0 : Math.ceil(rows / Math.min(batchSize, rows));
+}
+
+/**
+ * Steps per epoch and rows trained per epoch, as the fit will take them: in a distributed run, the
+ * fewest steps any rank fills (the schedule must count the same steps on every rank) and every rank's
+ * rows within them (collective).
+ */
+function epochShape(rows: number, batchSize: number, dist: DistributedContext | undefined): { steps: number; rows: number } {
+  if (dist === undefined) return { steps: stepsPerEpoch(rows, batchSize), rows };
+  const steps = minAcross(dist, stepsPerEpoch(rows, batchSize));
+  return { steps, rows: sumAcross(dist, [Math.min(rows, steps * batchSize)])[0] };
 }
 
 /** Trains, restores the best weights, evaluates. */
 export async function trainOne(options: TrainOneOptions): Promise<TrainedModel> {
   const { cfg, split, output } = options;
   const target = split.pre.target;
-  const steps = stepsPerEpoch(split.train.x.rows, cfg.batchSize);
+  const { dist } = options;
+  const { steps, rows: rowsPerEpoch } = epochShape(split.train.x.rows, cfg.batchSize, dist);
   const validation = split.validation !== null;
   const model = options.model ?? buildModel(cfg, split.train.x.cols, target, options.seed, { epochs: cfg.epochs, stepsPerEpoch: steps, validation });
   model.preprocessing = split.pre.toJSON(runRecord(cfg));
@@ -72,7 +88,7 @@ export async function trainOne(options: TrainOneOptions): Promise<TrainedModel> 
   const early = cfg.earlyStop === false ? null : new EarlyStopping({ monitor: validation ? 'val_loss' : 'loss', patience: cfg.earlyStop, restoreBestWeights: true });
   const callbacks: Callback[] = [
     ...(early !== null ? [early] : []),
-    output.epochCallback({ epochs: cfg.epochs, batchesPerEpoch: steps, rowsPerEpoch: split.train.x.rows, lines: options.lines, ...(options.label !== undefined ? { label: options.label } : {}) }),
+    output.epochCallback({ epochs: cfg.epochs, batchesPerEpoch: steps, rowsPerEpoch, lines: options.lines, ...(options.label !== undefined ? { label: options.label } : {}) }),
   ];
   // the epochs seen, for the report of a run that diverged after its best epoch
   const seen = new History();
@@ -90,6 +106,7 @@ export async function trainOne(options: TrainOneOptions): Promise<TrainedModel> 
       ...(split.validation !== null ? { validationData: [split.validation.x, y(split.validation)] as [Matrix, Matrix] } : {}),
       ...(options.checkpoint !== undefined ? { checkpoint: { ...options.checkpoint, onAbort: true } } : {}),
       ...(options.resumeFrom !== undefined ? { resumeFrom: options.resumeFrom } : {}),
+      ...(dist !== undefined ? { distributed: 'mpi' as const } : {}),
     });
   } catch (err) {
     const best = early?.getState().bestWeights ?? null;
@@ -102,8 +119,10 @@ export async function trainOne(options: TrainOneOptions): Promise<TrainedModel> 
   const seconds = (performance.now() - t0) / 1000;
   model.preprocessing = split.pre.toJSON(runRecord(cfg)); // a resumed fit restored the checkpoint's
   const on = split.validation ?? split.train;
-  const outputs = await predictOutputs(model, split.pre, on.x);
-  const evaluation = evaluateOutputs(outputs, target, on.yTrue);
+  const local = await predictOutputs(model, split.pre, on.x);
+  // every rank's rows in one evaluation, the same on every rank: what one process would compute on them
+  const outputs = dist === undefined ? local : gatherRows(dist, local);
+  const evaluation = evaluateOutputs(outputs, target, dist === undefined ? on.yTrue : gatherRows(dist, on.yTrue));
   const restored = early !== null && early.bestEpoch >= 0 && (diverged !== undefined || early.bestEpoch !== history.epoch[history.epoch.length - 1]);
   return {
     model,

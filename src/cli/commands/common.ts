@@ -26,23 +26,35 @@ export function backendLine(name?: string): string {
   return `${info.name} (kernel ${info.kernel}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`;
 }
 
-/** One line about the data: rows, features, target and task, and the split. */
-export function describeData(output: Output, data: DataSummary, split: PreparedSplit): void {
+/** Rows of the training and validation parts: this process's, or every rank's together in a distributed run. */
+export interface SplitRows {
+  training: number;
+  validation: number;
+}
+
+/** The rows of each part of `split`. */
+export function splitRowsOf(split: PreparedSplit): SplitRows {
+  return { training: split.train.x.rows, validation: split.validation?.x.rows ?? 0 };
+}
+
+/** One line about the data: rows (of the whole file), features, target and task, and the split. */
+export function describeData(output: Output, data: DataSummary, parts: SplitRows): void {
   const t = data.target;
+  const { rows, droppedRows } = data.total;
   const task = t.task === 'regression' ? 'regression' : `${t.labels?.length ?? 0} classes: ${t.labels?.slice(0, 10).join(', ')}${(t.labels?.length ?? 0) > 10 ? ', …' : ''}`;
-  const dropped = data.droppedRows > 0 ? ` (${data.droppedRows} rows without a target dropped)` : '';
-  const val = split.validation === null ? 'no validation rows' : `${split.validation.x.rows} validation rows`;
-  output.text(`data: ${basename(data.path)}: ${data.rows} rows${dropped}, ${data.xColumns.length} input columns, target '${t.name}' (${task}); ${split.train.x.rows} training rows, ${val}`);
+  const dropped = droppedRows > 0 ? ` (${droppedRows} rows without a target dropped)` : '';
+  const val = parts.validation === 0 ? 'no validation rows' : `${parts.validation} validation rows`;
+  output.text(`data: ${basename(data.path)}: ${rows} rows${dropped}, ${data.xColumns.length} input columns, target '${t.name}' (${task}); ${parts.training} training rows, ${val}`);
   output.event('data', {
     file: data.path,
-    rows: data.rows,
-    dropped_rows: data.droppedRows,
+    rows,
+    dropped_rows: droppedRows,
     inputs: data.xColumns.length,
     target: t.name,
     task: t.task,
     classes: t.labels,
-    training_rows: split.train.x.rows,
-    validation_rows: split.validation?.x.rows ?? 0,
+    training_rows: parts.training,
+    validation_rows: parts.validation,
   });
 }
 

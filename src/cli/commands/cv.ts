@@ -14,10 +14,12 @@ import { formatTable, meanStd, metricCells } from '../table.js';
 import { givenValues, resolveConfig } from '../train-config.js';
 import { evaluateModel, trainOne } from '../trainer.js';
 import { applyRuntime } from './common.js';
+import { checkLaunch } from '../distributed/launch.js';
 
 export async function cvCommand(dataArg: string | undefined, cmd: Command): Promise<void> {
   const { given } = await givenValues(cmd, 'cv');
   const cfg = resolveConfig('cv', dataArg, given);
+  checkLaunch('cv', cfg.distributed === 'mpi');
   if (cfg.valFile !== undefined) throw new UsageError('--val-file does not apply to cv: each fold holds out --val-split of its training rows');
   await preflightTraining(cfg, null);
   stdoutIsTheProduct(); // cv's result is what it prints

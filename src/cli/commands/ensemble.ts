@@ -15,12 +15,14 @@ import { givenValues, resolveConfig, type TrainConfig } from '../train-config.js
 import { evaluateOutputs, runRecord, trainOne, type TrainedModel } from '../trainer.js';
 import { prepareTraining } from '../pipeline/index.js';
 import { recordOutput, throwIfInterrupted } from '../interrupt.js';
-import { applyRuntime, backendLine, checkFiniteWeights, describeData, finishRun, printMetrics } from './common.js';
+import { applyRuntime, backendLine, checkFiniteWeights, describeData, finishRun, printMetrics, splitRowsOf } from './common.js';
+import { checkLaunch } from '../distributed/launch.js';
 import { writeReport } from '../../report/index.js';
 
 export async function ensembleCommand(dataArg: string | undefined, cmd: Command): Promise<void> {
   const { given } = await givenValues(cmd, 'ensemble');
   const cfg = resolveConfig('ensemble', dataArg, given);
+  checkLaunch('ensemble', cfg.distributed === 'mpi');
   await preflightTraining(cfg, { members: cfg.models });
   const output = new Output(cfg.logFormat);
   try {
@@ -34,7 +36,7 @@ export async function ensembleCommand(dataArg: string | undefined, cmd: Command)
 /** Trains `n` members, compares them with their average, saves members, manifest and report. */
 export async function trainEnsemble(cfg: TrainConfig, n: number, output: Output): Promise<void> {
   const { data, split } = await prepareTraining(cfg);
-  describeData(output, data, split);
+  describeData(output, data, splitRowsOf(split));
   const on = split.validation ?? split.train;
   const members: TrainedModel[] = [];
   let sum: Matrix | null = null;

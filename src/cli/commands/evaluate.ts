@@ -9,12 +9,14 @@ import { stdoutIsTheProduct } from '../stdio.js';
 import { checkFiniteOutputs, loadPredictor } from '../predictor.js';
 import { evaluateOutputs } from '../trainer.js';
 import { runtimeOptions, type RuntimeFlags } from './runtime-flags.js';
+import { checkLaunch } from '../distributed/launch.js';
 
 export interface EvaluateFlags extends RuntimeFlags {
   json?: boolean;
 }
 
 export async function evaluateCommand(modelPath: string, dataPath: string, flags: EvaluateFlags): Promise<void> {
+  checkLaunch('evaluate', false);
   const { backend } = runtimeOptions(flags);
   stdoutIsTheProduct();
   const predictor = await loadPredictor(modelPath, backend);

@@ -22,6 +22,7 @@ import { runtimeOptions, type RuntimeFlags } from './runtime-flags.js';
 import { UsageError } from '../errors.js';
 import { NNTrainError } from '../../util/errors.js';
 import { toNumber } from '../flags.js';
+import { checkLaunch } from '../distributed/launch.js';
 
 export interface PredictFlags extends RuntimeFlags {
   out?: string;
@@ -39,6 +40,7 @@ const DEFAULT_CHUNK_ROWS = 8192;
 const READ_BLOCK_BYTES = 1 << 20;
 
 export async function predictCommand(modelPath: string, dataPath: string, flags: PredictFlags): Promise<void> {
+  checkLaunch('predict', false);
   const { backend } = runtimeOptions(flags);
   const chunkRows = flags.chunkRows === undefined ? DEFAULT_CHUNK_ROWS : toNumber(flags.chunkRows);
   if (typeof chunkRows !== 'number' || !Number.isInteger(chunkRows) || chunkRows < 1) {

@@ -15,7 +15,8 @@ import { prepareSplit, readTrainingData, standardSplit, type PreparedSplit, type
 import { formatTable } from '../table.js';
 import { givenValues, resolveConfig, type TrainConfig } from '../train-config.js';
 import { runRecord, stepsPerEpoch, trainOne, type TrainedModel } from '../trainer.js';
-import { applyRuntime, backendLine, describeData, finishRun, printMetrics, saveModelAndReport } from './common.js';
+import { applyRuntime, backendLine, describeData, finishRun, printMetrics, saveModelAndReport, splitRowsOf } from './common.js';
+import { checkLaunch } from '../distributed/launch.js';
 
 const HIGHER_IS_BETTER = ['accuracy', 'macro_precision', 'macro_recall', 'macro_f1', 'weighted_f1', 'roc_auc', 'r2'];
 const REGRESSION_METRICS = ['mse', 'rmse', 'mae', 'r2'];
@@ -34,6 +35,7 @@ interface Trial {
 export async function tuneCommand(dataArg: string | undefined, cmd: Command): Promise<void> {
   const { given } = await givenValues(cmd, 'tune');
   const cfg = resolveConfig('tune', dataArg, given);
+  checkLaunch('tune', cfg.distributed === 'mpi');
   if (cfg.grid === undefined) throw new UsageError("missing --grid: the values to try, e.g. --grid 'lr=1e-3,1e-2 layers=64|128,64'");
   if (cfg.valSplit === 0 && cfg.valFile === undefined) throw new UsageError('tune ranks trials on validation data: give --val-split > 0 or --val-file');
   const axes = parseGrid(cfg.grid);
@@ -64,7 +66,7 @@ export async function tuneCommand(dataArg: string | undefined, cmd: Command): Pr
       const split = splitFor(c);
       buildModel(c, split.train.x.cols, data.target, c.seed, { epochs: c.epochs, stepsPerEpoch: stepsPerEpoch(split.train.x.rows, c.batchSize), validation: split.validation !== null }).dispose();
     }
-    describeData(output, data, first);
+    describeData(output, data, splitRowsOf(first));
     output.text(`tune: ${configs.length} trial${configs.length === 1 ? '' : 's'}${cfg.trials !== undefined ? ' (random search)' : ''}, ranked by validation ${metric}`);
     const trials: Trial[] = [];
     let firstDivergence: DivergenceError | NonFiniteError | null = null;

@@ -3,14 +3,16 @@
 // with a model, so categories and class numbers stay those of training. Features stay raw here (NaN where
 // a value is missing): the later stages split, fit and transform them.
 
+import type { DistributedContext } from '../../backend/mpi-context.js';
 import { inferCsvSchema, readCsv } from '../../data/csv/index.js';
-import type { CsvSchema } from '../../data/csv/index.js';
+import type { CsvData, CsvReadOptions, CsvSchema, CsvShard } from '../../data/csv/index.js';
 import type { Matrix } from '../../data/matrix.js';
 import { DataError } from '../../util/errors.js';
 import { UsageError } from '../errors.js';
 import { interruptSignal } from '../interrupt.js';
 import type { TrainConfig } from '../train-config.js';
 import { decideTask, mapClassValues, type TargetInfo } from './target.js';
+import { decideTaskAcrossRanks } from './target-across-ranks.js';
 
 /** A labeled CSV file in memory: raw features (NaN where a value is missing and imputed later), targets. */
 export interface LabeledData {
@@ -21,6 +23,12 @@ export interface LabeledData {
   y: Matrix;
   rows: number;
   droppedRows: number;
+  /** The whole file's rows and dropped records: `rows` and `droppedRows`, or every rank's together. */
+  total: { rows: number; droppedRows: number };
+  /** In a distributed run, this rank's part of the file (its byte range, lines, bytes read); else null. */
+  shard: CsvShard | null;
+  /** The file's size in bytes. */
+  bytes: number;
 }
 
 /** A training file: the data, its target and the schema to read later files with. */
@@ -64,15 +72,15 @@ export async function resolveTarget(path: string, target: string | number, cfg: 
 
 /**
  * Reads the training file: features (categorical columns one-hot), the target (rows missing it are
- * dropped), and the task.
+ * dropped), and the task. With `dist`, this rank's rows of it, the task decided over every rank's.
  * @throws DataError naming the file, line and column for bad input, or a target unfit for the task;
  *   UsageError when --task contradicts the target.
  */
-export async function readTrainingData(cfg: TrainConfig): Promise<TrainingData> {
+export async function readTrainingData(cfg: TrainConfig, dist: DistributedContext | null = null): Promise<TrainingData> {
   const path = cfg.data;
   if (cfg.target === undefined) throw new UsageError('missing --target');
   const name = await resolveTarget(path, cfg.target, cfg);
-  const csv = await readCsv(path, {
+  const csv = await readPart(path, {
     signal: interruptSignal(), // SIGINT/SIGTERM stop a long read too
     target: name,
     delimiter: cfg.delimiter,
@@ -81,16 +89,17 @@ export async function readTrainingData(cfg: TrainConfig): Promise<TrainingData> 
     categorical: cfg.categorical,
     missing: { '*': cfg.missing, [name]: 'drop' },
     ...(cfg.backend !== undefined ? { backend: cfg.backend } : {}),
-  });
+  }, dist);
   if (csv.y === null || csv.y.cols !== 1) throw new DataError(`${path}: expected one target column '${name}'`);
   if (csv.x.cols === 0) throw new DataError(`${path}: no feature columns are left besides the target '${name}'`);
-  const { target, y } = decideTask(path, name, csv.y, csv.labels, cfg.task);
+  const { target, y } = dist === null ? decideTask(path, name, csv.y, csv.labels, cfg.task) : decideTaskAcrossRanks(dist, path, name, csv.y, csv.labels, cfg.task);
   return {
     path,
     x: csv.x,
     y,
     rows: csv.rows,
     droppedRows: csv.droppedRows,
+    ...partOf(csv),
     target,
     schema: csv.schema,
     xColumns: csv.xColumns,
@@ -101,14 +110,30 @@ export async function readTrainingData(cfg: TrainConfig): Promise<TrainingData> 
 }
 
 /**
- * Reads a labeled file with a model's schema (same columns, categories and missing policies).
+ * Reads a labeled file with a model's schema (same columns, categories and missing policies); with
+ * `dist`, this rank's rows of it.
  * @throws DataError for bad input, a file without the target column, or a class unknown to the model.
  */
-export async function readLabeledData(path: string, schema: CsvSchema, target: TargetInfo, backend: 'native' | 'js' | undefined): Promise<LabeledData> {
-  const csv = await readCsv(path, { schema, signal: interruptSignal(), ...(backend !== undefined ? { backend } : {}) });
+export async function readLabeledData(path: string, schema: CsvSchema, target: TargetInfo, backend: 'native' | 'js' | undefined, dist: DistributedContext | null = null): Promise<LabeledData> {
+  const csv = await readPart(path, { schema, signal: interruptSignal(), ...(backend !== undefined ? { backend } : {}) }, dist);
   if (csv.y === null) {
     throw new DataError(`${path}: the file has no target column '${target.name}'; it is needed to evaluate (predict works without it)`);
   }
   const y = target.classValues !== null ? mapClassValues(path, csv.y, target.classValues, target.name) : csv.y;
-  return { path, x: csv.x, y, rows: csv.rows, droppedRows: csv.droppedRows };
+  return { path, x: csv.x, y, rows: csv.rows, droppedRows: csv.droppedRows, ...partOf(csv) };
+}
+
+/**
+ * The whole file, or with `dist` this rank's rows of it: its newline-aligned byte range alone, with the
+ * schema, categories and labels of the whole file (collective).
+ */
+function readPart(path: string, options: CsvReadOptions, dist: DistributedContext | null): Promise<CsvData> {
+  return readCsv(path, dist === null ? options : { ...options, distributed: 'mpi' });
+}
+
+/** The whole file's counts and this rank's part of it. */
+function partOf(csv: CsvData): Pick<LabeledData, 'total' | 'shard' | 'bytes'> {
+  const { shard } = csv;
+  const total = shard === undefined ? { rows: csv.rows, droppedRows: csv.droppedRows } : { rows: shard.totalRows, droppedRows: shard.totalDroppedRows };
+  return { total, shard: shard ?? null, bytes: csv.bytes };
 }

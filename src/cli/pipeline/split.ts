@@ -2,6 +2,7 @@
 // nothing is copied here. The validation split is seeded and, for classes, stratified, so a file sorted by
 // class still validates on every class; each part lists its rows in ascending order.
 
+import type { DistributedContext } from '../../backend/mpi-context.js';
 import { gatherRows, randomSplit, stratifiedSplit } from '../../data/preprocess/index.js';
 import type { TrainConfig } from '../train-config.js';
 import { readLabeledData, type LabeledData, type TrainingData } from './read.js';
@@ -35,11 +36,12 @@ export function splitRows(data: TrainingData, fraction: number, seed: number, ro
 
 /**
  * The standard split of the training commands: every row for training and --val-file's rows for
- * validation, or a seeded --val-split of the rows.
+ * validation, or a seeded --val-split of the rows. With `dist`, each rank splits its own rows by that
+ * rule and reads its part of --val-file.
  * @throws DataError for a validation file that does not fit the data's schema or classes.
  */
-export async function standardSplit(cfg: TrainConfig, data: TrainingData): Promise<RowSplit> {
+export async function standardSplit(cfg: TrainConfig, data: TrainingData, dist: DistributedContext | null = null): Promise<RowSplit> {
   if (cfg.valFile === undefined) return splitRows(data, cfg.valSplit, cfg.seed);
-  const validation = await readLabeledData(cfg.valFile, data.schema, data.target, cfg.backend);
+  const validation = await readLabeledData(cfg.valFile, data.schema, data.target, cfg.backend, dist);
   return { train: allRows(data.rows), validation };
 }

@@ -38,20 +38,50 @@ export function decideTask(path: string, name: string, y: Matrix, labels: string
     return { target: classTarget(path, name, labels, null), y };
   }
   if (requested === 'regression') return { target: { name, task: 'regression', labels: null, classValues: null }, y };
+  const target = numericTarget(path, name, targetValues(y), requested);
+  return { target, y: target.classValues === null ? y : mapClassValues(path, y, target.classValues, name) };
+}
+
+/** What the task of a numeric target is decided from; the values of several parts (ranks) merge. */
+export interface TargetValues {
+  /** Distinct values, ascending; the scan stops once there are more than MAX_CLASSES. */
+  distinct: number[];
+  /** Every scanned value is an integer. */
+  integral: boolean;
+  rows: number;
+}
+
+/** The distinct values of a numeric target column, up to one more than could be classes. */
+export function targetValues(y: Matrix): TargetValues {
   const distinct = new Set<number>();
   let integral = true;
   for (let r = 0; r < y.rows && distinct.size <= MAX_CLASSES; r++) {
     distinct.add(y.data[r]);
     if (!Number.isInteger(y.data[r])) integral = false;
   }
-  const looksLikeClasses = integral && distinct.size <= AUTO_MAX_CLASSES && distinct.size <= Math.max(2, y.rows / 2);
-  if (requested === 'auto' && !looksLikeClasses) return { target: { name, task: 'regression', labels: null, classValues: null }, y };
-  if (distinct.size > MAX_CLASSES) {
+  return { distinct: [...distinct].sort((a, b) => a - b), integral, rows: y.rows };
+}
+
+/** The values of the parts of one column (e.g. each rank's rows) as one column's. */
+export function mergeTargetValues(parts: readonly TargetValues[]): TargetValues {
+  const distinct = new Set<number>();
+  for (const p of parts) for (const v of p.distinct) if (distinct.size <= MAX_CLASSES) distinct.add(v);
+  return { distinct: [...distinct].sort((a, b) => a - b), integral: parts.every((p) => p.integral), rows: parts.reduce((n, p) => n + p.rows, 0) };
+}
+
+/**
+ * The task of a numeric target from its values (see decideTask): classes are the distinct values in
+ * ascending order.
+ */
+export function numericTarget(path: string, name: string, values: TargetValues, requested: TrainConfig['task']): TargetInfo {
+  if (requested === 'regression') return { name, task: 'regression', labels: null, classValues: null };
+  const { distinct, integral, rows } = values;
+  const looksLikeClasses = integral && distinct.length <= AUTO_MAX_CLASSES && distinct.length <= Math.max(2, rows / 2);
+  if (requested === 'auto' && !looksLikeClasses) return { name, task: 'regression', labels: null, classValues: null };
+  if (distinct.length > MAX_CLASSES) {
     throw new DataError(`${path}: the target '${name}' has more than ${MAX_CLASSES} distinct values; it cannot be read as classes (use --task regression)`);
   }
-  const classValues = [...distinct].sort((a, b) => a - b);
-  const target = classTarget(path, name, classValues.map(String), classValues);
-  return { target, y: mapClassValues(path, y, classValues, name) };
+  return classTarget(path, name, distinct.map(String), distinct);
 }
 
 function classTarget(path: string, name: string, labels: string[], classValues: number[] | null): TargetInfo {
