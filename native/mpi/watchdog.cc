@@ -100,7 +100,12 @@ void watch() {
     const int64_t since = g_since_ns.load();
     if (timeout <= 0 || since == 0) continue;
     const double waited = static_cast<double>(now_ns() - since) / 1e9;
-    if (waited > timeout && g_since_ns.load() == since) end_job(waited, timeout);
+    // starting MPI waits until every rank of the job has started, and their start times differ
+    // by however long a loaded or large machine takes to launch a process
+    const double limit = Waiting(g_what.load()) == Waiting::kStart
+                             ? std::max(timeout, kStartTimeoutFloorSeconds)
+                             : timeout;
+    if (waited > limit && g_since_ns.load() == since) end_job(waited, limit);
   }
 }
 

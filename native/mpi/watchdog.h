@@ -15,6 +15,10 @@ namespace nntrain::mpi {
 // The exit code of a process the watchdog ends (as timeout(1)).
 constexpr int kWatchdogExitCode = 124;
 
+// Starting MPI (MPI_Init_thread) is given at least this long whatever the timeout: it waits for
+// the job's slowest process to start.
+constexpr double kStartTimeoutFloorSeconds = 60;
+
 // What an MPI call in flight is waiting in, for the watchdog's message.
 enum class Waiting : int {
   kNone = 0,
