@@ -4,6 +4,9 @@ export { Sequential, type SequentialOptions, type CompileOptions, type ModelConf
 export { Perceptron, type PerceptronOptions } from './models/perceptron.js';
 export { saveModel, type SaveModelOptions } from './io/model-file.js';
 export { loadModel, type LoadModelOptions } from './models/load-model.js';
+export { loadEnsemble, type Ensemble } from './models/ensemble.js';
+export { loadPredictor, Predictor, type LoadPredictorOptions, type PredictRowsOptions, type PredictCsvOptions, type CsvPrediction } from './models/predictor.js';
+export type { SavedPreprocessing, TargetInfo, Task, RawRow, Prediction, ClassPrediction, ValuePrediction } from './data/preprocessing/index.js';
 export { readCheckpoint, type Checkpoint } from './models/checkpoint.js';
 export type { JsonObject, JsonValue } from './io/json-value.js';
 export type { TrainingState, CheckpointFitOptions, DataFingerprint, ValidationSource } from './training/training-state.js';
@@ -63,6 +66,7 @@ export type {
   ColumnRef,
   MissingPolicy,
   CategoricalEncoding,
+  UnknownCategories,
   CsvShard,
   CsvShardRange,
 } from './data/csv/index.js';

@@ -108,6 +108,13 @@ void decode_csv_config(Napi::Env env, const Napi::Value& value, csv::ReaderConfi
       (*dicts)[i].insert(s);
     }
   }
+  // optional: per field 1 where a value outside the fixed list is read as no category
+  if (obj.Has("unknown") && !obj.Get("unknown").IsNull() && !obj.Get("unknown").IsUndefined()) {
+    const Napi::Array unknown = array_member(env, obj, "unknown", n);
+    for (uint32_t i = 0; i < n; i++) {
+      cfg->columns[i].ignore_unknown = small_code(env, unknown, i, "unknown", 1) == 1;
+    }
+  }
   cfg->missing_tokens = strings(env, member(env, obj, "missingValues"), label("missingValues"));
   cfg->numeric_missing = false;
   for (const std::string& t : cfg->missing_tokens) {

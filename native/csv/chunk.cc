@@ -21,6 +21,16 @@ inline void write_nan(const ColumnSpec& cs, float* dst) {
   for (uint32_t i = 0; i < cs.width; i++) dst[cs.offset + i] = kNaN;
 }
 
+// A value outside the fixed categories under ignore_unknown: no category (one-hot zeros, as
+// scikit-learn's handle_unknown='ignore'); an index column has no index for it, so NaN.
+inline void write_unknown(const ColumnSpec& cs, float* dst) {
+  if (cs.onehot) {
+    std::memset(dst + cs.offset, 0, sizeof(float) * cs.width);
+  } else {
+    dst[cs.offset] = kNaN;
+  }
+}
+
 }  // namespace
 
 // One record at p with every check (quoting, field count, values, missing policies), writing row
@@ -65,7 +75,9 @@ static const char* parse_record(const ReaderConfig& cfg, const std::vector<Dicti
         }
       } else {
         const int32_t id = dicts[static_cast<size_t>(c)].find(value);
-        if (id < 0) {
+        if (id < 0 && cs.ignore_unknown) {
+          write_unknown(cs, dst);
+        } else if (id < 0) {
           err.set(ErrorKind::kCategory, line, record, c, value);
         } else if (cs.onehot) {
           std::memset(dst + cs.offset, 0, sizeof(float) * cs.width);

@@ -18,6 +18,8 @@ struct ColumnSpec {
   ColumnKind kind = ColumnKind::kSkip;
   Missing missing = Missing::kError;
   bool fixed = false;  // categorical with a given category list: values outside it are errors
+  // ...unless ignore_unknown: then such a value is no category (one-hot zeros, an index NaN)
+  bool ignore_unknown = false;
   // Layout (set by Reader::set_layout): output 0 = x, 1 = y; one-hot columns take `width` floats.
   uint8_t dest = 0;
   bool onehot = false;

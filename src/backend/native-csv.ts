@@ -46,6 +46,11 @@ export interface SourceConfig {
   /** Per field: a fixed category list (values outside it are errors), or null (collected by scan). */
   categories: (string[] | null)[];
   missingValues: string[];
+  /**
+   * Per field: 1 reads a value outside the fixed category list as no category (one-hot zeros, an
+   * index NaN) instead of failing; 0 fails. Absent: every field fails.
+   */
+  unknown?: number[];
   /** 0: the pool's size. */
   threads: number;
   blockBytes: number;

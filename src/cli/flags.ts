@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { optionByKey, optionsFor, type OptionSpec, type TrainingCommand } from './option-table.js';
 import type { GivenValue, GivenValues } from './config-schema.js';
+import { UsageError } from './errors.js';
 
 const GROUP_TITLES: Record<OptionSpec['group'], string> = {
   data: 'Data',
@@ -17,7 +18,7 @@ const GROUP_TITLES: Record<OptionSpec['group'], string> = {
 
 /** Adds the options of `command` to `cmd`, grouped in the help, with their defaults shown. */
 export function addTrainingOptions(cmd: Command, command: TrainingCommand): Command {
-  cmd.option('--config <file.json>', 'read options from a JSON file (flags override it)');
+  cmd.addOption(valueOption('--config <file.json>', 'read options from a JSON file (flags override it)'));
   let group: OptionSpec['group'] | null = null;
   for (const spec of optionsFor(command)) {
     const shown = spec.defaultText ?? (spec.default === undefined ? undefined : Array.isArray(spec.default) ? spec.default.join(',') || undefined : String(spec.default));
@@ -32,7 +33,7 @@ export function addTrainingOptions(cmd: Command, command: TrainingCommand): Comm
       cmd.addOption(new Option(spec.negate, negated)); // on by default: only the --no-… form is a flag
       continue;
     }
-    cmd.addOption(new Option(spec.arg === undefined ? spec.flag : `${spec.flag} ${spec.arg}`, help));
+    cmd.addOption(spec.arg === undefined ? new Option(spec.flag, help) : valueOption(`${spec.flag} ${spec.arg}`, help, spec.kind === 'stringList'));
     if (spec.negate !== undefined) cmd.addOption(new Option(spec.negate, negated));
   }
   cmd.optionsGroup('');
@@ -43,9 +44,24 @@ export function addTrainingOptions(cmd: Command, command: TrainingCommand): Comm
 export function addRuntimeFlags(cmd: Command): Command {
   for (const key of ['backend', 'threads']) {
     const spec = optionByKey(key);
-    if (spec !== undefined) cmd.option(`${spec.flag} ${spec.arg ?? ''}`.trim(), `${spec.help}${spec.defaultText ? ` (default: ${spec.defaultText})` : ''}`);
+    if (spec !== undefined) cmd.addOption(valueOption(`${spec.flag} ${spec.arg ?? ''}`.trim(), `${spec.help}${spec.defaultText ? ` (default: ${spec.defaultText})` : ''}`));
   }
   return cmd;
+}
+
+/**
+ * An option that takes a value. Given twice, a one-value option is a usage error naming the flag (not a
+ * silent last-wins); a list option (`list`: --ignore, --categorical, predict's --keep) adds the values
+ * of each occurrence: `--ignore id --ignore name` is `--ignore id,name`.
+ */
+export function valueOption(flags: string, help: string, list = false): Option {
+  const option = new Option(flags, help);
+  const flag = flags.split(/[ ,]/)[0];
+  return option.argParser((value: string, previous: unknown): string => {
+    if (typeof previous !== 'string') return value;
+    if (list) return `${previous},${value}`;
+    throw new UsageError(`${flag} was given twice ('${previous}', then '${value}'); it takes one value`);
+  });
 }
 
 /** A numeric literal as a number; anything else stays text (and the schema reports it). */

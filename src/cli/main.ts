@@ -13,7 +13,7 @@ import { rankPrefix } from './distributed/launch.js';
 import { errorLine, EXIT, exitCodeOf, UsageError } from './errors.js';
 import { checkpointNote, interrupted, removeOutputs, SIGNAL_EXIT, watchSignals } from './interrupt.js';
 import { productLost, settleStdout, stdoutIsTheProduct, watchStdio, writeError } from './stdio.js';
-import { addRuntimeFlags, addTrainingOptions } from './flags.js';
+import { addRuntimeFlags, addTrainingOptions, valueOption } from './flags.js';
 import { commandHelp, ROOT_HELP } from './help.js';
 
 function usageStyle(cmd: Command): Command {
@@ -65,6 +65,7 @@ const evaluate = usageStyle(program.command('evaluate'))
   .argument('<model>', 'a model file or ensemble manifest written by train')
   .argument('<data>', 'a CSV file with the target column')
   .option('--json', 'print one JSON object with every metric')
+  .addOption(valueOption('--unknown <policy>', "a category training never saw: error, or ignore (its one-hot columns all 0) (default: the model's, from train --unknown)"))
   .addHelpText('after', commandHelp('evaluate'))
   .action(async (model: string, data: string, flags: EvaluateFlags) => (await import('./commands/evaluate.js')).evaluateCommand(model, data, flags));
 addRuntimeFlags(evaluate);
@@ -73,9 +74,11 @@ const predict = usageStyle(program.command('predict'))
   .description('stream predictions for a CSV file (class and probabilities, or values)')
   .argument('<model>', 'a model file or ensemble manifest written by train')
   .argument('<data>', 'a CSV file with the model\'s input columns (the target may be absent)')
-  .option('--out <pred.csv>', 'the output CSV file (default: standard output)')
-  .option('--chunk-rows <n>', 'rows read and predicted at a time (default: 8192)')
-  .option('--log-format <format>', 'text or json (the summary line)')
+  .addOption(valueOption('--out <pred.csv>', 'the output CSV file (default: standard output)'))
+  .addOption(valueOption('--keep <columns>', 'input columns copied into the output before the predictions, as the file holds them (comma-separated; may repeat)', true))
+  .addOption(valueOption('--unknown <policy>', "a category training never saw: error, or ignore (its one-hot columns all 0) (default: the model's, from train --unknown)"))
+  .addOption(valueOption('--chunk-rows <n>', 'rows read and predicted at a time (default: 8192)'))
+  .addOption(valueOption('--log-format <format>', 'text or json (the summary line)'))
   .addHelpText('after', commandHelp('predict'))
   .action(async (model: string, data: string, flags: PredictFlags) => (await import('./commands/predict.js')).predictCommand(model, data, flags));
 addRuntimeFlags(predict);

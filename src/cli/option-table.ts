@@ -50,6 +50,7 @@ export const OPTIMIZERS = ['sgd', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'ada
 export const TASKS = ['auto', 'classification', 'regression'] as const;
 export const SCALERS = ['standard', 'minMax', 'none'] as const;
 export const MISSING = ['impute', 'drop', 'error'] as const;
+export const UNKNOWN = ['error', 'ignore'] as const;
 export const LOG_FORMATS = ['text', 'json'] as const;
 export const BACKENDS = ['native', 'js'] as const;
 export const DISTRIBUTED_MODES = ['mpi'] as const;
@@ -75,6 +76,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { key: 'valFile', flag: '--val-file', arg: '<file.csv>', kind: 'string', expected: 'a CSV file path', help: 'validate on this file instead of a split', group: 'data' },
   { key: 'scale', flag: '--scale', arg: '<scaler>', kind: 'choice', choices: SCALERS, expected: 'one of standard, minMax, none', help: 'input scaling, fitted on the training rows and saved in the model', default: 'standard', group: 'data' },
   { key: 'missing', flag: '--missing', arg: '<policy>', kind: 'choice', choices: MISSING, expected: 'one of impute, drop, error', help: 'missing feature values: impute (training means/modes, saved), drop the row, or error', default: 'impute', group: 'data' },
+  { key: 'unknown', flag: '--unknown', arg: '<policy>', kind: 'choice', choices: UNKNOWN, expected: 'one of error, ignore', help: "a category training never saw, at evaluate/predict time: error, or ignore (its one-hot columns all 0); saved as the model's default", default: 'error', commands: SAVING, group: 'data' },
   { key: 'delimiter', flag: '--delimiter', arg: '<char>', kind: 'string', expected: 'one character', help: 'field delimiter', default: ',', group: 'data' },
   { key: 'header', flag: '--header', kind: 'bool', expected: 'true or false', help: 'the first row holds column names', negate: '--no-header', negateHelp: 'the file has no header row (columns are named col1, col2, …)', default: true, group: 'data' },
   { key: 'ignore', flag: '--ignore', arg: '<columns>', kind: 'stringList', expected: 'a comma-separated list of column names', help: 'columns not used (ids, free text)', default: [], group: 'data' },

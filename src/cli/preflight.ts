@@ -11,7 +11,7 @@ import { removeStaleTemps } from '../io/stale-temps.js';
 import { NNTrainError } from '../util/errors.js';
 import { buildModel } from './model-builder.js';
 import type { TargetInfo } from './pipeline/index.js';
-import { memberPath } from './predictor.js';
+import { memberPath } from '../models/ensemble-manifest.js';
 import type { TrainConfig } from './train-config.js';
 
 /** What a model file or checkpoint starts with; an ensemble manifest starts with '{'. */

@@ -18,6 +18,8 @@ export interface TrainConfig {
   valFile: string | undefined;
   scale: 'standard' | 'minMax' | 'none';
   missing: 'impute' | 'drop' | 'error';
+  /** What a category training never saw does at evaluate/predict time (saved in the model). */
+  unknown: 'error' | 'ignore';
   delimiter: string;
   header: boolean;
   ignore: string[];

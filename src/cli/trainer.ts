@@ -81,7 +81,7 @@ export async function trainOne(options: TrainOneOptions): Promise<TrainedModel> 
   const { steps, rows: rowsPerEpoch } = epochShape(split.train.x.rows, cfg.batchSize, dist);
   const validation = split.validation !== null;
   const model = options.model ?? buildModel(cfg, split.train.x.cols, target, options.seed, { epochs: cfg.epochs, stepsPerEpoch: steps, validation });
-  model.preprocessing = split.pre.toJSON(runRecord(cfg));
+  model.preprocessing = split.pre.toJSON(runRecord(cfg), cfg.unknown);
   const classes = target.labels?.length ?? 1;
   const categorical = lossFor(cfg, target) === 'categoricalCrossentropy';
   const y = (m: ModelData): Matrix => (categorical ? oneHot(m.y, classes) : m.y);
@@ -117,7 +117,7 @@ export async function trainOne(options: TrainOneOptions): Promise<TrainedModel> 
     history = seen;
   }
   const seconds = (performance.now() - t0) / 1000;
-  model.preprocessing = split.pre.toJSON(runRecord(cfg)); // a resumed fit restored the checkpoint's
+  model.preprocessing = split.pre.toJSON(runRecord(cfg), cfg.unknown); // a resumed fit restored the checkpoint's
   const on = split.validation ?? split.train;
   const local = await predictOutputs(model, split.pre, on.x);
   // every rank's rows in one evaluation, the same on every rank: what one process would compute on them

@@ -9,6 +9,7 @@ import { layerFromConfig } from '../layers/index.js';
 import { ModelFileError } from '../util/errors.js';
 import { checkChoice, invalid, isPlainObject, readOptions } from '../util/validate.js';
 import { weightLayout } from './create-weights.js';
+import { readManifest, startsWithJson } from './ensemble-manifest.js';
 import { Sequential, type ModelConfig } from './sequential.js';
 
 /** Options of loadModel. */
@@ -24,13 +25,18 @@ export interface LoadModelOptions {
  * fit's `resumeFrom` to continue the run.
  * @example const model = await loadModel('digits.nntrain', { backend: 'js' });
  * @throws ModelFileError when the file is missing, unreadable, truncated, corrupted (checksum), not an
- *   nntrain model, from a newer format version, or holds a config this version cannot build.
+ *   nntrain model, from a newer format version, or holds a config this version cannot build; for an
+ *   ensemble manifest, naming loadEnsemble and loadPredictor, which load one.
  * @throws ConfigError for bad options; BackendError when backend 'native' is asked for and cannot load.
  */
 export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<Sequential> {
   checkPath(path);
   readOptions('loadModel', options, ['backend']);
   const backend = options.backend === undefined ? undefined : checkChoice('backend', options.backend, BACKEND_NAMES);
+  if (await startsWithJson(path)) {
+    const members = await readManifest(path);
+    throw new ModelFileError(path, `is an ensemble manifest of ${members.length} models, not one model: load it with loadEnsemble(path), or loadPredictor(path) to predict on raw rows`);
+  }
   const { header, params, slots } = await readModelFileWithTraining(path);
   const config = header.model as unknown as ModelConfig;
   // the config's size is checked before any weight is created: a corrupt one may ask for gigabytes

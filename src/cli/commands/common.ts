@@ -14,6 +14,7 @@ import { InterruptedError, recordOutput, throwIfInterrupted } from '../interrupt
 import type { Output } from '../output.js';
 import type { DataSummary, PreparedSplit } from '../pipeline/index.js';
 import type { TrainConfig } from '../train-config.js';
+import { reportImputed } from './scoring-flags.js';
 
 /** Applies --threads to the native pool (results do not depend on it). */
 export function applyRuntime(cfg: TrainConfig): void {
@@ -56,6 +57,7 @@ export function describeData(output: Output, data: DataSummary, parts: SplitRows
     training_rows: parts.training,
     validation_rows: parts.validation,
   });
+  reportImputed(output, data.missing, data.path);
 }
 
 /** Prints the headline metrics of an evaluation as `name: value` lines (and one event). */

@@ -9,7 +9,7 @@ import { headlineMetrics, headlineValues, type EvaluationResult } from '../../ev
 import type { Matrix } from '../../data/matrix.js';
 import { Output } from '../output.js';
 import { preflightTraining } from '../preflight.js';
-import { memberPath, writeManifest } from '../predictor.js';
+import { memberPath, writeManifest } from '../../models/ensemble-manifest.js';
 import { formatTable, meanOf, metricCells } from '../table.js';
 import { givenValues, resolveConfig, type TrainConfig } from '../train-config.js';
 import { evaluateOutputs, runRecord, trainOne, type TrainedModel } from '../trainer.js';

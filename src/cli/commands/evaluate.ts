@@ -2,27 +2,34 @@
 // model's own preprocessing — one `name: value` line per headline metric, then the per-class report and
 // confusion matrix (classification) or the regression table; --json prints all of it as one object.
 
+import { MissingCounter, describeMissing } from '../../data/preprocessing/index.js';
 import { formatEvaluation, headlineMetrics, headlineValues } from '../../evaluation/index.js';
+import { checkFiniteOutputs, loadPredictor } from '../../models/predictor.js';
 import { readLabeledData } from '../pipeline/index.js';
 import { jsonLine } from '../output.js';
 import { stdoutIsTheProduct } from '../stdio.js';
-import { checkFiniteOutputs, loadPredictor } from '../predictor.js';
+import { unknownFlag } from './scoring-flags.js';
 import { evaluateOutputs } from '../trainer.js';
 import { runtimeOptions, type RuntimeFlags } from './runtime-flags.js';
 import { checkLaunch } from '../distributed/launch.js';
 
 export interface EvaluateFlags extends RuntimeFlags {
   json?: boolean;
+  unknown?: string;
 }
 
 export async function evaluateCommand(modelPath: string, dataPath: string, flags: EvaluateFlags): Promise<void> {
   checkLaunch('evaluate', false);
   const { backend } = runtimeOptions(flags);
+  const unknown = unknownFlag(flags.unknown);
   stdoutIsTheProduct();
-  const predictor = await loadPredictor(modelPath, backend);
+  const predictor = await loadPredictor(modelPath, backend !== undefined ? { backend } : {});
   const { pre } = predictor;
-  const data = await readLabeledData(dataPath, pre.schema, pre.target, backend);
-  const outputs = await predictor.predict(data.x);
+  const data = await readLabeledData(dataPath, pre.schema, pre.target, { backend, unknown: unknown ?? pre.unknown });
+  const missing = new MissingCounter(pre.schema);
+  missing.add(data.x);
+  const imputed = missing.result();
+  const outputs = await predictor.predictMatrix(data.x);
   checkFiniteOutputs(outputs, 0, dataPath, modelPath);
   const result = evaluateOutputs(outputs, pre.target, data.y);
   if (flags.json === true) {
@@ -32,6 +39,7 @@ export async function evaluateCommand(modelPath: string, dataPath: string, flags
       data: dataPath,
       rows: data.rows,
       dropped_rows: data.droppedRows,
+      imputed,
       target: pre.target.name,
       task: pre.target.task,
       metrics: headlineValues(result),
@@ -42,5 +50,6 @@ export async function evaluateCommand(modelPath: string, dataPath: string, flags
   }
   for (const line of headlineMetrics(result)) process.stdout.write(`${line}\n`);
   const dropped = data.droppedRows > 0 ? `, ${data.droppedRows} rows without a target skipped` : '';
-  process.stdout.write(`\n${data.rows} rows of ${dataPath}${dropped}; target '${pre.target.name}'\n\n${formatEvaluation(result)}\n`);
+  const filled = describeMissing(imputed);
+  process.stdout.write(`\n${data.rows} rows of ${dataPath}${dropped}; target '${pre.target.name}'\n${filled === null ? '' : `imputed: ${filled}\n`}\n${formatEvaluation(result)}\n`);
 }

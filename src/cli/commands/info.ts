@@ -8,7 +8,8 @@ import { Sequential, type ModelConfig } from '../../models/sequential.js';
 import { packageVersion } from '../../util/package-info.js';
 import { jsonLine } from '../output.js';
 import { stdoutIsTheProduct } from '../stdio.js';
-import { loadPredictor, startsWithJson } from '../predictor.js';
+import { startsWithJson } from '../../models/ensemble-manifest.js';
+import { loadPredictor } from '../../models/predictor.js';
 import { Preprocessor, type SavedPreprocessing } from '../pipeline/index.js';
 import { runtimeOptions, type RuntimeFlags } from './runtime-flags.js';
 
@@ -39,7 +40,7 @@ export async function infoCommand(modelPath: string | undefined, flags: InfoFlag
     return;
   }
   // an ensemble: every member is loaded and checked; a model file: read and checked (checksum, sizes)
-  const members = (await startsWithJson(modelPath)) ? (await loadPredictor(modelPath, backend)).memberPaths : [modelPath];
+  const members = (await startsWithJson(modelPath)) ? [...(await loadPredictor(modelPath, backend !== undefined ? { backend } : {})).memberPaths] : [modelPath];
   const { header, training } = await readModelFileWithTraining(members[0]);
   // a model saved from the API has no CSV preprocessing: its architecture is still shown
   const pre = header.preprocessing === undefined ? null : Preprocessor.fromJSON(header.preprocessing, members[0]);

@@ -2,19 +2,19 @@
 // chunks (openCsv), each chunk goes through the model's saved preprocessing and the model, and its rows
 // are written before the next chunk is read, waiting for the output to drain — so memory does not grow
 // with the file, and a file larger than memory works. The output is written to a temporary file and
-// renamed at the end, so a failed run never leaves a half-written PRED.csv.
+// renamed at the end, so a failed run never leaves a half-written PRED.csv. The file's columns are
+// matched to the model's by name; --keep copies input columns into the output to join on.
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { openCsv, type CsvSchema } from '../../data/csv/index.js';
 import type { Matrix } from '../../data/matrix.js';
+import { classScores, MissingCounter, type TargetInfo } from '../../data/preprocessing/index.js';
+import { loadPredictor } from '../../models/predictor.js';
 import { checkGivenValues } from '../config-schema.js';
-import type { TargetInfo } from '../pipeline/index.js';
 import { Output } from '../output.js';
-import { checkFiniteOutputs, loadPredictor } from '../predictor.js';
 import { recordOutput, throwIfInterrupted } from '../interrupt.js';
 import { checkOutputFile } from '../preflight.js';
 import { stdoutIsTheProduct } from '../stdio.js';
@@ -23,21 +23,18 @@ import { UsageError } from '../errors.js';
 import { NNTrainError } from '../../util/errors.js';
 import { toNumber } from '../flags.js';
 import { checkLaunch } from '../distributed/launch.js';
+import { reportImputed, unknownFlag } from './scoring-flags.js';
 
 export interface PredictFlags extends RuntimeFlags {
   out?: string;
   chunkRows?: string;
   logFormat?: string;
+  keep?: string;
+  unknown?: string;
 }
 
 /** Rows per chunk: large enough to keep the model busy, small enough to bound memory (a few MB). */
 const DEFAULT_CHUNK_ROWS = 8192;
-/**
- * The CSV reader's block size. Its default (8 MB) suits reading a whole file; a stream holds a block
- * (and, in the js reader, its parsed records) besides the chunk, so a smaller block keeps memory low
- * and is as fast natively.
- */
-const READ_BLOCK_BYTES = 1 << 20;
 
 export async function predictCommand(modelPath: string, dataPath: string, flags: PredictFlags): Promise<void> {
   checkLaunch('predict', false);
@@ -47,6 +44,9 @@ export async function predictCommand(modelPath: string, dataPath: string, flags:
     throw new UsageError(`Expected integer >= 1 for --chunk-rows but received ${typeof chunkRows === 'number' ? chunkRows : `'${chunkRows}'`}`);
   }
   const format = flags.logFormat === undefined ? 'text' : (checkGivenValues(new Map([['logFormat', { value: flags.logFormat, source: 'flag' }]]), undefined).logFormat as 'text' | 'json');
+  const unknownGiven = unknownFlag(flags.unknown);
+  const keep = flags.keep === undefined ? [] : flags.keep.split(',').map((k) => k.trim());
+  if (keep.some((k) => k === '')) throw new UsageError(`Expected a comma-separated list of column names for --keep but received '${flags.keep as string}'`);
   const toFile = flags.out !== undefined && flags.out !== '-';
   const finalPath = toFile ? resolve(flags.out as string) : '';
   if (toFile) {
@@ -55,28 +55,23 @@ export async function predictCommand(modelPath: string, dataPath: string, flags:
   } else {
     stdoutIsTheProduct();
   }
-  const predictor = await loadPredictor(modelPath, backend);
-  const target = predictor.pre.target;
-  const stream = await openCsv(dataPath, { schema: predictionSchema(predictor.pre.schema), blockBytes: READ_BLOCK_BYTES, ...(backend !== undefined ? { backend } : {}) });
+  const predictor = await loadPredictor(modelPath, backend !== undefined ? { backend } : {});
+  const target = predictor.target;
+  const missing = new MissingCounter(predictor.pre.schema);
   const tempPath = toFile ? join(dirname(finalPath), `.${basename(finalPath)}.${process.pid}.tmp`) : '';
   const out: Writable = toFile ? createWriteStream(tempPath, { flags: 'wx' }) : process.stdout;
-  let rows = 0;
   const failure: { err: Error | null } = { err: null };
   out.on('error', (err: Error) => (failure.err ??= err)); // reported by the next write or at the end
+  let rows = 0;
   try {
     if (toFile) {
       await once(out, 'open').catch((err: NodeJS.ErrnoException) => {
         throw new NNTrainError('ERR_NNTRAIN_OUTPUT', `${finalPath}: cannot be written (${err.code ?? err.message})`);
       });
     }
-    await write(out, `${header(target).map(csvField).join(',')}\n`, failure);
-    for (let batch = await stream.read(chunkRows); batch !== null; batch = await stream.read(chunkRows)) {
-      throwIfInterrupted();
-      const outputs = await predictor.predict(batch.x);
-      checkFiniteOutputs(outputs, rows, dataPath, modelPath);
-      await write(out, formatRows(outputs, target), failure);
-      rows += batch.rows;
-    }
+    await write(out, `${[...keep, ...header(target)].map(csvField).join(',')}\n`, failure);
+    const how = { unknown: unknownGiven ?? predictor.pre.unknown, keep, chunkRows, signal: throwIfInterrupted, onRaw: (x: Matrix) => missing.add(x) };
+    rows = await predictor.streamCsv(dataPath, how, (outputs, kept) => write(out, formatRows(outputs, target, kept), failure));
     throwIfInterrupted();
     if (toFile) {
       await new Promise<void>((resolveEnd, reject) => {
@@ -97,24 +92,14 @@ export async function predictCommand(modelPath: string, dataPath: string, flags:
       throw new NNTrainError('ERR_NNTRAIN_OUTPUT', 'standard output was closed before all of the predictions were written to it (EPIPE): they are incomplete');
     }
     throw err;
-  } finally {
-    await stream.close();
   }
+  // the summary goes where it does not mix with the predictions: stderr when they are on stdout
+  const output = new Output(format, toFile ? process.stdout : process.stderr);
+  reportImputed(output, missing.result(), dataPath);
   if (toFile) {
-    const output = new Output(format);
     output.text(`predicted ${rows} rows of ${dataPath} → ${finalPath}`);
     output.event('predicted', { rows, data: dataPath, out: finalPath, model: modelPath });
   }
-}
-
-/**
- * The training schema for a prediction file: the target column may be absent, or present with gaps (its
- * values are ignored, so missing ones are kept, not dropped); a feature whose rows training dropped when
- * missing is an error here instead, so every input row gets exactly one output row.
- */
-export function predictionSchema(schema: CsvSchema): CsvSchema {
-  const columns = schema.columns.map((c) => (c.role === 'target' ? { ...c, missing: 'impute' as const } : c.missing === 'drop' ? { ...c, missing: 'error' as const } : c));
-  return { ...schema, columns };
 }
 
 /** Column names: the target (predicted class or value), then one probability per class. */
@@ -123,21 +108,19 @@ function header(target: TargetInfo): string[] {
   return [target.name, ...target.labels.map((l) => `prob_${l}`)];
 }
 
-/** CSV lines for a chunk of outputs. */
-function formatRows(outputs: Matrix, target: TargetInfo): string {
+/** CSV lines for a chunk of outputs, each after its kept input columns (quoted as needed). */
+function formatRows(outputs: Matrix, target: TargetInfo, kept: string[][] | null): string {
   const { data, rows, cols } = outputs;
   const lines: string[] = new Array<string>(rows);
   const labels = target.labels?.map(csvField) ?? null;
   for (let r = 0; r < rows; r++) {
+    const prefix = kept === null ? '' : `${kept[r].map(csvField).join(',')},`;
     if (labels === null) {
-      lines[r] = number(data[r * cols], 7);
+      lines[r] = prefix + number(data[r * cols], 7);
       continue;
     }
-    const probs = cols === 1 ? [1 - data[r], data[r]] : Array.from(data.subarray(r * cols, (r + 1) * cols));
-    let best = 0;
-    for (let c = 1; c < probs.length; c++) if (probs[c] > probs[best]) best = c;
-    if (cols === 1) best = data[r] > 0.5 ? 1 : 0; // the decision rule of evaluation and binaryAccuracy
-    lines[r] = `${labels[best]},${probs.map((p) => number(p, 6)).join(',')}`;
+    const { best, probs } = classScores(outputs, r);
+    lines[r] = `${prefix}${labels[best]},${probs.map((p) => number(p, 6)).join(',')}`;
   }
   return `${lines.join('\n')}\n`;
 }

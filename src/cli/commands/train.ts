@@ -26,7 +26,7 @@ import { applyRuntime, backendLine, describeData, finishRun, printMetrics, saveM
 import { trainEnsemble } from './ensemble.js';
 
 /** Options a resumed run may change: they do not alter what is trained. */
-const CHANGEABLE_ON_RESUME = ['resume', 'epochs', 'out', 'report', 'logFormat', 'threads', 'backend', 'checkpoint', 'checkpointEvery'];
+const CHANGEABLE_ON_RESUME = ['resume', 'epochs', 'out', 'report', 'logFormat', 'threads', 'backend', 'checkpoint', 'checkpointEvery', 'unknown'];
 
 export async function trainCommand(dataArg: string | undefined, cmd: Command): Promise<void> {
   const { given } = await givenValues(cmd, 'train');
@@ -107,7 +107,7 @@ async function train(cfg: TrainConfig, output: Output, point: ResumePoint | null
  *   flag that differs from the checkpoint's.
  */
 function savedRun(preprocessing: unknown, path: string, given: GivenValues): Partial<TrainConfig> {
-  const run = Preprocessor.runOf(preprocessing);
+  const run = Preprocessor.runOf(preprocessing) as Partial<TrainConfig> | null;
   if (run === null) throw new ModelFileError(path, 'holds no options of an `nntrain train` run; resume it from the API (fit resumeFrom)');
   for (const [key, { value }] of given) {
     if (CHANGEABLE_ON_RESUME.includes(key)) continue;

@@ -7,7 +7,7 @@
 import { fitImputer, fitScaler, Imputer, scalers } from '../../data/preprocess/index.js';
 import type { TrainConfig } from '../train-config.js';
 import type { Rows } from './gather.js';
-import { Preprocessor } from './preprocessor.js';
+import { Preprocessor } from '../../data/preprocessing/index.js';
 import type { DataSummary } from './read.js';
 
 /**

@@ -1,6 +1,6 @@
 // The CLI's data pipeline, one forward pass: read (read.ts, target.ts) → split into row indices
 // (split.ts) → copy each part into the model's buffers (gather.ts) → fit on the training part (fit.ts) →
-// transform (preprocessor.ts); prepare.ts runs them for the training commands. evaluate and predict
+// transform (the Preprocessor, src/data/preprocessing/); prepare.ts runs them for the training commands. evaluate and predict
 // read with a saved schema and transform through the saved Preprocessor.
 
 export { readLabeledData, readTrainingData, resolveTarget, type DataSummary, type LabeledData, type TrainingData } from './read.js';
@@ -8,5 +8,5 @@ export { decideTask, mapClassValues, type TargetInfo, type Task } from './target
 export { allRows, splitRows, standardSplit, type RowSplit } from './split.js';
 export { takeRows, type Rows } from './gather.js';
 export { fitTransform } from './fit.js';
-export { Preprocessor, PREPROCESSING_FORMAT, type SavedPreprocessing } from './preprocessor.js';
+export { Preprocessor, PREPROCESSING_FORMAT, type SavedPreprocessing } from '../../data/preprocessing/index.js';
 export { prepareSplit, prepareTraining, transformRows, type ModelData, type PreparedSplit } from './prepare.js';

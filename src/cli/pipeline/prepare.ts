@@ -8,7 +8,7 @@ import type { Matrix } from '../../data/matrix.js';
 import type { TrainConfig } from '../train-config.js';
 import { fitTransform } from './fit.js';
 import { takeRows, type Rows } from './gather.js';
-import type { Preprocessor } from './preprocessor.js';
+import type { Preprocessor } from '../../data/preprocessing/index.js';
 import { readTrainingData, type DataSummary, type TrainingData } from './read.js';
 import { standardSplit, type RowSplit } from './split.js';
 

@@ -5,8 +5,9 @@
 
 import type { DistributedContext } from '../../backend/mpi-context.js';
 import { inferCsvSchema, readCsv } from '../../data/csv/index.js';
-import type { CsvData, CsvReadOptions, CsvSchema, CsvShard } from '../../data/csv/index.js';
+import type { CsvData, CsvReadOptions, CsvSchema, CsvShard, UnknownCategories } from '../../data/csv/index.js';
 import type { Matrix } from '../../data/matrix.js';
+import { MissingCounter, type MissingCounts } from '../../data/preprocessing/index.js';
 import { DataError } from '../../util/errors.js';
 import { UsageError } from '../errors.js';
 import { interruptSignal } from '../interrupt.js';
@@ -39,6 +40,8 @@ export interface TrainingData extends LabeledData {
   oneHotGroups: number[][];
   indexColumns: number[];
   imputeColumns: number[];
+  /** Missing feature values (imputed later), by column: this file's and --val-file's, over every rank. */
+  missing: MissingCounts;
 }
 
 /** What the commands print and save about a training file once its rows went into the model's buffers. */
@@ -106,16 +109,32 @@ export async function readTrainingData(cfg: TrainConfig, dist: DistributedContex
     oneHotGroups: csv.oneHotGroups,
     indexColumns: csv.indexColumns,
     imputeColumns: csv.imputeColumns,
+    missing: countMissing(path, csv.schema, csv.x, dist),
   };
 }
 
+/** The missing values of raw features `x` by column; with `dist`, summed over every rank (collective). */
+export function countMissing(path: string, schema: CsvSchema, x: Matrix, dist: DistributedContext | null): MissingCounts {
+  const counter = new MissingCounter(schema);
+  counter.add(x);
+  dist?.mpi.allreduce(counter.counts, 'sum', `the missing-value counts of ${path}`);
+  return counter.result();
+}
+
 /**
- * Reads a labeled file with a model's schema (same columns, categories and missing policies); with
- * `dist`, this rank's rows of it.
+ * Reads a labeled file with a model's schema (its columns matched by name, the same categories and
+ * missing policies; `unknown` for a category training never saw); with `dist`, this rank's rows of it.
  * @throws DataError for bad input, a file without the target column, or a class unknown to the model.
  */
-export async function readLabeledData(path: string, schema: CsvSchema, target: TargetInfo, backend: 'native' | 'js' | undefined, dist: DistributedContext | null = null): Promise<LabeledData> {
-  const csv = await readPart(path, { schema, signal: interruptSignal(), ...(backend !== undefined ? { backend } : {}) }, dist);
+export async function readLabeledData(
+  path: string,
+  schema: CsvSchema,
+  target: TargetInfo,
+  how: { backend: 'native' | 'js' | undefined; unknown?: UnknownCategories },
+  dist: DistributedContext | null = null,
+): Promise<LabeledData> {
+  const { backend, unknown } = how;
+  const csv = await readPart(path, { schema, signal: interruptSignal(), ...(unknown !== undefined ? { unknown } : {}), ...(backend !== undefined ? { backend } : {}) }, dist);
   if (csv.y === null) {
     throw new DataError(`${path}: the file has no target column '${target.name}'; it is needed to evaluate (predict works without it)`);
   }

@@ -5,7 +5,8 @@
 import type { DistributedContext } from '../../backend/mpi-context.js';
 import { gatherRows, randomSplit, stratifiedSplit } from '../../data/preprocess/index.js';
 import type { TrainConfig } from '../train-config.js';
-import { readLabeledData, type LabeledData, type TrainingData } from './read.js';
+import { addMissing } from '../../data/preprocessing/index.js';
+import { countMissing, readLabeledData, type LabeledData, type TrainingData } from './read.js';
 
 /** The rows of a training run: training rows of the data, and validation rows of it or another file's rows. */
 export interface RowSplit {
@@ -42,6 +43,7 @@ export function splitRows(data: TrainingData, fraction: number, seed: number, ro
  */
 export async function standardSplit(cfg: TrainConfig, data: TrainingData, dist: DistributedContext | null = null): Promise<RowSplit> {
   if (cfg.valFile === undefined) return splitRows(data, cfg.valSplit, cfg.seed);
-  const validation = await readLabeledData(cfg.valFile, data.schema, data.target, cfg.backend, dist);
+  const validation = await readLabeledData(cfg.valFile, data.schema, data.target, { backend: cfg.backend }, dist);
+  data.missing = addMissing(data.missing, countMissing(cfg.valFile, data.schema, validation.x, dist));
   return { train: allRows(data.rows), validation };
 }

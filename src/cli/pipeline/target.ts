@@ -6,19 +6,9 @@ import type { Matrix } from '../../data/matrix.js';
 import { DataError } from '../../util/errors.js';
 import { UsageError } from '../errors.js';
 import type { TrainConfig } from '../train-config.js';
+import type { TargetInfo } from '../../data/preprocessing/target-info.js';
 
-/** regression: one value; binary: two classes; multiclass: three or more. */
-export type Task = 'regression' | 'binary' | 'multiclass';
-
-/** What the target column is, saved with the model so that evaluate and predict read it the same way. */
-export interface TargetInfo {
-  name: string;
-  task: Task;
-  /** Class names (class i is labels[i]); null for regression. */
-  labels: string[] | null;
-  /** For a numeric target read as classes: class i is the value classValues[i] (ascending). */
-  classValues: number[] | null;
-}
+export type { Task, TargetInfo } from '../../data/preprocessing/target-info.js';
 
 /** Automatic classification: integer targets with at most this many distinct values. */
 const AUTO_MAX_CLASSES = 20;

@@ -15,6 +15,8 @@ export interface CsvErrorContext {
   /** Categories of categorical columns (to list some known values), by field. */
   categories?: readonly (readonly string[] | null)[];
   maxCategories?: number;
+  /** Per field: whether an unknown category there could be ignored (a feature: unknown: 'ignore'). */
+  unknownHint?: readonly boolean[];
   /**
    * A process's byte range of the file (distributed reads): the lines and records before it, added to
    * the reader's (which counts from the header's end), and whether it ends before the file does.
@@ -48,7 +50,9 @@ export function csvError(raw: CsvErrorInfo, ctx: CsvErrorContext): DataError {
       case 'missing':
         return `missing value ${quoted(info.token)} (missing: 'error'; use missing: 'drop' or 'impute' for this column)`;
       case 'category':
-        return `unknown category ${quoted(info.token)}; known values: ${knownValues(ctx.categories?.[info.column] ?? [])}`;
+        return `unknown category ${quoted(info.token)}; known values: ${knownValues(ctx.categories?.[info.column] ?? [])}${
+          ctx.unknownHint?.[info.column] === true ? " (unknown: 'error'; with unknown: 'ignore', or the command line's --unknown ignore, it reads as no category)" : ''
+        }`;
       case 'quote':
         return 'a quote inside an unquoted field (quote the whole field and double the quotes inside: "a ""b"" c")';
       case 'closingQuote':

@@ -71,23 +71,52 @@ export function buildSchema(path: string, sample: CsvSample, s: CsvSettings): Cs
   return { format: 'nntrain.csv-schema', version: 1, delimiter: s.delimiter, header: s.header, missingValues: [...s.missingValues], columns, targets: targets.map((t) => names[t]) };
 }
 
+/** A given schema applied to a file (matchSchema). */
+export interface MatchedSchema {
+  /** The schema to read the file with: its columns in the file's order (others than the given schema's are skipped). */
+  schema: CsvSchema;
+  /** The given schema, without the targets the file lacks: what the read returns and lays x out by. */
+  matched: CsvSchema;
+}
+
 /**
- * A given schema applied to a file: the file has all of its columns, or all but the targets (a file to
- * predict on). Returns the schema to read the file with.
- * @throws DataError naming the file when its columns do not match.
+ * A given schema applied to a file. With a header, columns are matched by name: in any order, extra
+ * columns skipped; the feature columns must all be there, the target columns and the columns the schema
+ * ignores may be absent. Without one, by position: all of the schema's columns, or all but the targets.
+ * @throws DataError naming the file and exactly the missing (or repeated) columns.
  */
-export function matchSchema(path: string, sample: CsvSample, schema: CsvSchema): CsvSchema {
+export function matchSchema(path: string, sample: CsvSample, schema: CsvSchema): MatchedSchema {
   const names = columnNames(sample);
+  if (schema.header) return matchByName(path, names, schema);
   const features = withoutTargets(schema);
   for (const candidate of [schema, features]) {
-    if (candidate.columns.length !== names.length) continue;
-    if (!schema.header || candidate.columns.every((c, i) => c.name === names[i])) return candidate;
+    if (candidate.columns.length === names.length) return { schema: candidate, matched: candidate };
   }
-  const expected = schema.columns.map((c) => c.name);
-  const problem = schema.header
-    ? `its header (${names.join(', ')}) does not match the schema's columns (${expected.join(', ')}${schema.targets.length > 0 ? `; the targets ${schema.targets.join(', ')} may be left out` : ''})`
-    : `it has ${names.length} columns but the schema has ${expected.length}${schema.targets.length > 0 ? ` (or ${features.columns.length} without the targets)` : ''}`;
+  const expected = schema.columns.length;
+  const problem = `it has ${names.length} columns but the schema has ${expected}${schema.targets.length > 0 ? ` (or ${features.columns.length} without the targets)` : ''}`;
   throw new DataError(`${path}: line 1: ${problem}`);
+}
+
+function matchByName(path: string, names: readonly string[], schema: CsvSchema): MatchedSchema {
+  const wanted = new Map(schema.columns.filter((c) => c.role !== 'ignored').map((c) => [c.name, c]));
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const name of names) {
+    if (wanted.has(name) && seen.has(name)) repeated.add(name);
+    seen.add(name);
+  }
+  const quotedList = (list: readonly string[]): string => list.map((n) => `'${n}'`).join(', ');
+  if (repeated.size > 0) {
+    throw new DataError(`${path}: line 1: the header names ${quotedList([...repeated])} more than once, so the model's column cannot be told apart`);
+  }
+  const missing = schema.columns.filter((c) => c.role === 'feature' && !seen.has(c.name)).map((c) => c.name);
+  if (missing.length > 0) {
+    throw new DataError(`${path}: line 1: the file lacks the model's input column${missing.length === 1 ? '' : 's'} ${quotedList(missing)}`);
+  }
+  const columns = names.map((name): CsvColumn => wanted.get(name) ?? { name, kind: 'skip', role: 'ignored', missing: 'error' });
+  const targets = schema.targets.filter((t) => seen.has(t));
+  const matched = targets.length === schema.targets.length ? schema : { ...schema, columns: schema.columns.filter((c) => c.role !== 'target' || seen.has(c.name)), targets };
+  return { schema: { ...schema, columns, targets }, matched };
 }
 
 /**

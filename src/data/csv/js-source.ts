@@ -26,6 +26,7 @@ export class JsSource implements RecordSource {
   readonly backend = 'js' as const;
   private readonly dicts: Map<string, number>[];
   private readonly lists: string[][];
+  private readonly ignoreUnknown: boolean[];
   private readonly fixed: boolean[];
   private readonly missingSet: Set<string>;
   /** Some missing token is itself a number: numbers must be checked against the tokens first. */
@@ -64,6 +65,7 @@ export class JsSource implements RecordSource {
     this.lists = cfg.categories.map((list) => [...(list ?? [])]); // distinct (checked with the options)
     this.dicts = this.lists.map((list) => new Map(list.map((v, i) => [v, i])));
     this.fixed = cfg.categories.map((list) => list !== null);
+    this.ignoreUnknown = Array.from({ length: cfg.fields }, (_, c) => cfg.unknown?.[c] === 1);
     this.missingSet = new Set(cfg.missingValues);
     this.numericMissing = cfg.missingValues.some(looksNumeric);
     this.missingCounts = new Float64Array(cfg.fields);
@@ -351,8 +353,10 @@ export class JsSource implements RecordSource {
         out[at] = n.value;
       } else {
         const id = this.dicts[c].get(v);
-        if (id === undefined) return this.valueError('category', r, c, v);
-        if (p.onehot) {
+        if (id === undefined) {
+          if (!this.ignoreUnknown[c]) return this.valueError('category', r, c, v);
+          out.fill(p.onehot ? 0 : NaN, at, at + p.width); // no category
+        } else if (p.onehot) {
           out.fill(0, at, at + p.width);
           out[at + id] = 1;
         } else {

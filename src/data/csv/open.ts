@@ -14,7 +14,7 @@ import { NativeSource } from './native-source.js';
 import { checkCsvOptions, type CsvSettings } from './options.js';
 import { AbortFlag, ProgressMeter } from './progress.js';
 import { sampleCsv } from './sample.js';
-import { checkSchema, type CsvSchema } from './schema.js';
+import { checkSchema, featureNames, layoutOf, type CsvLayout, type CsvSchema } from './schema.js';
 import type { RecordSource } from './source.js';
 
 /** An open CSV file with its settled schema. */
@@ -23,6 +23,8 @@ export interface OpenCsv {
   settings: CsvSettings;
   /** Categorical columns have their categories once `scan` collected them (or they were fixed). */
   schema: CsvSchema;
+  /** A given schema as matched to the file (what the read returns; x in its feature order), else null. */
+  matched: CsvSchema | null;
   source: RecordSource;
   flag: AbortFlag;
   ctx: CsvErrorContext;
@@ -39,6 +41,8 @@ export interface SettledSchema {
   fixed: (string[] | null)[];
   /** Whether the schema came from the caller (then its categories are fixed). */
   given: boolean;
+  /** The given schema without the targets the file lacks (matchSchema), else null. */
+  matched: CsvSchema | null;
   totalBytes: number;
   /** Bytes the sample read from the file. */
   sampleBytes: number;
@@ -59,9 +63,10 @@ export async function settleSchema(path: string, settings: CsvSettings, backend:
   const given = settings.schema === undefined ? undefined : checkSchema(settings.schema);
   const sample = await sampleCsv(path, settings.delimiter, settings.header, settings.sampleRows, backend);
   checkHasRows(path, sample);
-  const schema = given ? matchSchema(path, sample, given) : buildSchema(path, sample, settings);
+  const match = given ? matchSchema(path, sample, given) : null;
+  const schema = match?.schema ?? buildSchema(path, sample, settings);
   const fixed = schema.columns.map((c) => (c.kind !== 'categorical' ? null : given || settings.categories.has(c.name) ? [...(c.categories ?? [])] : null));
-  return { schema, fixed, given: given !== undefined, totalBytes: sample.bytes, sampleBytes: sample.bytesRead };
+  return { schema, fixed, given: given !== undefined, matched: match?.matched ?? null, totalBytes: sample.bytes, sampleBytes: sample.bytesRead };
 }
 
 /** Opens a reader of `path` for a settled schema: the whole file, or the records of a byte range. */
@@ -75,6 +80,7 @@ export async function openSource(path: string, backend: 'native' | 'js', settled
     missing: schema.columns.map((c) => MISSING_CODE[c.missing]),
     categories: fixed,
     missingValues: schema.missingValues,
+    unknown: unknownPolicy(settled, settings),
     threads: settings.threads,
     blockBytes: settings.blockBytes,
     maxBlockBytes: Math.max(settings.maxBlockBytes, settings.blockBytes),
@@ -90,10 +96,21 @@ export async function openSource(path: string, backend: 'native' | 'js', settled
   }
 }
 
+/** Per field, 1 where an unseen category is read as none: fixed feature columns under unknown: 'ignore'. */
+function unknownPolicy(settled: SettledSchema, settings: CsvSettings): number[] {
+  return settled.schema.columns.map((c, i) => (settings.unknown === 'ignore' && c.role === 'feature' && settled.fixed[i] !== null ? 1 : 0));
+}
+
 /** What the error formatter needs to know about a file read with `settled`. */
 export function errorContext(path: string, settings: CsvSettings, settled: SettledSchema): CsvErrorContext {
   const { schema, fixed } = settled;
-  return { path, names: schema.columns.map((c) => c.name), header: schema.header, categories: fixed, maxCategories: settings.maxCategories };
+  const unknownHint = schema.columns.map((c) => c.role === 'feature');
+  return { path, names: schema.columns.map((c) => c.name), header: schema.header, categories: fixed, maxCategories: settings.maxCategories, unknownHint };
+}
+
+/** The layout of an open file: x in the given schema's feature order when one was matched by name. */
+export function layoutOfOpen(o: OpenCsv): CsvLayout {
+  return layoutOf(o.schema, o.matched === null ? undefined : featureNames(o.matched));
 }
 
 /** The OpenCsv of a source opened for `settled`. */
@@ -101,7 +118,7 @@ export function openCsvOf(path: string, settings: CsvSettings, settled: SettledS
   const { schema, fixed } = settled;
   const ctx = errorContext(path, settings, settled);
   const needsCategories = schema.columns.some((c, i) => c.kind === 'categorical' && fixed[i] === null);
-  return { path, settings, schema, source, flag, ctx, needsCategories, totalBytes: settled.totalBytes, backend };
+  return { path, settings, schema, matched: settled.matched, source, flag, ctx, needsCategories, totalBytes: settled.totalBytes, backend };
 }
 
 /** Checks the path argument of `context`. */

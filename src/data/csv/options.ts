@@ -14,6 +14,12 @@ export type ColumnRef = string | number;
 export type MissingPolicy = 'error' | 'drop' | 'impute';
 /** How categories become floats: one column per category (one-hot) or one column of indices. */
 export type CategoricalEncoding = 'onehot' | 'index';
+/**
+ * A value outside a feature column's fixed categories: an error naming the file, line, column and value,
+ * or 'ignore': no category (one-hot all zeros, as scikit-learn's handle_unknown='ignore'; an index
+ * column reads it as missing, NaN).
+ */
+export type UnknownCategories = 'error' | 'ignore';
 
 /** Options that decide what the columns are (inferCsvSchema takes these). */
 export interface CsvSchemaOptions {
@@ -61,6 +67,11 @@ export interface CsvReadOptions extends CsvSchemaOptions {
    * above. The file's target columns may be absent (then y is null).
    */
   schema?: CsvSchema;
+  /**
+   * What a value outside a feature column's fixed categories (a given schema's, or the categories
+   * option's) does: 'error' (default) or 'ignore' (see UnknownCategories). Target columns always fail.
+   */
+  unknown?: UnknownCategories;
   /** Most distinct values a categorical column may have. Default 1000. */
   maxCategories?: number;
   /** Stops the read: the promise rejects with AbortError. */
@@ -89,7 +100,7 @@ export interface CsvOpenOptions extends CsvReadOptions {
 
 const SCHEMA_KEYS = ['delimiter', 'header', 'target', 'ignore', 'categorical', 'numeric', 'encoding', 'targetEncoding', 'missing', 'missingValues', 'categories', 'sampleRows'] as const;
 const INFER_KEYS = [...SCHEMA_KEYS, 'distributed'] as const;
-const READ_KEYS = [...SCHEMA_KEYS, 'distributed', 'schema', 'maxCategories', 'signal', 'onProgress', 'backend', 'shared', 'threads', 'blockBytes', 'chunkBytes', 'maxBlockBytes'] as const;
+const READ_KEYS = [...SCHEMA_KEYS, 'distributed', 'schema', 'unknown', 'maxCategories', 'signal', 'onProgress', 'backend', 'shared', 'threads', 'blockBytes', 'chunkBytes', 'maxBlockBytes'] as const;
 const OPEN_KEYS = [...READ_KEYS, 'countRows'] as const;
 const POLICIES: readonly MissingPolicy[] = ['error', 'drop', 'impute'];
 const ENCODINGS: readonly CategoricalEncoding[] = ['onehot', 'index'];
@@ -110,6 +121,7 @@ export interface CsvSettings {
   categories: Map<string, string[]>;
   sampleRows: number;
   schema: CsvSchema | undefined;
+  unknown: UnknownCategories;
   maxCategories: number;
   signal: AbortSignal | undefined;
   onProgress: ((progress: CsvProgress) => void) | undefined;
@@ -178,6 +190,7 @@ export function checkCsvOptions(context: 'readCsv' | 'openCsv' | 'inferCsvSchema
     categories,
     sampleRows: o.sampleRows === undefined ? 100 : checkInteger('sampleRows', o.sampleRows, { min: 1, max: 1e6 }),
     schema: o.schema,
+    unknown: o.unknown === undefined ? 'error' : checkChoice('unknown', o.unknown, ['error', 'ignore'] as const),
     maxCategories: o.maxCategories === undefined ? 1000 : checkInteger('maxCategories', o.maxCategories, { min: 1, max: 1 << 24 }),
     signal: checkSignal(o.signal),
     onProgress: checkCallback('onProgress', o.onProgress),

@@ -6,10 +6,10 @@
 import { DataError } from '../../util/errors.js';
 import type { Matrix } from '../matrix.js';
 import { isPlainObject } from '../../util/validate.js';
-import { checkStep, missingByColumn, openCsvFile, scanCsv, type OpenCsv } from './open.js';
+import { checkStep, layoutOfOpen, missingByColumn, openCsvFile, scanCsv, type OpenCsv } from './open.js';
 import type { CsvReadOptions } from './options.js';
 import { ProgressMeter } from './progress.js';
-import { layoutOf, type CsvSchema } from './schema.js';
+import type { CsvSchema } from './schema.js';
 import { agree } from '../collective.js';
 import { openCsvShard, type CsvShard } from './shard.js';
 
@@ -19,7 +19,10 @@ export interface CsvData {
   x: Matrix;
   /** Target columns, or null when no target was chosen (or the file has none at prediction time). */
   y: Matrix | null;
-  /** The schema, with complete category lists: store it with a model, pass it back as `schema`. */
+  /**
+   * The schema, with complete category lists: store it with a model, pass it back as `schema`. A read
+   * with a given schema returns that schema (without the targets the file lacks).
+   */
   schema: CsvSchema;
   /** Names of x's columns ('name', or 'name=category' for one-hot columns). */
   xColumns: string[];
@@ -124,7 +127,7 @@ interface RowsRead {
 
 /** The read pass: `records` records into x and y allocated at their exact size. */
 async function readRows(o: OpenCsv, records: number): Promise<RowsRead> {
-  const layout = layoutOf(o.schema);
+  const layout = layoutOfOpen(o);
   o.source.setLayout(layout.fields, layout.xCols, layout.yCols);
   const x = allocate(records * layout.xCols, o.settings.shared);
   const y = layout.yCols > 0 ? allocate(records * layout.yCols, o.settings.shared) : null;
@@ -150,12 +153,12 @@ async function readRows(o: OpenCsv, records: number): Promise<RowsRead> {
 }
 
 function result(o: OpenCsv, read: RowsRead, records: number, t0: number): CsvData {
-  const layout = layoutOf(o.schema);
+  const layout = layoutOfOpen(o);
   const { x, y, rows, dropped } = read;
   return {
     x: { data: rows === records ? x : x.subarray(0, rows * layout.xCols), rows, cols: layout.xCols },
     y: y === null ? null : { data: rows === records ? y : y.subarray(0, rows * layout.yCols), rows, cols: layout.yCols },
-    schema: o.schema,
+    schema: o.matched ?? o.schema,
     xColumns: layout.xColumns,
     yColumns: layout.yColumns,
     labels: layout.labels,

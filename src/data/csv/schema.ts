@@ -55,8 +55,17 @@ export interface CsvLayout {
   labels: string[] | null;
 }
 
-/** The layout of a schema whose categorical columns all have their categories. */
-export function layoutOf(schema: CsvSchema): CsvLayout {
+/** The names of a schema's feature columns, in the order their floats take in x. */
+export function featureNames(schema: CsvSchema): string[] {
+  return schema.columns.filter((c) => c.role === 'feature').map((c) => c.name);
+}
+
+/**
+ * The layout of a schema whose categorical columns all have their categories. x holds the feature
+ * columns in file order, or in `featureOrder` (names; a file read by name with a model's schema, whose
+ * columns may come in another order).
+ */
+export function layoutOf(schema: CsvSchema, featureOrder?: readonly string[]): CsvLayout {
   const fields = new Float64Array(CSV_LAYOUT_WIDTH * schema.columns.length);
   const xColumns: string[] = [];
   const yColumns: string[] = [];
@@ -76,9 +85,13 @@ export function layoutOf(schema: CsvSchema): CsvLayout {
     else if (col.kind === 'categorical') indexColumns.push(first);
     if (col.missing === 'impute') imputeColumns.push(...span);
   };
-  schema.columns.forEach((col, c) => {
-    if (col.role === 'feature') place(c, xColumns, 0);
-  });
+  if (featureOrder === undefined) {
+    schema.columns.forEach((col, c) => {
+      if (col.role === 'feature') place(c, xColumns, 0);
+    });
+  } else {
+    for (const name of featureOrder) place(schema.columns.findIndex((c) => c.role === 'feature' && c.name === name), xColumns, 0);
+  }
   for (const name of schema.targets) place(schema.columns.findIndex((c) => c.name === name), yColumns, 1);
   const target = schema.targets.length === 1 ? schema.columns.find((c) => c.name === schema.targets[0]) : undefined;
   return {

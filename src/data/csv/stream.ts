@@ -6,10 +6,10 @@ import { ConfigError, ShapeError } from '../../util/errors.js';
 import { checkInteger, isPlainObject } from '../../util/validate.js';
 import { openCsvShard, type CsvShardRange } from './shard.js';
 import type { Matrix } from '../matrix.js';
-import { checkStep, missingByColumn, openCsvFile, scanCsv, type OpenCsv } from './open.js';
+import { checkStep, layoutOfOpen, missingByColumn, openCsvFile, scanCsv, type OpenCsv } from './open.js';
 import type { CsvOpenOptions } from './options.js';
 import { ProgressMeter } from './progress.js';
-import { layoutOf, type CsvLayout, type CsvSchema } from './schema.js';
+import type { CsvLayout, CsvSchema } from './schema.js';
 
 /** One batch of rows. */
 export interface CsvBatch {
@@ -56,8 +56,8 @@ export class CsvStream {
     shard: CsvShardRange | null = null,
   ) {
     this.shard = shard;
-    this.schema = o.schema;
-    this.layout = layoutOf(o.schema);
+    this.schema = o.matched ?? o.schema;
+    this.layout = layoutOfOpen(o);
     this.xColumns = this.layout.xColumns;
     this.yColumns = this.layout.yColumns;
     this.labels = this.layout.labels;

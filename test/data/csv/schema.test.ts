@@ -88,12 +88,50 @@ describe('schema', () => {
     expect(rowsOf(unlabeled.x)).toEqual([[4, Math.fround(3.3), 0, 1, 0, 0, 1]]);
     const unknown = file('predict-unknown.csv', 'name,age,weight,vaccinated,owner city\nZed,4,3.3,no,Berlin\n');
     expect((await dataError(readCsv(unknown, { schema: train.schema }))).message).toBe(
-      `${unknown}: line 2, column 5 ('owner city'): unknown category 'Berlin'; known values: 'Paris', 'Lyon', 'Nice'`,
+      `${unknown}: line 2, column 5 ('owner city'): unknown category 'Berlin'; known values: 'Paris', 'Lyon', 'Nice' (unknown: 'error'; with unknown: 'ignore', or the command line's --unknown ignore, it reads as no category)`,
     );
     const wrong = file('predict-wrong.csv', 'name,age\nZed,4\n');
-    expect((await dataError(readCsv(wrong, { schema: train.schema }))).message).toContain("line 1: its header (name, age) does not match the schema's columns");
+    expect((await dataError(readCsv(wrong, { schema: train.schema }))).message).toBe(`${wrong}: line 1: the file lacks the model's input columns 'weight', 'vaccinated', 'owner city'`);
     await expect(readCsv(pets, { schema: train.schema, target: 'age' })).rejects.toThrow(/cannot be combined with schema/);
     expect(() => checkSchema({ format: 'nntrain.csv-schema', version: 1 })).toThrow(/columns must be a non-empty array/);
+  });
+
+  it('matches a given schema by name: any order, extra and ignored columns skipped, x in the schema order', async () => {
+    const train = await readCsv(pets, { target: 'species', ignore: ['name'], missing: 'impute' });
+    // no 'name' (ignored in training), an extra 'id', the columns shuffled
+    const shuffled = file('shuffled.csv', 'owner city,id,weight,species,vaccinated,age\nNice,7,3.3,cat,no,4\nParis,8,,dog,yes,2\n');
+    const d = await readBoth(shuffled, { schema: train.schema });
+    expect(d.xColumns).toEqual(train.xColumns);
+    expect(d.schema).toEqual(train.schema); // the given schema comes back, not the file's order
+    expect(rowsOf(d.x)).toEqual([
+      [4, Math.fround(3.3), 0, 1, 0, 0, 1],
+      [2, NaN, 1, 0, 1, 0, 0],
+    ]);
+    expect(Array.from(d.y!.data)).toEqual([1, 0]);
+    const lacking = file('lacking.csv', 'vaccinated,id,species\nno,1,cat\n');
+    expect((await dataError(readCsv(lacking, { schema: train.schema }))).message).toBe(`${lacking}: line 1: the file lacks the model's input columns 'age', 'weight', 'owner city'`);
+    const twice = file('twice.csv', 'age,age,weight,vaccinated,owner city\n1,2,3,no,Nice\n');
+    expect((await dataError(readCsv(twice, { schema: train.schema }))).message).toContain("the header names 'age' more than once");
+  });
+
+  it("reads an unseen category as no category under unknown: 'ignore' (one-hot zeros, an index NaN), on both readers", async () => {
+    const train = await readCsv(pets, { target: 'species', ignore: ['name'], missing: 'impute' });
+    const path = file('unseen.csv', 'name,age,weight,vaccinated,owner city,species\nA,4,3.3,no,Berlin,cat\nB,2,1,maybe,Lyon,dog\n');
+    const d = await readBoth(path, { schema: train.schema, unknown: 'ignore' });
+    expect(rowsOf(d.x)).toEqual([
+      [4, Math.fround(3.3), 0, 1, 0, 0, 0],
+      [2, 1, 0, 0, 0, 1, 0],
+    ]);
+    // the target's classes stay fixed: an unseen class is still an error
+    const badClass = file('unseen-class.csv', 'name,age,weight,vaccinated,owner city,species\nA,4,3.3,no,Lyon,fish\n');
+    expect((await dataError(readCsv(badClass, { schema: train.schema, unknown: 'ignore' }))).message).toBe(
+      `${badClass}: line 2, column 6 ('species'): unknown category 'fish'; known values: 'dog', 'cat', 'bird'`,
+    );
+    const indexed = await readCsv(pets, { target: 'species', encoding: 'index', missing: 'impute' });
+    const unseenIndex = file('unseen-index.csv', 'name,species,age,weight,vaccinated,owner city\nZoe,cat,4,3.3,no,Berlin\n');
+    const i = await readBoth(unseenIndex, { schema: indexed.schema, unknown: 'ignore' });
+    expect(rowsOf(i.x)[0].slice(-1)).toEqual([NaN]);
+    await expect(readCsv(pets, { unknown: 'skip' } as never)).rejects.toThrow(/unknown/);
   });
 
   it('keeps categories in first-appearance order, and takes fixed lists', async () => {

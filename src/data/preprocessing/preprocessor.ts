@@ -1,32 +1,49 @@
 // The preprocessing the command line saves in `model.preprocessing`: the CSV schema (columns, categories,
 // missing policies), the target (task, class names), the imputer and scaler fitted on the training rows
-// only (fit.ts), a target scaler for regression, and the run's options (what --resume continues with).
-// Applying it is the same code at training, evaluation and prediction: one pass of the imputer and one of
-// the scaler per cell, into the buffer the model reads.
+// only, a target scaler for regression, what an unseen category does by default, and the run's options
+// (what `train --resume` continues with). Applying it is the same code at training, evaluation and
+// prediction (the command line and loadPredictor): one pass of the imputer and one of the scaler per
+// cell, into the buffer the model reads.
 
 import { z } from 'zod';
-import type { CsvSchema } from '../../data/csv/index.js';
-import type { Matrix } from '../../data/matrix.js';
-import { imputerFromJSON, scalerFromJSON, type Imputer, type Scaler } from '../../data/preprocess/index.js';
-import type { JsonObject } from '../../io/json-value.js';
+import type { CsvSchema, UnknownCategories } from '../csv/index.js';
+import type { Matrix } from '../matrix.js';
+import { imputerFromJSON, scalerFromJSON, type Imputer, type Scaler } from '../preprocess/index.js';
 import { ModelFileError } from '../../util/errors.js';
-import type { TrainConfig } from '../train-config.js';
-import type { TargetInfo } from './target.js';
+import type { TargetInfo } from './target-info.js';
 
 export const PREPROCESSING_FORMAT = 'nntrain.cli-preprocessing';
 
-/** The JSON stored in a model file by the command line. */
+/**
+ * `model.preprocessing` of a model written by `nntrain train` (format `nntrain.cli-preprocessing`,
+ * version 1): how raw CSV rows become the model's inputs and its outputs become labels or values.
+ * @example
+ * ```ts
+ * const model = await loadModel('iris.nntrain');
+ * const pre = model.preprocessing as SavedPreprocessing;
+ * pre.target.labels; // ['setosa', 'versicolor', 'virginica']
+ * pre.xColumns;      // the model's input columns: 'sepal_length', … ('city=Paris' for one-hot columns)
+ * ```
+ */
 export interface SavedPreprocessing {
   format: typeof PREPROCESSING_FORMAT;
   version: 1;
+  /** The training file's CSV schema: columns, kinds, roles, categories, missing policies (readCsv's `schema`). */
   schema: CsvSchema;
+  /** The target column, task and class names. */
   target: TargetInfo;
+  /** Names of the model's inputs, in order (as readCsv's xColumns). */
   xColumns: string[];
-  imputer: JsonObject | null;
-  scaler: JsonObject;
-  targetScaler: JsonObject | null;
-  /** The resolved options of the run (JSON): the defaults of `train --resume`, shown by `info`. */
-  run: JsonObject;
+  /** The Imputer's JSON (imputerFromJSON), or null when no column could miss values. */
+  imputer: { [key: string]: unknown } | null;
+  /** The input Scaler's JSON (scalerFromJSON). */
+  scaler: { [key: string]: unknown };
+  /** For regression, the target's Scaler JSON (outputs are mapped back through it); else null. */
+  targetScaler: { [key: string]: unknown } | null;
+  /** What a category unseen in training does at prediction time (`train --unknown`); absent: 'error'. */
+  unknown?: UnknownCategories;
+  /** The resolved options of the run (JSON): the defaults of `train --resume`, shown by `nntrain info`. */
+  run: { [key: string]: unknown };
 }
 
 /** The fields this file relies on; the scaler and imputer check their own JSON, readCsv the schema. */
@@ -44,12 +61,13 @@ const savedSchema = z.looseObject({
   imputer: z.looseObject({}).nullable(),
   scaler: z.looseObject({}),
   targetScaler: z.looseObject({}).nullable(),
+  unknown: z.enum(['error', 'ignore']).optional(),
   run: z.looseObject({}),
 });
 
 /** Imputation and scaling of features (and of a regression target), fitted on training rows. */
 export class Preprocessor {
-  /** A fitted preprocessing (fit.ts fits one on training rows; fromJSON restores a saved one). */
+  /** A fitted preprocessing (the command line fits one on training rows; fromJSON restores a saved one). */
   constructor(
     readonly target: TargetInfo,
     readonly schema: CsvSchema,
@@ -57,6 +75,8 @@ export class Preprocessor {
     private readonly imputer: Imputer | null,
     private readonly scaler: Scaler,
     private readonly targetScaler: Scaler | null,
+    /** What an unseen category does by default at prediction time. */
+    readonly unknown: UnknownCategories = 'error',
   ) {}
 
   /**
@@ -76,7 +96,7 @@ export class Preprocessor {
     const imputer = saved.imputer === null ? null : imputerFromJSON(saved.imputer, { path });
     const scaler = scalerFromJSON(saved.scaler, { path });
     const targetScaler = saved.targetScaler === null ? null : scalerFromJSON(saved.targetScaler, { path });
-    return new Preprocessor(saved.target, saved.schema, saved.xColumns, imputer, scaler, targetScaler);
+    return new Preprocessor(saved.target, saved.schema, saved.xColumns, imputer, scaler, targetScaler, saved.unknown ?? 'error');
   }
 
   /**
@@ -100,24 +120,25 @@ export class Preprocessor {
     return this.targetScaler === null ? pred : this.targetScaler.inverseTransform(pred);
   }
 
-  /** The JSON for `model.preprocessing`, with the run's options. */
-  toJSON(run: Partial<TrainConfig>): SavedPreprocessing {
+  /** The JSON for `model.preprocessing`, with the run's options (plain JSON values) and the unknown-category default. */
+  toJSON(run: object, unknown: UnknownCategories = this.unknown): SavedPreprocessing {
     return {
       format: PREPROCESSING_FORMAT,
       version: 1,
       schema: this.schema,
       target: this.target,
       xColumns: this.xColumns,
-      imputer: this.imputer === null ? null : (this.imputer.toJSON() as unknown as JsonObject),
-      scaler: this.scaler.toJSON() as unknown as JsonObject,
-      targetScaler: this.targetScaler === null ? null : (this.targetScaler.toJSON() as unknown as JsonObject),
-      run: JSON.parse(JSON.stringify(run)) as JsonObject,
+      imputer: this.imputer === null ? null : (this.imputer.toJSON() as unknown as { [key: string]: unknown }),
+      scaler: this.scaler.toJSON() as unknown as { [key: string]: unknown },
+      targetScaler: this.targetScaler === null ? null : (this.targetScaler.toJSON() as unknown as { [key: string]: unknown }),
+      unknown,
+      run: JSON.parse(JSON.stringify(run)) as { [key: string]: unknown },
     };
   }
 
   /** The options of the run that saved `json` (for --resume), or null. */
-  static runOf(json: unknown): Partial<TrainConfig> | null {
+  static runOf(json: unknown): { [key: string]: unknown } | null {
     const parsed = savedSchema.safeParse(json);
-    return parsed.success ? (parsed.data.run as Partial<TrainConfig>) : null;
+    return parsed.success ? parsed.data.run : null;
   }
 }
