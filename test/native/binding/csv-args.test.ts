@@ -46,6 +46,12 @@ describe.skipIf(!NATIVE)('native CsvReader arguments', () => {
     expect(make({ range: 'all' as never })).toThrow(/range must be an array/);
     expect(make({ range: [0, 100] })).toThrow(/past the end/);
     expect(make({ range: [2, 5] })).not.toThrow();
+    // unknown: optional, one 0/1 per field
+    expect(make({ unknown: [0] })).toThrow(/unknown must have 2 entries/);
+    expect(make({ unknown: [0, 2] })).toThrow(/unknown\[1\] must be an integer in \[0, 1\]/);
+    expect(make({ unknown: 'ignore' as never })).toThrow(/unknown must be an array/);
+    expect(make({ unknown: [0, 1] })).not.toThrow();
+    expect(make({ unknown: null as never })).not.toThrow();
     expect(make({ missingValues: [1] as never })).toThrow(TypeError);
     expect(make({ blockBytes: 10 })).toThrow(RangeError);
     expect(make({ header: 1 as never })).toThrow(TypeError);
