@@ -58,19 +58,25 @@ A config file holds the same options by their camelCase names:
   evaluate: `
 Reads DATA.csv through the model's saved preprocessing and prints one 'name: value' line per headline
 metric (classification: accuracy, macro precision/recall/F1, weighted F1, ROC AUC; regression: mse,
-rmse, mae, r2), then the per-class report and confusion matrix or the regression table.
+rmse, mae, r2), then the per-class report and confusion matrix or the regression table. Columns are
+matched by name (any order; other columns are ignored). How many values were imputed, by column, is
+printed (and in --json as "imputed").
 
 Examples:
   $ nntrain evaluate iris.nntrain iris-test.csv
   $ nntrain evaluate iris.nntrain iris-test.csv --json | jq .metrics.accuracy
 `,
   predict: `
-Streams predictions: DATA.csv is read in chunks, so files larger than memory work. The target column
-may be absent. Output columns: the target (predicted class or value), then prob_<class> per class.
+Streams predictions: DATA.csv is read in chunks, so files larger than memory work. Its columns are
+matched to the model's by name, in any order; other columns (and those train --ignore'd) are ignored,
+and the target column may be absent. Output columns: the --keep columns as the file holds them, the
+target (predicted class or value), then prob_<class> per class. A category training never saw is an
+error unless --unknown ignore (or train --unknown ignore) reads it as no category.
 
 Examples:
   $ nntrain predict iris.nntrain new.csv --out predictions.csv
   $ nntrain predict iris.nntrain new.csv > predictions.csv
+  $ nntrain predict churn.nntrain customers.csv --keep id,customer --unknown ignore --out scores.csv
 `,
   cv: `
 k-fold cross-validation (stratified for classification, seeded shuffle). Each fold fits its own

@@ -145,6 +145,8 @@ describe('unseen categories', () => {
     const t = await runCli(['train', colored, '--target', 'species', ...TRAIN, '--unknown', 'ignore', '--out', tolerant]);
     expect(t.code, t.stderr).toBe(0);
     expect((await loadModel(tolerant)).preprocessing).toMatchObject({ unknown: 'ignore' });
+    const info = await runCli(['info', tolerant, '--json']);
+    expect((JSON.parse(info.stdout) as { unknown: string }).unknown).toBe('ignore');
     const unseen = writeCsv('unseen-eval.csv', header, files.irisRows.map((_, i) => row(i, i === 0 ? 'teal' : COLORS[i % 3])));
     const ok = await runCli(['evaluate', tolerant, unseen, '--json']);
     expect(ok.code, ok.stderr).toBe(0);

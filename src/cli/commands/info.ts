@@ -63,6 +63,7 @@ export async function infoCommand(modelPath: string | undefined, flags: InfoFlag
     inputColumns: pre?.xColumns,
     scaler: (saved?.scaler as { kind?: string } | undefined)?.kind,
     imputer: saved !== undefined && saved.imputer !== null,
+    unknown: pre?.unknown,
     compiled: (header.model as unknown as ModelConfig).compiled,
     training: training === null ? undefined : { epoch: training.epoch, batch: training.batch, step: training.step, epochs: training.fit.epochs, stopped: training.stopped },
     run: Preprocessor.runOf(saved) ?? undefined,
@@ -79,7 +80,7 @@ export async function infoCommand(modelPath: string | undefined, flags: InfoFlag
     target === undefined
       ? 'no CSV preprocessing (saved from the API): evaluate and predict need a model written by nntrain train'
       : `target: '${target.name}' (${target.task === 'regression' ? 'regression' : `${target.labels?.length} classes: ${target.labels?.join(', ')}`})`,
-    ...(pre !== null ? [`inputs: ${details.inputs} columns (${summarize(pre.xColumns)}), scaler ${details.scaler}${details.imputer ? ', missing values imputed' : ''}`] : []),
+    ...(pre !== null ? [`inputs: ${details.inputs} columns (${summarize(pre.xColumns)}), scaler ${details.scaler}${details.imputer ? ', missing values imputed' : ''}, unseen categories: ${pre.unknown}`] : []),
     `loss: ${JSON.stringify(details.compiled?.loss)}, optimizer: ${details.compiled?.optimizer.name} (learning rate ${details.compiled?.optimizer.learningRate})`,
     ...(training !== null ? [trainingPosition(training)] : []),
     '',
