@@ -98,6 +98,10 @@ std::string initialize(double timeout_seconds) {
   int initialized = 0, provided = 0;
   MPI_Initialized(&initialized);
   if (!initialized) {
+    // A rank waiting in a collective busy-polls by default, taking the core from a rank (or this
+    // rank's compute threads) that the wait is for whenever the host has more runnable threads than
+    // cores; yielding costs little when it has not. A value the user set (mpirun --mca) is kept.
+    setenv("OMPI_MCA_mpi_yield_when_idle", "1", 0);
     if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided) != MPI_SUCCESS) {
       return "MPI_Init_thread failed";
     }

@@ -55,16 +55,29 @@ int ThreadPool::default_threads() {
     }
     return static_cast<int>(n);
   }
+  int cpus = 0;
 #if defined(__linux__)
   cpu_set_t set;
   CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
-    const int n = CPU_COUNT(&set);
-    if (n >= 1) return n < kMaxThreads ? n : kMaxThreads;
-  }
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) cpus = CPU_COUNT(&set);
 #endif
-  const unsigned hc = std::thread::hardware_concurrency();
-  return hc == 0 ? 1 : (hc < kMaxThreads ? static_cast<int>(hc) : kMaxThreads);
+  if (cpus < 1) cpus = static_cast<int>(std::thread::hardware_concurrency());
+  // Ranks of one MPI job on this host share its cores: a pool per rank as wide as all of them
+  // oversubscribes them (spinning workers descheduled in turn stall every step's all-reduce).
+  const int ranks = local_ranks();
+  cpus = cpus / (ranks > 1 ? ranks : 1);
+  return cpus < 1 ? 1 : (cpus < kMaxThreads ? cpus : kMaxThreads);
+}
+
+int ThreadPool::local_ranks() {
+  for (const char* key : {"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"}) {
+    const char* env = std::getenv(key);
+    if (env == nullptr || env[0] == '\0') continue;
+    char* end = nullptr;
+    const long n = std::strtol(env, &end, 10);
+    if (*end == '\0' && n >= 1 && n <= 1 << 20) return static_cast<int>(n);
+  }
+  return 1;
 }
 
 void ThreadPool::resize_locked(int workers) {

@@ -32,9 +32,13 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   // The default size: NNTRAIN_THREADS (throws std::invalid_argument unless it is an integer in
-  // [1, 256]), else the CPUs this process may run on (sched_getaffinity), else
-  // std::thread::hardware_concurrency().
+  // [1, 256]), else the CPUs this process may run on (sched_getaffinity, else
+  // std::thread::hardware_concurrency()) divided by local_ranks(), at least 1.
   static int default_threads();
+
+  // The processes of this MPI job on this host, from the launcher's environment (Open MPI's
+  // OMPI_COMM_WORLD_LOCAL_SIZE, MPICH's MPI_LOCALNRANKS); 1 outside a launcher.
+  static int local_ranks();
 
   // Takes effect at the next loop (a running loop keeps its threads). n in [1, 256].
   void set_threads(int n) { threads_.store(n, std::memory_order_relaxed); }
