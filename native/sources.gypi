@@ -45,6 +45,7 @@
     'kernels/optim/optim.cc',
     'kernels/ref/gemm_ref.cc',
     'portable/glibc_compat.cc',
+    'train/exchange.cc',
     'train/plan.cc',
     'train/plan_desc.cc',
     'train/run.cc',

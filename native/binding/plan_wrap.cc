@@ -118,9 +118,10 @@ PlanExecutor& PlanWrap::ready(Napi::Env env, const char* fn) {
 }
 
 // train(x, y, order, lrs, stats, control, firstBatch, steps, batchSize, globalStep, seed
-//       [, comm, lastStepRows]) -> Promise<{ stepsDone, status }>
+//       [, comm, lastStepRows[, bucketBytes]]) -> Promise<{ stepsDone, status }>
 // comm (an MPI addon External, or undefined) makes the chunk data-parallel; lastStepRows is then
-// the rows of all ranks in the epoch's last batch.
+// the rows of all ranks in the epoch's last batch, and bucketBytes (default 0) the all-reduce
+// bucket size of the overlap with backward (0: one all-reduce after backward).
 Napi::Value PlanWrap::Train(const Napi::CallbackInfo& info) {
   const char* fn = "train";
   const Napi::Env env = info.Env();
@@ -148,6 +149,9 @@ Napi::Value PlanWrap::Train(const Napi::CallbackInfo& info) {
     chunk.comm = collective_arg(info, 11, fn);
     chunk.last_step_rows = integer_arg(info, 12, fn, "lastStepRows", 1,
                                        static_cast<int64_t>(chunk.batch_size) * chunk.comm->size);
+    if (info.Length() > 13 && !info[13].IsUndefined()) {
+      chunk.bucket_bytes = integer_arg(info, 13, fn, "bucketBytes", 0, INT64_C(1) << 40);
+    }
   }
   if (chunk.steps > 0) {
     const int64_t last_begin = (chunk.first_batch + chunk.steps - 1) * chunk.batch_size;

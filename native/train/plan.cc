@@ -10,6 +10,7 @@
 #include "../kernels/dense.h"
 #include "../kernels/loss/loss.h"
 #include "../kernels/optim/optim.h"
+#include "exchange.h"
 
 namespace nntrain {
 namespace {
@@ -160,6 +161,7 @@ void PlanExecutor::backward(const float* y, int rows, bool training) {
   float* dcur = d0_.data();    // dA of the current layer's output (rows, units)
   float* dother = d1_.data();  // dense writes dA of its input here, then the two swap
   loss_backward(dcur, loss_input(), y, rows, plan_.output_width, plan_.loss);
+  int dense_done = 0;
 
   for (int i = static_cast<int>(last); i >= 0 && i >= first_dense_; i--) {
     const LayerDesc& l = plan_.layers[i];
@@ -181,6 +183,7 @@ void PlanExecutor::backward(const float* y, int rows, bool training) {
                            l.bias_penalty.l2);
         }
         std::swap(dcur, dother);
+        if (exchange_ != nullptr) exchange_->layers_done(++dense_done);
         break;
       }
       case kLayerDropout:

@@ -16,6 +16,7 @@
 namespace nntrain {
 
 class ThreadPool;
+class GradientExchange;
 
 // The model's memory: views over one SharedArrayBuffer, each param_count floats.
 struct ArenaPtrs {
@@ -45,6 +46,9 @@ struct TrainChunk {
   // epoch's last batch (every other batch is batch_size rows on every rank).
   const Collective* comm = nullptr;
   int64_t last_step_rows = 0;
+  // > 0: all-reduce the gradients in buckets of at least this many bytes while backward runs (a
+  // communication thread; see exchange.h); 0: one all-reduce of the whole region after backward.
+  int64_t bucket_bytes = 0;
 };
 
 struct TrainOutcome {
@@ -95,7 +99,8 @@ class PlanExecutor {
   const float* forward(const float* x0, int rows, Rng* rng);
   // The tensor the loss reads: the last A, or the last layer's logits when the loss is fused.
   const float* loss_input() const;
-  // Pushes dloss through the layers in reverse, overwriting every gradient (penalties included).
+  // Pushes dloss through the layers in reverse, overwriting every gradient (penalties included),
+  // telling exchange_ (when set) after each dense layer.
   void backward(const float* y, int rows, bool training);
   // L1/L2 penalty of the whole model.
   double penalty() const;
@@ -107,6 +112,10 @@ class PlanExecutor {
   void update(double lr, double step);
   // grads *= s, split like update (elementwise, so the same floats whatever the thread count).
   void scale_grads(double s);
+  // This rank's mean gradient of a batch of `rows` rows starting at `begin` is multiplied by
+  // pre_scale() before the sum over the ranks and by post_scale() after it.
+  double pre_scale(const TrainChunk& chunk, int64_t begin, int rows) const;
+  double post_scale(const TrainChunk& chunk, int64_t begin) const;
   // Turns this rank's mean gradient of `rows` rows into the mean over the global batch.
   void average_grads(const TrainChunk& chunk, int64_t begin, int rows);
   // End of a distributed chunk: sums the stats rows over the ranks and agrees on an abort.
@@ -117,9 +126,10 @@ class PlanExecutor {
   ThreadPool* pool_ = nullptr;
   int max_batch_ = 0;
   int max_width_ = 0;
-  int first_dense_ = -1;                // layers before it need no input gradient
-  bool overwrite_grads_ = false;        // dense tensors do not overlap (see the constructor)
-  std::vector<TensorSlice> grad_gaps_;  // arena ranges outside every dense tensor
+  int first_dense_ = -1;                  // layers before it need no input gradient
+  bool overwrite_grads_ = false;          // dense tensors do not overlap (see the constructor)
+  std::vector<TensorSlice> grad_gaps_;    // arena ranges outside every dense tensor
+  GradientExchange* exchange_ = nullptr;  // set while an overlapping distributed chunk runs
 
   // Per layer (rows, units): outputs, dense pre-activations (where backward needs them: see
   // keeps_preactivation in plan.cc), dropout masks.

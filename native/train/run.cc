@@ -1,19 +1,24 @@
 // PlanExecutor entry points: a chunk of training steps, gradients of one batch, evaluation and
 // prediction. Each step: forward, loss, backward, then clipValue, the global-norm check (a
 // non-finite norm stops the chunk before the update), clipNorm and the optimizer step. Distributed
-// chunks all-reduce the gradients between backward and clipValue (average_grads).
+// chunks all-reduce the gradients between backward and clipValue: in buckets while backward runs
+// (exchange.h), or in one call after it (average_grads).
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "../kernels/loss/loss.h"
 #include "../kernels/optim/optim.h"
 #include "../threads/pool.h"
+#include "exchange.h"
 #include "plan.h"
 
 namespace nntrain {
@@ -85,6 +90,21 @@ TrainOutcome PlanExecutor::train(const TrainChunk& job) {
   const size_t param_count = static_cast<size_t>(plan_.param_count);
   const OptimDesc& opt = plan_.optimizer;
   const bool distributed = job.comm != nullptr;
+  // buckets and the communication thread live for the chunk, not a step; with one bucket there is
+  // nothing to overlap, and the training thread all-reduces it itself
+  std::unique_ptr<GradientExchange> exchange;
+  if (distributed && job.bucket_bytes > 0 && param_count > 0 && job.steps > 0) {
+    const int64_t floats = std::max<int64_t>(1, job.bucket_bytes / int64_t{sizeof(float)});
+    std::vector<GradBucket> buckets = plan_buckets(plan_, floats);
+    if (buckets.size() > 1) {
+      exchange = std::make_unique<GradientExchange>(*job.comm, arena_.grads, std::move(buckets));
+    }
+  }
+  struct ExchangeScope {  // backward reports to the exchange only while this chunk runs
+    GradientExchange** slot;
+    ~ExchangeScope() { *slot = nullptr; }
+  } scope{&exchange_};
+  exchange_ = exchange.get();
   for (int i = 0; i < job.steps; i++) {
     // a rank that stopped alone would leave the others waiting in the all-reduce: distributed
     // chunks agree on an abort at their end instead
@@ -106,13 +126,21 @@ TrainOutcome PlanExecutor::train(const TrainChunk& job) {
       outcome.status = kStatusNonFiniteLoss;
       return outcome;
     }
+    if (exchange) exchange->begin_step(pre_scale(job, begin, rows));
     if (finite_loss) {
       backward(y_batch_.data(), rows, true);
     } else if (param_count > 0) {
       // the NaN reaches every rank through the all-reduce, so all of them stop at this step
       arena_.grads[0] = std::numeric_limits<float>::quiet_NaN();
     }
-    if (distributed) average_grads(job, begin, rows);
+    if (exchange) {
+      if (exchange->finish() != 0)
+        throw std::runtime_error("MPI_Allreduce of the gradients failed");
+      const double post = post_scale(job, begin);
+      if (post != 1.0) scale_grads(post);
+    } else if (distributed) {
+      average_grads(job, begin, rows);
+    }
     if (opt.clip_value > 0) clip_by_value(arena_.grads, param_count, opt.clip_value);
     const double norm = std::sqrt(grad_sum_squares());
     if (!std::isfinite(norm)) {
@@ -136,18 +164,31 @@ TrainOutcome PlanExecutor::train(const TrainChunk& job) {
 // on every rank) is summed and scaled by 1/size. The epoch's last batch may be short on some
 // ranks: each rank first scales by rows / global rows, so the sum weighs every row of the global
 // batch equally. Penalty gradients are the same on every rank and come out once either way.
-void PlanExecutor::average_grads(const TrainChunk& job, int64_t begin, int rows) {
-  const Collective& comm = *job.comm;
-  const int64_t full_rows = static_cast<int64_t>(job.batch_size) * comm.size;
+double PlanExecutor::pre_scale(const TrainChunk& job, int64_t begin, int rows) const {
+  const int64_t full_rows = static_cast<int64_t>(job.batch_size) * job.comm->size;
   const bool last = begin + job.batch_size >= job.n;
   const int64_t global_rows = last ? job.last_step_rows : full_rows;
   if (global_rows != full_rows && rows != global_rows) {
-    scale_grads(static_cast<double>(rows) / static_cast<double>(global_rows));
+    return static_cast<double>(rows) / static_cast<double>(global_rows);
   }
-  if (comm.allreduce_sum_f32(arena_.grads, plan_.param_count) != 0) {
+  return 1.0;
+}
+
+double PlanExecutor::post_scale(const TrainChunk& job, int64_t begin) const {
+  const int64_t full_rows = static_cast<int64_t>(job.batch_size) * job.comm->size;
+  const bool last = begin + job.batch_size >= job.n;
+  const int64_t global_rows = last ? job.last_step_rows : full_rows;
+  return global_rows == full_rows && job.comm->size > 1 ? 1.0 / job.comm->size : 1.0;
+}
+
+void PlanExecutor::average_grads(const TrainChunk& job, int64_t begin, int rows) {
+  const double pre = pre_scale(job, begin, rows);
+  if (pre != 1.0) scale_grads(pre);
+  if (job.comm->allreduce_sum_f32(arena_.grads, plan_.param_count) != 0) {
     throw std::runtime_error("MPI_Allreduce of the gradients failed");
   }
-  if (global_rows == full_rows && comm.size > 1) scale_grads(1.0 / comm.size);
+  const double post = post_scale(job, begin);
+  if (post != 1.0) scale_grads(post);
 }
 
 void PlanExecutor::finish_distributed_chunk(const TrainChunk& job, TrainOutcome* outcome) {

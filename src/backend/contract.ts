@@ -111,6 +111,12 @@ export interface TrainJobComm {
    * memory, a chunk's last one when streaming); every other batch is batchSize rows on every rank.
    */
   lastStepRows: number;
+  /**
+   * > 0: the all-reduce runs in buckets of at least this many bytes of whole tensors, each started as
+   * soon as backward has written it (overlapping the backward of earlier layers); 0 or absent: one
+   * all-reduce after backward. The same on every rank.
+   */
+  bucketBytes?: number;
 }
 
 export interface TrainResult {

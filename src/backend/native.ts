@@ -76,7 +76,7 @@ function encodeLayer(out: Float64Array, l: LayerSpec): void {
 interface NativePlan {
   train(x: Float32Array, y: Float32Array, order: Uint32Array, lrs: Float32Array, stats: Float64Array, control: Int32Array,
     firstBatch: number, steps: number, batchSize: number, globalStep: number, seed: number,
-    comm?: unknown, lastStepRows?: number): Promise<{ stepsDone: number; status: number }>;
+    comm?: unknown, lastStepRows?: number, bucketBytes?: number): Promise<{ stepsDone: number; status: number }>;
   computeGradients(x: Float32Array, y: Float32Array, rows: number, training: boolean, seed: number, step: number, stats: Float64Array): number;
   evaluate(x: Float32Array, y: Float32Array, start: number, count: number, batchSize: number, stats: Float64Array): Promise<void>;
   predict(x: Float32Array, start: number, count: number, batchSize: number, out: Float32Array): Promise<void>;
@@ -297,7 +297,7 @@ class NativePlanHandle implements PlanHandle {
     need(job.lrs, job.steps, 'lrs');
     need(job.stats, job.steps * STATS_WIDTH, `stats (${job.steps}, ${STATS_WIDTH})`);
     const { stepsDone, status } = await this.plan.train(job.x, job.y, job.order, job.lrs, job.stats, job.control,
-      job.firstBatch, job.steps, job.batchSize, job.globalStep, job.seed, job.comm?.handle, job.comm?.lastStepRows);
+      job.firstBatch, job.steps, job.batchSize, job.globalStep, job.seed, job.comm?.handle, job.comm?.lastStepRows, job.comm?.bucketBytes);
     return { stepsDone, status: status as TrainStatusCode };
   }
 

@@ -9,6 +9,7 @@ import { stepSeed } from '../../util/rng.js';
 import type { TrainingRuntime } from '../runtime.js';
 import type { DistributedContext } from '../../backend/mpi-context.js';
 import type { MpiAddon } from '../../backend/mpi.js';
+import { allreduceBucketBytes } from './overlap.js';
 
 /** Steps per chunk of a distributed fit without stepsPerChunk: fixed, as every rank must cut its chunks alike. */
 export const DISTRIBUTED_CHUNK_STEPS = 16;
@@ -51,6 +52,7 @@ export interface FitShape {
 export function startDistributedFit(ctx: DistributedContext, rt: TrainingRuntime, shape: FitShape, rows: number | null, seed: number): DistributedFit {
   const { mpi } = ctx;
   const arena = rt.arena;
+  const bucketBytes = allreduceBucketBytes();
   const agreed: [string, number][] = [
     ['the parameter count', arena.paramCount],
     ['the optimizer slot count', arena.slotCount],
@@ -62,6 +64,7 @@ export function startDistributedFit(ctx: DistributedContext, rt: TrainingRuntime
     ['stepsPerChunk', shape.stepsPerChunk ?? 0],
     ['validation (given or not)', shape.validation ? 1 : 0],
     ['streaming (a streaming dataset or in-memory data)', rows === null ? 1 : 0],
+    ['the all-reduce bucket size (NNTRAIN_OVERLAP, NNTRAIN_BUCKET_BYTES)', bucketBytes],
   ];
   const batches = rows === null ? 1 : Math.ceil(rows / shape.batchSize);
   const stepsPerEpoch = agree(ctx, agreed, batches, 'the agreement at the start of a fit', 'The ranks of the distributed fit differ in', ': every rank must build the same model and pass the same fit options');
@@ -83,7 +86,7 @@ export function startDistributedFit(ctx: DistributedContext, rt: TrainingRuntime
     stepSeed: ctx.rank === 0 ? runSeed : stepSeed(runSeed ^ 0x5bd1e995, ctx.rank),
     stepsPerEpoch,
     chunkSteps: shape.stepsPerChunk ?? DISTRIBUTED_CHUNK_STEPS,
-    comm: { handle: ctx.handle, lastStepRows: rows === null ? shape.batchSize * ctx.size : lastRows[0] },
+    comm: { handle: ctx.handle, lastStepRows: rows === null ? shape.batchSize * ctx.size : lastRows[0], bucketBytes },
     reduceStats: (stats) => mpi.allreduce(stats, 'sum', 'the all-reduce of validation or evaluation sums'),
     mpi,
   };
@@ -120,7 +123,7 @@ export function failAgreement(ctx: DistributedContext, values: number, what: str
 }
 
 /** Values in startDistributedFit's agreement. */
-const AGREED_VALUES = 10;
+const AGREED_VALUES = 11;
 
 /**
  * For a rank whose fit failed before startDistributedFit: joins its first collective as failed, so the

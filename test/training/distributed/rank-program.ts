@@ -4,10 +4,11 @@
 //     i % size; SHARD=uneven: ROWS_PER_RANK rows per rank, comma-separated, contiguous);
 //   VAL_SPLIT: fit's validationSplit (of each rank's rows);
 //   MODE=single: a plain fit on all rows with batch BATCH × SINGLE_SCALE (the 1-process reference).
-//   HIDDEN: the hidden layer's units (16), to make the gradient larger.
+//   HIDDEN: the hidden layers' units, comma-separated (default 16: one layer), each followed by dropout
+//     DROPOUT when > 0; more units make the gradient larger.
 // Each rank also reports where it ran: its non-loopback IPv4 addresses and OMPI_COMM_WORLD_LOCAL_SIZE.
 // Faults: NAN_RANK=r puts 3e38 in rank r's first row (a finite value whose loss is not); BATCH_RANK1=b gives rank 1 another batch size;
-// FAIL_RANK=r makes rank r throw before its fit; BAD_DATA_RANK=r gives rank r a NaN its fit rejects. A fit that throws writes { error, message, epoch, batch }.
+// NNTRAIN_OVERLAP_RANK1=1 gives rank 1 alone another all-reduce bucket size; FAIL_RANK=r makes rank r throw before its fit; BAD_DATA_RANK=r gives rank r a NaN its fit rejects. A fit that throws writes { error, message, epoch, batch }.
 
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ const rows = Number(env('ROWS', '96'));
 const batch = Number(env('BATCH', '8'));
 const epochs = Number(env('EPOCHS', '3'));
 const dropout = Number(env('DROPOUT', '0'));
-const hidden = Number(env('HIDDEN', '16'));
+const hidden = env('HIDDEN', '16').split(',').map(Number);
 const features = 6;
 const classes = 3;
 
@@ -49,12 +50,15 @@ function pick(indices: number[]): { x: Float32Array; y: Float32Array } {
 }
 
 const model = new Sequential({ seed: 11 });
-model.add(layers.dense({ units: hidden, activation: 'relu', inputShape: [features] }));
-if (dropout > 0) model.add(layers.dropout({ rate: dropout }));
+hidden.forEach((units, i) => {
+  model.add(layers.dense({ units, activation: 'relu', ...(i === 0 ? { inputShape: [features] } : {}) }));
+  if (dropout > 0) model.add(layers.dropout({ rate: dropout }));
+});
 model.add(layers.dense({ units: classes, activation: 'softmax' }));
 model.compile({ optimizer: optimizers.sgd({ learningRate: 0.1, momentum: 0.9 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
 
 const { rank, size } = mode === 'single' ? { rank: 0, size: 1 } : initDistributed();
+if (rank === 1 && process.env.NNTRAIN_OVERLAP_RANK1) process.env.NNTRAIN_BUCKET_BYTES = '1';
 let data: { x: Float32Array; y: Float32Array };
 if (mode === 'single') {
   data = pick(Array.from({ length: rows }, (_, i) => i));
