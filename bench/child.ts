@@ -6,6 +6,7 @@ import { runStream, type StreamParams } from './cases/stream.js';
 import { runGemm, type GemmParams } from './cases/gemm.js';
 import { runLag, runMemory } from './cases/loop.js';
 import { runAccuracy, runTrain, type TrainParams } from './cases/train.js';
+import { runAllreduce, runStep, type StepParams } from './cases/scaling.js';
 import { runTfjs } from './peers/tfjs-wasm.js';
 
 const [name, json] = process.argv.slice(2);
@@ -19,6 +20,8 @@ const cases: Record<string, (p: never) => Promise<void> | void> = {
   tfjs: runTfjs,
   csv: (p: CsvParams) => runCsv(p),
   stream: (p: StreamParams) => runStream(p),
+  step: (p: StepParams) => runStep(p),
+  allreduce: (p: { bytes: number[]; minSeconds: number }) => runAllreduce(p),
 };
 const run = cases[name ?? ''];
 if (run === undefined) throw new Error(`unknown case '${name}'; one of ${Object.keys(cases).join(', ')}`);

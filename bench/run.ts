@@ -12,6 +12,7 @@ import { makeHostGate, type HostGate } from './lib/host-gate.js';
 import { DATASET_CACHE, prepareFashionMnist } from '../data/prepare/fashion-mnist.js';
 import { runChild, type ChildOutcome } from './lib/protocol.js';
 import { csvRows, gemmRows, trainRows, systemRows, type Ctx } from './rows.js';
+import { scalingRows } from './scaling.js';
 import { markdownTable, type Row } from './table.js';
 
 const quick = process.argv.includes('--quick');
@@ -63,6 +64,9 @@ async function main(): Promise<void> {
   rows.push(...(await gemmRows(ctx, 'error' in peak ? null : peak)));
   rows.push(...(await trainRows(ctx)));
   rows.push(...(await systemRows.loop(ctx)));
+  const scaling = await scalingRows(ctx);
+  rows.push(...scaling.rows);
+  raw.scaling = scaling.record;
   rows.push(...(await csvRows(ctx)));
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const kernel = info === null ? 'native addon not available' : `native kernel ${info.kernel} (NNTRAIN_KERNEL=${process.env.NNTRAIN_KERNEL ?? 'unset'}), ${info.threads} thread(s)`;

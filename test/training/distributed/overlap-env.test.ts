@@ -8,7 +8,7 @@ import { ConfigError } from '../../../src/util/errors.js';
 
 describe('allreduceBucketBytes', () => {
   it('overlaps by default, in buckets of DEFAULT_BUCKET_BYTES or NNTRAIN_BUCKET_BYTES; NNTRAIN_OVERLAP=0 turns it off', () => {
-    expect(DEFAULT_BUCKET_BYTES).toBe(1 << 20);
+    expect(DEFAULT_BUCKET_BYTES).toBe(64 * 1024);
     expect(allreduceBucketBytes({})).toBe(DEFAULT_BUCKET_BYTES);
     expect(allreduceBucketBytes({ NNTRAIN_OVERLAP: '1' })).toBe(DEFAULT_BUCKET_BYTES);
     expect(allreduceBucketBytes({ NNTRAIN_OVERLAP: '', NNTRAIN_BUCKET_BYTES: '' })).toBe(DEFAULT_BUCKET_BYTES);
