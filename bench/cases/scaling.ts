@@ -1,6 +1,6 @@
 // Children of the scaling section (bench/scaling.ts), each run alone or as every rank of an mpirun job:
 //   runStep: ms per training step of 784-…-10 on synthetic rows (a distributed fit when MPI launched
-//     it), the per-process batch as given; rank 0 reports.
+//     it, unless `apart`), the per-process batch as given; rank 0 reports.
 //   runAllreduce: the time of one in-place MPI_Allreduce (sum) for a few sizes over this host, and the
 //     latency (the smallest size) and cost per byte (the slope over the large ones); rank 0 reports.
 
@@ -12,6 +12,8 @@ export interface StepParams {
   units: number[];
   batch: number; // per process
   minSeconds: number;
+  /** Under mpirun: every rank trains its own copy (no communication), to time the ranks' compute side by side. */
+  apart?: boolean;
 }
 
 export interface StepResult {
@@ -43,8 +45,8 @@ function rowsOf(count: number, seed: number): { x: { data: Float32Array; rows: n
 }
 
 export async function runStep(p: StepParams): Promise<void> {
-  const dist = launchedByMpirun();
-  const { rank, size } = dist ? initDistributed() : { rank: 0, size: 1 };
+  const dist = launchedByMpirun() && p.apart !== true;
+  const { rank, size } = dist ? initDistributed() : { rank: Number(process.env.OMPI_COMM_WORLD_RANK ?? 0), size: 1 };
   const fitOptions = { batchSize: p.batch, verbose: 0 as const, shuffle: false, ...(dist ? { distributed: 'mpi' as const } : {}) };
   const m = model(p.units);
   // warm-up (plan, scratch, JIT), which also sizes the timed fit: every rank takes the slowest rank's count
