@@ -8,6 +8,7 @@ export { loadEnsemble, type Ensemble } from './models/ensemble.js';
 export { loadPredictor, Predictor, type LoadPredictorOptions, type PredictRowsOptions, type PredictCsvOptions, type CsvPrediction } from './models/predictor.js';
 export type { SavedPreprocessing, TargetInfo, Task, RawRow, Prediction, ClassPrediction, ValuePrediction } from './data/preprocessing/index.js';
 export { readCheckpoint, type Checkpoint } from './models/checkpoint.js';
+export { importOnnx, ONNX_OPSET, type OnnxExportOptions, type OnnxImportOptions } from './models/onnx/index.js';
 export type { JsonObject, JsonValue } from './io/json-value.js';
 export type { TrainingState, CheckpointFitOptions, DataFingerprint, ValidationSource } from './training/training-state.js';
 export type { EarlyStoppingState, CallbackStateEntry } from './callbacks/index.js';

@@ -22,6 +22,7 @@ Examples:
   $ nntrain cv data.csv --target label --folds 5          # mean ± std of each metric
   $ nntrain tune data.csv --target label --grid 'lr=1e-3,1e-2 layers=64|128,64'
   $ nntrain info data.nntrain
+  $ nntrain export data.nntrain --onnx data.onnx           # for onnxruntime and other ONNX runtimes
 
 Run 'nntrain <command> --help' for a command's options.
 
@@ -106,6 +107,18 @@ the average with each single model. Saves the members (<name>.member<k>.nntrain)
 Examples:
   $ nntrain ensemble iris.csv --target species --models 5
   $ nntrain train iris.csv --target species --ensemble 5 --out iris-ensemble.nntrain
+`,
+  export: `
+Writes MODEL as an ONNX model (opset 17): one Gemm and the activation's nodes per dense layer, dropout
+and noise left out. The saved imputer (missing cells, NaN, get the training fill values) and scaler are
+folded in before the first Gemm, and a regression target's scaling after the last, so the ONNX model
+takes the raw numeric columns (one-hot columns as 0/1) in the order of its 'columns' metadata and gives
+what 'nntrain predict' computes: input 'features' (rows × columns), output 'probabilities' (softmax or
+sigmoid) or 'output'. Class names are in the 'labels' metadata.
+
+Examples:
+  $ nntrain export iris.nntrain --onnx iris.onnx
+  $ nntrain export iris.nntrain --onnx iris-net.onnx --no-preprocessing
 `,
   info: `
 Without MODEL: the version and the backend and SIMD kernel in use. With MODEL: what the file holds

@@ -6,6 +6,7 @@
 
 import { Command, CommanderError } from 'commander';
 import type { EvaluateFlags } from './commands/evaluate.js';
+import type { ExportFlags } from './commands/export.js';
 import type { InfoFlags } from './commands/info.js';
 import type { PredictFlags } from './commands/predict.js';
 import { closest } from '../util/validate.js';
@@ -90,6 +91,15 @@ const info = usageStyle(program.command('info'))
   .addHelpText('after', commandHelp('info'))
   .action(async (model: string | undefined, flags: InfoFlags) => (await import('./commands/info.js')).infoCommand(model, flags));
 addRuntimeFlags(info);
+
+const exportCmd = usageStyle(program.command('export'))
+  .description('write a model file as an ONNX model (opset 17) for onnxruntime and other runtimes')
+  .argument('<model>', 'a model file written by train')
+  .addOption(valueOption('--onnx <out.onnx>', 'the ONNX file to write'))
+  .option('--no-preprocessing', "leave the saved imputer and scalers out: the ONNX model then takes the network's own (scaled, complete) inputs")
+  .addHelpText('after', commandHelp('export'))
+  .action(async (model: string, flags: ExportFlags) => (await import('./commands/export.js')).exportCommand(model, flags));
+addRuntimeFlags(exportCmd);
 
 // a closed stdout/stderr drops output without ending the job; SIGINT/SIGTERM stop it cleanly
 watchStdio();

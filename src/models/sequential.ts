@@ -27,6 +27,7 @@ import { checkChoice, checkInteger, checkKeys, describe, invalid, isPlainObject,
 import { COMPILE_KEYS, resolveCompileOptions, type CompileOptions } from './compile-options.js';
 import { outputWidthOf } from './compile-plan.js';
 import { createWeights } from './create-weights.js';
+import { exportOnnx, type OnnxExportOptions } from './onnx/export-onnx.js';
 import { buildWidth, checkNewLayer } from './model-checks.js';
 import { ModelRuntime } from './model-runtime.js';
 import { compileOptionsFromConfig, type ModelConfig, type OptimizerState } from './model-state.js';
@@ -380,6 +381,17 @@ export class Sequential implements CallbackModel {
    */
   save(path: string, options?: { includeOptimizer?: boolean }): Promise<void> {
     return saveModel(savable(this, this.rt), path, options);
+  }
+
+  /**
+   * Writes the model to `path` as an ONNX model (opset 17): a Gemm and the activation's nodes per dense
+   * layer, dropout and noise left out, a command-line model's imputer and scalers folded in; input
+   * 'features', output 'probabilities' (softmax/sigmoid) or 'output'. Runs like getWeights during a fit.
+   * @example await model.exportOnnx('iris.onnx'); // onnxruntime: session.run({ features })
+   * @throws ConfigError when the model is not built or for a bad option.
+   */
+  exportOnnx(path: string, options?: OnnxExportOptions): Promise<void> {
+    return exportOnnx(this, path, options);
   }
 
   /**
