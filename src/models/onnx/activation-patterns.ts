@@ -27,7 +27,7 @@ export function matchActivation(nodes: readonly OnnxNode[], i: number, x: string
   const one = (activation: ActivationConfig): ActivationMatch => ({ activation, nodes: 1, output: n.outputs[0] });
   const floatAttr = (name: string, fallback: number) => {
     const a = attributeOf(n, name);
-    return a?.kind === 'float' ? a.value : fallback;
+    return a?.kind === 'float' ? shortestDecimal(a.value) : fallback;
   };
   switch (n.opType) {
     case 'Relu':
@@ -83,6 +83,18 @@ function matchGelu(nodes: readonly OnnxNode[], i: number, x: string, scalar: Sca
   if (mulX.opType !== 'Mul' || !sameSet(mulX.inputs, [x, add.outputs[0]])) return null;
   if (half.opType !== 'Mul' || !near(scalar(other(half, mulX.outputs[0]) ?? ''), 0.5)) return null;
   return { activation: 'gelu', nodes: 5, output: half.outputs[0] };
+}
+
+/**
+ * The shortest decimal that rounds to the float32 `v`: ONNX stores float attributes in float32, so an
+ * exported alpha of 0.2 comes back as 0.2 (the value nntrain computes with in float64), not 0.2000000030.
+ */
+export function shortestDecimal(v: number): number {
+  for (let digits = 1; digits < 9; digits++) {
+    const d = Number(v.toPrecision(digits));
+    if (Math.fround(d) === v) return d;
+  }
+  return v;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { importOnnx, ModelFileError } from '../../../src/index.js';
 import { writeOnnxFile } from '../../../src/io/onnx/onnx-file.js';
 import { OnnxType, type OnnxModel, type OnnxNode, type OnnxTensor } from '../../../src/io/onnx/onnx-model.js';
-import { checkClose } from '../../helpers/check.js';
+import { checkBits, checkClose } from '../../helpers/check.js';
+import { shortestDecimal } from '../../../src/models/onnx/activation-patterns.js';
 import { bundledDatasets } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nntrain-onnx-import-'));
@@ -17,7 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('import(export(model))', async () => {
   const datasets = await bundledDatasets();
-  it.each(datasets.map((d) => [d.name, d] as const))('%s: predicts as the model within 1e-6 and fine-tunes', async (name, d) => {
+  it.each(datasets.map((d) => [d.name, d] as const))('%s: predicts as the model bit for bit and fine-tunes', async (name, d) => {
     const model = d.model();
     const path = join(dir, `${name}.onnx`);
     await model.exportOnnx(path);
@@ -26,7 +27,7 @@ describe('import(export(model))', async () => {
     expect(imported.layers.filter((l) => l.type === 'dense').length).toBe(dense);
     expect(imported.layers.some((l) => l.type === 'dropout' || l.type === 'gaussianNoise')).toBe(false);
     expect(imported.countParams()).toBe(model.countParams());
-    checkClose((await imported.predict(d.x)).data, (await model.predict(d.x)).data, { abs: 1e-6, rel: 0 }, `${name}: imported vs original`);
+    checkBits((await imported.predict(d.x)).data, (await model.predict(d.x)).data, `${name}: imported vs original`);
     const binary = name === 'breast_cancer';
     imported.compile({ optimizer: 'adam', loss: binary ? 'binaryCrossentropy' : 'sparseCategoricalCrossentropy' });
     const history = await imported.fit(d.x, d.y, { epochs: 1, batchSize: 64, verbose: 0 });
@@ -129,5 +130,13 @@ describe('what cannot be imported is named', () => {
     writeFileSync(path, 'hello, this is text');
     await expect(importOnnx(path)).rejects.toThrow(ModelFileError);
     await expect(importOnnx(path)).rejects.toThrow(path);
+  });
+});
+
+describe('float attributes', () => {
+  it('a float32 alpha comes back as the shortest decimal that rounds to it', () => {
+    expect(shortestDecimal(Math.fround(0.2))).toBe(0.2);
+    expect(shortestDecimal(Math.fround(0.7))).toBe(0.7);
+    expect(shortestDecimal(Math.fround(1 / 3))).toBe(0.33333334);
   });
 });
