@@ -79,7 +79,7 @@ describe('bad input: one line on stderr and the documented exit code', () => {
   });
 
   it('help: exit 0, examples for every command and the exit codes', async () => {
-    const commands = ['train', 'evaluate', 'predict', 'cv', 'tune', 'ensemble', 'info'];
+    const commands = ['train', 'evaluate', 'predict', 'cv', 'tune', 'ensemble', 'info', 'export'];
     const runs = await Promise.all([runCli(['--help']), ...commands.map((c) => runCli([c, '--help']))]);
     for (const run of runs) {
       expect(run.code).toBe(0);
