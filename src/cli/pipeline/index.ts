@@ -3,7 +3,7 @@
 // transform (the Preprocessor, src/data/preprocessing/); prepare.ts runs them for the training commands. evaluate and predict
 // read with a saved schema and transform through the saved Preprocessor.
 
-export { readLabeledData, readTrainingData, resolveTarget, type DataSummary, type LabeledData, type TrainingData } from './read.js';
+export { readLabeledData, readTrainingData, type DataSummary, type LabeledData, type TrainingData } from './read.js';
 export { decideTask, mapClassValues, type TargetInfo, type Task } from './target.js';
 export { allRows, splitRows, standardSplit, type RowSplit } from './split.js';
 export { takeRows, type Rows } from './gather.js';

@@ -4,7 +4,7 @@
 // a value is missing): the later stages split, fit and transform them.
 
 import type { DistributedContext } from '../../backend/mpi-context.js';
-import { inferCsvSchema, readCsv } from '../../data/csv/index.js';
+import { readCsv } from '../../data/csv/index.js';
 import type { CsvData, CsvReadOptions, CsvSchema, CsvShard, UnknownCategories } from '../../data/csv/index.js';
 import type { Matrix } from '../../data/matrix.js';
 import { MissingCounter, type MissingCounts } from '../../data/preprocessing/index.js';
@@ -47,32 +47,6 @@ export interface TrainingData extends LabeledData {
 /** What the commands print and save about a training file once its rows went into the model's buffers. */
 export type DataSummary = Omit<TrainingData, 'x' | 'y'>;
 
-const INTEGER = /^[+-]?\d+$/;
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/**
- * The name of the target column: a name as in the header, else an integer as a 0-based index (negative:
- * from the end). A name that is also a number (a header such as `150,4,…`) is read as the name.
- * @throws DataError for an index beyond the file's columns (names are checked by readCsv, with a hint);
- *   UsageError when an index is given and the header row holds only numbers (a headerless file).
- */
-export async function resolveTarget(path: string, target: string | number, cfg: Pick<TrainConfig, 'delimiter' | 'header'>): Promise<string> {
-  if (typeof target === 'string' && !INTEGER.test(target.trim())) return target;
-  const schema = await inferCsvSchema(path, { delimiter: cfg.delimiter, header: cfg.header, sampleRows: 1 });
-  const names = schema.columns.map((c) => c.name);
-  if (cfg.header !== false && names.length > 1 && names.every((n) => NUMBER.test(n.trim()))) {
-    // a first row of numbers is data, not names (digits.csv): the index would resolve to an ambiguous name
-    throw new UsageError(`${path}: line 1 holds only numbers, so it looks like data rather than a header row: pass --no-header`);
-  }
-  if (typeof target === 'string' && names.includes(target)) return target;
-  const index = Number(target);
-  const resolved = index < 0 ? names.length + index : index;
-  if (resolved < 0 || resolved >= names.length) {
-    throw new DataError(`${path}: --target index ${index} is out of range: the file has ${names.length} columns (0 to ${names.length - 1}, or -1 to -${names.length} from the end)`);
-  }
-  return names[resolved];
-}
-
 /**
  * Reads the training file: features (categorical columns one-hot), the target (rows missing it are
  * dropped), and the task. With `dist`, this rank's rows of it, the task decided over every rank's.
@@ -82,17 +56,20 @@ export async function resolveTarget(path: string, target: string | number, cfg: 
 export async function readTrainingData(cfg: TrainConfig, dist: DistributedContext | null = null): Promise<TrainingData> {
   const path = cfg.data;
   if (cfg.target === undefined) throw new UsageError('missing --target');
-  const name = await resolveTarget(path, cfg.target, cfg);
+  // a name, else an integer index (negative from the end): readCsv's rule, which also settles the
+  // missing-target policy's column, so the file is sampled once (stdin can be read once)
+  const ref = String(cfg.target);
   const csv = await readPart(path, {
     signal: interruptSignal(), // SIGINT/SIGTERM stop a long read too
-    target: name,
+    target: ref,
     delimiter: cfg.delimiter,
     header: cfg.header,
     ignore: cfg.ignore,
     categorical: cfg.categorical,
-    missing: { '*': cfg.missing, [name]: 'drop' },
+    missing: { '*': cfg.missing, [ref]: 'drop' },
     ...(cfg.backend !== undefined ? { backend: cfg.backend } : {}),
   }, dist);
+  const name = csv.schema.targets[0];
   if (csv.y === null || csv.y.cols !== 1) throw new DataError(`${path}: expected one target column '${name}'`);
   if (csv.x.cols === 0) throw new DataError(`${path}: no feature columns are left besides the target '${name}'`);
   const { target, y } = dist === null ? decideTask(path, name, csv.y, csv.labels, cfg.task) : decideTaskAcrossRanks(dist, path, name, csv.y, csv.labels, cfg.task);

@@ -4,6 +4,7 @@
 
 import type { CsvErrorInfo } from '../../backend/native-csv.js';
 import { DataError } from '../../util/errors.js';
+import { printable } from '../../util/printable.js';
 import { describe } from '../../util/validate.js';
 
 /** What the formatter needs to know about the file besides the error itself. */
@@ -24,7 +25,8 @@ export interface CsvErrorContext {
   shard?: { lineOffset: number; recordOffset: number; endsEarly: boolean };
 }
 
-const quoted = (s: string): string => `'${s}'`;
+// every string quoted here may come from the data: header names, values, categories
+const quoted = (s: string): string => `'${printable(s)}'`;
 
 /** "column 3 ('age')", or "column 7" past the named columns. */
 export function columnLabel(column: number, names: readonly string[]): string {

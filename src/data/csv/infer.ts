@@ -7,6 +7,7 @@ import { getBackend } from '../../backend/index.js';
 import { distributedContext } from '../../backend/mpi-context.js';
 import { onRoot } from '../collective.js';
 import { ConfigError, DataError } from '../../util/errors.js';
+import { printable } from '../../util/printable.js';
 import { closest } from '../../util/validate.js';
 import { checkCsvOptions, type ColumnRef, type CsvSchemaOptions, type CsvSettings } from './options.js';
 import { sampleCsv, type CsvSample } from './sample.js';
@@ -21,20 +22,39 @@ export function columnNames(sample: CsvSample): string[] {
   });
 }
 
-/** The 0-based index of a column reference. @throws DataError naming the file for an unknown column. */
-function resolve(path: string, names: readonly string[], ref: ColumnRef, option: string): number {
-  if (typeof ref === 'number') {
-    if (ref < names.length) return ref;
-    throw new DataError(`${path}: ${option} column index ${ref} is out of range: the file has ${names.length} columns (0-based indices 0-${names.length - 1})`);
+const INTEGER = /^[+-]?\d+$/;
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * The 0-based index of a column reference: a name as in the header, else an integer as an index
+ * (negative: from the end; a string such as '-1' too, so a name that is also a number stays the name).
+ * @throws DataError naming the file for an unknown column or an index beyond the columns; ConfigError
+ *   for an index into a file whose header row holds only numbers (it looks like data: header: false).
+ */
+export function resolveColumn(path: string, names: readonly string[], ref: ColumnRef, option: string, header = true): number {
+  if (typeof ref === 'string' && (!INTEGER.test(ref.trim()) || names.includes(ref))) return resolveName(path, names, ref, option);
+  const index = Number(ref);
+  if (header && names.length > 1 && names.every((n) => NUMBER.test(n.trim()))) {
+    // a first row of numbers is data, not names (digits.csv): an index would pick a column of a misread file
+    throw new ConfigError(`${path}: line 1 holds only numbers, so it looks like data rather than a header row: pass --no-header (header: false)`);
   }
+  const resolved = index < 0 ? names.length + index : index;
+  if (resolved >= 0 && resolved < names.length) return resolved;
+  throw new DataError(
+    `${path}: ${option} column index ${index} is out of range: the file has ${names.length} columns (0-based indices 0-${names.length - 1}, or -1 to -${names.length} from the end)`,
+  );
+}
+
+function resolveName(path: string, names: readonly string[], ref: string, option: string): number {
   const found = names.indexOf(ref);
   if (found >= 0) {
-    if (names.indexOf(ref, found + 1) >= 0) throw new DataError(`${path}: ${option} column '${ref}' is ambiguous: several columns have that name (use its index)`);
+    if (names.indexOf(ref, found + 1) >= 0) throw new DataError(`${path}: ${option} column '${printable(ref)}' is ambiguous: several columns have that name (use its index)`);
     return found;
   }
   const hint = closest(ref, names);
-  const list = names.length > 12 ? `${names.slice(0, 12).join(', ')}, … (${names.length} in all)` : names.join(', ');
-  throw new DataError(`${path}: line 1: no column named '${ref}' for ${option}.${hint ? ` Did you mean '${hint}'?` : ''} The columns are: ${list}`);
+  const shown = names.map(printable);
+  const list = names.length > 12 ? `${shown.slice(0, 12).join(', ')}, … (${names.length} in all)` : shown.join(', ');
+  throw new DataError(`${path}: line 1: no column named '${printable(ref)}' for ${option}.${hint ? ` Did you mean '${printable(hint)}'?` : ''} The columns are: ${list}`);
 }
 
 /** No data rows: an empty file, or a header alone. */
@@ -46,19 +66,20 @@ export function checkHasRows(path: string, sample: CsvSample): void {
 /** The schema of a file from its sample and the options (categories: those seen in the sample). */
 export function buildSchema(path: string, sample: CsvSample, s: CsvSettings): CsvSchema {
   const names = columnNames(sample);
-  const pick = (refs: ColumnRef[], option: string): number[] => refs.map((r) => resolve(path, names, r, option));
+  const pick = (refs: ColumnRef[], option: string): number[] => refs.map((r) => resolveColumn(path, names, r, option, s.header));
   const targets = pick(s.target, 'target');
   const ignored = new Set(pick(s.ignore, 'ignore'));
   const categorical = new Set(pick(s.categorical, 'categorical'));
   const numeric = new Set(pick(s.numeric, 'numeric'));
-  for (const t of targets) if (ignored.has(t)) throw new ConfigError(`Column '${names[t]}' is both a target and ignored`);
+  for (const t of targets) if (ignored.has(t)) throw new ConfigError(`Column '${printable(names[t])}' is both a target and ignored`);
   if (new Set(targets).size !== targets.length) throw new ConfigError('The same target column is listed twice');
-  for (const c of categorical) if (numeric.has(c)) throw new ConfigError(`Column '${names[c]}' is listed both as categorical and as numeric`);
-  for (const name of [...s.missingByName.keys(), ...s.categories.keys()]) resolve(path, names, name, s.missingByName.has(name) ? 'missing' : 'categories');
+  for (const c of categorical) if (numeric.has(c)) throw new ConfigError(`Column '${printable(names[c])}' is listed both as categorical and as numeric`);
+  const missingAt = new Map([...s.missingByName].map(([ref, policy]) => [resolveColumn(path, names, ref, 'missing', s.header), policy]));
+  for (const name of s.categories.keys()) resolveName(path, names, name, 'categories');
   const missingSet = new Set(s.missingValues);
   const columns = names.map((name, i): CsvColumn => {
     const role = targets.includes(i) ? 'target' : ignored.has(i) ? 'ignored' : 'feature';
-    const missing = s.missingByName.get(name) ?? s.missingDefault;
+    const missing = missingAt.get(i) ?? s.missingDefault;
     if (role === 'ignored') return { name, kind: 'skip', role, missing };
     const values = sample.rows.map((r) => trimValue(r[i] ?? '')).filter((v) => !missingSet.has(v));
     const fixed = s.categories.get(name);
@@ -105,7 +126,7 @@ function matchByName(path: string, names: readonly string[], schema: CsvSchema):
     if (wanted.has(name) && seen.has(name)) repeated.add(name);
     seen.add(name);
   }
-  const quotedList = (list: readonly string[]): string => list.map((n) => `'${n}'`).join(', ');
+  const quotedList = (list: readonly string[]): string => list.map((n) => `'${printable(n)}'`).join(', ');
   if (repeated.size > 0) {
     throw new DataError(`${path}: line 1: the header names ${quotedList([...repeated])} more than once, so the model's column cannot be told apart`);
   }

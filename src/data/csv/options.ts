@@ -8,7 +8,10 @@ import type { CsvProgress } from './progress.js';
 import type { CsvSchema } from './schema.js';
 import { DEFAULT_MISSING_VALUES } from './number.js';
 
-/** A column by name (as in the header, or col1, col2, … without one) or by 0-based index. */
+/**
+ * A column by name (as in the header, or col1, col2, … without one) or by 0-based index, negative from
+ * the end (-1: the last column); a string that is no column's name but an integer is that index.
+ */
 export type ColumnRef = string | number;
 /** What a missing value does: fail naming line and column, drop its row, or keep NaN for imputation. */
 export type MissingPolicy = 'error' | 'drop' | 'impute';
@@ -39,7 +42,7 @@ export interface CsvSchemaOptions {
   encoding?: CategoricalEncoding;
   /** Encoding of a categorical target. Default 'index' (the class index sparseCategoricalCrossentropy takes). */
   targetEncoding?: CategoricalEncoding;
-  /** Missing-value policy for every column, or per column name ('*' for the rest). Default 'error'. */
+  /** Missing-value policy for every column, or per column name or index ('*' for the rest). Default 'error'. */
   missing?: MissingPolicy | Readonly<Record<string, MissingPolicy>>;
   /** Values that mean "missing" (compared after trimming spaces). Default ['', 'NA', 'NaN', '?']. */
   missingValues?: readonly string[];
@@ -210,7 +213,7 @@ function refList(option: string, value: unknown, single = false): ColumnRef[] {
   const list = single && !Array.isArray(value) ? [value] : value;
   if (!Array.isArray(list)) throw invalid(option, 'an array of column names or 0-based indices', value);
   for (const ref of list) {
-    if (!(isString(ref) || (isInteger(ref) && ref >= 0))) throw invalid(`${option} entries`, 'a column name or a 0-based index', ref);
+    if (!(isString(ref) || isInteger(ref))) throw invalid(`${option} entries`, 'a column name or a 0-based index (negative: from the end)', ref);
   }
   return [...(list as ColumnRef[])];
 }

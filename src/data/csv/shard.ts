@@ -17,6 +17,7 @@ import { allgatherJson, bcastJson, distributedContext, type DistributedContext }
 import { agree, describeFailure, peerError, type Failure } from '../collective.js';
 import type { CsvErrorInfo, SourceRange } from '../../backend/native-csv.js';
 import { DataError } from '../../util/errors.js';
+import { printable } from '../../util/printable.js';
 import { columnLabel, csvError, fileError, type CsvErrorContext } from './errors.js';
 import { checkPath, chooseBackend, errorContext, openCsvOf, openSource, settleSchema, type OpenCsv, type SettledSchema } from './open.js';
 import { checkCsvOptions, type CsvSettings } from './options.js';
@@ -190,7 +191,7 @@ function mergeCategories(path: string, o: OpenCsv, shares: ScanShare[]): { schem
     for (const s of shares) for (const v of s.categories?.[i] ?? []) seen.add(v);
     const max = o.settings.maxCategories;
     if (seen.size > max) {
-      throw new DataError(`${path}: ${columnLabel(i, o.ctx.names)}: more than ${max} distinct values over the whole file (the latest '${[...seen][max]}'); ignore the column, or raise maxCategories`);
+      throw new DataError(`${path}: ${columnLabel(i, o.ctx.names)}: more than ${max} distinct values over the whole file (the latest '${printable([...seen][max])}'); ignore the column, or raise maxCategories`);
     }
     return { ...c, categories: [...seen] };
   });
