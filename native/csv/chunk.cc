@@ -50,8 +50,7 @@ static const char* parse_record(const ReaderConfig& cfg, const std::vector<Dicti
     Field f;
     const FieldRead r = read_field(p, end, delim, &f);
     if (r.end == FieldEnd::kError) {
-      const bool at_start = r.error == ErrorKind::kUnterminated;
-      err.set(r.error, at_start ? record_line : line + r.newlines, record, c);
+      err.set(r.error, line + r.newlines, record, c);
       return nullptr;
     }
     if (cs.kind != ColumnKind::kSkip) {
@@ -102,8 +101,7 @@ static const char* parse_record(const ReaderConfig& cfg, const std::vector<Dicti
         int32_t bad_field = 0;
         int64_t lines = line;
         if (skip_record(p, end, delim, &lines, &fields, &syntax, &bad_field, c + 1) == nullptr) {
-          const bool at_start = syntax == ErrorKind::kUnterminated;
-          err.set(syntax, at_start ? record_line : lines, record, bad_field);
+          err.set(syntax, lines, record, bad_field);
           return nullptr;
         }
       }
@@ -201,8 +199,7 @@ void collect_piece(const ReaderConfig& cfg, const PieceInput& in, PieceCategorie
       Field f;
       const FieldRead r = read_field(p, end, cfg.delimiter, &f);
       if (r.end == FieldEnd::kError) {
-        const bool at_start = r.error == ErrorKind::kUnterminated;
-        err.set(r.error, at_start ? record_line : line + r.newlines, record, c);
+        err.set(r.error, line + r.newlines, record, c);
         return;
       }
       if (c < n) {

@@ -121,7 +121,7 @@ Status skip_header(BlockFile& file, int64_t max_block_bytes, char delimiter, int
       }
       continue;
     }
-    err->set(kind, kind == ErrorKind::kUnterminated ? *line : *line + lines, -1, bad_field);
+    err->set(kind, *line + lines, -1, bad_field);
     return Status::kError;
   }
 }
@@ -206,7 +206,7 @@ bool Reader::find_syntax_error(bool at_eof, ParseError* err, Walked* walked) con
         if (walked != nullptr) *walked = w;
         return false;
       }
-      err->set(kind, kind == ErrorKind::kUnterminated ? line : line + lines, record, bad_field);
+      err->set(kind, line + lines, record, bad_field);
       return true;
     }
     p = next;

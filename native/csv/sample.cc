@@ -62,7 +62,7 @@ bool sample_records(BlockFile& file, const std::string& path, char delimiter, in
       }
       if (p == e) return true;  // the end of the file
       if (n == 0) {
-        out->error.set(kind, kind == ErrorKind::kUnterminated ? line : line + lines, -1, bad_field);
+        out->error.set(kind, line + lines, -1, bad_field);
       } else {
         out->stopped = n < min_records;
       }

@@ -30,8 +30,8 @@ FieldRead read_field(const char* p, const char* e, char delimiter, Field* field)
     bool escaped = false;
     for (;;) {
       q = static_cast<const char*>(std::memchr(q, '"', static_cast<size_t>(e - q)));
-      if (q == nullptr)
-        return {e, FieldEnd::kError, count_newlines(open, e), ErrorKind::kUnterminated};
+      // never closed: the error is where the opening quote is, so no newlines are passed
+      if (q == nullptr) return {e, FieldEnd::kError, 0, ErrorKind::kUnterminated};
       if (q + 1 < e && q[1] == '"') {  // "" inside a quoted field: a literal quote
         escaped = true;
         q += 2;

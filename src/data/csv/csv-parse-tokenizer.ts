@@ -99,7 +99,8 @@ export class RecordParser {
     // that line plus the newlines of its fields so far (the current one included)
     const start = this.lineAfterLast + (this.api.info.empty_lines - this.lastEmpty);
     const { record, field } = this.api.state;
-    let line = start + linesBefore(record, record.length);
+    const fieldLine = start + linesBefore(record, record.length);
+    let line = fieldLine;
     for (let i = 0; i < field.length; i++) if (field.buf[i] === 0x0a) line++;
     switch (e.code) {
       case 'INVALID_OPENING_QUOTE':
@@ -107,7 +108,7 @@ export class RecordParser {
       case 'CSV_INVALID_CLOSING_QUOTE':
         return { kind: 'closingQuote', line, column, message: e.message };
       case 'CSV_QUOTE_NOT_CLOSED':
-        return { kind: 'unterminated', line: start, column, message: e.message };
+        return { kind: 'unterminated', line: fieldLine, column, message: e.message }; // where its quote opened
       default:
         return { kind: 'internal', line: start, column, message: `csv-parse: ${e.message}` };
     }

@@ -66,7 +66,7 @@ export function csvError(raw: CsvErrorInfo, ctx: CsvErrorContext): DataError {
             'or it holds a line break, and a file with line breaks inside quoted fields cannot be split into byte ranges (read it on one process)'
           );
         }
-        return 'a quoted field that is never closed (its opening quote is in the row starting on this line)';
+        return 'a quoted field that is never closed (its opening quote is at the start of this field)';
       case 'tooManyCategories':
         return `more than ${ctx.maxCategories ?? '?'} distinct values (the latest ${quoted(info.token)}); ignore the column, or raise maxCategories`;
       case 'recordTooLarge':
