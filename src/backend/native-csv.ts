@@ -16,6 +16,8 @@ export interface CsvErrorInfo {
   found: number;
   /** The offending value (at most 80 bytes), or the system's message for 'io'. */
   token: string;
+  /** Set in JS by a read of several files: the one the error is in (line and record are its own). */
+  file?: string;
 }
 
 export type CsvErrorKind =

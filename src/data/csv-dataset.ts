@@ -51,7 +51,7 @@ export interface CsvDataset extends StreamingDataset {
  * row by its number in the whole file, so a row's part does not depend on the ranks.
  * @throws ConfigError without a target; the errors of openCsv.
  */
-export async function csvDataset(path: string, options: CsvDatasetOptions): Promise<CsvDataset> {
+export async function csvDataset(path: string | readonly string[], options: CsvDatasetOptions): Promise<CsvDataset> {
   const { bufferRows, split, ...open } = options;
   if (open.target === undefined && open.schema === undefined) throw new ConfigError(`csvDataset needs a target column for ${path}: pass target`);
   const stream = await openCsv(path, open);
@@ -86,7 +86,7 @@ export async function csvDataset(path: string, options: CsvDatasetOptions): Prom
  * The shard with rowsBefore: the records before this rank when none can be dropped; else, when a split
  * needs row numbers, one counting pass over this rank's range and a sum over the ranks (collective).
  */
-async function rowsBefore(path: string, stream: CsvStream, shard: CsvShardRange, needed: boolean): Promise<CsvDatasetShard> {
+async function rowsBefore(path: string | readonly string[], stream: CsvStream, shard: CsvShardRange, needed: boolean): Promise<CsvDatasetShard> {
   if (!stream.schema.columns.some((c) => c.role !== 'ignored' && c.missing === 'drop')) return { ...shard, rowsBefore: shard.recordsBefore };
   if (!needed) return { ...shard, rowsBefore: null };
   const ctx = distributedContext();

@@ -37,7 +37,7 @@ export function columnLabel(column: number, names: readonly string[]): string {
 export function csvError(raw: CsvErrorInfo, ctx: CsvErrorContext): DataError {
   const shift = ctx.shard !== undefined && raw.record >= 0;
   const info = shift ? { ...raw, line: raw.line + (ctx.shard?.lineOffset ?? 0), record: raw.record + (ctx.shard?.recordOffset ?? 0) } : raw;
-  const where = `${ctx.path}: line ${info.line}, ${columnLabel(info.column, ctx.names)}`;
+  const where = `${info.file ?? ctx.path}: line ${info.line}, ${columnLabel(info.column, ctx.names)}`;
   const n = ctx.names.length;
   const what = ((): string => {
     switch (info.kind) {

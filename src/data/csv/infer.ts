@@ -11,6 +11,7 @@ import { printable } from '../../util/printable.js';
 import { closest } from '../../util/validate.js';
 import { checkCsvOptions, type ColumnRef, type CsvSchemaOptions, type CsvSettings } from './options.js';
 import { sampleCsv, type CsvSample } from './sample.js';
+import { describeInput, pathList } from './input.js';
 import { withoutTargets, type CsvColumn, type CsvSchema } from './schema.js';
 import { looksNumeric, trimValue } from './number.js';
 
@@ -155,12 +156,18 @@ function matchByName(path: string, names: readonly string[], schema: CsvSchema):
  *   named column (with a did-you-mean hint), on every rank when it happens on rank 0; BackendError for
  *   distributed without nntrain's MPI addon.
  */
-export async function inferCsvSchema(path: string, options?: CsvSchemaOptions): Promise<CsvSchema> {
+export async function inferCsvSchema(path: string | readonly string[], options?: CsvSchemaOptions): Promise<CsvSchema> {
   const s = checkCsvOptions('inferCsvSchema', options);
+  const first = pathList('inferCsvSchema', path)[0];
   const infer = async (): Promise<CsvSchema> => {
-    const sample = await sampleCsv(path, s.delimiter, s.header, s.sampleRows, getBackend().name);
-    checkHasRows(path, sample);
-    return buildSchema(path, sample, s);
+    const input = await describeInput(first);
+    try {
+      const sample = await sampleCsv(input, s.delimiter, s.header, s.sampleRows, getBackend().name);
+      checkHasRows(first, sample);
+      return buildSchema(first, sample, s);
+    } finally {
+      await input.bytes?.close();
+    }
   };
   // distributed: rank 0 infers from the file's first rows, as one process would, for every rank
   return s.distributed === undefined ? infer() : onRoot(distributedContext(), `reading ${path}`, infer);

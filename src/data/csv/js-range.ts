@@ -2,14 +2,14 @@
 // header is parsed on its own from the file's start, and each end of [begin, end) moves to the first
 // line start at or after it (records are taken to end at every '\n'), never before the header's end.
 
-import type { FileHandle } from 'node:fs/promises';
+import type { ByteHandle } from './bytes.js';
 import type { CsvErrorInfo, SourceRange } from '../../backend/native-csv.js';
 import { linesBefore, RecordParser, type ParsedRecord } from './csv-parse-tokenizer.js';
 
 const PROBE = 4096;
 
 /** The first line start at or after `offset` (offset itself at 0, the end, or just after a '\n'). */
-export async function lineStartAtOrAfter(fh: FileHandle, offset: number, size: number, read: { bytes: number }): Promise<number> {
+export async function lineStartAtOrAfter(fh: Pick<ByteHandle, 'read'>, offset: number, size: number, read: { bytes: number }): Promise<number> {
   if (offset <= 0) return 0;
   if (offset >= size) return size;
   const buf = Buffer.allocUnsafe(PROBE);
@@ -25,7 +25,7 @@ export async function lineStartAtOrAfter(fh: FileHandle, offset: number, size: n
 }
 
 /** The header record's end offset and the line after it (small reads), or its quoting error. */
-async function headerEnd(fh: FileHandle, size: number, delimiter: string, read: { bytes: number }): Promise<{ end: number; line: number } | CsvErrorInfo> {
+async function headerEnd(fh: Pick<ByteHandle, 'read'>, size: number, delimiter: string, read: { bytes: number }): Promise<{ end: number; line: number } | CsvErrorInfo> {
   const parser = new RecordParser(delimiter);
   let header: ParsedRecord | null = null;
   const onRecord = (r: ParsedRecord): void => void (header ??= r);
@@ -52,7 +52,7 @@ async function headerEnd(fh: FileHandle, size: number, delimiter: string, read: 
 }
 
 /** Where the records of [begin, end) are, or the header's quoting error. */
-export async function locateRange(fh: FileHandle, size: number, delimiter: string, header: boolean, range: readonly [number, number]): Promise<SourceRange | CsvErrorInfo> {
+export async function locateRange(fh: Pick<ByteHandle, 'read'>, size: number, delimiter: string, header: boolean, range: readonly [number, number]): Promise<SourceRange | CsvErrorInfo> {
   const read = { bytes: 0 };
   let dataStart = 0;
   let firstLine = 1;

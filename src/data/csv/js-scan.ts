@@ -3,7 +3,7 @@
 // An odd count at the end of the file means an open quote: firstSyntaxError reads the data again from the
 // first record for the real first error, as native Reader::first_syntax_error does.
 
-import type { FileHandle } from 'node:fs/promises';
+import type { ByteHandle } from './bytes.js';
 import { RecordParser, type SyntaxIssue } from './csv-parse-tokenizer.js';
 import type { CsvErrorInfo } from '../../backend/native-csv.js';
 
@@ -72,7 +72,7 @@ export class ParityCounter {
  * quote before that end paired with a later one and moved record ends without an error.
  */
 export async function firstSyntaxError(
-  fh: FileHandle,
+  fh: Pick<ByteHandle, 'read'>,
   span: { start: number; end: number; line: number; blockSize: number },
   finalNewline: Buffer | null,
   delimiter: string,

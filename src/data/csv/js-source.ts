@@ -4,9 +4,11 @@
 // check happens in the native reader's order: quoting, then the field count, then values in field
 // order; a syntax error is raised only when the reader reaches the record that has it.
 
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { CSV_LAYOUT_WIDTH, KIND_CODE, MISSING_CODE } from '../../backend/codes.js';
 import type { CsvErrorInfo, ReadResult, ScanResult, SourceConfig, SourceRange } from '../../backend/native-csv.js';
+import { fileBytes, type ByteHandle } from './bytes.js';
+import { isPlain, openBytes, type CsvInput } from './input.js';
 import { locateRange } from './js-range.js';
 import { firstSyntaxError, ParityCounter } from './js-scan.js';
 import { linesBefore, RecordParser, type ParsedRecord, type SyntaxIssue } from './csv-parse-tokenizer.js';
@@ -58,8 +60,9 @@ export class JsSource implements RecordSource {
   private newlines = 0;
 
   private constructor(
-    private readonly fh: FileHandle,
-    private readonly totalBytes: number,
+    private readonly fh: ByteHandle,
+    /** The file's size; null for a gzip file or a stream (not known before the end). */
+    private readonly totalBytes: number | null,
     private readonly cfg: SourceConfig,
   ) {
     this.lists = cfg.categories.map((list) => [...(list ?? [])]); // distinct (checked with the options)
@@ -69,17 +72,18 @@ export class JsSource implements RecordSource {
     this.missingSet = new Set(cfg.missingValues);
     this.numericMissing = cfg.missingValues.some(looksNumeric);
     this.missingCounts = new Float64Array(cfg.fields);
-    this.limit = totalBytes;
+    this.limit = totalBytes ?? Infinity;
     // at most 1 MB per read: parsing a block is synchronous JS, and the event loop runs between blocks
-    this.blockSize = Math.min(cfg.blockBytes, 1 << 20, Math.max(totalBytes, 64));
+    this.blockSize = Math.min(cfg.blockBytes, 1 << 20, Math.max(totalBytes ?? Infinity, 64));
   }
 
-  /** Opens `path` (errors are the fs errors, with their codes). */
-  static async open(path: string, config: SourceConfig): Promise<JsSource> {
-    const fh = await open(path, 'r');
+  /** Opens `input` (errors are the fs errors, with their codes; a stream's bytes are taken over). */
+  static async open(input: CsvInput, config: SourceConfig): Promise<JsSource> {
+    if (!isPlain(input)) return new JsSource(await openBytes(input), null, config);
+    const fh = await open(input.file, 'r');
     try {
-      const { size } = await fh.stat();
-      return new JsSource(fh, size, config);
+      const { size } = await stat(input.file);
+      return new JsSource(fileBytes(fh), size, config);
     } catch (err) {
       await fh.close();
       throw err;
@@ -149,7 +153,8 @@ export class JsSource implements RecordSource {
 
   /** The common fields of a step result; `bytes` is the file offset the pass has reached. */
   private result(status: ScanResult['status'], bytes: number, error?: CsvErrorInfo): { status: ScanResult['status']; bytes: number; totalBytes: number; error?: CsvErrorInfo } {
-    return { status, bytes: Math.min(bytes, this.totalBytes), totalBytes: this.totalBytes, error };
+    const total = this.totalBytes ?? Math.max(this.pos, this.consumedBytes); // decompressed bytes so far
+    return { status, bytes: Math.min(bytes, total), totalBytes: total, error };
   }
 
   // ---- scan ----
@@ -174,7 +179,7 @@ export class JsSource implements RecordSource {
     const range = this.cfg.range;
     if (range == null || this.started) return null;
     if (this.located === null) {
-      const found = await locateRange(this.fh, this.totalBytes, this.cfg.delimiter, this.cfg.header, range);
+      const found = await locateRange(this.fh, this.totalBytes ?? 0, this.cfg.delimiter, this.cfg.header, range);
       if ('kind' in found) return found;
       this.located = found;
     }
@@ -381,7 +386,7 @@ export class JsSource implements RecordSource {
 
   async rewind(): Promise<void> {
     Object.assign(this, { pos: 0, eof: false, lastByte: -1, parser: null, parserDone: false, queue: [], qi: 0, pending: null, headerDone: false, parsed: 0, record: 0, consumedBytes: 0, counter: null });
-    Object.assign(this, { started: false, base: 0, limit: this.totalBytes, newlines: 0 });
+    Object.assign(this, { started: false, base: 0, limit: this.totalBytes ?? Infinity, newlines: 0 });
     this.missingCounts = new Float64Array(this.cfg.fields);
   }
 

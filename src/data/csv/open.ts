@@ -15,6 +15,9 @@ import { checkCsvOptions, type CsvSettings } from './options.js';
 import { AbortFlag, ProgressMeter } from './progress.js';
 import { sampleCsv } from './sample.js';
 import { checkSchema, featureNames, layoutOf, type CsvLayout, type CsvSchema } from './schema.js';
+import { copyToTempFile, describeInput, pathList, type CsvInput } from './input.js';
+import { openFiles } from './multi.js';
+import { Owned } from './owned.js';
 import type { RecordSource } from './source.js';
 
 /** An open CSV file with its settled schema. */
@@ -32,6 +35,8 @@ export interface OpenCsv {
   needsCategories: boolean;
   totalBytes: number;
   backend: 'native' | 'js';
+  /** A stream: one pass only (no scan, no rewind). */
+  once?: boolean;
 }
 
 /** A file's schema settled from its sample (or the given schema matched to it). */
@@ -58,10 +63,11 @@ export function chooseBackend(requested: CsvSettings['backend']): 'native' | 'js
   return getBackend().name; // NNTRAIN_BACKEND, else native with one warning when it cannot load
 }
 
-/** Samples `path` and settles its schema (see infer.ts). */
-export async function settleSchema(path: string, settings: CsvSettings, backend: 'native' | 'js'): Promise<SettledSchema> {
+/** Samples `input` and settles its schema (see infer.ts). */
+export async function settleSchema(input: CsvInput, settings: CsvSettings, backend: 'native' | 'js'): Promise<SettledSchema> {
+  const { path } = input;
   const given = settings.schema === undefined ? undefined : checkSchema(settings.schema);
-  const sample = await sampleCsv(path, settings.delimiter, settings.header, settings.sampleRows, backend);
+  const sample = await sampleCsv(input, settings.delimiter, settings.header, settings.sampleRows, backend);
   checkHasRows(path, sample);
   const match = given ? matchSchema(path, sample, given) : null;
   const schema = match?.schema ?? buildSchema(path, sample, settings);
@@ -69,9 +75,19 @@ export async function settleSchema(path: string, settings: CsvSettings, backend:
   return { schema, fixed, given: given !== undefined, matched: match?.matched ?? null, totalBytes: sample.bytes, sampleBytes: sample.bytesRead };
 }
 
-/** Opens a reader of `path` for a settled schema: the whole file, or the records of a byte range. */
-export async function openSource(path: string, backend: 'native' | 'js', settled: SettledSchema, settings: CsvSettings, range: [number, number] | null = null): Promise<RecordSource> {
+/**
+ * Opens a reader of `input` for a settled schema: the whole file, or the records of a byte range (a
+ * plain file). The native reader reads plain files only: the caller gives it a decompressed copy.
+ */
+export async function openSource(
+  input: CsvInput,
+  backend: 'native' | 'js',
+  settled: Pick<SettledSchema, 'schema' | 'fixed'>,
+  settings: CsvSettings,
+  range: [number, number] | null = null,
+): Promise<RecordSource> {
   const { schema, fixed } = settled;
+  const { path } = input;
   const config: SourceConfig = {
     delimiter: schema.delimiter,
     header: schema.header,
@@ -89,7 +105,7 @@ export async function openSource(path: string, backend: 'native' | 'js', settled
     range,
   };
   try {
-    return backend === 'native' ? NativeSource.open(path, config) : await JsSource.open(path, config);
+    return backend === 'native' ? NativeSource.open(input.file, config) : await JsSource.open(input, config);
   } catch (err) {
     if (err instanceof Error && err.name === 'BackendError') throw err;
     throw fileError(path, err);
@@ -97,7 +113,7 @@ export async function openSource(path: string, backend: 'native' | 'js', settled
 }
 
 /** Per field, 1 where an unseen category is read as none: fixed feature columns under unknown: 'ignore'. */
-function unknownPolicy(settled: SettledSchema, settings: CsvSettings): number[] {
+function unknownPolicy(settled: Pick<SettledSchema, 'schema' | 'fixed'>, settings: CsvSettings): number[] {
   return settled.schema.columns.map((c, i) => (settings.unknown === 'ignore' && c.role === 'feature' && settled.fixed[i] !== null ? 1 : 0));
 }
 
@@ -121,25 +137,39 @@ export function openCsvOf(path: string, settings: CsvSettings, settled: SettledS
   return { path, settings, schema, matched: settled.matched, source, flag, ctx, needsCategories, totalBytes: settled.totalBytes, backend };
 }
 
-/** Checks the path argument of `context`. */
-export function checkPath(context: string, path: unknown): asserts path is string {
-  if (typeof path !== 'string' || path.length === 0) throw new DataError(`Expected a file path for ${context} but received ${String(path)}`);
-}
-
-/** Opens `path` for readCsv/openCsv. The caller closes `source` and disposes `flag`. */
-export async function openCsvFile(context: 'readCsv' | 'openCsv', path: string, options: unknown): Promise<OpenCsv> {
+/**
+ * Opens `path` (one path or a list read as one dataset) for readCsv/openCsv. A stream that readCsv reads
+ * (two passes) and a gzip file for the native reader are first copied, decompressed, to a private
+ * temporary file, removed when the source closes; openCsv reads a stream once, with the JS reader. The
+ * caller closes `source` and disposes `flag`.
+ */
+export async function openCsvFile(context: 'readCsv' | 'openCsv', path: string | readonly string[], options: unknown): Promise<OpenCsv> {
   const settings = checkCsvOptions(context, options);
   if (settings.schema !== undefined) checkSchema(settings.schema);
-  checkPath(context, path);
+  const paths = pathList(context, path);
   const flag = new AbortFlag(settings.signal);
+  const owned = new Owned();
   try {
     flag.check();
     const backend = chooseBackend(settings.backend);
-    const settled = await settleSchema(path, settings, backend);
-    const source = await openSource(path, backend, settled, settings);
-    return openCsvOf(path, settings, settled, source, flag, backend);
+    if (paths.length > 1) {
+      const { settled, source, label } = await openFiles(paths, settings, backend, flag);
+      return { ...openCsvOf(label, settings, settled, source, flag, backend), once: false };
+    }
+    let input = owned.input(await describeInput(paths[0]));
+    if ((input.stream && context === 'readCsv') || (input.gzip && !input.stream && backend === 'native')) {
+      const copy = await copyToTempFile(input);
+      owned.add(copy.dispose);
+      input = copy.input;
+    }
+    const reader = input.stream ? 'js' : backend; // the native reader reads regular files only
+    const settled = await settleSchema(input, settings, reader);
+    input.bytes?.release(); // the reader starts over from the kept sample, then reads on
+    const source = owned.wrap(await openSource(input, reader, settled, settings));
+    return { ...openCsvOf(paths[0], settings, settled, source, flag, reader), once: input.stream };
   } catch (err) {
     flag.dispose();
+    await owned.dispose();
     throw err;
   }
 }
@@ -157,6 +187,11 @@ export function checkStep(o: OpenCsv, step: { status: string; error?: CsvErrorIn
  */
 export async function scanCsv(o: OpenCsv): Promise<number> {
   const collect = o.needsCategories;
+  if (o.once) {
+    throw new DataError(
+      `${o.path} is a stream, which can be read once, but ${collect ? 'collecting the categories of its categorical columns' : 'countRows'} needs a pass over it before the read: ${collect ? 'pass schema (or categories for those columns)' : 'leave countRows off'}, or read a file`,
+    );
+  }
   const { records } = await scanPass(o);
   if (collect) {
     const columns = o.schema.columns.map((c, i) => (c.kind === 'categorical' ? { ...c, categories: o.source.categories(i) } : c));
@@ -176,6 +211,7 @@ export async function scanPass(o: OpenCsv): Promise<{ records: number; line: num
     const step = await o.source.scan(o.flag.control, 64 << 20, o.needsCategories);
     checkStep(o, step);
     meter.report(step.bytes, step.totalBytes, step.records);
+    if (step.done) o.totalBytes = step.totalBytes; // a decompressed size is known only now
     if (step.done) return { records: step.records, line: step.line };
   }
 }

@@ -70,14 +70,14 @@ function allocate(n: number, shared: boolean): Float32Array {
  *   categories of a fixed list), an empty file or a missing/unreadable one; AbortError when `signal` fires;
  *   BackendError when backend: 'native' is asked for and the addon cannot load.
  */
-export async function readCsv(path: string, options?: CsvReadOptions): Promise<CsvData> {
+export async function readCsv(path: string | readonly string[], options?: CsvReadOptions): Promise<CsvData> {
   if (isPlainObject(options) && options.distributed !== undefined) return readCsvShard(path, options);
   const t0 = performance.now();
   const o = await openCsvFile('readCsv', path, options);
   try {
     const records = await scanCsv(o);
     const rows = await readRows(o, records);
-    if (rows.rows === 0) throw new DataError(`${path}: all ${records} rows were dropped for missing values (missing: 'drop')`);
+    if (rows.rows === 0) throw new DataError(`${o.path}: all ${records} rows were dropped for missing values (missing: 'drop')`);
     return result(o, rows, records, t0);
   } finally {
     o.flag.dispose();
@@ -86,7 +86,7 @@ export async function readCsv(path: string, options?: CsvReadOptions): Promise<C
 }
 
 /** readCsv with distributed: 'mpi' (collective; see shard.ts). */
-async function readCsvShard(path: string, options: CsvReadOptions): Promise<CsvData> {
+async function readCsvShard(path: string | readonly string[], options: CsvReadOptions): Promise<CsvData> {
   const t0 = performance.now();
   const { o, shard, records, ctx } = await openCsvShard('readCsv', path, options);
   try {

@@ -6,7 +6,10 @@
 // order with every other error). Values are trimmed.
 
 import { constants } from 'node:fs';
-import { access, open, stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
+import { DataError } from '../../util/errors.js';
+import type { ByteHandle } from './bytes.js';
+import { isPlain, openBytes, type CsvInput } from './input.js';
 import { loadNativeAddon } from '../../backend/native.js';
 import type { CsvErrorInfo } from '../../backend/native-csv.js';
 import { csvError, fileError } from './errors.js';
@@ -24,7 +27,7 @@ export interface CsvSample {
   empty: boolean;
   /** A quoting error came before the header and one data row were read (the readers report it). */
   stopped: boolean;
-  /** The file's size in bytes. */
+  /** The file's size in bytes (for a gzip file or a stream: the bytes read so far). */
   bytes: number;
   /** Bytes read from the file to take the sample. */
   bytesRead: number;
@@ -39,10 +42,8 @@ interface RawSample {
 }
 
 /** The rule with csv-parse: whole records, each with its end offset. */
-async function sampleJs(path: string, delimiter: string, maxRecords: number, maxBytes: number, minRecords: number): Promise<RawSample> {
-  const fh = await open(path, 'r');
-  try {
-    const { size } = await fh.stat();
+async function sampleJs(fh: ByteHandle, size: number | null, delimiter: string, maxRecords: number, maxBytes: number, minRecords: number): Promise<RawSample> {
+  /* eslint-disable-next-line no-lone-blocks */ {
     const parser = new RecordParser(delimiter);
     const records: ParsedRecord[] = [];
     let pos = 0;
@@ -62,14 +63,12 @@ async function sampleJs(path: string, delimiter: string, maxRecords: number, max
         issue ??= parser.feed(null, push);
       }
       if (issue && records.length === 0) {
-        return { records: [], stopped: false, error: { kind: issue.kind, line: issue.line, record: -1, column: issue.column, found: 0, token: issue.kind === 'internal' ? issue.message : '' }, bytes: size, bytesRead: pos };
+        return { records: [], stopped: false, error: { kind: issue.kind, line: issue.line, record: -1, column: issue.column, found: 0, token: issue.kind === 'internal' ? issue.message : '' }, bytes: size ?? pos, bytesRead: pos };
       }
-      if (issue) return { records: keep(records, maxRecords, maxBytes, minRecords), stopped: records.length < minRecords, bytes: size, bytesRead: pos };
+      if (issue) return { records: keep(records, maxRecords, maxBytes, minRecords), stopped: records.length < minRecords, bytes: size ?? pos, bytesRead: pos };
       if (bytesRead === 0) break;
     }
-    return { records: keep(records, maxRecords, maxBytes, minRecords), stopped: false, bytes: size, bytesRead: pos };
-  } finally {
-    await fh.close();
+    return { records: keep(records, maxRecords, maxBytes, minRecords), stopped: false, bytes: size ?? pos, bytesRead: pos };
   }
 }
 
@@ -87,19 +86,28 @@ function keep(records: ParsedRecord[], maxRecords: number, maxBytes: number, min
  * Samples `path` (see the file comment).
  * @throws DataError for a file that cannot be read, or a quoting error before the first record.
  */
-export async function sampleCsv(path: string, delimiter: string, header: boolean, maxRows: number, backend: 'native' | 'js', maxBytes = 64 << 10): Promise<CsvSample> {
+export async function sampleCsv(input: CsvInput, delimiter: string, header: boolean, maxRows: number, backend: 'native' | 'js', maxBytes = 64 << 10): Promise<CsvSample> {
+  const { path, file } = input;
   const maxRecords = maxRows + (header ? 1 : 0);
   const minRecords = header ? 2 : 1;
   let raw: RawSample;
   try {
-    // checked here, so a missing or unreadable file reads the same whichever reader samples it
-    if (!(await stat(path)).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
-    await access(path, constants.R_OK);
-    raw =
-      backend === 'native'
-        ? await loadNativeAddon().CsvReader.sample(path, delimiter.charCodeAt(0), maxRecords, maxBytes, minRecords)
-        : await sampleJs(path, delimiter, maxRecords, maxBytes, minRecords);
+    if (backend === 'native' && isPlain(input)) {
+      // checked here, so a missing or unreadable file reads the same whichever reader samples it
+      await access(file, constants.R_OK);
+      raw = await loadNativeAddon().CsvReader.sample(file, delimiter.charCodeAt(0), maxRecords, maxBytes, minRecords);
+    } else {
+      // a gzip file or a stream: the same rule over the decompressed bytes (a stream's stay kept for the reader)
+      const fh = await openBytes(input);
+      try {
+        const size = isPlain(input) ? (await stat(file)).size : null;
+        raw = await sampleJs(fh, size, delimiter, maxRecords, maxBytes, minRecords);
+      } finally {
+        if (!input.stream) await fh.close();
+      }
+    }
   } catch (err) {
+    if (err instanceof DataError) throw err;
     throw fileError(path, err);
   }
   if (raw.error) {

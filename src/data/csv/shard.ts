@@ -19,7 +19,8 @@ import type { CsvErrorInfo, SourceRange } from '../../backend/native-csv.js';
 import { DataError } from '../../util/errors.js';
 import { printable } from '../../util/printable.js';
 import { columnLabel, csvError, fileError, type CsvErrorContext } from './errors.js';
-import { checkPath, chooseBackend, errorContext, openCsvOf, openSource, settleSchema, type OpenCsv, type SettledSchema } from './open.js';
+import { chooseBackend, errorContext, openCsvOf, openSource, settleSchema, type OpenCsv, type SettledSchema } from './open.js';
+import { describeInput, isPlain, pathList, type CsvInput } from './input.js';
 import { checkCsvOptions, type CsvSettings } from './options.js';
 import { AbortFlag, ProgressMeter } from './progress.js';
 import { checkSchema } from './schema.js';
@@ -65,24 +66,36 @@ interface ScanShare {
   failure: Failure | null;
 }
 
+/** The one regular, uncompressed file that byte ranges need. @throws DataError for anything else. */
+async function rangedInput(context: 'readCsv' | 'openCsv', path: unknown): Promise<CsvInput> {
+  const paths = pathList(context, path);
+  if (paths.length > 1) throw new DataError(`${context} with distributed: 'mpi' reads one file (each process a byte range of it), not ${paths.length}`);
+  const input = await describeInput(paths[0]);
+  if (isPlain(input)) return input;
+  await input.bytes?.close();
+  const what = input.stream ? 'a stream (stdin, a FIFO or a device), which has no byte ranges' : 'gzip-compressed, and compressed data has no byte ranges';
+  throw new DataError(`${input.path}: distributed: 'mpi' reads a byte range of the file on each process, which needs a regular, uncompressed file; this one is ${what}: write it to a plain file first`);
+}
+
 /** Rank 0's settled schema on every rank; other ranks check their options and reader meanwhile. */
-async function settleOnRankZero(ctx: DistributedContext, context: 'readCsv' | 'openCsv', path: string, options: unknown) {
+async function settleOnRankZero(ctx: DistributedContext, context: 'readCsv' | 'openCsv', path: string | readonly string[], options: unknown) {
   let settings: CsvSettings | undefined;
   let backend: 'native' | 'js' = 'js';
   let settled: SettledSchema | null = null;
+  let input: CsvInput = { path: String(path), file: String(path), stream: false, gzip: false, bytes: null };
   let failure: unknown;
   try {
     settings = checkCsvOptions(context, options);
     if (settings.schema !== undefined) checkSchema(settings.schema);
-    checkPath(context, path);
+    input = await rangedInput(context, path);
     backend = chooseBackend(settings.backend);
-    if (ctx.rank === 0) settled = await settleSchema(path, settings, backend);
+    if (ctx.rank === 0) settled = await settleSchema(input, settings, backend);
   } catch (err) {
     failure = err;
   }
   agree(ctx, `reading ${String(path)}`, failure);
   const shared = bcastJson(ctx, settled, 0, `the schema of ${path}`) as SettledSchema;
-  return { settings: settings as CsvSettings, backend, settled: { ...shared, sampleBytes: ctx.rank === 0 ? shared.sampleBytes : 0 } };
+  return { input, settings: settings as CsvSettings, backend, settled: { ...shared, sampleBytes: ctx.rank === 0 ? shared.sampleBytes : 0 } };
 }
 
 /** This rank's scan of its range: records, line breaks and categories, or what went wrong. */
@@ -111,10 +124,11 @@ const sum = (values: number[], upTo: number): number => values.slice(0, upTo).re
  * calls it). The caller closes the source and disposes the flag.
  * @throws BackendError without the MPI addon; on every rank when one fails (see the file comment).
  */
-export async function openCsvShard(context: 'readCsv' | 'openCsv', path: string, options: unknown): Promise<{ o: OpenCsv; shard: CsvShardRange; records: number; ctx: DistributedContext }> {
+export async function openCsvShard(context: 'readCsv' | 'openCsv', paths: string | readonly string[], options: unknown): Promise<{ o: OpenCsv; shard: CsvShardRange; records: number; ctx: DistributedContext }> {
   checkCsvOptions(context, options); // bad options fail before MPI starts
   const ctx = distributedContext();
-  const { settings, backend, settled } = await settleOnRankZero(ctx, context, path, options);
+  const { input, settings, backend, settled } = await settleOnRankZero(ctx, context, paths, options);
+  const path = input.path; // one file (settleOnRankZero fails on every rank otherwise)
   const flag = new AbortFlag(settings.signal);
   let o: OpenCsv | undefined;
   try {
@@ -128,7 +142,7 @@ export async function openCsvShard(context: 'readCsv' | 'openCsv', path: string,
         (err: unknown) => Promise.reject(fileError(path, err)),
       );
       if (size !== S) throw new DataError(`${path}: the file has ${size} bytes on rank ${ctx.rank} but ${S} on rank 0 (every rank must read the same file)`);
-      o = openCsvOf(path, settings, settled, await openSource(path, backend, settled, settings, mine), flag, backend);
+      o = openCsvOf(path, settings, settled, await openSource(input, backend, settled, settings, mine), flag, backend);
       scanned = await scanRange(o);
     } catch (err) {
       local = err;
@@ -164,7 +178,7 @@ export async function openCsvShard(context: 'readCsv' | 'openCsv', path: string,
       const fixed = { ...settled, schema: merged.schema, fixed: merged.fixed };
       let failure: unknown;
       try {
-        o = openCsvOf(path, settings, fixed, await openSource(path, backend, fixed, settings, mine), flag, backend);
+        o = openCsvOf(path, settings, fixed, await openSource(input, backend, fixed, settings, mine), flag, backend);
       } catch (err) {
         failure = err;
       }

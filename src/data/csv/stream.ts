@@ -2,7 +2,7 @@
 // buffer (blockBytes), the category dictionaries and the batch itself (maxRows rows of x and y, or the
 // caller's own buffers): independent of the file's size. rewind() starts the next epoch.
 
-import { ConfigError, ShapeError } from '../../util/errors.js';
+import { ConfigError, DataError, ShapeError } from '../../util/errors.js';
 import { checkInteger, isPlainObject } from '../../util/validate.js';
 import { openCsvShard, type CsvShardRange } from './shard.js';
 import type { Matrix } from '../matrix.js';
@@ -44,6 +44,7 @@ export class CsvStream {
   readonly shard: CsvShardRange | null;
   private readonly layout: CsvLayout;
   private rowsRead = 0;
+  private started = false;
   private meter: ProgressMeter;
   private done = false;
   private closed = false;
@@ -81,6 +82,7 @@ export class CsvStream {
   }
 
   private async readNow(maxRows: number, buffers: CsvBatchBuffers | undefined): Promise<CsvBatch | null> {
+    this.started = true;
     checkInteger('maxRows', maxRows, { min: 1, max: 2 ** 31 });
     if (buffers !== undefined && !isPlainObject(buffers as unknown)) throw new ConfigError('Expected { x?, y? } Float32Arrays for the buffers of read');
     this.open();
@@ -115,6 +117,12 @@ export class CsvStream {
   rewind(): Promise<void> {
     return this.serial(async () => {
       this.open();
+      if (this.o.once && !this.started) return; // nothing read yet: already at the first row
+      if (this.o.once) {
+        throw new DataError(
+          `${this.o.path} is a stream, which can be read once: rewind (a streaming dataset's next epoch) needs a file that can be read again; read it for one epoch, or write it to a file first`,
+        );
+      }
       await this.o.source.rewind();
       this.rowsRead = 0;
       this.done = false;
@@ -167,7 +175,7 @@ export class CsvStream {
  * (each rewind too); the schema and categories agree on every rank (see the option).
  * @throws as readCsv.
  */
-export async function openCsv(path: string, options?: CsvOpenOptions): Promise<CsvStream> {
+export async function openCsv(path: string | readonly string[], options?: CsvOpenOptions): Promise<CsvStream> {
   if (isPlainObject(options) && options.distributed !== undefined) {
     const { o, shard, records } = await openCsvShard('openCsv', path, options);
     return new CsvStream(o, records, shard);

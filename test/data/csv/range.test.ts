@@ -65,7 +65,7 @@ async function readAll(source: RecordSource, fields: number): Promise<RangeRead>
   }
 }
 
-const open = (backend: 'js' | 'native', path: string, cfg: SourceConfig): Promise<RecordSource> => (backend === 'js' ? JsSource.open(path, cfg) : Promise.resolve(NativeSource.open(path, cfg)));
+const open = (backend: 'js' | 'native', path: string, cfg: SourceConfig): Promise<RecordSource> => (backend === 'js' ? JsSource.open({ path, file: path, stream: false, gzip: false, bytes: null }, cfg) : Promise.resolve(NativeSource.open(path, cfg)));
 
 const CASES: { name: string; text: string | Buffer; header: boolean }[] = [
   { name: 'header, LF', text: 'a,b\n1,2\n3,4\n5,6\n7,8\n', header: true },

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DataError, formatSchema, inferCsvSchema, readCsv, readNumericCsv } from '../../../src/index.js';
 import { checkSchema } from '../../../src/data/csv/schema.js';
 import { sampleCsv } from '../../../src/data/csv/sample.js';
+import { describeInput } from '../../../src/data/csv/input.js';
 import { dataError, fixture, NATIVE, readBoth, rowsOf, tempDir } from '../../helpers/csv.js';
 
 const file = tempDir();
@@ -176,15 +177,15 @@ describe('sampling', () => {
       const path = file(`sample-${i}.csv`, text);
       for (const header of [true, false]) {
         for (const maxBytes of [1, 10, 15, 64, 1 << 16]) {
-          const js = await sampleCsv(path, ',', header, 100, 'js', maxBytes);
-          const native = await sampleCsv(path, ',', header, 100, 'native', maxBytes);
+          const js = await sampleCsv(await describeInput(path), ',', header, 100, 'js', maxBytes);
+          const native = await sampleCsv(await describeInput(path), ',', header, 100, 'native', maxBytes);
           expect(native, `${i} ${header} ${maxBytes}`).toEqual(js);
         }
       }
     }
     const bad = file('sample-bad.csv', 'a,"b\nc"x\n');
-    const jsErr = await dataError(sampleCsv(bad, ',', true, 10, 'js'));
-    expect((await dataError(sampleCsv(bad, ',', true, 10, 'native'))).message).toBe(jsErr.message);
+    const jsErr = await dataError(sampleCsv(await describeInput(bad), ',', true, 10, 'js'));
+    expect((await dataError(sampleCsv(await describeInput(bad), ',', true, 10, 'native'))).message).toBe(jsErr.message);
     expect(jsErr.message).toContain("line 2, column 2: unexpected character after the closing quote");
   });
 });
