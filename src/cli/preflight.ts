@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { open, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { removeStaleTemps } from '../io/stale-temps.js';
+import { dataPaths } from './pipeline/inputs.js';
 import { NNTrainError } from '../util/errors.js';
 import { buildModel } from './model-builder.js';
 import type { TargetInfo } from './pipeline/index.js';
@@ -76,10 +77,14 @@ async function isNntrainFile(path: string): Promise<boolean> {
 }
 
 /** @throws NNTrainError when `path` is missing or a directory (read later, after the training data). */
-async function checkInputFile(flag: string, path: string): Promise<void> {
-  const st = await stat(path).catch((err: NodeJS.ErrnoException) => err);
-  if (st instanceof Error) throw new NNTrainError('ERR_NNTRAIN_INPUT', `${path}: cannot be read (${st.code ?? st.message}) (${flag})`);
-  if (st.isDirectory()) throw new NNTrainError('ERR_NNTRAIN_INPUT', `${path}: is a directory, not a CSV file (${flag})`);
+async function checkInputFile(flag: string, arg: string): Promise<void> {
+  if (arg === '-') return; // stdin
+  const paths = await dataPaths(arg, flag);
+  for (const path of typeof paths === 'string' ? [paths] : paths) {
+    const st = await stat(path).catch((err: NodeJS.ErrnoException) => err);
+    if (st instanceof Error) throw new NNTrainError('ERR_NNTRAIN_INPUT', `${path}: cannot be read (${st.code ?? st.message}) (${flag})`);
+    if (st.isDirectory()) throw new NNTrainError('ERR_NNTRAIN_INPUT', `${path}: is a directory, not a CSV file (${flag})`);
+  }
 }
 
 /** `iris.nntrain` → the report files writeReport puts beside it. */

@@ -3,6 +3,7 @@
 // optimizer hyperparameter given for an optimizer that does not have it.
 
 import { basename, extname, resolve } from 'node:path';
+import { absoluteData } from './pipeline/inputs.js';
 import type { Command } from 'commander';
 import { checkGivenValues, readConfigFile, type GivenValues } from './config-schema.js';
 import { UsageError } from './errors.js';
@@ -103,14 +104,14 @@ export function resolveConfig(command: TrainingCommand, dataArg: string | undefi
   for (const [key, { value }] of given) values[key] = value;
   const data = dataArg ?? (values.data as string | undefined);
   if (data === undefined) throw new UsageError(`missing the data file: nntrain ${command} DATA.csv --target COLUMN`);
-  values.data = resolve(data); // absolute: the run is saved with the model and may resume from elsewhere
+  values.data = absoluteData(data); // absolute: the run is saved with the model and may resume from elsewhere
   if (values.target === undefined && values.resume === undefined) {
     throw new UsageError(`missing --target: name the column to predict, e.g. nntrain ${command} ${data} --target label (or an index: --target -1 for the last column)`);
   }
   if (given.has('valFile') && given.has('valSplit')) throw new UsageError('--val-file and --val-split cannot be combined: validate on a file or on a split of the data');
   if (values.valFile !== undefined) values.valSplit = 0;
   values.out = values.out === undefined ? defaultModelPath(data, defaultKind(command, values.ensemble as number)) : resolve(values.out as string);
-  if (values.valFile !== undefined) values.valFile = resolve(values.valFile as string);
+  if (values.valFile !== undefined) values.valFile = absoluteData(values.valFile as string);
   const config = values as unknown as TrainConfig;
   checkOptimizerOptions(config, given);
   if (config.checkpointEvery !== undefined && config.checkpoint === undefined && config.resume === undefined) config.checkpoint = checkpointPathFor(config.out);
@@ -138,9 +139,14 @@ function defaultKind(command: TrainingCommand, ensemble: number): string {
   return command === 'ensemble' || ensemble > 1 ? 'ensemble' : '';
 }
 
-/** `data/iris.csv` → `iris.nntrain` (or `iris.tune.nntrain` for kind 'tune') in the current directory. */
+/**
+ * `data/iris.csv` (or `iris.csv.gz`) → `iris.nntrain` (or `iris.tune.nntrain` for kind 'tune') in the
+ * current directory; `-` (stdin) → `stdin.nntrain`; a pattern's wildcards are left out ('part-*.csv' → `part.nntrain`).
+ */
 export function defaultModelPath(data: string, kind = ''): string {
-  return resolve(`${basename(data, extname(data))}${kind === '' ? '' : `.${kind}`}.nntrain`);
+  const name = data === '-' ? 'stdin' : basename(data).replace(/\.gz$/, '');
+  const stem = basename(name, extname(name)).replace(/[*?[\]{}]+/g, '').replace(/^[-_.]+|[-_.]+$/g, '') || 'data';
+  return resolve(`${stem}${kind === '' ? '' : `.${kind}`}.nntrain`);
 }
 
 /** `out/iris.nntrain` → `out/iris.ckpt`. */

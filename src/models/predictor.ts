@@ -125,13 +125,14 @@ export class Predictor {
    * @internal the command line's predict writes each chunk out from onChunk
    */
   async streamCsv(
-    path: string,
+    paths: string | readonly string[],
     how: { unknown: UnknownCategories; keep: readonly string[]; chunkRows: number; onRaw?: (x: Matrix) => void; signal?: () => void },
     onChunk: (outputs: Matrix, kept: string[][] | null, firstRow: number) => Promise<void>,
   ): Promise<number> {
     const schema = predictionSchema(this.pre.schema);
-    const stream = await openCsv(path, { schema, unknown: how.unknown, blockBytes: READ_BLOCK_BYTES, ...(this.backend !== undefined ? { backend: this.backend } : {}) });
-    const kept = how.keep.length === 0 ? null : await keptColumns(path, how.keep, { delimiter: schema.delimiter, header: schema.header }).catch(async (err: unknown) => {
+    const path = typeof paths === 'string' ? paths : paths.join(', ');
+    const stream = await openCsv(paths, { schema, unknown: how.unknown, blockBytes: READ_BLOCK_BYTES, ...(this.backend !== undefined ? { backend: this.backend } : {}) });
+    const kept = how.keep.length === 0 ? null : await keptColumns(paths, how.keep, { delimiter: schema.delimiter, header: schema.header }).catch(async (err: unknown) => {
       await stream.close();
       throw err;
     });

@@ -68,14 +68,14 @@ export function cliThroughTsx(args: readonly string[]): Promise<ScriptResult> {
 }
 export const DATA = join(ROOT, 'data');
 
-/** Runs `nntrain ARGS` (through tsx) in `cwd`; resolves with the exit code and output. */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<ScriptResult> {
+/** Runs `nntrain ARGS` (through tsx) in `cwd`, with `input` on its stdin; resolves with the exit code and output. */
+export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number; input?: string | Buffer } = {}): Promise<ScriptResult> {
   return execNode([...cliArgs(), ...args], options);
 }
 
-function execNode(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<ScriptResult> {
+function execNode(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number; input?: string | Buffer }): Promise<ScriptResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       args,
       { cwd: options.cwd ?? ROOT, env: { ...process.env, NNTRAIN_THREADS: '1', ...options.env }, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
@@ -84,6 +84,7 @@ function execNode(args: readonly string[], options: { cwd?: string; env?: Record
         resolve({ code, stdout, stderr });
       },
     );
+    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
 

@@ -11,6 +11,7 @@ import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Matrix } from '../../data/matrix.js';
+import { dataPaths } from '../pipeline/inputs.js';
 import { classScores, MissingCounter, type TargetInfo } from '../../data/preprocessing/index.js';
 import { loadPredictor } from '../../models/predictor.js';
 import { checkGivenValues } from '../config-schema.js';
@@ -71,7 +72,7 @@ export async function predictCommand(modelPath: string, dataPath: string, flags:
     }
     await write(out, `${[...keep, ...header(target)].map(csvField).join(',')}\n`, failure);
     const how = { unknown: unknownGiven ?? predictor.pre.unknown, keep, chunkRows, signal: throwIfInterrupted, onRaw: (x: Matrix) => missing.add(x) };
-    rows = await predictor.streamCsv(dataPath, how, (outputs, kept) => write(out, formatRows(outputs, target, kept), failure));
+    rows = await predictor.streamCsv(await dataPaths(dataPath, 'the data file'), how, (outputs, kept) => write(out, formatRows(outputs, target, kept), failure));
     throwIfInterrupted();
     if (toFile) {
       await new Promise<void>((resolveEnd, reject) => {

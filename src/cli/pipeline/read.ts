@@ -12,6 +12,7 @@ import { DataError } from '../../util/errors.js';
 import { UsageError } from '../errors.js';
 import { interruptSignal } from '../interrupt.js';
 import type { TrainConfig } from '../train-config.js';
+import { dataPaths } from './inputs.js';
 import { decideTask, mapClassValues, type TargetInfo } from './target.js';
 import { decideTaskAcrossRanks } from './target-across-ranks.js';
 
@@ -123,8 +124,8 @@ export async function readLabeledData(
  * The whole file, or with `dist` this rank's rows of it: its newline-aligned byte range alone, with the
  * schema, categories and labels of the whole file (collective).
  */
-function readPart(path: string, options: CsvReadOptions, dist: DistributedContext | null): Promise<CsvData> {
-  return readCsv(path, dist === null ? options : { ...options, distributed: 'mpi' });
+async function readPart(path: string, options: CsvReadOptions, dist: DistributedContext | null): Promise<CsvData> {
+  return readCsv(await dataPaths(path, 'the data file'), dist === null ? options : { ...options, distributed: 'mpi' });
 }
 
 /** The whole file's counts and this rank's part of it. */

@@ -162,3 +162,14 @@ export async function copyBytes(bytes: ByteHandle, write: (chunk: Buffer) => Pro
     pos += bytesRead;
   }
 }
+
+/** The data of `bytes` as chunks, in order (reads ahead only when asked). */
+export async function* readChunks(bytes: ByteHandle): AsyncGenerator<Buffer> {
+  for (let pos = 0; ; ) {
+    const buf = Buffer.allocUnsafe(CHUNK); // fresh: a parser may keep views of it
+    const { bytesRead } = await bytes.read(buf, 0, buf.length, pos);
+    if (bytesRead === 0) return;
+    pos += bytesRead;
+    yield buf.subarray(0, bytesRead);
+  }
+}

@@ -4,7 +4,8 @@
 // once, decompressed too when its first bytes are gzip's). Before this, every path that is not a
 // regular file was reported as "a directory": the sampler's isFile() check took them all for one.
 
-import { createReadStream } from 'node:fs';
+import { createReadStream, fstat } from 'node:fs';
+import { promisify } from 'node:util';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,9 +46,11 @@ async function peek(it: AsyncIterator<Buffer>): Promise<Buffer> {
  * @throws DataError naming the path when it is missing, a directory or unreadable.
  */
 export async function describeInput(path: string): Promise<CsvInput> {
-  const file = path === '-' ? '/dev/stdin' : path;
+  const stdin = path === '-' || path === '/dev/stdin';
+  const file = stdin ? '/dev/stdin' : path;
   try {
-    const st = await stat(file);
+    // stdin by its descriptor: a socket (as a parent process's pipe often is) cannot be opened by name
+    const st = stdin ? await promisify(fstat)(0) : await stat(file);
     if (st.isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
     if (st.isFile()) {
       const fh = await open(file, 'r');
@@ -59,7 +62,7 @@ export async function describeInput(path: string): Promise<CsvInput> {
         await fh.close();
       }
     }
-    const raw = createReadStream(file, { highWaterMark: 64 << 10 });
+    const raw = stdin ? process.stdin : createReadStream(file, { highWaterMark: 64 << 10 });
     const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     const head = await peek(it);
     const gzip = head.length >= 2 && head[0] === GZIP[0] && head[1] === GZIP[1];

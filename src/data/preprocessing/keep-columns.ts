@@ -3,9 +3,10 @@
 // its output so predictions can be joined back by key instead of by row order. csv-parse configured as
 // the JS reader (same record ends, quoting, blank lines skipped), so record k here is row k there.
 
-import { createReadStream, type ReadStream } from 'node:fs';
 import { DataError } from '../../util/errors.js';
+import { readChunks, type ByteHandle } from '../csv/bytes.js';
 import { RecordParser, type ParsedRecord } from '../csv/csv-parse-tokenizer.js';
+import { describeInput, openBytes } from '../csv/input.js';
 import { trimValue } from '../csv/number.js';
 
 /** The chosen columns' text, `rows` records at a time. */
@@ -18,28 +19,55 @@ export interface KeptColumns {
 }
 
 /**
- * Opens `path` to take the columns `names` from each record.
+ * Opens `path` (or the files of a list, in order, each with its own header) to take the columns `names`
+ * from each record; gzip files are decompressed. A stream cannot be read beside the parser.
  * @throws DataError naming the file and the columns it lacks (or repeats), or a quoting error's line.
  */
-export async function keptColumns(path: string, names: readonly string[], format: { delimiter: string; header: boolean }): Promise<KeptColumns> {
-  const stream = createReadStream(path, { highWaterMark: 1 << 16 });
-  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const parser = new RecordParser(format.delimiter);
+export async function keptColumns(path: string | readonly string[], names: readonly string[], format: { delimiter: string; header: boolean }): Promise<KeptColumns> {
+  const paths = typeof path === 'string' ? [path] : [...path];
   const queue: ParsedRecord[] = [];
   let head = 0;
   let ended = false;
+  let file = -1;
+  let bytes: ByteHandle | null = null;
+  let chunks: AsyncIterator<Buffer> | null = null;
+  let parser = new RecordParser(format.delimiter);
+  let skip = false; // the header of a file after the first
+  const onRecord = (r: ParsedRecord): void => {
+    if (skip) skip = false;
+    else queue.push(r);
+  };
+  const next = async (): Promise<boolean> => {
+    await bytes?.close();
+    if (++file >= paths.length) return false;
+    const input = await describeInput(paths[file]);
+    if (input.stream) {
+      await input.bytes?.close();
+      throw new DataError(`${paths[file]}: the kept columns are read beside the parser, a second read, and a stream can be read once: write it to a file to keep columns`);
+    }
+    bytes = await openBytes(input);
+    chunks = readChunks(bytes);
+    parser = new RecordParser(format.delimiter);
+    skip = format.header && file > 0;
+    return true;
+  };
   const fill = async (want: number): Promise<void> => {
     while (queue.length - head < want && !ended) {
-      const { value, done } = await chunks.next();
-      const issue = parser.feed(done === true ? null : value, (r) => queue.push(r));
-      if (issue !== null) throw new DataError(`${path}: line ${issue.line}: ${issue.message}`);
-      ended = done === true;
+      if (chunks === null && !(await next())) {
+        ended = true;
+        break;
+      }
+      const { value, done } = await (chunks as AsyncIterator<Buffer>).next();
+      const issue = parser.feed(done === true ? null : value, onRecord);
+      if (issue !== null) throw new DataError(`${paths[file]}: line ${issue.line}: ${issue.message}`);
+      if (done === true) chunks = null;
     }
   };
+  const close = (): void => void (bytes as ByteHandle | null)?.close().catch(() => undefined);
   try {
     await fill(1);
   } catch (err) {
-    stream.destroy();
+    close();
     throw err;
   }
   const first = queue[0]?.fields ?? [];
@@ -48,8 +76,8 @@ export async function keptColumns(path: string, names: readonly string[], format
   const index = names.map((n) => header.indexOf(n));
   const absent = names.filter((_, k) => index[k] < 0);
   if (absent.length > 0) {
-    stream.destroy();
-    throw new DataError(`${path}: line 1: no column ${absent.map((n) => `'${n}'`).join(', ')} to keep; the columns are: ${header.join(', ')}`);
+    close();
+    throw new DataError(`${paths[0]}: line 1: no column ${absent.map((n) => `'${n}'`).join(', ')} to keep; the columns are: ${header.join(', ')}`);
   }
   return {
     names,
@@ -61,8 +89,6 @@ export async function keptColumns(path: string, names: readonly string[], format
       head = 0;
       return out;
     },
-    close(): void {
-      (stream as ReadStream).destroy();
-    },
+    close,
   };
 }
