@@ -43,33 +43,31 @@ interface RawSample {
 
 /** The rule with csv-parse: whole records, each with its end offset. */
 async function sampleJs(fh: ByteHandle, size: number | null, delimiter: string, maxRecords: number, maxBytes: number, minRecords: number): Promise<RawSample> {
-  /* eslint-disable-next-line no-lone-blocks */ {
-    const parser = new RecordParser(delimiter);
-    const records: ParsedRecord[] = [];
-    let pos = 0;
-    let last = -1;
-    const full = (): boolean => records.length >= Math.max(maxRecords, minRecords) || (records.length >= minRecords && records[records.length - 1].end > maxBytes);
-    while (!full()) {
-      const buf = Buffer.allocUnsafe(16 << 10); // fresh: csv-parse keeps views of unfinished records
-      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-      const push = (r: ParsedRecord): void => void records.push(r);
-      let issue;
-      if (bytesRead > 0) {
-        pos += bytesRead;
-        last = buf[bytesRead - 1];
-        issue = parser.feed(buf.subarray(0, bytesRead), push);
-      } else {
-        if (last !== -1 && last !== 0x0a) issue = parser.feed(Buffer.from('\n'), push); // as the native reader appends
-        issue ??= parser.feed(null, push);
-      }
-      if (issue && records.length === 0) {
-        return { records: [], stopped: false, error: { kind: issue.kind, line: issue.line, record: -1, column: issue.column, found: 0, token: issue.kind === 'internal' ? issue.message : '' }, bytes: size ?? pos, bytesRead: pos };
-      }
-      if (issue) return { records: keep(records, maxRecords, maxBytes, minRecords), stopped: records.length < minRecords, bytes: size ?? pos, bytesRead: pos };
-      if (bytesRead === 0) break;
+  const parser = new RecordParser(delimiter);
+  const records: ParsedRecord[] = [];
+  let pos = 0;
+  let last = -1;
+  const full = (): boolean => records.length >= Math.max(maxRecords, minRecords) || (records.length >= minRecords && records[records.length - 1].end > maxBytes);
+  while (!full()) {
+    const buf = Buffer.allocUnsafe(16 << 10); // fresh: csv-parse keeps views of unfinished records
+    const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+    const push = (r: ParsedRecord): void => void records.push(r);
+    let issue;
+    if (bytesRead > 0) {
+      pos += bytesRead;
+      last = buf[bytesRead - 1];
+      issue = parser.feed(buf.subarray(0, bytesRead), push);
+    } else {
+      if (last !== -1 && last !== 0x0a) issue = parser.feed(Buffer.from('\n'), push); // as the native reader appends
+      issue ??= parser.feed(null, push);
     }
-    return { records: keep(records, maxRecords, maxBytes, minRecords), stopped: false, bytes: size ?? pos, bytesRead: pos };
+    if (issue && records.length === 0) {
+      return { records: [], stopped: false, error: { kind: issue.kind, line: issue.line, record: -1, column: issue.column, found: 0, token: issue.kind === 'internal' ? issue.message : '' }, bytes: size ?? pos, bytesRead: pos };
+    }
+    if (issue) return { records: keep(records, maxRecords, maxBytes, minRecords), stopped: records.length < minRecords, bytes: size ?? pos, bytesRead: pos };
+    if (bytesRead === 0) break;
   }
+  return { records: keep(records, maxRecords, maxBytes, minRecords), stopped: false, bytes: size ?? pos, bytesRead: pos };
 }
 
 function keep(records: ParsedRecord[], maxRecords: number, maxBytes: number, minRecords: number): string[][] {
