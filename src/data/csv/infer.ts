@@ -85,7 +85,7 @@ export function buildSchema(path: string, sample: CsvSample, s: CsvSettings): Cs
     const values = sample.rows.map((r) => trimValue(r[i] ?? '')).filter((v) => !missingSet.has(v));
     const fixed = s.categories.get(name);
     const wordy = values.filter((v) => !looksNumeric(v)).length;
-    const isCategorical = categorical.has(i) || fixed !== undefined || (!numeric.has(i) && 2 * wordy > values.length);
+    const isCategorical = !s.allNumeric && (categorical.has(i) || fixed !== undefined || (!numeric.has(i) && 2 * wordy > values.length));
     if (!isCategorical) return { name, kind: 'numeric', role, missing };
     const encoding = role === 'target' ? s.targetEncoding : s.encoding;
     return { name, kind: 'categorical', role, encoding, categories: fixed ? [...fixed] : [...new Set(values)], missing };

@@ -3,8 +3,7 @@
 // missing values are errors.
 
 import type { Matrix } from '../matrix.js';
-import { inferCsvSchema } from './infer.js';
-import { readCsv } from './read.js';
+import { readCsvAs } from './read.js';
 
 /** Options of readNumericCsv. */
 export interface NumericCsvOptions {
@@ -28,11 +27,10 @@ export interface NumericCsv {
  * @throws DataError naming the file, line and column of a ragged row, a non-numeric or missing field
  *   or a value outside float32's range; and for an empty or unreadable file.
  */
-export async function readNumericCsv(path: string, options: NumericCsvOptions = {}): Promise<NumericCsv> {
+export async function readNumericCsv(path: string | readonly string[], options: NumericCsvOptions = {}): Promise<NumericCsv> {
   const base = { header: options.header ?? false, delimiter: options.delimiter ?? ',', missingValues: [''], sampleRows: 1 };
   // numeric everywhere, even where the first row looks categorical: one read that fails on the
   // first non-number, naming line and column
-  const { columns } = await inferCsvSchema(path, base);
-  const result = await readCsv(path, { ...base, numeric: columns.map((_, i) => i) });
+  const result = await readCsvAs(path, base, true);
   return { matrix: result.x, columns: base.header ? result.schema.columns.map((c) => c.name) : undefined };
 }

@@ -143,8 +143,8 @@ export function openCsvOf(path: string, settings: CsvSettings, settled: SettledS
  * temporary file, removed when the source closes; openCsv reads a stream once, with the JS reader. The
  * caller closes `source` and disposes `flag`.
  */
-export async function openCsvFile(context: 'readCsv' | 'openCsv', path: string | readonly string[], options: unknown): Promise<OpenCsv> {
-  const settings = checkCsvOptions(context, options);
+export async function openCsvFile(context: 'readCsv' | 'openCsv', path: string | readonly string[], options: unknown, allNumeric = false): Promise<OpenCsv> {
+  const settings = { ...checkCsvOptions(context, options), allNumeric };
   if (settings.schema !== undefined) checkSchema(settings.schema);
   const paths = pathList(context, path);
   const flag = new AbortFlag(settings.signal);

@@ -136,6 +136,8 @@ export interface CsvSettings {
   maxBlockBytes: number;
   countRows: boolean;
   distributed: 'mpi' | undefined;
+  /** Every column numeric, whatever its sample looks like (readNumericCsv; not an option). */
+  allNumeric: boolean;
 }
 
 /**
@@ -205,6 +207,7 @@ export function checkCsvOptions(context: 'readCsv' | 'openCsv' | 'inferCsvSchema
     maxBlockBytes: o.maxBlockBytes === undefined ? 2 ** 30 : checkInteger('maxBlockBytes', o.maxBlockBytes, { min: 64, max: 2 ** 36 }),
     countRows: o.countRows === undefined ? false : checkBoolean('countRows', o.countRows),
     distributed: o.distributed === undefined ? undefined : checkChoice('distributed', o.distributed, ['mpi'] as const),
+    allNumeric: false,
   };
 }
 

@@ -71,9 +71,14 @@ function allocate(n: number, shared: boolean): Float32Array {
  *   BackendError when backend: 'native' is asked for and the addon cannot load.
  */
 export async function readCsv(path: string | readonly string[], options?: CsvReadOptions): Promise<CsvData> {
+  return readCsvAs(path, options, false);
+}
+
+/** readCsv, with every column numeric when `allNumeric` (readNumericCsv: one open, so a stream works too). */
+export async function readCsvAs(path: string | readonly string[], options: CsvReadOptions | undefined, allNumeric: boolean): Promise<CsvData> {
   if (isPlainObject(options) && options.distributed !== undefined) return readCsvShard(path, options);
   const t0 = performance.now();
-  const o = await openCsvFile('readCsv', path, options);
+  const o = await openCsvFile('readCsv', path, options, allNumeric);
   try {
     const records = await scanCsv(o);
     const rows = await readRows(o, records);

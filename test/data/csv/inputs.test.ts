@@ -7,7 +7,7 @@ import { createWriteStream, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { csvDataset, openCsv, readCsv, type CsvData } from '../../../src/index.js';
+import { csvDataset, openCsv, readCsv, readNumericCsv, type CsvData } from '../../../src/index.js';
 import { CSV_BACKENDS, dataError, expectSameData, tempDir } from '../../helpers/csv.js';
 import { checkBits } from '../../helpers/check.js';
 
@@ -87,6 +87,8 @@ describe.each(CSV_BACKENDS)('inputs ($backend)', ({ backend, available }) => {
     const gz = await readCsv(fifo('gz-fifo', gzipSync(whole)), { backend, ...OPTIONS });
     sameXY(gz, plain);
     expect(gz.schema).toEqual(plain.schema);
+    const numeric = await readNumericCsv(fifo('numeric', gzipSync('1,2\n3,4\n')));
+    expect(Array.from(numeric.matrix.data)).toEqual([1, 2, 3, 4]);
     // a character device: /dev/null is an empty file, not a directory
     expect((await dataError(readCsv('/dev/null', { backend }))).message).toBe('/dev/null: the file is empty (no rows)');
   });
