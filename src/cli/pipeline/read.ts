@@ -121,8 +121,8 @@ export async function readLabeledData(
 }
 
 /**
- * The whole file, or with `dist` this rank's rows of it: its newline-aligned byte range alone, with the
- * schema, categories and labels of the whole file (collective).
+ * The whole file (a pattern: its files), or with `dist` this rank's rows of it: its newline-aligned
+ * byte range alone, with the schema, categories and labels of the whole file (collective).
  */
 async function readPart(path: string, options: CsvReadOptions, dist: DistributedContext | null): Promise<CsvData> {
   return readCsv(await dataPaths(path, 'the data file'), dist === null ? options : { ...options, distributed: 'mpi' });
