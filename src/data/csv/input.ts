@@ -92,9 +92,10 @@ export interface CopiedInput {
 /**
  * Copies `input`'s data, decompressed, to a private temporary file (mode 0600, in the OS's temp
  * directory), as it is read: memory stays one chunk. For what must read a stream more than once,
- * and for the native reader, which reads regular files only.
+ * and for the native reader, which reads regular files only. `check` runs before each chunk (it throws
+ * to stop the copy).
  */
-export async function copyToTempFile(input: CsvInput): Promise<CopiedInput> {
+export async function copyToTempFile(input: CsvInput, check: () => void = () => undefined): Promise<CopiedInput> {
   const dir = await mkdtemp(join(tmpdir(), `nntrain-csv-${process.pid}-`));
   const dispose = (): Promise<void> => rm(dir, { recursive: true, force: true });
   try {
@@ -102,7 +103,10 @@ export async function copyToTempFile(input: CsvInput): Promise<CopiedInput> {
     const out = await open(file, 'wx', 0o600);
     const bytes = await openBytes(input);
     try {
-      await copyBytes(bytes, async (chunk) => void (await out.write(chunk)));
+      await copyBytes(bytes, async (chunk) => {
+        check(); // an abort stops a long copy between chunks
+        await out.write(chunk);
+      });
     } finally {
       await bytes.close();
       await out.close();

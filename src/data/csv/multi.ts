@@ -67,7 +67,7 @@ export async function openFiles(paths: readonly string[], settings: CsvSettings,
   const inputs = await describeAll(paths);
   const settled = await settleSchema(inputs[0], settings, backend);
   const totalBytes = await checkHeaders(inputs, settings, backend);
-  const source = new MultiSource(inputs, settled, settings, backend);
+  const source = new MultiSource(inputs, settled, settings, backend, flag);
   return { settled: { ...settled, totalBytes }, source, label: filesLabel(paths) };
 }
 
@@ -89,6 +89,7 @@ class MultiSource implements RecordSource {
     private readonly settled: SettledSchema,
     private readonly settings: CsvSettings,
     backend: 'native' | 'js',
+    private readonly flag: AbortFlag,
   ) {
     this.backend = backend;
     const { schema, fixed } = settled;
@@ -112,7 +113,7 @@ class MultiSource implements RecordSource {
     try {
       let input = this.inputs[this.index];
       if (input.gzip && this.backend === 'native') {
-        const copy = await copyToTempFile(input); // the native reader reads regular files only
+        const copy = await copyToTempFile(input, () => this.flag.check()); // the native reader reads regular files only
         owned.add(copy.dispose);
         input = copy.input;
       }

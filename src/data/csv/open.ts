@@ -158,7 +158,7 @@ export async function openCsvFile(context: 'readCsv' | 'openCsv', path: string |
     }
     let input = owned.input(await describeInput(paths[0]));
     if ((input.stream && context === 'readCsv') || (input.gzip && !input.stream && backend === 'native')) {
-      const copy = await copyToTempFile(input);
+      const copy = await copyToTempFile(input, () => flag.check());
       owned.add(copy.dispose);
       input = copy.input;
     }

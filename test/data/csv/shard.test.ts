@@ -8,6 +8,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { mpiAddonPath } from '../../../src/backend/mpi.js';
@@ -120,6 +121,16 @@ describe.skipIf(skip !== null)('readCsv({ distributed: "mpi" }) under mpirun', (
     expect(ranks.map((r) => r.error)).toEqual(['DataError', 'DataError', 'DataError']);
     expect(ranks[2].message).toBe(expected);
     for (const r of [0, 1]) expect(ranks[r].message).toBe(`rank 2 of 3 failed reading ${path}: ${expected}`);
+  });
+
+  it('-np 2 on a gzip file: byte ranges need a regular, uncompressed file, and every rank says so', async () => {
+    const path = file('ranged.csv.gz', gzipSync(MIXED));
+    const { code, stderr, ranks } = await run(2, { FILE: path, OPTIONS: JSON.stringify(MIXED_OPTIONS) });
+    expect(code, stderr).toBe(0);
+    expect(ranks.map((r) => r.error)).toEqual(['DataError', 'DataError']);
+    for (const r of ranks) {
+      expect(r.message).toContain(`${path}: distributed: 'mpi' reads a byte range of the file on each process, which needs a regular, uncompressed file; this one is gzip-compressed`);
+    }
   });
 
   it('-np 2: a quoted field whose line break crosses the ranks\' boundary fails every rank with a clear error', async () => {
