@@ -2,6 +2,7 @@
 // when --task classification says so or (auto) when they are integers with few distinct values; else
 // regression. The result is saved with the model, so evaluate and predict read the target the same way.
 
+import { printable } from '../../util/printable.js';
 import type { Matrix } from '../../data/matrix.js';
 import { DataError } from '../../util/errors.js';
 import { UsageError } from '../errors.js';
@@ -23,7 +24,7 @@ const MAX_CLASSES = 1000;
 export function decideTask(path: string, name: string, y: Matrix, labels: string[] | null, requested: TrainConfig['task']): { target: TargetInfo; y: Matrix } {
   if (labels !== null) {
     if (requested === 'regression') {
-      throw new UsageError(`--task regression needs a numeric target but '${name}' holds categories (${labels.slice(0, 5).join(', ')}${labels.length > 5 ? ', …' : ''})`);
+      throw new UsageError(`--task regression needs a numeric target but '${printable(name)}' holds categories (${labels.slice(0, 5).map(printable).join(', ')}${labels.length > 5 ? ', …' : ''})`);
     }
     return { target: classTarget(path, name, labels, null), y };
   }
@@ -69,14 +70,14 @@ export function numericTarget(path: string, name: string, values: TargetValues, 
   const looksLikeClasses = integral && distinct.length <= AUTO_MAX_CLASSES && distinct.length <= Math.max(2, rows / 2);
   if (requested === 'auto' && !looksLikeClasses) return { name, task: 'regression', labels: null, classValues: null };
   if (distinct.length > MAX_CLASSES) {
-    throw new DataError(`${path}: the target '${name}' has more than ${MAX_CLASSES} distinct values; it cannot be read as classes (use --task regression)`);
+    throw new DataError(`${path}: the target '${printable(name)}' has more than ${MAX_CLASSES} distinct values; it cannot be read as classes (use --task regression)`);
   }
   return classTarget(path, name, distinct.map(String), distinct);
 }
 
 function classTarget(path: string, name: string, labels: string[], classValues: number[] | null): TargetInfo {
   if (labels.length < 2) {
-    throw new DataError(`${path}: the target '${name}' has a single class ('${labels[0] ?? ''}'); classification needs at least 2`);
+    throw new DataError(`${path}: the target '${printable(name)}' has a single class ('${printable(labels[0] ?? '')}'); classification needs at least 2`);
   }
   return { name, task: labels.length === 2 ? 'binary' : 'multiclass', labels, classValues };
 }
@@ -91,7 +92,7 @@ export function mapClassValues(path: string, y: Matrix, classValues: readonly nu
   for (let r = 0; r < y.rows; r++) {
     const k = index.get(y.data[r]);
     if (k === undefined) {
-      throw new DataError(`${path}: data row ${r + 1}, column '${name}': the class ${y.data[r]} was not seen in training (classes: ${classValues.join(', ')})`, { row: r });
+      throw new DataError(`${path}: data row ${r + 1}, column '${printable(name)}': the class ${y.data[r]} was not seen in training (classes: ${classValues.join(', ')})`, { row: r });
     }
     out[r] = k;
   }
