@@ -63,6 +63,15 @@ describe('inputs a scheduler hands over', () => {
     expect(piped.code).toBe(0);
     expect(piped.stdout).toBe(fromFile.stdout);
     expect(piped.stdout.trim().split('\n')).toHaveLength(rows.length + 1);
+    // --keep reads the kept columns beside the parser: from gzip shards too, not from a stream
+    const kept = await runCli(['predict', model, iris, '--keep', 'petal_width'], { cwd: dir });
+    expect(kept.code).toBe(0);
+    const keptShards = await runCli(['predict', model, 'shard-*.csv.gz', '--keep', 'petal_width', '--chunk-rows', '11'], { cwd: dir });
+    expect(keptShards.stderr).toBe('');
+    expect(keptShards.stdout).toBe(kept.stdout);
+    const keptStdin = await runCli(['predict', model, '-', '--keep', 'petal_width'], { cwd: dir, input: readFileSync(iris) });
+    expect(keptStdin.code).toBe(1);
+    expect(keptStdin.stderr).toContain('a stream can be read once: write it to a file to keep columns');
   });
 
   it('evaluate takes a gzip file; --val-file takes a pattern; a pattern that matches nothing fails naming it', async () => {
