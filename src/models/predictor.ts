@@ -101,11 +101,12 @@ export class Predictor {
   /**
    * Predictions for every row of a CSV file, read through the model's schema in bounded chunks: its
    * columns are matched by name (in any order; other columns are ignored; the target may be absent).
+   * Takes what readCsv takes: a gzip file, a stream (without `keep`), or a list of files read in order.
    * @example const rows = await p.predictCsv('new.csv', { keep: ['id'] }); // rows[0].keep.id
    * @throws DataError naming the file, line and column for bad input or a missing input column, or a
    *   `keep` column the file lacks.
    */
-  async predictCsv(path: string, options: PredictCsvOptions = {}): Promise<CsvPrediction[]> {
+  async predictCsv(path: string | readonly string[], options: PredictCsvOptions = {}): Promise<CsvPrediction[]> {
     const unknown = this.unknownOf('predictCsv', options, ['unknown', 'keep', 'chunkRows']);
     const out: CsvPrediction[] = [];
     await this.streamCsv(path, { unknown, keep: options.keep ?? [], chunkRows: options.chunkRows ?? DEFAULT_CHUNK_ROWS }, async (outputs, kept) => {
