@@ -5,19 +5,12 @@
 
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processAlive } from '../util/process-alive.js';
 
 /** `.name.<pid>.tmp` or `.name.<pid>.<hex>.tmp`; group 1 is the pid. */
 const TEMP_NAME = /^\..+\.(\d+)(?:\.[0-9a-f]+)?\.tmp$/;
 
-/** Whether a process with this id exists (EPERM: it exists but belongs to another user). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { processAlive };
 
 /**
  * Removes the temp files in `dir` whose writing process has exited. A directory that cannot be listed is

@@ -6,10 +6,11 @@
 
 import { createReadStream, fstat } from 'node:fs';
 import { promisify } from 'node:util';
-import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataError } from '../../util/errors.js';
+import { processAlive } from '../../util/process-alive.js';
 import { copyBytes, fileBytes, gzipFileBytes, streamBytes, type ByteHandle } from './bytes.js';
 import { fileError } from './errors.js';
 
@@ -96,6 +97,7 @@ export interface CopiedInput {
  * to stop the copy).
  */
 export async function copyToTempFile(input: CsvInput, check: () => void = () => undefined): Promise<CopiedInput> {
+  await removeStaleCopies();
   const dir = await mkdtemp(join(tmpdir(), `nntrain-csv-${process.pid}-`));
   const dispose = (): Promise<void> => rm(dir, { recursive: true, force: true });
   try {
@@ -115,6 +117,16 @@ export async function copyToTempFile(input: CsvInput, check: () => void = () => 
   } catch (err) {
     await dispose();
     throw err;
+  }
+}
+
+/** Removes the copies of processes that were killed before they could remove their own. */
+async function removeStaleCopies(): Promise<void> {
+  const entries = await readdir(tmpdir()).catch(() => [] as string[]);
+  for (const name of entries) {
+    const pid = Number(/^nntrain-csv-(\d+)-/.exec(name)?.[1] ?? NaN);
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    await rm(join(tmpdir(), name), { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

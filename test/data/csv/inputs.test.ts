@@ -2,8 +2,9 @@
 // character device), or a list of files read as one dataset. Every kind gives what the plain,
 // concatenated file gives, on both readers, and errors name the file and its own line.
 
-import { execFileSync } from 'node:child_process';
-import { createWriteStream, readdirSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -79,6 +80,17 @@ describe.each(CSV_BACKENDS)('inputs ($backend)', ({ backend, available }) => {
     expect((await dataError(readCsv(broken, { backend, ...OPTIONS }))).message).toMatch(new RegExp(`^Cannot read CSV file '${broken}': corrupt gzip data \\(`));
     // no temporary copy is left behind by a failed read
     expect(readdirSync(tmpdir()).filter((f) => f.startsWith(`nntrain-csv-${process.pid}-`))).toEqual([]);
+  });
+
+  it.skipIf(!available)("a killed process's temporary copy is removed by the next copy; a live one's stays", async () => {
+    const child = spawn(process.execPath, ['-e', '0']);
+    await new Promise((resolve) => child.on('close', resolve));
+    const stale = mkdtempSync(join(tmpdir(), `nntrain-csv-${child.pid as number}-`));
+    const live = mkdtempSync(join(tmpdir(), `nntrain-csv-${process.ppid}-`));
+    await readCsv(fifo('after-kill', whole), { backend, ...OPTIONS }); // a stream readCsv copies
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    rmSync(live, { recursive: true });
   });
 
   it.skipIf(!available)('a FIFO is read as a stream (it used to be "a directory"), gzip or not', async () => {
