@@ -14,6 +14,10 @@ const char* status_name(csv::Status s) {
       return "aborted";
     case csv::Status::kError:
       return "error";
+    case csv::Status::kStarved:
+      return "starved";
+    case csv::Status::kRestart:
+      return "restart";
   }
   return "error";
 }

@@ -27,6 +27,7 @@ Napi::Function CsvReaderWrap::Define(Napi::Env env) {
                          InstanceMethod("categories", &CsvReaderWrap::Categories),
                          InstanceMethod("missing", &CsvReaderWrap::Missing),
                          InstanceMethod("rewind", &CsvReaderWrap::Rewind),
+                         InstanceMethod("feed", &CsvReaderWrap::Feed),
                          InstanceMethod("range", &CsvReaderWrap::Range),
                          InstanceMethod("close", &CsvReaderWrap::Close),
                          StaticMethod("sample", &CsvReaderWrap::Sample),
@@ -54,21 +55,29 @@ Napi::Value CsvReaderWrap::Sample(const Napi::CallbackInfo& info) {
   return worker->Start();
 }
 
-// new CsvReader(path, config)
+// new CsvReader(path, config); path null: the bytes come from feed() (no byte range)
 CsvReaderWrap::CsvReaderWrap(const Napi::CallbackInfo& info)
     : Napi::ObjectWrap<CsvReaderWrap>(info) {
   const Napi::Env env = info.Env();
   if (!info.IsConstructCall()) throw Napi::TypeError::New(env, "CsvReader: use new CsvReader(...)");
   expect_args(info, 2, "CsvReader");
-  if (!info[0].IsString()) throw Napi::TypeError::New(env, "CsvReader: path must be a string");
-  const std::string path = info[0].As<Napi::String>().Utf8Value();
+  const bool fed = info[0].IsNull();
+  if (!fed && !info[0].IsString()) {
+    throw Napi::TypeError::New(env, "CsvReader: path must be a string (or null to feed the bytes)");
+  }
+  const std::string path = fed ? std::string() : info[0].As<Napi::String>().Utf8Value();
   csv::ReaderConfig cfg;
   std::vector<csv::Dictionary> dicts;
   decode_csv_config(env, info[1], &cfg, &dicts);
+  if (fed && cfg.ranged) throw Napi::TypeError::New(env, "CsvReader: config.range needs a path");
   std::string error;
   try {
     reader_ = std::make_unique<csv::Reader>(std::move(cfg), std::move(dicts));
-    if (!reader_->open(path, &error)) throw Napi::Error::New(env, error);
+    if (fed) {
+      reader_->open_fed();
+    } else if (!reader_->open(path, &error)) {
+      throw Napi::Error::New(env, error);
+    }
   } catch (const std::bad_alloc&) {
     throw Napi::RangeError::New(env, "CsvReader: cannot allocate the read buffer");
   }
@@ -193,6 +202,31 @@ Napi::Value CsvReaderWrap::Rewind(const Napi::CallbackInfo& info) {
   csv::Reader& reader = ready(env, "rewind");
   std::string error;
   if (!reader.rewind(&error)) throw Napi::Error::New(env, "CsvReader.rewind: " + error);
+  return env.Undefined();
+}
+
+// feed(bytes: Uint8Array | null): appends bytes for a reader made with a null path; null: no more
+// will come. Copied, so the caller may reuse its buffer. Not while a pass runs.
+Napi::Value CsvReaderWrap::Feed(const Napi::CallbackInfo& info) {
+  const char* fn = "feed";
+  const Napi::Env env = info.Env();
+  csv::Reader& reader = ready(env, fn);
+  expect_args(info, 1, fn);
+  if (!reader.fed()) throw Napi::Error::New(env, "CsvReader.feed: the reader reads a file");
+  if (info[0].IsNull()) {
+    reader.feed(nullptr, 0, true);
+    return env.Undefined();
+  }
+  if (!info[0].IsTypedArray() ||
+      info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    throw Napi::TypeError::New(env, "CsvReader.feed: bytes must be a Uint8Array or null");
+  }
+  const Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
+  try {
+    reader.feed(reinterpret_cast<const char*>(bytes.Data()), bytes.ElementLength(), false);
+  } catch (const std::bad_alloc&) {
+    throw Napi::RangeError::New(env, "CsvReader.feed: cannot allocate the pending bytes");
+  }
   return env.Undefined();
 }
 

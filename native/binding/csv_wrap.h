@@ -30,6 +30,7 @@ class CsvReaderWrap : public Napi::ObjectWrap<CsvReaderWrap> {
   Napi::Value Categories(const Napi::CallbackInfo& info);
   Napi::Value Missing(const Napi::CallbackInfo& info);
   Napi::Value Rewind(const Napi::CallbackInfo& info);
+  Napi::Value Feed(const Napi::CallbackInfo& info);
   Napi::Value Range(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   static Napi::Value Sample(const Napi::CallbackInfo& info);

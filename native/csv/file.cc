@@ -35,13 +35,67 @@ bool BlockFile::open(const std::string& path, int64_t block_bytes, std::string* 
   return true;
 }
 
+void BlockFile::open_fed(int64_t block_bytes) {
+  close();
+  fed_ = true;
+  fed_end_ = false;
+  file_size_ = -1;
+  buf_.assign(static_cast<size_t>(kFront + block_bytes + kPad), '\0');
+  begin_ = end_ = file_offset_ = bytes_read_ = 0;
+  limit_ = -1;
+  eof_ = appended_ = appended_newline_ = false;
+}
+
+void BlockFile::feed(const char* p, size_t n, bool end) {
+  if (pending_begin_ > 0) {  // drop what fill() took
+    pending_.erase(pending_.begin(),
+                   pending_.begin() + static_cast<std::ptrdiff_t>(pending_begin_));
+    pending_begin_ = 0;
+  }
+  if (n > 0) pending_.insert(pending_.end(), p, p + n);
+  fed_end_ = end;
+}
+
 void BlockFile::close() {
   if (file_ != nullptr) std::fclose(file_);
   file_ = nullptr;
+  fed_ = fed_end_ = false;
+  std::vector<char>().swap(pending_);
+  pending_begin_ = 0;
   std::vector<char>().swap(buf_);
 }
 
+bool BlockFile::read_some(char* dst, int64_t room, size_t* got, bool* end, std::string* error) {
+  *end = false;
+  if (fed_) {
+    const size_t avail = pending_.size() - pending_begin_;
+    *got = avail < static_cast<size_t>(room) ? avail : static_cast<size_t>(room);
+    if (*got > 0) std::memcpy(dst, pending_.data() + pending_begin_, *got);
+    pending_begin_ += *got;
+    *end = avail == 0 && fed_end_;
+    return true;
+  }
+  *got = std::fread(dst, 1, static_cast<size_t>(room), file_);
+  if (*got == 0) {
+    if (std::ferror(file_)) {
+      *error = std::strerror(errno != 0 ? errno : EIO);
+      return false;
+    }
+    *end = true;
+  }
+  return true;
+}
+
 bool BlockFile::rewind(std::string* error) {
+  if (fed_) {
+    std::vector<char>().swap(pending_);
+    pending_begin_ = 0;
+    fed_end_ = false;
+    begin_ = end_ = file_offset_ = 0;
+    limit_ = -1;
+    eof_ = appended_ = appended_newline_ = false;
+    return true;
+  }
   if (file_ == nullptr || std::fseek(file_, 0, SEEK_SET) != 0) {
     *error = file_ == nullptr ? "the reader is closed" : std::strerror(errno);
     return false;
@@ -54,6 +108,10 @@ bool BlockFile::rewind(std::string* error) {
 }
 
 bool BlockFile::seek(int64_t begin, int64_t limit, std::string* error) {
+  if (fed_) {
+    *error = "a reader of fed bytes has no byte ranges";
+    return false;
+  }
   if (file_ == nullptr || begin < 0 || limit < begin || (file_size_ >= 0 && limit > file_size_)) {
     *error = file_ == nullptr ? "the reader is closed" : "byte range outside the file";
     return false;
@@ -76,6 +134,10 @@ bool BlockFile::seek(int64_t begin, int64_t limit, std::string* error) {
 }
 
 int64_t BlockFile::line_start_at_or_after(int64_t offset, int64_t* probed, std::string* error) {
+  if (fed_) {
+    *error = "a reader of fed bytes has no byte ranges";
+    return -1;
+  }
   if (offset <= 0) return 0;
   if (offset >= file_size_) return file_size_;
   char buf[4096];
@@ -120,15 +182,14 @@ bool BlockFile::fill(std::string* error) {
       eof_ = true;
       break;
     }
-    const size_t got = std::fread(base() + end_, 1, static_cast<size_t>(room), file_);
-    if (got == 0) {
-      if (std::ferror(file_)) {
-        *error = std::strerror(errno != 0 ? errno : EIO);
-        return false;
-      }
+    size_t got = 0;
+    bool end = false;
+    if (!read_some(base() + end_, room, &got, &end, error)) return false;
+    if (end) {
       eof_ = true;
       break;
     }
+    if (got == 0) break;  // fed bytes ran out: starved()
     if (file_offset_ == 0 && end_ == 0 && got >= 3 && std::memcmp(base(), "\xEF\xBB\xBF", 3) == 0) {
       begin_ = 3;  // UTF-8 byte order mark
     }

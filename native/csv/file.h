@@ -24,8 +24,17 @@ class BlockFile {
 
   // Opens `path` for reading; false with *error set (the system's message) when it cannot.
   bool open(const std::string& path, int64_t block_bytes, std::string* error);
+  // Reads the bytes handed over by feed() instead of a file (a stream the caller decompresses):
+  // fill() takes what was fed, and starved() says that going on needs more. No size, byte ranges or
+  // probes; rewind() empties it, and the caller feeds again from the first byte.
+  void open_fed(int64_t block_bytes);
+  // Appends bytes for fill() to take; `end`: no more will come.
+  void feed(const char* p, size_t n, bool end);
+  bool fed() const { return fed_; }
+  // Fed, not at the end, and every fed byte taken: fill() can add nothing until the next feed().
+  bool starved() const { return fed_ && !eof_ && !fed_end_ && pending_begin_ >= pending_.size(); }
   void close();
-  bool is_open() const { return file_ != nullptr; }
+  bool is_open() const { return file_ != nullptr || fed_; }
 
   // Back to the start of the file (the buffer is emptied; no end limit).
   bool rewind(std::string* error);
@@ -71,6 +80,13 @@ class BlockFile {
   bool eof_ = false;
   bool appended_ = false;
   bool appended_newline_ = false;
+  // fed mode: bytes not yet taken by fill() are pending_[pending_begin_..]
+  bool fed_ = false;
+  bool fed_end_ = false;
+  std::vector<char> pending_;
+  size_t pending_begin_ = 0;
+  // Up to `room` bytes into dst; 0 at the end (*end), or when fed bytes ran out (starved).
+  bool read_some(char* dst, int64_t room, size_t* got, bool* end, std::string* error);
 };
 
 }  // namespace nntrain::csv

@@ -54,9 +54,20 @@ bool Reader::open(const std::string& path, std::string* error) {
   return file_.open(path, cfg_.block_bytes, error);
 }
 
+void Reader::open_fed() {
+  path_.clear();
+  located_ = false;
+  started_ = false;
+  searching_ = false;
+  line_ = 1;
+  record_ = 0;
+  file_.open_fed(cfg_.block_bytes);
+}
+
 bool Reader::rewind(std::string* error) {
   if (!file_.rewind(error)) return false;
   started_ = false;
+  searching_ = false;
   line_ = 1;
   record_ = 0;
   std::fill(missing_.begin(), missing_.end(), 0);
@@ -94,6 +105,7 @@ Status skip_header(BlockFile& file, int64_t max_block_bytes, char delimiter, int
     }
     if (file.size() == 0 || (file.size() == 1 && *file.data() == '\r' && !file.eof())) {
       if (file.eof()) return Status::kOk;  // empty file
+      if (file.starved()) return Status::kStarved;
       if (!file.fill(&message)) {
         err->set(ErrorKind::kIo, *line, -1, 0, message);
         return Status::kError;
@@ -111,6 +123,7 @@ Status skip_header(BlockFile& file, int64_t max_block_bytes, char delimiter, int
       return Status::kOk;
     }
     if (kind == ErrorKind::kUnterminated && !file.eof()) {  // the header is longer than the data
+      if (file.starved() && file.size() < file.capacity()) return Status::kStarved;
       if (file.size() == file.capacity() && !file.grow(max_block_bytes)) {
         err->set(ErrorKind::kRecordTooLarge, *line, -1, 0);
         return Status::kError;
@@ -166,9 +179,13 @@ Status Reader::start(ParseError* err) {
     return Status::kOk;
   }
   if (!file_.fill(&message)) return io_error(message, err);
+  if (cfg_.header) {
+    // fed bytes may end inside the header: then kStarved, and the next call starts again here
+    const Status s = skip_header(file_, cfg_.max_block_bytes, cfg_.delimiter, &line_, err);
+    if (s != Status::kOk) return s;
+  }
   started_ = true;
-  if (!cfg_.header) return Status::kOk;
-  return skip_header(file_, cfg_.max_block_bytes, cfg_.delimiter, &line_, err);
+  return Status::kOk;
 }
 
 void Reader::plan_range(ThreadPool& pool, int64_t len, BlockPlan* plan) {
@@ -221,11 +238,27 @@ Status Reader::first_syntax_error(ParseError* err) {
   const ParseError found = *err;
   std::string message;
   if (!rewind(&message)) return io_error(message, err);
-  const Status s = start(err);
-  if (s != Status::kOk) return s;
+  found_ = found;
+  searching_ = true;
+  if (file_.fed()) return Status::kRestart;  // the caller feeds from the first byte again
+  return search_syntax_error(err);
+}
+
+Status Reader::search_syntax_error(ParseError* err) {
+  std::string message;
+  if (!started_) {
+    const Status s = start(err);
+    if (s != Status::kOk) {
+      if (s != Status::kStarved) searching_ = false;
+      return s;
+    }
+  }
   for (;;) {
     Walked w;
-    if (find_syntax_error(file_.eof(), err, &w)) return Status::kError;
+    if (find_syntax_error(file_.eof(), err, &w)) {
+      searching_ = false;
+      return Status::kError;
+    }
     if (file_.eof() && w.bytes == file_.size()) break;  // none after all
     file_.consume(w.bytes);
     line_ += w.lines;
@@ -233,9 +266,14 @@ Status Reader::first_syntax_error(ParseError* err) {
     if (w.bytes == 0 && file_.size() == file_.capacity() && !file_.grow(cfg_.max_block_bytes)) {
       break;
     }
-    if (!file_.fill(&message)) return io_error(message, err);
+    if (file_.starved()) return Status::kStarved;
+    if (!file_.fill(&message)) {
+      searching_ = false;
+      return io_error(message, err);
+    }
   }
-  *err = found;
+  searching_ = false;
+  *err = found_;
   return Status::kError;
 }
 
@@ -250,6 +288,7 @@ Status Reader::next_region(ThreadPool& pool, int64_t want, BlockPlan* plan, bool
     }
     const int64_t size = file_.size();
     if (size == 0) {
+      if (file_.starved()) return Status::kStarved;
       *end = true;
       return Status::kOk;
     }
@@ -271,6 +310,7 @@ Status Reader::next_region(ThreadPool& pool, int64_t want, BlockPlan* plan, bool
       return Status::kError;
     }
     if (size < file_.capacity()) {
+      if (file_.starved()) return Status::kStarved;  // a record continues in bytes not fed yet
       if (!file_.fill(&message)) return io_error(message, err);
       continue;
     }
@@ -329,6 +369,7 @@ Status Reader::merge_categories(const BlockPlan& plan, ParseError* err) {
 Status Reader::scan(ThreadPool& pool, const int32_t* control, int64_t max_bytes, bool collect,
                     bool* done, ParseError* err) {
   *done = false;
+  if (searching_) return search_syntax_error(err);
   if (!started_) {
     const Status s = start(err);
     if (s != Status::kOk) return s;

@@ -31,7 +31,9 @@
 
 namespace nntrain::csv {
 
-enum class Status : uint8_t { kOk, kAborted, kError };
+// kStarved: a reader of fed bytes needs more (feed, then call again: nothing was lost); kRestart:
+// it needs every byte again from the first (rewound: feed from the start, then call again).
+enum class Status : uint8_t { kOk, kAborted, kError, kStarved, kRestart };
 
 struct ReadResult {
   int64_t rows = 0;     // rows written
@@ -53,6 +55,11 @@ class Reader {
   Reader(ReaderConfig config, std::vector<Dictionary> dicts);
 
   bool open(const std::string& path, std::string* error);
+  // Reads bytes handed over by feed() (see BlockFile::open_fed); passes may then end kStarved or
+  // kRestart.
+  void open_fed();
+  void feed(const char* p, size_t n, bool end) { file_.feed(p, n, end); }
+  bool fed() const { return file_.fed(); }
   void close() { file_.close(); }
   bool is_open() const { return file_.is_open(); }
   // Back to the first data record (categories collected so far are kept).
@@ -98,6 +105,8 @@ class Reader {
   // quoting error passed, without an error. Reads the file again from the first data record, record
   // by record, for the first quoting error (the one a read pass reports); *err when there is none.
   Status first_syntax_error(ParseError* err);
+  // first_syntax_error's search, resumable for fed bytes (searching_ until it ends).
+  Status search_syntax_error(ParseError* err);
   Status merge_categories(const BlockPlan& plan, ParseError* err);
   Status io_error(const std::string& message, ParseError* err) const;
   int want_threads(const ThreadPool& pool) const;
@@ -108,6 +117,8 @@ class Reader {
   std::string path_;
   bool located_ = false;
   RangeInfo range_;
+  bool searching_ = false;  // first_syntax_error's search is under way (fed bytes: across calls)
+  ParseError found_;        // what the parity scan found, reported when the search finds nothing
   bool started_ = false;
   int64_t line_ = 1;    // physical line at file_.data()
   int64_t record_ = 0;  // data records before file_.data()

@@ -104,10 +104,19 @@ export interface ReadResult extends StepResult {
   eof: boolean;
 }
 
+/**
+ * A pass's status from a reader of fed bytes besides StepResult's: 'starved' (feed more, then call
+ * again; nothing was lost) and 'restart' (it rewound: feed from the first byte again, then call again).
+ */
+export type FedStatus = 'starved' | 'restart';
+type Fed<T extends StepResult> = Omit<T, 'status'> & { status: StepResult['status'] | FedStatus };
+
 /** The addon's CsvReader (native/binding/csv_wrap.h); config as SourceConfig with a byte delimiter. */
 export interface NativeCsvReader {
-  scan(control: Int32Array, maxBytes: number, collect: boolean): Promise<ScanResult>;
-  read(x: Float32Array, y: Float32Array | null, maxRows: number, control: Int32Array): Promise<ReadResult>;
+  scan(control: Int32Array, maxBytes: number, collect: boolean): Promise<Fed<ScanResult>>;
+  read(x: Float32Array, y: Float32Array | null, maxRows: number, control: Int32Array): Promise<Fed<ReadResult>>;
+  /** A reader made with a null path: appends bytes (copied), or null for the end. Between passes only. */
+  feed(bytes: Uint8Array | null): void;
   setLayout(layout: Float64Array, xCols: number, yCols: number): void;
   categories(field: number): string[];
   missing(): Float64Array;
@@ -120,6 +129,7 @@ export type NativeCsvConfig = Omit<SourceConfig, 'delimiter'> & { delimiter: num
 
 /** The addon's CsvReader class, with its static sampler (native/csv/sample.h). */
 export interface NativeCsvReaderClass {
-  new (path: string, config: NativeCsvConfig): NativeCsvReader;
+  /** path null: the bytes come from feed() (a stream the caller decompresses). */
+  new (path: string | null, config: NativeCsvConfig): NativeCsvReader;
   sample(path: string, delimiter: number, maxRecords: number, maxBytes: number, minRecords: number): Promise<{ records: string[][]; stopped: boolean; error?: CsvErrorInfo; bytes: number; bytesRead: number }>;
 }

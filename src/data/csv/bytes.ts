@@ -163,10 +163,10 @@ export async function copyBytes(bytes: ByteHandle, write: (chunk: Buffer) => Pro
   }
 }
 
-/** The data of `bytes` as chunks, in order (reads ahead only when asked). */
-export async function* readChunks(bytes: ByteHandle): AsyncGenerator<Buffer> {
+/** The data of `bytes` as chunks of at most `size` bytes, in order (reads ahead only when asked). */
+export async function* readChunks(bytes: ByteHandle, size = CHUNK): AsyncGenerator<Buffer> {
   for (let pos = 0; ; ) {
-    const buf = Buffer.allocUnsafe(CHUNK); // fresh: a parser may keep views of it
+    const buf = Buffer.allocUnsafe(size); // fresh: a parser may keep views of it
     const { bytesRead } = await bytes.read(buf, 0, buf.length, pos);
     if (bytesRead === 0) return;
     pos += bytesRead;

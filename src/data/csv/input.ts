@@ -92,8 +92,7 @@ export interface CopiedInput {
 
 /**
  * Copies `input`'s data, decompressed, to a private temporary file (mode 0600, in the OS's temp
- * directory), as it is read: memory stays one chunk. For what must read a stream more than once,
- * and for the native reader, which reads regular files only. `check` runs before each chunk (it throws
+ * directory), as it is read: memory stays one chunk. For what must read a stream more than once. `check` runs before each chunk (it throws
  * to stop the copy).
  */
 export async function copyToTempFile(input: CsvInput, check: () => void = () => undefined): Promise<CopiedInput> {

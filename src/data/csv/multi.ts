@@ -10,10 +10,9 @@ import { DataError } from '../../util/errors.js';
 import { printable } from '../../util/printable.js';
 import { columnLabel } from './errors.js';
 import { columnNames } from './infer.js';
-import { copyToTempFile, describeInput, type CsvInput } from './input.js';
+import { describeInput, type CsvInput } from './input.js';
 import { openSource, settleSchema, type SettledSchema } from './open.js';
 import type { CsvSettings } from './options.js';
-import { Owned } from './owned.js';
 import type { AbortFlag } from './progress.js';
 import { sampleCsv } from './sample.js';
 import type { CsvSchema } from './schema.js';
@@ -109,24 +108,13 @@ class MultiSource implements RecordSource {
     if (this.current !== null) return this.current;
     if (this.index === -1) this.index = 0;
     if (this.index >= this.inputs.length) return null;
-    const owned = new Owned();
-    try {
-      let input = this.inputs[this.index];
-      if (input.gzip && this.backend === 'native') {
-        const copy = await copyToTempFile(input, () => this.flag.check()); // the native reader reads regular files only
-        owned.add(copy.dispose);
-        input = copy.input;
-      }
-      // the categories collected so far are fixed for this file only once they are complete (after a scan)
-      const fixed = this.settled.fixed.map((f, i) => f ?? (this.complete ? this.lists[i] : null));
-      const source = owned.wrap(await openSource(input, this.backend, { schema: this.schema, fixed }, this.settings));
-      if (this.layout !== null) source.setLayout(...this.layout);
-      this.current = source;
-      return source;
-    } catch (err) {
-      await owned.dispose();
-      throw err;
-    }
+    this.flag.check();
+    // the categories collected so far are fixed for this file only once they are complete (after a scan)
+    const fixed = this.settled.fixed.map((f, i) => f ?? (this.complete ? this.lists[i] : null));
+    const source = await openSource(this.inputs[this.index], this.backend, { schema: this.schema, fixed }, this.settings);
+    if (this.layout !== null) source.setLayout(...this.layout);
+    this.current = source;
+    return source;
   }
 
   /** Whether the category lists are complete (a collecting scan passed every file). */

@@ -1,13 +1,24 @@
 // The native RecordSource: the addon's CsvReader, whose scan/read run in AsyncWorkers on the addon's
-// thread pool and write straight into the caller's Float32Arrays.
+// thread pool and write straight into the caller's Float32Arrays. A regular file it opens itself; a
+// gzip file or a stream it is fed: JS decompresses (node's zlib) and hands over about half a block at a
+// time whenever the reader says it is starved, so memory stays one block plus what is pending.
 
 import { loadNativeAddon } from '../../backend/native.js';
 import type { NativeCsvReader, ReadResult, ScanResult, SourceConfig, SourceRange } from '../../backend/native-csv.js';
+import { readChunks, type ByteHandle } from './bytes.js';
 import type { RecordSource } from './source.js';
 
 export class NativeSource implements RecordSource {
   readonly backend = 'native' as const;
-  private constructor(private readonly reader: NativeCsvReader) {}
+  private chunks: AsyncGenerator<Buffer> | null = null;
+  private fed = 0; // bytes fed since the last restart
+  private cols: [number, number] = [0, 0]; // x's and y's floats per row (setLayout)
+
+  private constructor(
+    private readonly reader: NativeCsvReader,
+    private readonly bytes: ByteHandle | null,
+    private readonly feedBytes: number,
+  ) {}
 
   /**
    * Opens `path` with the addon's reader.
@@ -15,19 +26,78 @@ export class NativeSource implements RecordSource {
    */
   static open(path: string, config: SourceConfig): NativeSource {
     const { CsvReader } = loadNativeAddon();
-    return new NativeSource(new CsvReader(path, { ...config, delimiter: config.delimiter.charCodeAt(0) }));
+    return new NativeSource(new CsvReader(path, { ...config, delimiter: config.delimiter.charCodeAt(0) }), null, 0);
   }
 
-  scan(control: Int32Array, maxBytes: number, collect: boolean): Promise<ScanResult> {
-    return this.reader.scan(control, maxBytes, collect);
+  /** A reader fed from `bytes` (decompressed data; no byte range). It closes `bytes` when it closes. */
+  static fed(bytes: ByteHandle, config: SourceConfig): NativeSource {
+    const { CsvReader } = loadNativeAddon();
+    const reader = new CsvReader(null, { ...config, delimiter: config.delimiter.charCodeAt(0) });
+    // half a block per feed (64 KB at most per chunk): small blocks in tests starve the reader often
+    return new NativeSource(reader, bytes, Math.max(config.blockBytes >> 1, 32));
+  }
+
+  /** Feeds the reader about half a block more (or the end); from the first byte again after a restart. */
+  private async feed(restart: boolean): Promise<void> {
+    const bytes = this.bytes as ByteHandle;
+    if (restart || this.chunks === null) {
+      await this.chunks?.return(undefined);
+      this.chunks = readChunks(bytes, Math.min(this.feedBytes, 64 << 10));
+      this.fed = 0;
+    }
+    for (let n = 0; n < this.feedBytes; ) {
+      const next = await this.chunks.next();
+      if (next.done === true) {
+        this.reader.feed(null);
+        return;
+      }
+      this.reader.feed(next.value);
+      n += next.value.length;
+      this.fed += next.value.length;
+    }
+  }
+
+  async scan(control: Int32Array, maxBytes: number, collect: boolean): Promise<ScanResult> {
+    if (this.bytes !== null && this.chunks === null) await this.feed(false);
+    for (;;) {
+      const step = await this.reader.scan(control, maxBytes, collect);
+      if (step.status === 'starved' || step.status === 'restart') {
+        await this.feed(step.status === 'restart');
+        continue;
+      }
+      return this.sized({ ...step, status: step.status });
+    }
   }
 
   setLayout(layout: Float64Array, xCols: number, yCols: number): void {
+    this.cols = [xCols, yCols];
     this.reader.setLayout(layout, xCols, yCols);
   }
 
-  read(x: Float32Array, y: Float32Array | null, maxRows: number, control: Int32Array): Promise<ReadResult> {
-    return this.reader.read(x, y, maxRows, control);
+  async read(x: Float32Array, y: Float32Array | null, maxRows: number, control: Int32Array): Promise<ReadResult> {
+    if (this.bytes !== null && this.chunks === null) await this.feed(false);
+    let rows = 0;
+    let records = 0;
+    let dropped = 0;
+    const [xCols, yCols] = this.cols;
+    for (;;) {
+      // a starved read wrote `rows` rows: the next call goes on after them
+      const step = await this.reader.read(x.subarray(rows * xCols), y === null ? null : y.subarray(rows * yCols), maxRows - rows, control);
+      rows += step.rows;
+      records += step.records;
+      dropped += step.dropped;
+      if (step.status === 'starved') {
+        await this.feed(false);
+        if (rows < maxRows) continue;
+      }
+      if (step.status === 'restart') throw new Error('NativeSource.read: the reader asked for a restart while reading');
+      return this.sized({ ...step, status: step.status === 'starved' ? 'ok' : step.status, rows, records, dropped });
+    }
+  }
+
+  /** A fed reader knows no size: the bytes fed so far stand for it. */
+  private sized<T extends { bytes: number; totalBytes: number }>(step: T): T {
+    return this.bytes === null ? step : { ...step, totalBytes: Math.max(this.fed, step.bytes) };
   }
 
   categories(field: number): string[] {
@@ -40,6 +110,7 @@ export class NativeSource implements RecordSource {
 
   async rewind(): Promise<void> {
     this.reader.rewind();
+    if (this.bytes !== null) await this.feed(true);
   }
 
   range(): SourceRange | null {
@@ -48,5 +119,7 @@ export class NativeSource implements RecordSource {
 
   async close(): Promise<void> {
     this.reader.close();
+    await this.chunks?.return(undefined);
+    await this.bytes?.close();
   }
 }

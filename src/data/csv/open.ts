@@ -15,7 +15,7 @@ import { checkCsvOptions, type CsvSettings } from './options.js';
 import { AbortFlag, ProgressMeter } from './progress.js';
 import { sampleCsv } from './sample.js';
 import { checkSchema, featureNames, layoutOf, type CsvLayout, type CsvSchema } from './schema.js';
-import { copyToTempFile, describeInput, pathList, type CsvInput } from './input.js';
+import { copyToTempFile, describeInput, isPlain, openBytes, pathList, type CsvInput } from './input.js';
 import { openFiles } from './multi.js';
 import { Owned } from './owned.js';
 import type { RecordSource } from './source.js';
@@ -77,7 +77,8 @@ export async function settleSchema(input: CsvInput, settings: CsvSettings, backe
 
 /**
  * Opens a reader of `input` for a settled schema: the whole file, or the records of a byte range (a
- * plain file). The native reader reads plain files only: the caller gives it a decompressed copy.
+ * plain file). The native reader opens a plain file itself and is fed a gzip file's or a stream's
+ * decompressed bytes.
  */
 export async function openSource(
   input: CsvInput,
@@ -105,7 +106,8 @@ export async function openSource(
     range,
   };
   try {
-    return backend === 'native' ? NativeSource.open(input.file, config) : await JsSource.open(input, config);
+    if (backend === 'js') return await JsSource.open(input, config);
+    return isPlain(input) ? NativeSource.open(input.file, config) : NativeSource.fed(await openBytes(input), config);
   } catch (err) {
     if (err instanceof Error && err.name === 'BackendError') throw err;
     throw fileError(path, err);
@@ -139,9 +141,8 @@ export function openCsvOf(path: string, settings: CsvSettings, settled: SettledS
 
 /**
  * Opens `path` (one path or a list read as one dataset) for readCsv/openCsv. A stream that readCsv reads
- * (two passes) and a gzip file for the native reader are first copied, decompressed, to a private
- * temporary file, removed when the source closes; openCsv reads a stream once, with the JS reader. The
- * caller closes `source` and disposes `flag`.
+ * (two passes) is first copied, decompressed, to a private temporary file, removed when the source
+ * closes; openCsv reads a stream once, as it arrives. The caller closes `source` and disposes `flag`.
  */
 export async function openCsvFile(context: 'readCsv' | 'openCsv', path: string | readonly string[], options: unknown, allNumeric = false): Promise<OpenCsv> {
   const settings = { ...checkCsvOptions(context, options), allNumeric };
@@ -157,16 +158,15 @@ export async function openCsvFile(context: 'readCsv' | 'openCsv', path: string |
       return { ...openCsvOf(label, settings, settled, source, flag, backend), once: false };
     }
     let input = owned.input(await describeInput(paths[0]));
-    if ((input.stream && context === 'readCsv') || (input.gzip && !input.stream && backend === 'native')) {
+    if (input.stream && context === 'readCsv') {
       const copy = await copyToTempFile(input, () => flag.check());
       owned.add(copy.dispose);
       input = copy.input;
     }
-    const reader = input.stream ? 'js' : backend; // the native reader reads regular files only
-    const settled = await settleSchema(input, settings, reader);
+    const settled = await settleSchema(input, settings, backend);
     input.bytes?.release(); // the reader starts over from the kept sample, then reads on
-    const source = owned.wrap(await openSource(input, reader, settled, settings));
-    return { ...openCsvOf(paths[0], settings, settled, source, flag, reader), once: input.stream };
+    const source = owned.wrap(await openSource(input, backend, settled, settings));
+    return { ...openCsvOf(paths[0], settings, settled, source, flag, backend), once: input.stream };
   } catch (err) {
     flag.dispose();
     await owned.dispose();

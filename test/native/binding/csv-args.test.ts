@@ -95,4 +95,24 @@ describe.skipIf(!NATIVE)('native CsvReader arguments', () => {
     expect(result).toMatchObject({ status: 'error', rows: 0, error: { kind: 'number', line: 3, record: 1, column: 0, token: 'zz' } });
     r.close();
   });
+  it('a reader of fed bytes: a null path, feed() checks its argument, no byte range; a pass says when it is starved', async () => {
+    const { CsvReader } = loadNativeAddon();
+    expect(() => new CsvReader(null, config({ range: [0, 1] }))).toThrow(/config.range needs a path/);
+    expect(() => new CsvReader(7 as never, config())).toThrow(/path must be a string \(or null to feed the bytes\)/);
+    const fileReader = new CsvReader(path, config());
+    expect(() => fileReader.feed(null)).toThrow(/the reader reads a file/);
+    fileReader.close();
+    const r = new CsvReader(null, config());
+    expect(() => r.feed('a,b' as never)).toThrow(TypeError);
+    expect(() => r.feed(new Float32Array(2) as never)).toThrow(TypeError);
+    expect(() => (r.feed as (...a: unknown[]) => void)()).toThrow(TypeError);
+    r.feed(Buffer.from('a,b\n1,x\n2,'));
+    expect(await r.scan(control, 1 << 20, true)).toMatchObject({ status: 'starved', records: 1 });
+    r.feed(Buffer.from('y\n'));
+    r.feed(null);
+    expect(await r.scan(control, 1 << 20, true)).toMatchObject({ status: 'ok', done: true, records: 2 });
+    expect(r.categories(1)).toEqual(['x', 'y']);
+    r.close();
+    expect(() => r.feed(null)).toThrow(/closed/);
+  });
 });
