@@ -55,7 +55,7 @@ const trainingCommands: readonly (readonly ['train' | 'cv' | 'tune' | 'ensemble'
 for (const [name, description, run] of trainingCommands) {
   const cmd = usageStyle(program.command(name))
     .description(description)
-    .argument('[data]', name === 'train' ? "the CSV file (default: the config file's \"data\", or with --resume the checkpointed run's)" : 'the CSV file (default: the config file\'s "data")')
+    .argument('[data]', `the CSV file: .csv.gz too, - for stdin, or a quoted glob of files read as one (default: the config file's "data"${name === 'train' ? ", or with --resume the checkpointed run's" : ''})`)
     .addHelpText('after', commandHelp(name))
     .action(async (data: string | undefined, _options: unknown, self: Command) => (await run())(data, self));
   addTrainingOptions(cmd, name);
@@ -64,7 +64,7 @@ for (const [name, description, run] of trainingCommands) {
 const evaluate = usageStyle(program.command('evaluate'))
   .description('metrics of a model (or ensemble) on a labeled CSV file')
   .argument('<model>', 'a model file or ensemble manifest written by train')
-  .argument('<data>', 'a CSV file with the target column')
+  .argument('<data>', 'a CSV file with the target column (.csv.gz too, - for stdin, or a quoted glob)')
   .option('--json', 'print one JSON object with every metric')
   .addOption(valueOption('--unknown <policy>', "a category training never saw: error, or ignore (its one-hot columns all 0) (default: the model's, from train --unknown)"))
   .addHelpText('after', commandHelp('evaluate'))
@@ -74,7 +74,7 @@ addRuntimeFlags(evaluate);
 const predict = usageStyle(program.command('predict'))
   .description('stream predictions for a CSV file (class and probabilities, or values)')
   .argument('<model>', 'a model file or ensemble manifest written by train')
-  .argument('<data>', 'a CSV file with the model\'s input columns (the target may be absent)')
+  .argument('<data>', 'a CSV file with the model\'s input columns, the target may be absent (.csv.gz too, - for stdin, or a quoted glob)')
   .addOption(valueOption('--out <pred.csv>', 'the output CSV file (default: standard output)'))
   .addOption(valueOption('--keep <columns>', 'input columns copied into the output before the predictions, as the file holds them (comma-separated; may repeat)', true))
   .addOption(valueOption('--unknown <policy>', "a category training never saw: error, or ignore (its one-hot columns all 0) (default: the model's, from train --unknown)"))
