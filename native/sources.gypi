@@ -43,6 +43,7 @@
     'kernels/loss/stats.cc',
     'kernels/optim/clip.cc',
     'kernels/optim/optim.cc',
+    'kernels/optim/adam_variants.cc',
     'kernels/ref/gemm_ref.cc',
     'portable/glibc_compat.cc',
     'train/exchange.cc',

@@ -44,7 +44,8 @@ void set_layer_codes(Napi::Env env, Napi::Object out) {
                                     {"tanh", kActTanh},
                                     {"sigmoid", kActSigmoid},
                                     {"softplus", kActSoftplus},
-                                    {"softmax", kActSoftmax}}));
+                                    {"softmax", kActSoftmax},
+                                    {"geluTanh", kActGeluTanh}}));
   out.Set("LayerKind", group(env, {{"dense", kLayerDense},
                                    {"dropout", kLayerDropout},
                                    {"gaussianNoise", kLayerGaussianNoise},
@@ -74,7 +75,10 @@ void set_optimizer_codes(Napi::Env env, Napi::Object out) {
                                    {"adadelta", kOptAdadelta},
                                    {"rmsprop", kOptRmsprop},
                                    {"adam", kOptAdam},
-                                   {"adamw", kOptAdamw}}));
+                                   {"adamw", kOptAdamw},
+                                   {"adamax", kOptAdamax},
+                                   {"nadam", kOptNadam},
+                                   {"radam", kOptRadam}}));
   out.Set("OPTIMIZER_SLOTS", optimizer_slots(env));
   out.Set("OPTIMIZER_HYPER_LENGTH", kOptimizerHyperLength);
 }

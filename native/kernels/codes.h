@@ -16,7 +16,9 @@ enum Activation : int {
   kActSigmoid = 7,
   kActSoftplus = 8,  // log(1 + e^z), stable
   kActSoftmax = 9,   // row-wise
-  kActCount = 10,
+  // 0.5 z (1 + tanh(sqrt(2 / pi) (z + 0.044715 z^3))), PyTorch's approximate='tanh'
+  kActGeluTanh = 10,
+  kActCount = 11,
 };
 
 enum Loss : int {
@@ -47,12 +49,16 @@ enum Optimizer : int {
       2,  // [rho, eps, weightDecay]                                 slots: [sq, accDelta]
   kOptRmsprop =
       3,  // [alpha, eps, weightDecay, momentum, centered]           slots: [sq, buf, gradAvg]
-  kOptAdam = 4,   // [beta1, beta2, eps, weightDecay, amsgrad]               slots: [m, v, vmax]
-  kOptAdamw = 5,  // as adam, decoupled weight decay                         slots: [m, v, vmax]
-  kOptCount = 6,
+  kOptAdam = 4,    // [beta1, beta2, eps, weightDecay, amsgrad]               slots: [m, v, vmax]
+  kOptAdamw = 5,   // as adam, decoupled weight decay                         slots: [m, v, vmax]
+  kOptAdamax = 6,  // [beta1, beta2, eps, weightDecay]                        slots: [m, u]
+  // [beta1, beta2, eps, weightDecay, momentumDecay, decoupled]               slots: [m, v]
+  kOptNadam = 7,
+  kOptRadam = 8,  // [beta1, beta2, eps, weightDecay, decoupled]              slots: [m, v]
+  kOptCount = 9,
 };
 
-constexpr int kOptimizerSlots[kOptCount] = {1, 1, 2, 3, 3, 3};
+constexpr int kOptimizerSlots[kOptCount] = {1, 1, 2, 3, 3, 3, 2, 2, 2};
 constexpr int kOptimizerHyperLength = 8;
 constexpr int kMaxOptimizerSlots = 3;
 

@@ -42,6 +42,7 @@ void gemm_simple_fn(float* c, const float* a, const float* b, int m, int n, int 
 void init_elementwise_portable(ElementwiseKernels* k) {
   fill_activation_portable(k);
   fill_optim_portable(k);
+  fill_adam_variants_portable(k);
   fill_clip_portable(k);
   fill_loss_portable(k);
   fill_fused_portable(k);
@@ -53,6 +54,7 @@ void init_elementwise_avx2(ElementwiseKernels* k) {
   init_elementwise_portable(k);
   fill_activation_avx2(k);
   fill_optim_avx2(k);
+  fill_adam_variants_avx2(k);
   fill_clip_avx2(k);
   fill_loss_avx2(k);
   fill_fused_avx2(k);

@@ -21,6 +21,21 @@ struct AdamConsts {
   float step_size, inv_sqrt_bc2, b1, one_minus_b1, b2, one_minus_b2, eps, coupled_wd, decay;
 };
 
+// Adamax, NAdam and RAdam's per-step constants (optim/adam_variants.cc), float64. coupled_wd is
+// the L2 term added to the gradient, decay the decoupled p *= 1 - lr wd (1 when coupled).
+struct AdamaxConsts {
+  double clr, b1, b2, eps, wd;  // clr = lr / (1 - b1^t)
+};
+struct NadamConsts {
+  // p -= c_grad g / denom + c_m m / denom, denom = sqrt(v / bc2) + eps
+  double c_grad, c_m, inv_bc2, b1, b2, eps, coupled_wd, decay;
+};
+struct RadamConsts {
+  // rectified: p -= step m / (sqrt(v) + eps); else p -= step m (SGD with momentum)
+  double step, b1, b2, eps, coupled_wd, decay;
+  bool rectified;
+};
+
 struct ElementwiseKernels {
   // act/activation.cc: the contracts of activation_forward / activation_backward (activation.h)
   void (*activation_forward)(float* out, const float* inp, int rows, int cols, int act,
@@ -38,6 +53,10 @@ struct ElementwiseKernels {
                   double lr, double alpha, double eps, double wd, double mu, bool centered);
   void (*adam)(float* p, const float* g, float* m, float* v, float* vmax, size_t n,
                const AdamConsts& k, bool amsgrad);
+  // optim/adam_variants.cc: m and u (adamax: the exponentially weighted infinity norm) or v
+  void (*adamax)(float* p, const float* g, float* m, float* u, size_t n, const AdamaxConsts& k);
+  void (*nadam)(float* p, const float* g, float* m, float* v, size_t n, const NadamConsts& k);
+  void (*radam)(float* p, const float* g, float* m, float* v, size_t n, const RadamConsts& k);
 
   // optim/clip.cc: the contracts in optim.h (penalty kernels: at least one of l1, l2 nonzero)
   double (*sum_squares)(const float* x, size_t n);
@@ -66,12 +85,14 @@ struct ElementwiseKernels {
 // Each kernel file fills its slots: the portable kernels, and (x86-64) the AVX2 overrides.
 void fill_activation_portable(ElementwiseKernels* k);
 void fill_optim_portable(ElementwiseKernels* k);
+void fill_adam_variants_portable(ElementwiseKernels* k);
 void fill_clip_portable(ElementwiseKernels* k);
 void fill_loss_portable(ElementwiseKernels* k);
 void fill_fused_portable(ElementwiseKernels* k);
 #if defined(__x86_64__)
 void fill_activation_avx2(ElementwiseKernels* k);
 void fill_optim_avx2(ElementwiseKernels* k);
+void fill_adam_variants_avx2(ElementwiseKernels* k);
 void fill_clip_avx2(ElementwiseKernels* k);
 void fill_loss_avx2(ElementwiseKernels* k);
 void fill_fused_avx2(ElementwiseKernels* k);

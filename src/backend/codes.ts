@@ -15,6 +15,7 @@ export const Activation = {
   sigmoid: 7,
   softplus: 8, //  log(1 + e^z), computed stably
   softmax: 9, //   row-wise over the last axis
+  geluTanh: 10, // 0.5 z (1 + tanh(√(2/π) (z + 0.044715 z³))), PyTorch's gelu(approximate='tanh')
 } as const;
 /** Activation names accepted wherever an activation is an option ('relu', 'softmax', ...). */
 export type ActivationName = keyof typeof Activation;
@@ -58,11 +59,14 @@ export const Optimizer = {
   rmsprop: 3, //  hyper: [alpha, eps, weightDecay, momentum, centered(0|1)]          slots: [squareAvg, momentumBuffer, gradAvg]
   adam: 4, //     hyper: [beta1, beta2, eps, weightDecay, amsgrad(0|1)]              slots: [expAvg, expAvgSq, maxExpAvgSq]
   adamw: 5, //    hyper: [beta1, beta2, eps, weightDecay, amsgrad(0|1)] (decoupled)  slots: [expAvg, expAvgSq, maxExpAvgSq]
+  adamax: 6, //   hyper: [beta1, beta2, eps, weightDecay]                            slots: [expAvg, expInf]
+  nadam: 7, //    hyper: [beta1, beta2, eps, weightDecay, momentumDecay, decoupledWeightDecay(0|1)]  slots: [expAvg, expAvgSq]
+  radam: 8, //    hyper: [beta1, beta2, eps, weightDecay, decoupledWeightDecay(0|1)] slots: [expAvg, expAvgSq]
 } as const;
 /** Optimizer names accepted by `compile({ optimizer })`. */
 export type OptimizerName = keyof typeof Optimizer;
 export type OptimizerCode = (typeof Optimizer)[OptimizerName];
-export const OPTIMIZER_SLOTS: Readonly<Record<OptimizerCode, number>> = { 0: 1, 1: 1, 2: 2, 3: 3, 4: 3, 5: 3 };
+export const OPTIMIZER_SLOTS: Readonly<Record<OptimizerCode, number>> = { 0: 1, 1: 1, 2: 2, 3: 3, 4: 3, 5: 3, 6: 2, 7: 2, 8: 2 };
 /** Length of the hyperparameter vector passed to every optimizer (unused entries are 0). */
 export const OPTIMIZER_HYPER_LENGTH = 8;
 

@@ -46,7 +46,7 @@ const SAVING: readonly TrainingCommand[] = ['train', 'tune', 'ensemble'];
 /** Hidden-layer activations: every activation but softmax (an output activation). */
 export const HIDDEN_ACTIVATIONS = ACTIVATION_NAMES.filter((a) => a !== 'softmax');
 export const LOSSES = ['auto', 'mse', 'mae', 'huber', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'] as const;
-export const OPTIMIZERS = ['sgd', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamw'] as const;
+export const OPTIMIZERS = ['sgd', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamw', 'adamax', 'nadam', 'radam'] as const;
 export const TASKS = ['auto', 'classification', 'regression'] as const;
 export const SCALERS = ['standard', 'minMax', 'none'] as const;
 export const MISSING = ['impute', 'drop', 'error'] as const;
@@ -93,10 +93,12 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   num('lr', '--lr', 'learning rate', 'optimizer', { min: 0, minOpen: true, defaultText: 'per optimizer: adam 1e-3, sgd 1e-2, …' }, 'number > 0'),
   num('momentum', '--momentum', 'momentum (sgd, rmsprop)', 'optimizer', { min: 0, max: 1 }, 'number in [0, 1]'),
   { key: 'nesterov', flag: '--nesterov', kind: 'bool', expected: 'true or false', help: 'Nesterov momentum (sgd)', group: 'optimizer' },
-  num('beta1', '--beta1', 'first-moment decay (adam, adamw)', 'optimizer', { min: 0, max: 1, maxOpen: true }, 'number in [0, 1)'),
-  num('beta2', '--beta2', 'second-moment decay (adam, adamw)', 'optimizer', { min: 0, max: 1, maxOpen: true }, 'number in [0, 1)'),
-  num('eps', '--eps', 'denominator epsilon (adagrad, adadelta, rmsprop, adam, adamw)', 'optimizer', { min: 0, minOpen: true }, 'number > 0'),
+  num('beta1', '--beta1', 'first-moment decay (adam, adamw, adamax, nadam, radam)', 'optimizer', { min: 0, max: 1, maxOpen: true }, 'number in [0, 1)'),
+  num('beta2', '--beta2', 'second-moment (adamax: infinity-norm) decay (adam, adamw, adamax, nadam, radam)', 'optimizer', { min: 0, max: 1, maxOpen: true }, 'number in [0, 1)'),
+  num('eps', '--eps', 'denominator epsilon (every optimizer but sgd)', 'optimizer', { min: 0, minOpen: true }, 'number > 0'),
   num('weightDecay', '--weight-decay', 'weight decay (every optimizer; decoupled in adamw)', 'optimizer', { min: 0 }, 'number >= 0'),
+  { key: 'decoupledWeightDecay', flag: '--decoupled-weight-decay', kind: 'bool', expected: 'true or false', help: 'decay the weights directly, as adamw (nadam, radam)', group: 'optimizer' },
+  num('momentumDecay', '--momentum-decay', 'momentum schedule decay psi (nadam)', 'optimizer', { min: 0 }, 'number >= 0'),
   num('rho', '--rho', 'running-average decay (adadelta)', 'optimizer', { min: 0, max: 1 }, 'number in [0, 1]'),
   num('alpha', '--alpha', 'squared-gradient smoothing (rmsprop)', 'optimizer', { min: 0, max: 1 }, 'number in [0, 1]'),
   { key: 'centered', flag: '--centered', kind: 'bool', expected: 'true or false', help: 'centered RMSprop', group: 'optimizer' },

@@ -39,6 +39,8 @@ export interface TrainConfig {
   beta2?: number;
   eps?: number;
   weightDecay?: number;
+  decoupledWeightDecay?: boolean;
+  momentumDecay?: number;
   rho?: number;
   alpha?: number;
   centered?: boolean;
@@ -69,19 +71,21 @@ export interface TrainConfig {
 
 /** Optimizer hyperparameters and the optimizers that have them (the library's option names). */
 export const OPTIMIZER_OPTIONS: Record<string, { name: string; optimizers: readonly string[] }> = {
-  lr: { name: 'learningRate', optimizers: ['sgd', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamw'] },
+  lr: { name: 'learningRate', optimizers: ['sgd', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamw', 'adamax', 'nadam', 'radam'] },
   momentum: { name: 'momentum', optimizers: ['sgd', 'rmsprop'] },
   nesterov: { name: 'nesterov', optimizers: ['sgd'] },
-  beta1: { name: 'beta1', optimizers: ['adam', 'adamw'] },
-  beta2: { name: 'beta2', optimizers: ['adam', 'adamw'] },
-  eps: { name: 'eps', optimizers: ['adagrad', 'adadelta', 'rmsprop', 'adam', 'adamw'] },
-  weightDecay: { name: 'weightDecay', optimizers: ['sgd', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamw'] },
+  beta1: { name: 'beta1', optimizers: ['adam', 'adamw', 'adamax', 'nadam', 'radam'] },
+  beta2: { name: 'beta2', optimizers: ['adam', 'adamw', 'adamax', 'nadam', 'radam'] },
+  eps: { name: 'eps', optimizers: ['adagrad', 'adadelta', 'rmsprop', 'adam', 'adamw', 'adamax', 'nadam', 'radam'] },
+  weightDecay: { name: 'weightDecay', optimizers: ['sgd', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamw', 'adamax', 'nadam', 'radam'] },
+  decoupledWeightDecay: { name: 'decoupledWeightDecay', optimizers: ['nadam', 'radam'] },
+  momentumDecay: { name: 'momentumDecay', optimizers: ['nadam'] },
   rho: { name: 'rho', optimizers: ['adadelta'] },
   alpha: { name: 'alpha', optimizers: ['rmsprop'] },
   centered: { name: 'centered', optimizers: ['rmsprop'] },
   amsgrad: { name: 'amsgrad', optimizers: ['adam', 'adamw'] },
-  clipNorm: { name: 'clipNorm', optimizers: ['sgd', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamw'] },
-  clipValue: { name: 'clipValue', optimizers: ['sgd', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamw'] },
+  clipNorm: { name: 'clipNorm', optimizers: ['sgd', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamw', 'adamax', 'nadam', 'radam'] },
+  clipValue: { name: 'clipValue', optimizers: ['sgd', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamw', 'adamax', 'nadam', 'radam'] },
 };
 
 /** The given values: the config file (when --config names one), overridden by the flags. */

@@ -5,11 +5,20 @@ import type { LayerSpec, PenaltySpec } from '../backend/contract.js';
 import { resolveInitializer, type Initializer, type InitializerConfig, type InitializerName } from '../initializers/index.js';
 import { resolveRegularizer, type Regularizer } from '../regularizers/index.js';
 import { checkBoolean, checkInteger, checkKeys, invalid, isPlainObject } from '../util/validate.js';
-import { activationToConfig, resolveActivation, type ActivationConfig, type ResolvedActivation } from './activations.js';
+import {
+  activationToConfig,
+  resolveActivation,
+  type ActivationConfig,
+  type GeluApproximate,
+  type ResolvedActivation,
+} from './activations.js';
 import { COMMON_LAYER_KEYS, Layer, type CommonLayerOptions, type LayerConfigBase, type WeightSlot } from './layer.js';
 
-/** An activation name ('relu') or `{ name, alpha }` for leakyRelu and elu. */
-export type ActivationOption = ActivationConfig | { name: ActivationConfig & string; alpha?: number };
+/** An activation name ('relu'), `{ name, alpha }` for leakyRelu and elu, or `{ name: 'gelu', approximate: 'tanh' }`. */
+export type ActivationOption =
+  | ActivationConfig
+  | { name: ActivationConfig & string; alpha?: number }
+  | { name: 'gelu'; approximate?: GeluApproximate };
 /** An initializer name ('heNormal'), instance (`initializers.heNormal()`) or config. */
 export type InitializerOption = InitializerName | Initializer | InitializerConfig;
 /** A regularizer (`regularizers.l2(1e-4)`), a name ('l1', 'l2', 'l1l2') or `{ l1?, l2? }`. */

@@ -6,6 +6,9 @@ import { Adadelta } from './adadelta.js';
 import { Adagrad } from './adagrad.js';
 import { Adam } from './adam.js';
 import { AdamW } from './adamw.js';
+import { Adamax } from './adamax.js';
+import { Nadam } from './nadam.js';
+import { Radam } from './radam.js';
 import { Optimizer } from './optimizer.js';
 import { RmsProp } from './rmsprop.js';
 import { Sgd } from './sgd.js';
@@ -14,6 +17,9 @@ import type {
   AdagradOptions,
   AdamOptions,
   AdamWOptions,
+  AdamaxOptions,
+  NadamOptions,
+  RadamOptions,
   OptimizerConfig,
   RmsPropOptions,
   SgdOptions,
@@ -26,6 +32,9 @@ export { Adadelta } from './adadelta.js';
 export { RmsProp } from './rmsprop.js';
 export { Adam } from './adam.js';
 export { AdamW } from './adamw.js';
+export { Adamax } from './adamax.js';
+export { Nadam } from './nadam.js';
+export { Radam } from './radam.js';
 export type * from './types.js';
 
 /**
@@ -42,6 +51,9 @@ export const optimizers = {
   rmsprop: (options?: RmsPropOptions): RmsProp => new RmsProp(options),
   adam: (options?: AdamOptions): Adam => new Adam(options),
   adamw: (options?: AdamWOptions): AdamW => new AdamW(options),
+  adamax: (options?: AdamaxOptions): Adamax => new Adamax(options),
+  nadam: (options?: NadamOptions): Nadam => new Nadam(options),
+  radam: (options?: RadamOptions): Radam => new Radam(options),
 };
 
 const NAMES = Object.keys(OptimizerCode) as OptimizerName[];

@@ -70,6 +70,45 @@ export interface AdamOptions extends OptimizerOptions {
 
 export type AdamWOptions = AdamOptions;
 
+export interface AdamaxOptions extends OptimizerOptions {
+  /** Decay of the first moment, in [0, 1). Default 0.9. */
+  beta1?: number;
+  /** Decay of the infinity norm, in [0, 1). Default 0.999. */
+  beta2?: number;
+  /** Added to |g| in the infinity norm, > 0. Default 1e-8. */
+  eps?: number;
+  /** L2 penalty λ >= 0 added to the gradient. Default 0. */
+  weightDecay?: number;
+}
+
+export interface NadamOptions extends OptimizerOptions {
+  /** Decay of the first moment, in [0, 1). Default 0.9. */
+  beta1?: number;
+  /** Decay of the second moment, in [0, 1). Default 0.999. */
+  beta2?: number;
+  /** Added to the denominator, > 0. Default 1e-8. */
+  eps?: number;
+  /** Weight decay λ >= 0: added to the gradient, or decoupled (see decoupledWeightDecay). Default 0. */
+  weightDecay?: number;
+  /** ψ >= 0 of the momentum schedule μ_t = β1·(1 − 0.5·0.96^(t·ψ)). Default 0.004. */
+  momentumDecay?: number;
+  /** Decay the weights directly (p *= 1 − lr·λ, as AdamW) instead of adding λ·p to the gradient. Default false. */
+  decoupledWeightDecay?: boolean;
+}
+
+export interface RadamOptions extends OptimizerOptions {
+  /** Decay of the first moment, in [0, 1). Default 0.9. */
+  beta1?: number;
+  /** Decay of the second moment, in [0, 1). Default 0.999. */
+  beta2?: number;
+  /** Added to the denominator, > 0. Default 1e-8. */
+  eps?: number;
+  /** Weight decay λ >= 0: added to the gradient, or decoupled (see decoupledWeightDecay). Default 0. */
+  weightDecay?: number;
+  /** Decay the weights directly (p *= 1 − lr·λ, as AdamW) instead of adding λ·p to the gradient. Default false. */
+  decoupledWeightDecay?: boolean;
+}
+
 type ConfigOf<N extends string, O> = { name: N } & Required<O>;
 
 export type SgdConfig = ConfigOf<'sgd', SgdOptions>;
@@ -78,6 +117,18 @@ export type AdadeltaConfig = ConfigOf<'adadelta', AdadeltaOptions>;
 export type RmsPropConfig = ConfigOf<'rmsprop', RmsPropOptions>;
 export type AdamConfig = ConfigOf<'adam', AdamOptions>;
 export type AdamWConfig = ConfigOf<'adamw', AdamWOptions>;
+export type AdamaxConfig = ConfigOf<'adamax', AdamaxOptions>;
+export type NadamConfig = ConfigOf<'nadam', NadamOptions>;
+export type RadamConfig = ConfigOf<'radam', RadamOptions>;
 
 /** The serialized form of any optimizer: its name and every option (defaults filled in). */
-export type OptimizerConfig = SgdConfig | AdagradConfig | AdadeltaConfig | RmsPropConfig | AdamConfig | AdamWConfig;
+export type OptimizerConfig =
+  | SgdConfig
+  | AdagradConfig
+  | AdadeltaConfig
+  | RmsPropConfig
+  | AdamConfig
+  | AdamWConfig
+  | AdamaxConfig
+  | NadamConfig
+  | RadamConfig;

@@ -62,6 +62,9 @@ export function defaultHyper(name: OptimizerName): number[] {
     rmsprop: [0.99, 1e-8, 0, 0, 0],
     adam: [0.9, 0.999, 1e-8, 0, 0],
     adamw: [0.9, 0.999, 1e-8, 0.01, 0],
+    adamax: [0.9, 0.999, 1e-8, 0],
+    nadam: [0.9, 0.999, 1e-8, 0, 0.004, 0],
+    radam: [0.9, 0.999, 1e-8, 0, 0],
   };
   return padHyper(h[name]);
 }

@@ -2,7 +2,8 @@
 // (the backends' optimizerStep, the optimizer classes, the plan's update) compares against these.
 // Each updates p and its slots in place over the whole vector, as the kernels do. Slot layouts, as in
 // the contract: sgd [momentum buffer]; adagrad [sum of squares]; adadelta [square avg, accumulated
-// delta]; rmsprop [square avg, momentum buffer, grad avg]; adam/adamw [m, v, max v].
+// delta]; rmsprop [square avg, momentum buffer, grad avg]; adam/adamw [m, v, max v]; adamax [m, infinity
+// norm u]; nadam, radam [m, v].
 
 import { Optimizer } from '../../src/backend/codes.js';
 import type { OptimizerSpec } from '../../src/backend/contract.js';
@@ -48,7 +49,31 @@ export interface AdamRule {
   weightDecay: number;
   amsgrad: boolean;
 }
-export type OptimizerRule = SgdRule | AdagradRule | AdadeltaRule | RmsPropRule | AdamRule;
+export interface AdamaxRule {
+  name: 'adamax';
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+}
+export interface NadamRule {
+  name: 'nadam';
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  momentumDecay: number;
+  decoupledWeightDecay: boolean;
+}
+export interface RadamRule {
+  name: 'radam';
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  decoupledWeightDecay: boolean;
+}
+export type OptimizerRule = SgdRule | AdagradRule | AdadeltaRule | RmsPropRule | AdamRule | AdamaxRule | NadamRule | RadamRule;
 
 /** sgd: g += wd·p; buf = g at t = 1, else μ·buf + (1 − τ)·g; g = nesterov ? g + μ·buf : buf; p −= lr·g. */
 export function refSgd(p: MutVec, grads: Vec, slots: MutVec[], r: SgdRule, lr: number, t: number): void {
@@ -115,6 +140,63 @@ export function refAdam(p: MutVec, grads: Vec, slots: MutVec[], r: AdamRule, lr:
   }
 }
 
+/** adamax (torch.optim.Adamax): g += wd·p; m = β1·m + (1 − β1)·g; u = max(β2·u, |g| + eps); p −= lr/(1 − β1ᵗ) · m/u. */
+export function refAdamax(p: MutVec, grads: Vec, slots: MutVec[], r: AdamaxRule, lr: number, t: number): void {
+  const clr = lr / (1 - r.beta1 ** t);
+  for (let i = 0; i < p.length; i++) {
+    const g = grads[i] + r.weightDecay * p[i];
+    const m = (slots[0][i] = r.beta1 * slots[0][i] + (1 - r.beta1) * g);
+    const u = (slots[1][i] = Math.max(r.beta2 * slots[1][i], Math.abs(g) + r.eps));
+    p[i] -= clr * (m / u);
+  }
+}
+
+/**
+ * nadam (torch.optim.NAdam, _single_tensor_nadam): μ_k = β1(1 − ½·0.96^(kψ)); the μ product over k = 1..t
+ * recomputed here from scratch; p −= lr(1 − μ_t)/(1 − ∏μ) · g/denom, then lr·μ_{t+1}/(1 − ∏μ·μ_{t+1}) · m/denom,
+ * denom = √(v/(1 − β2ᵗ)) + eps. Weight decay as torch: decoupled p·(1 − lr·wd) or g += wd·p.
+ */
+export function refNadam(p: MutVec, grads: Vec, slots: MutVec[], r: NadamRule, lr: number, t: number): void {
+  const mu = (k: number) => r.beta1 * (1 - 0.5 * 0.96 ** (k * r.momentumDecay));
+  let muProduct = 1;
+  for (let k = 1; k <= t; k++) muProduct *= mu(k);
+  const muNext = mu(t + 1);
+  const bc2 = 1 - r.beta2 ** t;
+  for (let i = 0; i < p.length; i++) {
+    let g = grads[i];
+    if (r.decoupledWeightDecay) p[i] *= 1 - lr * r.weightDecay;
+    else g += r.weightDecay * p[i];
+    const m = (slots[0][i] = r.beta1 * slots[0][i] + (1 - r.beta1) * g);
+    const v = (slots[1][i] = r.beta2 * slots[1][i] + (1 - r.beta2) * g * g);
+    const denom = Math.sqrt(v / bc2) + r.eps;
+    p[i] -= ((lr * (1 - mu(t))) / (1 - muProduct)) * (g / denom);
+    p[i] -= ((lr * muNext) / (1 - muProduct * muNext)) * (m / denom);
+  }
+}
+
+/**
+ * radam (torch.optim.RAdam): m, v as adam; ρ∞ = 2/(1 − β2) − 1, ρ_t = ρ∞ − 2t·β2ᵗ/(1 − β2ᵗ). ρ_t > 5:
+ * p −= m/bc1 · lr · √bc2/(√v + eps) · r_t with r_t = √((ρ_t − 4)(ρ_t − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρ_t)); else p −= m/bc1 · lr.
+ */
+export function refRadam(p: MutVec, grads: Vec, slots: MutVec[], r: RadamRule, lr: number, t: number): void {
+  const bc1 = 1 - r.beta1 ** t;
+  const bc2 = 1 - r.beta2 ** t;
+  const rhoInf = 2 / (1 - r.beta2) - 1;
+  const rhoT = rhoInf - (2 * t * r.beta2 ** t) / bc2;
+  for (let i = 0; i < p.length; i++) {
+    let g = grads[i];
+    if (r.decoupledWeightDecay) p[i] *= 1 - lr * r.weightDecay;
+    else g += r.weightDecay * p[i];
+    const m = (slots[0][i] = r.beta1 * slots[0][i] + (1 - r.beta1) * g);
+    const v = (slots[1][i] = r.beta2 * slots[1][i] + (1 - r.beta2) * g * g);
+    if (rhoT > 5) {
+      const rect = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+      const adaptive = Math.sqrt(bc2) / (Math.sqrt(v) + r.eps);
+      p[i] -= (m / bc1) * lr * adaptive * rect;
+    } else p[i] -= (m / bc1) * lr;
+  }
+}
+
 /** Step t (from 1) of any rule. */
 export function refOptimizerUpdate(r: OptimizerRule, p: MutVec, grads: Vec, slots: MutVec[], lr: number, t: number): void {
   switch (r.name) {
@@ -129,13 +211,20 @@ export function refOptimizerUpdate(r: OptimizerRule, p: MutVec, grads: Vec, slot
     case 'adam':
     case 'adamw':
       return refAdam(p, grads, slots, r, lr, t);
+    case 'adamax':
+      return refAdamax(p, grads, slots, r, lr, t);
+    case 'nadam':
+      return refNadam(p, grads, slots, r, lr, t);
+    case 'radam':
+      return refRadam(p, grads, slots, r, lr, t);
   }
 }
 
 /**
  * The rule of a contract OptimizerSpec, read from its hyper vector by the numbering of codes.ts: sgd
  * [μ, τ, nesterov, wd]; adagrad [lrDecay, wd, initial accumulator, eps]; adadelta [ρ, eps, wd]; rmsprop
- * [α, eps, wd, μ, centered]; adam/adamw [β1, β2, eps, wd, amsgrad].
+ * [α, eps, wd, μ, centered]; adam/adamw [β1, β2, eps, wd, amsgrad]; adamax [β1, β2, eps, wd]; nadam [β1, β2,
+ * eps, wd, ψ, decoupled]; radam [β1, β2, eps, wd, decoupled].
  */
 export function ruleOfSpec(spec: OptimizerSpec): OptimizerRule {
   const h = spec.hyper;
@@ -151,6 +240,12 @@ export function ruleOfSpec(spec: OptimizerSpec): OptimizerRule {
     case Optimizer.adam:
     case Optimizer.adamw:
       return { name: spec.kind === Optimizer.adam ? 'adam' : 'adamw', beta1: h[0], beta2: h[1], eps: h[2], weightDecay: h[3], amsgrad: h[4] !== 0 };
+    case Optimizer.adamax:
+      return { name: 'adamax', beta1: h[0], beta2: h[1], eps: h[2], weightDecay: h[3] };
+    case Optimizer.nadam:
+      return { name: 'nadam', beta1: h[0], beta2: h[1], eps: h[2], weightDecay: h[3], momentumDecay: h[4], decoupledWeightDecay: h[5] !== 0 };
+    case Optimizer.radam:
+      return { name: 'radam', beta1: h[0], beta2: h[1], eps: h[2], weightDecay: h[3], decoupledWeightDecay: h[4] !== 0 };
     default:
       throw new Error(`ruleOfSpec: unknown optimizer ${spec.kind}`);
   }

@@ -86,6 +86,9 @@ export function refActScalar(z: number, act: ActivationCode, param: number): num
       return sigmoid(z);
     case Activation.softplus:
       return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+    case Activation.geluTanh:
+      // 0.5·z·(1 + tanh(u)) = z·σ(2u), u = √(2/π)(z + 0.044715z³): no cancellation for z ≪ 0
+      return z * sigmoid(2 * Math.sqrt(2 / Math.PI) * (z + 0.044715 * z ** 3));
     default:
       throw new Error(`refActScalar: activation ${act} is not elementwise`);
   }

@@ -1,5 +1,6 @@
-// Activation forward/backward kernels (see activation.h). gelu is the exact erf form; softplus and
-// sigmoid are evaluated in forms that do not overflow for large |z|.
+// Activation forward/backward kernels (see activation.h). gelu is the exact erf form, geluTanh
+// PyTorch's approximate='tanh' form in its operation order; softplus and sigmoid are evaluated in
+// forms that do not overflow for large |z|.
 //
 // Two kernels per direction, in the table's activation slots (elementwise.h): the portable scalar
 // loops, and AVX2 twins (pattern in simd.h) that share the scalar tail. Vectorized: relu
@@ -21,8 +22,15 @@
 namespace nntrain {
 namespace {
 
-constexpr double kInvSqrt2 = 0.7071067811865476;    // 1 / sqrt(2)
-constexpr double kInvSqrt2Pi = 0.3989422804014327;  // 1 / sqrt(2 pi)
+constexpr double kInvSqrt2 = 0.7071067811865476;     // 1 / sqrt(2)
+constexpr double kInvSqrt2Pi = 0.3989422804014327;   // 1 / sqrt(2 pi)
+constexpr double kSqrt2OverPi = 0.7978845608028654;  // sqrt(2 / pi), geluTanh's beta
+constexpr double kGeluKappa = 0.044715;
+
+// geluTanh's tanh(sqrt(2 / pi) (z + 0.044715 z^3))
+inline double gelu_tanh_inner(double z) {
+  return std::tanh(kSqrt2OverPi * (z + kGeluKappa * (z * z * z)));
+}
 
 inline double sigmoid(double z) {
   if (z >= 0) return 1.0 / (1.0 + std::exp(-z));
@@ -45,6 +53,8 @@ inline double apply(double z, int act, double alpha) {
       return z > 0 ? z : alpha * std::expm1(z);
     case kActGelu:
       return 0.5 * z * (1.0 + std::erf(z * kInvSqrt2));
+    case kActGeluTanh:
+      return 0.5 * z * (1.0 + gelu_tanh_inner(z));
     case kActSilu:
       return z * sigmoid(z);
     case kActTanh:
@@ -69,6 +79,12 @@ inline double derivative(double z, double y, int act, double alpha) {
       return z > 0 ? 1.0 : alpha * std::exp(z);
     case kActGelu:
       return 0.5 * (1.0 + std::erf(z * kInvSqrt2)) + z * kInvSqrt2Pi * std::exp(-0.5 * z * z);
+    case kActGeluTanh: {
+      // 0.5 (1 + th) + 0.5 z (1 - th^2) beta (1 + 3 kappa z^2)
+      const double th = gelu_tanh_inner(z);
+      const double right = (1.0 - th * th) * kSqrt2OverPi * (1.0 + 3.0 * kGeluKappa * (z * z));
+      return 0.5 * (1.0 + th) + 0.5 * z * right;
+    }
     case kActSilu: {
       const double s = sigmoid(z);
       return s * (1.0 + z * (1.0 - s));
@@ -153,6 +169,13 @@ void backward_portable(float* dinp, const float* dout, const float* inp, const f
 }
 
 #if defined(__x86_64__)
+// gelu_tanh_inner in lanes, each operation rounded as in the scalar form (tanh4: simd.h)
+NNTRAIN_AVX2_FMA inline __m256d gelu_tanh_inner4(__m256d z) {
+  const __m256d z3 = _mm256_mul_pd(_mm256_mul_pd(z, z), z);
+  const __m256d inner = _mm256_add_pd(z, _mm256_mul_pd(_mm256_set1_pd(kGeluKappa), z3));
+  return tanh4(_mm256_mul_pd(_mm256_set1_pd(kSqrt2OverPi), inner));
+}
+
 // Elements done by the vector loop (a multiple of the lane count; 0 for activations left scalar)
 NNTRAIN_AVX2_FMA size_t forward_lanes(float* out, const float* inp, size_t count, int act,
                                       double alpha) {
@@ -188,6 +211,14 @@ NNTRAIN_AVX2_FMA size_t forward_lanes(float* out, const float* inp, size_t count
         const __m256d z = load4(inp + i);
         const __m256d cdf2 = _mm256_add_pd(_mm256_set1_pd(1.0), erf4(_mm256_mul_pd(z, inv_sqrt2)));
         store4(out + i, _mm256_mul_pd(_mm256_mul_pd(_mm256_set1_pd(0.5), z), cdf2));
+      }
+      return i;
+    case kActGeluTanh:
+      for (; i + 4 <= count; i += 4) {
+        const __m256d z = load4(inp + i);
+        const __m256d th = gelu_tanh_inner4(z);
+        store4(out + i, _mm256_mul_pd(_mm256_mul_pd(_mm256_set1_pd(0.5), z),
+                                      _mm256_add_pd(_mm256_set1_pd(1.0), th)));
       }
       return i;
     case kActTanh:
@@ -246,6 +277,21 @@ NNTRAIN_AVX2_FMA size_t backward_lanes(float* dinp, const float* dout, const flo
         const __m256d pdf =
             _mm256_mul_pd(_mm256_mul_pd(z, _mm256_set1_pd(kInvSqrt2Pi)), exp_neg(arg));
         const __m256d d = _mm256_add_pd(_mm256_mul_pd(_mm256_set1_pd(0.5), cdf2), pdf);
+        store4(dinp + i, _mm256_mul_pd(load4(dout + i), d));
+      }
+      return i;
+    case kActGeluTanh:
+      for (; i + 4 <= count; i += 4) {
+        const __m256d z = load4(inp + i);
+        const __m256d th = gelu_tanh_inner4(z);
+        const __m256d z2 = _mm256_mul_pd(z, z);
+        const __m256d slope =
+            _mm256_add_pd(one, _mm256_mul_pd(_mm256_set1_pd(3.0 * kGeluKappa), z2));
+        const __m256d right =
+            _mm256_mul_pd(_mm256_mul_pd(nmadd(th, th, one), _mm256_set1_pd(kSqrt2OverPi)), slope);
+        const __m256d half = _mm256_set1_pd(0.5);
+        const __m256d d = _mm256_add_pd(_mm256_mul_pd(half, _mm256_add_pd(one, th)),
+                                        _mm256_mul_pd(_mm256_mul_pd(half, z), right));
         store4(dinp + i, _mm256_mul_pd(load4(dout + i), d));
       }
       return i;

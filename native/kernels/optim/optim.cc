@@ -1,9 +1,9 @@
-// The six optimizer update rules (torch.optim). g is the gradient after clipping, t the 1-based
-// step. Each rule is one pass over the flat arena, in a slot of the kernel table (elementwise.h):
-// a portable scalar loop, and an AVX2 twin that leaves the tail to it (pattern: act/simd.h). SGD
-// and Adam(W) compute in float32 (8 lanes, as torch.optim), the rarer adagrad/adadelta/rmsprop in
-// float64 (4 lanes). Hoisted per-step constants (pow(beta, t), 1 / sqrt(bc2)) are computed in
-// float64.
+// Six optimizer update rules (torch.optim; Adamax, NAdam and RAdam: adam_variants.cc). g is the
+// gradient after clipping, t the 1-based step. Each rule is one pass over the flat arena, in a slot
+// of the kernel table (elementwise.h): a portable scalar loop, and an AVX2 twin that leaves the
+// tail to it (pattern: act/simd.h). SGD and Adam(W) compute in float32 (8 lanes, as torch.optim),
+// the rarer adagrad/adadelta/rmsprop in float64 (4 lanes). Hoisted per-step constants (pow(beta,
+// t), 1 / sqrt(bc2)) are computed in float64.
 #include "optim.h"
 
 #include <cmath>
@@ -12,6 +12,7 @@
 #include "../codes.h"
 #include "../dispatch.h"
 #include "../elementwise.h"
+#include "adam_variants.h"
 
 namespace nntrain {
 namespace {
@@ -328,6 +329,15 @@ void optimizer_step(float* params, const float* grads, float* const* slots, size
     case kOptAdamw:
       k.adam(params, grads, s0, s1, s2, n,
              adam_consts(lr, step, h[0], h[1], h[2], h[3], opt.kind == kOptAdamw), h[4] != 0.0);
+      return;
+    case kOptAdamax:
+      k.adamax(params, grads, s0, s1, n, adamax_consts(h, lr, step));
+      return;
+    case kOptNadam:
+      k.nadam(params, grads, s0, s1, n, nadam_consts(h, lr, step));
+      return;
+    case kOptRadam:
+      k.radam(params, grads, s0, s1, n, radam_consts(h, lr, step));
       return;
     default:
       return;  // codes are validated at the boundary

@@ -12,7 +12,10 @@ import { checkClose, checkExact, checkScalar, maxAbs } from '../../helpers/check
 import { refOptimizerStep } from '../../helpers/optimizer-reference.js';
 
 // hyper per codes.ts: sgd [momentum, dampening, nesterov, wd]; adagrad [lrDecay, wd, initAcc, eps];
-// adadelta [rho, eps, wd]; rmsprop [alpha, eps, wd, momentum, centered]; adam(w) [b1, b2, eps, wd, amsgrad].
+// adadelta [rho, eps, wd]; rmsprop [alpha, eps, wd, momentum, centered]; adam(w) [b1, b2, eps, wd, amsgrad];
+// adamax [b1, b2, eps, wd]; nadam [b1, b2, eps, wd, momentumDecay, decoupled]; radam [b1, b2, eps, wd, decoupled].
+// radam's ρ_t passes 5 at t = 6 (β2 0.999 and 0.99): fresh runs (t = 1..3) take the SGD-like step, warm ones
+// (t = 6..8) the rectified one.
 const COMBOS: [OptimizerName, number[]][] = [
   ['sgd', [0, 0, 0, 0]],
   ['sgd', [0, 0, 0, 0.01]],
@@ -38,6 +41,14 @@ const COMBOS: [OptimizerName, number[]][] = [
   ['adamw', [0.9, 0.999, 1e-8, 0.01, 0]],
   ['adamw', [0.9, 0.999, 1e-8, 0.01, 1]],
   ['adamw', [0.8, 0.99, 1e-6, 0.1, 1]],
+  ['adamax', [0.9, 0.999, 1e-8, 0]],
+  ['adamax', [0.8, 0.99, 1e-6, 0.05]],
+  ['nadam', [0.9, 0.999, 1e-8, 0, 0.004, 0]],
+  ['nadam', [0.9, 0.999, 1e-8, 0.01, 0.004, 0]],
+  ['nadam', [0.8, 0.99, 1e-6, 0.1, 0.01, 1]],
+  ['radam', [0.9, 0.999, 1e-8, 0, 0]],
+  ['radam', [0.9, 0.999, 1e-8, 0.01, 0]],
+  ['radam', [0.8, 0.99, 1e-6, 0.1, 1]],
 ];
 const SIZES = [1, 17, 1000];
 const LRS = [0.05, 0.01, 0.02];
@@ -51,7 +62,7 @@ interface OptState {
 /**
  * Inputs for 3 steps of n parameters, with 3 spare cells past n (they must not change). Fresh state is
  * zero (adagrad's sum at initialAccumulatorValue, as the optimizer class initializes it); warm state is
- * random but valid (squares >= 0, rmsprop sq − ga² >= 0.01, vmax >= v).
+ * random but valid (squares and adamax's norm >= 0, rmsprop sq − ga² >= 0.01, vmax >= v).
  */
 function makeState(opt: OptimizerSpec, n: number, warm: boolean, seed: number): OptState {
   const rng = new Rng(seed);
@@ -80,11 +91,11 @@ function makeState(opt: OptimizerSpec, n: number, warm: boolean, seed: number): 
           slots[1][i] = rng.normal();
         }
         break;
-      default: // adam, adamw
+      default: // adam, adamw, adamax, nadam, radam (the last three without a third slot)
         if (warm) {
           slots[0][i] = 0.1 * rng.normal();
           slots[1][i] = pos(0.01);
-          slots[2][i] = slots[1][i] + pos(0.01);
+          if (slots.length > 2) slots[2][i] = slots[1][i] + pos(0.01);
         }
     }
   }

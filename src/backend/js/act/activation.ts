@@ -7,6 +7,13 @@ import { erf } from './erf.js';
 
 const INV_SQRT2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 0.3989422804014327;
+const SQRT_2_OVER_PI = 0.7978845608028654; // √(2/π), geluTanh's β
+const GELU_KAPPA = 0.044715;
+
+/** geluTanh's tanh(√(2/π)·(z + 0.044715·z³)), in PyTorch's operation order. */
+function geluTanhInner(z: number): number {
+  return Math.tanh(SQRT_2_OVER_PI * (z + GELU_KAPPA * (z * z * z)));
+}
 
 /** σ(z) without overflow for large |z|. */
 export function sigmoid(z: number): number {
@@ -49,6 +56,12 @@ export function activationForward(out: Float32Array, inp: Float32Array, rows: nu
       for (let i = 0; i < n; i++) {
         const z = inp[i];
         out[i] = 0.5 * z * (1 + erf(z * INV_SQRT2));
+      }
+      return;
+    case Activation.geluTanh:
+      for (let i = 0; i < n; i++) {
+        const z = inp[i];
+        out[i] = 0.5 * z * (1 + geluTanhInner(z));
       }
       return;
     case Activation.silu:
@@ -120,6 +133,15 @@ export function activationBackward(dinp: Float32Array, dout: Float32Array, inp: 
         const z = inp[i];
         const cdf = 0.5 * (1 + erf(z * INV_SQRT2));
         dinp[i] = dout[i] * (cdf + z * INV_SQRT_2PI * Math.exp(-0.5 * z * z));
+      }
+      return;
+    case Activation.geluTanh:
+      // 0.5·(1 + th) + 0.5·z·(1 − th²)·β·(1 + 3κz²)
+      for (let i = 0; i < n; i++) {
+        const z = inp[i];
+        const th = geluTanhInner(z);
+        const right = (1 - th * th) * SQRT_2_OVER_PI * (1 + 3 * GELU_KAPPA * (z * z));
+        dinp[i] = dout[i] * (0.5 * (1 + th) + 0.5 * z * right);
       }
       return;
     case Activation.silu:

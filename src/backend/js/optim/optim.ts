@@ -1,10 +1,11 @@
 // Optimizer updates over the flat arena, exactly torch.optim's documented update rules (the algorithm
-// boxes of torch.optim.SGD, Adagrad, Adadelta, RMSprop, Adam, AdamW). Math per element in float64, state
+// boxes of torch.optim.SGD, Adagrad, Adadelta, RMSprop, Adam, AdamW; Adamax, NAdam, RAdam in adam-variants.ts). Math per element in float64, state
 // stored as float32. g is the gradient after clipping; t is the 1-based step.
 
 import { Optimizer } from '../../codes.js';
 import type { OptimizerSpec } from '../../contract.js';
 import { ConfigError } from '../../../util/errors.js';
+import { adamaxStep, nadamStep, radamStep } from './adam-variants.js';
 
 /** One update of params (n) from grads (n) and the optimizer's slots, with learning rate lr at step t. */
 export function optimizerStep(params: Float32Array, grads: Float32Array, slots: Float32Array[], n: number, opt: OptimizerSpec, lr: number, step: number): void {
@@ -21,6 +22,12 @@ export function optimizerStep(params: Float32Array, grads: Float32Array, slots: 
     case Optimizer.adam:
     case Optimizer.adamw:
       return adamStep(params, grads, slots[0], slots[1], slots[2], n, lr, step, h[0], h[1], h[2], h[3], h[4] !== 0, opt.kind === Optimizer.adamw);
+    case Optimizer.adamax:
+      return adamaxStep(params, grads, slots[0], slots[1], n, lr, step, h);
+    case Optimizer.nadam:
+      return nadamStep(params, grads, slots[0], slots[1], n, lr, step, h);
+    case Optimizer.radam:
+      return radamStep(params, grads, slots[0], slots[1], n, lr, step, h);
     default:
       throw new ConfigError(`Unknown optimizer code ${String(opt.kind)}`);
   }
