@@ -183,8 +183,8 @@ describe('config round trip and resolution', () => {
   });
 
   it('unknown names get a did-you-mean hint', () => {
-    expectConfigError(() => resolveOptimizer('adma'), "Unknown optimizer 'adma'. Did you mean 'adam'? Expected one of: sgd, adagrad, adadelta, rmsprop, adam, adamw");
-    expectConfigError(() => resolveOptimizer({ name: 'rmsProp' }), "Unknown optimizer 'rmsProp'. Did you mean 'rmsprop'? Expected one of: sgd, adagrad, adadelta, rmsprop, adam, adamw");
+    expectConfigError(() => resolveOptimizer('adma'), "Unknown optimizer 'adma'. Did you mean 'adam'? Expected one of: sgd, adagrad, adadelta, rmsprop, adam, adamw, adamax, nadam, radam");
+    expectConfigError(() => resolveOptimizer({ name: 'rmsProp' }), "Unknown optimizer 'rmsProp'. Did you mean 'rmsprop'? Expected one of: sgd, adagrad, adadelta, rmsprop, adam, adamw, adamax, nadam, radam");
     expectConfigError(() => resolveOptimizer(42), 'Expected an optimizer name, config object or Optimizer for optimizer but received 42');
     expectConfigError(() => resolveOptimizer(undefined), 'Expected an optimizer name, config object or Optimizer for optimizer but received undefined');
   });

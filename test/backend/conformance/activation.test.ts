@@ -2,7 +2,7 @@
 // activation (softmax with its row Jacobian, leakyRelu/elu with several alphas), including saturating
 // inputs where a naive formula overflows, and the documented aliasing (out = inp, dinp = dout).
 
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Activation } from '../../../src/backend/codes.js';
 import type { ActivationName } from '../../../src/backend/codes.js';
 import { Rng } from '../../../src/util/rng.js';
@@ -86,5 +86,50 @@ describe.each(BACKENDS)('activation kernels [$name]', ({ available, get }) => {
         }
       }
     });
+  });
+});
+
+// PyTorch's gelu(approximate='tanh') and its derivative, 0.5·z·(1 + tanh(√(2/π)(z + 0.044715z³))), evaluated
+// at 50 digits (mpmath) at the float32 values of z: [z, f(z), f′(z)]. torch is not installed here, so the
+// formula it documents is the oracle.
+const GELU_TANH_TABLE: [number, number, number][] = [
+  [-6, -8.439646700762297e-11, -7.709973930953696e-10],
+  [-3, -0.003637392081773019, -0.011584166630969726],
+  [-1.5, -0.10042842301976708, -0.12771079315143308],
+  [-0.7, -0.1694298650130393, 0.023642786957019588],
+  [-0.1, -0.04601724958112619, 0.4204782095512054],
+  [0, 0.0, 0.5],
+  [0.05, 0.025996938640849676, 0.5398608380146857],
+  [0.5, 0.34571400982514394, 0.8673699035346423],
+  [1, 0.8411919906082767, 1.0829640838457826],
+  [2.25, 2.2227986701027116, 1.0599145345177623],
+  [4, 3.9999297540518075, 1.0003351231971227],
+  [9, 9.0, 1.0],
+];
+
+describe.each(BACKENDS)('gelu approximate tanh [$name]', ({ available, get }) => {
+  it.skipIf(!available)('matches the formula to float32 precision, forward and backward', () => {
+    const z = Float32Array.from(GELU_TANH_TABLE, (r) => r[0]);
+    const n = z.length;
+    // one rounding to float32 (2^-24 relative, doubled for slack) plus 1e-15 for the float64 cancellation
+    // in 1 + tanh(u) at z = -6, where the value is 8e-11
+    const bound = (col: 1 | 2) => (i: number) => 2 * U * Math.abs(GELU_TANH_TABLE[i][col]) + 1e-15;
+    const out = new Float32Array(n);
+    get().activationForward(out, z, 1, n, Activation.geluTanh, 0);
+    checkWithin(out, GELU_TANH_TABLE.map((r) => r[1]), bound(1), 'geluTanh forward');
+    const dinp = new Float32Array(n);
+    get().activationBackward(dinp, new Float32Array(n).fill(1), z, out, 1, n, Activation.geluTanh, 0);
+    checkWithin(dinp, GELU_TANH_TABLE.map((r) => r[2]), bound(2), 'geluTanh backward (dout = 1)');
+  });
+
+  it.skipIf(!available)('differs from the exact erf gelu by up to ~5e-4 (the two forms are not mixed up)', () => {
+    const z = Float32Array.from({ length: 41 }, (_, i) => -5 + i / 4);
+    const tanhForm = new Float32Array(z.length);
+    const erfForm = new Float32Array(z.length);
+    get().activationForward(tanhForm, z, 1, z.length, Activation.geluTanh, 0);
+    get().activationForward(erfForm, z, 1, z.length, Activation.gelu, 0);
+    const gap = Math.max(...tanhForm.map((v, i) => Math.abs(v - erfForm[i])));
+    expect(gap).toBeGreaterThan(1e-4);
+    expect(gap).toBeLessThan(1e-3);
   });
 });
