@@ -9,7 +9,7 @@ import { checkGivenValues, readConfigFile, type GivenValues } from '../../src/cl
 import { UsageError } from '../../src/cli/errors.js';
 import { flagValue } from '../../src/cli/flags.js';
 import { gridSize, parseGrid, trialsOf } from '../../src/cli/grid.js';
-import { lossFor } from '../../src/cli/model-builder.js';
+import { lossFor, optimizerOptions } from '../../src/cli/model-builder.js';
 import { optionByKey } from '../../src/cli/option-table.js';
 import { scheduleConfig } from '../../src/cli/schedule-spec.js';
 import { resolveConfig } from '../../src/cli/train-config.js';
@@ -45,7 +45,7 @@ describe('flag values', () => {
     [{ seed: '-1' }, 'Expected integer in [0, 4294967295] for --seed but received -1'],
     [{ delimiter: ';;' }, "Expected one character for --delimiter but received ';;'"],
     [{ earlyStop: 'soon' }, "Expected integer >= 0 (or false) for --early-stop but received 'soon'"],
-    [{ optimizer: 'adm' }, "Unknown --optimizer 'adm'. Did you mean 'adam'? Expected one of: sgd, adagrad, adadelta, rmsprop, adam, adamw"],
+    [{ optimizer: 'adm' }, "Unknown --optimizer 'adm'. Did you mean 'adam'? Expected one of: sgd, adagrad, adadelta, rmsprop, adam, adamw, adamax, nadam, radam"],
     [{ scale: 'robust' }, "Unknown --scale 'robust'. Expected one of: standard, minMax, none"],
   ])('%o → %s', (values, expected) => {
     expect(message(() => checkGivenValues(flags(values), undefined))).toBe(expected);
@@ -86,8 +86,24 @@ describe('options that go together', () => {
 
   it('optimizer hyperparameters belong to their optimizers', () => {
     expect(message(() => resolve({ momentum: '0.9' }))).toBe('--momentum does not apply to --optimizer adam; it applies to sgd, rmsprop');
-    expect(message(() => resolve({ optimizer: 'sgd', beta1: '0.8' }))).toBe('--beta1 does not apply to --optimizer sgd; it applies to adam, adamw');
+    expect(message(() => resolve({ optimizer: 'sgd', beta1: '0.8' }))).toBe('--beta1 does not apply to --optimizer sgd; it applies to adam, adamw, adamax, nadam, radam');
     expect(resolve({ optimizer: 'sgd', momentum: '0.9', nesterov: true })).toMatchObject({ momentum: 0.9, nesterov: true });
+  });
+
+  it('adamax, nadam and radam take the Adam flags; --momentum-decay is nadam\'s, --decoupled-weight-decay nadam\'s and radam\'s', () => {
+    const nadam = resolve({ optimizer: 'nadam', lr: '0.004', beta1: '0.8', eps: '1e-6', weightDecay: '0.01', momentumDecay: '0.01', decoupledWeightDecay: true });
+    expect(optimizerOptions(nadam)).toEqual({ learningRate: 0.004, beta1: 0.8, eps: 1e-6, weightDecay: 0.01, momentumDecay: 0.01, decoupledWeightDecay: true });
+    expect(optimizerOptions(resolve({ optimizer: 'radam', beta2: '0.99', decoupledWeightDecay: true }))).toEqual({ beta2: 0.99, decoupledWeightDecay: true });
+    expect(optimizerOptions(resolve({ optimizer: 'adamax', beta2: '0.99' }))).toEqual({ beta2: 0.99 });
+    expect(message(() => resolve({ optimizer: 'radam', momentumDecay: '0.01' }))).toBe('--momentum-decay does not apply to --optimizer radam; it applies to nadam');
+    expect(message(() => resolve({ optimizer: 'adamax', decoupledWeightDecay: true }))).toBe('--decoupled-weight-decay does not apply to --optimizer adamax; it applies to nadam, radam');
+    expect(message(() => resolve({ optimizer: 'nadam', amsgrad: true }))).toBe('--amsgrad does not apply to --optimizer nadam; it applies to adam, adamw');
+    expect(message(() => checkGivenValues(flags({ momentumDecay: '-1' }), undefined))).toBe('Expected number >= 0 for --momentum-decay but received -1');
+  });
+
+  it('--activation geluTanh is gelu with approximate tanh', () => {
+    expect(resolve({ activation: 'geluTanh' })).toMatchObject({ activation: 'geluTanh' });
+    expect(message(() => checkGivenValues(flags({ activation: 'gelu-tanh' }), undefined))).toMatch(/^Unknown --activation 'gelu-tanh'\. Did you mean 'geluTanh'\?/);
   });
 
   it('one source of validation; defaults for the model path and the checkpoint', () => {

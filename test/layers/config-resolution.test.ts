@@ -30,22 +30,32 @@ describe('resolveActivation', () => {
     expect(resolveActivation('activation', { name: 'tanh' })).toEqual({ name: 'tanh', code: Activation.tanh, param: 0 });
   });
 
+  it("gelu's approximate (PyTorch): 'tanh' is the geluTanh code, 'none' the exact erf form", () => {
+    expect(resolveActivation('activation', { name: 'gelu', approximate: 'tanh' })).toEqual({ name: 'geluTanh', code: Activation.geluTanh, param: 0 });
+    expect(resolveActivation('activation', { name: 'gelu', approximate: 'none' })).toEqual({ name: 'gelu', code: Activation.gelu, param: 0 });
+    expect(resolveActivation('activation', 'geluTanh').code).toBe(Activation.geluTanh);
+  });
+
   it.each<[string, unknown, string]>([
-    ['typo', 'rleu', "Unknown activation 'rleu'. Did you mean 'relu'? Expected one of: linear, relu, leakyRelu, elu, gelu, silu, tanh, sigmoid, softplus, softmax"],
-    ['snake case', { name: 'leaky_relu' }, "Unknown activation 'leaky_relu'. Did you mean 'leakyRelu'? Expected one of: linear, relu, leakyRelu, elu, gelu, silu, tanh, sigmoid, softplus, softmax"],
+    ['typo', 'rleu', "Unknown activation 'rleu'. Did you mean 'relu'? Expected one of: linear, relu, leakyRelu, elu, gelu, silu, tanh, sigmoid, softplus, softmax, geluTanh"],
+    ['snake case', { name: 'leaky_relu' }, "Unknown activation 'leaky_relu'. Did you mean 'leakyRelu'? Expected one of: linear, relu, leakyRelu, elu, gelu, silu, tanh, sigmoid, softplus, softmax, geluTanh"],
     ['negative alpha', { name: 'leakyRelu', alpha: -0.1 }, 'Expected number >= 0 for activation.alpha but received -0.1'],
     ['alpha on relu', { name: 'relu', alpha: 0.1 }, "alpha applies only to leakyRelu and elu, not to activation 'relu'"],
-    ['unknown key', { name: 'elu', alhpa: 0.5 }, "Unknown option 'alhpa' for activation. Did you mean 'alpha'? Valid options: name, alpha"],
-    ['a number', 3, 'Expected an activation name or { name, alpha } for activation but received 3'],
+    ['unknown key', { name: 'elu', alhpa: 0.5 }, "Unknown option 'alhpa' for activation. Did you mean 'alpha'? Valid options: name, alpha, approximate"],
+    ['a number', 3, "Expected an activation name, { name, alpha } or { name: 'gelu', approximate } for activation but received 3"],
+    ['approximate on silu', { name: 'silu', approximate: 'tanh' }, "approximate applies only to gelu, not to activation 'silu'"],
+    ['approximate typo', { name: 'gelu', approximate: 'tahn' }, "Unknown activation.approximate 'tahn'. Did you mean 'tanh'? Expected one of: none, tanh"],
+    ['approximate with alpha', { name: 'gelu', approximate: 'none', alpha: 1 }, "alpha applies only to leakyRelu and elu, not to activation 'gelu'"],
   ])('%s', (_label, value, message) => expectConfigError(() => resolveActivation('activation', value), message));
 
   it('activationToConfig round-trips', () => {
-    for (const value of ['relu', 'softmax', { name: 'leakyRelu', alpha: 0.3 }, { name: 'elu', alpha: 0.7 }, 'leakyRelu', undefined]) {
+    for (const value of ['relu', 'softmax', { name: 'leakyRelu', alpha: 0.3 }, { name: 'elu', alpha: 0.7 }, 'leakyRelu', { name: 'gelu', approximate: 'tanh' }, undefined]) {
       const a = resolveActivation('activation', value);
       const config = JSON.parse(JSON.stringify(activationToConfig(a))) as unknown;
       expect(resolveActivation('activation', config)).toEqual(a);
     }
     expect(activationToConfig(resolveActivation('activation', 'gelu'))).toBe('gelu');
+    expect(activationToConfig(resolveActivation('activation', 'geluTanh'))).toEqual({ name: 'gelu', approximate: 'tanh' });
     expect(activationToConfig(resolveActivation('activation', 'leakyRelu'))).toEqual({ name: 'leakyRelu', alpha: 0.01 });
   });
 });

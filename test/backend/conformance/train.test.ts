@@ -113,6 +113,9 @@ const OPTIMIZERS: [OptimizerName, Partial<ModelDesc>][] = [
   ['rmsprop', { hyper: [0.99, 1e-8, 0, 0.5, 1], clipValue: 0.05 }],
   ['adam', { clipNorm: 0.1 }],
   ['adamw', { hyper: [0.9, 0.999, 1e-8, 0.05, 1], clipValue: 0.2, clipNorm: 0.5 }],
+  ['adamax', { hyper: [0.9, 0.999, 1e-8, 1e-3], clipNorm: 0.5 }],
+  ['nadam', { hyper: [0.9, 0.999, 1e-8, 0.01, 0.004, 1] }],
+  ['radam', { hyper: [0.9, 0.99, 1e-8, 0.01, 0], clipValue: 0.2 }],
 ];
 
 describe.each(BACKENDS)('plan execution [$name]', ({ available, get }) => {

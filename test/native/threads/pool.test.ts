@@ -9,7 +9,7 @@ import { Activation, type ActivationName } from '../../../src/backend/codes.js';
 import { getBackend, nativeAvailable } from '../../../src/backend/index.js';
 import { loadNativeAddon } from '../../../src/backend/native.js';
 import { floatsOnCacheLine } from '../../../src/memory/arena.js';
-import { ConfigError, layers, optimizers, Rng, Sequential, setThreads } from '../../../src/index.js';
+import { ConfigError, layers, optimizers, Rng, Sequential, setThreads, type Optimizer } from '../../../src/index.js';
 import { checkBits, checkClose } from '../../helpers/check.js';
 
 const NATIVE = nativeAvailable();
@@ -178,7 +178,7 @@ describe.skipIf(!NATIVE)(`native thread pool${NATIVE ? '' : ` (${SKIP_REASON})`}
   });
 
   /** A model with GEMMs and an arena big enough to be split over threads; returns the trained params. */
-  async function trainModel(seed: number, epochs = 2): Promise<Float32Array> {
+  async function trainModel(seed: number, epochs = 2, optimizer: Optimizer = optimizers.adam({ learningRate: 1e-3 }), gelu: 'gelu' | 'geluTanh' = 'gelu'): Promise<Float32Array> {
     const rng = new Rng(seed);
     const rows = 301; // the last batch of 64 has 45 rows
     const x = random(rng, rows * 97);
@@ -187,9 +187,9 @@ describe.skipIf(!NATIVE)(`native thread pool${NATIVE ? '' : ` (${SKIP_REASON})`}
     model.add(layers.dense({ units: 300, activation: 'tanh', inputShape: [97] }));
     model.add(layers.dropout({ rate: 0.1 }));
     model.add(layers.dense({ units: 129, activation: 'leakyRelu' }));
-    model.add(layers.dense({ units: 61, activation: 'gelu' }));
+    model.add(layers.dense({ units: 61, activation: gelu }));
     model.add(layers.dense({ units: 7, activation: 'softmax' }));
-    model.compile({ optimizer: optimizers.adam({ learningRate: 1e-3 }), loss: 'sparseCategoricalCrossentropy' });
+    model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy' });
     await model.fit({ data: x, rows, cols: 97 }, y, { epochs, batchSize: 64, seed, verbose: 0 });
     const params = model.params.slice();
     model.dispose();
@@ -202,6 +202,25 @@ describe.skipIf(!NATIVE)(`native thread pool${NATIVE ? '' : ` (${SKIP_REASON})`}
       for (const n of COUNTS) {
         setThreads(n);
         results.push(await trainModel(9));
+      }
+    } finally {
+      setThreads(DEFAULT_THREADS);
+    }
+    expect(results[0].every(Number.isFinite)).toBe(true);
+    results.slice(1).forEach((r, i) => checkBits(r, results[0], `params, ${COUNTS[i + 1]} threads vs 1`));
+  });
+
+  // 10 steps over ~77k parameters (split over threads): radam takes both its SGD-like (t ≤ 5) and rectified steps
+  it.each([
+    ['adamax', () => optimizers.adamax({ weightDecay: 1e-3 })],
+    ['nadam', () => optimizers.nadam({ weightDecay: 1e-3, decoupledWeightDecay: true })],
+    ['radam', () => optimizers.radam({ weightDecay: 1e-3 })],
+  ] as const)('a training run with %s and geluTanh gives bit-identical params with 1, 2, 3 and default threads', async (_name, make) => {
+    const results: Float32Array[] = [];
+    try {
+      for (const n of COUNTS) {
+        setThreads(n);
+        results.push(await trainModel(9, 2, make(), 'geluTanh'));
       }
     } finally {
       setThreads(DEFAULT_THREADS);
