@@ -27,7 +27,7 @@ struct AdamaxConsts {
   double clr, b1, b2, eps, wd;  // clr = lr / (1 - b1^t)
 };
 struct NadamConsts {
-  // p -= c_grad g / denom + c_m m / denom, denom = sqrt(v / bc2) + eps
+  // p -= (c_grad g + c_m m) / denom, denom = sqrt(v / bc2) + eps
   double c_grad, c_m, inv_bc2, b1, b2, eps, coupled_wd, decay;
 };
 struct RadamConsts {

@@ -29,7 +29,7 @@ void adamax_step(float* p, const float* g, float* m, float* u, size_t n, const A
 }
 
 // nadam: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; denom = sqrt(v / bc2) + eps;
-// p -= c_grad g / denom + c_m m / denom
+// p -= (c_grad g + c_m m) / denom (torch's two addcdiv with one division: float64 last bits only)
 void nadam_step(float* p, const float* g, float* m, float* v, size_t n, const NadamConsts& k) {
   const double c1 = 1.0 - k.b1, c2 = 1.0 - k.b2;
   for (size_t i = 0; i < n; i++) {
@@ -41,7 +41,7 @@ void nadam_step(float* p, const float* g, float* m, float* v, size_t n, const Na
     m[i] = static_cast<float>(mi);
     v[i] = static_cast<float>(vi);
     const double denom = std::sqrt(vi * k.inv_bc2) + k.eps;
-    p[i] = static_cast<float>(pi - (k.c_grad * gi) / denom - (k.c_m * mi) / denom);
+    p[i] = static_cast<float>(pi - (k.c_grad * gi + k.c_m * mi) / denom);
   }
 }
 
@@ -100,8 +100,8 @@ NNTRAIN_AVX2 size_t nadam_lanes(float* p, const float* g, float* m, float* v, si
     store4(m + i, mi);
     store4(v + i, vi);
     const __m256d denom = _mm256_add_pd(_mm256_sqrt_pd(_mm256_mul_pd(vi, vinv)), veps);
-    pi = _mm256_sub_pd(pi, _mm256_div_pd(_mm256_mul_pd(vcg, gi), denom));
-    store4(p + i, _mm256_sub_pd(pi, _mm256_div_pd(_mm256_mul_pd(vcm, mi), denom)));
+    const __m256d num = _mm256_add_pd(_mm256_mul_pd(vcg, gi), _mm256_mul_pd(vcm, mi));
+    store4(p + i, _mm256_sub_pd(pi, _mm256_div_pd(num, denom)));
   }
   return i;
 }

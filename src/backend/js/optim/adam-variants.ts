@@ -38,7 +38,7 @@ export function adamaxStep(p: Float32Array, g: Float32Array, m: Float32Array, u:
 }
 
 // coupled: g += λp, decoupled: p *= 1 − lr·λ. m, v as adam; denom = √(v/bc2) + eps;
-// p −= lr(1 − μ_t)/(1 − ∏μ_1..t) · g/denom + lr·μ_{t+1}/(1 − ∏μ_1..t+1) · m/denom.
+// p −= (lr(1 − μ_t)/(1 − ∏μ_1..t) · g + lr·μ_{t+1}/(1 − ∏μ_1..t+1) · m) / denom (one division).
 export function nadamStep(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, n: number, lr: number, t: number, h: readonly number[]): void {
   const [b1, b2, eps, wd, psi] = h;
   const decoupled = h[5] !== 0;
@@ -61,7 +61,7 @@ export function nadamStep(p: Float32Array, g: Float32Array, m: Float32Array, v: 
     m[i] = mi;
     v[i] = vi;
     const denom = Math.sqrt(vi * invBc2) + eps;
-    p[i] = pi - (cGrad * gi) / denom - (cM * mi) / denom;
+    p[i] = pi - (cGrad * gi + cM * mi) / denom;
   }
 }
 
