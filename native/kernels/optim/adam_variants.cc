@@ -167,20 +167,31 @@ void fill_adam_variants_avx2(ElementwiseKernels* k) {
 #endif
 
 // A pure function of (b1, psi, t), computed as a running product from i = 1. Each thread remembers
-// its last product, so consecutive steps cost one factor each; a step below the remembered one
-// (a resume, another model) starts again from i = 1 with the same operations, hence the same bits.
+// a few products (models training side by side on one thread each keep theirs), so consecutive
+// steps cost one factor each; a step below every remembered one (a resume) starts again from i = 1.
+// The same operations in the same order either way, hence the same bits.
 double nadam_mu_product(double b1, double psi, double t) {
-  thread_local double memo_b1 = std::nan(""), memo_psi = std::nan(""), memo_product = 1.0;
-  thread_local double memo_t = 0.0;
-  if (!(memo_b1 == b1 && memo_psi == psi) || t < memo_t) {
-    memo_b1 = b1;
-    memo_psi = psi;
-    memo_t = 0.0;
-    memo_product = 1.0;
+  struct Memo {
+    double b1, psi, t, product;
+  };
+  constexpr int kEntries = 4;
+  thread_local Memo memo[kEntries] = {{std::nan(""), 0, 0, 1},
+                                      {std::nan(""), 0, 0, 1},
+                                      {std::nan(""), 0, 0, 1},
+                                      {std::nan(""), 0, 0, 1}};
+  thread_local int next = 0;
+  Memo* best = nullptr;
+  for (Memo& e : memo) {
+    if (e.b1 == b1 && e.psi == psi && e.t <= t && (best == nullptr || e.t > best->t)) best = &e;
   }
-  for (double i = memo_t + 1.0; i <= t; i += 1.0) memo_product *= nadam_mu(b1, psi, i);
-  memo_t = t > memo_t ? t : memo_t;
-  return memo_product;
+  if (best == nullptr) {
+    best = &memo[next];
+    next = (next + 1) % kEntries;
+    *best = {b1, psi, 0.0, 1.0};
+  }
+  for (double i = best->t + 1.0; i <= t; i += 1.0) best->product *= nadam_mu(b1, psi, i);
+  best->t = t;
+  return best->product;
 }
 
 // adamax hyper: [beta1, beta2, eps, weightDecay]

@@ -7,16 +7,30 @@ function nadamMu(b1: number, psi: number, i: number): number {
   return b1 * (1 - 0.5 * Math.pow(0.96, i * psi));
 }
 
-// The last product, so consecutive steps cost one factor; an earlier step starts again from i = 1
-// with the same operations (same value).
-let memo = { b1: NaN, psi: NaN, t: 0, product: 1 };
+interface MuMemo {
+  b1: number;
+  psi: number;
+  t: number;
+  product: number;
+}
+// A few remembered products (models training side by side in one thread keep theirs), so consecutive steps
+// cost one factor; a step below every remembered one (a resume) starts again from i = 1 with the same
+// operations (same value).
+const memo: MuMemo[] = Array.from({ length: 4 }, () => ({ b1: NaN, psi: NaN, t: 0, product: 1 }));
+let nextEntry = 0;
 
 /** ∏_{i=1..t} μ_i, NAdam's momentum product: a function of (β1, ψ, t) alone. */
 export function nadamMuProduct(b1: number, psi: number, t: number): number {
-  if (!(memo.b1 === b1 && memo.psi === psi) || t < memo.t) memo = { b1, psi, t: 0, product: 1 };
-  for (let i = memo.t + 1; i <= t; i++) memo.product *= nadamMu(b1, psi, i);
-  memo.t = Math.max(memo.t, t);
-  return memo.product;
+  let best: MuMemo | undefined;
+  for (const e of memo) if (e.b1 === b1 && e.psi === psi && e.t <= t && (best === undefined || e.t > best.t)) best = e;
+  if (best === undefined) {
+    best = memo[nextEntry];
+    nextEntry = (nextEntry + 1) % memo.length;
+    Object.assign(best, { b1, psi, t: 0, product: 1 });
+  }
+  for (let i = best.t + 1; i <= t; i++) best.product *= nadamMu(b1, psi, i);
+  best.t = t;
+  return best.product;
 }
 
 // g += λp; m = β1m + (1−β1)g; u = max(β2u, |g| + eps); p −= lr/(1 − β1ᵗ) · m/u.

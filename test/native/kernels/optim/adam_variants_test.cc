@@ -34,6 +34,11 @@ TEST_CASE("nadam_mu_product is the fresh product, bit for bit, in any order of s
   CHECK(same_bits(nadam_mu_product(0.8, 0.01, 5), fresh_product(0.8, 0.01, 5)));
   CHECK(same_bits(nadam_mu_product(0.9, 0.004, 6), fresh_product(0.9, 0.004, 6)));
   CHECK(same_bits(nadam_mu_product(0.9, 0.004, 7), fresh_product(0.9, 0.004, 7)));
+  // two models with the same hyperparameters at different steps, interleaved (both remembered)
+  for (double t = 1; t <= 50; t++) {
+    CHECK(same_bits(nadam_mu_product(0.9, 0.004, 1000 + t), fresh_product(0.9, 0.004, 1000 + t)));
+    CHECK(same_bits(nadam_mu_product(0.9, 0.004, t), fresh_product(0.9, 0.004, t)));
+  }
 }
 
 TEST_CASE(
