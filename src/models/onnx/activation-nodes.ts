@@ -1,6 +1,6 @@
 // An nntrain activation as ONNX opset-17 nodes. Opset 17 has no Gelu (added in 20) and no SiLU, so gelu
-// is written as 0.5·x·(1 + Erf(x·(1/√2))) and silu as x·Sigmoid(x); the importer recognises both
-// patterns (activation-patterns.ts). Softmax is over the last axis, as nntrain's row-wise softmax.
+// is written as 0.5·x·(1 + Erf(x·(1/√2))), geluTanh as 0.5·x·(1 + Tanh(√(2/π)·(x + 0.044715·x·x·x))) and
+// silu as x·Sigmoid(x); the importer recognises these patterns (activation-patterns.ts). Softmax is over the last axis, as nntrain's row-wise softmax.
 
 import type { ResolvedActivation } from '../../layers/activations.js';
 import type { GraphBuilder } from './graph-builder.js';
@@ -20,6 +20,13 @@ export function activationNodes(b: GraphBuilder, act: ResolvedActivation, x: str
     case 'gelu': {
       const erf = b.node('Erf', [b.node('Mul', [x, b.scalar('gelu_inv_sqrt2', Math.SQRT1_2)])]);
       const onePlus = b.node('Add', [erf, b.scalar('gelu_one', 1)]);
+      return b.node('Mul', [b.node('Mul', [x, onePlus]), b.scalar('gelu_half', 0.5)]);
+    }
+    case 'geluTanh': {
+      const cube = b.node('Mul', [b.node('Mul', [x, x]), x]);
+      const inner = b.node('Add', [x, b.node('Mul', [cube, b.scalar('gelu_tanh_kappa', 0.044715)])]);
+      const tanh = b.node('Tanh', [b.node('Mul', [inner, b.scalar('gelu_tanh_beta', Math.sqrt(2 / Math.PI))])]);
+      const onePlus = b.node('Add', [tanh, b.scalar('gelu_one', 1)]);
       return b.node('Mul', [b.node('Mul', [x, onePlus]), b.scalar('gelu_half', 0.5)]);
     }
     case 'silu':

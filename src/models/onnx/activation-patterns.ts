@@ -1,6 +1,7 @@
 // Recognising activations in an ONNX node list: single nodes (Relu, Sigmoid, Tanh, Softmax over the last
 // axis, LeakyRelu, Elu, Softplus, Gelu) and the decompositions exporters write for opsets without them:
-// gelu as 0.5·x·(1 + Erf(x/√2)) (Mul by 1/√2 or Div by √2, either operand order), silu as x·Sigmoid(x).
+// gelu as 0.5·x·(1 + Erf(x/√2)) (Mul by 1/√2 or Div by √2, either operand order), gelu's tanh form as
+// 0.5·x·(1 + Tanh(√(2/π)·(x + 0.044715·x³))) (x³ as Mul(Mul(x, x), x) or Pow(x, 3)), silu as x·Sigmoid(x).
 
 import { attributeOf, type OnnxNode } from '../../io/onnx/onnx-model.js';
 import type { ActivationConfig } from '../../layers/activations.js';
@@ -50,12 +51,15 @@ export function matchActivation(nodes: readonly OnnxNode[], i: number, x: string
     }
     case 'Gelu': {
       const approx = attributeOf(n, 'approximate');
-      if (approx?.kind === 'string' && approx.value !== 'none') throw new UnsupportedUse(`Gelu with approximate='${approx.value}' (nntrain's gelu is the exact erf form)`);
-      return one('gelu');
+      const form = approx?.kind === 'string' ? approx.value : 'none';
+      if (form !== 'none' && form !== 'tanh') throw new UnsupportedUse(`Gelu with approximate='${form}' (nntrain's gelu is 'none' or 'tanh')`);
+      return one(form === 'tanh' ? { name: 'gelu', approximate: 'tanh' } : 'gelu');
     }
     case 'Mul':
     case 'Div':
-      return matchGelu(nodes, i, x, scalar);
+      return matchGelu(nodes, i, x, scalar) ?? matchGeluTanh(nodes, i, x, scalar);
+    case 'Pow':
+      return matchGeluTanh(nodes, i, x, scalar);
     default:
       return null;
   }
@@ -83,6 +87,30 @@ function matchGelu(nodes: readonly OnnxNode[], i: number, x: string, scalar: Sca
   if (mulX.opType !== 'Mul' || !sameSet(mulX.inputs, [x, add.outputs[0]])) return null;
   if (half.opType !== 'Mul' || !near(scalar(other(half, mulX.outputs[0]) ?? ''), 0.5)) return null;
   return { activation: 'gelu', nodes: 5, output: half.outputs[0] };
+}
+
+/** x³ → Mul(·, 0.044715) → Add(x, ·) → Mul(·, √(2/π)) → Tanh → Add(·, 1) → Mul(x, ·) → Mul(·, 0.5): gelu, tanh form. */
+function matchGeluTanh(nodes: readonly OnnxNode[], i: number, x: string, scalar: ScalarOf): ActivationMatch | null {
+  const other = (n: OnnxNode, t: string) => (n.inputs[0] === t ? n.inputs[1] : n.inputs[1] === t ? n.inputs[0] : undefined);
+  const first = nodes[i];
+  let cubeNodes: number;
+  if (first.opType === 'Pow' && first.inputs[0] === x && near(scalar(first.inputs[1]), 3)) cubeNodes = 1;
+  else if (first.opType === 'Mul' && first.inputs[0] === x && first.inputs[1] === x) {
+    const cube = nodes[i + 1];
+    if (cube?.opType !== 'Mul' || !sameSet(cube.inputs, [first.outputs[0], x])) return null;
+    cubeNodes = 2;
+  } else return null;
+  const [kappa, inner, beta, tanh, add, mulX, half] = nodes.slice(i + cubeNodes, i + cubeNodes + 7);
+  if (half === undefined) return null;
+  const cubed = nodes[i + cubeNodes - 1].outputs[0];
+  if (kappa.opType !== 'Mul' || !near(scalar(other(kappa, cubed) ?? ''), 0.044715)) return null;
+  if (inner.opType !== 'Add' || !sameSet(inner.inputs, [x, kappa.outputs[0]])) return null;
+  if (beta.opType !== 'Mul' || !near(scalar(other(beta, inner.outputs[0]) ?? ''), Math.sqrt(2 / Math.PI))) return null;
+  if (tanh.opType !== 'Tanh' || tanh.inputs[0] !== beta.outputs[0]) return null;
+  if (add.opType !== 'Add' || !near(scalar(other(add, tanh.outputs[0]) ?? ''), 1)) return null;
+  if (mulX.opType !== 'Mul' || !sameSet(mulX.inputs, [x, add.outputs[0]])) return null;
+  if (half.opType !== 'Mul' || !near(scalar(other(half, mulX.outputs[0]) ?? ''), 0.5)) return null;
+  return { activation: { name: 'gelu', approximate: 'tanh' }, nodes: cubeNodes + 7, output: half.outputs[0] };
 }
 
 /**
