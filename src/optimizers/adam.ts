@@ -1,7 +1,8 @@
 // Adam (with optional AMSGrad): bias-corrected first and second moment estimates.
 
-import { checkBoolean, checkNumber, orDefault } from '../util/validate.js';
-import { Optimizer, readOptions} from './optimizer.js';
+import { checkBoolean, orDefault } from '../util/validate.js';
+import { readMomentHyper } from './moments.js';
+import { Optimizer, readOptions } from './optimizer.js';
 import type { AdamConfig, AdamOptions, AdamWConfig } from './types.js';
 
 const ADAM_KEYS = ['beta1', 'beta2', 'eps', 'weightDecay', 'amsgrad'] as const;
@@ -18,10 +19,7 @@ export interface AdamHyper {
 /** Validates the Adam-family options; `defaultWeightDecay` is 0 for adam and 0.01 for adamw. */
 function readAdamHyper(o: Partial<AdamOptions>, defaultWeightDecay: number): AdamHyper {
   return {
-    beta1: checkNumber('beta1', orDefault(o.beta1, 0.9), { min: 0, max: 1, maxOpen: true }),
-    beta2: checkNumber('beta2', orDefault(o.beta2, 0.999), { min: 0, max: 1, maxOpen: true }),
-    eps: checkNumber('eps', orDefault(o.eps, 1e-8), { min: 0, minOpen: true }),
-    weightDecay: checkNumber('weightDecay', orDefault(o.weightDecay, defaultWeightDecay), { min: 0 }),
+    ...readMomentHyper(o, defaultWeightDecay),
     amsgrad: checkBoolean('amsgrad', orDefault(o.amsgrad, false)),
   };
 }

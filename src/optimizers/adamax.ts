@@ -1,6 +1,6 @@
 // Adamax: Adam with the infinity norm in place of the second moment.
 
-import { checkNumber, orDefault } from '../util/validate.js';
+import { readMomentHyper } from './moments.js';
 import { Optimizer, readOptions } from './optimizer.js';
 import type { AdamaxConfig, AdamaxOptions } from './types.js';
 
@@ -33,10 +33,7 @@ export class Adamax extends Optimizer {
   constructor(options?: AdamaxOptions) {
     const o = readOptions<AdamaxOptions>('optimizers.adamax', options, KEYS);
     super(o, 0.002);
-    this.beta1 = checkNumber('beta1', orDefault(o.beta1, 0.9), { min: 0, max: 1, maxOpen: true });
-    this.beta2 = checkNumber('beta2', orDefault(o.beta2, 0.999), { min: 0, max: 1, maxOpen: true });
-    this.eps = checkNumber('eps', orDefault(o.eps, 1e-8), { min: 0, minOpen: true });
-    this.weightDecay = checkNumber('weightDecay', orDefault(o.weightDecay, 0), { min: 0 });
+    ({ beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay } = readMomentHyper(o));
   }
 
   getConfig(): AdamaxConfig {

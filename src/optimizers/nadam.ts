@@ -1,6 +1,7 @@
 // NAdam: Adam with Nesterov momentum and a warming momentum schedule (Dozat 2016).
 
 import { checkBoolean, checkNumber, orDefault } from '../util/validate.js';
+import { readMomentHyper } from './moments.js';
 import { Optimizer, readOptions } from './optimizer.js';
 import type { NadamConfig, NadamOptions } from './types.js';
 
@@ -39,10 +40,7 @@ export class Nadam extends Optimizer {
   constructor(options?: NadamOptions) {
     const o = readOptions<NadamOptions>('optimizers.nadam', options, KEYS);
     super(o, 0.002);
-    this.beta1 = checkNumber('beta1', orDefault(o.beta1, 0.9), { min: 0, max: 1, maxOpen: true });
-    this.beta2 = checkNumber('beta2', orDefault(o.beta2, 0.999), { min: 0, max: 1, maxOpen: true });
-    this.eps = checkNumber('eps', orDefault(o.eps, 1e-8), { min: 0, minOpen: true });
-    this.weightDecay = checkNumber('weightDecay', orDefault(o.weightDecay, 0), { min: 0 });
+    ({ beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay } = readMomentHyper(o));
     this.momentumDecay = checkNumber('momentumDecay', orDefault(o.momentumDecay, 0.004), { min: 0 });
     this.decoupledWeightDecay = checkBoolean('decoupledWeightDecay', orDefault(o.decoupledWeightDecay, false));
   }

@@ -1,6 +1,7 @@
 // RAdam: Adam whose adaptive step is rectified by the variance of the second moment (Liu et al. 2019).
 
-import { checkBoolean, checkNumber, orDefault } from '../util/validate.js';
+import { checkBoolean, orDefault } from '../util/validate.js';
+import { readMomentHyper } from './moments.js';
 import { Optimizer, readOptions } from './optimizer.js';
 import type { RadamConfig, RadamOptions } from './types.js';
 
@@ -38,10 +39,7 @@ export class Radam extends Optimizer {
   constructor(options?: RadamOptions) {
     const o = readOptions<RadamOptions>('optimizers.radam', options, KEYS);
     super(o, 0.001);
-    this.beta1 = checkNumber('beta1', orDefault(o.beta1, 0.9), { min: 0, max: 1, maxOpen: true });
-    this.beta2 = checkNumber('beta2', orDefault(o.beta2, 0.999), { min: 0, max: 1, maxOpen: true });
-    this.eps = checkNumber('eps', orDefault(o.eps, 1e-8), { min: 0, minOpen: true });
-    this.weightDecay = checkNumber('weightDecay', orDefault(o.weightDecay, 0), { min: 0 });
+    ({ beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay } = readMomentHyper(o));
     this.decoupledWeightDecay = checkBoolean('decoupledWeightDecay', orDefault(o.decoupledWeightDecay, false));
   }
 
