@@ -4,23 +4,13 @@
 // (steps per epoch = the fewest any rank fills) instead of hanging; faults stop every rank. Skips, saying
 // why, where mpirun or nntrain's MPI addon is missing (CI installs Open MPI, so they run there).
 
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { mpiAddonPath } from '../../../src/backend/mpi.js';
-import { ROOT } from '../../helpers/run-script.js';
+import { MpiCases } from '../../helpers/mpi-cases.js';
+import { MPI_SKIP, removeScratch, runRanks } from './helpers.js';
 
 const PROGRAM = 'test/training/distributed/rank-program.ts';
-const hasMpirun = spawnSync('mpirun', ['--version'], { encoding: 'utf8' }).status === 0;
-const skip = !hasMpirun
-  ? 'mpirun is not on PATH (apt-get install openmpi-bin libopenmpi-dev)'
-  : !existsSync(mpiAddonPath())
-    ? `nntrain's MPI addon is not built (${mpiAddonPath()}; npm run build:mpi)`
-    : null;
-if (skip !== null) console.warn(`skipping the mpirun tests: ${skip}`);
+if (MPI_SKIP !== null) console.warn(`skipping the mpirun tests: ${MPI_SKIP}`);
 
 interface RankResult {
   rank: number;
@@ -37,35 +27,31 @@ interface RankResult {
   batch?: number;
 }
 
-const scratch: string[] = [];
+// one launch per process count; the one-process references (MODE=single) run in the -np 1 launch
+const cases = new MpiCases<RankResult>(PROGRAM);
+cases.add('dropout-val', 2, { DROPOUT: '0.3', VAL_SPLIT: '0.25' });
+cases.add('no-shuffle', 2, { SHUFFLE: '0' });
+cases.add('nan', 2, { NAN_RANK: '1' });
+cases.add('bad-data', 2, { BAD_DATA_RANK: '1' });
+cases.add('batch-differs', 2, { BATCH_RANK1: '16' });
+cases.add('single-no-shuffle', 1, { SHUFFLE: '0', MODE: 'single', SINGLE_SCALE: '2' });
+cases.add('np1-dropout', 1, { DROPOUT: '0.3' });
+cases.add('single-dropout', 1, { DROPOUT: '0.3', MODE: 'single' });
+cases.add('uneven', 3, { SHARD: 'uneven', ROWS: '107', ROWS_PER_RANK: '50,37,20' });
+const run = (name: string) => cases.result(name);
 afterAll(() => {
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+  cases.remove();
+  removeScratch();
 });
-
-/** Runs rank-program.ts on `np` processes (np 0: plain node, no mpirun) and reads each rank's result. */
-function run(np: number, env: Record<string, string>, timeoutMs = 45_000): Promise<{ code: number; stderr: string; ranks: RankResult[] }> {
-  const out = mkdtempSync(join(tmpdir(), 'nntrain-mpi-'));
-  scratch.push(out);
-  const node = [process.execPath, '--import', 'tsx', PROGRAM];
-  const [command, args] = np === 0 ? [node[0], node.slice(1)] : ['mpirun', ['--allow-run-as-root', '--oversubscribe', '-np', String(np), ...node]];
-  return new Promise((resolve) => {
-    execFile(command, args, { cwd: ROOT, env: { ...process.env, OUT_DIR: out, ...env }, timeout: timeoutMs }, (err, _stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      const files = readdirSync(out).filter((f) => f.endsWith('.json')).sort();
-      const ranks = files.map((f) => JSON.parse(readFileSync(join(out, f), 'utf8')) as RankResult);
-      resolve({ code, stderr, ranks });
-    });
-  });
-}
 
 function maxAbsDiff(a: number[], b: number[]): number {
   expect(a.length).toBe(b.length);
   return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 }
 
-describe.skipIf(skip !== null)('fit({ distributed: "mpi" }) under mpirun', () => {
+describe.skipIf(MPI_SKIP !== null)('fit({ distributed: "mpi" }) under mpirun', () => {
   it('-np 2: every rank ends with the same weights and logs the same loss and validation loss (dropout draws differ per rank)', async () => {
-    const { code, stderr, ranks } = await run(2, { DROPOUT: '0.3', VAL_SPLIT: '0.25' });
+    const { code, stderr, ranks } = await run('dropout-val');
     expect(code, stderr).toBe(0);
     expect(ranks.map((r) => [r.rank, r.size, r.rows])).toEqual([
       [0, 2, 48],
@@ -82,7 +68,7 @@ describe.skipIf(skip !== null)('fit({ distributed: "mpi" }) under mpirun', () =>
 
   it('-np 2 with batch 8 matches one process with batch 16 on the same rows within 1e-5', async () => {
     // strided shards: with shuffle off, step k of the two ranks together is the single run's batch k
-    const [dist, single] = await Promise.all([run(2, { SHUFFLE: '0' }), run(0, { SHUFFLE: '0', MODE: 'single', SINGLE_SCALE: '2' })]);
+    const [dist, single] = await Promise.all([run('no-shuffle'), run('single-no-shuffle')]);
     expect(dist.code, dist.stderr).toBe(0);
     expect(single.code, single.stderr).toBe(0);
     const diff = maxAbsDiff(dist.ranks[0].params!, single.ranks[0].params!);
@@ -92,7 +78,7 @@ describe.skipIf(skip !== null)('fit({ distributed: "mpi" }) under mpirun', () =>
   });
 
   it('-np 1 is bit-identical to a fit without distributed', async () => {
-    const [dist, single] = await Promise.all([run(1, { DROPOUT: '0.3' }), run(0, { DROPOUT: '0.3', MODE: 'single' })]);
+    const [dist, single] = await Promise.all([run('np1-dropout'), run('single-dropout')]);
     expect(dist.code, dist.stderr).toBe(0);
     expect(single.code, single.stderr).toBe(0);
     expect(dist.ranks[0].hash).toBe(single.ranks[0].hash);
@@ -100,7 +86,7 @@ describe.skipIf(skip !== null)('fit({ distributed: "mpi" }) under mpirun', () =>
   });
 
   it('-np 3 with uneven shards (50, 37, 20 rows, batch 8) trains 3 steps per epoch on every rank and ends', async () => {
-    const { code, stderr, ranks } = await run(3, { SHARD: 'uneven', ROWS: '107', ROWS_PER_RANK: '50,37,20' });
+    const { code, stderr, ranks } = await run('uneven');
     expect(code, stderr).toBe(0);
     expect(ranks.map((r) => r.rows)).toEqual([50, 37, 20]);
     for (const r of ranks) {
@@ -111,7 +97,7 @@ describe.skipIf(skip !== null)('fit({ distributed: "mpi" }) under mpirun', () =>
   });
 
   it('a loss that overflows on one rank stops every rank at the same batch with NonFiniteError', async () => {
-    const { code, stderr, ranks } = await run(2, { NAN_RANK: '1' });
+    const { code, stderr, ranks } = await run('nan');
     expect(code, stderr).toBe(0);
     expect(ranks.map((r) => r.error)).toEqual(['NonFiniteError', 'NonFiniteError']);
     expect(ranks[0].epoch).toBe(0);
@@ -121,7 +107,7 @@ describe.skipIf(skip !== null)('fit({ distributed: "mpi" }) under mpirun', () =>
   });
 
   it('a rank whose data its fit rejects stops the others too: DataError there, ConfigError on the rest', async () => {
-    const { code, stderr, ranks } = await run(2, { BAD_DATA_RANK: '1' });
+    const { code, stderr, ranks } = await run('bad-data');
     expect(code, stderr).toBe(0);
     expect(ranks.map((r) => r.error)).toEqual(['ConfigError', 'DataError']);
     expect(ranks[0].message).toMatch(/Another rank of the distributed fit failed before training/);
@@ -129,7 +115,7 @@ describe.skipIf(skip !== null)('fit({ distributed: "mpi" }) under mpirun', () =>
   });
 
   it('ranks that disagree on batchSize all throw a ConfigError naming it', async () => {
-    const { code, stderr, ranks } = await run(2, { BATCH_RANK1: '16' });
+    const { code, stderr, ranks } = await run('batch-differs');
     expect(code, stderr).toBe(0);
     expect(ranks).toHaveLength(2);
     for (const r of ranks) {
@@ -139,7 +125,7 @@ describe.skipIf(skip !== null)('fit({ distributed: "mpi" }) under mpirun', () =>
   });
 
   it('a rank that fails ends the whole job with a non-zero exit instead of leaving the others waiting', async () => {
-    const { code, stderr } = await run(2, { FAIL_RANK: '1' }, 30_000);
+    const { code, stderr } = await runRanks(PROGRAM, 2, { FAIL_RANK: '1' }, 30_000);
     expect(code).not.toBe(0);
     expect(code).not.toBe(-1); // -1: killed by the timeout, i.e. the job hung
     expect(stderr).toMatch(/rank 1 fails before its fit/);

@@ -95,11 +95,12 @@ try {
 } catch (err) {
   const e = err as Error & { epoch?: number; batch?: number };
   out({ error: e.name, message: e.message, epoch: e.epoch, batch: e.batch });
-  process.exit(0);
 }
-const params = model.params;
-const hash = createHash('sha256').update(new Uint8Array(params.buffer, params.byteOffset, params.byteLength)).digest('hex');
-out({ hash, params: Array.from(params), loss: history.history.loss, valLoss: history.history.val_loss, batchesSeen });
+if (history !== undefined) {
+  const params = model.params;
+  const hash = createHash('sha256').update(new Uint8Array(params.buffer, params.byteOffset, params.byteLength)).digest('hex');
+  out({ hash, params: Array.from(params), loss: history.history.loss, valLoss: history.history.val_loss, batchesSeen });
+}
 
 function fromFlat(flat: Float32Array, count: number): number[][] {
   return Array.from({ length: count }, (_, r) => Array.from(flat.subarray(r * features, (r + 1) * features)));

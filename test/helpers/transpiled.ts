@@ -1,0 +1,57 @@
+// Child processes started from JavaScript instead of through tsx: src/ and the test programs that child
+// processes run (test/**/*-program.ts) transpiled file by file with esbuild — the transform tsx applies —
+// into a directory inside the package, so the package root, the addons and node_modules resolve as from
+// the sources. tsx transpiles every module again in every process (about 0.6 s of each rank's start
+// here, more under load); an mpirun test starts many processes, a CLI test many more.
+
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { ROOT } from './run-script.js';
+
+let buildDir: string | null = null;
+
+/** The .ts files that are transpiled, relative to the package root: src/ and the child-process programs of test/. */
+function sources(): string[] {
+  const list = (dir: string, keep: (f: string) => boolean) =>
+    readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+      .filter(keep)
+      .map((f) => join(dir, f));
+  return [...list('src', (f) => f.endsWith('.ts')), ...list('test', (f) => f.endsWith('-program.ts'))].sort();
+}
+
+/**
+ * The transpiled tree under node_modules/.cache/nntrain-transpiled/<hash of its sources>: built once for
+ * given sources and shared by the workers and runs that see it (a worker builds into a scratch directory
+ * and renames it into place; a loser of that race uses the winner's). Builds of other versions are removed.
+ */
+function transpiledRoot(): string {
+  if (buildDir !== null) return buildDir;
+  const files = sources();
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(f).update('\0').update(readFileSync(join(ROOT, f))).update('\0');
+  const cache = join(ROOT, 'node_modules', '.cache', 'nntrain-transpiled');
+  const dir = join(cache, hash.digest('hex').slice(0, 16));
+  if (!existsSync(dir)) {
+    mkdirSync(cache, { recursive: true });
+    for (const old of readdirSync(cache)) if (!old.startsWith('tmp-')) rmSync(join(cache, old), { recursive: true, force: true });
+    const scratch = mkdtempSync(join(cache, 'tmp-'));
+    buildSync({ entryPoints: files.map((f) => join(ROOT, f)), outdir: scratch, outbase: ROOT, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
+    try {
+      renameSync(scratch, dir);
+    } catch {
+      rmSync(scratch, { recursive: true, force: true }); // another worker put the same build in place first
+    }
+  }
+  buildDir = dir;
+  return dir;
+}
+
+/** The transpiled .js of `file` (a path under src/ or a test/**\/*-program.ts, relative to the package root). */
+export function transpiled(file: string): string {
+  if (!/^(src\/.*|test\/.*-program)\.ts$/.test(file)) throw new RangeError(`${file} is not transpiled (only src/**/*.ts and test/**/*-program.ts are)`);
+  const js = join(transpiledRoot(), file.replace(/\.ts$/, '.js'));
+  if (!existsSync(js)) throw new RangeError(`${file} does not exist`);
+  return js;
+}
