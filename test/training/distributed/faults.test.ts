@@ -8,11 +8,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { MpiCases } from '../../helpers/mpi-cases.js';
 import { MPI_SKIP, removeScratch, runRanks, scratchDir, startRanks } from './helpers.js';
 
 const PROGRAM = 'test/training/distributed/fault-program.ts';
 if (MPI_SKIP !== null) console.warn(`skipping the mpirun fault tests: ${MPI_SKIP}`);
-afterAll(removeScratch);
 
 interface RankResult {
   rank: number;
@@ -22,6 +22,19 @@ interface RankResult {
 }
 
 const run = (np: number, env: Record<string, string>, timeoutMs?: number) => runRanks<RankResult>(PROGRAM, np, env, timeoutMs);
+
+// the runs that other runs resume from or compare with: one -np 2 launch
+const ckpts = scratchDir();
+const KILL_ENV = { EPOCHS: '8', EVERY_STEPS: '4' };
+const prepared = new MpiCases<RankResult>(PROGRAM);
+prepared.add('straight', 2, { EPOCHS: '4', CKPT: join(ckpts, 'straight.ckpt') });
+prepared.add('first', 2, { EPOCHS: '2', CKPT: join(ckpts, 'run.ckpt'), CKPT_RANK1: join(ckpts, 'rank1.ckpt') });
+prepared.add('one-epoch', 2, { EPOCHS: '1', CKPT: join(ckpts, 'np2.ckpt') });
+prepared.add('straight-8', 2, { ...KILL_ENV, CKPT: join(ckpts, 'straight-8.ckpt') });
+afterAll(() => {
+  prepared.remove();
+  removeScratch();
+});
 
 async function waitForFile(path: string, timeoutMs: number): Promise<string> {
   const until = Date.now() + timeoutMs;
@@ -37,10 +50,10 @@ async function waitForFile(path: string, timeoutMs: number): Promise<string> {
 
 describe.skipIf(MPI_SKIP !== null)('distributed fits and failures under mpirun', () => {
   it('-np 2: 2 epochs, then a resume to 4 from the checkpoint equals 4 epochs straight, bit for bit on both ranks; only rank 0 writes and reads it', async () => {
-    const dir = scratchDir();
-    const straight = await run(2, { EPOCHS: '4', CKPT: join(dir, 'straight.ckpt') });
+    const dir = ckpts;
+    const straight = await prepared.result('straight');
     expect(straight.code, straight.stderr).toBe(0);
-    const first = await run(2, { EPOCHS: '2', CKPT: join(dir, 'run.ckpt'), CKPT_RANK1: join(dir, 'rank1.ckpt') });
+    const first = await prepared.result('first');
     expect(first.code, first.stderr).toBe(0);
     expect(existsSync(join(dir, 'run.ckpt'))).toBe(true);
     expect(existsSync(join(dir, 'rank1.ckpt'))).toBe(false); // rank 1 never writes
@@ -58,10 +71,9 @@ describe.skipIf(MPI_SKIP !== null)('distributed fits and failures under mpirun',
   });
 
   it('a checkpoint of 2 processes is refused on 3, on every rank, naming the count', async () => {
-    const dir = scratchDir();
-    const first = await run(2, { EPOCHS: '1', CKPT: join(dir, 'run.ckpt') });
+    const first = await prepared.result('one-epoch');
     expect(first.code, first.stderr).toBe(0);
-    const wrong = await run(3, { EPOCHS: '2', RESUME: join(dir, 'run.ckpt') });
+    const wrong = await run(3, { EPOCHS: '2', RESUME: join(ckpts, 'np2.ckpt') });
     expect(wrong.code).not.toBe(0);
     expect(wrong.code).not.toBe(-1);
     expect(wrong.stderr).toMatch(/written by a fit of 2 processes but this job has 3: resume it with mpirun -np 2/);
@@ -77,7 +89,7 @@ describe.skipIf(MPI_SKIP !== null)('distributed fits and failures under mpirun',
 
   it('SIGKILL of rank 1 mid-training ends the job within seconds, naming rank 1; a fresh mpirun resumes from the checkpoint to the uninterrupted weights', async () => {
     const dir = scratchDir();
-    const env = { EPOCHS: '8', EVERY_STEPS: '4' };
+    const env = KILL_ENV;
     const ckpt = join(dir, 'run.ckpt');
     const job = startRanks(PROGRAM, 2, { ...env, CKPT: ckpt, OUT_DIR: dir, READY_FILE: join(dir, 'ready'), READY_EPOCH: '2' });
     const pid = Number(await waitForFile(join(dir, 'ready'), 20_000));
@@ -89,7 +101,7 @@ describe.skipIf(MPI_SKIP !== null)('distributed fits and failures under mpirun',
     expect(ended.stderr).toMatch(/process rank 1 with PID \d+ on node \S+ exited on signal 9 \(Killed\)/);
     expect(existsSync(ckpt)).toBe(true);
 
-    const [resumed, straight] = [await run(2, { ...env, CKPT: ckpt, RESUME: ckpt }), await run(2, { ...env, CKPT: join(dir, 'straight.ckpt') })];
+    const [resumed, straight] = [await run(2, { ...env, CKPT: ckpt, RESUME: ckpt }), await prepared.result('straight-8')];
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(straight.code, straight.stderr).toBe(0);
     expect(resumed.ranks).toHaveLength(2);

@@ -7,11 +7,11 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { MPI_SKIP, removeScratch, runRanks } from './helpers.js';
+import { MpiCases } from '../../helpers/mpi-cases.js';
+import { MPI_SKIP } from './helpers.js';
 
 const PROGRAM = 'test/training/distributed/stream-program.ts';
 if (MPI_SKIP !== null) console.warn(`skipping the mpirun streaming tests: ${MPI_SKIP}`);
-afterAll(removeScratch);
 
 interface RankResult {
   rank: number;
@@ -24,7 +24,19 @@ interface RankResult {
   message?: string;
 }
 
-const run = (np: number, env: Record<string, string>) => runRanks<RankResult>(PROGRAM, np, env);
+// one launch per process count; the one-process references run in the -np 1 launch
+const cases = new MpiCases<RankResult>(PROGRAM);
+cases.add('uneven-2', 2, { ROWS_PER_RANK: '40,27', BUFFER: '16' });
+cases.add('bad-stream', 2, { ROWS_PER_RANK: '40,27', BAD_RANK: '1' });
+cases.add('evaluate-0', 2, { ROWS_PER_RANK: '50,47', MODE: 'evaluate', DATASET: '0' });
+cases.add('evaluate-1', 2, { ROWS_PER_RANK: '50,47', MODE: 'evaluate', DATASET: '1' });
+cases.add('evaluate-bad', 2, { MODE: 'evaluate', BAD_RANK: '0' });
+cases.add('uneven-3', 3, { ROWS_PER_RANK: '45,20,33', BUFFER: '12' });
+cases.add('np1', 1, { ROWS_PER_RANK: '45', BUFFER: '16' });
+cases.add('plain', 1, { ROWS_PER_RANK: '45', BUFFER: '16', MODE: 'plain' });
+cases.add('evaluate-single', 1, { ROWS_PER_RANK: '50,47', MODE: 'evaluate-single' });
+const run = (name: string) => cases.result(name);
+afterAll(() => cases.remove());
 
 /**
  * Steps per epoch by the rule: every step, each rank trains min(batch, rows left in its block), reading
@@ -49,7 +61,7 @@ describe.skipIf(MPI_SKIP !== null)('distributed streaming fits and evaluate unde
   });
 
   it('-np 2 with uneven streams (40 and 27 rows): same weights and loss on both ranks, 4 steps per epoch', async () => {
-    const { code, stderr, ranks } = await run(2, { ROWS_PER_RANK: '40,27', BUFFER: '16' });
+    const { code, stderr, ranks } = await run('uneven-2');
     expect(code, stderr).toBe(0);
     expect(ranks.map((r) => r.rows)).toEqual([40, 27]);
     expect(ranks[1].hash).toBe(ranks[0].hash);
@@ -58,7 +70,7 @@ describe.skipIf(MPI_SKIP !== null)('distributed streaming fits and evaluate unde
   });
 
   it('-np 3 with uneven streams (45, 20, 33 rows, blocks of 12): same weights on every rank, steps by the rule', async () => {
-    const { code, stderr, ranks } = await run(3, { ROWS_PER_RANK: '45,20,33', BUFFER: '12' });
+    const { code, stderr, ranks } = await run('uneven-3');
     expect(code, stderr).toBe(0);
     expect(ranks).toHaveLength(3);
     const steps = expectedSteps([45, 20, 33], 12, 8);
@@ -71,8 +83,7 @@ describe.skipIf(MPI_SKIP !== null)('distributed streaming fits and evaluate unde
   });
 
   it('-np 1 streaming is bit-identical to a plain streaming fit (short block ends included)', async () => {
-    const env = { ROWS_PER_RANK: '45', BUFFER: '16' };
-    const [dist, plain] = [await run(1, env), await run(0, { ...env, MODE: 'plain' })];
+    const [dist, plain] = [await run('np1'), await run('plain')];
     expect(dist.code, dist.stderr).toBe(0);
     expect(plain.code, plain.stderr).toBe(0);
     expect(dist.ranks[0].hash).toMatch(/^[0-9a-f]{64}$/);
@@ -82,18 +93,17 @@ describe.skipIf(MPI_SKIP !== null)('distributed streaming fits and evaluate unde
   });
 
   it('a rank whose stream holds a NaN fails with DataError; the other rank throws a ConfigError instead of waiting', async () => {
-    const { code, stderr, ranks } = await run(2, { ROWS_PER_RANK: '40,27', BAD_RANK: '1' });
+    const { code, stderr, ranks } = await run('bad-stream');
     expect(code, stderr).toBe(0);
     expect(ranks.map((r) => r.error)).toEqual(['ConfigError', 'DataError']);
     expect(ranks[0].message).toMatch(/Another rank of the distributed fit failed reading or checking its dataset/);
   });
 
   it('evaluate({ distributed }) on 2 halves returns the figures of all rows on one process, on both ranks (matrices and a dataset)', async () => {
-    const env = { ROWS_PER_RANK: '50,47' };
-    const single = await run(0, { ...env, MODE: 'evaluate-single' });
+    const single = await run('evaluate-single');
     expect(single.code, single.stderr).toBe(0);
     for (const dataset of ['0', '1']) {
-      const dist = await run(2, { ...env, MODE: 'evaluate', DATASET: dataset });
+      const dist = await run(`evaluate-${dataset}`);
       expect(dist.code, dist.stderr).toBe(0);
       expect(dist.ranks.map((r) => r.rows)).toEqual([49, 48]);
       const all = single.ranks[0].logs!;
@@ -106,7 +116,7 @@ describe.skipIf(MPI_SKIP !== null)('distributed streaming fits and evaluate unde
   });
 
   it('a rank whose evaluate fails makes the other throw too', async () => {
-    const { code, stderr, ranks } = await run(2, { MODE: 'evaluate', BAD_RANK: '0' });
+    const { code, stderr, ranks } = await run('evaluate-bad');
     expect(code, stderr).toBe(0);
     expect(ranks.map((r) => r.error)).toEqual(['DataError', 'ConfigError']);
     expect(ranks[1].message).toMatch(/Another process of the distributed job failed to evaluate its rows/);
