@@ -19,6 +19,8 @@ export interface CaseResult<R> {
   /** What each rank wrote for this case, in rank order. */
   ranks: R[];
   out: string;
+  /** The case's environment, as added. */
+  env: Record<string, string>;
 }
 
 /** The rank-<r>.json files of `dir`, in rank order. */
@@ -68,7 +70,7 @@ export class MpiCases<R> {
     } catch {
       // the launch ended before this case ran: the code and stderr say why
     }
-    return { code, stderr, ranks, out: dir };
+    return { code, stderr, ranks, out: dir, env: c.env };
   }
 
   /** Removes every launch's output directory. */

@@ -4,43 +4,32 @@
 // the absolute line; each rank reads about 1/p of the file. Skips, saying why, where mpirun or
 // nntrain's MPI addon is missing (CI installs Open MPI).
 
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { mpiAddonPath } from '../../../src/backend/mpi.js';
 import { csvDataset, Imputer, inferCsvSchema, readCsv, scalers, type CsvReadOptions } from '../../../src/index.js';
 import { tempDir } from '../../helpers/csv.js';
-import { ROOT } from '../../helpers/run-script.js';
+import { MpiCases } from '../../helpers/mpi-cases.js';
+import { MPI_SKIP } from '../../helpers/mpirun.js';
 
 const PROGRAM = 'test/data/csv/shard-program.ts';
-const hasMpirun = spawnSync('mpirun', ['--version'], { encoding: 'utf8' }).status === 0;
-const skip = !hasMpirun ? 'mpirun is not on PATH (apt-get install openmpi-bin libopenmpi-dev)' : !existsSync(mpiAddonPath()) ? `nntrain's MPI addon is not built (${mpiAddonPath()}; npm run build:mpi)` : null;
+const skip = MPI_SKIP;
 if (skip !== null) console.warn(`skipping the distributed CSV tests: ${skip}`);
 
 type Json = Record<string, unknown>;
 const file = tempDir();
-const scratch: string[] = [];
-afterAll(() => {
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-});
-
-/** Runs shard-program.ts on `np` processes and returns each rank's result, in rank order. */
-function run(np: number, env: Record<string, string>): Promise<{ code: number; stderr: string; ranks: Json[] }> {
-  const out = mkdtempSync(join(tmpdir(), 'nntrain-shard-'));
-  scratch.push(out);
-  const args = ['--allow-run-as-root', '--oversubscribe', '-np', String(np), process.execPath, '--import', 'tsx', PROGRAM];
-  return new Promise((resolve) => {
-    execFile('mpirun', args, { cwd: ROOT, env: { ...process.env, OUT_DIR: out, ...env }, timeout: 60_000 }, (err, _stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      const files = readdirSync(out).filter((f) => f.endsWith('.json')).sort();
-      resolve({ code, stderr, ranks: files.map((f) => JSON.parse(readFileSync(join(out, f), 'utf8')) as Json) });
-    });
-  });
+// every case's file is written here, before the first launch: one mpirun launch per process count
+const cases = new MpiCases<Json>(PROGRAM);
+afterAll(() => cases.remove());
+/** Case `name` of shard-program.ts on `np` processes: the file it reads and the environment. */
+function shardCase(name: string, np: number, path: string, env: Record<string, string>): void {
+  cases.add(name, np, { FILE: path, ...env });
 }
+/** Case `name`'s result and the file it read. */
+const run = async (name: string) => {
+  const result = await cases.result(name);
+  return { ...result, path: result.env.FILE };
+};
 
 /** JSON's view of numbers (NaN becomes null), as the ranks' results went through JSON. */
 const asJson = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
@@ -77,11 +66,47 @@ for (let i = 0; i < 60; i++) {
 }
 const MIXED = mixed.join('\n') + '\n';
 const MIXED_OPTIONS: CsvReadOptions = { target: 'label', missing: { num: 'impute', label: 'drop' } };
+for (const np of [2, 3]) shardCase(`mixed-${np}`, np, file(`mixed-${np}.csv`, MIXED), { OPTIONS: JSON.stringify(MIXED_OPTIONS) });
+
+const CRLF_ROWS = Array.from({ length: 25 }, (_, i) => `"${i}","w ${i % 4}, x",${i % 3 === 0 ? '"q""t"' : 'plain'}`);
+const CRLF_OPTIONS: CsvReadOptions = { target: 'c', encoding: 'index', backend: 'js' };
+shardCase('crlf', 3, file('crlf.csv', '\uFEFFa,b,c\r\n' + CRLF_ROWS.slice(0, 10).join('\r\n') + '\r\n\r\n' + CRLF_ROWS.slice(10).join('\r\n')), { OPTIONS: JSON.stringify(CRLF_OPTIONS) });
+
+shardCase('short', 3, file('short.csv', 'x,y\n1,2\n3,4\n'), { OPTIONS: JSON.stringify({ target: 'y' }) });
+
+const BAD_LINES = ['a,b'];
+for (let i = 0; i < 90; i++) BAD_LINES.push(i === 80 ? '7,seven' : `${i},${i}`);
+const BAD = file('bad.csv', BAD_LINES.join('\n') + '\n');
+shardCase('bad', 3, BAD, { OPTIONS: JSON.stringify({ target: 'b' }) });
+
+shardCase('gzip', 2, file('ranged.csv.gz', gzipSync(MIXED)), { OPTIONS: JSON.stringify(MIXED_OPTIONS) });
+
+const LONG = 'x'.repeat(200);
+shardCase('multiline', 2, file('multiline.csv', `a,b\n1,"${LONG}\n${LONG}"\n2,3\n`), { OPTIONS: JSON.stringify({ target: 'a' }) });
+
+const BIG_LINES = ['f1,f2,f3,label'];
+for (let i = 0; i < 20_000; i++) BIG_LINES.push(`${i},${(i * 0.37).toFixed(3)},${i % 11},${i % 3}`);
+const BIG = BIG_LINES.join('\n') + '\n';
+for (const np of [2, 3]) shardCase(`big-${np}`, np, file(`big-${np}.csv`, BIG), { OPTIONS: JSON.stringify({ target: 'label' }) });
+
+shardCase('infer', 3, file('infer.csv', MIXED), { MODE: 'infer', OPTIONS: JSON.stringify({ target: 'label', sampleRows: 20 }) });
+
+const SPLIT = { seed: 3, fractions: { testFraction: 0.3 }, part: 'train' };
+const STREAMS: [number, Json | undefined][] = [
+  [2, undefined],
+  [3, SPLIT],
+];
+for (const [np, split] of STREAMS) {
+  shardCase(`stream-${np}`, np, file(`stream-${np}.csv`, MIXED), { MODE: 'stream', EPOCHS: '2', OPTIONS: JSON.stringify(MIXED_OPTIONS), ...(split ? { SPLIT: JSON.stringify(split) } : {}) });
+}
+
+const STATS_TEXT = MIXED.replace(/,blue,/g, (m, at: number) => (at % 3 === 0 ? ',NA,' : m)); // some colors missing
+const STATS_OPTIONS = { target: 'label', missing: { num: 'impute', color: 'impute', label: 'drop' } } as const;
+shardCase('stats', 3, file('stats.csv', STATS_TEXT), { MODE: 'stats', OPTIONS: JSON.stringify(STATS_OPTIONS) });
 
 describe.skipIf(skip !== null)('readCsv({ distributed: "mpi" }) under mpirun', () => {
   it.each([2, 3])('-np %i: numeric, categorical values first seen on later ranks, imputed and dropped rows', async (np) => {
-    const path = file(`mixed-${np}.csv`, MIXED);
-    const { code, stderr, ranks } = await run(np, { FILE: path, OPTIONS: JSON.stringify(MIXED_OPTIONS) });
+    const { code, stderr, ranks, path } = await run(`mixed-${np}`);
     expect(code, stderr).toBe(0);
     await expectSameAsOneProcess(path, MIXED_OPTIONS, ranks, np);
     // the last colors appear only in the last rank's part, yet every rank one-hot encodes all six
@@ -90,33 +115,26 @@ describe.skipIf(skip !== null)('readCsv({ distributed: "mpi" }) under mpirun', (
   });
 
   it('-np 3 on the JS reader: CRLF, BOM, quoted fields, blank lines and no final newline, index encoding', async () => {
-    const rows = Array.from({ length: 25 }, (_, i) => `"${i}","w ${i % 4}, x",${i % 3 === 0 ? '"q""t"' : 'plain'}`);
-    const text = '\uFEFFa,b,c\r\n' + rows.slice(0, 10).join('\r\n') + '\r\n\r\n' + rows.slice(10).join('\r\n');
-    const path = file('crlf.csv', text);
-    const options: CsvReadOptions = { target: 'c', encoding: 'index', backend: 'js' };
-    const { code, stderr, ranks } = await run(3, { FILE: path, OPTIONS: JSON.stringify(options) });
+    const { code, stderr, ranks, path } = await run('crlf');
     expect(code, stderr).toBe(0);
-    await expectSameAsOneProcess(path, options, ranks, 3);
+    await expectSameAsOneProcess(path, CRLF_OPTIONS, ranks, 3);
   });
 
   it('-np 3 on a file of two rows: a rank without rows gets none, and nothing hangs', async () => {
-    const path = file('short.csv', 'x,y\n1,2\n3,4\n');
-    const { code, stderr, ranks } = await run(3, { FILE: path, OPTIONS: JSON.stringify({ target: 'y' }) });
+    const { code, stderr, ranks, path } = await run('short');
     expect(code, stderr).toBe(0);
     await expectSameAsOneProcess(path, { target: 'y' }, ranks, 3);
     expect(ranks.map((r) => r.rows)).toContain(0);
   });
 
   it('-np 3: bad input in the last rank\'s part fails every rank, naming the absolute line as one process would', async () => {
-    const lines = ['a,b'];
-    for (let i = 0; i < 90; i++) lines.push(i === 80 ? '7,seven' : `${i},${i}`);
-    const path = file('bad.csv', lines.join('\n') + '\n');
+    const path = BAD;
     const expected = await readCsv(path, { target: 'b' }).then(
       () => '',
       (err: Error) => err.message,
     );
     expect(expected).toMatch(/line 82, column 2 \('b'\): expected a number but found 'seven'/);
-    const { code, stderr, ranks } = await run(3, { FILE: path, OPTIONS: JSON.stringify({ target: 'b' }) });
+    const { code, stderr, ranks } = await run('bad');
     expect(code, stderr).toBe(0);
     expect(ranks.map((r) => r.error)).toEqual(['DataError', 'DataError', 'DataError']);
     expect(ranks[2].message).toBe(expected);
@@ -124,8 +142,7 @@ describe.skipIf(skip !== null)('readCsv({ distributed: "mpi" }) under mpirun', (
   });
 
   it('-np 2 on a gzip file: byte ranges need a regular, uncompressed file, and every rank says so', async () => {
-    const path = file('ranged.csv.gz', gzipSync(MIXED));
-    const { code, stderr, ranks } = await run(2, { FILE: path, OPTIONS: JSON.stringify(MIXED_OPTIONS) });
+    const { code, stderr, ranks, path } = await run('gzip');
     expect(code, stderr).toBe(0);
     expect(ranks.map((r) => r.error)).toEqual(['DataError', 'DataError']);
     for (const r of ranks) {
@@ -134,21 +151,15 @@ describe.skipIf(skip !== null)('readCsv({ distributed: "mpi" }) under mpirun', (
   });
 
   it('-np 2: a quoted field whose line break crosses the ranks\' boundary fails every rank with a clear error', async () => {
-    const long = 'x'.repeat(200);
-    const path = file('multiline.csv', `a,b\n1,"${long}\n${long}"\n2,3\n`);
-    const { code, stderr, ranks } = await run(2, { FILE: path, OPTIONS: JSON.stringify({ target: 'a' }) });
+    const { code, stderr, ranks } = await run('multiline');
     expect(code, stderr).toBe(0);
     expect(ranks[0].message).toMatch(/line 2, column 2 \('b'\): a quoted field that is still open where this process's byte range of the file ends.*line breaks inside quoted fields cannot be split/);
     expect(ranks[1].message).toMatch(/^rank 0 of 2 failed reading/);
   });
 
   it.each([2, 3])('-np %i: each rank reads a fraction of a larger file', async (np) => {
-    const lines = ['f1,f2,f3,label'];
-    for (let i = 0; i < 20_000; i++) lines.push(`${i},${(i * 0.37).toFixed(3)},${i % 11},${i % 3}`);
-    const text = lines.join('\n') + '\n';
-    const path = file(`big-${np}.csv`, text);
-    const size = Buffer.byteLength(text);
-    const { code, stderr, ranks } = await run(np, { FILE: path, OPTIONS: JSON.stringify({ target: 'label' }) });
+    const size = Buffer.byteLength(BIG);
+    const { code, stderr, ranks } = await run(`big-${np}`);
     expect(code, stderr).toBe(0);
     for (const r of ranks) {
       const { bytesRead, byteRange } = r.shard as { bytesRead: number; byteRange: [number, number] };
@@ -160,8 +171,7 @@ describe.skipIf(skip !== null)('readCsv({ distributed: "mpi" }) under mpirun', (
   });
 
   it('-np 3: inferCsvSchema gives every rank the one-process schema', async () => {
-    const path = file('infer.csv', MIXED);
-    const { code, stderr, ranks } = await run(3, { FILE: path, MODE: 'infer', OPTIONS: JSON.stringify({ target: 'label', sampleRows: 20 }) });
+    const { code, stderr, ranks, path } = await run('infer');
     expect(code, stderr).toBe(0);
     const one = await inferCsvSchema(path, { target: 'label', sampleRows: 20 });
     for (const r of ranks) expect(r.schema).toEqual(asJson(one));
@@ -178,15 +188,8 @@ async function oneProcessStream(path: string, options: Json, split?: Json): Prom
 }
 
 describe.skipIf(skip !== null)('csvDataset({ distributed: "mpi" }) under mpirun', () => {
-  const SPLIT = { seed: 3, fractions: { testFraction: 0.3 }, part: 'train' };
-  it.each([
-    [2, undefined],
-    [3, SPLIT],
-  ])('-np %i (split %j): each pass, the ranks together yield the one-process rows', async (np, split) => {
-    const path = file(`stream-${np}.csv`, MIXED);
-    const env: Record<string, string> = { FILE: path, MODE: 'stream', EPOCHS: '2', OPTIONS: JSON.stringify(MIXED_OPTIONS) };
-    if (split) env.SPLIT = JSON.stringify(split);
-    const { code, stderr, ranks } = await run(np, env);
+  it.each(STREAMS)('-np %i (split %j): each pass, the ranks together yield the one-process rows', async (np, split) => {
+    const { code, stderr, ranks, path } = await run(`stream-${np}`);
     expect(code, stderr).toBe(0);
     expect(ranks.map((r) => r.error)).toEqual(Array<undefined>(np).fill(undefined));
     const one = await oneProcessStream(path, MIXED_OPTIONS as Json, split);
@@ -205,11 +208,9 @@ function rowsOf(block: { x: { data: Float32Array; cols: number; rows: number }; 
 
 describe.skipIf(skip !== null)('fitImputer / fitScaler({ distributed: "mpi" }) under mpirun', () => {
   it('-np 3: every rank gets the one-process fit (counts, modes, min, max exact; mean and M2 within 1e-12)', async () => {
-    const text = MIXED.replace(/,blue,/g, (m, at: number) => (at % 3 === 0 ? ',NA,' : m)); // some colors missing
-    expect(text.match(/,NA,/g)?.length).toBeGreaterThan(2);
-    const path = file('stats.csv', text);
-    const options = { target: 'label', missing: { num: 'impute', color: 'impute', label: 'drop' } } as const;
-    const { code, stderr, ranks } = await run(3, { FILE: path, MODE: 'stats', OPTIONS: JSON.stringify(options) });
+    expect(STATS_TEXT.match(/,NA,/g)?.length).toBeGreaterThan(2);
+    const options = STATS_OPTIONS;
+    const { code, stderr, ranks, path } = await run('stats');
     expect(code, stderr).toBe(0);
     expect(ranks.map((r) => r.error)).toEqual([undefined, undefined, undefined]);
     for (const r of ranks.slice(1)) expect(r.fits).toEqual(ranks[0].fits); // bit-identical on every rank
