@@ -94,13 +94,13 @@ export class Checkpointer {
   }
 
   /**
-   * The checkpointer of rank `rank` of a distributed fit whose ranks' data are `ranks`: rank 0 writes
-   * them into every checkpoint; the other ranks keep the same cadence (chunks end where a save is due)
-   * but write nothing, as their weights are rank 0's.
+   * The checkpointer of one rank of a distributed fit whose ranks' data are `ranks` (written into every
+   * checkpoint): every rank keeps the same cadence (chunks end where a save is due) and calls the save
+   * that `share` makes of this one (distributed/checkpoint-save.ts: rank 0 alone writes, as the weights
+   * are the same on every rank, and every rank learns whether it worked).
    */
-  forRank(rank: number, ranks: DataFingerprint[]): Checkpointer {
-    const save = rank === 0 ? this.source.save : () => Promise.resolve();
-    return new Checkpointer(this.config, { ...this.source, ranks, save });
+  forRanks(ranks: DataFingerprint[], share: (save: CheckpointSource['save']) => CheckpointSource['save']): Checkpointer {
+    return new Checkpointer(this.config, { ...this.source, ranks, save: share(this.source.save) });
   }
 
   /** Steps from `step` until the next mid-epoch save (Infinity without everySteps). */

@@ -16,6 +16,7 @@ import { runFit } from './fit.js';
 import { parseFitOptions, type FitConfig, type FitOptions } from './fit-options.js';
 import { runStreamFit } from './fit-stream.js';
 import { allgatherJson } from '../backend/mpi-context.js';
+import { distributedSave } from './distributed/checkpoint-save.js';
 import { DistributedSession } from './distributed/session.js';
 import { startDistributedFit } from './distributed/setup.js';
 import type { History } from './history.js';
@@ -93,8 +94,10 @@ async function fitMatrices(model: TrainableModel, x: InputData, y: TargetData, o
     session.joined();
     const fit = startDistributedFit(session.ctx, rt, shape, xs.rows, start.seed);
     // rank 0 writes every rank's data fingerprint, so a resume checks each rank's rows
-    const ranked = checkpointer?.forRank(fit.rank, allgatherJson(session.ctx, checkpointer.data, "the gather of the ranks' data fingerprints for checkpoints"));
-    return runFit(rt, data, cfg, { ...start, seed: fit.seed }, callbacks, ranked ?? null, fit);
+    // rank 0 alone writes, and every rank learns whether the write worked
+    const fingerprints = checkpointer === null ? null : allgatherJson(session.ctx, checkpointer.data, "the gather of the ranks' data fingerprints for checkpoints");
+    const ranked = checkpointer === null || fingerprints === null ? null : checkpointer.forRanks(fingerprints, (save) => distributedSave(session.ctx, save));
+    return runFit(rt, data, cfg, { ...start, seed: fit.seed }, callbacks, ranked, fit);
   });
 }
 

@@ -6,22 +6,16 @@
 // stops every process with a usage error. Skips, saying why, where mpirun or nntrain's MPI addon is
 // missing (CI installs Open MPI, so they run there).
 
-import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mpiAddonPath } from '../../src/backend/mpi.js';
 import { weightsDigest } from '../../src/cli/distributed/weights.js';
 import { loadModel } from '../../src/index.js';
+import { execMpirun, MPI_SKIP } from '../helpers/mpirun.js';
 import type { ScriptResult } from '../helpers/run-script.js';
-import { cliEntry, jsonEvents, ROOT, runCli, tempDir } from './helpers.js';
+import { cliEntry, jsonEvents, runCli, tempDir } from './helpers.js';
 
-const hasMpirun = spawnSync('mpirun', ['--version'], { encoding: 'utf8' }).status === 0;
-const skip = !hasMpirun
-  ? 'mpirun is not on PATH (apt-get install openmpi-bin libopenmpi-dev)'
-  : !existsSync(mpiAddonPath())
-    ? `nntrain's MPI addon is not built (${mpiAddonPath()}; npm run build:mpi)`
-    : null;
+const skip = MPI_SKIP;
 if (skip !== null) console.warn(`skipping the distributed CLI tests: ${skip}`);
 
 const { dir, cleanup } = tempDir('dist');
@@ -32,13 +26,9 @@ function mpirunCli(np: number, args: readonly string[]): Promise<ScriptResult> {
   return mpirun(['-np', String(np), process.execPath, cliEntry(), ...args]);
 }
 
-/** `mpirun ARGV` (with the flags a root container needs). */
+/** `mpirun ARGV` (through the shared launcher: the flags a root container needs, its own session directory). */
 function mpirun(argv: readonly string[]): Promise<ScriptResult> {
-  return new Promise((resolve) => {
-    execFile('mpirun', ['--allow-run-as-root', '--oversubscribe', ...argv], { cwd: ROOT, env: { ...process.env, NNTRAIN_THREADS: '1' }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
+  return execMpirun(argv, { env: { NNTRAIN_THREADS: '1' }, timeoutMs: 60_000 });
 }
 
 /** A CSV of `rows` rows: two numeric features (some missing), a category (some missing), an integer code, a 0/1 label. */

@@ -1,19 +1,16 @@
 // Running the real `nntrain` command in child processes, and copies of the bundled datasets (a header row
 // and class names) in a test's own directory, where commands write their outputs beside them.
 //
-// The command runs from src/ transpiled file by file with esbuild — the transform tsx applies — into a
-// directory inside the package (so the package root, the addon and node_modules resolve as from src/).
-// Doing it once per version of src/ instead of in every process takes most of the transpiling out of each
-// process's start, which keeps the folder's runtime low; cliThroughTsx runs `node --import tsx src/cli/main.ts` itself.
+// The command runs from src/ transpiled once (test/helpers/transpiled.ts) instead of through tsx in every
+// process, which keeps the folder's runtime low; cliThroughTsx runs `node --import tsx src/cli/main.ts` itself.
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildSync } from 'esbuild';
 import { ROOT, type ScriptResult } from '../helpers/run-script.js';
+import { transpiled } from '../helpers/transpiled.js';
 
 export { ROOT };
 export const CLI = join(ROOT, 'src/cli/main.ts');
@@ -27,39 +24,7 @@ export function cliEntry(): string {
 
 /** node's arguments to start the command: the transpiled main.js, built on first use. */
 function cliArgs(): string[] {
-  return [join(cliBuild(), 'src', 'cli', 'main.js')];
-}
-
-let buildDir: string | null = null;
-
-/**
- * The transpiled sources under node_modules/.cache/nntrain-cli-e2e/<hash of src/>: built once for a given
- * src/ and shared by the workers and runs that see it (a worker builds into a scratch directory and
- * renames it into place; a loser of that race uses the winner's). Builds of other versions are removed.
- */
-function cliBuild(): string {
-  if (buildDir !== null) return buildDir;
-  const src = join(ROOT, 'src');
-  const files = readdirSync(src, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts'))
-    .sort();
-  const hash = createHash('sha256');
-  for (const f of files) hash.update(f).update('\0').update(readFileSync(join(src, f))).update('\0');
-  const cache = join(ROOT, 'node_modules', '.cache', 'nntrain-cli-e2e');
-  const dir = join(cache, hash.digest('hex').slice(0, 16));
-  if (!existsSync(dir)) {
-    mkdirSync(cache, { recursive: true });
-    for (const old of readdirSync(cache)) if (!old.startsWith('tmp-')) rmSync(join(cache, old), { recursive: true, force: true });
-    const scratch = mkdtempSync(join(cache, 'tmp-'));
-    buildSync({ entryPoints: files.map((f) => join(src, f)), outdir: join(scratch, 'src'), outbase: src, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
-    try {
-      renameSync(scratch, dir);
-    } catch {
-      rmSync(scratch, { recursive: true, force: true }); // another worker put the same build in place first
-    }
-  }
-  buildDir = dir;
-  return dir;
+  return [transpiled('src/cli/main.ts')];
 }
 
 /** `node --import tsx src/cli/main.ts ARGS`, as a developer runs it. */

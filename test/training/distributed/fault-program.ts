@@ -6,10 +6,12 @@
 //   READY_FILE: after epoch READY_EPOCH, rank 1 writes its pid there and sleeps (the test kills it);
 //   BUSY_RANK=r: rank r spins forever before its fit; STOP_RANK=r: rank r stops itself (SIGSTOP) after
 //   its first epoch; DIST_TIMEOUT: fit's distributedTimeout.
+//   RM_CKPT_DIR_EPOCH=e: rank 0 removes its checkpoint's directory at the end of epoch e (its next write
+//   fails); a fit that throws then writes { rank, error, message } instead of ending the process.
 
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { callbacks, initDistributed, layers, optimizers, schedules, Sequential } from '../../../src/index.js';
 import { Rng } from '../../../src/util/rng.js';
 
@@ -43,7 +45,8 @@ const resume = pick('RESUME');
 const readyEpoch = Number(env('READY_EPOCH', '1'));
 
 if (env('BUSY_RANK') === String(rank)) for (;;); // never reaches its fit
-const history = await model.fit(xs, ys, {
+const removeDirAt = env('RM_CKPT_DIR_EPOCH') === '' ? -1 : Number(env('RM_CKPT_DIR_EPOCH'));
+const fit = model.fit(xs, ys, {
   epochs: Number(env('EPOCHS', '4')),
   batchSize: 8,
   seed: 5,
@@ -60,10 +63,15 @@ const history = await model.fit(xs, ys, {
           Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000); // killed while it waits
         }
         if (env('STOP_RANK') === String(rank) && epoch === 0) process.kill(process.pid, 'SIGSTOP');
+        if (rank === 0 && epoch === removeDirAt) rmSync(dirname(ckpt), { recursive: true, force: true });
       },
     },
   ],
 });
-const params = model.params;
-const hash = createHash('sha256').update(new Uint8Array(params.buffer, params.byteOffset, params.byteLength)).digest('hex');
-writeFileSync(join(env('OUT_DIR', '.'), `rank-${rank}.json`), JSON.stringify({ rank, size, hash, loss: history.history.loss, epochs: history.epoch.length }));
+const failed = (err: Error) => writeFileSync(join(env('OUT_DIR', '.'), `rank-${rank}.json`), JSON.stringify({ rank, error: err.name, message: err.message }));
+const history = removeDirAt < 0 ? await fit : await fit.catch((err: Error) => (failed(err), null));
+if (history !== null) {
+  const params = model.params;
+  const hash = createHash('sha256').update(new Uint8Array(params.buffer, params.byteOffset, params.byteLength)).digest('hex');
+  writeFileSync(join(env('OUT_DIR', '.'), `rank-${rank}.json`), JSON.stringify({ rank, size, hash, loss: history.history.loss, epochs: history.epoch.length }));
+}

@@ -4,7 +4,7 @@
 // ends a job whose rank stops making progress (never reaching its fit, or stopped by SIGSTOP). Skips,
 // saying why, where mpirun or nntrain's MPI addon is missing.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -19,6 +19,8 @@ interface RankResult {
   hash: string;
   loss: number[];
   epochs: number;
+  error?: string;
+  message?: string;
 }
 
 const run = (np: number, env: Record<string, string>, timeoutMs?: number) => runRanks<RankResult>(PROGRAM, np, env, timeoutMs);
@@ -108,6 +110,19 @@ describe.skipIf(MPI_SKIP !== null)('distributed fits and failures under mpirun',
     for (const r of resumed.ranks) expect(r.hash).toBe(straight.ranks[0].hash);
     expect(resumed.ranks[0].loss).toEqual(straight.ranks[0].loss);
   }, 90_000);
+
+  it("a checkpoint that rank 0 cannot write (its directory removed mid-run) stops every rank at once with an error naming the file, not after the watchdog's timeout", async () => {
+    const dir = join(scratchDir(), 'removed');
+    mkdirSync(dir);
+    const started = Date.now();
+    // the watchdog's default timeout (300 s) is far past this run's limit: a rank left waiting shows as -1
+    const { code, stderr, ranks } = await run(2, { EPOCHS: '4', CKPT: join(dir, 'run.ckpt'), RM_CKPT_DIR_EPOCH: '1' }, 40_000);
+    expect(code, stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(ranks.map((r) => r.error)).toEqual(['ModelFileError', 'ModelFileError']);
+    expect(ranks[0].message).toMatch(/removed\/run\.ckpt: could not be written \(ENOENT/);
+    expect(ranks[1].message).toMatch(/removed\/run\.ckpt: rank 0 of 2 failed to write this checkpoint, so every rank stops: .*could not be written \(ENOENT/);
+  });
 
   it('watchdog: a rank that never reaches its fit ends the job after NNTRAIN_MPI_TIMEOUT with rank 0 naming the handshake', async () => {
     const started = Date.now();
