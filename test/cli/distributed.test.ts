@@ -2,16 +2,19 @@
 // one model file and one report, written by rank 0, whose weights are the ones every rank ended with
 // (the sha256 rank 0 prints is compared over the ranks and with the file); the preprocessing it saves
 // equals a single process's on the same file; on 3 processes each reads its byte range and uneven parts
-// end; --resume continues with rank 0 alone reading the checkpoint; and mpirun without --distributed
-// stops every process with a usage error. Skips, saying why, where mpirun or nntrain's MPI addon is
+// end; --resume continues with rank 0 alone reading the checkpoint, also after a rank was killed
+// mid-training (which ends the job within seconds); and mpirun without --distributed stops every
+// process with a usage error. Skips, saying why, where mpirun or nntrain's MPI addon is
 // missing (CI installs Open MPI, so they run there).
 
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { weightsDigest } from '../../src/cli/distributed/weights.js';
 import { loadModel } from '../../src/index.js';
-import { execMpirun, MPI_SKIP } from '../helpers/mpirun.js';
+import { readModelFileWithTraining } from '../../src/training/checkpoint-file.js';
+import { execMpirun, MPI_SKIP, rankPid, spawnMpirun } from '../helpers/mpirun.js';
 import type { ScriptResult } from '../helpers/run-script.js';
 import { cliEntry, jsonEvents, runCli, tempDir } from './helpers.js';
 
@@ -30,6 +33,24 @@ function mpirunCli(np: number, args: readonly string[]): Promise<ScriptResult> {
 function mpirun(argv: readonly string[]): Promise<ScriptResult> {
   return execMpirun(argv, { env: { NNTRAIN_THREADS: '1' }, timeoutMs: 60_000 });
 }
+
+/** Resolves with the first JSON event on the child's stdout that `match` accepts, or null when it exits first. */
+function whenEvent(child: ChildProcess, match: (e: Record<string, unknown>) => boolean): Promise<Record<string, unknown> | null> {
+  return new Promise((resolve) => {
+    let pending = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      pending += d.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      const found = lines.flatMap((l) => (l.startsWith('{') ? [JSON.parse(l) as Record<string, unknown>] : [])).find(match);
+      if (found !== undefined) resolve(found);
+    });
+    child.on('exit', () => resolve(null));
+  });
+}
+
+/** The sha256 of the final weights that rank 0 printed (the `weights` event). */
+const digestOf = (run: ScriptResult) => (jsonEvents(run.stdout).find((e) => e.event === 'weights') as { sha256: string } | undefined)?.sha256;
 
 /** A CSV of `rows` rows: two numeric features (some missing), a category (some missing), an integer code, a 0/1 label. */
 function writeData(name: string, rows: number, seed: number): string {
@@ -144,7 +165,6 @@ describe.skipIf(skip !== null)('nntrain train --distributed mpi under mpirun', (
     const train = writeData('resume.csv', 120, 7);
     const [first, other] = [outDir('ckpt-rank0'), outDir('ckpt-rank1')];
     const common = ['train', train, '--target', 'label', '--batch-size', '16', '--no-early-stop', '--distributed', 'mpi', '--no-report', '--log-format', 'json'];
-    const digestOf = (run: ScriptResult) => (jsonEvents(run.stdout).find((e) => e.event === 'weights') as { sha256: string } | undefined)?.sha256;
     const [straight, part] = await Promise.all([
       mpirunCli(2, [...common, '--epochs', '4', '--out', join(outDir('straight'), 's.nntrain')]),
       mpirunCli(2, [...common, '--epochs', '2', '--checkpoint-every', '5', '--out', join(first, 'r.nntrain')]),
@@ -159,6 +179,45 @@ describe.skipIf(skip !== null)('nntrain train --distributed mpi under mpirun', (
     expect(digestOf(resumed)).toMatch(/^[0-9a-f]{64}$/);
     expect(digestOf(resumed)).toBe(digestOf(straight));
     expect(filesIn(other)).toEqual([]);
+  });
+
+  it("SIGKILL of rank 1 mid-training ends the job within seconds, mpirun naming the rank; --resume from rank 0's last checkpoint then ends with the weights of an uninterrupted run", async () => {
+    const train = writeData('kill.csv', 120, 11);
+    const out = outDir('kill');
+    const common = ['train', train, '--target', 'label', '--batch-size', '16', '--no-early-stop', '--distributed', 'mpi', '--no-report', '--log-format', 'json'];
+    // far more epochs than it gets to: the kill lands mid-training however late this process sends it
+    const job = spawnMpirun(['-np', '2', process.execPath, cliEntry(), ...common, '--epochs', '1000000', '--checkpoint-every', '2', '--out', join(out, 'k.nntrain')], { env: { NNTRAIN_THREADS: '1' } });
+    let killedAt = 0;
+    try {
+      // two epochs ended: rank 0 has written checkpoints (every 2 steps and at each epoch's end)
+      expect(await whenEvent(job.child, (e) => e.event === 'epoch' && e.epoch === 2)).not.toBeNull();
+      const pid = rankPid(job.child.pid ?? -1, 1);
+      expect(pid).not.toBeNull();
+      killedAt = Date.now();
+      process.kill(pid ?? -1, 'SIGKILL');
+    } finally {
+      if (killedAt === 0) job.child.kill(); // mpirun passes SIGTERM on to the ranks
+    }
+    const ended = await job.exited;
+    expect(ended.at - killedAt).toBeLessThan(30_000); // measured about 2 s on a busy machine
+    expect(ended.code).not.toBe(0);
+    expect(ended.output).toMatch(/process rank 1 with PID \d+ on node \S+ exited on signal 9 \(Killed\)/);
+
+    // resumed to two epochs past the checkpoint's position, against a straight run of as many epochs
+    const ckpt = join(out, 'k.ckpt');
+    const { training } = await readModelFileWithTraining(ckpt);
+    expect(training).not.toBeNull();
+    const at = { epoch: training?.epoch ?? -1, batch: training?.batch ?? -1 };
+    const epochs = String(at.epoch + 2);
+    const [resumed, straight] = await Promise.all([
+      mpirunCli(2, ['train', '--resume', ckpt, '--epochs', epochs, '--log-format', 'json']),
+      mpirunCli(2, [...common, '--epochs', epochs, '--out', join(outDir('kill-straight'), 's.nntrain')]),
+    ]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(straight.code, straight.stderr).toBe(0);
+    expect(jsonEvents(resumed.stdout).find((e) => e.event === 'resume')).toMatchObject({ epoch: at.epoch + 1, batch: at.batch });
+    expect(digestOf(resumed)).toMatch(/^[0-9a-f]{64}$/);
+    expect(digestOf(resumed)).toBe(digestOf(straight));
   });
 
   it('a failure on rank 0 (its model cannot be written) is printed by it, naming the rank, and fails the job', async () => {

@@ -4,7 +4,7 @@
 // (Open MPI 4: "session_dir.c ... File exists"), and vitest runs several test files at once.
 
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -94,4 +94,23 @@ export function spawnMpirun(argv: readonly string[], options: Omit<MpirunOptions
     });
   });
   return { child, exited };
+}
+
+/**
+ * The pid of rank `rank` of the job that mpirun `mpirunPid` started on this host (Linux: its children
+ * under /proc, told apart by OMPI_COMM_WORLD_RANK in their environment); null while it has not started.
+ */
+export function rankPid(mpirunPid: number, rank: number): number | null {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // the parent pid is the 2nd field after the command name, which may itself hold spaces
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== mpirunPid) continue;
+      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`OMPI_COMM_WORLD_RANK=${rank}`)) return Number(entry);
+    } catch {
+      // the process ended while it was read
+    }
+  }
+  return null;
 }
