@@ -35,7 +35,8 @@ function transpiledRoot(): string {
   const dir = join(cache, hash.digest('hex').slice(0, 16));
   if (!existsSync(dir)) {
     mkdirSync(cache, { recursive: true });
-    for (const old of readdirSync(cache)) if (!old.startsWith('tmp-')) rmSync(join(cache, old), { recursive: true, force: true });
+    // (not this version's: another worker may have put it in place since the check above)
+    for (const old of readdirSync(cache)) if (!old.startsWith('tmp-') && join(cache, old) !== dir) rmSync(join(cache, old), { recursive: true, force: true });
     const scratch = mkdtempSync(join(cache, 'tmp-'));
     buildSync({ entryPoints: files.map((f) => join(ROOT, f)), outdir: scratch, outbase: ROOT, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
     try {

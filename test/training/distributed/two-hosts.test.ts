@@ -3,25 +3,21 @@
 // TCP only. The weights must match a plain `mpirun -np 2` run, and the gradients must have crossed the
 // veth. Skips, saying why, where mpirun, nntrain's MPI addon or network namespaces are missing.
 
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { mpiAddonPath } from '../../../src/backend/mpi.js';
+import { readRanks } from '../../helpers/mpi-cases.js';
+import { execMpirun, MPI_SKIP, nodeProgram } from '../../helpers/mpirun.js';
 import { ROOT } from '../../helpers/run-script.js';
 import { createHostPair, netnsUnavailable, planHostPair, removeHostPair, vethBytes, type HostPair } from './netns.js';
 
 const PROGRAM = 'test/training/distributed/rank-program.ts';
 const SSH = join(ROOT, 'test/training/distributed/netns-ssh.sh');
 const orted = spawnSync('sh', ['-c', 'command -v orted'], { encoding: 'utf8' }).stdout.trim();
-const skip =
-  spawnSync('mpirun', ['--version']).status !== 0 || orted === ''
-    ? 'mpirun or orted is not on PATH (apt-get install openmpi-bin libopenmpi-dev)'
-    : !existsSync(mpiAddonPath())
-      ? `nntrain's MPI addon is not built (${mpiAddonPath()}; npm run build:mpi)`
-      : netnsUnavailable();
+const skip = MPI_SKIP ?? (orted === '' ? 'orted is not on PATH (apt-get install openmpi-bin libopenmpi-dev)' : netnsUnavailable());
 if (skip !== null) console.warn(`skipping the two-hosts MPI test: ${skip}`);
 
 // the training settings of both runs; HIDDEN makes the gradient (10,243 floats) dwarf MPI's own messages
@@ -45,21 +41,11 @@ function scratchDir(): string {
   return dir;
 }
 
-/**
- * Runs rank-program.ts under mpirun (after `prefix`, with `mpirunArgs`) and reads each rank's
- * result. Each job gets its own session directory base: two mpiruns starting at once on one host race
- * to create the shared one under /tmp (Open MPI 4: "session_dir.c ... File exists").
- */
-function runJob(prefix: string[], mpirunArgs: string[], env: Record<string, string>): Promise<{ code: number; stderr: string; ranks: RankResult[] }> {
+/** Runs rank-program.ts under mpirun (after `prefix`, with `mpirunArgs`; the shared launcher, which gives each job its own session directory) and reads each rank's result. */
+async function runJob(prefix: string[], mpirunArgs: string[], env: Record<string, string>): Promise<{ code: number; stderr: string; ranks: RankResult[] }> {
   const out = scratchDir();
-  const [command, ...args] = [...prefix, 'mpirun', '--allow-run-as-root', '--mca', 'orte_tmpdir_base', out, ...mpirunArgs, process.execPath, '--import', 'tsx', PROGRAM];
-  return new Promise((resolve) => {
-    execFile(command, args, { cwd: ROOT, env: { ...process.env, ...SETTINGS, OUT_DIR: out, ...env }, timeout: 30_000 }, (err, _stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      const files = readdirSync(out).filter((f) => f.endsWith('.json')).sort();
-      resolve({ code, stderr, ranks: files.map((f) => JSON.parse(readFileSync(join(out, f), 'utf8')) as RankResult) });
-    });
-  });
+  const { code, stderr } = await execMpirun([...mpirunArgs, ...nodeProgram(PROGRAM)], { prefix, oversubscribe: false, env: { ...SETTINGS, OUT_DIR: out, ...env }, timeoutMs: 30_000 });
+  return { code, stderr, ranks: readRanks<RankResult>(out) };
 }
 
 describe.skipIf(skip !== null)('fit({ distributed: "mpi" }) across two network namespaces (two machines on one host)', () => {
