@@ -1,5 +1,5 @@
 // Child processes started from JavaScript instead of through tsx: src/ and the test programs that child
-// processes run (test/**/*-program.ts) transpiled file by file with esbuild — the transform tsx applies —
+// processes run (test/**/*-program.ts, test/**/*.child.ts) transpiled file by file with esbuild — the transform tsx applies —
 // into a directory inside the package, so the package root, the addons and node_modules resolve as from
 // the sources. tsx transpiles every module again in every process (about 0.6 s of each rank's start
 // here, more under load); an mpirun test starts many processes, a CLI test many more.
@@ -13,12 +13,14 @@ import { ROOT } from './run-script.js';
 let buildDir: string | null = null;
 
 /** The .ts files that are transpiled, relative to the package root: src/ and the child-process programs of test/. */
+const PROGRAM = /(-program|\.child)\.ts$/;
+
 function sources(): string[] {
   const list = (dir: string, keep: (f: string) => boolean) =>
     readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
       .filter(keep)
       .map((f) => join(dir, f));
-  return [...list('src', (f) => f.endsWith('.ts')), ...list('test', (f) => f.endsWith('-program.ts'))].sort();
+  return [...list('src', (f) => f.endsWith('.ts')), ...list('test', (f) => PROGRAM.test(f))].sort();
 }
 
 /**
@@ -49,9 +51,9 @@ function transpiledRoot(): string {
   return dir;
 }
 
-/** The transpiled .js of `file` (a path under src/ or a test/**\/*-program.ts, relative to the package root). */
+/** The transpiled .js of `file` (a path under src/, or a test/**\/*-program.ts or *.child.ts, relative to the package root). */
 export function transpiled(file: string): string {
-  if (!/^(src\/.*|test\/.*-program)\.ts$/.test(file)) throw new RangeError(`${file} is not transpiled (only src/**/*.ts and test/**/*-program.ts are)`);
+  if (!(file.startsWith('src/') || (file.startsWith('test/') && PROGRAM.test(file)))) throw new RangeError(`${file} is not transpiled (only src/**/*.ts, test/**/*-program.ts and *.child.ts are)`);
   const js = join(transpiledRoot(), file.replace(/\.ts$/, '.js'));
   if (!existsSync(js)) throw new RangeError(`${file} does not exist`);
   return js;

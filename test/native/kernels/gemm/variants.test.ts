@@ -6,7 +6,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { nativeAvailable } from '../../../../src/backend/index.js';
-import { runTs } from '../../../helpers/run-script.js';
+import { runNode } from '../../../helpers/run-script.js';
+import { transpiled } from '../../../helpers/transpiled.js';
 import type { GemmVariantReport } from './variants.child.js';
 
 const VARIANTS = ['ref', 'simple', 'packed', 'avx2', 'avx512'] as const;
@@ -20,7 +21,7 @@ if (nativeAvailable()) {
   for (const v of VARIANTS) {
     runs.set(
       v,
-      runTs(CHILD, { NNTRAIN_KERNEL: v, GEMM_CASES: '2000', GEMM_SEED: '3' }).then(({ code, stdout, stderr }) => {
+      runNode([transpiled(CHILD)], { NNTRAIN_KERNEL: v, GEMM_CASES: '2000', GEMM_SEED: '3' }).then(({ code, stdout, stderr }) => {
         const line = stdout.trim().split('\n').at(-1) ?? '';
         let report: GemmVariantReport | null = null;
         try {
