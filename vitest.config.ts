@@ -1,5 +1,43 @@
 import { availableParallelism } from 'node:os';
+import { relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+// The files that take longest (child processes: mpirun jobs, the CLI, kernel variants; training to an
+// accuracy), longest first: they start before the many short files, so the run does not end waiting on
+// one of them. vitest's own order (the last run's durations, cached in node_modules/.vite) is lost with
+// node_modules, as in CI, where it would fall back to file size.
+const LONGEST_FIRST = [
+  'test/examples/fashion-mnist-csv.test.ts',
+  'test/cli/distributed.test.ts',
+  'test/native/kernels/gemm/variants.test.ts',
+  'test/training/distributed/faults.test.ts',
+  'test/examples/digits.test.ts',
+  'test/models/save-during-fit.test.ts',
+  'test/cli/exit-codes.test.ts',
+  'test/native/threads/pool.test.ts',
+  'test/cli/errors.test.ts',
+  'test/cli/preflight.test.ts',
+  'test/cli/predict-stream.test.ts',
+  'test/cli/resume.test.ts',
+  'test/training/resume-kill.test.ts',
+  'test/cli/search.test.ts',
+  'test/cli/data.test.ts',
+  'test/training/distributed/mpirun.test.ts',
+  'test/training/distributed/stream.test.ts',
+  'test/data/csv/shard.test.ts',
+];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const order = (f: TestSpecification) => {
+      const i = LONGEST_FIRST.indexOf(relative(f.project.config.root, f.moduleId).split('\\').join('/'));
+      return i < 0 ? LONGEST_FIRST.length : i;
+    };
+    // a stable sort: the rest keep vitest's order
+    return (await super.sort(files)).map((f, i) => ({ f, i })).sort((a, b) => order(a.f) - order(b.f) || a.i - b.i).map(({ f }) => f);
+  }
+}
 
 export default defineConfig({
   test: {
@@ -13,5 +51,6 @@ export default defineConfig({
     isolate: false,
     // vitest's default (cores − 1) is one worker on two cores; many files mostly wait on child processes
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    sequence: { sequencer: LongestFirst },
   },
 });
