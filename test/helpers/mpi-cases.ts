@@ -39,11 +39,11 @@ export class MpiCases<R> {
 
   /**
    * @param program the rank program, relative to the package root (test/**\/*-program.ts)
-   * @param env the environment of every launch
+   * @param options.env the environment of every launch; options.unset: variables of this process's it does not get
    */
   constructor(
     private readonly program: string,
-    private readonly env: Record<string, string> = {},
+    private readonly options: { env?: Record<string, string>; unset?: readonly string[] } = {},
   ) {}
 
   /** Adds a case of `np` processes (before any result is asked for). */
@@ -82,9 +82,10 @@ export class MpiCases<R> {
     const out = mkdtempSync(join(tmpdir(), 'nntrain-cases-'));
     this.dirs.push(out);
     const cases = [...this.cases].filter(([, c]) => c.np === np).map(([name, c]) => ({ name, env: c.env }));
-    const env = { ...this.env, OUT_DIR: out, PROGRAM: transpiled(this.program), CASES: JSON.stringify(cases) };
+    const env = { ...this.options.env, OUT_DIR: out, PROGRAM: transpiled(this.program), CASES: JSON.stringify(cases) };
     // each case has the time one launch had before
-    const { code, stderr } = await execMpirun(['-np', String(np), ...nodeProgram('test/helpers/cases-program.ts')], { env, timeoutMs: 30_000 + 15_000 * cases.length });
+    const timeoutMs = 30_000 + 15_000 * cases.length;
+    const { code, stderr } = await execMpirun(['-np', String(np), ...nodeProgram('test/helpers/cases-program.ts')], { env, unset: this.options.unset, timeoutMs });
     return { code, stderr, out };
   }
 }

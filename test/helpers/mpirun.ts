@@ -46,11 +46,20 @@ export function mpirunLaunch(argv: readonly string[], options: { prefix?: readon
 
 export interface MpirunOptions {
   env?: Record<string, string>;
+  /** Variables of this process's environment that the job does not get. */
+  unset?: readonly string[];
   cwd?: string;
   /** Kills the job after this long (its code is then -1: it hung). */
   timeoutMs?: number;
   prefix?: readonly string[];
   oversubscribe?: boolean;
+}
+
+/** This process's environment with `options.env` and without `options.unset`. */
+function jobEnv(options: MpirunOptions): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...options.env };
+  for (const key of options.unset ?? []) delete env[key];
+  return env;
 }
 
 /** Runs `mpirun ARGV` to its end; code -1 when the timeout killed it. */
@@ -60,7 +69,7 @@ export function execMpirun(argv: readonly string[], options: MpirunOptions = {})
     execFile(
       launch.command,
       launch.args,
-      { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, timeout: options.timeoutMs ?? 45_000, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: options.cwd ?? ROOT, env: jobEnv(options), timeout: options.timeoutMs ?? 45_000, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => {
         launch.done();
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
@@ -81,7 +90,7 @@ export interface Exited {
 /** Starts `mpirun ARGV` without waiting (the caller kills ranks, then awaits `exited`). */
 export function spawnMpirun(argv: readonly string[], options: Omit<MpirunOptions, 'timeoutMs'> = {}): { child: ChildProcess; exited: Promise<Exited> } {
   const launch = mpirunLaunch(argv, options);
-  const child = spawn(launch.command, launch.args, { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(launch.command, launch.args, { cwd: options.cwd ?? ROOT, env: jobEnv(options), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
