@@ -1,8 +1,9 @@
 // Running the real `nntrain` command in child processes, and copies of the bundled datasets (a header row
 // and class names) in a test's own directory, where commands write their outputs beside them.
 //
-// The command runs from src/ transpiled once (test/helpers/transpiled.ts) instead of through tsx in every
-// process, which keeps the folder's runtime low; cliThroughTsx runs `node --import tsx src/cli/main.ts` itself.
+// The command runs from src/ transpiled and bundled once (test/helpers/transpiled.ts) instead of through
+// tsx in every process, which keeps the folder's runtime low; cliThroughTsx runs `node --import tsx
+// src/cli/main.ts` itself.
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,21 +11,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, type ScriptResult } from '../helpers/run-script.js';
-import { transpiled } from '../helpers/transpiled.js';
+import { cliBundle } from '../helpers/transpiled.js';
 
 export { ROOT };
 export const CLI = join(ROOT, 'src/cli/main.ts');
 /** tsx's loader by absolute URL, so the CLI runs from any working directory. */
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
-/** The transpiled main.js, built on first use. */
+/** The bundled CLI, built on first use. */
 export function cliEntry(): string {
-  return cliArgs()[0];
+  return cliBundle();
 }
 
-/** node's arguments to start the command: the transpiled main.js, built on first use. */
+/** node's arguments to start the command: the bundled CLI, built on first use. */
 function cliArgs(): string[] {
-  return [transpiled('src/cli/main.ts')];
+  return [cliBundle()];
 }
 
 /** `node --import tsx src/cli/main.ts ARGS`, as a developer runs it. */
