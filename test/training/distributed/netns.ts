@@ -76,6 +76,16 @@ export function createHostPair(pair: HostPair): void {
     must(['-n', h.ns, 'link', 'set', 'lo', 'up']);
     must(['-n', h.ns, 'link', 'set', h.veth, 'up']);
   }
+  // a veth counts as running (IFF_RUNNING: what node's networkInterfaces and MPI's interface lists
+  // show) once the kernel's link watch has seen both ends up, which may come a second later; a rank
+  // that starts before then sees no address
+  const until = Date.now() + 10_000;
+  for (const h of pair.hosts) {
+    while (must(['netns', 'exec', h.ns, 'cat', `/sys/class/net/${h.veth}/operstate`]).trim() !== 'up') {
+      if (Date.now() > until) throw new Error(`${h.veth} in ${h.ns} is not up 10 s after it was set up`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
 }
 
 /** The veth's byte counters, read inside its namespace (/sys there shows that namespace's devices). */
