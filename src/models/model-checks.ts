@@ -4,20 +4,31 @@
 
 import { LabelMode } from '../backend/codes.js';
 import { inputWidthOf, type InputData, type TargetRule } from '../data/validate-data.js';
-import type { Layer } from '../layers/layer.js';
+import { ActivationLayer, Dense, Dropout, GaussianNoise, type Layer } from '../layers/index.js';
 import { ConfigError, ShapeError } from '../util/errors.js';
 import { checkInteger, describe } from '../util/validate.js';
 import type { Compiled } from './compile-options.js';
 import { labelModeOf, outputWidthOf } from './compile-plan.js';
 
+/** The layer classes the backends have kernels for: exactly these, not subclasses of them. */
+const BUILT_IN_LAYERS: readonly unknown[] = [Dense, Dropout, GaussianNoise, ActivationLayer];
+
 /**
  * Checks a layer for Sequential.add on a model with `layers`.
  * @throws ConfigError when the model is already built, or the layer is not a layer or is already in a model,
- *   or has inputShape but is not the first layer.
+ *   or has inputShape but is not the first layer, or is a class of the caller's own (a subclass of Layer
+ *   or of a built-in layer): the backends run only the kernels of the built-in layers.
  */
 export function checkNewLayer(layer: Layer, layers: readonly Layer[], built: boolean): void {
   if (typeof layer !== 'object' || layer === null || typeof (layer as Partial<Layer>).toSpec !== 'function') {
     throw new ConfigError(`Expected a layer (e.g. layers.dense({ units: 8 })) for add but received ${describe(layer)}`);
+  }
+  const kind = Object.getPrototypeOf(layer)?.constructor as unknown;
+  if (!BUILT_IN_LAYERS.some((builtIn) => builtIn === kind)) {
+    const name = typeof kind === 'function' && kind.name !== '' ? kind.name : 'a layer class';
+    throw new ConfigError(
+      `Custom layers are not supported: ${name} is not one of nntrain's layers. A model compiles to the kernels of layers.dense, layers.dropout, layers.gaussianNoise and layers.activation (both backends run only those); build the model from them`,
+    );
   }
   if (built) throw new ConfigError('Cannot add layers to a built model; add every layer before build/fit');
   if (layer.built || layers.includes(layer)) {

@@ -1,7 +1,7 @@
 // Layers: option validation, configs, weight layout and seeded initialization through the model's arena.
 
 import { describe, expect, it } from 'vitest';
-import { ConfigError, initializers, layerFromConfig, layers, matrix, memoryDataset, regularizers, Sequential, ShapeError } from '../../src/index.js';
+import { ConfigError, Dense, initializers, Layer, layerFromConfig, layers, matrix, memoryDataset, regularizers, Sequential, ShapeError } from '../../src/index.js';
 import { ARENA_ALIGN } from '../../src/memory/arena.js';
 
 function configError(fn: () => unknown, message: RegExp): void {
@@ -129,6 +129,33 @@ describe('weights in the arena', () => {
     configError(() => new Sequential({ backend: 'cuda' as never }), /backend 'cuda'/);
     expect(() => m.build(4)).toThrow(ShapeError);
     expect(() => m.setParams(new Float32Array(3))).toThrow(ShapeError);
+  });
+
+  it('add refuses layer classes of the caller\'s own, subclasses of Layer or of a built-in layer, naming the class', () => {
+    class Square extends Layer {
+      readonly type = 'activation' as const;
+      constructor() {
+        super({});
+      }
+      outputWidthFor(inputs: number): number {
+        return inputs;
+      }
+      lastActivation(): null {
+        return null;
+      }
+      toSpec(): never {
+        throw new Error('never compiled');
+      }
+      getConfig(): never {
+        throw new Error('never saved');
+      }
+    }
+    class WideDense extends Dense {}
+    const model = new Sequential({ backend: 'js' });
+    configError(() => model.add(new Square() as never), /Custom layers are not supported: Square is not one of nntrain's layers/);
+    configError(() => model.add(new WideDense({ units: 2, inputShape: [3] })), /Custom layers are not supported: WideDense/);
+    expect(model.layers).toHaveLength(0);
+    expect(model.add(layers.dense({ units: 2, inputShape: [3] })).layers).toHaveLength(1);
   });
 
   it('a compiled model without inputShape is built by its first fit, from matrices or a dataset', async () => {
