@@ -75,7 +75,7 @@ void run_plan(PlanDesc plan, Bytes& in) {
   PlanExecutor exec(std::move(plan), arena, batch, &pool);
 
   std::vector<double> stats(2 * kStatsWidth);
-  exec.compute_gradients(x.data(), y.data(), batch, true, 7, 1, stats.data());
+  exec.compute_gradients(x.data(), y.data(), nullptr, batch, true, 7, 1, stats.data());
   std::vector<uint32_t> order(static_cast<size_t>(rows));
   for (int r = 0; r < rows; r++)
     order[static_cast<size_t>(r)] = static_cast<uint32_t>(rows - 1 - r);
@@ -95,7 +95,7 @@ void run_plan(PlanDesc plan, Bytes& in) {
   chunk.control = &control;
   exec.train(chunk);
   std::vector<double> eval(kStatsWidth);
-  exec.evaluate(x.data(), y.data(), 0, rows, batch, eval.data());
+  exec.evaluate(x.data(), y.data(), nullptr, 0, rows, batch, eval.data());
   std::vector<float> out(static_cast<size_t>(rows) * output_width);
   exec.predict(x.data(), 0, rows, batch, out.data());
 }

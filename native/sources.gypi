@@ -40,6 +40,7 @@
     'kernels/gemm/ukr_ref.cc',
     'kernels/loss/fused.cc',
     'kernels/loss/loss.cc',
+    'kernels/loss/weighted.cc',
     'kernels/loss/stats.cc',
     'kernels/optim/clip.cc',
     'kernels/optim/optim.cc',

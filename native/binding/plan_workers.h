@@ -56,20 +56,22 @@ class TrainWorker : public PlanWorker {
 class EvaluateWorker : public PlanWorker {
  public:
   EvaluateWorker(Napi::Env env, PlanWrap* wrap, PlanExecutor& exec, const float* x, const float* y,
-                 int64_t start, int64_t count, int batch_size, double* stats)
+                 const float* w, int64_t start, int64_t count, int batch_size, double* stats)
       : PlanWorker(env, wrap, exec, "nntrain.evaluate"),
         x_(x),
         y_(y),
+        w_(w),
         start_(start),
         count_(count),
         batch_size_(batch_size),
         stats_(stats) {}
 
  private:
-  void Execute() override { exec_.evaluate(x_, y_, start_, count_, batch_size_, stats_); }
+  void Execute() override { exec_.evaluate(x_, y_, w_, start_, count_, batch_size_, stats_); }
 
   const float* x_;
   const float* y_;
+  const float* w_;  // null: unweighted
   int64_t start_, count_;
   int batch_size_;
   double* stats_;

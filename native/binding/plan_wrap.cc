@@ -118,10 +118,11 @@ PlanExecutor& PlanWrap::ready(Napi::Env env, const char* fn) {
 }
 
 // train(x, y, order, lrs, stats, control, firstBatch, steps, batchSize, globalStep, seed
-//       [, comm, lastStepRows[, bucketBytes]]) -> Promise<{ stepsDone, status }>
+//       [, comm, lastStepRows[, bucketBytes[, weights]]]) -> Promise<{ stepsDone, status }>
 // comm (an MPI addon External, or undefined) makes the chunk data-parallel; lastStepRows is then
 // the rows of all ranks in the epoch's last batch, and bucketBytes (default 0) the all-reduce
-// bucket size of the overlap with backward (0: one all-reduce after backward).
+// bucket size of the overlap with backward (0: one all-reduce after backward). weights (a
+// Float32Array of x's rows, or undefined/null) weighs each row's loss.
 Napi::Value PlanWrap::Train(const Napi::CallbackInfo& info) {
   const char* fn = "train";
   const Napi::Env env = info.Env();
@@ -153,6 +154,8 @@ Napi::Value PlanWrap::Train(const Napi::CallbackInfo& info) {
       chunk.bucket_bytes = integer_arg(info, 13, fn, "bucketBytes", 0, INT64_C(1) << 40);
     }
   }
+  const bool weighted = info.Length() > 14 && !info[14].IsUndefined() && !info[14].IsNull();
+  if (weighted) chunk.w = float32_arg(info, 14, fn, "weights", chunk.x_rows);
   if (chunk.steps > 0) {
     const int64_t last_begin = (chunk.first_batch + chunk.steps - 1) * chunk.batch_size;
     if (last_begin >= n) {
@@ -175,11 +178,12 @@ Napi::Value PlanWrap::Train(const Napi::CallbackInfo& info) {
   auto* worker = new TrainWorker(env, this, exec, chunk);
   for (size_t i = 0; i < 6; i++) worker->Keep(info[i]);
   if (chunk.comm != nullptr) worker->Keep(info[11]);
+  if (weighted) worker->Keep(info[14]);
   worker->Keep(info.This());
   return worker->Start();
 }
 
-// computeGradients(x, y, rows, training, seed, step, stats) -> total loss
+// computeGradients(x, y, rows, training, seed, step, stats[, weights]) -> total loss
 Napi::Value PlanWrap::ComputeGradients(const Napi::CallbackInfo& info) {
   const char* fn = "computeGradients";
   const Napi::Env env = info.Env();
@@ -193,14 +197,17 @@ Napi::Value PlanWrap::ComputeGradients(const Napi::CallbackInfo& info) {
   const auto seed = static_cast<uint32_t>(integer_arg(info, 4, fn, "seed", 0, UINT32_MAX));
   const int64_t step = integer_arg(info, 5, fn, "step", 0, INT64_C(1) << 53);
   double* stats = float64_arg(info, 6, fn, "stats", kStatsWidth);
+  const bool weighted = info.Length() > 7 && !info[7].IsUndefined() && !info[7].IsNull();
+  const float* w = weighted ? float32_arg(info, 7, fn, "weights", rows) : nullptr;
   grow(env, exec, rows);
   const double loss =
-      exec.compute_gradients(x, y, static_cast<int>(rows), training, seed,
+      exec.compute_gradients(x, y, w, static_cast<int>(rows), training, seed,
                              static_cast<uint32_t>(static_cast<uint64_t>(step)), stats);
   return Napi::Number::New(env, loss);
 }
 
-// evaluate(x, y, start, count, batchSize, stats) -> Promise<void>
+// evaluate(x, y, start, count, batchSize, stats[, weights]) -> Promise<void>; weights (N rows, or
+// undefined/null) weighs each row's loss.
 Napi::Value PlanWrap::Evaluate(const Napi::CallbackInfo& info) {
   const char* fn = "evaluate";
   const Napi::Env env = info.Env();
@@ -213,10 +220,13 @@ Napi::Value PlanWrap::Evaluate(const Napi::CallbackInfo& info) {
   const float* x = float32_arg(info, 0, fn, "x", (start + count) * plan.input_width);
   const float* y = float32_arg(info, 1, fn, "y", (start + count) * plan.label_width);
   double* stats = float64_arg(info, 5, fn, "stats", kStatsWidth);
+  const bool weighted = info.Length() > 6 && !info[6].IsUndefined() && !info[6].IsNull();
+  const float* w = weighted ? float32_arg(info, 6, fn, "weights", start + count) : nullptr;
   grow(env, exec, std::min<int64_t>(batch_size, count));
-  auto* worker = new EvaluateWorker(env, this, exec, x, y, start, count, batch_size, stats);
+  auto* worker = new EvaluateWorker(env, this, exec, x, y, w, start, count, batch_size, stats);
   worker->Keep(info[0]);
   worker->Keep(info[1]);
+  if (weighted) worker->Keep(info[6]);
   worker->Keep(info[5]);
   worker->Keep(info.This());
   return worker->Start();

@@ -71,6 +71,7 @@ void PlanExecutor::reserve(int rows) {
   }
   x_batch_.resize(r * plan_.input_width);
   y_batch_.resize(r * plan_.label_width);
+  w_batch_.resize(r);
   d0_.resize(r * max_width_);
   d1_.resize(r * max_width_);
   dpre_.resize(r * max_width_);
@@ -148,8 +149,15 @@ double PlanExecutor::penalty() const {
   return sum;
 }
 
+double PlanExecutor::batch_loss(const float* y, const float* w, int rows) const {
+  if (w != nullptr) {
+    return weighted_loss_forward(loss_input(), y, w, rows, plan_.output_width, plan_.loss);
+  }
+  return loss_forward(loss_input(), y, rows, plan_.output_width, plan_.loss);
+}
+
 // y is (rows, labelWidth); uses the pointers of the last forward pass
-void PlanExecutor::backward(const float* y, int rows, bool training) {
+void PlanExecutor::backward(const float* y, const float* w, int rows, bool training) {
   float* grads = arena_.grads;
   if (overwrite_grads_) {
     for (const TensorSlice& gap : grad_gaps_) std::fill_n(grads + gap.offset, gap.length, 0.0f);
@@ -160,7 +168,11 @@ void PlanExecutor::backward(const float* y, int rows, bool training) {
   const bool fused = plan_.loss.fusion != kFusionNone;
   float* dcur = d0_.data();    // dA of the current layer's output (rows, units)
   float* dother = d1_.data();  // dense writes dA of its input here, then the two swap
-  loss_backward(dcur, loss_input(), y, rows, plan_.output_width, plan_.loss);
+  if (w != nullptr) {
+    weighted_loss_backward(dcur, loss_input(), y, w, rows, plan_.output_width, plan_.loss);
+  } else {
+    loss_backward(dcur, loss_input(), y, rows, plan_.output_width, plan_.loss);
+  }
   int dense_done = 0;
 
   for (int i = static_cast<int>(last); i >= 0 && i >= first_dense_; i--) {

@@ -31,6 +31,7 @@ struct TrainChunk {
   const float* x = nullptr;  // (x_rows, inputWidth)
   int64_t x_rows = 0;
   const float* y = nullptr;         // (x_rows, labelWidth)
+  const float* w = nullptr;         // (x_rows) per-row loss weights, or null: unweighted
   const uint32_t* order = nullptr;  // (n)
   int64_t n = 0;
   int64_t first_batch = 0;
@@ -80,28 +81,32 @@ class PlanExecutor {
   // Forward + loss + backward on rows [0, rows) of x/y (no update): grads zeroed then filled,
   // penalty gradients included. Writes one stats row; returns data loss + penalty. rows <=
   // max_batch().
-  double compute_gradients(const float* x, const float* y, int rows, bool training, uint32_t seed,
-                           uint32_t step, double* stats);
+  // w (rows), or null: per-row loss weights.
+  double compute_gradients(const float* x, const float* y, const float* w, int rows, bool training,
+                           uint32_t seed, uint32_t step, double* stats);
 
   // Inference-mode forward over rows [start, start+count) in batches of batch_size <= max_batch();
-  // adds into one stats row.
-  void evaluate(const float* x, const float* y, int64_t start, int64_t count, int batch_size,
-                double* stats);
+  // adds into one stats row. w (N), or null: per-row loss weights (the metrics stay unweighted).
+  void evaluate(const float* x, const float* y, const float* w, int64_t start, int64_t count,
+                int batch_size, double* stats);
 
   // Inference-mode forward over rows [start, start+count); writes (count, outputWidth) into out.
   void predict(const float* x, int64_t start, int64_t count, int batch_size, float* out);
 
  private:
-  // Copies batch rows [begin, begin + rows) of the chunk's order into x_batch_ and y_batch_.
+  // Copies batch rows [begin, begin + rows) of the chunk's order into x_batch_ and y_batch_ (and
+  // their weights into w_batch_ when the chunk has weights).
   void gather_batch(const TrainChunk& chunk, int64_t begin, int rows);
   // Runs the layers on x0 (rows, inputWidth); returns the output A (rows, outputWidth).
   // rng is null in inference mode (dropout and noise are then the identity).
   const float* forward(const float* x0, int rows, Rng* rng);
   // The tensor the loss reads: the last A, or the last layer's logits when the loss is fused.
   const float* loss_input() const;
-  // Pushes dloss through the layers in reverse, overwriting every gradient (penalties included),
-  // telling exchange_ (when set) after each dense layer.
-  void backward(const float* y, int rows, bool training);
+  // The batch's data loss against y (rows, labelWidth), weighted per row by w unless w is null.
+  double batch_loss(const float* y, const float* w, int rows) const;
+  // Pushes dloss (weighted per row by w unless null) through the layers in reverse, overwriting
+  // every gradient (penalties included), telling exchange_ (when set) after each dense layer.
+  void backward(const float* y, const float* w, int rows, bool training);
   // L1/L2 penalty of the whole model.
   double penalty() const;
   void write_stats(double* row, const float* out, const float* y, int rows, double loss,
@@ -138,6 +143,7 @@ class PlanExecutor {
   // inference mode forward their input).
   std::vector<const float*> in_ptr_, out_ptr_;
   AlignedVector<float> x_batch_, y_batch_;  // gathered rows (max_batch, width)
+  AlignedVector<float> w_batch_;            // gathered row weights (max_batch)
   AlignedVector<float> d0_, d1_, dpre_;  // gradient ping-pong and dZ scratch (max_batch, max_width)
 };
 

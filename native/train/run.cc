@@ -71,6 +71,7 @@ void PlanExecutor::gather_batch(const TrainChunk& job, int64_t begin, int rows) 
                   row_bytes);
       std::memcpy(&y_batch_[static_cast<size_t>(r) * label_w],
                   job.y + static_cast<size_t>(row) * label_w, sizeof(float) * label_w);
+      if (job.w != nullptr) w_batch_[r] = job.w[row];
     }
   };
   const int threads = pool_ != nullptr ? pool_->threads() : 1;
@@ -118,8 +119,8 @@ TrainOutcome PlanExecutor::train(const TrainChunk& job) {
     const double step = job.global_step + i;  // 0-based global step
     Rng rng = step_rng(job.seed, static_cast<uint32_t>(static_cast<uint64_t>(step)));
     const float* out = forward(x_batch_.data(), rows, &rng);
-    const double loss =
-        loss_forward(loss_input(), y_batch_.data(), rows, plan_.output_width, plan_.loss);
+    const float* w = job.w != nullptr ? w_batch_.data() : nullptr;
+    const double loss = batch_loss(y_batch_.data(), w, rows);
     const double reg = penalty();
     const bool finite_loss = std::isfinite(loss + reg);
     if (!finite_loss && !distributed) {
@@ -128,7 +129,7 @@ TrainOutcome PlanExecutor::train(const TrainChunk& job) {
     }
     if (exchange) exchange->begin_step(pre_scale(job, begin, rows));
     if (finite_loss) {
-      backward(y_batch_.data(), rows, true);
+      backward(y_batch_.data(), w, rows, true);
     } else if (param_count > 0) {
       // the NaN reaches every rank through the all-reduce, so all of them stop at this step
       arena_.grads[0] = std::numeric_limits<float>::quiet_NaN();
@@ -160,7 +161,8 @@ TrainOutcome PlanExecutor::train(const TrainChunk& job) {
   return outcome;
 }
 
-// Each rank's gradient is the mean over its own `rows` rows. A full global batch (batch_size rows
+// Each rank's gradient is the mean over its own `rows` rows (of weight * loss when weighted: the
+// divisor is the row count, so the same scaling gives the global batch's weighted mean). A full global batch (batch_size rows
 // on every rank) is summed and scaled by 1/size. The epoch's last batch may be short on some
 // ranks: each rank first scales by rows / global rows, so the sum weighs every row of the global
 // batch equally. Penalty gradients are the same on every rank and come out once either way.
@@ -264,26 +266,27 @@ void PlanExecutor::update(double lr, double step) {
   pool_->parallel_for(threads, tasks, range);
 }
 
-// x is (rows, inputWidth); y is (rows, labelWidth); stats is one row
-double PlanExecutor::compute_gradients(const float* x, const float* y, int rows, bool training,
-                                       uint32_t seed, uint32_t step, double* stats) {
+// x is (rows, inputWidth); y is (rows, labelWidth); w is (rows) or null; stats is one row
+double PlanExecutor::compute_gradients(const float* x, const float* y, const float* w, int rows,
+                                       bool training, uint32_t seed, uint32_t step,
+                                       double* stats) {
   Rng rng = step_rng(seed, step);
   const float* out = forward(x, rows, training ? &rng : nullptr);
-  const double loss = loss_forward(loss_input(), y, rows, plan_.output_width, plan_.loss);
+  const double loss = batch_loss(y, w, rows);
   const double reg = penalty();
-  backward(y, rows, training);
+  backward(y, w, rows, training);
   write_stats(stats, out, y, rows, loss, reg);
   return loss + reg;
 }
 
-// x is (N, inputWidth); y is (N, labelWidth); stats is one row, added into
-void PlanExecutor::evaluate(const float* x, const float* y, int64_t start, int64_t count,
-                            int batch_size, double* stats) {
+// x is (N, inputWidth); y is (N, labelWidth); w is (N) or null; stats is one row, added into
+void PlanExecutor::evaluate(const float* x, const float* y, const float* w, int64_t start,
+                            int64_t count, int batch_size, double* stats) {
   for (int64_t b = start; b < start + count; b += batch_size) {
     const int rows = static_cast<int>(std::min<int64_t>(batch_size, start + count - b));
     const float* yb = y + static_cast<size_t>(b) * plan_.label_width;
     const float* out = forward(x + static_cast<size_t>(b) * plan_.input_width, rows, nullptr);
-    const double loss = loss_forward(loss_input(), yb, rows, plan_.output_width, plan_.loss);
+    const double loss = batch_loss(yb, w != nullptr ? w + b : nullptr, rows);
     stats[kStatLossSum] += loss * rows;
     stats[kStatRows] += rows;
     accumulate_stats(stats, out, yb, rows, plan_.output_width, plan_.loss.label_mode,

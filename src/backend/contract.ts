@@ -83,6 +83,11 @@ export interface ArenaViews {
 export interface TrainJob {
   x: Float32Array; // (N, inputWidth) the whole dataset
   y: Float32Array; // (N, labelWidth)
+  /**
+   * (N) per-row loss weights, gathered with their rows; absent: unweighted. The batch loss is then
+   * (1/rows)·Σ_r w_r·loss_r (Keras's sum_over_batch_size: divided by the row count, not the weight sum).
+   */
+  weights?: Float32Array;
   order: Uint32Array; // (n) row indices in visiting order for this epoch, n = order.length
   firstBatch: number;
   steps: number; // number of steps to run (the caller never asks past the epoch's last batch)
@@ -144,11 +149,16 @@ export interface PlanHandle {
   /**
    * Forward + loss + backward on rows [0, rows) of x/y in order (no update): grads are zeroed then filled
    * (including penalty gradients). Dropout/noise are active iff `training`, drawn from stepRng(seed, step).
-   * Writes one stats row into `stats` and returns the total loss (data loss + penalty).
+   * Writes one stats row into `stats` and returns the total loss (data loss + penalty). weights (rows), when
+   * given, weighs each row's loss as TrainJob.weights.
    */
-  computeGradients(x: Float32Array, y: Float32Array, rows: number, training: boolean, seed: number, step: number, stats: Float64Array): number;
-  /** Forward in inference mode over rows [start, start+count) in batches; adds into stats (one row). */
-  evaluate(x: Float32Array, y: Float32Array, start: number, count: number, batchSize: number, stats: Float64Array): Promise<void>;
+  computeGradients(x: Float32Array, y: Float32Array, rows: number, training: boolean, seed: number, step: number, stats: Float64Array, weights?: Float32Array): number;
+  /**
+   * Forward in inference mode over rows [start, start+count) in batches; adds into stats (one row). weights
+   * (N), when given, weighs each row's loss as TrainJob.weights; the metrics stay unweighted (Keras's
+   * `metrics`, not `weighted_metrics`).
+   */
+  evaluate(x: Float32Array, y: Float32Array, start: number, count: number, batchSize: number, stats: Float64Array, weights?: Float32Array): Promise<void>;
   /** Forward in inference mode over rows [start, start+count); writes (count, outputWidth) into out. */
   predict(x: Float32Array, start: number, count: number, batchSize: number, out: Float32Array): Promise<void>;
   /** Frees scratch space; the handle must not be used afterwards. */

@@ -76,9 +76,9 @@ function encodeLayer(out: Float64Array, l: LayerSpec): void {
 interface NativePlan {
   train(x: Float32Array, y: Float32Array, order: Uint32Array, lrs: Float32Array, stats: Float64Array, control: Int32Array,
     firstBatch: number, steps: number, batchSize: number, globalStep: number, seed: number,
-    comm?: unknown, lastStepRows?: number, bucketBytes?: number): Promise<{ stepsDone: number; status: number }>;
-  computeGradients(x: Float32Array, y: Float32Array, rows: number, training: boolean, seed: number, step: number, stats: Float64Array): number;
-  evaluate(x: Float32Array, y: Float32Array, start: number, count: number, batchSize: number, stats: Float64Array): Promise<void>;
+    comm?: unknown, lastStepRows?: number, bucketBytes?: number, weights?: Float32Array): Promise<{ stepsDone: number; status: number }>;
+  computeGradients(x: Float32Array, y: Float32Array, rows: number, training: boolean, seed: number, step: number, stats: Float64Array, weights?: Float32Array): number;
+  evaluate(x: Float32Array, y: Float32Array, start: number, count: number, batchSize: number, stats: Float64Array, weights?: Float32Array): Promise<void>;
   predict(x: Float32Array, start: number, count: number, batchSize: number, out: Float32Array): Promise<void>;
   dispose(): void;
   readonly maxBatch: number;
@@ -297,20 +297,22 @@ class NativePlanHandle implements PlanHandle {
     need(job.lrs, job.steps, 'lrs');
     need(job.stats, job.steps * STATS_WIDTH, `stats (${job.steps}, ${STATS_WIDTH})`);
     const { stepsDone, status } = await this.plan.train(job.x, job.y, job.order, job.lrs, job.stats, job.control,
-      job.firstBatch, job.steps, job.batchSize, job.globalStep, job.seed, job.comm?.handle, job.comm?.lastStepRows, job.comm?.bucketBytes);
+      job.firstBatch, job.steps, job.batchSize, job.globalStep, job.seed, job.comm?.handle, job.comm?.lastStepRows, job.comm?.bucketBytes, job.weights);
     return { stepsDone, status: status as TrainStatusCode };
   }
 
-  computeGradients(x: Float32Array, y: Float32Array, rows: number, training: boolean, seed: number, step: number, stats: Float64Array): number {
+  computeGradients(x: Float32Array, y: Float32Array, rows: number, training: boolean, seed: number, step: number, stats: Float64Array, weights?: Float32Array): number {
     need(x, rows * this.spec.inputWidth, `x (${rows}, ${this.spec.inputWidth})`);
     need(y, rows * this.spec.labelWidth, `y (${rows}, ${this.spec.labelWidth})`);
-    return this.plan.computeGradients(x, y, rows, training, seed, step, stats);
+    if (weights) need(weights, rows, `weights (${rows})`);
+    return this.plan.computeGradients(x, y, rows, training, seed, step, stats, weights);
   }
 
-  evaluate(x: Float32Array, y: Float32Array, start: number, count: number, batchSize: number, stats: Float64Array): Promise<void> {
+  evaluate(x: Float32Array, y: Float32Array, start: number, count: number, batchSize: number, stats: Float64Array, weights?: Float32Array): Promise<void> {
     need(x, (start + count) * this.spec.inputWidth, `x (${start + count}, ${this.spec.inputWidth})`);
     need(y, (start + count) * this.spec.labelWidth, `y (${start + count}, ${this.spec.labelWidth})`);
-    return this.plan.evaluate(x, y, start, count, batchSize, stats);
+    if (weights) need(weights, start + count, `weights (${start + count})`);
+    return this.plan.evaluate(x, y, start, count, batchSize, stats, weights);
   }
 
   predict(x: Float32Array, start: number, count: number, batchSize: number, out: Float32Array): Promise<void> {

@@ -30,6 +30,8 @@ export interface ChunkSettings {
   dist?: DistributedFit | null;
   /** fit's divergence factor, or null when the check is off. */
   divergenceFactor?: number | null;
+  /** Per-row loss weights of the fit's x (gathered with the rows by order[]), or null: unweighted. */
+  weights?: Float32Array | null;
 }
 
 export class ChunkRunner {
@@ -101,6 +103,7 @@ export class ChunkRunner {
       stats: this.stats.subarray(0, steps * STATS_WIDTH),
       control: this.control,
       comm: this.comm,
+      weights: s.weights ?? undefined,
     };
     if (this.comm && s.dist) this.comm.lastStepRows = lastStepRows ?? s.dist.comm.lastStepRows;
     const t0 = now();

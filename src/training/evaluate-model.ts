@@ -5,20 +5,22 @@
 import { distributedContext } from '../backend/mpi-context.js';
 import { isDataset, type Dataset } from '../data/dataset.js';
 import { inputWidthOf, scanValues, toInputMatrix, toTargetMatrix } from '../data/validate-data.js';
+import { ConfigError } from '../util/errors.js';
 import { checkDataset } from './data-checks.js';
 import { acquireFit } from './distributed/fit-lock.js';
 import { evaluateDatasetStats, evaluateStats, evaluationLogs, sumOverRanks } from './evaluate.js';
 import { parseEvaluateOptions, type EvaluateOptions } from './fit-options.js';
 import { modelPenalty } from './penalty.js';
 import type { TrainingRuntime } from './runtime.js';
+import { parseSampleWeight, rowWeights } from './row-weights.js';
 import type { TrainableModel } from './trainable-model.js';
 import type { TrainingData } from './train-model.js';
 
 /** Loss (with the L1/L2 penalty) and compiled metrics of `model` over `data` (see Sequential.evaluate). */
 export async function evaluateModel(model: TrainableModel, data: TrainingData, options: EvaluateOptions): Promise<Record<string, number>> {
-  const { batchSize, distributed } = parseEvaluateOptions(options);
+  const { batchSize, distributed, sampleWeight } = parseEvaluateOptions(options);
   if (distributed === null) {
-    const { rt, stats, penalty } = await evaluateHere(model, data, batchSize);
+    const { rt, stats, penalty } = await evaluateHere(model, data, batchSize, sampleWeight);
     return evaluationLogs(rt, stats, '', penalty);
   }
   const { mpi } = distributedContext();
@@ -28,7 +30,7 @@ export async function evaluateModel(model: TrainableModel, data: TrainingData, o
     const stats = await sumOverRanks(
       (sums) => mpi.allreduce(sums, 'sum', 'the all-reduce of the sums of a distributed evaluate'),
       async () => {
-        const here = await evaluateHere(model, data, batchSize);
+        const here = await evaluateHere(model, data, batchSize, sampleWeight);
         done.rt = here.rt;
         done.penalty = here.penalty;
         return here.stats;
@@ -49,19 +51,23 @@ interface Evaluated {
 }
 
 /** The stats sums of this process's data, and the runtime that computed them. */
-async function evaluateHere(model: TrainableModel, data: TrainingData, batchSize: number): Promise<Evaluated> {
+async function evaluateHere(model: TrainableModel, data: TrainingData, batchSize: number, sampleWeight: unknown): Promise<Evaluated> {
   model.requireCompiled('evaluate');
-  if (isDataset(data)) return evaluateDataset(model, data, batchSize);
+  if (isDataset(data)) {
+    if (sampleWeight !== undefined) throw new ConfigError('evaluate: sampleWeight needs x and y in memory; it cannot be used with a Dataset');
+    return evaluateDataset(model, data, batchSize);
+  }
   const width = model.inputWidth ?? inputWidthOf(data.x);
   const rule = model.targetRule(width);
   const xs = toInputMatrix(data.x, width, 'x', false);
   const ys = toTargetMatrix(data.y, xs.rows, rule, 'y', false);
   await scanValues(xs, 'x', null, model.backend);
   await scanValues(ys, 'y', rule, model.backend);
+  const weights = sampleWeight === undefined ? null : rowWeights(ys, rule, null, parseSampleWeight('sampleWeight', sampleWeight, xs.rows), 'evaluate');
   model.build(width);
   const rt = model.runtime();
   // held: a fit of this model running beside it takes no step until the stats and penalty are read
-  return rt.holdSteps(async () => ({ rt, stats: await evaluateStats(rt, xs, ys, batchSize), penalty: modelPenalty(rt.spec, rt.arena.params) }));
+  return rt.holdSteps(async () => ({ rt, stats: await evaluateStats(rt, xs, ys, batchSize, weights), penalty: modelPenalty(rt.spec, rt.arena.params) }));
 }
 
 async function evaluateDataset(model: TrainableModel, dataset: Dataset, batchSize: number): Promise<Evaluated> {

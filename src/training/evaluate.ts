@@ -19,18 +19,19 @@ export type ReduceStats = (stats: Float64Array) => void;
  * Loss (data loss + the model's L1/L2 penalty) and metrics over all rows of x/y in inference mode,
  * keys prefixed with `prefix` ('' or 'val_'); with `reduce`, over the rows of every rank.
  */
-export async function runEvaluate(rt: TrainingRuntime, x: Matrix, y: Matrix, batchSize: number, prefix = '', reduce?: ReduceStats): Promise<Record<string, number>> {
-  const local = () => evaluateStats(rt, x, y, batchSize);
+export async function runEvaluate(rt: TrainingRuntime, x: Matrix, y: Matrix, batchSize: number, prefix = '', reduce?: ReduceStats, weights: Float32Array | null = null): Promise<Record<string, number>> {
+  const local = () => evaluateStats(rt, x, y, batchSize, weights);
   // held: the chunks and the penalty see the weights of one step while a fit of this model runs beside it
   return rt.holdSteps(async () => evaluationLogs(rt, reduce === undefined ? await local() : await sumOverRanks(reduce, local), prefix));
 }
 
-/** The stats sums of x/y (this process's rows). */
-export async function evaluateStats(rt: TrainingRuntime, x: Matrix, y: Matrix, batchSize: number): Promise<Float64Array> {
+/** The stats sums of x/y (this process's rows), the loss weighted per row by `weights` unless null. */
+export async function evaluateStats(rt: TrainingRuntime, x: Matrix, y: Matrix, batchSize: number, weights: Float32Array | null = null): Promise<Float64Array> {
   const bs = Math.min(batchSize, x.rows);
   const plan = rt.plan(bs);
   const stats = emptyStats();
-  await inChunks(rt, x.rows, bs, (start, count) => plan.evaluate(x.data, y.data, start, count, bs, stats));
+  const w = weights ?? undefined;
+  await inChunks(rt, x.rows, bs, (start, count) => plan.evaluate(x.data, y.data, start, count, bs, stats, w));
   return stats;
 }
 

@@ -5,6 +5,7 @@ import { isDataset, type Dataset } from '../data/dataset.js';
 import type { InputData, TargetData } from '../data/validate-data.js';
 import type { Checkpoint } from './checkpoint-file.js';
 import { ConfigError } from '../util/errors.js';
+import { parseClassWeight, type ClassWeight, type SampleWeight } from './row-weights.js';
 import { checkBoolean, checkChoice, checkInteger, checkNumber, invalid, isPlainObject, isString, readOptions } from '../util/validate.js';
 
 /** Options of `model.fit(x, y, options)`; every field is optional. */
@@ -23,10 +24,23 @@ export interface FitOptions {
   /** Fraction in [0, 1) of rows, taken from the END of x/y before shuffling (as Keras), held out for validation. Default 0. */
   validationSplit?: number;
   /**
-   * Validation data `[x, y]` or `{ x, y }` (other keys are ignored), or a Dataset
-   * (e.g. a streaming one), evaluated after every epoch (cannot be combined with validationSplit).
+   * Validation data `[x, y]`, `[x, y, sampleWeight]`, `{ x, y }` or `{ x, y, sampleWeight }` (other keys are
+   * ignored), or a Dataset (e.g. a streaming one), evaluated after every epoch (cannot be combined with
+   * validationSplit). With sampleWeight its loss is weighted as the training loss.
    */
-  validationData?: [InputData, TargetData] | { x: InputData; y: TargetData } | Dataset;
+  validationData?: [InputData, TargetData] | [InputData, TargetData, SampleWeight] | { x: InputData; y: TargetData; sampleWeight?: SampleWeight } | Dataset;
+  /**
+   * Weight of each class in the loss, as Keras: `{ 0: 1, 1: 5 }` (class index → weight) or an array indexed
+   * by class; classes left out weigh 1. The class of a row is its sparse label, the argmax of a one-hot
+   * row, or the rounded value of one binary column. In-memory data only. Default: none.
+   */
+  classWeight?: ClassWeight;
+  /**
+   * Weight of each row of x in the loss (a Float32Array or number[] of finite numbers >= 0), as Keras;
+   * multiplied by classWeight when both are given. A batch's loss is (1/rows)·Σ w·loss (divided by the
+   * row count, not the weight sum); the metrics stay unweighted. In-memory data only. Default: none.
+   */
+  sampleWeight?: SampleWeight;
   /** Hooks called at train/epoch/batch boundaries. Default []. */
   callbacks?: Callback[];
   /** 0: silent; 1: one line per epoch on stdout. Default 0 (a library should not print unless asked). */
@@ -125,6 +139,12 @@ export interface FitConfig {
   seed: number | undefined;
   validationSplit: number;
   validationData: [unknown, unknown] | undefined;
+  /** The sampleWeight of validationData (unchecked: its rows are known later), or undefined. */
+  validationWeight: unknown;
+  /** classWeight as an array indexed by class, or null. */
+  classWeight: number[] | null;
+  /** sampleWeight as given (checked against x's rows later), or undefined. */
+  sampleWeight: unknown;
   /** validationData when it was a Dataset. */
   validationDataset: Dataset | null;
   callbacks: Callback[];
@@ -161,13 +181,17 @@ const FIT_KEYS = [
   'distributed',
   'distributedTimeout',
   'divergence',
+  'classWeight',
+  'sampleWeight',
 ] as const;
 
-/** validationData `[x, y]` or `{ x, y }` as the pair `[x, y]`. @throws ConfigError for anything else. */
-function validationPair(vd: unknown): [unknown, unknown] {
-  if (Array.isArray(vd) && vd.length === 2) return [vd[0], vd[1]];
-  if (typeof vd === 'object' && vd !== null && !Array.isArray(vd) && 'x' in vd && 'y' in vd) return [vd.x, vd.y];
-  throw invalid('validationData', '{ x, y }, a Dataset or an array [x, y]', vd);
+/** validationData `[x, y(, w)]` or `{ x, y(, sampleWeight) }` as `[x, y, w]`. @throws ConfigError for anything else. */
+function validationTriple(vd: unknown): [unknown, unknown, unknown] {
+  if (Array.isArray(vd) && (vd.length === 2 || vd.length === 3)) return [vd[0], vd[1], vd[2]];
+  if (typeof vd === 'object' && vd !== null && !Array.isArray(vd) && 'x' in vd && 'y' in vd) {
+    return [vd.x, vd.y, 'sampleWeight' in vd ? vd.sampleWeight : undefined];
+  }
+  throw invalid('validationData', '{ x, y[, sampleWeight] }, a Dataset or an array [x, y[, sampleWeight]]', vd);
 }
 
 /** @throws ConfigError naming the option for an unknown key (with a hint) or a bad value. */
@@ -185,8 +209,11 @@ export function parseFitOptions(options: unknown): FitConfig {
   const initialEpoch = checkInteger('initialEpoch', o.initialEpoch ?? 0, { min: 0, max: epochs - 1 });
   const validationSplit = checkNumber('validationSplit', o.validationSplit ?? 0, { min: 0, max: 1, maxOpen: true });
   let validationData: [unknown, unknown] | undefined;
+  let validationWeight: unknown;
   if (o.validationData !== undefined && validationDataset === null) {
-    validationData = validationPair(o.validationData);
+    const [vx, vy, vw] = validationTriple(o.validationData);
+    validationData = [vx, vy];
+    validationWeight = vw;
     if (validationSplit > 0) {
       throw new ConfigError('validationData and validationSplit cannot be used together: pass one of them');
     }
@@ -202,6 +229,9 @@ export function parseFitOptions(options: unknown): FitConfig {
     seed: o.seed === undefined ? undefined : checkInteger('seed', o.seed, { min: 0, max: 0xffffffff }),
     validationSplit,
     validationData,
+    validationWeight,
+    classWeight: o.classWeight === undefined ? null : parseClassWeight('classWeight', o.classWeight),
+    sampleWeight: o.sampleWeight,
     validationDataset,
     callbacks: checkCallbacks(o.callbacks),
     verbose: checkInteger('verbose', o.verbose ?? 0, { min: 0, max: 1 }) as 0 | 1,
@@ -252,6 +282,8 @@ export interface EvaluateOptions {
    * @example const { loss } = await model.evaluate(myRows.x, myRows.y, { distributed: 'mpi' });
    */
   distributed?: 'mpi';
+  /** Weight of each row of x in the loss, as fit's sampleWeight (the metrics stay unweighted). Default: none. */
+  sampleWeight?: SampleWeight;
 }
 
 /** Options of `model.predict(x, options)`. */
@@ -267,9 +299,10 @@ export function parseBatchOptions(context: 'evaluate' | 'predict', options: unkn
 }
 
 /** @throws ConfigError for an unknown key, a batchSize that is not an integer >= 1 or a distributed that is not 'mpi'. */
-export function parseEvaluateOptions(options: unknown): { batchSize: number; distributed: 'mpi' | null } {
-  const o = readOptions<EvaluateOptions>('evaluate', options, ['batchSize', 'distributed']);
+export function parseEvaluateOptions(options: unknown): { batchSize: number; distributed: 'mpi' | null; sampleWeight: unknown } {
+  const o = readOptions<EvaluateOptions>('evaluate', options, ['batchSize', 'distributed', 'sampleWeight']);
   return {
+    sampleWeight: o.sampleWeight,
     batchSize: checkInteger('batchSize', o.batchSize ?? 32, { min: 1 }),
     distributed: o.distributed === undefined ? null : checkChoice('distributed', o.distributed, ['mpi'] as const),
   };

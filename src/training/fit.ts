@@ -30,7 +30,9 @@ import { nextMacrotask, now } from '../util/yield.js';
 export interface FitData {
   x: Matrix; // (N, inputWidth)
   y: Matrix; // (N, labelWidth)
-  validation: { x: Matrix; y: Matrix } | null;
+  /** (N) per-row loss weights, or null: unweighted. */
+  weights?: Float32Array | null;
+  validation: { x: Matrix; y: Matrix; weights?: Float32Array | null } | null;
   /** Validation given as a Dataset (read again every epoch), with the target rule its blocks are checked by. */
   validationDataset?: { dataset: Dataset; rule: TargetRule } | null;
 }
@@ -59,7 +61,7 @@ export async function runFit(
   const steps = stepExecutor(rt, Math.min(batchSize, n));
   const stepsPerChunk = dist === null ? cfg.stepsPerChunk : dist.chunkSteps;
   const maxChunk = Math.min(stepsPerChunk ?? MAX_CHUNK_STEPS, batches, MAX_CHUNK_STEPS);
-  const chunks = new ChunkRunner(rt, { steps, seed, batchSize, maxChunk, stepsPerChunk, signal: cfg.signal, callbacks, dist, divergenceFactor: cfg.divergenceFactor });
+  const chunks = new ChunkRunner(rt, { steps, seed, batchSize, maxChunk, stepsPerChunk, signal: cfg.signal, callbacks, dist, divergenceFactor: cfg.divergenceFactor, weights: data.weights ?? null });
   const { epochStats } = chunks;
   const checkAbort = () => chunks.checkAbort();
 
@@ -109,7 +111,7 @@ export async function runFit(
       const logs = logsFromStats(epochStats, rt.metrics);
       if (validation !== null) {
         checkAbort();
-        Object.assign(logs, await runEvaluate(rt, validation.x, validation.y, batchSize, 'val_', dist?.reduceStats));
+        Object.assign(logs, await runEvaluate(rt, validation.x, validation.y, batchSize, 'val_', dist?.reduceStats, validation.weights ?? null));
       } else if (data.validationDataset) {
         checkAbort();
         const { dataset, rule } = data.validationDataset;

@@ -13,6 +13,7 @@ import { AbortError, ConfigError } from '../util/errors.js';
 import { stepSeed } from '../util/rng.js';
 import { checkDataset, validationMatrices } from './data-checks.js';
 import { runFit } from './fit.js';
+import { parseSampleWeight, rowWeights } from './row-weights.js';
 import { parseFitOptions, type FitConfig, type FitOptions } from './fit-options.js';
 import { runStreamFit } from './fit-stream.js';
 import { allgatherJson } from '../backend/mpi-context.js';
@@ -59,13 +60,16 @@ async function fitMatrices(model: TrainableModel, x: InputData, y: TargetData, o
   // shapes are checked here; values (NaN, label ranges) below, in slices that yield to the event loop
   let xs = toInputMatrix(x, width, 'x', false);
   let ys = toTargetMatrix(y, xs.rows, rule, 'y', false);
-  let validation: { x: Matrix; y: Matrix } | null = null;
+  let validation: { x: Matrix; y: Matrix; weights?: Float32Array | null } | null = null;
+  let sampleWeight = cfg.sampleWeight === undefined ? null : parseSampleWeight('sampleWeight', cfg.sampleWeight, xs.rows);
+  let validationWeight: Float32Array | null = null;
   const scans: [Matrix, string, TargetRule | null][] = [
     [xs, 'x', null],
     [ys, 'y', rule],
   ];
   if (cfg.validationData !== undefined) {
     validation = validationMatrices(cfg.validationData, width, rule);
+    if (cfg.validationWeight !== undefined) validationWeight = parseSampleWeight('validationData sampleWeight', cfg.validationWeight, validation.x.rows);
     scans.push([validation.x, 'validationData[0] (x)', null], [validation.y, 'validationData[1] (y)', rule]);
   } else if (cfg.validationSplit > 0) {
     // Keras: the LAST fraction of the rows, before any shuffling
@@ -78,13 +82,20 @@ async function fitMatrices(model: TrainableModel, x: InputData, y: TargetData, o
     validation = { x: sliceRows(xs, trainRows, xs.rows), y: sliceRows(ys, trainRows, ys.rows) };
     xs = sliceRows(xs, 0, trainRows);
     ys = sliceRows(ys, 0, trainRows);
+    // Keras: the held-out rows keep their sample weights; classWeight weighs the training rows only
+    if (sampleWeight !== null) {
+      validationWeight = sampleWeight.subarray(trainRows);
+      sampleWeight = sampleWeight.subarray(0, trainRows);
+    }
   }
   return model.whileBusy(async () => {
     for (const [m, name, r] of scans) await scanValues(m, name, r, model.backend);
     if (cfg.signal?.aborted) throw new AbortError();
+    const weights = rowWeights(ys, rule, cfg.classWeight, sampleWeight, 'fit');
+    if (validation !== null) validation.weights = validationWeight === null ? null : rowWeights(validation.y, rule, null, validationWeight, 'fit');
     model.build(width);
     const vds = cfg.validationDataset;
-    const data = { x: xs, y: ys, validation, validationDataset: vds === null ? null : { dataset: checkDataset(vds, width, rule, 'validationData'), rule } };
+    const data = { x: xs, y: ys, weights, validation, validationDataset: vds === null ? null : { dataset: checkDataset(vds, width, rule, 'validationData'), rule } };
     const callbacks = new CallbackList(cfg.callbacks, model.callbackModel);
     const rt = model.runtime();
     const defaultSeed = stepSeed(model.seed, rt.getStep());
@@ -103,10 +114,11 @@ async function fitMatrices(model: TrainableModel, x: InputData, y: TargetData, o
 
 async function trainOnStream(model: TrainableModel, dataset: Dataset, options: FitOptions): Promise<History> {
   const cfg = parseFitOptions(options);
-  const unsupported = (['checkpoint', 'resumeFrom', 'validationSplit', 'initialEpoch'] as const).find((k) => options[k] !== undefined && options[k] !== 0);
+  const unsupported = (['checkpoint', 'resumeFrom', 'validationSplit', 'initialEpoch', 'classWeight', 'sampleWeight'] as const).find((k) => options[k] !== undefined && options[k] !== 0);
   if (unsupported !== undefined) {
     throw new ConfigError(`The option '${unsupported}' needs the data in memory; it cannot be used with a streaming dataset (split a stream with hashSplitter when reading it)`);
   }
+  if (cfg.validationWeight !== undefined) throw new ConfigError('validationData sampleWeight needs the training data in memory; it cannot be used with a streaming dataset');
   if (cfg.distributed === null) return fitStream(model, dataset, cfg, null);
   const session = DistributedSession.open(model.backend, cfg);
   return session.run(() => fitStream(model, dataset, cfg, session));

@@ -25,6 +25,16 @@ double loss_forward(const float* pred, const float* target, int rows, int cols,
 void loss_backward(float* dpred, const float* pred, const float* target, int rows, int cols,
                    const LossDesc& loss);
 
+// Keras's sample-weighted loss ("sum_over_batch_size"): (1/rows) * sum_r w_r * loss_r, where
+// loss_r is loss_forward of row r alone; the divisor is the row count, not the weight sum. With
+// every w_r = 1 it equals loss_forward up to the order of the float64 sum.
+double weighted_loss_forward(const float* pred, const float* target, const float* weights, int rows,
+                             int cols, const LossDesc& loss);
+
+// dpred = d weighted_loss_forward / d pred: loss_backward's rows, row r scaled by w_r.
+void weighted_loss_backward(float* dpred, const float* pred, const float* target,
+                            const float* weights, int rows, int cols, const LossDesc& loss);
+
 // Adds accuracy, binary-accuracy, |error| and error^2 sums of pred (rows,cols) against target into
 // stats[kStatAccCorrect .. kStatErrCount] (a stats row of kStatsWidth). Sparse targets (rows,1) are
 // compared as one-hot rows. Loss entries and the row count are the caller's.

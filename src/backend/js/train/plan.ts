@@ -10,6 +10,7 @@ import { BackendError, ShapeError } from '../../../util/errors.js';
 import { activationBackward, activationForward } from '../act/activation.js';
 import { denseBackward, denseForward } from '../dense.js';
 import { lossBackward, lossForward } from '../loss/loss.js';
+import { weightedLossBackward, weightedLossForward } from '../loss/weighted.js';
 import { accumulateStats } from '../loss/stats.js';
 import { clipByValue, penaltyBackward, penaltyLoss, scaleInPlace, sumSquares } from '../optim/clip.js';
 import { optimizerStep } from '../optim/optim.js';
@@ -41,6 +42,9 @@ export class JsPlan implements PlanHandle {
   private preacts: (Float32Array | null)[] = []; // dense with a non-linear activation: Z (cap, units)
   private masks: (Float32Array | null)[] = []; // dropout: the scaled keep mask (cap, units)
   private targets = EMPTY; // (cap, labelWidth) gathered targets
+  private weights = EMPTY; // (cap) gathered row weights of a weighted chunk
+  private readonly rowPred: Float32Array; // (outputWidth) and (labelWidth): one row for the weighted loss
+  private readonly rowTarget: Float32Array;
   private gradA = EMPTY; // (cap, maxWidth) ping-pong activation gradients
   private gradB = EMPTY;
   private dpreact = EMPTY; // (cap, maxWidth) dZ scratch of denseBackward
@@ -71,6 +75,8 @@ export class JsPlan implements PlanHandle {
     }
     this.layerIn = this.layers.map(() => EMPTY);
     this.layerOut = this.layers.map(() => EMPTY);
+    this.rowPred = new Float32Array(spec.outputWidth);
+    this.rowTarget = new Float32Array(spec.labelWidth);
     this.ensureCapacity(maxBatch);
   }
 
@@ -84,6 +90,7 @@ export class JsPlan implements PlanHandle {
     this.preacts = this.layers.map((l) => (l.kind === LayerKind.dense && l.activation !== Activation.linear ? new Float32Array(cap * l.units) : null));
     this.masks = this.layers.map((l) => (l.kind === LayerKind.dropout ? new Float32Array(cap * l.units) : null));
     this.targets = new Float32Array(cap * labelWidth);
+    this.weights = new Float32Array(cap);
     this.gradA = new Float32Array(cap * this.maxWidth);
     this.gradB = new Float32Array(cap * this.maxWidth);
     this.dpreact = new Float32Array(cap * this.maxWidth);
@@ -161,13 +168,14 @@ export class JsPlan implements PlanHandle {
   }
 
   /** Loss gradient, then layers in reverse into the (already zeroed) gradient region, with penalty gradients. */
-  private backward(target: Float32Array, rows: number, training: boolean): void {
+  private backward(target: Float32Array, weights: Float32Array | null, rows: number, training: boolean): void {
     if (this.firstParamLayer < 0) return;
     const last = this.layers.length - 1;
     const outW = this.spec.outputWidth;
     let dout = this.gradA;
     let spare = this.gradB;
-    lossBackward(dout, this.lossInput(), target, rows, outW, this.spec.loss);
+    if (weights) weightedLossBackward(dout, this.lossInput(), target, weights, rows, outW, this.spec.loss);
+    else lossBackward(dout, this.lossInput(), target, rows, outW, this.spec.loss);
     for (let l = last; l >= this.firstParamLayer; l--) {
       const layer = this.layers[l];
       const fusedHere = this.fused && l === last;
@@ -204,10 +212,10 @@ export class JsPlan implements PlanHandle {
   }
 
   /** Forward + losses + stats row (overwritten at stats[at..]); returns the data loss and leaves the penalty in `lastPenalty`. */
-  private lossAndStats(input: Float32Array, target: Float32Array, rows: number, training: boolean, stats: Float64Array, at: number): number {
+  private lossAndStats(input: Float32Array, target: Float32Array, weights: Float32Array | null, rows: number, training: boolean, stats: Float64Array, at: number): number {
     const out = this.forward(input, rows, training);
     const loss = this.spec.loss;
-    const dataLoss = lossForward(this.lossInput(), target, rows, this.spec.outputWidth, loss);
+    const dataLoss = this.batchLoss(target, weights, rows);
     const pen = this.penalty();
     stats.fill(0, at, at + STATS_WIDTH);
     stats[at + Stat.lossSum] = dataLoss * rows;
@@ -216,6 +224,13 @@ export class JsPlan implements PlanHandle {
     accumulateStats(stats, at, out, target, rows, this.spec.outputWidth, loss.labelMode, loss.threshold);
     this.lastPenalty = pen;
     return dataLoss;
+  }
+
+  /** The batch's data loss, weighted per row unless weights is null. */
+  private batchLoss(target: Float32Array, weights: Float32Array | null, rows: number): number {
+    const { outputWidth, loss } = this.spec;
+    if (weights) return weightedLossForward(this.lossInput(), target, weights, rows, outputWidth, loss, this.rowPred, this.rowTarget);
+    return lossForward(this.lossInput(), target, rows, outputWidth, loss);
   }
 
   /** Runs the steps of `job` synchronously (inside the returned Promise); see contract.ts TrainJob. */
@@ -238,6 +253,8 @@ export class JsPlan implements PlanHandle {
     if (y.length < datasetRows * labelWidth) {
       throw new ShapeError(`Expected y of length >= ${datasetRows * labelWidth} for ${datasetRows} rows but received ${y.length}`);
     }
+    const w = job.weights;
+    if (w && w.length < datasetRows) throw new ShapeError(`Expected weights of length >= ${datasetRows} for ${datasetRows} rows but received ${w.length}`);
     this.ensureCapacity(Math.min(batchSize, n));
     const { params, grads, slots } = this.arena;
     const x0 = this.acts[0];
@@ -256,13 +273,15 @@ export class JsPlan implements PlanHandle {
         const yo = src * labelWidth;
         const yd = r * labelWidth;
         for (let j = 0; j < labelWidth; j++) target[yd + j] = y[yo + j];
+        if (w) this.weights[r] = w[src];
       }
       const step = job.globalStep + i;
       stepRng(job.seed, step, this.rng);
-      const dataLoss = this.lossAndStats(x0, target, rows, true, job.stats, i * STATS_WIDTH);
+      const weights = w ? this.weights : null;
+      const dataLoss = this.lossAndStats(x0, target, weights, rows, true, job.stats, i * STATS_WIDTH);
       if (!Number.isFinite(dataLoss + this.lastPenalty)) return { stepsDone: i, status: TrainStatus.nonFiniteLoss };
       grads.fill(0, 0, paramCount);
-      this.backward(target, rows, true);
+      this.backward(target, weights, rows, true);
       if (optimizer.clipValue > 0) clipByValue(grads, paramCount, optimizer.clipValue);
       const norm = Math.sqrt(sumSquares(grads, paramCount));
       if (!Number.isFinite(norm)) return { stepsDone: i, status: TrainStatus.nonFiniteGradient };
@@ -272,31 +291,34 @@ export class JsPlan implements PlanHandle {
     return { stepsDone: steps, status: TrainStatus.ok };
   }
 
-  computeGradients(x: Float32Array, y: Float32Array, rows: number, training: boolean, seed: number, step: number, stats: Float64Array): number {
+  computeGradients(x: Float32Array, y: Float32Array, rows: number, training: boolean, seed: number, step: number, stats: Float64Array, weights?: Float32Array): number {
     const { inputWidth, labelWidth, paramCount } = this.spec;
     if (x.length < rows * inputWidth || y.length < rows * labelWidth || stats.length < STATS_WIDTH) {
       throw new ShapeError(`Expected x (${rows}, ${inputWidth}), y (${rows}, ${labelWidth}) and ${STATS_WIDTH} stats but received lengths ${x.length}, ${y.length}, ${stats.length}`);
     }
+    if (weights && weights.length < rows) throw new ShapeError(`Expected weights of length >= ${rows} but received ${weights.length}`);
     this.ensureCapacity(rows);
     if (training) stepRng(seed, step, this.rng);
-    const dataLoss = this.lossAndStats(x, y, rows, training, stats, 0);
+    const dataLoss = this.lossAndStats(x, y, weights ?? null, rows, training, stats, 0);
     this.arena.grads.fill(0, 0, paramCount);
-    this.backward(y, rows, training);
+    this.backward(y, weights ?? null, rows, training);
     return dataLoss + this.lastPenalty;
   }
 
-  async evaluate(x: Float32Array, y: Float32Array, start: number, count: number, batchSize: number, stats: Float64Array): Promise<void> {
+  async evaluate(x: Float32Array, y: Float32Array, start: number, count: number, batchSize: number, stats: Float64Array, weights?: Float32Array): Promise<void> {
     const { inputWidth, labelWidth, outputWidth, loss } = this.spec;
     this.checkRange(x, start, count, batchSize);
     if (y.length < (start + count) * labelWidth) throw new ShapeError(`Expected y of length >= ${(start + count) * labelWidth} but received ${y.length}`);
+    if (weights && weights.length < start + count) throw new ShapeError(`Expected weights of length >= ${start + count} but received ${weights.length}`);
     if (stats.length < STATS_WIDTH) throw new ShapeError(`Expected stats of length >= ${STATS_WIDTH} but received ${stats.length}`);
     this.ensureCapacity(Math.min(batchSize, count));
     for (let b = start; b < start + count; b += batchSize) {
       const rows = Math.min(batchSize, start + count - b);
       copyRows(this.acts[0], x, b, rows, inputWidth);
       copyRows(this.targets, y, b, rows, labelWidth);
+      if (weights) copyRows(this.weights, weights, b, rows, 1);
       const out = this.forward(this.acts[0], rows, false);
-      const dataLoss = lossForward(this.lossInput(), this.targets, rows, outputWidth, loss);
+      const dataLoss = this.batchLoss(this.targets, weights ? this.weights : null, rows);
       stats[Stat.lossSum] += dataLoss * rows;
       stats[Stat.rows] += rows;
       accumulateStats(stats, 0, out, this.targets, rows, outputWidth, loss.labelMode, loss.threshold);
@@ -333,7 +355,7 @@ export class JsPlan implements PlanHandle {
     this.acts = [];
     this.preacts = [];
     this.masks = [];
-    this.targets = this.gradA = this.gradB = this.dpreact = EMPTY;
+    this.targets = this.weights = this.gradA = this.gradB = this.dpreact = EMPTY;
   }
 }
 
