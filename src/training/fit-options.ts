@@ -191,7 +191,7 @@ function validationTriple(vd: unknown): [unknown, unknown, unknown] {
   if (typeof vd === 'object' && vd !== null && !Array.isArray(vd) && 'x' in vd && 'y' in vd) {
     return [vd.x, vd.y, 'sampleWeight' in vd ? vd.sampleWeight : undefined];
   }
-  throw invalid('validationData', '{ x, y[, sampleWeight] }, a Dataset or an array [x, y[, sampleWeight]]', vd);
+  throw invalid('validationData', '{ x, y }, a Dataset or an array [x, y]', vd);
 }
 
 /** @throws ConfigError naming the option for an unknown key (with a hint) or a bad value. */
