@@ -35,6 +35,10 @@ cases.add('nan', 2, { NAN_RANK: '1' });
 cases.add('bad-data', 2, { BAD_DATA_RANK: '1' });
 cases.add('batch-differs', 2, { BATCH_RANK1: '16' });
 cases.add('single-no-shuffle', 1, { SHUFFLE: '0', MODE: 'single', SINGLE_SCALE: '2' });
+// 90 rows: 45 per rank, so each epoch ends with a short batch (5 + 5 rows) that the all-reduce rescales
+cases.add('weighted', 2, { SHUFFLE: '0', ROWS: '90', WEIGHTED: '1' });
+cases.add('single-weighted', 1, { SHUFFLE: '0', ROWS: '90', WEIGHTED: '1', MODE: 'single', SINGLE_SCALE: '2' });
+cases.add('single-unweighted', 1, { SHUFFLE: '0', ROWS: '90', MODE: 'single', SINGLE_SCALE: '2' });
 cases.add('np1-dropout', 1, { DROPOUT: '0.3' });
 cases.add('single-dropout', 1, { DROPOUT: '0.3', MODE: 'single' });
 cases.add('uneven', 3, { SHARD: 'uneven', ROWS: '107', ROWS_PER_RANK: '50,37,20' });
@@ -75,6 +79,17 @@ describe.skipIf(MPI_SKIP !== null)('fit({ distributed: "mpi" }) under mpirun', (
     expect(diff).toBeLessThan(1e-5); // measured 1.2e-7: the all-reduce sums two half-batch means instead of one mean
     expect(dist.ranks[0].params).not.toEqual(new Array(dist.ranks[0].params!.length).fill(0));
     for (let e = 0; e < 3; e++) expect(dist.ranks[0].loss![e]).toBeCloseTo(single.ranks[0].loss![e], 6);
+  });
+
+  it('-np 2 with sample and class weights matches one process on the same weighted rows within 1e-5', async () => {
+    // each rank's gradient is the mean over its rows of weight·loss; the all-reduce turns it into the
+    // global batch's (divided by the row count, as without weights), short last batches included
+    const [dist, single, plain] = await Promise.all([run('weighted'), run('single-weighted'), run('single-unweighted')]);
+    for (const r of [dist, single, plain]) expect(r.code, r.stderr).toBe(0);
+    expect(dist.ranks[1].hash).toBe(dist.ranks[0].hash);
+    expect(maxAbsDiff(dist.ranks[0].params!, single.ranks[0].params!)).toBeLessThan(1e-5);
+    for (let e = 0; e < 3; e++) expect(dist.ranks[0].loss![e]).toBeCloseTo(single.ranks[0].loss![e], 6);
+    expect(maxAbsDiff(single.ranks[0].params!, plain.ranks[0].params!)).toBeGreaterThan(1e-3); // the weights mattered
   });
 
   it('-np 1 is bit-identical to a fit without distributed', async () => {

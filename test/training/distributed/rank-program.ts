@@ -3,6 +3,7 @@
 //   MODE=distributed: fit with distributed: 'mpi' on this rank's shard (SHARD=strided: row i to rank
 //     i % size; SHARD=uneven: ROWS_PER_RANK rows per rank, comma-separated, contiguous);
 //   VAL_SPLIT: fit's validationSplit (of each rank's rows);
+//   WEIGHTED=1: sampleWeight 0.5 + (global row % 4) and classWeight { 2: 3 }, so each row's weight goes with it;
 //   MODE=single: a plain fit on all rows with batch BATCH × SINGLE_SCALE (the 1-process reference).
 //   HIDDEN: the hidden layers' units, comma-separated (default 16: one layer), each followed by dropout
 //     DROPOUT when > 0; more units make the gradient larger.
@@ -43,10 +44,10 @@ for (let r = 0; r < rows; r++) {
   y[r] = best;
 }
 
-function pick(indices: number[]): { x: Float32Array; y: Float32Array } {
+function pick(indices: number[]): { x: Float32Array; y: Float32Array; w: Float32Array } {
   const xs = new Float32Array(indices.length * features);
   indices.forEach((r, i) => xs.set(x.subarray(r * features, (r + 1) * features), i * features));
-  return { x: xs, y: Float32Array.from(indices, (r) => y[r]) };
+  return { x: xs, y: Float32Array.from(indices, (r) => y[r]), w: Float32Array.from(indices, (r) => 0.5 + (r % 4)) };
 }
 
 const model = new Sequential({ seed: 11 });
@@ -59,7 +60,7 @@ model.compile({ optimizer: optimizers.sgd({ learningRate: 0.1, momentum: 0.9 }),
 
 const { rank, size } = mode === 'single' ? { rank: 0, size: 1 } : initDistributed();
 if (rank === 1 && process.env.NNTRAIN_OVERLAP_RANK1) process.env.NNTRAIN_BUCKET_BYTES = '1';
-let data: { x: Float32Array; y: Float32Array };
+let data: { x: Float32Array; y: Float32Array; w: Float32Array };
 if (mode === 'single') {
   data = pick(Array.from({ length: rows }, (_, i) => i));
 } else if (shard === 'strided') {
@@ -91,6 +92,7 @@ try {
     validationSplit: Number(env('VAL_SPLIT', '0')),
     distributed: mode === 'single' ? undefined : 'mpi',
     callbacks: [{ onBatchEnd: () => void batchesSeen++ }],
+    ...(env('WEIGHTED', '0') === '1' ? { sampleWeight: data.w, classWeight: { 2: 3 } } : {}),
   });
 } catch (err) {
   const e = err as Error & { epoch?: number; batch?: number };
