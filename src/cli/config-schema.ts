@@ -50,6 +50,8 @@ function fieldSchema(spec: OptionSpec): z.ZodType {
       return z.union([z.string().min(1), z.looseObject({ name: z.string() })]);
     case 'earlyStop':
       return z.union([bounded(z.number().int()), z.literal(false)]);
+    case 'classWeight':
+      return z.union([z.literal('balanced'), z.record(z.string(), z.number().nonnegative())]);
   }
 }
 

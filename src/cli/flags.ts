@@ -71,6 +71,15 @@ export function toNumber(text: string): number | string {
   return Number(t);
 }
 
+/** A flag's JSON text as a value (the schema then checks its shape). @throws UsageError for text that is not JSON. */
+function jsonValue(spec: OptionSpec, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new UsageError(`${spec.flag} '${text}' is not valid JSON (${(err as Error).message}); expected ${spec.expected}`);
+  }
+}
+
 /** The typed value of one flag from commander's parsed value. */
 export function flagValue(spec: OptionSpec, parsed: unknown): GivenValue {
   if (typeof parsed !== 'string') return { value: parsed, source: 'flag' }; // on/off flags, --no-…
@@ -84,6 +93,8 @@ export function flagValue(spec: OptionSpec, parsed: unknown): GivenValue {
       return { value: parsed.trim() === 'none' ? [] : parsed.split(',').map(toNumber), source: 'flag', raw: parsed };
     case 'stringList':
       return { value: parsed.split(',').map((s) => s.trim()), source: 'flag', raw: parsed };
+    case 'classWeight':
+      return { value: parsed.trim() === 'balanced' ? 'balanced' : jsonValue(spec, parsed), source: 'flag', raw: parsed };
     default:
       return { value: parsed, source: 'flag' };
   }

@@ -5,7 +5,7 @@
 import { ACTIVATION_NAMES } from '../layers/activations.js';
 
 /** How an option's value is parsed and checked. */
-export type OptionKind = 'int' | 'number' | 'string' | 'choice' | 'bool' | 'intList' | 'stringList' | 'target' | 'schedule' | 'earlyStop';
+export type OptionKind = 'int' | 'number' | 'string' | 'choice' | 'bool' | 'intList' | 'stringList' | 'target' | 'schedule' | 'earlyStop' | 'classWeight';
 
 /** The commands that take training options. */
 export type TrainingCommand = 'train' | 'cv' | 'tune' | 'ensemble';
@@ -110,6 +110,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { key: 'epochs', flag: '--epochs', arg: '<n>', kind: 'int', min: 1, expected: 'integer >= 1', help: 'most epochs to train', default: 100, group: 'training' },
   { key: 'batchSize', flag: '--batch-size', arg: '<n>', kind: 'int', min: 1, expected: 'integer >= 1', help: 'rows per step', default: 32, group: 'training' },
   { key: 'earlyStop', flag: '--early-stop', arg: '<patience>', kind: 'earlyStop', min: 0, expected: 'integer >= 0 (or false)', help: 'stop after this many epochs without a better validation loss, and restore the best weights', negate: '--no-early-stop', default: 10, group: 'training' },
+  { key: 'classWeight', flag: '--class-weight', arg: '<balanced|json>', kind: 'classWeight', expected: `balanced or a JSON map of class label to weight >= 0, e.g. '{"yes": 3}'`, help: `weigh each class's rows in the loss: balanced (rows / (classes × rows of the class), as scikit-learn) or a JSON map of class label to weight, e.g. '{"yes": 3}' (classes left out weigh 1)`, group: 'training' },
   { key: 'seed', flag: '--seed', arg: '<n>', kind: 'int', min: 0, max: 0xffffffff, expected: 'integer in [0, 4294967295]', help: 'seed of the split, the weights, the shuffles and dropout', default: 42, group: 'training' },
   { key: 'threads', flag: '--threads', arg: '<n>', kind: 'int', min: 1, max: 256, expected: 'integer in [1, 256]', help: 'native threads (results do not depend on it)', defaultText: 'the CPUs available', group: 'training' },
   { key: 'backend', flag: '--backend', arg: '<name>', kind: 'choice', choices: BACKENDS, expected: 'one of native, js', help: 'native (the C++ addon) or js', defaultText: 'native, else js', group: 'training' },

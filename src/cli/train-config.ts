@@ -51,6 +51,8 @@ export interface TrainConfig {
   epochs: number;
   batchSize: number;
   earlyStop: number | false;
+  /** Per-class loss weights: 'balanced', or class label → weight. */
+  classWeight: 'balanced' | Record<string, number> | undefined;
   seed: number;
   threads: number | undefined;
   backend: 'native' | 'js' | undefined;

@@ -11,6 +11,7 @@ import type { Sequential } from '../models/sequential.js';
 import type { FitOptions } from '../training/fit-options.js';
 import { History } from '../training/history.js';
 import { DivergenceError, NonFiniteError } from '../util/errors.js';
+import { classWeights } from './class-weight.js';
 import { gatherRows, minAcross, sumAcross } from './distributed/collectives.js';
 import { interruptSignal } from './interrupt.js';
 import { buildModel, lossFor } from './model-builder.js';
@@ -85,6 +86,7 @@ export async function trainOne(options: TrainOneOptions): Promise<TrainedModel> 
   const classes = target.labels?.length ?? 1;
   const categorical = lossFor(cfg, target) === 'categoricalCrossentropy';
   const y = (m: ModelData): Matrix => (categorical ? oneHot(m.y, classes) : m.y);
+  const classWeight = classWeights(cfg.classWeight, target, split.train.y, dist);
   const early = cfg.earlyStop === false ? null : new EarlyStopping({ monitor: validation ? 'val_loss' : 'loss', patience: cfg.earlyStop, restoreBestWeights: true });
   const callbacks: Callback[] = [
     ...(early !== null ? [early] : []),
@@ -103,6 +105,7 @@ export async function trainOne(options: TrainOneOptions): Promise<TrainedModel> 
       seed: options.seed,
       callbacks,
       signal: interruptSignal(), // SIGINT/SIGTERM stop after the current step
+      ...(classWeight !== null ? { classWeight } : {}),
       ...(split.validation !== null ? { validationData: [split.validation.x, y(split.validation)] as [Matrix, Matrix] } : {}),
       ...(options.checkpoint !== undefined ? { checkpoint: { ...options.checkpoint, onAbort: true } } : {}),
       ...(options.resumeFrom !== undefined ? { resumeFrom: options.resumeFrom } : {}),
