@@ -162,10 +162,11 @@ TrainOutcome PlanExecutor::train(const TrainChunk& job) {
 }
 
 // Each rank's gradient is the mean over its own `rows` rows (of weight * loss when weighted: the
-// divisor is the row count, so the same scaling gives the global batch's weighted mean). A full global batch (batch_size rows
-// on every rank) is summed and scaled by 1/size. The epoch's last batch may be short on some
-// ranks: each rank first scales by rows / global rows, so the sum weighs every row of the global
-// batch equally. Penalty gradients are the same on every rank and come out once either way.
+// divisor is the row count, so the same scaling gives the global batch's weighted mean). A full
+// global batch (batch_size rows on every rank) is summed and scaled by 1/size. The epoch's last
+// batch may be short on some ranks: each rank first scales by rows / global rows, so the sum weighs
+// every row of the global batch equally. Penalty gradients are the same on every rank and come out
+// once either way.
 double PlanExecutor::pre_scale(const TrainChunk& job, int64_t begin, int rows) const {
   const int64_t full_rows = static_cast<int64_t>(job.batch_size) * job.comm->size;
   const bool last = begin + job.batch_size >= job.n;
@@ -268,8 +269,7 @@ void PlanExecutor::update(double lr, double step) {
 
 // x is (rows, inputWidth); y is (rows, labelWidth); w is (rows) or null; stats is one row
 double PlanExecutor::compute_gradients(const float* x, const float* y, const float* w, int rows,
-                                       bool training, uint32_t seed, uint32_t step,
-                                       double* stats) {
+                                       bool training, uint32_t seed, uint32_t step, double* stats) {
   Rng rng = step_rng(seed, step);
   const float* out = forward(x, rows, training ? &rng : nullptr);
   const double loss = batch_loss(y, w, rows);
