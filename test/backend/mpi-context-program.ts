@@ -1,4 +1,4 @@
-// One process of mpi-context.test.ts: exchanges JSON values with bcastJson and allgatherJson and
+// One process of mpi-context.mpi.test.ts: exchanges JSON values with bcastJson and allgatherJson and
 // writes what each rank received to OUT_DIR/rank-<rank>.json.
 
 import { writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// One process of the distributed CSV tests (shard.test.ts runs it under mpirun): reads FILE with
+// One process of the distributed CSV tests (shard.mpi.test.ts runs it under mpirun): reads FILE with
 // OPTIONS (JSON) plus distributed: 'mpi' and writes what it got to OUT_DIR/rank-<rank>.json.
 //   MODE=read: readCsv (x, y, every field that describes columns, shard);
 //   MODE=infer: inferCsvSchema;

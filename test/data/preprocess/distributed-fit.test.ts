@@ -1,5 +1,5 @@
 // fitScaler / fitImputer in one process: without `distributed` they are the plain fit; their options
-// are checked. (Across ranks under mpirun: test/data/csv/shard.test.ts.)
+// are checked. (Across ranks under mpirun: test/data/csv/shard.mpi.test.ts.)
 
 import { describe, expect, it } from 'vitest';
 import { fitImputer, fitScaler, Imputer, scalers } from '../../../src/index.js';

@@ -1,6 +1,6 @@
 // Plan.train's comm argument (native/binding/plan_wrap.cc): anything but the MPI addon's type-tagged
 // communicator is refused with a TypeError before memory is touched; without comm the plan trains as
-// always. The runs with a real communicator are in test/training/distributed/mpirun.test.ts.
+// always. The runs with a real communicator are in test/training/distributed/mpirun.mpi.test.ts.
 
 import { describe, expect, it } from 'vitest';
 

@@ -1,4 +1,4 @@
-// One process of the fault tests (faults.test.ts runs it under mpirun): a small classifier with
+// One process of the fault tests (faults.mpi.test.ts runs it under mpirun): a small classifier with
 // dropout, momentum, a stateful schedule and a stateful callback, trained with distributed: 'mpi' on
 // this rank's strided shard; writes { hash, loss, epochs } to OUT_DIR/rank-<rank>.json.
 //   EPOCHS; CKPT: checkpoint path (CKPT_RANK1: rank 1's, to show it never writes); EVERY_STEPS: the

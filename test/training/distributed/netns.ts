@@ -1,4 +1,4 @@
-// Two "machines" on one host for two-hosts.test.ts: two network namespaces joined by a veth pair, each
+// Two "machines" on one host for two-hosts.mpi.test.ts: two network namespaces joined by a veth pair, each
 // with `lo` up and one address on a private /24. Needs root (CAP_NET_ADMIN) and iproute2's `ip`.
 // Names carry the test's pid, so parallel runs never collide, and a run killed before its cleanup is
 // swept by the next one (its pid is gone).

@@ -1,7 +1,7 @@
 // fit's distributed option before MPI starts, in this process (no mpirun): the js backend is refused, a
 // main addon from before distributed training is refused, the watchdog's settings are checked, and a
 // machine without nntrain's MPI addon gets an error that says how to install it. The runs under mpirun
-// are in mpirun.test.ts, faults.test.ts and stream.test.ts.
+// are in mpirun.mpi.test.ts, faults.mpi.test.ts and stream.mpi.test.ts.
 
 import { describe, expect, it } from 'vitest';
 

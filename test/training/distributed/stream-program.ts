@@ -1,4 +1,4 @@
-// One process of the streaming and evaluate tests (stream.test.ts runs it under mpirun, or alone):
+// One process of the streaming and evaluate tests (stream.mpi.test.ts runs it under mpirun, or alone):
 // writes OUT_DIR/rank-<rank>.json.
 //   MODE=stream: fit({ distributed: 'mpi' }) over a streaming dataset of this rank's rows
 //     (ROWS_PER_RANK, comma-separated, contiguous), BUFFER rows per block; { hash, loss, batchesSeen }.
