@@ -39,8 +39,9 @@ void dense_forward(float* out, float* preact, const float* inp, const float* wei
 
 namespace {
 
-// Below this many elements dZ is formed on the calling thread (a parallel loop costs more).
-constexpr long kMinParallelDz = 16384;
+// Each thread forming dZ gets at least this many elements (threads_for: below twice this, the
+// calling thread alone; a parallel loop costs more).
+constexpr double kDzPerThread = 8192;
 // Column ranges start at multiples of this many floats (whole 64-byte lines: no false sharing).
 constexpr long kDzColumnAlign = 16;
 
@@ -77,9 +78,11 @@ void dense_backward(float* dinp, float* dweight, float* dbias, float* dpreact, c
   if (apply_act || dbias != nullptr) {
     // Elementwise activations split the columns over the pool (softmax's Jacobian needs whole
     // rows); on one thread this pass is a visible share of a wide layer's step (gemm/TUNING.md).
-    const int threads = pool != nullptr ? pool->threads() : 1;
-    const bool split = threads > 1 && !(apply_act && act == kActSoftmax) &&
-                       static_cast<long>(B) * OC >= kMinParallelDz && OC >= 2 * kDzColumnAlign;
+    const int threads =
+        pool != nullptr ? threads_for(static_cast<double>(B) * OC, kDzPerThread, pool->threads())
+                        : 1;
+    const bool split =
+        threads > 1 && !(apply_act && act == kActSoftmax) && OC >= 2 * kDzColumnAlign;
     if (!split) {
       form_dz_columns(dpreact, dbias, dout, preact, out, B, OC, 0, OC, act, act_param, apply_act);
     } else {

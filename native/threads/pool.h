@@ -18,6 +18,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "split.h"
+
 namespace nntrain {
 
 // The most threads a pool may use (NNTRAIN_THREADS, setThreads).
@@ -84,14 +86,5 @@ class ThreadPool {
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> contended_until_{0};  // steady_clock ticks (ns); see pool.cc
 };
-
-// Splits [0, n) into `parts` contiguous ranges whose bounds are multiples of `align` (except n);
-// part i gets [*begin, *end).
-inline void split_range(long n, int parts, int i, long align, long* begin, long* end) {
-  const long units = (n + align - 1) / align;
-  const long b = units * i / parts * align, e = units * (i + 1) / parts * align;
-  *begin = b < n ? b : n;
-  *end = e < n ? e : n;
-}
 
 }  // namespace nntrain

@@ -29,13 +29,20 @@ bool abort_requested(const int32_t* control) {
   return std::atomic_ref<int32_t>(*const_cast<int32_t*>(control)).load() != 0;
 }
 
-// Below this many parameters the optimizer step runs on one thread (waking the pool costs more).
-constexpr size_t kMinParallelParams = 32768;
+// Each thread of an elementwise pass over the parameters gets at least this many (threads_for:
+// below twice this, one thread; waking the pool costs more).
+constexpr double kParamsPerThread = 16384;
+
+int param_threads(ThreadPool* pool, size_t n) {
+  return pool != nullptr ? threads_for(static_cast<double>(n), kParamsPerThread, pool->threads())
+                         : 1;
+}
+
 // Range bounds are multiples of this many floats, so a vectorized kernel sees the same
 // body/tail split for every element whatever the thread count (and the same alignment).
 constexpr long kRangeAlign = 64;
-// Below this many floats a batch is gathered on one thread.
-constexpr size_t kMinParallelGather = 16384;
+// Each thread gathering a batch copies at least this many floats (threads_for).
+constexpr double kGatherPerThread = 8192;
 
 inline void prefetch_read(const void* p) {
   __builtin_prefetch(p, 0, 3);
@@ -74,8 +81,10 @@ void PlanExecutor::gather_batch(const TrainChunk& job, int64_t begin, int rows) 
       if (job.w != nullptr) w_batch_[r] = job.w[row];
     }
   };
-  const int threads = pool_ != nullptr ? pool_->threads() : 1;
-  if (threads <= 1 || static_cast<size_t>(rows) * in_w < kMinParallelGather) {
+  const int threads = pool_ != nullptr ? threads_for(static_cast<double>(rows) * in_w,
+                                                     kGatherPerThread, pool_->threads())
+                                       : 1;
+  if (threads <= 1) {
     copy_rows(0, rows);
     return;
   }
@@ -214,11 +223,10 @@ void PlanExecutor::finish_distributed_chunk(const TrainChunk& job, TrainOutcome*
 double PlanExecutor::grad_sum_squares() {
   constexpr int kRanges = 8;
   const size_t n = static_cast<size_t>(plan_.param_count);
-  if (pool_ == nullptr || pool_->threads() <= 1 || n < kMinParallelParams) {
-    return sum_squares(arena_.grads, n);
-  }
+  const int threads = param_threads(pool_, n);
+  if (threads <= 1) return sum_squares(arena_.grads, n);
   double partial[kRanges] = {};
-  pool_->parallel_for(pool_->threads(), kRanges, [&](int task) {
+  pool_->parallel_for(threads, kRanges, [&](int task) {
     long begin = 0, end = 0;
     split_range(static_cast<long>(n), kRanges, task, kRangeAlign, &begin, &end);
     if (end > begin)
@@ -231,7 +239,7 @@ double PlanExecutor::grad_sum_squares() {
 
 void PlanExecutor::scale_grads(double s) {
   const size_t n = static_cast<size_t>(plan_.param_count);
-  const int threads = pool_ != nullptr && n >= kMinParallelParams ? pool_->threads() : 1;
+  const int threads = param_threads(pool_, n);
   if (threads <= 1) {
     scale_in_place(arena_.grads, n, s);
     return;
@@ -247,7 +255,7 @@ void PlanExecutor::scale_grads(double s) {
 void PlanExecutor::update(double lr, double step) {
   const size_t n = static_cast<size_t>(plan_.param_count);
   const OptimDesc& opt = plan_.optimizer;
-  const int threads = pool_ != nullptr && n >= kMinParallelParams ? pool_->threads() : 1;
+  const int threads = param_threads(pool_, n);
   if (threads <= 1) {
     optimizer_step(arena_.params, arena_.grads, arena_.slots, n, opt, lr, step);
     return;

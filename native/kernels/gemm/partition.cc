@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "../../threads/split.h"
+
 namespace nntrain {
 namespace {
 
@@ -104,7 +106,10 @@ GemmPlan plan_gemm(const GemmBlocking& bl, const GemmProblem& pr) {
   plan.kc_step = pr.k <= 2 * bl.kc ? pr.k : bl.kc;
   plan.kc_max = pr.k < plan.kc_step ? pr.k : plan.kc_step;
   const double flops = 2.0 * pr.m * pr.n * pr.k;
-  plan.threads = flops >= kMinParallelFlops ? std::max(1, pr.pool_threads) : 1;
+  const double tiles =
+      static_cast<double>((pr.m + bl.mr - 1) / bl.mr) * ((pr.n + bl.nr - 1) / bl.nr);
+  plan.threads = std::min(threads_for(flops, kFlopsPerThread, pr.pool_threads),
+                          static_cast<int>(std::min(tiles, 1e6)));
   const int ldb = pr.trans_b ? pr.k : pr.n;
   const int lda = pr.trans_a ? pr.m : pr.k;
   // A's stored rows not a multiple of 4 KB apart (else the rows of a tile share one L1 set)

@@ -24,8 +24,10 @@ struct GemmProblem {
   int pool_threads = 1;     // the pool's threads; 1 without a pool
 };
 
-// Below this many flops a GEMM runs on one thread: a parallel loop costs a few microseconds.
-constexpr double kMinParallelFlops = 1.5e6;
+// Each thread of a GEMM gets at least this many flops (threads_for in threads/pool.h): below
+// 2x this a GEMM runs on one thread, and t threads need t times it, capped by the pool and by
+// C's MR x NR tiles (a thread without a tile only costs a wake-up).
+constexpr double kFlopsPerThread = 0.75e6;
 // Row tasks: about this many tasks per thread (dynamic claiming balances them), each with at
 // least kMinRowTiles row tiles so a packed B panel is reused across rows.
 constexpr int kTasksPerThread = 3;

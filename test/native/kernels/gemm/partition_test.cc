@@ -6,7 +6,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
+
+#include "threads/split.h"
 
 namespace nntrain {
 namespace {
@@ -169,7 +172,7 @@ TEST_CASE("column tasks over 16 panels finish in ceil(16 / threads) panel times"
 }
 
 TEST_CASE("plan_gemm: threads and k blocks") {
-  // under kMinParallelFlops: one thread whatever the pool
+  // under 2 kFlopsPerThread: one thread whatever the pool
   const GemmPlan small = plan_gemm(kAvx2, problem(128, 10, 128, 8));
   CHECK(small.threads == 1);
   CHECK(block_schedule(small, 1) == BlockSchedule::kSerial);
@@ -177,6 +180,17 @@ TEST_CASE("plan_gemm: threads and k blocks") {
     CHECK(plan_gemm(kAvx2, problem(512, 512, 512, threads)).threads == threads);
   }
   CHECK(plan_gemm(kAvx2, problem(512, 512, 512, 0)).threads == 1);
+  // t threads need t x kFlopsPerThread: 128x128x128 (4.2 MFLOP) uses 5 of 16
+  CHECK(plan_gemm(kAvx2, problem(128, 128, 128, 16)).threads == 5);
+  CHECK(plan_gemm(kAvx2, problem(128, 128, 128, 2)).threads == 2);
+  // 1.6 MFLOP: two threads, as on 2 cores before the rule
+  CHECK(plan_gemm(kAvx2, problem(4, 256, 784, 16)).threads == 2);
+  // never more threads than C has tiles: a 6x16 C is one of kAvx2's tiles
+  CHECK(plan_gemm(kAvx2, problem(6, 16, 100000, 16)).threads == 1);
+  CHECK(threads_for(1e9, 1.0, 256) == 256);
+  CHECK(threads_for(3.9, 1.0, 8) == 3);
+  CHECK(threads_for(1.9, 1.0, 8) == 1);
+  CHECK(threads_for(NAN, 1.0, 8) == 1);
   // k up to 2 KC is one block; beyond, KC
   CHECK(plan_gemm(kAvx2, problem(64, 64, 1024, 2)).kc_step == 1024);
   CHECK(plan_gemm(kAvx2, problem(64, 64, 1025, 2)).kc_step == 512);
