@@ -30,6 +30,7 @@
     'kernels/act/activation.cc',
     'kernels/dense.cc',
     'kernels/dispatch.cc',
+    'kernels/gemm/bf16_emulated.cc',
     'kernels/gemm/blocking.cc',
     'kernels/gemm/gemm.cc',
     'kernels/gemm/pack.cc',

@@ -14,7 +14,9 @@
 namespace nntrain::binding {
 namespace {
 
-// info() -> { name: 'native', kernel, kernels, threads, napiVersion, collectiveVersion }
+// info() -> { name: 'native', kernel, kernels, kernelBf16, kernelsBf16, bf16Native, threads,
+//            napiVersion, collectiveVersion }
+// kernelBf16: the bf16 GEMM in use ("emulated" where the CPU has no native one: bf16Native false).
 // collectiveVersion: the Collective table (train/collective.h) Plan.train reads; JS compares it
 // with the MPI addon's, so a build from before distributed training is refused instead of ignoring
 // comm.
@@ -24,6 +26,9 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   result.Set("name", "native");
   result.Set("kernel", kernel_table().name);
   result.Set("kernels", kernel_names());
+  result.Set("kernelBf16", kernel_table().bf16_name);
+  result.Set("kernelsBf16", kernel_bf16_names());
+  result.Set("bf16Native", kernel_table().bf16_native);
   result.Set("threads", NntrainAddon::of(env).pool()->threads());
   result.Set("napiVersion", NAPI_VERSION);
   result.Set("collectiveVersion", kCollectiveVersion);
@@ -55,7 +60,7 @@ Napi::Value CacheLineShift(const Napi::CallbackInfo& info) {
 
 NntrainAddon::NntrainAddon(Napi::Env env, Napi::Object exports) {
   try {
-    kernel_table();  // choose the kernels now, so a bad NNTRAIN_KERNEL fails the require()
+    kernel_table();  // choose the kernels now, so a bad NNTRAIN_KERNEL[_BF16] fails the require()
     pool_ = std::make_unique<ThreadPool>(ThreadPool::default_threads());
   } catch (const std::invalid_argument& e) {
     throw Napi::Error::New(env, e.what());

@@ -67,6 +67,37 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// gemmBf16(c, a, b, m, n, k, transA, transB, alpha, beta, bias|null, z|null, act, actParam): the
+// table's bf16 GEMM (testing entry); a bias, z or activation needs a kernel that fuses the epilogue
+// (softmax as well: row-wise over C after the product).
+Napi::Value GemmBf16(const Napi::CallbackInfo& info) {
+  const char* fn = "gemmBf16";
+  expect_args(info, 14, fn);
+  const int64_t m = dim(info, 3, fn, "m"), n = dim(info, 4, fn, "n"), k = dim(info, 5, fn, "k");
+  float* c = float32_arg(info, 0, fn, "c", m * n);
+  const float* a = float32_arg(info, 1, fn, "a", m * k);
+  const float* b = float32_arg(info, 2, fn, "b", k * n);
+  const bool trans_a = boolean_arg(info, 6, fn, "transA");
+  const bool trans_b = boolean_arg(info, 7, fn, "transB");
+  const float alpha = static_cast<float>(number_arg(info, 8, fn, "alpha"));
+  const float beta = static_cast<float>(number_arg(info, 9, fn, "beta"));
+  GemmEpilogue ep;
+  ep.bias = float32_or_null_arg(info, 10, fn, "bias", n);
+  ep.z = float32_or_null_arg(info, 11, fn, "z", m * n);
+  ep.act = activation_code(info, 12, fn);
+  ep.act_param = number_arg(info, 13, fn, "actParam");
+  const KernelTable& table = kernel_table();
+  const bool with_ep = ep.bias != nullptr || ep.z != nullptr || ep.act != kActLinear;
+  if (with_ep && !table.fuses_epilogue) {
+    throw Napi::Error::New(info.Env(), std::string(fn) + ": the kernel '" + table.name +
+                                           "' does not fuse a bias, z or activation");
+  }
+  table.gemm_bf16(c, a, b, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), trans_a,
+                  trans_b, alpha, beta, with_ep ? &ep : nullptr,
+                  NntrainAddon::of(info.Env()).pool());
+  return info.Env().Undefined();
+}
+
 // gemmRef(...): the reference kernel whatever the dispatch table holds (tests compare against it)
 Napi::Value GemmRef(const Napi::CallbackInfo& info) {
   const char* fn = "gemmRef";
@@ -242,6 +273,7 @@ Napi::Value RngFill(const Napi::CallbackInfo& info) {
 
 void export_kernels(Napi::Env env, Napi::Object exports) {
   exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
+  exports.Set("gemmBf16", Napi::Function::New(env, GemmBf16, "gemmBf16"));
   exports.Set("gemmRef", Napi::Function::New(env, GemmRef, "gemmRef"));
   exports.Set("denseForward", Napi::Function::New(env, DenseForward, "denseForward"));
   exports.Set("denseBackward", Napi::Function::New(env, DenseBackward, "denseBackward"));

@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "gemm/bf16.h"
+
 namespace nntrain {
 namespace {
 
@@ -85,8 +87,51 @@ const Variant kVariants[] = {
     {"ref", gemm_ref_fn, false, init_elementwise_portable, "", always, true},
 };
 
+// The bf16 GEMM variants, best first; the default is the first supported one.
+struct Bf16Variant {
+  const char* name;
+  GemmFn gemm;
+  bool native;
+  const char* needs;
+  bool (*supported)();
+};
+
+// Rounds the operands, then runs the table's fp32 GEMM (chosen by then: this runs only after
+// kernel_table() has returned)
+void gemm_bf16_emulated(float* c, const float* a, const float* b, int m, int n, int k, bool trans_a,
+                        bool trans_b, float alpha, float beta, const GemmEpilogue* ep,
+                        ThreadPool* pool) {
+  gemm_bf16_emulated_with(kernel_table().gemm, c, a, b, m, n, k, trans_a, trans_b, alpha, beta, ep,
+                          pool);
+}
+
+const Bf16Variant kBf16Variants[] = {
+    {"emulated", gemm_bf16_emulated, false, "", always},
+};
+
+const Bf16Variant& select_bf16() {
+  const char* forced = std::getenv("NNTRAIN_KERNEL_BF16");
+  if (forced == nullptr || forced[0] == '\0') {
+    for (const Bf16Variant& v : kBf16Variants) {
+      if (v.supported()) return v;
+    }
+  }
+  for (const Bf16Variant& v : kBf16Variants) {
+    if (std::strcmp(forced, v.name) != 0) continue;
+    if (!v.supported()) {
+      throw std::invalid_argument(std::string("NNTRAIN_KERNEL_BF16 '") + forced +
+                                  "' is not supported by this CPU (it needs " + v.needs +
+                                  "). Expected one of: " + kernel_bf16_names());
+    }
+    return v;
+  }
+  throw std::invalid_argument(std::string("Unknown NNTRAIN_KERNEL_BF16 '") + forced +
+                              "'. Expected one of: " + kernel_bf16_names());
+}
+
 KernelTable make_table(const Variant& v) {
-  KernelTable t{v.name, v.gemm, v.fuses_epilogue, {}};
+  const Bf16Variant& bf16 = select_bf16();
+  KernelTable t{v.name, v.gemm, v.fuses_epilogue, {}, bf16.gemm, bf16.name, bf16.native};
   v.init_elementwise(&t.elementwise);
   return t;
 }
@@ -119,6 +164,10 @@ const char* kernel_names() {
 #else
   return "ref, simple, packed";
 #endif
+}
+
+const char* kernel_bf16_names() {
+  return "emulated";
 }
 
 // A function-local static is initialized once, thread-safely, and is immutable afterwards, so addon

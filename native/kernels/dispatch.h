@@ -13,15 +13,22 @@ struct KernelTable {
   GemmFn gemm;
   bool fuses_epilogue;  // gemm takes a GemmEpilogue (the packed variants); else pass nullptr
   ElementwiseKernels elementwise;
+  // The bf16 GEMM (gemm/bf16.h): gemm's signature and epilogue rule (fuses_epilogue), operands
+  // rounded to bf16, fp32 accumulation. Never null: without a native kernel it is the emulated one.
+  GemmFn gemm_bf16;
+  const char* bf16_name;  // reported by info().kernelBf16: "avx512bf16" or "emulated"
+  bool bf16_native;       // false: gemm_bf16 is the slow emulation (the CPU lacks the instructions)
 };
 
 // Selects the table on first call: NNTRAIN_KERNEL=<name> forces a variant, otherwise the best one
-// for this CPU. Throws std::invalid_argument for an unknown NNTRAIN_KERNEL value, or one this CPU
-// cannot run (e.g. avx512 without AVX-512F).
+// for this CPU; NNTRAIN_KERNEL_BF16=<name> likewise for gemm_bf16. Throws std::invalid_argument
+// for an unknown value, or one this CPU cannot run (e.g. avx512 without AVX-512F).
 const KernelTable& kernel_table();
 
 // Names accepted by NNTRAIN_KERNEL, comma separated (for error messages).
 const char* kernel_names();
+// Names accepted by NNTRAIN_KERNEL_BF16, comma separated.
+const char* kernel_bf16_names();
 
 inline const ElementwiseKernels& elementwise_kernels() {
   return kernel_table().elementwise;

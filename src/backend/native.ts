@@ -86,7 +86,11 @@ interface NativePlan {
 
 /** The raw exports of nntrain.node. Every entry checks its arguments and throws TypeError/RangeError. */
 export interface NativeAddon {
-  info(): { name: 'native'; kernel: string; kernels: string; threads: number; napiVersion: number; collectiveVersion?: number };
+  /**
+   * kernelBf16: the bf16 GEMM in use ('avx512bf16', or 'emulated' where the CPU lacks the instructions:
+   * bf16Native false); kernelsBf16: the names NNTRAIN_KERNEL_BF16 accepts.
+   */
+  info(): { name: 'native'; kernel: string; kernels: string; kernelBf16: string; kernelsBf16: string; bf16Native: boolean; threads: number; napiVersion: number; collectiveVersion?: number };
   /** The numbering built into the addon, keyed as SHARED_CODES (native/binding/codes.cc); checked at load. */
   codes(): unknown;
   /** Threads this addon instance may use (integer in [1, 256], else RangeError). */
@@ -94,6 +98,12 @@ export interface NativeAddon {
   /** Floats from view[0] to the first 64-byte boundary (0..15). */
   cacheLineShift(view: Float32Array): number;
   gemm(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number): void;
+  /**
+   * The table's bf16 GEMM (testing entry): gemm with op(A), op(B) rounded to bf16 (nearest even) and fp32
+   * accumulation; bias (n), z (m*n) and act/actParam as the dense forward epilogue (only where the fp32
+   * kernel fuses epilogues, else it throws; act 0 = linear).
+   */
+  gemmBf16(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number, bias: Float32Array | null, z: Float32Array | null, act: number, actParam: number): void;
   gemmRef(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean, alpha: number, beta: number): void;
   denseForward(out: Float32Array, preact: Float32Array | null, inp: Float32Array, weight: Float32Array, bias: Float32Array | null, B: number, C: number, OC: number, act: number, actParam: number): void;
   denseBackward(dinp: Float32Array | null, dweight: Float32Array, dbias: Float32Array | null, dpreact: Float32Array, dout: Float32Array, inp: Float32Array, weight: Float32Array, preact: Float32Array, out: Float32Array, B: number, C: number, OC: number, act: number, actParam: number, doutIsPreact: boolean): void;
