@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick]`: the performance benchmark (GEMM, training, event loop, memory, accuracy and
+// `npm run bench [-- --quick] [-- --only=train,busy]`: the performance benchmark (GEMM, training, event loop, memory, accuracy and
 // CSV reading, native against the js backend and the peers). One child process per case (bench/child.ts, the
 // Python peers, the C peak probe), each warmed up and checked before it is timed; prints ONE Markdown table
 // on stdout (progress on stderr) and writes everything to bench/results/bench-<date>.json.
@@ -13,9 +13,18 @@ import { DATASET_CACHE, prepareFashionMnist } from '../data/prepare/fashion-mnis
 import { runChild, type ChildOutcome } from './lib/protocol.js';
 import { csvRows, gemmRows, trainRows, systemRows, type Ctx } from './rows.js';
 import { scalingRows } from './scaling.js';
+import { busyHostRows } from './busy-host.js';
 import { markdownTable, type Row } from './table.js';
 
 const quick = process.argv.includes('--quick');
+// `--only=gemm,train,...`: run only these sections (the FMA peak rows come with gemm)
+const SECTIONS = ['gemm', 'train', 'loop', 'busy', 'scaling', 'csv'] as const;
+const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const only = onlyArg === undefined ? null : new Set(onlyArg.split(','));
+for (const name of only ?? []) {
+  if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`--only: unknown section '${name}'; one of ${SECTIONS.join(', ')}`);
+}
+const wanted = (section: (typeof SECTIONS)[number]): boolean => only === null || only.has(section);
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const log = (msg: string): void => void process.stderr.write(`[bench] ${msg}\n`);
 const raw: Record<string, unknown> = {};
@@ -57,17 +66,20 @@ async function main(): Promise<void> {
   log('FMA peak');
   const fma = compileFmaPeak();
   if ('exe' in fma) gate = await makeHostGate(fma.exe, availableParallelism());
-  const peak = 'exe' in fma ? await measurePeak(fma.exe, quick ? 0.3 : 0.6, gate) : fma;
+  const peak = !wanted('gemm') ? null : 'exe' in fma ? await measurePeak(fma.exe, quick ? 0.3 : 0.6, gate) : fma;
   raw.peak = peak;
   const rows: Row[] = [];
-  rows.push(...systemRows.peak(peak));
-  rows.push(...(await gemmRows(ctx, 'error' in peak ? null : peak)));
-  rows.push(...(await trainRows(ctx)));
-  rows.push(...(await systemRows.loop(ctx)));
-  const scaling = await scalingRows(ctx);
-  rows.push(...scaling.rows);
-  raw.scaling = scaling.record;
-  rows.push(...(await csvRows(ctx)));
+  if (peak !== null) rows.push(...systemRows.peak(peak));
+  if (peak !== null) rows.push(...(await gemmRows(ctx, 'error' in peak ? null : peak)));
+  if (wanted('train')) rows.push(...(await trainRows(ctx)));
+  if (wanted('loop')) rows.push(...(await systemRows.loop(ctx)));
+  if (wanted('busy')) rows.push(...(await busyHostRows(ctx)));
+  if (wanted('scaling')) {
+    const scaling = await scalingRows(ctx);
+    rows.push(...scaling.rows);
+    raw.scaling = scaling.record;
+  }
+  if (wanted('csv')) rows.push(...(await csvRows(ctx)));
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const kernel = info === null ? 'native addon not available' : `native kernel ${info.kernel} (NNTRAIN_KERNEL=${process.env.NNTRAIN_KERNEL ?? 'unset'}), ${info.threads} thread(s)`;
   const title = `nntrain bench${quick ? ' --quick' : ''}, ${new Date().toISOString().slice(0, 16)}Z: ${cpu}, ${availableParallelism()} cores, Node ${process.version}; ${kernel}`;

@@ -28,6 +28,17 @@ constexpr auto kSpinTime = std::chrono::microseconds(200);
 constexpr int64_t kContendedNs = 50'000'000;
 // The caller spins this many pauses for claimed tasks to finish before it sleeps.
 constexpr int kSpinPauses = 4000;
+// A loop whose caller, out of tasks, waits longer than this and longer than twice its own share
+// had a straggler: a thread that held a task while the OS ran something else on its core (a host
+// with more runnable threads than cores). Loops then run on their caller alone for kContendedNs,
+// as when the pool is shared: one thread beats threads that wait for each other's time slices.
+constexpr int64_t kStragglerNs = 1'000'000;
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 inline void cpu_relax() {
 #if defined(__x86_64__)
@@ -125,9 +136,7 @@ void ThreadPool::run_raw(int want, int tasks, RawFn fn, void* ctx) {
   int n = want < total ? want : total;
   if (n > tasks) n = tasks;
   if (n > 1) {
-    const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                            std::chrono::steady_clock::now().time_since_epoch())
-                            .count();
+    const int64_t now = now_ns();
     if (now < contended_until_.load(std::memory_order_relaxed)) {
       n = 1;  // shared recently: every caller keeps to its own thread for a while
     } else if (!region_.try_lock()) {
@@ -155,9 +164,11 @@ void ThreadPool::run_raw(int want, int tasks, RawFn fn, void* ctx) {
   loop_id_ = loop_id_ + 1 == kNoLoop ? 0 : loop_id_ + 1;
   field_loop_.store(loop_id_, std::memory_order_seq_cst);
   ticket_.store(static_cast<uint64_t>(loop_id_) << 32, std::memory_order_seq_cst);
+  const int64_t start = now_ns();
   wake_.fetch_add(1, std::memory_order_release);
   wake_.notify_all();
   claim_tasks();
+  const int64_t claimed = now_ns();
   // every task is claimed now; wait for the ones other threads are still running
   for (int spins = 0;; spins++) {
     const int finished = done_.load(std::memory_order_acquire);
@@ -168,6 +179,14 @@ void ThreadPool::run_raw(int want, int tasks, RawFn fn, void* ctx) {
       done_.wait(finished, std::memory_order_acquire);
     }
   }
+  const int64_t end = now_ns();
+  if (end - claimed > kStragglerNs && end - claimed > 2 * (claimed - start)) {
+    contended_until_.store(end + kContendedNs, std::memory_order_relaxed);
+  }
+}
+
+bool ThreadPool::serial_for_now() const {
+  return now_ns() < contended_until_.load(std::memory_order_relaxed);
 }
 
 void ThreadPool::worker_main(unsigned seen) {

@@ -6,9 +6,11 @@
 // One loop runs at a time: a loop that finds the pool busy (another model training concurrently, or
 // a nested loop) runs all its tasks serially on the calling thread, so it never waits for the pool
 // and never deadlocks; for a short while after that, every loop runs serially (the concurrent
-// callers already keep the cores busy). Callers make each task's result independent of which thread
-// runs it (GEMM tasks are sets of whole C tiles, the optimizer's are contiguous ranges), so results
-// do not depend on the thread count.
+// callers already keep the cores busy). Likewise after a loop whose caller waited long for a thread
+// that held a task while the OS ran something else on its core (a host with more runnable threads
+// than cores): threads that wait for each other's time slices are slower than one thread. Callers
+// make each task's result independent of which thread runs it (GEMM tasks are sets of whole C
+// tiles, the optimizer's are contiguous ranges), so results do not depend on the thread count.
 #pragma once
 
 #include <atomic>
@@ -45,6 +47,9 @@ class ThreadPool {
   // Takes effect at the next loop (a running loop keeps its threads). n in [1, 256].
   void set_threads(int n) { threads_.store(n, std::memory_order_relaxed); }
   int threads() const { return threads_.load(std::memory_order_relaxed); }
+
+  // Whether loops now run on their callers alone (a shared pool or a straggler, recently)
+  bool serial_for_now() const;
 
   // Calls fn(i) once for every i in [0, tasks), on up to min(want, threads()) threads (the caller
   // is one of them); returns when all calls returned. fn must not throw.
