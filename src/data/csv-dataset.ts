@@ -1,13 +1,15 @@
 // A streaming Dataset over a CSV file: openCsv's batches feed streamingDataset's block buffer directly
 // (no copy), optionally keeping one part of a seeded hash split of the row numbers, so one file serves
-// train/validation/test without a second copy on disk or in memory.
+// train/validation/test without a second copy on disk or in memory. A weight column (csv/weight-column.ts)
+// is read as one more target and split off y into the block's per-row loss weights.
 
 import { ConfigError } from '../util/errors.js';
 import { distributedContext } from '../backend/mpi-context.js';
 import { openCsv, type CsvStream } from './csv/index.js';
 import { agree } from './collective.js';
 import type { CsvShardRange } from './csv/shard.js';
-import type { CsvOpenOptions } from './csv/options.js';
+import type { ColumnRef, CsvOpenOptions } from './csv/options.js';
+import { negativeWeightError, settledWeightColumn, splitWeightColumn, withWeightColumn } from './csv/weight-column.js';
 import { hashSplitter, SplitPart, type SplitFractions } from './preprocess/index.js';
 import { streamingDataset, type StreamingDataset } from './streaming-dataset.js';
 
@@ -17,6 +19,13 @@ export interface CsvDatasetOptions extends CsvOpenOptions {
   bufferRows?: number;
   /** Keep one part of a seeded hash split of the data row numbers (see hashSplitter). */
   split?: { seed: number; fractions: SplitFractions; part: 'train' | 'validation' | 'test' };
+  /**
+   * A column of per-row loss weights (finite numbers >= 0), as Keras's (x, y, sample_weight) datasets:
+   * not a feature, and every block carries its rows' weights, which fit and evaluate apply (times
+   * classWeight). A missing, non-numeric or negative weight is a DataError naming file, line and column.
+   * Default: none (every row weighs 1).
+   */
+  weight?: ColumnRef;
 }
 
 /** A rank's part of a distributed csvDataset. */
@@ -34,6 +43,8 @@ export interface CsvDataset extends StreamingDataset {
   readonly stream: CsvStream;
   /** With distributed: 'mpi', this rank's part of the file; else null. */
   readonly shard: CsvDatasetShard | null;
+  /** The name of the weight column, or null. */
+  readonly weightColumn: string | null;
   close(): Promise<void>;
 }
 
@@ -52,18 +63,30 @@ export interface CsvDataset extends StreamingDataset {
  * @throws ConfigError without a target; the errors of openCsv.
  */
 export async function csvDataset(path: string | readonly string[], options: CsvDatasetOptions): Promise<CsvDataset> {
-  const { bufferRows, split, ...open } = options;
+  const { bufferRows, split, weight, ...open } = options;
   if (open.target === undefined && open.schema === undefined) throw new ConfigError(`csvDataset needs a target column for ${path}: pass target`);
-  const stream = await openCsv(path, open);
+  const targets = open.schema !== undefined ? open.schema.targets.length : Array.isArray(open.target) ? open.target.length : 1;
+  const stream = await openCsv(path, weight === undefined ? open : withWeightColumn(open, weight));
   try {
-    const yWidth = stream.yColumns.length;
+    const label = typeof path === 'string' ? path : path.join(', ');
+    const weightColumn = weight === undefined ? null : settledWeightColumn(label, stream.schema, weight, targets);
+    const yWidth = stream.yColumns.length - (weightColumn === null ? 0 : 1);
     if (yWidth === 0) throw new ConfigError(`${path}: the schema has no target column: pass target`);
     const shard = stream.shard === null ? null : await rowsBefore(path, stream, stream.shard, split !== undefined);
+    let yw: Float32Array | null = null; // a weighted read's targets and weights, split into the block's buffers
     const dataset = streamingDataset(
       {
         async read(maxRows, buffers) {
-          const batch = await stream.read(maxRows, buffers);
-          return batch === null ? null : { rows: batch.rows, firstRow: batch.firstRow };
+          if (weightColumn === null || buffers.w === undefined) {
+            const batch = await stream.read(maxRows, buffers);
+            return batch === null ? null : { rows: batch.rows, firstRow: batch.firstRow };
+          }
+          if (yw === null || yw.length < maxRows * (yWidth + 1)) yw = new Float32Array(maxRows * (yWidth + 1));
+          const batch = await stream.read(maxRows, { x: buffers.x, y: yw });
+          if (batch === null) return null;
+          const negative = splitWeightColumn(yw, batch.rows, yWidth, buffers.y, buffers.w);
+          if (negative >= 0) throw await weightError(path, stream, weightColumn, buffers.w[negative], batch.firstRow + negative);
+          return { rows: batch.rows, firstRow: batch.firstRow };
         },
         rewind: () => stream.rewind(),
       },
@@ -73,9 +96,10 @@ export async function csvDataset(path: string | readonly string[], options: CsvD
         bufferRows,
         split: split === undefined ? undefined : { partOf: hashSplitter(split.seed, split.fractions), part: SplitPart[split.part] },
         firstSourceRow: shard?.rowsBefore ?? 0,
+        weighted: weightColumn !== null,
       },
     );
-    return Object.assign(dataset, { stream, shard, close: () => stream.close() });
+    return Object.assign(dataset, { stream, shard, weightColumn, close: () => stream.close() });
   } catch (err) {
     await stream.close();
     throw err;
@@ -108,3 +132,12 @@ async function rowsBefore(path: string | readonly string[], stream: CsvStream, s
 }
 
 const COUNT_ROWS = 4096;
+
+/** The error of a negative weight at `row` (of this process's rows since the last rewind). */
+function weightError(path: string | readonly string[], stream: CsvStream, name: string, value: number, row: number): Promise<Error> {
+  const { schema } = stream;
+  const names = schema.columns.map((c) => c.name);
+  const place = { field: names.indexOf(name), name, names, delimiter: schema.delimiter, header: schema.header };
+  const where = stream.shard === null ? `row ${row + 1} of the data` : `row ${row + 1} of this process's part`;
+  return negativeWeightError(typeof path === 'string' ? [path] : path, place, value, where);
+}

@@ -12,6 +12,11 @@ export interface DataBlock {
   y: Matrix; // (rows, targetWidth)
   /** 0-based number of the block's first row in the whole dataset (in source order). */
   firstRow: number;
+  /**
+   * (rows) per-row loss weights, finite and >= 0 (Keras's (x, y, sample_weight) elements, e.g. a CSV
+   * weight column); absent or null: every row weighs 1.
+   */
+  w?: Float32Array | null;
 }
 
 /** Options of one pass over a dataset. */

@@ -3,8 +3,9 @@
 // straight into it, no copy), keeps only the rows of the wanted split part (a seeded hash of the row
 // number, so train/validation/test of a stream need no second copy of the file), applies the
 // transform (e.g. the fitted scaler, in place) and hands the block to training, which visits its rows
-// in a seeded random order. Memory bound: bufferRows × (inputWidth + targetWidth) × 4 bytes for the
-// block, plus the reader's own read buffer.
+// in a seeded random order. A weighted source also fills one loss weight per row (a CSV weight column).
+// Memory bound: bufferRows × (inputWidth + targetWidth + 1) × 4 bytes for the block, plus the reader's
+// own read buffer.
 
 import { ConfigError } from '../util/errors.js';
 import { checkInteger } from '../util/validate.js';
@@ -13,8 +14,8 @@ import type { Matrix } from './matrix.js';
 
 /** What a streaming dataset reads from: the shape of a CsvStream (src/data/csv/stream.ts). */
 export interface RowSource {
-  /** Reads up to maxRows rows into the given buffers (views are fine); null at the end. */
-  read(maxRows: number, buffers: { x: Float32Array; y: Float32Array }): Promise<{ rows: number; firstRow: number } | null>;
+  /** Reads up to maxRows rows into the given buffers (views are fine; w, one weight per row, when weighted); null at the end. */
+  read(maxRows: number, buffers: { x: Float32Array; y: Float32Array; w?: Float32Array }): Promise<{ rows: number; firstRow: number } | null>;
   /** Starts the next pass at the first row. */
   rewind(): Promise<void>;
 }
@@ -33,6 +34,8 @@ export interface StreamingDatasetOptions {
   firstSourceRow?: number;
   /** Applied to every block before it is used, in place (e.g. `(b) => scaler.transform(b.x, b.x)`). */
   transform?: (block: DataBlock) => void;
+  /** The source fills a loss weight per row (buffers.w): blocks carry `w`. Default false. */
+  weighted?: boolean;
 }
 
 /** A streaming Dataset whose per-block transform can be set after construction (e.g. once a scaler is fitted). */
@@ -49,6 +52,7 @@ export function streamingDataset(source: RowSource, options: StreamingDatasetOpt
   const firstSourceRow = checkInteger('firstSourceRow', options.firstSourceRow ?? 0, { min: 0 });
   const x = new Float32Array(bufferRows * inputWidth);
   const y = new Float32Array(bufferRows * targetWidth);
+  const w = options.weighted === true ? new Float32Array(bufferRows) : null;
   let rows: number | null = null;
   let busy = false;
 
@@ -65,7 +69,8 @@ export function streamingDataset(source: RowSource, options: StreamingDatasetOpt
         while (filled < bufferRows) {
           if (pass.signal?.aborted) return;
           const want = Math.min(readRows, bufferRows - filled);
-          const got = await source.read(want, { x: x.subarray(filled * inputWidth), y: y.subarray(filled * targetWidth) });
+          const buffers = { x: x.subarray(filled * inputWidth), y: y.subarray(filled * targetWidth), ...(w === null ? {} : { w: w.subarray(filled) }) };
+          const got = await source.read(want, buffers);
           if (got === null || got.rows === 0) {
             ended = true;
             break;
@@ -74,7 +79,7 @@ export function streamingDataset(source: RowSource, options: StreamingDatasetOpt
           sourceRow += got.rows;
         }
         if (filled === 0) break;
-        const block: DataBlock = { x: view(x, filled, inputWidth), y: view(y, filled, targetWidth), firstRow: kept };
+        const block: DataBlock = { x: view(x, filled, inputWidth), y: view(y, filled, targetWidth), firstRow: kept, w: w === null ? null : w.subarray(0, filled) };
         dataset.transform?.(block);
         kept += filled;
         yield block;
@@ -94,6 +99,7 @@ export function streamingDataset(source: RowSource, options: StreamingDatasetOpt
       if (from !== out) {
         x.copyWithin(out * inputWidth, from * inputWidth, (from + 1) * inputWidth);
         y.copyWithin(out * targetWidth, from * targetWidth, (from + 1) * targetWidth);
+        if (w !== null) w[out] = w[from];
       }
       out++;
     }
@@ -114,9 +120,10 @@ export function streamingDataset(source: RowSource, options: StreamingDatasetOpt
   return dataset;
 }
 
-/** A dataset of matrices already in memory: one block. */
-export function memoryDataset(x: Matrix, y: Matrix): Dataset {
+/** A dataset of matrices already in memory: one block, with per-row loss weights `w` when given. */
+export function memoryDataset(x: Matrix, y: Matrix, w: Float32Array | null = null): Dataset {
   if (x.rows !== y.rows) throw new ConfigError(`x has ${x.rows} rows but y has ${y.rows}: every input row needs one target row`);
+  if (w !== null && w.length !== x.rows) throw new ConfigError(`w has ${w.length} weights but x has ${x.rows} rows: give one weight per row`);
   return {
     kind: 'memory',
     inputWidth: x.cols,
@@ -124,7 +131,7 @@ export function memoryDataset(x: Matrix, y: Matrix): Dataset {
     rows: x.rows,
     maxBlockRows: x.rows,
     async *blocks() {
-      yield { x, y, firstRow: 0 };
+      yield { x, y, firstRow: 0, w };
     },
   };
 }

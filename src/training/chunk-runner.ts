@@ -49,6 +49,8 @@ export class ChunkRunner {
   private startLoss = NaN;
   /** Steps the last run() applied, also when it threw (a checkpoint written on abort starts after them). */
   lastSteps = 0;
+  /** The per-row loss weights of the x that run() trains on, or null: unweighted. */
+  private weights: Float32Array | null;
 
   constructor(
     private readonly rt: TrainingRuntime,
@@ -59,7 +61,13 @@ export class ChunkRunner {
     this.sizer = new ChunkSizer(s.stepsPerChunk, CHUNK_TARGET_MS[rt.backend.name], s.maxChunk);
     this.baseLr = rt.optimizer.learningRate;
     this.comm = s.dist ? { ...s.dist.comm } : undefined;
+    this.weights = s.weights ?? null;
     s.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** Sets the loss weights of the rows the next run() calls train on (a streaming fit's block's), or null. */
+  useWeights(weights: Float32Array | null): void {
+    this.weights = weights;
   }
 
   /** Stops forwarding the signal to the native abort flag (call when the fit ends). */
@@ -103,7 +111,7 @@ export class ChunkRunner {
       stats: this.stats.subarray(0, steps * STATS_WIDTH),
       control: this.control,
       comm: this.comm,
-      weights: s.weights ?? undefined,
+      weights: this.weights ?? undefined,
     };
     if (this.comm && s.dist) this.comm.lastStepRows = lastStepRows ?? s.dist.comm.lastStepRows;
     const t0 = now();

@@ -54,7 +54,9 @@ interface Evaluated {
 async function evaluateHere(model: TrainableModel, data: TrainingData, batchSize: number, sampleWeight: unknown): Promise<Evaluated> {
   model.requireCompiled('evaluate');
   if (isDataset(data)) {
-    if (sampleWeight !== undefined) throw new ConfigError('evaluate: sampleWeight needs x and y in memory; it cannot be used with a Dataset');
+    if (sampleWeight !== undefined) {
+      throw new ConfigError("evaluate: sampleWeight gives one weight per row of x in memory; a Dataset's rows carry their own weights (csvDataset's weight column, or blocks with w)");
+    }
     return evaluateDataset(model, data, batchSize);
   }
   const width = model.inputWidth ?? inputWidthOf(data.x);

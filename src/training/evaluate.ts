@@ -9,6 +9,7 @@ import { scanValues, type TargetRule } from '../data/validate-data.js';
 import { AbortError, ConfigError } from '../util/errors.js';
 import { ChunkSizer, CHUNK_TARGET_MS, MAX_CHUNK_STEPS } from './chunk-sizer.js';
 import { modelPenalty } from './penalty.js';
+import { blockWeights } from './stream-block.js';
 import type { TrainingRuntime } from './runtime.js';
 import { nextMacrotask, now } from '../util/yield.js';
 
@@ -66,8 +67,8 @@ export async function sumOverRanks(reduce: ReduceStats, local: () => Promise<Flo
 export type Validation = { x: Matrix; y: Matrix } | Dataset;
 
 /**
- * Like runEvaluate over every block of a dataset (each block checked as fit checks its data), the sums
- * of all blocks folded into one set of logs.
+ * Like runEvaluate over every block of a dataset (each block checked as fit checks its data, its loss
+ * weighted by the block's w when it has one), the sums of all blocks folded into one set of logs.
  * @throws ShapeError for blocks whose widths differ from the dataset's; DataError for bad values.
  */
 export async function runEvaluateDataset(
@@ -88,11 +89,16 @@ export async function evaluateDatasetStats(rt: TrainingRuntime, dataset: Dataset
   const bs = Math.min(batchSize, dataset.maxBlockRows);
   const plan = rt.plan(bs);
   const stats = emptyStats();
+  let buffer: Float32Array | null = null; // allocated at the first weighted block
+  let index = 0;
   for await (const block of dataset.blocks({ signal })) {
     const rowText = `rows ${block.firstRow}..${block.firstRow + block.x.rows - 1}`;
     await scanValues(block.x, `${prefix}x (${rowText})`, null, rt.backend);
     await scanValues(block.y, `${prefix}y (${rowText})`, rule, rt.backend);
-    await inChunks(rt, block.x.rows, bs, (start, count) => plan.evaluate(block.x.data, block.y.data, start, count, bs, stats));
+    if (block.w != null) buffer ??= new Float32Array(dataset.maxBlockRows);
+    const w = buffer === null ? null : blockWeights(block, rule, null, buffer, index);
+    await inChunks(rt, block.x.rows, bs, (start, count) => plan.evaluate(block.x.data, block.y.data, start, count, bs, stats, w ?? undefined));
+    index++;
   }
   if (signal?.aborted) throw new AbortError();
   return stats;

@@ -32,13 +32,16 @@ export interface FitOptions {
   /**
    * Weight of each class in the loss, as Keras: `{ 0: 1, 1: 5 }` (class index → weight) or an array indexed
    * by class; classes left out weigh 1. The class of a row is its sparse label, the argmax of a one-hot
-   * row, or the rounded value of one binary column. In-memory data only. Default: none.
+   * row, or the rounded value of one binary column. With a Dataset it weighs every block's rows (times
+   * their own weights, e.g. csvDataset's weight column). 'balanced' is not computed here (it needs every
+   * row's class; the command line's --class-weight balanced counts them). Default: none.
    */
   classWeight?: ClassWeight;
   /**
    * Weight of each row of x in the loss (a Float32Array or number[] of finite numbers >= 0), as Keras;
    * multiplied by classWeight when both are given. A batch's loss is (1/rows)·Σ w·loss (divided by the
-   * row count, not the weight sum); the metrics stay unweighted. In-memory data only. Default: none.
+   * row count, not the weight sum); the metrics stay unweighted. In-memory data only: a Dataset's rows
+   * carry their own weights (csvDataset's `weight` column, or blocks with `w`). Default: none.
    */
   sampleWeight?: SampleWeight;
   /** Hooks called at train/epoch/batch boundaries. Default []. */
@@ -282,7 +285,10 @@ export interface EvaluateOptions {
    * @example const { loss } = await model.evaluate(myRows.x, myRows.y, { distributed: 'mpi' });
    */
   distributed?: 'mpi';
-  /** Weight of each row of x in the loss, as fit's sampleWeight (the metrics stay unweighted). Default: none. */
+  /**
+   * Weight of each row of x in the loss, as fit's sampleWeight (the metrics stay unweighted); a Dataset's
+   * rows carry their own (csvDataset's `weight` column). Default: none.
+   */
   sampleWeight?: SampleWeight;
 }
 

@@ -1,9 +1,10 @@
 // The fit loop over a streaming Dataset: every epoch reads the dataset again block by block; each block
 // is checked (NaN, label ranges), its rows are visited in an order seeded by (seed, epoch, block) and
 // trained in chunks of steps through the step executor, as the in-memory loop does over the whole data.
-// Batches do not span blocks (a block's last batch may be short). Validation, when given, is evaluated
-// after every epoch (a Dataset pass or matrices). Checkpoints and resume are in-memory-only for now
-// (their data fingerprint needs the whole data); fit rejects them for streams before any work starts.
+// Batches do not span blocks (a block's last batch may be short). A block's rows weigh in the loss by
+// its own weights (w) times classWeight, as an in-memory fit's rows do. Validation, when given, is
+// evaluated after every epoch (a Dataset pass or matrices). Checkpoints and resume are in-memory-only
+// for now (their data fingerprint needs the whole data); fit rejects them for streams before any work starts.
 // A rank of a distributed fit settles its steps with the other ranks (distributed/stream-epoch.ts).
 
 import type { CallbackList } from '../callbacks/callback.js';
@@ -42,7 +43,7 @@ export async function runStreamFit(
   const chunks = new ChunkRunner(rt, { steps, seed, batchSize, maxChunk, stepsPerChunk, signal: cfg.signal, callbacks, dist, divergenceFactor: cfg.divergenceFactor });
   const { epochStats } = chunks;
   const checkAbort = () => chunks.checkAbort();
-  const blocks = new BlockPreparer(rt, dataset, rule, cfg.shuffle, seed);
+  const blocks = new BlockPreparer(rt, dataset, rule, cfg.shuffle, seed, cfg.classWeight);
   const history = new History();
   const signal = cfg.signal;
   const ranked: StreamEpochContext | null =
@@ -79,6 +80,7 @@ export async function runStreamFit(
     for await (const block of dataset.blocks({ signal })) {
       checkAbort();
       const blockOrder = await blocks.prepare(block, epoch, blockIndex);
+      chunks.useWeights(blocks.weights);
       const batches = Math.ceil(block.x.rows / batchSize);
       for (let b = 0; b < batches; ) {
         b += await chunks.run(block.x, block.y, blockOrder, b, batches - b, epoch, batchInEpoch);

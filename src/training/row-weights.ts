@@ -17,6 +17,12 @@ export type SampleWeight = Float32Array | readonly number[];
 
 /** classWeight as an array indexed by class (missing classes 1). @throws ConfigError naming the bad entry. */
 export function parseClassWeight(option: string, value: unknown): number[] {
+  if (value === 'balanced') {
+    // balanced weights need every training row's class: a counting pass over a stream, done silently
+    throw new ConfigError(
+      `${option} 'balanced' is not computed by fit: pass the weights, e.g. { 0: 0.6, 1: 3 } (rows / (classes × rows of the class), as scikit-learn's compute_class_weight); the command line's --class-weight balanced counts them`,
+    );
+  }
   const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : isPlainObject(value) ? Object.entries(value) : [];
   if (!Array.isArray(value) && !isPlainObject(value)) throw invalid(option, 'a map of class index to weight, e.g. { 0: 1, 1: 5 }, or an array of weights', value);
   const out: number[] = [];
@@ -61,18 +67,41 @@ function classOf(y: Matrix, r: number, rule: TargetRule): number {
  */
 export function rowWeights(y: Matrix, rule: TargetRule, classWeight: number[] | null, sampleWeight: Float32Array | null, context: string): Float32Array | null {
   if (classWeight === null && sampleWeight === null) return null;
-  const w = sampleWeight !== null ? Float32Array.from(sampleWeight) : new Float32Array(y.rows).fill(1);
+  const w = new Float32Array(y.rows);
+  return rowWeightsInto(w, y, rule, classWeight, sampleWeight, context) ? w : null;
+}
+
+/**
+ * rowWeights into `out` (y.rows entries, no allocation: a streaming fit's blocks); returns false, with
+ * `out` undefined, when neither weight is given or every weight is 1.
+ * @throws as rowWeights.
+ */
+export function rowWeightsInto(out: Float32Array, y: Matrix, rule: TargetRule, classWeight: number[] | null, sampleWeight: Float32Array | null, context: string): boolean {
+  if (classWeight === null && sampleWeight === null) return false;
+  if (sampleWeight !== null) out.set(sampleWeight.subarray(0, y.rows));
+  else out.fill(1, 0, y.rows);
   if (classWeight !== null) {
-    if (rule.labelMode === LabelMode.regression || (rule.labelMode === LabelMode.binary && y.cols !== 1)) {
-      throw new ConfigError(
-        `${context}: classWeight needs class targets (sparse labels, one-hot rows or one binary column); ${rule.lossName} with ${y.cols} target column(s) has no class per row: use sampleWeight`,
-      );
-    }
+    checkClassTargets(y, rule, context);
     for (let r = 0; r < y.rows; r++) {
       const c = classOf(y, r, rule);
-      w[r] *= c < classWeight.length ? classWeight[c] : 1;
+      out[r] *= c < classWeight.length ? classWeight[c] : 1;
     }
   }
-  for (let r = 0; r < w.length; r++) if (w[r] !== 1) return w;
-  return null;
+  for (let r = 0; r < y.rows; r++) if (out[r] !== 1) return true;
+  return false;
+}
+
+/** @throws ConfigError when targets `y` have no class per row (classWeight needs one). */
+export function checkClassTargets(y: Pick<Matrix, 'cols'>, rule: TargetRule, context: string): void {
+  if (rule.labelMode === LabelMode.regression || (rule.labelMode === LabelMode.binary && y.cols !== 1)) {
+    throw new ConfigError(
+      `${context}: classWeight needs class targets (sparse labels, one-hot rows or one binary column); ${rule.lossName} with ${y.cols} target column(s) has no class per row: use sampleWeight`,
+    );
+  }
+}
+
+/** The first row of `w` that is not a finite number >= 0, or -1. */
+export function badWeight(w: Float32Array): number {
+  for (let r = 0; r < w.length; r++) if (!(w[r] >= 0 && w[r] !== Infinity)) return r;
+  return -1;
 }

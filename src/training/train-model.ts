@@ -36,7 +36,11 @@ export type TrainingData = { x: InputData; y: TargetData } | Dataset;
 export async function trainModel(model: TrainableModel, data: TrainingData, options: FitOptions): Promise<History> {
   if (!isDataset(data)) return trainOnMatrices(model, data.x, data.y, options);
   if (data.kind === 'memory') {
-    for await (const block of data.blocks()) return trainOnMatrices(model, block.x, block.y, options);
+    for await (const block of data.blocks()) {
+      if (block.w == null) return trainOnMatrices(model, block.x, block.y, options);
+      if (options.sampleWeight !== undefined) throw new ConfigError("sampleWeight cannot be combined with a dataset whose blocks carry weights (w): pass one of them");
+      return trainOnMatrices(model, block.x, block.y, { ...options, sampleWeight: block.w });
+    }
     throw new ConfigError('The dataset has no rows: nothing to train on');
   }
   return trainOnStream(model, data, options);
@@ -114,9 +118,12 @@ async function fitMatrices(model: TrainableModel, x: InputData, y: TargetData, o
 
 async function trainOnStream(model: TrainableModel, dataset: Dataset, options: FitOptions): Promise<History> {
   const cfg = parseFitOptions(options);
-  const unsupported = (['checkpoint', 'resumeFrom', 'validationSplit', 'initialEpoch', 'classWeight', 'sampleWeight'] as const).find((k) => options[k] !== undefined && options[k] !== 0);
+  const unsupported = (['checkpoint', 'resumeFrom', 'validationSplit', 'initialEpoch'] as const).find((k) => options[k] !== undefined && options[k] !== 0);
   if (unsupported !== undefined) {
     throw new ConfigError(`The option '${unsupported}' needs the data in memory; it cannot be used with a streaming dataset (split a stream with hashSplitter when reading it)`);
+  }
+  if (options.sampleWeight !== undefined) {
+    throw new ConfigError("sampleWeight gives one weight per row of x in memory; a streaming dataset's rows carry their own weights (csvDataset's weight column, or blocks with w)");
   }
   if (cfg.validationWeight !== undefined) throw new ConfigError('validationData sampleWeight needs the training data in memory; it cannot be used with a streaming dataset');
   if (cfg.distributed === null) return fitStream(model, dataset, cfg, null);

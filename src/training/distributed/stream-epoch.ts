@@ -10,7 +10,8 @@
 // than batchSize rows left, one step takes each rank's min(batchSize, rows left), and their sum (one
 // more all-reduce) weighs the rows of that step. The rows that sit out an epoch are those of the ranks
 // with more rows, a different set after each epoch's shuffle within blocks. With one process this is
-// exactly the single-process streaming loop.
+// exactly the single-process streaming loop. Row weights (a block's w, classWeight) go with the rows,
+// as in memory: the all-reduce sums each rank's weighted gradients, divided by the step's rows.
 
 import type { DataBlock, Dataset } from '../../data/dataset.js';
 import { ConfigError } from '../../util/errors.js';
@@ -62,6 +63,7 @@ export async function runDistributedStreamEpoch(c: StreamEpochContext, epoch: nu
           block = next.value;
           used = 0;
           order = await blocks.prepare(block, epoch, index++);
+          chunks.useWeights(blocks.weights);
         }
       } catch (err) {
         failure = err;
