@@ -27,6 +27,7 @@ const quoted = (s: string): string => `'${printable(s)}'`;
 export function withWeightColumn<T extends CsvReadOptions>(options: T, weight: ColumnRef): T {
   if (options.schema !== undefined) return { ...options, schema: schemaWithWeight(options.schema, weight) };
   const target = options.target === undefined ? [] : Array.isArray(options.target) ? [...(options.target as ColumnRef[])] : [options.target as ColumnRef];
+  if (target.includes(weight)) throw new ConfigError(`The weight column ${quoted(String(weight))} is also the target: weights must come from another column`);
   const missing = options.missing;
   const named = typeof weight === 'string';
   return {
