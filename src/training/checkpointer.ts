@@ -52,9 +52,10 @@ export function checkpointFitOptions(cfg: FitConfig): CheckpointFitOptions {
   return { epochs: cfg.epochs, batchSize: cfg.batchSize, shuffle: cfg.shuffle, validationSplit: cfg.validationSplit, validation: validationSource(cfg) };
 }
 
-/** Shapes and CRC-32s of the training and validation rows (the float32 bytes, x then y). */
+/** Shapes and CRC-32s of the training and validation rows (the float32 bytes, x then y) and of their loss weights. */
 export function fingerprintData(data: FitData): DataFingerprint {
   const bytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const weights = (w: Float32Array | null | undefined) => (w == null ? null : crc32(bytes(w)));
   const v = data.validation;
   return {
     rows: data.x.rows,
@@ -63,6 +64,8 @@ export function fingerprintData(data: FitData): DataFingerprint {
     crc32: crc32(bytes(data.y.data), crc32(bytes(data.x.data))),
     validationRows: v === null ? 0 : v.x.rows,
     validationCrc32: v === null ? 0 : crc32(bytes(v.y.data), crc32(bytes(v.x.data))),
+    weightsCrc32: weights(data.weights),
+    validationWeightsCrc32: v === null ? null : weights(v.weights),
   };
 }
 

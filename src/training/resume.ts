@@ -142,6 +142,14 @@ function checkData(found: DataFingerprint, ckpt: Checkpoint): void {
   if (found.validationCrc32 !== saved.validationCrc32) {
     throw new DataError(`The validation data differ from those of ${where}; resume needs the same validation rows`);
   }
+  // absent: a checkpoint from before weights were fingerprinted
+  const weights = (what: string, f: number | null | undefined, s: number | null | undefined) => {
+    if (s === undefined || f === s) return;
+    const how = s === null ? 'were unweighted' : f === null ? 'were weighted, and none are given now' : 'had other weights';
+    throw new DataError(`The ${what} loss weights (sampleWeight × classWeight) differ from those of ${where}: its rows ${how}; resume needs the same sampleWeight and classWeight`);
+  };
+  weights('training', found.weightsCrc32, saved.weightsCrc32);
+  weights('validation', found.validationWeightsCrc32, saved.validationWeightsCrc32);
 }
 
 function restoreModel(model: TrainableModel, ckpt: Checkpoint): void {

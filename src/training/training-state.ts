@@ -30,6 +30,13 @@ export interface DataFingerprint {
   crc32: number; // of x's then y's training bytes
   validationRows: number;
   validationCrc32: number; // of the validation x's then y's bytes; 0 without validation
+  /**
+   * CRC-32 of the training rows' loss weights (sampleWeight × classWeight, float32 bytes), or null:
+   * unweighted. Absent in files written before weights were fingerprinted (then not checked).
+   */
+  weightsCrc32?: number | null;
+  /** The same of the validation rows' weights. */
+  validationWeightsCrc32?: number | null;
 }
 
 /** The training position of a fit, saved at the end of an epoch or after a step. */
@@ -150,7 +157,15 @@ function checkData(data: Record<string, unknown>): DataFingerprint {
     crc32: field(data, 'crc32', isUint32, 'a uint32'),
     validationRows: field(data, 'validationRows', intAtLeast(0), 'an integer >= 0'),
     validationCrc32: field(data, 'validationCrc32', isUint32, 'a uint32'),
+    ...optionalCrc(data, 'weightsCrc32'),
+    ...optionalCrc(data, 'validationWeightsCrc32'),
   };
+}
+
+/** `{ [key]: uint32 | null }`, or `{}` when a file from before the key lacks it. */
+function optionalCrc(data: Record<string, unknown>, key: 'weightsCrc32' | 'validationWeightsCrc32'): Partial<DataFingerprint> {
+  if (!(key in data)) return {};
+  return { [key]: field(data, key, (v: unknown) => v === null || isUint32(v), 'a uint32 or null') };
 }
 
 function checkRanks(ranks: unknown[], data: DataFingerprint): DataFingerprint[] {
