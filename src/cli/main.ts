@@ -67,6 +67,7 @@ const evaluate = usageStyle(program.command('evaluate'))
   .argument('<data>', 'a CSV file with the target column (.csv.gz too, - for stdin, or a quoted glob)')
   .option('--json', 'print one JSON object with every metric')
   .addOption(valueOption('--unknown <policy>', "a category training never saw: error, or ignore (its one-hot columns all 0) (default: the model's, from train --unknown)"))
+  .addOption(valueOption('--weight-column <column>', 'a column of per-row weights (numbers >= 0): also print weighted_accuracy (classes) or weighted_mse, weighted_rmse, weighted_mae'))
   .addHelpText('after', commandHelp('evaluate'))
   .action(async (model: string, data: string, flags: EvaluateFlags) => (await import('./commands/evaluate.js')).evaluateCommand(model, data, flags));
 addRuntimeFlags(evaluate);

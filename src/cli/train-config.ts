@@ -17,6 +17,8 @@ export interface TrainConfig {
   task: 'auto' | 'classification' | 'regression';
   valSplit: number;
   valFile: string | undefined;
+  /** The column of per-row loss weights, or undefined. */
+  weightColumn: string | undefined;
   scale: 'standard' | 'minMax' | 'none';
   missing: 'impute' | 'drop' | 'error';
   /** What a category training never saw does at evaluate/predict time (saved in the model). */

@@ -106,7 +106,8 @@ export async function trainOne(options: TrainOneOptions): Promise<TrainedModel> 
       callbacks,
       signal: interruptSignal(), // SIGINT/SIGTERM stop after the current step
       ...(classWeight !== null ? { classWeight } : {}),
-      ...(split.validation !== null ? { validationData: [split.validation.x, y(split.validation)] as [Matrix, Matrix] } : {}),
+      ...(split.train.w !== null ? { sampleWeight: split.train.w } : {}),
+      ...(split.validation !== null ? { validationData: validationData(split.validation, y(split.validation)) } : {}),
       ...(options.checkpoint !== undefined ? { checkpoint: { ...options.checkpoint, onAbort: true } } : {}),
       ...(options.resumeFrom !== undefined ? { resumeFrom: options.resumeFrom } : {}),
       ...(dist !== undefined ? { distributed: 'mpi' as const } : {}),
@@ -137,6 +138,11 @@ export async function trainOne(options: TrainOneOptions): Promise<TrainedModel> 
     seconds,
     ...(diverged !== undefined ? { diverged } : {}),
   };
+}
+
+/** fit's validationData: [x, y], or [x, y, w] with weights. */
+function validationData(v: ModelData, y: Matrix): FitOptions['validationData'] {
+  return v.w === null ? [v.x, y] : [v.x, y, v.w];
 }
 
 function allFinite(values: Float32Array): boolean {

@@ -7,6 +7,7 @@ export { evaluatePredictions, type EvaluatePredictionsOptions, type EvaluationTa
 export { confusionMatrix, perClassMetrics, macroAverage, weightedAverage, accuracyFromConfusion } from './confusion.js';
 export { binaryRocAuc, rocAucPerClass, summaryRocAuc } from './roc-auc.js';
 export { headlineValues, headlineMetrics, formatMetricValue } from './headline.js';
+export { weightedHeadline } from './weighted.js';
 export { formatClassificationReport, formatConfusionMatrix, formatRegressionReport, formatEvaluation, type EvaluationFormatOptions } from './format.js';
 export type { EvaluationInput } from './inputs.js';
 export type { ClassMetrics, AveragedMetrics, ClassificationResult, RegressionMetrics, RegressionResult, EvaluationResult } from './types.js';

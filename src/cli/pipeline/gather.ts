@@ -5,10 +5,11 @@
 import { gatherRows } from '../../data/preprocess/index.js';
 import type { Matrix } from '../../data/matrix.js';
 
-/** Raw features and targets of one part, row for row. */
+/** Raw features and targets of one part, row for row, with their loss weights when the data have them. */
 export interface Rows {
   x: Matrix;
   y: Matrix;
+  w?: Float32Array | null;
 }
 
 /**
@@ -18,8 +19,11 @@ export interface Rows {
  * @throws ConfigError for an index outside the source's rows.
  */
 export function takeRows(source: Rows, rows: Uint32Array, inPlace: boolean): Rows {
-  if (!inPlace || !ascendingBelow(rows, source.x.rows)) return { x: gatherRows(source.x, rows), y: gatherRows(source.y, rows) };
-  return { x: moveRowsToFront(source.x, rows), y: moveRowsToFront(source.y, rows) };
+  const w = source.w ?? null;
+  const weights = (m: Matrix | null) => (m === null ? null : m.data);
+  const column = w === null ? null : { data: w, rows: w.length, cols: 1 };
+  if (!inPlace || !ascendingBelow(rows, source.x.rows)) return { x: gatherRows(source.x, rows), y: gatherRows(source.y, rows), w: weights(column && gatherRows(column, rows)) };
+  return { x: moveRowsToFront(source.x, rows), y: moveRowsToFront(source.y, rows), w: weights(column && moveRowsToFront(column, rows)) };
 }
 
 /** Row rows[i] of m copied to row i (rows ascending, so rows[i] >= i); a view of the first rows. */

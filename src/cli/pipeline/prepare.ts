@@ -20,6 +20,8 @@ export interface ModelData {
   y: Matrix;
   /** Targets as in the file (class indices, or values), for the evaluation metrics. */
   yTrue: Matrix;
+  /** Per-row loss weights (--weight-column), or null. */
+  w: Float32Array | null;
 }
 
 /** A training split with its fitted preprocessing. */
@@ -58,12 +60,12 @@ export function prepareSplit(data: TrainingData, split: RowSplit, scale: TrainCo
   const pre = fitTransform(data, train, scale, dist !== null);
   return {
     pre,
-    train: { x: train.x, y: pre.targets(train.y), yTrue: train.y },
+    train: { x: train.x, y: pre.targets(train.y), yTrue: train.y, w: train.w ?? null },
     validation: rawValidation === null ? null : transformRows(pre, rawValidation, consume || validation instanceof Uint32Array),
   };
 }
 
 /** Raw rows through a fitted preprocessing: in place, or into new buffers (leaving `rows` as they were). */
 export function transformRows(pre: Preprocessor, rows: Rows, inPlace: boolean): ModelData {
-  return { x: pre.inputs(rows.x, inPlace ? rows.x : undefined), y: pre.targets(rows.y), yTrue: rows.y };
+  return { x: pre.inputs(rows.x, inPlace ? rows.x : undefined), y: pre.targets(rows.y), yTrue: rows.y, w: rows.w ?? null };
 }

@@ -43,7 +43,7 @@ export function splitRows(data: TrainingData, fraction: number, seed: number, ro
  */
 export async function standardSplit(cfg: TrainConfig, data: TrainingData, dist: DistributedContext | null = null): Promise<RowSplit> {
   if (cfg.valFile === undefined) return splitRows(data, cfg.valSplit, cfg.seed);
-  const validation = await readLabeledData(cfg.valFile, data.schema, data.target, { backend: cfg.backend }, dist);
+  const validation = await readLabeledData(cfg.valFile, data.schema, data.target, { backend: cfg.backend, weightColumn: cfg.weightColumn }, dist);
   data.missing = addMissing(data.missing, countMissing(cfg.valFile, data.schema, validation.x, dist));
   return { train: allRows(data.rows), validation };
 }
