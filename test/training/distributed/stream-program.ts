@@ -6,6 +6,7 @@
 //   MODE=evaluate: evaluate({ distributed: 'mpi' }) of this rank's strided rows (DATASET=1: as a
 //     streaming dataset); MODE=evaluate-single: evaluate of all rows in one process; { logs }.
 //   BAD_RANK=r: rank r's rows hold a NaN its fit or evaluate rejects; { error, message }.
+//   WEIGHTED=1: the stream's rows carry weights (0.5, 1, 2, 3 by row) and the fit has classWeight { 1: 2 }.
 
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -27,10 +28,12 @@ const y = Float32Array.from({ length: total }, (_, r) => {
   return scores.indexOf(Math.max(...scores));
 });
 
+const weighted = env('WEIGHTED') === '1';
 const { rank, size } = mode === 'plain' || mode === 'evaluate-single' ? { rank: 0, size: 1 } : initDistributed();
 const rowsOf = (indices: number[]) => ({
   x: Float32Array.from(indices.flatMap((r) => Array.from(x.subarray(r * features, (r + 1) * features)))),
   y: Float32Array.from(indices, (r) => y[r]),
+  w: Float32Array.from(indices, (r) => [0.5, 1, 2, 3][r % 4]),
   n: indices.length,
 });
 const first = counts.slice(0, rank).reduce((a, b) => a + b, 0);
@@ -40,7 +43,7 @@ const data = mode.startsWith('evaluate')
 if (env('BAD_RANK') === String(rank)) data.x[features] = NaN;
 
 /** The rows as a RowSource that reads them again every pass. */
-function source(xs: Float32Array, ys: Float32Array, n: number): RowSource {
+function source(xs: Float32Array, ys: Float32Array, ws: Float32Array, n: number): RowSource {
   let next = 0;
   return {
     read: (maxRows, buffers) => {
@@ -48,6 +51,7 @@ function source(xs: Float32Array, ys: Float32Array, n: number): RowSource {
       const k = Math.min(maxRows, n - next);
       buffers.x.set(xs.subarray(next * features, (next + k) * features));
       buffers.y.set(ys.subarray(next, next + k));
+      buffers.w?.set(ws.subarray(next, next + k));
       next += k;
       return Promise.resolve({ rows: k, firstRow: next - k });
     },
@@ -57,7 +61,7 @@ function source(xs: Float32Array, ys: Float32Array, n: number): RowSource {
     },
   };
 }
-const dataset = () => streamingDataset(source(data.x, data.y, data.n), { inputWidth: features, targetWidth: 1, bufferRows: Number(env('BUFFER', '16')) });
+const dataset = () => streamingDataset(source(data.x, data.y, data.w, data.n), { inputWidth: features, targetWidth: 1, bufferRows: Number(env('BUFFER', '16')), weighted });
 
 const model = new Sequential({ seed: 4 });
 model.add(layers.dense({ units: 12, activation: 'tanh', inputShape: [features] }));
@@ -74,7 +78,7 @@ try {
     out({ logs });
   } else {
     let batchesSeen = 0;
-    const history = await model.fit(dataset(), { epochs: Number(env('EPOCHS', '3')), batchSize: 8, seed: 9, distributed, callbacks: [{ onBatchEnd: () => void batchesSeen++ }] });
+    const history = await model.fit(dataset(), { epochs: Number(env('EPOCHS', '3')), batchSize: 8, seed: 9, distributed, ...(weighted ? { classWeight: { 1: 2 } } : {}), callbacks: [{ onBatchEnd: () => void batchesSeen++ }] });
     const p = model.params;
     out({ hash: createHash('sha256').update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength)).digest('hex'), loss: history.history.loss, batchesSeen });
   }

@@ -34,6 +34,9 @@ cases.add('evaluate-bad', 2, { MODE: 'evaluate', BAD_RANK: '0' });
 cases.add('uneven-3', 3, { ROWS_PER_RANK: '45,20,33', BUFFER: '12' });
 cases.add('np1', 1, { ROWS_PER_RANK: '45', BUFFER: '16' });
 cases.add('plain', 1, { ROWS_PER_RANK: '45', BUFFER: '16', MODE: 'plain' });
+cases.add('weighted-2', 2, { ROWS_PER_RANK: '40,27', BUFFER: '16', WEIGHTED: '1' });
+cases.add('weighted-np1', 1, { ROWS_PER_RANK: '45', BUFFER: '16', WEIGHTED: '1' });
+cases.add('weighted-plain', 1, { ROWS_PER_RANK: '45', BUFFER: '16', MODE: 'plain', WEIGHTED: '1' });
 cases.add('evaluate-single', 1, { ROWS_PER_RANK: '50,47', MODE: 'evaluate-single' });
 const run = (name: string) => cases.result(name);
 afterAll(() => cases.remove());
@@ -90,6 +93,17 @@ describe.skipIf(MPI_SKIP !== null)('distributed streaming fits and evaluate unde
     expect(dist.ranks[0].hash).toBe(plain.ranks[0].hash);
     expect(dist.ranks[0].loss).toEqual(plain.ranks[0].loss);
     expect(dist.ranks[0].batchesSeen).toBe(plain.ranks[0].batchesSeen);
+  });
+
+  it('weighted streams (row weights × classWeight): ranks agree, -np 1 equals a plain weighted fit, weights change the run', async () => {
+    const [two, one, plain, unweighted] = [await run('weighted-2'), await run('weighted-np1'), await run('weighted-plain'), await run('plain')];
+    for (const r of [two, one, plain]) expect(r.code, r.stderr).toBe(0);
+    expect(two.ranks[1].hash).toBe(two.ranks[0].hash);
+    expect(two.ranks[1].loss).toEqual(two.ranks[0].loss);
+    expect(two.ranks[0].hash).not.toBe((await run('uneven-2')).ranks[0].hash);
+    expect(one.ranks[0].hash).toBe(plain.ranks[0].hash);
+    expect(one.ranks[0].loss).toEqual(plain.ranks[0].loss);
+    expect(plain.ranks[0].hash).not.toBe(unweighted.ranks[0].hash);
   });
 
   it('a rank whose stream holds a NaN fails with DataError; the other rank throws a ConfigError instead of waiting', async () => {
