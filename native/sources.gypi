@@ -52,6 +52,7 @@
     'train/plan.cc',
     'train/plan_desc.cc',
     'train/run.cc',
+    'train/step.cc',
     'threads/pool.cc',
   ],
   'defines': [

@@ -33,7 +33,7 @@ export { optimizers, Optimizer, type OptimizerConfig, type OptimizerOptions } fr
 export { schedules, type LearningRateSchedule, type ScheduleConfig } from './schedules/index.js';
 export { initializers, type Initializer, type InitializerConfig } from './initializers/index.js';
 export { regularizers, type Regularizer } from './regularizers/index.js';
-export { losses, type LossConfig } from './losses/index.js';
+export { losses, type CustomLoss, type CustomLossOptions, type LossConfig, type LossMatrix } from './losses/index.js';
 export { callbacks, EarlyStopping, ModelCheckpoint } from './callbacks/index.js';
 export type { Callback, CallbackModel, Logs, EarlyStoppingOptions, ModelCheckpointOptions, LambdaCallbackOptions } from './callbacks/index.js';
 export type { MetricName } from './metrics/index.js';

@@ -3,6 +3,7 @@
 #include "plan_wrap.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -59,6 +60,8 @@ Napi::Function PlanWrap::Define(Napi::Env env) {
                      {
                          InstanceMethod("train", &PlanWrap::Train),
                          InstanceMethod("computeGradients", &PlanWrap::ComputeGradients),
+                         InstanceMethod("forwardStep", &PlanWrap::ForwardStep),
+                         InstanceMethod("backwardStep", &PlanWrap::BackwardStep),
                          InstanceMethod("evaluate", &PlanWrap::Evaluate),
                          InstanceMethod("predict", &PlanWrap::Predict),
                          InstanceMethod("dispose", &PlanWrap::Dispose),
@@ -204,6 +207,79 @@ Napi::Value PlanWrap::ComputeGradients(const Napi::CallbackInfo& info) {
       exec.compute_gradients(x, y, w, static_cast<int>(rows), training, seed,
                              static_cast<uint32_t>(static_cast<uint64_t>(step)), stats);
   return Napi::Number::New(env, loss);
+}
+
+// forwardStep(x, y, weights, order, begin, rows, seed, step, out, target, weightsOut) -> undefined
+// Synchronous: the training forward pass of rows order[begin, begin + rows) (weights and
+// weightsOut: Float32Arrays of x's rows and of rows, or both null), its output copied into out
+// (rows, outputWidth) and the gathered targets into target (rows, labelWidth).
+Napi::Value PlanWrap::ForwardStep(const Napi::CallbackInfo& info) {
+  const char* fn = "forwardStep";
+  const Napi::Env env = info.Env();
+  expect_args(info, 11, fn);
+  PlanExecutor& exec = ready(env, fn);
+  const PlanDesc& plan = exec.plan();
+  TrainChunk chunk;
+  int64_t x_length = 0, n = 0;
+  chunk.x = float32_arg(info, 0, fn, "x", 0, &x_length);
+  chunk.x_rows = x_length / plan.input_width;
+  chunk.y = float32_arg(info, 1, fn, "y", chunk.x_rows * plan.label_width);
+  chunk.w = float32_or_null_arg(info, 2, fn, "weights", chunk.x_rows);
+  chunk.order = uint32_arg(info, 3, fn, "order", 0, &n);
+  chunk.n = n;
+  const int64_t begin = integer_arg(info, 4, fn, "begin", 0, kMaxRows);
+  const int64_t rows = integer_arg(info, 5, fn, "rows", 1, kMaxBatch);
+  if (begin + rows > n) {
+    throw Napi::RangeError::New(env, "forwardStep: rows " + std::to_string(begin) + ".." +
+                                         std::to_string(begin + rows - 1) + " run past the " +
+                                         std::to_string(n) + " rows of order");
+  }
+  const auto seed = static_cast<uint32_t>(integer_arg(info, 6, fn, "seed", 0, UINT32_MAX));
+  const int64_t step = integer_arg(info, 7, fn, "step", 0, INT64_C(1) << 53);
+  float* out = float32_arg(info, 8, fn, "out", rows * plan.output_width);
+  float* target = float32_arg(info, 9, fn, "target", rows * plan.label_width);
+  float* weights_out = float32_or_null_arg(info, 10, fn, "weightsOut", rows);
+  if ((chunk.w == nullptr) != (weights_out == nullptr)) {
+    throw Napi::TypeError::New(
+        env, "forwardStep: weights and weightsOut must both be given or both be null");
+  }
+  grow(env, exec, rows);
+  try {
+    exec.forward_step(chunk, begin, static_cast<int>(rows), seed,
+                      static_cast<uint32_t>(static_cast<uint64_t>(step)), out, target, weights_out);
+  } catch (const std::out_of_range& e) {
+    throw Napi::RangeError::New(env, std::string("forwardStep: ") + e.what());
+  }
+  return env.Undefined();
+}
+
+// backwardStep(dOut, rows, loss, lr, step, stats, statsRow) -> status (codes.ts TrainStatus)
+// Synchronous: finishes the step of the last forwardStep (rows must match it) with dOut (rows,
+// outputWidth) as the gradient of the batch's loss with respect to the output.
+Napi::Value PlanWrap::BackwardStep(const Napi::CallbackInfo& info) {
+  const char* fn = "backwardStep";
+  const Napi::Env env = info.Env();
+  expect_args(info, 7, fn);
+  PlanExecutor& exec = ready(env, fn);
+  const PlanDesc& plan = exec.plan();
+  const int64_t rows = integer_arg(info, 1, fn, "rows", 1, kMaxBatch);
+  if (exec.pending_rows() != rows) {
+    throw Napi::Error::New(env,
+                           "backwardStep: no forwardStep of " + std::to_string(rows) +
+                               " rows to finish (call forwardStep first, with nothing between)");
+  }
+  const float* dout = float32_arg(info, 0, fn, "dOut", rows * plan.output_width);
+  const double loss = number_arg(info, 2, fn, "loss");
+  const double lr = number_arg(info, 3, fn, "lr");
+  if (!(std::isfinite(lr) && lr >= 0)) {
+    throw Napi::RangeError::New(env, "backwardStep: lr must be a finite number >= 0");
+  }
+  const int64_t step = integer_arg(info, 4, fn, "step", 0, INT64_C(1) << 53);
+  const int64_t row = integer_arg(info, 6, fn, "statsRow", 0, kMaxRows);
+  double* stats = float64_arg(info, 5, fn, "stats", (row + 1) * kStatsWidth);
+  const int status = exec.backward_step(dout, static_cast<int>(rows), loss, lr,
+                                        static_cast<double>(step), stats + row * kStatsWidth);
+  return Napi::Number::New(env, status);
 }
 
 // evaluate(x, y, start, count, batchSize, stats[, weights]) -> Promise<void>; weights (N rows, or

@@ -26,6 +26,8 @@ class PlanWrap : public Napi::ObjectWrap<PlanWrap> {
  private:
   Napi::Value Train(const Napi::CallbackInfo& info);
   Napi::Value ComputeGradients(const Napi::CallbackInfo& info);
+  Napi::Value ForwardStep(const Napi::CallbackInfo& info);
+  Napi::Value BackwardStep(const Napi::CallbackInfo& info);
   Napi::Value Evaluate(const Napi::CallbackInfo& info);
   Napi::Value Predict(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);

@@ -61,6 +61,7 @@ PlanExecutor::PlanExecutor(PlanDesc plan, ArenaPtrs arena, int max_batch, Thread
 
 void PlanExecutor::reserve(int rows) {
   if (rows <= max_batch_) return;
+  pending_rows_ = 0;  // the scratch is reallocated
   const size_t r = static_cast<size_t>(rows);
   for (size_t i = 0; i < plan_.layers.size(); i++) {
     const LayerDesc& l = plan_.layers[i];
@@ -80,6 +81,7 @@ void PlanExecutor::reserve(int rows) {
 
 // x0 is (rows, inputWidth); returns (rows, outputWidth)
 const float* PlanExecutor::forward(const float* x0, int rows, Rng* rng) {
+  pending_rows_ = 0;  // a forward_step's activations are overwritten
   const float* a = x0;
   for (size_t i = 0; i < plan_.layers.size(); i++) {
     const LayerDesc& l = plan_.layers[i];
@@ -157,7 +159,8 @@ double PlanExecutor::batch_loss(const float* y, const float* w, int rows) const 
 }
 
 // y is (rows, labelWidth); uses the pointers of the last forward pass
-void PlanExecutor::backward(const float* y, const float* w, int rows, bool training) {
+void PlanExecutor::backward(const float* y, const float* w, int rows, bool training,
+                            const float* dout) {
   float* grads = arena_.grads;
   if (overwrite_grads_) {
     for (const TensorSlice& gap : grad_gaps_) std::fill_n(grads + gap.offset, gap.length, 0.0f);
@@ -165,10 +168,13 @@ void PlanExecutor::backward(const float* y, const float* w, int rows, bool train
     std::fill(grads, grads + plan_.param_count, 0.0f);
   }
   const size_t last = plan_.layers.size() - 1;
-  const bool fused = plan_.loss.fusion != kFusionNone;
+  const bool fused = dout == nullptr && plan_.loss.fusion != kFusionNone;
   float* dcur = d0_.data();    // dA of the current layer's output (rows, units)
   float* dother = d1_.data();  // dense writes dA of its input here, then the two swap
-  if (w != nullptr) {
+  if (dout != nullptr) {
+    // the caller's gradient of the output: copied, as an activation layer's backward works in place
+    std::copy_n(dout, static_cast<size_t>(rows) * plan_.output_width, dcur);
+  } else if (w != nullptr) {
     weighted_loss_backward(dcur, loss_input(), y, w, rows, plan_.output_width, plan_.loss);
   } else {
     loss_backward(dcur, loss_input(), y, rows, plan_.output_width, plan_.loss);

@@ -93,6 +93,24 @@ class PlanExecutor {
   // Inference-mode forward over rows [start, start+count); writes (count, outputWidth) into out.
   void predict(const float* x, int64_t start, int64_t count, int batch_size, float* out);
 
+  // One training step split around a loss computed by the caller (a custom loss in JS).
+  // forward_step gathers rows [begin, begin + rows) of chunk.order (chunk.steps, lrs and stats are
+  // not read), runs the training forward pass with step_rng(seed, step) and copies the output
+  // (rows, outputWidth), the gathered targets (rows, labelWidth) and, when chunk.w is set, the
+  // gathered weights (rows) into out, target and weights_out. rows <= max_batch(). Throws
+  // std::out_of_range for an order[] entry outside x.
+  void forward_step(const TrainChunk& chunk, int64_t begin, int rows, uint32_t seed, uint32_t step,
+                    float* out, float* target, float* weights_out);
+  // Rows of the forward_step that backward_step may still finish (0: none; any other call clears
+  // it).
+  int pending_rows() const { return pending_rows_; }
+  // The rest of that step: dout (rows, outputWidth) = d(batch loss)/d(output), loss the batch's
+  // data loss. Pushes dout back through the layers (penalty gradients added), then clipValue, the
+  // global norm check, clipNorm and the optimizer step with lr as step + 1 (0-based step); writes
+  // one stats row. A non-finite loss or gradient norm returns its status without the update.
+  int backward_step(const float* dout, int rows, double loss, double lr, double step,
+                    double* stats);
+
  private:
   // Copies batch rows [begin, begin + rows) of the chunk's order into x_batch_ and y_batch_ (and
   // their weights into w_batch_ when the chunk has weights).
@@ -106,7 +124,9 @@ class PlanExecutor {
   double batch_loss(const float* y, const float* w, int rows) const;
   // Pushes dloss (weighted per row by w unless null) through the layers in reverse, overwriting
   // every gradient (penalties included), telling exchange_ (when set) after each dense layer.
-  void backward(const float* y, const float* w, int rows, bool training);
+  // dout, when not null, is d(loss)/d(output) given by the caller (y and w are then not read).
+  void backward(const float* y, const float* w, int rows, bool training,
+                const float* dout = nullptr);
   // L1/L2 penalty of the whole model.
   double penalty() const;
   void write_stats(double* row, const float* out, const float* y, int rows, double loss,
@@ -145,6 +165,7 @@ class PlanExecutor {
   AlignedVector<float> x_batch_, y_batch_;  // gathered rows (max_batch, width)
   AlignedVector<float> w_batch_;            // gathered row weights (max_batch)
   AlignedVector<float> d0_, d1_, dpre_;  // gradient ping-pong and dZ scratch (max_batch, max_width)
+  int pending_rows_ = 0;                 // rows of a forward_step not yet finished by backward_step
 };
 
 }  // namespace nntrain

@@ -124,9 +124,29 @@ export interface TrainJobComm {
   bucketBytes?: number;
 }
 
+/**
+ * One batch of a training step split around a loss the caller computes (a custom loss in JS):
+ * PlanHandle.forwardStep runs the training forward pass of rows order[begin .. begin + rows) of x, with
+ * dropout/noise from stepRng(seed, step), and copies out what the loss needs.
+ */
+export interface StepBatch {
+  x: Float32Array; // (N, inputWidth)
+  y: Float32Array; // (N, labelWidth)
+  weights: Float32Array | null; // (N) per-row loss weights, or null
+  order: Uint32Array;
+  begin: number;
+  rows: number;
+  seed: number; // uint32
+  step: number; // 0-based global step
+  out: Float32Array; // receives the output A (rows, outputWidth): post-activation, never logits
+  target: Float32Array; // receives the gathered targets (rows, labelWidth)
+  rowWeights: Float32Array | null; // receives the gathered weights (rows); non-null exactly when weights is
+}
+
 export interface TrainResult {
   stepsDone: number; // steps fully applied (their stats rows are valid)
   status: TrainStatusCode; // nonFinite*: step `stepsDone` produced NaN/Inf and was NOT applied
+  detail?: string; // what was not finite, when the caller knows more (a custom loss's row)
 }
 
 /**
@@ -159,6 +179,21 @@ export interface PlanHandle {
    * `metrics`, not `weighted_metrics`).
    */
   evaluate(x: Float32Array, y: Float32Array, start: number, count: number, batchSize: number, stats: Float64Array, weights?: Float32Array): Promise<void>;
+  /**
+   * The first half of a training step whose loss the caller computes (synchronous): see StepBatch.
+   * The plan's own loss is not used; the next call must be backwardStep (any other plan call discards
+   * the pass).
+   */
+  forwardStep(batch: StepBatch): void;
+  /**
+   * The second half: dOut (rows, outputWidth) is ∂(batch loss)/∂out, including the 1/rows reduction and
+   * the row weights; loss is the batch's data loss. Backward (penalty gradients added), clipValue, the
+   * global-norm check, clipNorm and the optimizer step with learning rate `lr` as step t = step + 1;
+   * writes stats row `statsRow` of stats (loss, penalty, rows and the metrics of the forward pass).
+   * @returns ok, or nonFiniteLoss / nonFiniteGradient, when the update was NOT applied.
+   * @throws Error when the last plan call was not a forwardStep of `rows` rows.
+   */
+  backwardStep(dOut: Float32Array, rows: number, loss: number, lr: number, step: number, stats: Float64Array, statsRow: number): TrainStatusCode;
   /** Forward in inference mode over rows [start, start+count); writes (count, outputWidth) into out. */
   predict(x: Float32Array, start: number, count: number, batchSize: number, out: Float32Array): Promise<void>;
   /** Frees scratch space; the handle must not be used afterwards. */

@@ -9,7 +9,7 @@ import {
   MAX_THREADS, OPTIMIZER_HYPER_LENGTH, PLAN_FORMAT_VERSION, PLAN_HEADER, PLAN_LAYER_WIDTH, PlanField, PlanLayerField, STATS_WIDTH,
   type ActivationCode, type LossCode, type LossFusionCode, type OptimizerCode, type TrainStatusCode,
 } from './codes.js';
-import type { ArenaViews, Backend, BackendInfo, LayerSpec, LossSpec, OptimizerSpec, PlanHandle, PlanSpec, TrainJob, TrainResult } from './contract.js';
+import type { ArenaViews, Backend, BackendInfo, LayerSpec, LossSpec, OptimizerSpec, PlanHandle, PlanSpec, StepBatch, TrainJob, TrainResult } from './contract.js';
 import { checkAddonCodes, SHARED_CODES } from './shared-codes.js';
 import type { NativeCsvReaderClass } from './native-csv.js';
 import { BackendError, ShapeError } from '../util/errors.js';
@@ -80,6 +80,9 @@ interface NativePlan {
   computeGradients(x: Float32Array, y: Float32Array, rows: number, training: boolean, seed: number, step: number, stats: Float64Array, weights?: Float32Array): number;
   evaluate(x: Float32Array, y: Float32Array, start: number, count: number, batchSize: number, stats: Float64Array, weights?: Float32Array): Promise<void>;
   predict(x: Float32Array, start: number, count: number, batchSize: number, out: Float32Array): Promise<void>;
+  forwardStep(x: Float32Array, y: Float32Array, weights: Float32Array | null, order: Uint32Array, begin: number, rows: number, seed: number, step: number,
+    out: Float32Array, target: Float32Array, weightsOut: Float32Array | null): void;
+  backwardStep(dOut: Float32Array, rows: number, loss: number, lr: number, step: number, stats: Float64Array, statsRow: number): number;
   dispose(): void;
   readonly maxBatch: number;
 }
@@ -316,6 +319,14 @@ class NativePlanHandle implements PlanHandle {
     need(y, rows * this.spec.labelWidth, `y (${rows}, ${this.spec.labelWidth})`);
     if (weights) need(weights, rows, `weights (${rows})`);
     return this.plan.computeGradients(x, y, rows, training, seed, step, stats, weights);
+  }
+
+  forwardStep(b: StepBatch): void {
+    this.plan.forwardStep(b.x, b.y, b.weights, b.order, b.begin, b.rows, b.seed, b.step, b.out, b.target, b.rowWeights);
+  }
+
+  backwardStep(dOut: Float32Array, rows: number, loss: number, lr: number, step: number, stats: Float64Array, statsRow: number): TrainStatusCode {
+    return this.plan.backwardStep(dOut, rows, loss, lr, step, stats, statsRow) as TrainStatusCode;
   }
 
   evaluate(x: Float32Array, y: Float32Array, start: number, count: number, batchSize: number, stats: Float64Array, weights?: Float32Array): Promise<void> {

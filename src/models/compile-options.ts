@@ -2,7 +2,7 @@
 // metrics and schedule the model runs with, and their plain-JSON form that toConfig saves.
 
 import type { Layer } from '../layers/layer.js';
-import { lossToConfig, resolveLoss, type LossConfig } from '../losses/index.js';
+import { lossToConfig, resolveLoss, type CustomLoss, type LossConfig } from '../losses/index.js';
 import { resolveMetrics, type MetricName } from '../metrics/metrics.js';
 import { resolveOptimizer, type Optimizer, type OptimizerConfig } from '../optimizers/index.js';
 import { resolveSchedule, type LearningRateSchedule, type ScheduleConfig } from '../schedules/index.js';
@@ -14,8 +14,8 @@ import type { ModelConfig } from './model-state.js';
 export interface CompileOptions {
   /** An optimizer (`optimizers.adam({...})`), a name ('adam') or a config. Required. */
   optimizer: Optimizer | string | OptimizerConfig;
-  /** A loss name ('mse', 'sparseCategoricalCrossentropy', ...) or `{ name, delta?, fromLogits? }`. Required. */
-  loss: LossConfig;
+  /** A loss name ('mse', 'sparseCategoricalCrossentropy', ...), `{ name, delta?, fromLogits? }` or `losses.custom(…)`. Required. */
+  loss: LossConfig | CustomLoss;
   /** 'accuracy' (alias 'acc'), 'binaryAccuracy', 'mse', 'mae'. Default []. */
   metrics?: string[];
   /** Learning-rate schedule (a schedule, name, config or `(epoch, step) => lr`). Default: constant. */

@@ -10,12 +10,18 @@ import { ModelFileError } from '../util/errors.js';
 import { checkChoice, invalid, isPlainObject, readOptions } from '../util/validate.js';
 import { weightLayout } from './create-weights.js';
 import { readManifest, startsWithJson } from './ensemble-manifest.js';
+import { checkCustomObjects, type CustomObject } from './model-state.js';
 import { Sequential, type ModelConfig } from './sequential.js';
 
 /** Options of loadModel. */
 export interface LoadModelOptions {
   /** Backend for the loaded model; default: the usual selection (see getBackend). */
   backend?: BackendName;
+  /**
+   * The custom losses the model was compiled with (Keras's custom_objects), matched by name: a file
+   * records a custom loss's name only.
+   */
+  customObjects?: readonly CustomObject[];
 }
 
 /**
@@ -26,13 +32,15 @@ export interface LoadModelOptions {
  * @example const model = await loadModel('digits.nntrain', { backend: 'js' });
  * @throws ModelFileError when the file is missing, unreadable, truncated, corrupted (checksum), not an
  *   nntrain model, from a newer format version, or holds a config this version cannot build; for an
- *   ensemble manifest, naming loadEnsemble and loadPredictor, which load one.
+ *   ensemble manifest, naming loadEnsemble and loadPredictor, which load one; for a model compiled with
+ *   a custom loss that customObjects lacks, naming the loss.
  * @throws ConfigError for bad options; BackendError when backend 'native' is asked for and cannot load.
  */
 export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<Sequential> {
   checkPath(path);
-  readOptions('loadModel', options, ['backend']);
+  readOptions('loadModel', options, ['backend', 'customObjects']);
   const backend = options.backend === undefined ? undefined : checkChoice('backend', options.backend, BACKEND_NAMES);
+  const customObjects = checkCustomObjects(options.customObjects);
   if (await startsWithJson(path)) {
     const members = await readManifest(path);
     throw new ModelFileError(path, `is an ensemble manifest of ${members.length} models, not one model: load it with loadEnsemble(path), or loadPredictor(path) to predict on raw rows`);
@@ -46,7 +54,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
     throw new ModelFileError(path, `holds ${header.paramCount} parameters but its model config builds a model with ${built}`);
   }
   const model = asModelFileError(path, 'holds a model config that cannot be built', () =>
-    Sequential.fromConfig(config, backend === undefined ? {} : { backend }),
+    Sequential.fromConfig(config, { ...(backend === undefined ? {} : { backend }), customObjects }),
   );
   model.setParams(params);
   if (header.optimizer) {

@@ -74,6 +74,7 @@ export class ModelRuntime {
       optimizer: compiled.optimizer,
       schedule: compiled.schedule,
       metrics: compiled.metrics,
+      customLoss: compiled.loss.custom,
       model,
       plan: (maxBatch) => (this.planHandle ??= this.backend.createPlan(spec, arena, maxBatch)),
       getStep: () => this.step,

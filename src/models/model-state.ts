@@ -4,7 +4,7 @@
 
 import type { CompileOptions } from './compile-options.js';
 import type { LayerConfig } from '../layers/index.js';
-import type { LossConfig } from '../losses/index.js';
+import { CustomLoss, type LossConfig } from '../losses/index.js';
 import type { Arena } from '../memory/arena.js';
 import type { OptimizerConfig } from '../optimizers/index.js';
 import { scheduleFromConfig, type LearningRateSchedule, type ScheduleConfig } from '../schedules/index.js';
@@ -32,9 +32,11 @@ export type { OptimizerState } from '../training/trainable-model.js';
  * The compile options a saved config restores. A custom schedule (a function) cannot be restored: the
  * model is then compiled without it and a warning is emitted.
  */
-export function compileOptionsFromConfig(c: NonNullable<ModelConfig['compiled']>): CompileOptions {
+export function compileOptionsFromConfig(c: NonNullable<ModelConfig['compiled']>, customObjects: readonly CustomObject[] = []): CompileOptions {
   // a config read from a file may hold anything here
   if (!isPlainObject(c)) throw invalid('compiled', 'an object of compile options', c);
+  const saved: unknown = c.loss;
+  const loss = isPlainObject(saved) && typeof saved.custom === 'string' ? customLossNamed(saved.custom, customObjects) : c.loss;
   let schedule: LearningRateSchedule | undefined;
   if (isPlainObject(c.schedule) && c.schedule.name === 'custom') {
     process.emitWarning('nntrain: the model used a custom learning-rate schedule, which cannot be saved; it was compiled without one', {
@@ -43,7 +45,29 @@ export function compileOptionsFromConfig(c: NonNullable<ModelConfig['compiled']>
   } else if (c.schedule !== undefined) {
     schedule = scheduleFromConfig(c.schedule);
   }
-  return { optimizer: c.optimizer, loss: c.loss, metrics: c.metrics, ...(schedule ? { schedule } : {}) };
+  return { optimizer: c.optimizer, loss, metrics: c.metrics, ...(schedule ? { schedule } : {}) };
+}
+
+/** What `customObjects` (of fromConfig, loadModel) may hold: the custom losses a saved config names. */
+export type CustomObject = CustomLoss;
+
+/** Checks a customObjects option: an array of custom losses. @throws ConfigError naming the bad entry. */
+export function checkCustomObjects(value: unknown): readonly CustomObject[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw invalid('customObjects', 'an array of custom losses (losses.custom(…))', value);
+  value.forEach((item: unknown, i) => {
+    if (!(item instanceof CustomLoss)) throw invalid(`customObjects[${i}]`, 'a custom loss (losses.custom(…))', item);
+  });
+  return value as CustomObject[];
+}
+
+/** The custom loss a saved config names. @throws ConfigError when customObjects lacks it. */
+function customLossNamed(name: string, customObjects: readonly CustomObject[]): CustomLoss {
+  const found = customObjects.find((o) => o instanceof CustomLoss && o.name === name);
+  if (found === undefined) {
+    throw new ConfigError(`the model was compiled with the custom loss '${name}': pass it in customObjects, e.g. loadModel(path, { customObjects: [losses.custom({ name: '${name}', forward, gradient })] })`);
+  }
+  return found;
 }
 
 /** Copies of the arena's optimizer slots with the step count. */

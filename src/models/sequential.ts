@@ -30,7 +30,7 @@ import { createWeights } from './create-weights.js';
 import { exportOnnx, type OnnxExportOptions } from './onnx/export-onnx.js';
 import { buildWidth, checkNewLayer } from './model-checks.js';
 import { ModelRuntime } from './model-runtime.js';
-import { compileOptionsFromConfig, type ModelConfig, type OptimizerState } from './model-state.js';
+import { checkCustomObjects, compileOptionsFromConfig, type CustomObject, type ModelConfig, type OptimizerState } from './model-state.js';
 import { readWeights, writeWeights } from './model-weights.js';
 import { predictMatrices } from './predict-matrices.js';
 import { paramCountOf, summaryText } from './summary.js';
@@ -365,12 +365,13 @@ export class Sequential implements CallbackModel {
    * compiled without it and a warning is emitted.
    * @throws ConfigError for an invalid config.
    */
-  static fromConfig(config: ModelConfig, options: { backend?: BackendName } = {}): Sequential {
+  static fromConfig(config: ModelConfig, options: { backend?: BackendName; customObjects?: readonly CustomObject[] } = {}): Sequential {
     if (!isPlainObject(config) || !Array.isArray(config.layers)) throw invalid('model config', 'an object with layers', config);
+    const customObjects = checkCustomObjects(options.customObjects);
     const model = new Sequential({ seed: config.seed, name: config.name, ...(options.backend !== undefined ? { backend: options.backend } : {}) });
     for (const layerConfig of config.layers) model.add(layerFromConfig(layerConfig));
     if (model.layerList.length > 0 && model.layerList[0].inputShape !== undefined) model.build();
-    if (config.compiled !== undefined) model.compile(compileOptionsFromConfig(config.compiled));
+    if (config.compiled !== undefined) model.compile(compileOptionsFromConfig(config.compiled, customObjects));
     return model;
   }
 

@@ -23,6 +23,9 @@ export function trainableModel(model: Sequential, rt: ModelRuntime): TrainableMo
       if (rt.compiled === null) throw new ConfigError('The model is not compiled');
       return targetRule(model.layers, rt.compiled, inputWidth);
     },
+    get customLossName() {
+      return rt.compiled?.loss.custom?.name ?? null;
+    },
     requireIdle: (method) => rt.requireIdle(method),
     whileBusy: (fn) => rt.whileBusy(fn),
     build: (inputWidth) => void model.build(inputWidth),

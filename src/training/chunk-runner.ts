@@ -58,7 +58,8 @@ export class ChunkRunner {
   ) {
     this.lrs = new Float32Array(s.maxChunk);
     this.stats = new Float64Array(s.maxChunk * STATS_WIDTH);
-    this.sizer = new ChunkSizer(s.stepsPerChunk, CHUNK_TARGET_MS[rt.backend.name], s.maxChunk);
+    // custom-loss steps run on the event loop's thread on either backend
+    this.sizer = new ChunkSizer(s.stepsPerChunk, CHUNK_TARGET_MS[rt.customLoss !== null ? 'js' : rt.backend.name], s.maxChunk);
     this.baseLr = rt.optimizer.learningRate;
     this.comm = s.dist ? { ...s.dist.comm } : undefined;
     this.weights = s.weights ?? null;
@@ -127,7 +128,7 @@ export class ChunkRunner {
       }
     }
     if (result.status === TrainStatus.nonFiniteLoss || result.status === TrainStatus.nonFiniteGradient) {
-      throw nonFinite(result.status, epoch, batchOffset + firstBatch + result.stepsDone, this.lrs[result.stepsDone]);
+      throw nonFinite(result.status, epoch, batchOffset + firstBatch + result.stepsDone, this.lrs[result.stepsDone], result.detail);
     }
     this.checkAbort();
     if (result.status === TrainStatus.aborted) throw new AbortError();
@@ -165,10 +166,10 @@ function learningRate(rt: TrainingRuntime, baseLr: number, epoch: number, step: 
 }
 
 /** The error of a step whose loss or gradient was NaN/Infinity (that step was not applied). */
-function nonFinite(status: number, epoch: number, batch: number, lr: number): NonFiniteError {
+function nonFinite(status: number, epoch: number, batch: number, lr: number, detail?: string): NonFiniteError {
   const what = status === TrainStatus.nonFiniteLoss ? 'loss' : 'gradient';
   return new NonFiniteError(
-    `Training diverged: the ${what} became NaN or Infinity at epoch ${epoch}, batch ${batch} (0-based; learning rate ${lr}). ` +
+    `Training diverged: the ${what} became NaN or Infinity at epoch ${epoch}, batch ${batch} (0-based; learning rate ${lr})${detail ? ` (${detail})` : ''}. ` +
       'That step was not applied. Try a lower learningRate, or gradient clipping with the optimizer option clipNorm (e.g. 1.0).',
     epoch,
     batch,

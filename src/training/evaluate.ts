@@ -8,6 +8,7 @@ import type { Matrix } from '../data/matrix.js';
 import { scanValues, type TargetRule } from '../data/validate-data.js';
 import { AbortError, ConfigError } from '../util/errors.js';
 import { ChunkSizer, CHUNK_TARGET_MS, MAX_CHUNK_STEPS } from './chunk-sizer.js';
+import { customEvaluator, type EvaluateRange } from './custom-loss-evaluate.js';
 import { modelPenalty } from './penalty.js';
 import { blockWeights } from './stream-block.js';
 import type { TrainingRuntime } from './runtime.js';
@@ -29,11 +30,18 @@ export async function runEvaluate(rt: TrainingRuntime, x: Matrix, y: Matrix, bat
 /** The stats sums of x/y (this process's rows), the loss weighted per row by `weights` unless null. */
 export async function evaluateStats(rt: TrainingRuntime, x: Matrix, y: Matrix, batchSize: number, weights: Float32Array | null = null): Promise<Float64Array> {
   const bs = Math.min(batchSize, x.rows);
-  const plan = rt.plan(bs);
+  const run = evaluator(rt, bs);
   const stats = emptyStats();
   const w = weights ?? undefined;
-  await inChunks(rt, x.rows, bs, (start, count) => plan.evaluate(x.data, y.data, start, count, bs, stats, w));
+  await inChunks(rt, x.rows, bs, (start, count) => run(x.data, y.data, start, count, stats, w));
   return stats;
+}
+
+/** plan.evaluate in batches of batchSize, or its twin around a custom loss. */
+function evaluator(rt: TrainingRuntime, batchSize: number): EvaluateRange {
+  const plan = rt.plan(batchSize);
+  if (rt.customLoss !== null) return customEvaluator(rt, plan, rt.customLoss, batchSize);
+  return (x, y, start, count, stats, weights) => plan.evaluate(x, y, start, count, batchSize, stats, weights);
 }
 
 /** Loss (with the model's L1/L2 penalty) and metrics from stats sums, keys prefixed with `prefix`. */
@@ -87,7 +95,7 @@ export async function runEvaluateDataset(
 /** The stats sums of every block of `dataset` (this process's rows). */
 export async function evaluateDatasetStats(rt: TrainingRuntime, dataset: Dataset, rule: TargetRule, batchSize: number, prefix = '', signal?: AbortSignal): Promise<Float64Array> {
   const bs = Math.min(batchSize, dataset.maxBlockRows);
-  const plan = rt.plan(bs);
+  const run = evaluator(rt, bs);
   const stats = emptyStats();
   let buffer: Float32Array | null = null; // allocated at the first weighted block
   let index = 0;
@@ -97,7 +105,7 @@ export async function evaluateDatasetStats(rt: TrainingRuntime, dataset: Dataset
     await scanValues(block.y, `${prefix}y (${rowText})`, rule, rt.backend);
     if (block.w != null) buffer ??= new Float32Array(dataset.maxBlockRows);
     const w = buffer === null ? null : blockWeights(block, rule, null, buffer, index);
-    await inChunks(rt, block.x.rows, bs, (start, count) => plan.evaluate(block.x.data, block.y.data, start, count, bs, stats, w ?? undefined));
+    await inChunks(rt, block.x.rows, bs, (start, count) => run(block.x.data, block.y.data, start, count, stats, w ?? undefined));
     index++;
   }
   if (signal?.aborted) throw new AbortError();

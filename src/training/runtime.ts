@@ -4,6 +4,7 @@
 
 import type { Backend, PlanHandle, PlanSpec } from '../backend/contract.js';
 import type { CallbackModel } from '../callbacks/callback.js';
+import type { CustomLoss } from '../losses/index.js';
 import type { MetricName } from '../metrics/metrics.js';
 import type { Arena } from '../memory/arena.js';
 import type { Optimizer } from '../optimizers/index.js';
@@ -16,6 +17,8 @@ export interface TrainingRuntime {
   readonly optimizer: Optimizer;
   readonly schedule: LearningRateSchedule | null;
   readonly metrics: readonly MetricName[];
+  /** The custom loss the model was compiled with (steps then run one at a time around it), or null. */
+  readonly customLoss: CustomLoss | null;
   /** The model as callbacks see it (stopTraining, params, save). */
   readonly model: CallbackModel;
   /** The plan bound to the current arena, created on first use with scratch for `maxBatch` rows. */

@@ -49,6 +49,7 @@ export async function trainModel(model: TrainableModel, data: TrainingData, opti
 async function trainOnMatrices(model: TrainableModel, x: InputData, y: TargetData, options: FitOptions): Promise<History> {
   const cfg = parseFitOptions(options);
   if (cfg.distributed === null) return fitMatrices(model, x, y, options, cfg, null);
+  refuseCustomLoss(model);
   const session = DistributedSession.open(model.backend, cfg);
   return session.run(() => fitMatrices(model, x, y, options, cfg, session));
 }
@@ -127,6 +128,7 @@ async function trainOnStream(model: TrainableModel, dataset: Dataset, options: F
   }
   if (cfg.validationWeight !== undefined) throw new ConfigError('validationData sampleWeight needs the training data in memory; it cannot be used with a streaming dataset');
   if (cfg.distributed === null) return fitStream(model, dataset, cfg, null);
+  refuseCustomLoss(model);
   const session = DistributedSession.open(model.backend, cfg);
   return session.run(() => fitStream(model, dataset, cfg, session));
 }
@@ -159,4 +161,15 @@ async function fitStream(model: TrainableModel, dataset: Dataset, cfg: FitConfig
     const fit = startDistributedFit(session.ctx, rt, { ...cfg, batchSize, validation: validation !== null }, null, seed);
     return runStreamFit(rt, dataset, rule, validation, cfg, fit.seed, callbacks, fit);
   });
+}
+
+/**
+ * A distributed fit all-reduces each step's gradients inside the native chunk, which a custom loss (JS
+ * between forward and backward) leaves; refused before MPI starts, on every rank alike.
+ */
+function refuseCustomLoss(model: TrainableModel): void {
+  const name = model.customLossName;
+  if (name !== null) {
+    throw new ConfigError(`distributed: 'mpi' does not support custom losses yet (the model uses custom loss '${name}'); train it on one process, or with a built-in loss`);
+  }
 }

@@ -28,6 +28,8 @@ export interface TrainableModel {
   requireCompiled(method: 'fit' | 'evaluate'): void;
   /** What targets must look like for the compiled loss with `inputWidth` inputs (after requireCompiled). */
   targetRule(inputWidth: number): TargetRule;
+  /** The name of the custom loss the model was compiled with, or null (built-in loss, or not compiled). */
+  readonly customLossName: string | null;
   /** @throws ConfigError while a fit of this model is running. */
   requireIdle(method: string): void;
   /** Runs `fn` as a fit: the model is busy (compile and dispose throw) until its promise settles. */

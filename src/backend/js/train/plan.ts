@@ -3,8 +3,8 @@
 // `capacity` rows, allocated when the plan is created and grown once when a call needs more rows; a
 // training step allocates nothing.
 
-import { Activation, LayerKind, LossFusion, STATS_WIDTH, Stat, TrainStatus } from '../../codes.js';
-import type { ArenaViews, LayerSpec, PlanHandle, PlanSpec, TrainJob, TrainResult } from '../../contract.js';
+import { Activation, LayerKind, LossFusion, STATS_WIDTH, Stat, TrainStatus, type TrainStatusCode } from '../../codes.js';
+import type { ArenaViews, LayerSpec, PlanHandle, PlanSpec, StepBatch, TrainJob, TrainResult } from '../../contract.js';
 import { Rng, stepRng } from '../../../util/rng.js';
 import { BackendError, ShapeError } from '../../../util/errors.js';
 import { activationBackward, activationForward } from '../act/activation.js';
@@ -53,6 +53,7 @@ export class JsPlan implements PlanHandle {
   private readonly layerOut: Float32Array[];
   private readonly rng = new Rng(0);
   private lastPenalty = 0; // penalty of the last lossAndStats call
+  private pendingRows = 0; // rows of a forwardStep that backwardStep may finish (0: none)
   private disposed = false;
 
   constructor(
@@ -99,6 +100,7 @@ export class JsPlan implements PlanHandle {
 
   /** Forward over `rows` rows of `input`; records layerIn/layerOut and returns the output (rows, outputWidth). */
   private forward(input: Float32Array, rows: number, training: boolean): Float32Array {
+    this.pendingRows = 0; // a forwardStep's activations are overwritten
     const rng = this.rng;
     let cur = input;
     for (let l = 0; l < this.layers.length; l++) {
@@ -167,18 +169,23 @@ export class JsPlan implements PlanHandle {
     return s;
   }
 
-  /** Loss gradient, then layers in reverse into the (already zeroed) gradient region, with penalty gradients. */
-  private backward(target: Float32Array, weights: Float32Array | null, rows: number, training: boolean): void {
+  /**
+   * Loss gradient, then layers in reverse into the (already zeroed) gradient region, with penalty gradients.
+   * `given`, when not null, is ∂loss/∂output from the caller (target and weights are then not read).
+   */
+  private backward(target: Float32Array, weights: Float32Array | null, rows: number, training: boolean, given: Float32Array | null = null): void {
     if (this.firstParamLayer < 0) return;
     const last = this.layers.length - 1;
     const outW = this.spec.outputWidth;
     let dout = this.gradA;
     let spare = this.gradB;
-    if (weights) weightedLossBackward(dout, this.lossInput(), target, weights, rows, outW, this.spec.loss);
+    if (given) dout.set(given.subarray(0, rows * outW)); // copied: an activation layer's backward works in place
+    else if (weights) weightedLossBackward(dout, this.lossInput(), target, weights, rows, outW, this.spec.loss);
     else lossBackward(dout, this.lossInput(), target, rows, outW, this.spec.loss);
+    const fused = this.fused && given === null;
     for (let l = last; l >= this.firstParamLayer; l--) {
       const layer = this.layers[l];
-      const fusedHere = this.fused && l === last;
+      const fusedHere = fused && l === last;
       const n = rows * layer.units;
       switch (layer.kind) {
         case LayerKind.dense: {
@@ -289,6 +296,65 @@ export class JsPlan implements PlanHandle {
       optimizerStep(params, grads, slots, paramCount, optimizer, job.lrs[i], step + 1);
     }
     return { stepsDone: steps, status: TrainStatus.ok };
+  }
+
+  forwardStep(b: StepBatch): void {
+    const { inputWidth, labelWidth, outputWidth } = this.spec;
+    const { x, y, order, begin, rows } = b;
+    const datasetRows = Math.floor(x.length / inputWidth);
+    if (!(Number.isInteger(rows) && rows >= 1 && Number.isInteger(begin) && begin >= 0 && begin + rows <= order.length)) {
+      throw new ShapeError(`Expected rows >= 1 from begin ${begin} within the ${order.length} rows of order but received ${rows}`);
+    }
+    if (y.length < datasetRows * labelWidth || b.out.length < rows * outputWidth || b.target.length < rows * labelWidth) {
+      throw new ShapeError(`Expected y (${datasetRows}, ${labelWidth}), out (${rows}, ${outputWidth}) and target (${rows}, ${labelWidth}) but received lengths ${y.length}, ${b.out.length}, ${b.target.length}`);
+    }
+    const w = b.weights;
+    const wOut = b.rowWeights;
+    if ((w === null) !== (wOut === null) || (w && w.length < datasetRows) || (wOut && wOut.length < rows)) {
+      throw new ShapeError(`Expected weights (${datasetRows}) and rowWeights (${rows}), or both null`);
+    }
+    this.ensureCapacity(rows);
+    const x0 = this.acts[0];
+    const target = this.targets;
+    for (let r = 0; r < rows; r++) {
+      const src = order[begin + r];
+      if (src >= datasetRows) throw new ShapeError(`Row index ${src} in order is out of range for ${datasetRows} rows`);
+      x0.set(x.subarray(src * inputWidth, (src + 1) * inputWidth), r * inputWidth);
+      target.set(y.subarray(src * labelWidth, (src + 1) * labelWidth), r * labelWidth);
+      if (w && wOut) wOut[r] = w[src];
+    }
+    stepRng(b.seed, b.step, this.rng);
+    const out = this.forward(x0, rows, true);
+    b.out.set(out.subarray(0, rows * outputWidth));
+    b.target.set(target.subarray(0, rows * labelWidth));
+    this.pendingRows = rows;
+  }
+
+  backwardStep(dOut: Float32Array, rows: number, loss: number, lr: number, step: number, stats: Float64Array, statsRow: number): TrainStatusCode {
+    const { outputWidth, paramCount, optimizer } = this.spec;
+    if (this.pendingRows !== rows || rows < 1) throw new Error(`backwardStep: no forwardStep of ${rows} rows to finish (call forwardStep first, with nothing between)`);
+    const at = statsRow * STATS_WIDTH;
+    if (dOut.length < rows * outputWidth || !(Number.isInteger(statsRow) && statsRow >= 0) || stats.length < at + STATS_WIDTH) {
+      throw new ShapeError(`Expected dOut (${rows}, ${outputWidth}) and stats row ${statsRow} of ${STATS_WIDTH} but received lengths ${dOut.length}, ${stats.length}`);
+    }
+    this.pendingRows = 0;
+    const pen = this.penalty();
+    if (!Number.isFinite(loss + pen)) return TrainStatus.nonFiniteLoss;
+    const { params, grads, slots } = this.arena;
+    grads.fill(0, 0, paramCount);
+    this.backward(this.targets, null, rows, true, dOut);
+    if (optimizer.clipValue > 0) clipByValue(grads, paramCount, optimizer.clipValue);
+    const norm = Math.sqrt(sumSquares(grads, paramCount));
+    if (!Number.isFinite(norm)) return TrainStatus.nonFiniteGradient;
+    if (optimizer.clipNorm > 0 && norm > optimizer.clipNorm) scaleInPlace(grads, paramCount, optimizer.clipNorm / (norm + 1e-6));
+    const { labelMode, threshold } = this.spec.loss;
+    stats.fill(0, at, at + STATS_WIDTH);
+    stats[at + Stat.lossSum] = loss * rows;
+    stats[at + Stat.regLossSum] = pen * rows;
+    stats[at + Stat.rows] = rows;
+    accumulateStats(stats, at, this.layerOut[this.layers.length - 1], this.targets, rows, outputWidth, labelMode, threshold);
+    optimizerStep(params, grads, slots, paramCount, optimizer, lr, step + 1);
+    return TrainStatus.ok;
   }
 
   computeGradients(x: Float32Array, y: Float32Array, rows: number, training: boolean, seed: number, step: number, stats: Float64Array, weights?: Float32Array): number {
