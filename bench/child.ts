@@ -8,6 +8,7 @@ import { runLag, runMemory } from './cases/loop.js';
 import { runAccuracy, runTrain, type TrainParams } from './cases/train.js';
 import { runAllreduce, runStep, type StepParams } from './cases/scaling.js';
 import { runTfjs } from './peers/tfjs-wasm.js';
+import { runCustomLoss, type CustomLossParams } from './cases/custom-loss.js';
 
 const [name, json] = process.argv.slice(2);
 const params: unknown = JSON.parse(json ?? '{}');
@@ -22,6 +23,7 @@ const cases: Record<string, (p: never) => Promise<void> | void> = {
   stream: (p: StreamParams) => runStream(p),
   step: (p: StepParams) => runStep(p),
   allreduce: (p: { bytes: number[]; minSeconds: number }) => runAllreduce(p),
+  customLoss: (p: CustomLossParams) => runCustomLoss(p),
 };
 const run = cases[name ?? ''];
 if (run === undefined) throw new Error(`unknown case '${name}'; one of ${Object.keys(cases).join(', ')}`);

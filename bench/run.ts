@@ -14,11 +14,12 @@ import { runChild, type ChildOutcome } from './lib/protocol.js';
 import { csvRows, gemmRows, trainRows, systemRows, type Ctx } from './rows.js';
 import { scalingRows } from './scaling.js';
 import { busyHostRows } from './busy-host.js';
+import { customLossRows } from './cases/custom-loss.js';
 import { markdownTable, type Row } from './table.js';
 
 const quick = process.argv.includes('--quick');
 // `--only=gemm,train,...`: run only these sections (the FMA peak rows come with gemm)
-const SECTIONS = ['gemm', 'train', 'loop', 'busy', 'scaling', 'csv'] as const;
+const SECTIONS = ['gemm', 'train', 'custom', 'loop', 'busy', 'scaling', 'csv'] as const;
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const only = onlyArg === undefined ? null : new Set(onlyArg.split(','));
 for (const name of only ?? []) {
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
   if (peak !== null) rows.push(...systemRows.peak(peak));
   if (peak !== null) rows.push(...(await gemmRows(ctx, 'error' in peak ? null : peak)));
   if (wanted('train')) rows.push(...(await trainRows(ctx)));
+  if (wanted('custom')) rows.push(...(await customLossRows(ctx)));
   if (wanted('loop')) rows.push(...(await systemRows.loop(ctx)));
   if (wanted('busy')) rows.push(...(await busyHostRows(ctx)));
   if (wanted('scaling')) {

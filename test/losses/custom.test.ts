@@ -7,7 +7,7 @@ import { Sequential } from '../../src/models/sequential.js';
 import { layers } from '../../src/layers/index.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { customCrossentropy, customMse } from './fixtures.js';
-import type { CustomLoss } from '../../src/losses/index.js';
+import type { CustomLoss, LossConfig } from '../../src/losses/index.js';
 
 const ROWS = 48;
 const x = Array.from({ length: ROWS }, (_, r) => [Math.sin(r), Math.cos(r * 0.7), (r % 5) / 5, ((r * 7) % 11) / 11]);
@@ -15,7 +15,7 @@ const classes = x.map((row) => (row[0] + row[2] > 0.6 ? 2 : row[1] > 0 ? 1 : 0))
 const oneHot = classes.map((c) => [0, 1, 2].map((k) => (k === c ? 1 : 0)));
 const weights = Float32Array.from({ length: ROWS }, (_, r) => 0.5 + (r % 3));
 
-function model(backend: 'js' | 'native', last: 'softmax' | 'linear', loss: string | CustomLoss, metrics: string[] = []): Sequential {
+function model(backend: 'js' | 'native', last: 'softmax' | 'linear', loss: LossConfig | CustomLoss, metrics: string[] = []): Sequential {
   const m = new Sequential({ seed: 3, backend });
   m.add(layers.dense({ units: 8, activation: 'tanh', inputShape: [4] }));
   m.add(layers.dropout({ rate: 0.1 }));
