@@ -36,7 +36,7 @@ export { regularizers, type Regularizer } from './regularizers/index.js';
 export { losses, type CustomLoss, type CustomLossOptions, type LossConfig, type LossMatrix } from './losses/index.js';
 export { callbacks, EarlyStopping, ModelCheckpoint } from './callbacks/index.js';
 export type { Callback, CallbackModel, Logs, EarlyStoppingOptions, ModelCheckpointOptions, LambdaCallbackOptions } from './callbacks/index.js';
-export type { MetricName } from './metrics/index.js';
+export { metrics, type CustomMetric, type CustomMetricOptions, type MetricMatrix, type MetricName } from './metrics/index.js';
 
 export { History } from './training/history.js';
 export { initDistributed, launchedByMpirun, type DistributedInfo } from './backend/mpi-context.js';

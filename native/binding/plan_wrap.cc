@@ -255,7 +255,8 @@ Napi::Value PlanWrap::ForwardStep(const Napi::CallbackInfo& info) {
 
 // backwardStep(dOut, rows, loss, lr, step, stats, statsRow) -> status (codes.ts TrainStatus)
 // Synchronous: finishes the step of the last forwardStep (rows must match it) with dOut (rows,
-// outputWidth) as the gradient of the batch's loss with respect to the output.
+// outputWidth) as the gradient of the batch's loss with respect to the output; dOut null: the
+// plan's own loss (then `loss` is not read).
 Napi::Value PlanWrap::BackwardStep(const Napi::CallbackInfo& info) {
   const char* fn = "backwardStep";
   const Napi::Env env = info.Env();
@@ -268,7 +269,7 @@ Napi::Value PlanWrap::BackwardStep(const Napi::CallbackInfo& info) {
                            "backwardStep: no forwardStep of " + std::to_string(rows) +
                                " rows to finish (call forwardStep first, with nothing between)");
   }
-  const float* dout = float32_arg(info, 0, fn, "dOut", rows * plan.output_width);
+  const float* dout = float32_or_null_arg(info, 0, fn, "dOut", rows * plan.output_width);
   const double loss = number_arg(info, 2, fn, "loss");
   const double lr = number_arg(info, 3, fn, "lr");
   if (!(std::isfinite(lr) && lr >= 0)) {

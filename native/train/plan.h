@@ -105,9 +105,11 @@ class PlanExecutor {
   // it).
   int pending_rows() const { return pending_rows_; }
   // The rest of that step: dout (rows, outputWidth) = d(batch loss)/d(output), loss the batch's
-  // data loss. Pushes dout back through the layers (penalty gradients added), then clipValue, the
-  // global norm check, clipNorm and the optimizer step with lr as step + 1 (0-based step); writes
-  // one stats row. A non-finite loss or gradient norm returns its status without the update.
+  // data loss; dout null: the plan's own loss (weighted when the forward_step gathered weights),
+  // and `loss` is not read. Pushes dout back through the layers (penalty gradients added), then
+  // clipValue, the global norm check, clipNorm and the optimizer step with lr as step + 1 (0-based
+  // step); writes one stats row. A non-finite loss or gradient norm returns its status without the
+  // update.
   int backward_step(const float* dout, int rows, double loss, double lr, double step,
                     double* stats);
 
@@ -165,6 +167,7 @@ class PlanExecutor {
   AlignedVector<float> x_batch_, y_batch_;  // gathered rows (max_batch, width)
   AlignedVector<float> w_batch_;            // gathered row weights (max_batch)
   AlignedVector<float> d0_, d1_, dpre_;  // gradient ping-pong and dZ scratch (max_batch, max_width)
+  bool pending_weighted_ = false;        // that forward_step gathered row weights into w_batch_
   int pending_rows_ = 0;                 // rows of a forward_step not yet finished by backward_step
 };
 

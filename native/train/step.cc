@@ -22,17 +22,20 @@ void PlanExecutor::forward_step(const TrainChunk& chunk, int64_t begin, int rows
               sizeof(float) * static_cast<size_t>(rows) * plan_.label_width);
   if (chunk.w != nullptr && weights_out != nullptr) std::copy_n(w_batch_.data(), rows, weights_out);
   pending_rows_ = rows;
+  pending_weighted_ = chunk.w != nullptr;
 }
 
-// dout is (rows, outputWidth); stats is one row
+// dout is (rows, outputWidth) or null; stats is one row
 int PlanExecutor::backward_step(const float* dout, int rows, double loss, double lr, double step,
                                 double* stats) {
   const size_t param_count = static_cast<size_t>(plan_.param_count);
   const OptimDesc& opt = plan_.optimizer;
   pending_rows_ = 0;
+  const float* w = pending_weighted_ ? w_batch_.data() : nullptr;
+  if (dout == nullptr) loss = batch_loss(y_batch_.data(), w, rows);
   const double reg = penalty();
   if (!std::isfinite(loss + reg)) return kStatusNonFiniteLoss;
-  backward(nullptr, nullptr, rows, true, dout);
+  backward(y_batch_.data(), w, rows, true, dout);
   if (opt.clip_value > 0) clip_by_value(arena_.grads, param_count, opt.clip_value);
   const double norm = std::sqrt(grad_sum_squares());
   if (!std::isfinite(norm)) return kStatusNonFiniteGradient;

@@ -187,13 +187,14 @@ export interface PlanHandle {
   forwardStep(batch: StepBatch): void;
   /**
    * The second half: dOut (rows, outputWidth) is ∂(batch loss)/∂out, including the 1/rows reduction and
-   * the row weights; loss is the batch's data loss. Backward (penalty gradients added), clipValue, the
+   * the row weights; loss is the batch's data loss. dOut null: the plan's own loss (fused as in train,
+   * weighted when the forwardStep had weights), and `loss` is not read. Backward (penalty gradients added), clipValue, the
    * global-norm check, clipNorm and the optimizer step with learning rate `lr` as step t = step + 1;
    * writes stats row `statsRow` of stats (loss, penalty, rows and the metrics of the forward pass).
    * @returns ok, or nonFiniteLoss / nonFiniteGradient, when the update was NOT applied.
    * @throws Error when the last plan call was not a forwardStep of `rows` rows.
    */
-  backwardStep(dOut: Float32Array, rows: number, loss: number, lr: number, step: number, stats: Float64Array, statsRow: number): TrainStatusCode;
+  backwardStep(dOut: Float32Array | null, rows: number, loss: number, lr: number, step: number, stats: Float64Array, statsRow: number): TrainStatusCode;
   /** Forward in inference mode over rows [start, start+count); writes (count, outputWidth) into out. */
   predict(x: Float32Array, start: number, count: number, batchSize: number, out: Float32Array): Promise<void>;
   /** Frees scratch space; the handle must not be used afterwards. */

@@ -82,7 +82,7 @@ interface NativePlan {
   predict(x: Float32Array, start: number, count: number, batchSize: number, out: Float32Array): Promise<void>;
   forwardStep(x: Float32Array, y: Float32Array, weights: Float32Array | null, order: Uint32Array, begin: number, rows: number, seed: number, step: number,
     out: Float32Array, target: Float32Array, weightsOut: Float32Array | null): void;
-  backwardStep(dOut: Float32Array, rows: number, loss: number, lr: number, step: number, stats: Float64Array, statsRow: number): number;
+  backwardStep(dOut: Float32Array | null, rows: number, loss: number, lr: number, step: number, stats: Float64Array, statsRow: number): number;
   dispose(): void;
   readonly maxBatch: number;
 }
@@ -325,7 +325,7 @@ class NativePlanHandle implements PlanHandle {
     this.plan.forwardStep(b.x, b.y, b.weights, b.order, b.begin, b.rows, b.seed, b.step, b.out, b.target, b.rowWeights);
   }
 
-  backwardStep(dOut: Float32Array, rows: number, loss: number, lr: number, step: number, stats: Float64Array, statsRow: number): TrainStatusCode {
+  backwardStep(dOut: Float32Array | null, rows: number, loss: number, lr: number, step: number, stats: Float64Array, statsRow: number): TrainStatusCode {
     return this.plan.backwardStep(dOut, rows, loss, lr, step, stats, statsRow) as TrainStatusCode;
   }
 

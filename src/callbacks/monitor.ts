@@ -1,9 +1,18 @@
 // The monitored quantity shared by earlyStopping and modelCheckpoint: which log to watch, whether lower
-// or higher is better ('auto': higher for names containing "acc", lower otherwise, as Keras), and the
+// or higher is better ('auto': a custom metric's higherIsBetter, else higher for names containing "acc",
+// lower otherwise, as Keras), and the
 // fallback to 'loss' when the monitored key is missing (e.g. val_loss without validation data).
 
 import { checkChoice, checkNumber, invalid, isString } from '../util/validate.js';
 import type { Logs } from './callback.js';
+import { customMetricHigherIsBetter } from '../metrics/index.js';
+
+/** 'auto': what a custom metric of that name says (metrics.custom's higherIsBetter), else Keras's rule. */
+function autoMode(key: string): 'min' | 'max' {
+  const custom = customMetricHigherIsBetter(key);
+  if (custom !== undefined) return custom ? 'max' : 'min';
+  return key.includes('acc') ? 'max' : 'min';
+}
 
 export type MonitorMode = 'auto' | 'min' | 'max';
 const MODES: readonly MonitorMode[] = ['auto', 'min', 'max'];
@@ -18,7 +27,7 @@ export class Monitor {
     if (!isString(monitor) || monitor.length === 0) throw invalid('monitor', "a log name such as 'val_loss'", monitor);
     this.key = monitor;
     const chosen = checkChoice('mode', mode, MODES);
-    this.mode = chosen === 'auto' ? (monitor.includes('acc') ? 'max' : 'min') : chosen;
+    this.mode = chosen === 'auto' ? autoMode(monitor) : chosen;
     this.minDelta = Math.abs(checkNumber('minDelta', minDelta, { min: 0 }));
     this.owner = owner;
   }

@@ -55,7 +55,8 @@ export class CustomLoss {
 
 /**
  * Runs a custom loss on batches of up to `capacity` rows: the buffers the plan's forwardStep fills, the
- * per-row losses and the gradient it hands to backwardStep, all allocated once.
+ * per-row losses and the gradient it hands to backwardStep, all allocated once. With a null loss it only
+ * holds the buffers and their views (custom metrics beside a built-in loss).
  */
 export class CustomLossRunner {
   readonly out: Float32Array; // (capacity, cols) the model's output
@@ -69,7 +70,7 @@ export class CustomLossRunner {
   problem: string | null = null;
 
   constructor(
-    readonly loss: CustomLoss,
+    private readonly custom: CustomLoss | null,
     capacity: number,
     private readonly cols: number,
     private readonly labelCols: number,
@@ -87,15 +88,16 @@ export class CustomLossRunner {
    * @throws ShapeError when forward returns the wrong number of values.
    */
   lossOf(rows: number, weighted: boolean): number {
+    const loss = this.loss;
     const v = this.viewsFor(rows);
     this.problem = null;
-    const values = this.loss.forward(v.yPred, v.yTrue, v.perRow) ?? v.perRow;
+    const values = loss.forward(v.yPred, v.yTrue, v.perRow) ?? v.perRow;
     this.checkLength('forward', values, rows, `one loss per row of the batch (${rows})`);
     let sum = 0;
     for (let r = 0; r < rows; r++) {
       const l = Number(values[r]);
       if (!Number.isFinite(l)) {
-        this.problem = `custom loss '${this.loss.name}': forward returned ${l} for row ${r} of the batch`;
+        this.problem = `custom loss '${loss.name}': forward returned ${l} for row ${r} of the batch`;
         return NaN;
       }
       sum += weighted ? this.rowWeights[r] * l : l;
@@ -109,12 +111,13 @@ export class CustomLossRunner {
    * @throws ShapeError when gradient returns the wrong number of values.
    */
   gradientOf(rows: number, weighted: boolean): boolean {
+    const loss = this.loss;
     const v = this.viewsFor(rows);
     const cols = this.cols;
     const n = rows * cols;
     const d = v.dYPred.data;
     d.fill(0); // a gradient that writes only some entries (one class per row) leaves the rest 0
-    const values = this.loss.gradient(v.yPred, v.yTrue, v.dYPred);
+    const values = loss.gradient(v.yPred, v.yTrue, v.dYPred);
     if (values !== undefined && values !== d) {
       this.checkLength('gradient', values, n, `rows × outputs (${rows} × ${cols}) values`);
       for (let i = 0; i < n; i++) d[i] = Number(values[i]);
@@ -123,7 +126,7 @@ export class CustomLossRunner {
       const s = (weighted ? this.rowWeights[r] : 1) / rows;
       for (let j = r * cols; j < (r + 1) * cols; j++) {
         if (!Number.isFinite(d[j])) {
-          this.problem = `custom loss '${this.loss.name}': gradient gave ${d[j]} for row ${r}, output ${j - r * cols} of the batch`;
+          this.problem = `custom loss '${loss.name}': gradient gave ${d[j]} for row ${r}, output ${j - r * cols} of the batch`;
           return false;
         }
         d[j] *= s;
@@ -139,7 +142,14 @@ export class CustomLossRunner {
     }
   }
 
-  private viewsFor(rows: number) {
+  /** The custom loss. @throws Error when the runner has none. */
+  get loss(): CustomLoss {
+    if (this.custom === null) throw new Error('This runner has no custom loss');
+    return this.custom;
+  }
+
+  /** yPred and yTrue of the batch in out/target (views made once per row count). */
+  viewsFor(rows: number) {
     let v = this.views.get(rows);
     if (v === undefined) {
       const { cols, labelCols } = this;

@@ -1,2 +1,3 @@
-// Metrics: names accepted by compile and their computation from backend stats.
-export { resolveMetrics, logsFromStats, addStatsRow, emptyStats, type MetricName } from './metrics.js';
+// Metrics: names accepted by compile, custom metrics, and their computation from backend stats.
+export { resolveMetrics, logsFromStats, addStatsRow, emptyStats, statsRow, metrics, RESERVED_METRIC_NAMES, type MetricName, type ResolvedMetrics } from './metrics.js';
+export { CustomMetric, customMetricHigherIsBetter, type CustomMetricOptions, type MetricMatrix } from './custom.js';

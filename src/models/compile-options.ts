@@ -4,6 +4,7 @@
 import type { Layer } from '../layers/layer.js';
 import { lossToConfig, resolveLoss, type CustomLoss, type LossConfig } from '../losses/index.js';
 import { resolveMetrics, type MetricName } from '../metrics/metrics.js';
+import type { CustomMetric } from '../metrics/custom.js';
 import { resolveOptimizer, type Optimizer, type OptimizerConfig } from '../optimizers/index.js';
 import { resolveSchedule, type LearningRateSchedule, type ScheduleConfig } from '../schedules/index.js';
 import { ConfigError } from '../util/errors.js';
@@ -16,8 +17,8 @@ export interface CompileOptions {
   optimizer: Optimizer | string | OptimizerConfig;
   /** A loss name ('mse', 'sparseCategoricalCrossentropy', ...), `{ name, delta?, fromLogits? }` or `losses.custom(…)`. Required. */
   loss: LossConfig | CustomLoss;
-  /** 'accuracy' (alias 'acc'), 'binaryAccuracy', 'mse', 'mae'. Default []. */
-  metrics?: string[];
+  /** 'accuracy' (alias 'acc'), 'binaryAccuracy', 'mse', 'mae', or `metrics.custom(…)`. Default []. */
+  metrics?: (string | CustomMetric)[];
   /** Learning-rate schedule (a schedule, name, config or `(epoch, step) => lr`). Default: constant. */
   schedule?: LearningRateSchedule | string | ScheduleConfig | ((epoch: number, step: number) => number);
 }
@@ -30,6 +31,7 @@ export interface Compiled {
   optimizer: Optimizer;
   loss: ResolvedLoss;
   metrics: MetricName[];
+  customMetrics: CustomMetric[];
   schedule: LearningRateSchedule | null;
 }
 
@@ -46,13 +48,13 @@ export function resolveCompileOptions(options: CompileOptions, layers: readonly 
   const optimizer = resolveOptimizer(options.optimizer);
   const loss = resolveLoss(options.loss);
   lossSpecFor(layers, loss); // validates fusion (fromLogits) now, not at the first fit
-  const metrics = resolveMetrics(options.metrics, labelModeOf(loss), loss.name);
+  const { names: metrics, custom: customMetrics } = resolveMetrics(options.metrics, labelModeOf(loss), loss.name);
   const schedule = options.schedule === undefined ? null : resolveSchedule(options.schedule);
   const config = {
     optimizer: optimizer.getConfig(),
     loss: lossToConfig(loss),
-    metrics: [...metrics],
+    metrics: [...metrics, ...customMetrics.map((m) => ({ custom: m.name }))],
     ...(schedule !== null ? { schedule: schedule.getConfig() } : {}),
   };
-  return { compiled: { optimizer, loss, metrics, schedule }, config };
+  return { compiled: { optimizer, loss, metrics, customMetrics, schedule }, config };
 }

@@ -75,6 +75,7 @@ export class ModelRuntime {
       schedule: compiled.schedule,
       metrics: compiled.metrics,
       customLoss: compiled.loss.custom,
+      customMetrics: compiled.customMetrics,
       model,
       plan: (maxBatch) => (this.planHandle ??= this.backend.createPlan(spec, arena, maxBatch)),
       getStep: () => this.step,

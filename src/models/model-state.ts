@@ -5,6 +5,7 @@
 import type { CompileOptions } from './compile-options.js';
 import type { LayerConfig } from '../layers/index.js';
 import { CustomLoss, type LossConfig } from '../losses/index.js';
+import { CustomMetric } from '../metrics/index.js';
 import type { Arena } from '../memory/arena.js';
 import type { OptimizerConfig } from '../optimizers/index.js';
 import { scheduleFromConfig, type LearningRateSchedule, type ScheduleConfig } from '../schedules/index.js';
@@ -20,7 +21,7 @@ export interface ModelConfig {
   compiled?: {
     optimizer: OptimizerConfig;
     loss: LossConfig;
-    metrics: string[];
+    metrics: (string | { custom: string })[];
     schedule?: ScheduleConfig;
   };
 }
@@ -36,7 +37,10 @@ export function compileOptionsFromConfig(c: NonNullable<ModelConfig['compiled']>
   // a config read from a file may hold anything here
   if (!isPlainObject(c)) throw invalid('compiled', 'an object of compile options', c);
   const saved: unknown = c.loss;
-  const loss = isPlainObject(saved) && typeof saved.custom === 'string' ? customLossNamed(saved.custom, customObjects) : c.loss;
+  const loss = isPlainObject(saved) && typeof saved.custom === 'string' ? customNamed('loss', saved.custom, customObjects) : c.loss;
+  const metrics: unknown = Array.isArray(c.metrics)
+    ? c.metrics.map((m: unknown) => (isPlainObject(m) && typeof m.custom === 'string' ? customNamed('metric', m.custom, customObjects) : m))
+    : c.metrics;
   let schedule: LearningRateSchedule | undefined;
   if (isPlainObject(c.schedule) && c.schedule.name === 'custom') {
     process.emitWarning('nntrain: the model used a custom learning-rate schedule, which cannot be saved; it was compiled without one', {
@@ -45,27 +49,32 @@ export function compileOptionsFromConfig(c: NonNullable<ModelConfig['compiled']>
   } else if (c.schedule !== undefined) {
     schedule = scheduleFromConfig(c.schedule);
   }
-  return { optimizer: c.optimizer, loss, metrics: c.metrics, ...(schedule ? { schedule } : {}) };
+  return { optimizer: c.optimizer, loss, metrics: metrics as CompileOptions['metrics'], ...(schedule ? { schedule } : {}) };
 }
 
-/** What `customObjects` (of fromConfig, loadModel) may hold: the custom losses a saved config names. */
-export type CustomObject = CustomLoss;
+/** What `customObjects` (of fromConfig, loadModel) may hold: the custom losses and metrics a saved config names. */
+export type CustomObject = CustomLoss | CustomMetric;
 
-/** Checks a customObjects option: an array of custom losses. @throws ConfigError naming the bad entry. */
+/** Checks a customObjects option: an array of custom losses and metrics. @throws ConfigError naming the bad entry. */
 export function checkCustomObjects(value: unknown): readonly CustomObject[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw invalid('customObjects', 'an array of custom losses (losses.custom(…))', value);
+  const what = 'an array of custom losses and metrics (losses.custom(…), metrics.custom(…))';
+  if (!Array.isArray(value)) throw invalid('customObjects', what, value);
   value.forEach((item: unknown, i) => {
-    if (!(item instanceof CustomLoss)) throw invalid(`customObjects[${i}]`, 'a custom loss (losses.custom(…))', item);
+    if (!(item instanceof CustomLoss || item instanceof CustomMetric)) throw invalid(`customObjects[${i}]`, 'a custom loss or metric (losses.custom(…), metrics.custom(…))', item);
   });
   return value as CustomObject[];
 }
 
-/** The custom loss a saved config names. @throws ConfigError when customObjects lacks it. */
-function customLossNamed(name: string, customObjects: readonly CustomObject[]): CustomLoss {
-  const found = customObjects.find((o) => o instanceof CustomLoss && o.name === name);
+/** The custom loss or metric a saved config names. @throws ConfigError when customObjects lacks it. */
+function customNamed(kind: 'loss', name: string, customObjects: readonly CustomObject[]): CustomLoss;
+function customNamed(kind: 'metric', name: string, customObjects: readonly CustomObject[]): CustomMetric;
+function customNamed(kind: 'loss' | 'metric', name: string, customObjects: readonly CustomObject[]): CustomObject {
+  const Kind = kind === 'loss' ? CustomLoss : CustomMetric;
+  const found = customObjects.find((o) => o instanceof Kind && o.name === name);
   if (found === undefined) {
-    throw new ConfigError(`the model was compiled with the custom loss '${name}': pass it in customObjects, e.g. loadModel(path, { customObjects: [losses.custom({ name: '${name}', forward, gradient })] })`);
+    const make = kind === 'loss' ? `losses.custom({ name: '${name}', forward, gradient })` : `metrics.custom({ name: '${name}', fn })`;
+    throw new ConfigError(`the model was compiled with the custom ${kind} '${name}': pass it in customObjects, e.g. loadModel(path, { customObjects: [${make}] })`);
   }
   return found;
 }

@@ -26,6 +26,9 @@ export function trainableModel(model: Sequential, rt: ModelRuntime): TrainableMo
     get customLossName() {
       return rt.compiled?.loss.custom?.name ?? null;
     },
+    get customMetricNames() {
+      return rt.compiled?.customMetrics.map((m) => m.name) ?? [];
+    },
     requireIdle: (method) => rt.requireIdle(method),
     whileBusy: (fn) => rt.whileBusy(fn),
     build: (inputWidth) => void model.build(inputWidth),

@@ -3,16 +3,17 @@
 // folded into the epoch's sums with onBatchEnd after each, and the chunk's outcome turned into
 // NonFiniteError/AbortError. The per-fit buffers (lrs, stats, the abort flag) are allocated once here.
 
-import { Stat, STATS_WIDTH, TrainStatus } from '../backend/codes.js';
+import { Stat, TrainStatus } from '../backend/codes.js';
 import type { TrainJob, TrainJobComm } from '../backend/contract.js';
 import type { CallbackList } from '../callbacks/callback.js';
 import type { Matrix } from '../data/matrix.js';
-import { addStatsRow, emptyStats, logsFromStats } from '../metrics/metrics.js';
+import { addStatsRow, logsFromStats } from '../metrics/metrics.js';
 import { AbortError, ConfigError, DivergenceError, NonFiniteError } from '../util/errors.js';
 import { now } from '../util/yield.js';
 import { ChunkSizer, CHUNK_TARGET_MS } from './chunk-sizer.js';
 import type { TrainingRuntime } from './runtime.js';
 import type { DistributedFit } from './distributed/setup.js';
+import { needsSplitSteps, statsWidthOf } from './split-steps.js';
 import type { StepExecutor } from './step-executor.js';
 
 /** What a fit's chunks share: the step executor, the run seed, the batch size and the abort signal. */
@@ -35,8 +36,10 @@ export interface ChunkSettings {
 }
 
 export class ChunkRunner {
-  /** Sums of the current epoch's per-step stats. */
-  readonly epochStats = emptyStats();
+  /** Sums of the current epoch's per-step stats (STATS_WIDTH, then one per custom metric). */
+  readonly epochStats: Float64Array;
+  /** Floats per stats row. */
+  private readonly width: number;
   private readonly lrs: Float32Array;
   private readonly stats: Float64Array;
   private readonly control = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * 4));
@@ -57,9 +60,11 @@ export class ChunkRunner {
     private readonly s: ChunkSettings,
   ) {
     this.lrs = new Float32Array(s.maxChunk);
-    this.stats = new Float64Array(s.maxChunk * STATS_WIDTH);
-    // custom-loss steps run on the event loop's thread on either backend
-    this.sizer = new ChunkSizer(s.stepsPerChunk, CHUNK_TARGET_MS[rt.customLoss !== null ? 'js' : rt.backend.name], s.maxChunk);
+    this.width = statsWidthOf(rt);
+    this.epochStats = new Float64Array(this.width);
+    this.stats = new Float64Array(s.maxChunk * this.width);
+    // split steps (custom loss or metrics) run on the event loop's thread on either backend
+    this.sizer = new ChunkSizer(s.stepsPerChunk, CHUNK_TARGET_MS[needsSplitSteps(rt) ? 'js' : rt.backend.name], s.maxChunk);
     this.baseLr = rt.optimizer.learningRate;
     this.comm = s.dist ? { ...s.dist.comm } : undefined;
     this.weights = s.weights ?? null;
@@ -109,7 +114,7 @@ export class ChunkRunner {
       lrs: this.lrs.subarray(0, steps),
       globalStep,
       seed: s.dist ? s.dist.stepSeed : s.seed,
-      stats: this.stats.subarray(0, steps * STATS_WIDTH),
+      stats: this.stats.subarray(0, steps * this.width),
       control: this.control,
       comm: this.comm,
       weights: this.weights ?? undefined,
@@ -124,7 +129,7 @@ export class ChunkRunner {
       this.checkDivergence(i, epoch, batchOffset + firstBatch + i);
       addStatsRow(this.epochStats, this.stats, i);
       if (s.callbacks.wantsBatchEnd && !s.signal?.aborted) {
-        await s.callbacks.batchEnd(batchOffset + firstBatch + i, logsFromStats(this.epochStats, rt.metrics));
+        await s.callbacks.batchEnd(batchOffset + firstBatch + i, logsFromStats(this.epochStats, rt.metrics, 0, '', rt.customMetrics));
       }
     }
     if (result.status === TrainStatus.nonFiniteLoss || result.status === TrainStatus.nonFiniteGradient) {
@@ -139,7 +144,7 @@ export class ChunkRunner {
   private checkDivergence(i: number, epoch: number, batch: number): void {
     const factor = this.s.divergenceFactor;
     if (factor === null || factor === undefined) return;
-    const base = i * STATS_WIDTH;
+    const base = i * this.width;
     const loss = (this.stats[base + Stat.lossSum] + this.stats[base + Stat.regLossSum]) / this.stats[base + Stat.rows];
     if (Number.isNaN(this.startLoss)) {
       this.startLoss = loss;

@@ -2,6 +2,7 @@
 // against the model first and the model built for their width. Sequential.evaluate hands off here. With
 // distributed: 'mpi', each process evaluates its own rows and the sums are added over the processes.
 
+import { STATS_WIDTH } from '../backend/codes.js';
 import { distributedContext } from '../backend/mpi-context.js';
 import { isDataset, type Dataset } from '../data/dataset.js';
 import { inputWidthOf, scanValues, toInputMatrix, toTargetMatrix } from '../data/validate-data.js';
@@ -35,6 +36,7 @@ export async function evaluateModel(model: TrainableModel, data: TrainingData, o
         done.penalty = here.penalty;
         return here.stats;
       },
+      STATS_WIDTH + model.customMetricNames.length,
     );
     if (done.rt === undefined) throw new RangeError('evaluate: no runtime after a successful evaluation');
     return evaluationLogs(done.rt, stats, '', done.penalty);

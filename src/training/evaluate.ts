@@ -2,13 +2,14 @@
 // the js backend returns to the event loop every ~10 ms.
 
 import { STATS_WIDTH } from '../backend/codes.js';
-import { emptyStats, logsFromStats } from '../metrics/metrics.js';
+import { logsFromStats, statsRow } from '../metrics/metrics.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Matrix } from '../data/matrix.js';
 import { scanValues, type TargetRule } from '../data/validate-data.js';
 import { AbortError, ConfigError } from '../util/errors.js';
 import { ChunkSizer, CHUNK_TARGET_MS, MAX_CHUNK_STEPS } from './chunk-sizer.js';
-import { customEvaluator, type EvaluateRange } from './custom-loss-evaluate.js';
+import { splitEvaluator, type EvaluateRange } from './split-evaluate.js';
+import { needsSplitSteps, statsWidthOf } from './split-steps.js';
 import { modelPenalty } from './penalty.js';
 import { blockWeights } from './stream-block.js';
 import type { TrainingRuntime } from './runtime.js';
@@ -24,14 +25,14 @@ export type ReduceStats = (stats: Float64Array) => void;
 export async function runEvaluate(rt: TrainingRuntime, x: Matrix, y: Matrix, batchSize: number, prefix = '', reduce?: ReduceStats, weights: Float32Array | null = null): Promise<Record<string, number>> {
   const local = () => evaluateStats(rt, x, y, batchSize, weights);
   // held: the chunks and the penalty see the weights of one step while a fit of this model runs beside it
-  return rt.holdSteps(async () => evaluationLogs(rt, reduce === undefined ? await local() : await sumOverRanks(reduce, local), prefix));
+  return rt.holdSteps(async () => evaluationLogs(rt, reduce === undefined ? await local() : await sumOverRanks(reduce, local, statsWidthOf(rt)), prefix));
 }
 
 /** The stats sums of x/y (this process's rows), the loss weighted per row by `weights` unless null. */
 export async function evaluateStats(rt: TrainingRuntime, x: Matrix, y: Matrix, batchSize: number, weights: Float32Array | null = null): Promise<Float64Array> {
   const bs = Math.min(batchSize, x.rows);
   const run = evaluator(rt, bs);
-  const stats = emptyStats();
+  const stats = statsRow(rt.customMetrics.length);
   const w = weights ?? undefined;
   await inChunks(rt, x.rows, bs, (start, count) => run(x.data, y.data, start, count, stats, w));
   return stats;
@@ -40,13 +41,13 @@ export async function evaluateStats(rt: TrainingRuntime, x: Matrix, y: Matrix, b
 /** plan.evaluate in batches of batchSize, or its twin around a custom loss. */
 function evaluator(rt: TrainingRuntime, batchSize: number): EvaluateRange {
   const plan = rt.plan(batchSize);
-  if (rt.customLoss !== null) return customEvaluator(rt, plan, rt.customLoss, batchSize);
+  if (needsSplitSteps(rt)) return splitEvaluator(rt, plan, batchSize);
   return (x, y, start, count, stats, weights) => plan.evaluate(x, y, start, count, batchSize, stats, weights);
 }
 
 /** Loss (with the model's L1/L2 penalty) and metrics from stats sums, keys prefixed with `prefix`. */
 export function evaluationLogs(rt: TrainingRuntime, stats: Float64Array, prefix = '', penalty = modelPenalty(rt.spec, rt.arena.params)): Record<string, number> {
-  return logsFromStats(stats, rt.metrics, penalty, prefix);
+  return logsFromStats(stats, rt.metrics, penalty, prefix, rt.customMetrics);
 }
 
 /**
@@ -55,20 +56,20 @@ export function evaluationLogs(rt: TrainingRuntime, stats: Float64Array, prefix 
  * leaving the others waiting in it.
  * @throws what `local` threw on that process; ConfigError on the others.
  */
-export async function sumOverRanks(reduce: ReduceStats, local: () => Promise<Float64Array>): Promise<Float64Array> {
-  const sums = new Float64Array(STATS_WIDTH + 1); // the stats, then the count of failed processes
+export async function sumOverRanks(reduce: ReduceStats, local: () => Promise<Float64Array>, width = STATS_WIDTH): Promise<Float64Array> {
+  const sums = new Float64Array(width + 1); // the stats, then the count of failed processes
   let failure: unknown = null;
   try {
     sums.set(await local());
   } catch (err) {
     failure = err;
     sums.fill(0);
-    sums[STATS_WIDTH] = 1;
+    sums[width] = 1;
   }
   reduce(sums);
   if (failure !== null) throw failure;
-  if (sums[STATS_WIDTH] > 0) throw new ConfigError('Another process of the distributed job failed to evaluate its rows (its error says why)');
-  return sums.subarray(0, STATS_WIDTH);
+  if (sums[width] > 0) throw new ConfigError('Another process of the distributed job failed to evaluate its rows (its error says why)');
+  return sums.subarray(0, width);
 }
 
 /** Validation data of a fit: matrices in memory, or a Dataset read again at every evaluation. */
@@ -89,14 +90,14 @@ export async function runEvaluateDataset(
   reduce?: ReduceStats,
 ): Promise<Record<string, number>> {
   const local = () => evaluateDatasetStats(rt, dataset, rule, batchSize, prefix, signal);
-  return rt.holdSteps(async () => evaluationLogs(rt, reduce === undefined ? await local() : await sumOverRanks(reduce, local), prefix));
+  return rt.holdSteps(async () => evaluationLogs(rt, reduce === undefined ? await local() : await sumOverRanks(reduce, local, statsWidthOf(rt)), prefix));
 }
 
 /** The stats sums of every block of `dataset` (this process's rows). */
 export async function evaluateDatasetStats(rt: TrainingRuntime, dataset: Dataset, rule: TargetRule, batchSize: number, prefix = '', signal?: AbortSignal): Promise<Float64Array> {
   const bs = Math.min(batchSize, dataset.maxBlockRows);
   const run = evaluator(rt, bs);
-  const stats = emptyStats();
+  const stats = statsRow(rt.customMetrics.length);
   let buffer: Float32Array | null = null; // allocated at the first weighted block
   let index = 0;
   for await (const block of dataset.blocks({ signal })) {

@@ -60,7 +60,7 @@ export async function runStreamFit(
       epochStats.fill(0);
       if (ranked !== null) await runDistributedStreamEpoch(ranked, epoch);
       else await runEpoch(epoch);
-      const logs = logsFromStats(epochStats, rt.metrics);
+      const logs = logsFromStats(epochStats, rt.metrics, 0, '', rt.customMetrics);
       if (validation !== null) Object.assign(logs, await evaluateValidation(rt, validation, rule, batchSize, signal, dist?.reduceStats));
       history.record(epoch, logs);
       rt.schedule?.onEpochEnd?.(epoch, { ...logs });

@@ -108,7 +108,7 @@ export async function runFit(
         await nextMacrotask();
       }
 
-      const logs = logsFromStats(epochStats, rt.metrics);
+      const logs = logsFromStats(epochStats, rt.metrics, 0, '', rt.customMetrics);
       if (validation !== null) {
         checkAbort();
         Object.assign(logs, await runEvaluate(rt, validation.x, validation.y, batchSize, 'val_', dist?.reduceStats, validation.weights ?? null));

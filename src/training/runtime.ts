@@ -5,7 +5,7 @@
 import type { Backend, PlanHandle, PlanSpec } from '../backend/contract.js';
 import type { CallbackModel } from '../callbacks/callback.js';
 import type { CustomLoss } from '../losses/index.js';
-import type { MetricName } from '../metrics/metrics.js';
+import type { CustomMetric, MetricName } from '../metrics/index.js';
 import type { Arena } from '../memory/arena.js';
 import type { Optimizer } from '../optimizers/index.js';
 import type { LearningRateSchedule } from '../schedules/index.js';
@@ -19,6 +19,8 @@ export interface TrainingRuntime {
   readonly metrics: readonly MetricName[];
   /** The custom loss the model was compiled with (steps then run one at a time around it), or null. */
   readonly customLoss: CustomLoss | null;
+  /** Custom metrics (metrics.custom): their sums follow the built-in ones in each stats row. */
+  readonly customMetrics: readonly CustomMetric[];
   /** The model as callbacks see it (stopTraining, params, save). */
   readonly model: CallbackModel;
   /** The plan bound to the current arena, created on first use with scratch for `maxBatch` rows. */

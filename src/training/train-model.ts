@@ -164,12 +164,14 @@ async function fitStream(model: TrainableModel, dataset: Dataset, cfg: FitConfig
 }
 
 /**
- * A distributed fit all-reduces each step's gradients inside the native chunk, which a custom loss (JS
- * between forward and backward) leaves; refused before MPI starts, on every rank alike.
+ * A distributed fit all-reduces each step's gradients inside the native chunk, which a custom loss or
+ * metric (JS between forward and backward) leaves; refused before MPI starts, on every rank alike.
  */
 function refuseCustomLoss(model: TrainableModel): void {
-  const name = model.customLossName;
-  if (name !== null) {
-    throw new ConfigError(`distributed: 'mpi' does not support custom losses yet (the model uses custom loss '${name}'); train it on one process, or with a built-in loss`);
+  const loss = model.customLossName;
+  const metric = model.customMetricNames[0];
+  if (loss !== null || metric !== undefined) {
+    const uses = loss !== null ? `custom loss '${loss}'` : `custom metric '${metric}'`;
+    throw new ConfigError(`distributed: 'mpi' does not support custom losses or metrics yet (the model uses ${uses}); train it on one process, or with built-in ones`);
   }
 }

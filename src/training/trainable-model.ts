@@ -30,6 +30,8 @@ export interface TrainableModel {
   targetRule(inputWidth: number): TargetRule;
   /** The name of the custom loss the model was compiled with, or null (built-in loss, or not compiled). */
   readonly customLossName: string | null;
+  /** The names of the custom metrics the model was compiled with (their sums widen the stats rows). */
+  readonly customMetricNames: readonly string[];
   /** @throws ConfigError while a fit of this model is running. */
   requireIdle(method: string): void;
   /** Runs `fn` as a fit: the model is busy (compile and dispose throw) until its promise settles. */

@@ -112,9 +112,9 @@ function checkState(value: unknown): TrainingState {
   const batches = Math.ceil(data.rows / Math.min(fit.batchSize, data.rows));
   if (batch >= batches || (batch > 0 && epoch === fit.epochs)) throw new Invalid(`batch ${batch} is not a batch of epoch ${epoch} (${batches} per epoch)`);
   const stats = value.epochStats;
-  const epochStats = stats === null ? null : stats instanceof Float64Array && stats.length === STATS_WIDTH ? stats : undefined;
+  const epochStats = stats === null ? null : stats instanceof Float64Array && stats.length >= STATS_WIDTH ? stats : undefined; // then custom metrics' sums
   if (epochStats === undefined || (batch > 0) !== (epochStats !== null)) {
-    throw new Invalid(`epochStats should be ${batch > 0 ? `${STATS_WIDTH} float64 sums` : 'null'} at batch ${batch}`);
+    throw new Invalid(`epochStats should be ${batch > 0 ? `${STATS_WIDTH} or more float64 sums` : 'null'} at batch ${batch}`);
   }
   const ranks = value.ranks === undefined ? undefined : checkRanks(field(value, 'ranks', Array.isArray, 'an array of data fingerprints'), data);
   return {

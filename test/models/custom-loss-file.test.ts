@@ -54,6 +54,6 @@ describe('a custom loss in model files', () => {
   });
 
   it("refuses distributed: 'mpi', naming the loss", async () => {
-    await expect(model().fit(x, y, { epochs: 1, verbose: 0, distributed: 'mpi' })).rejects.toThrow(/distributed: 'mpi' does not support custom losses yet \(the model uses custom loss 'myMse'\)/);
+    await expect(model().fit(x, y, { epochs: 1, verbose: 0, distributed: 'mpi' })).rejects.toThrow(/distributed: 'mpi' does not support custom losses or metrics yet \(the model uses custom loss 'myMse'\)/);
   });
 });

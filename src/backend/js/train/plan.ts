@@ -54,6 +54,7 @@ export class JsPlan implements PlanHandle {
   private readonly rng = new Rng(0);
   private lastPenalty = 0; // penalty of the last lossAndStats call
   private pendingRows = 0; // rows of a forwardStep that backwardStep may finish (0: none)
+  private pendingWeighted = false; // that forwardStep gathered row weights into this.weights
   private disposed = false;
 
   constructor(
@@ -321,28 +322,31 @@ export class JsPlan implements PlanHandle {
       if (src >= datasetRows) throw new ShapeError(`Row index ${src} in order is out of range for ${datasetRows} rows`);
       x0.set(x.subarray(src * inputWidth, (src + 1) * inputWidth), r * inputWidth);
       target.set(y.subarray(src * labelWidth, (src + 1) * labelWidth), r * labelWidth);
-      if (w && wOut) wOut[r] = w[src];
+      if (w && wOut) wOut[r] = this.weights[r] = w[src];
     }
     stepRng(b.seed, b.step, this.rng);
     const out = this.forward(x0, rows, true);
     b.out.set(out.subarray(0, rows * outputWidth));
     b.target.set(target.subarray(0, rows * labelWidth));
     this.pendingRows = rows;
+    this.pendingWeighted = w !== null;
   }
 
-  backwardStep(dOut: Float32Array, rows: number, loss: number, lr: number, step: number, stats: Float64Array, statsRow: number): TrainStatusCode {
+  backwardStep(dOut: Float32Array | null, rows: number, loss: number, lr: number, step: number, stats: Float64Array, statsRow: number): TrainStatusCode {
     const { outputWidth, paramCount, optimizer } = this.spec;
     if (this.pendingRows !== rows || rows < 1) throw new Error(`backwardStep: no forwardStep of ${rows} rows to finish (call forwardStep first, with nothing between)`);
     const at = statsRow * STATS_WIDTH;
-    if (dOut.length < rows * outputWidth || !(Number.isInteger(statsRow) && statsRow >= 0) || stats.length < at + STATS_WIDTH) {
-      throw new ShapeError(`Expected dOut (${rows}, ${outputWidth}) and stats row ${statsRow} of ${STATS_WIDTH} but received lengths ${dOut.length}, ${stats.length}`);
+    if ((dOut !== null && dOut.length < rows * outputWidth) || !(Number.isInteger(statsRow) && statsRow >= 0) || stats.length < at + STATS_WIDTH) {
+      throw new ShapeError(`Expected dOut (${rows}, ${outputWidth}) and stats row ${statsRow} of ${STATS_WIDTH} but received lengths ${dOut?.length}, ${stats.length}`);
     }
     this.pendingRows = 0;
+    const weights = this.pendingWeighted ? this.weights : null;
+    if (dOut === null) loss = this.batchLoss(this.targets, weights, rows);
     const pen = this.penalty();
     if (!Number.isFinite(loss + pen)) return TrainStatus.nonFiniteLoss;
     const { params, grads, slots } = this.arena;
     grads.fill(0, 0, paramCount);
-    this.backward(this.targets, null, rows, true, dOut);
+    this.backward(this.targets, weights, rows, true, dOut);
     if (optimizer.clipValue > 0) clipByValue(grads, paramCount, optimizer.clipValue);
     const norm = Math.sqrt(sumSquares(grads, paramCount));
     if (!Number.isFinite(norm)) return TrainStatus.nonFiniteGradient;
