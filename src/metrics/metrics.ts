@@ -27,12 +27,21 @@ export interface ResolvedMetrics {
 }
 
 /**
- * Resolves the `metrics` option of compile: names or aliases, deduplicated, in the given order, and
- * custom metrics (metrics.custom). 'acc' is reported as 'accuracy'.
- * @throws ConfigError for an unknown name (with a hint), a non-array, 'accuracy' with a regression loss,
- *   or two metrics of one name.
+ * Resolves the built-in metrics of compile's `metrics` option: names or aliases, deduplicated, in the
+ * given order ('acc' is reported as 'accuracy'); custom metrics are resolveAllMetrics's.
+ * @throws as resolveAllMetrics.
  */
-export function resolveMetrics(value: unknown, labelMode: LabelModeCode, lossName: string): ResolvedMetrics {
+export function resolveMetrics(value: unknown, labelMode: LabelModeCode, lossName: string): MetricName[] {
+  return resolveAllMetrics(value, labelMode, lossName).names;
+}
+
+/**
+ * Resolves compile's `metrics` option: the built-in names (see resolveMetrics) and the custom metrics
+ * (metrics.custom), each in the given order.
+ * @throws ConfigError for an unknown name (with a hint), a non-array, 'accuracy' with a regression loss,
+ *   or two custom metrics of one name.
+ */
+export function resolveAllMetrics(value: unknown, labelMode: LabelModeCode, lossName: string): ResolvedMetrics {
   if (value === undefined) return { names: [], custom: [] };
   if (!Array.isArray(value)) throw new ConfigError(`Expected an array of metric names for metrics but received ${describe(value)}`);
   const out: MetricName[] = [];

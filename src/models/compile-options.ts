@@ -3,7 +3,7 @@
 
 import type { Layer } from '../layers/layer.js';
 import { lossToConfig, resolveLoss, type CustomLoss, type LossConfig } from '../losses/index.js';
-import { resolveMetrics, type MetricName } from '../metrics/metrics.js';
+import { resolveAllMetrics, type MetricName } from '../metrics/metrics.js';
 import type { CustomMetric } from '../metrics/custom.js';
 import { resolveOptimizer, type Optimizer, type OptimizerConfig } from '../optimizers/index.js';
 import { resolveSchedule, type LearningRateSchedule, type ScheduleConfig } from '../schedules/index.js';
@@ -48,7 +48,7 @@ export function resolveCompileOptions(options: CompileOptions, layers: readonly 
   const optimizer = resolveOptimizer(options.optimizer);
   const loss = resolveLoss(options.loss);
   lossSpecFor(layers, loss); // validates fusion (fromLogits) now, not at the first fit
-  const { names: metrics, custom: customMetrics } = resolveMetrics(options.metrics, labelModeOf(loss), loss.name);
+  const { names: metrics, custom: customMetrics } = resolveAllMetrics(options.metrics, labelModeOf(loss), loss.name);
   const schedule = options.schedule === undefined ? null : resolveSchedule(options.schedule);
   const config = {
     optimizer: optimizer.getConfig(),

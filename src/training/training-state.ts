@@ -114,7 +114,7 @@ function checkState(value: unknown): TrainingState {
   const stats = value.epochStats;
   const epochStats = stats === null ? null : stats instanceof Float64Array && stats.length >= STATS_WIDTH ? stats : undefined; // then custom metrics' sums
   if (epochStats === undefined || (batch > 0) !== (epochStats !== null)) {
-    throw new Invalid(`epochStats should be ${batch > 0 ? `${STATS_WIDTH} or more float64 sums` : 'null'} at batch ${batch}`);
+    throw new Invalid(`epochStats should be ${batch > 0 ? `${STATS_WIDTH} float64 sums (and one more per custom metric)` : 'null'} at batch ${batch}`);
   }
   const ranks = value.ranks === undefined ? undefined : checkRanks(field(value, 'ranks', Array.isArray, 'an array of data fingerprints'), data);
   return {

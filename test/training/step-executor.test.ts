@@ -28,6 +28,8 @@ describe('stepExecutor', () => {
         return out;
       },
       stepsReleased: () => Promise.resolve(),
+      customLoss: null,
+      customMetrics: [],
     } as unknown as TrainingRuntime;
 
     const steps = stepExecutor(rt, 32);
@@ -42,7 +44,7 @@ describe('stepExecutor', () => {
     let release = (): void => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
     const plan = { train: (job: TrainJob): Promise<TrainResult> => (events.push('train'), Promise.resolve({ stepsDone: job.steps, status: TrainStatus.ok })) } as unknown as PlanHandle;
-    const rt = { plan: () => plan, exclusive: <T>(fn: () => Promise<T>) => fn(), stepsReleased: () => held } as unknown as TrainingRuntime;
+    const rt = { plan: () => plan, exclusive: <T>(fn: () => Promise<T>) => fn(), stepsReleased: () => held, customLoss: null, customMetrics: [] } as unknown as TrainingRuntime;
     const run = stepExecutor(rt, 8).run({ steps: 1 } as TrainJob);
     await new Promise((resolve) => setImmediate(resolve));
     expect(events).toEqual([]);
