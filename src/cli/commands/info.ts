@@ -45,7 +45,9 @@ export async function infoCommand(modelPath: string | undefined, flags: InfoFlag
   // a model saved from the API has no CSV preprocessing: its architecture is still shown
   const pre = header.preprocessing === undefined ? null : Preprocessor.fromJSON(header.preprocessing, members[0]);
   const saved = header.preprocessing as unknown as SavedPreprocessing | undefined;
-  const model = Sequential.fromConfig(header.model as unknown as ModelConfig, backend !== undefined ? { backend } : {});
+  // the architecture alone (countParams, summary): compiling would need a custom loss's or metric's code
+  const { compiled: _compiled, ...architecture } = header.model as unknown as ModelConfig;
+  const model = Sequential.fromConfig(architecture, backend !== undefined ? { backend } : {});
   const target = pre?.target;
   const details = {
     file: modelPath,
