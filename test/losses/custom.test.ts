@@ -6,6 +6,7 @@ import { losses } from '../../src/losses/index.js';
 import { Sequential } from '../../src/models/sequential.js';
 import { layers } from '../../src/layers/index.js';
 import { BACKENDS } from '../helpers/backends.js';
+import { memoryDataset } from '../../src/data/streaming-dataset.js';
 import { customCrossentropy, customMse } from './fixtures.js';
 import type { CustomLoss, LossConfig } from '../../src/losses/index.js';
 
@@ -53,6 +54,19 @@ describe.each(BACKENDS)('losses.custom on $name', ({ name, available }) => {
     a.history.loss.forEach((v, i) => expect(b.history.loss[i]).toBeCloseTo(v, 4));
     a.history.val_loss.forEach((v, i) => expect(b.history.val_loss[i]).toBeCloseTo(v, 4));
     expect(b.history.binaryAccuracy.every((v) => v >= 0 && v <= 1)).toBe(true);
+  });
+});
+
+describe('losses.custom with a Dataset', () => {
+  it('trains a weighted memory dataset, with a dataset for validation, as the built-in loss', async () => {
+    const m = (loss: LossConfig | CustomLoss) => model('js', 'linear', loss);
+    const xm = { data: Float32Array.from(x.flat()), rows: ROWS, cols: 4 };
+    const ym = { data: Float32Array.from(oneHot.flat()), rows: ROWS, cols: 3 };
+    const opts = { epochs: 2, batchSize: 10, seed: 5, verbose: 0 as const, validationData: memoryDataset(xm, ym) };
+    const a = await m('mse').fit(memoryDataset(xm, ym, weights), opts);
+    const b = await m(customMse).fit(memoryDataset(xm, ym, weights), opts);
+    a.history.loss.forEach((v, i) => expect(b.history.loss[i]).toBeCloseTo(v, 5));
+    a.history.val_loss.forEach((v, i) => expect(b.history.val_loss[i]).toBeCloseTo(v, 5));
   });
 });
 
