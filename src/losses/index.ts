@@ -18,7 +18,7 @@ export interface ResolvedLoss {
   code: LossCode;
   delta: number;
   fromLogits: boolean;
-  custom: CustomLoss | null;
+  custom?: CustomLoss; // only for a custom loss
 }
 
 export type CrossentropyName = 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy';
@@ -52,7 +52,7 @@ export function resolveLoss(value: unknown): ResolvedLoss {
     const { name, ...options } = value;
     return make(checkChoice('loss', name, LOSS_NAMES), options);
   }
-  throw invalid('loss', 'a loss name, { name, delta?, fromLogits? } or losses.custom(…)', value);
+  throw invalid('loss', 'a loss name or { name, delta?, fromLogits? }', value);
 }
 
 function make(name: LossName, options: { delta?: unknown; fromLogits?: unknown }): ResolvedLoss {
@@ -62,12 +62,12 @@ function make(name: LossName, options: { delta?: unknown; fromLogits?: unknown }
   }
   const delta = name === 'huber' ? checkNumber('delta', orDefault(options.delta, 1.0), { min: 0, minOpen: true }) : 0;
   const fromLogits = options.fromLogits === undefined ? false : checkBoolean('fromLogits', options.fromLogits);
-  return { name, code: Loss[name], delta, fromLogits, custom: null };
+  return { name, code: Loss[name], delta, fromLogits };
 }
 
 /** The serializable form of a resolved loss (resolveLoss reads it back); a bare name when nothing is set. */
 export function lossToConfig(l: ResolvedLoss): LossConfig {
-  if (l.custom !== null) return { custom: l.custom.name };
+  if (l.custom !== undefined) return { custom: l.custom.name };
   if (l.name === 'huber') return { name: 'huber', delta: l.delta };
   if (l.fromLogits && l.name !== 'mse' && l.name !== 'mae') return { name: l.name as CrossentropyName, fromLogits: true };
   return l.name as LossName;

@@ -74,7 +74,7 @@ export class ModelRuntime {
       optimizer: compiled.optimizer,
       schedule: compiled.schedule,
       metrics: compiled.metrics,
-      customLoss: compiled.loss.custom,
+      customLoss: compiled.loss.custom ?? null,
       customMetrics: compiled.customMetrics,
       model,
       plan: (maxBatch) => (this.planHandle ??= this.backend.createPlan(spec, arena, maxBatch)),
