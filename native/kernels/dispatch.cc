@@ -69,6 +69,11 @@ bool has_avx2_fma() {
 bool has_avx512() {
   return __builtin_cpu_supports("avx512f") && has_avx2_fma();
 }
+// the bf16 packing also uses AVX-512BW/VL (word permutes, masked 256-bit stores)
+bool has_avx512bf16() {
+  return has_avx512() && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+         __builtin_cpu_supports("avx512bf16");
+}
 #endif
 
 // Best first: the default is the first supported entry marked as a default candidate. The AVX-512
@@ -106,6 +111,10 @@ void gemm_bf16_emulated(float* c, const float* a, const float* b, int m, int n, 
 }
 
 const Bf16Variant kBf16Variants[] = {
+#if defined(__x86_64__)
+    {"avx512bf16", gemm_bf16_avx512, true, "avx512f, avx512bw, avx512vl and avx512_bf16",
+     has_avx512bf16},
+#endif
     {"emulated", gemm_bf16_emulated, false, "", always},
 };
 
@@ -167,7 +176,11 @@ const char* kernel_names() {
 }
 
 const char* kernel_bf16_names() {
+#if defined(__x86_64__)
+  return "avx512bf16, emulated";
+#else
   return "emulated";
+#endif
 }
 
 // A function-local static is initialized once, thread-safely, and is immutable afterwards, so addon

@@ -41,4 +41,13 @@ void gemm_bf16_emulated_with(GemmFn fp32, float* c, const float* a, const float*
                              int k, bool trans_a, bool trans_b, float alpha, float beta,
                              const GemmEpilogue* ep, ThreadPool* pool);
 
+#if defined(__x86_64__)
+// The packed GEMM on bf16 panels with the AVX512_BF16 12x32 micro-kernel
+// (ukr_avx512bf16_12x32.cc). Call only when the CPU has AVX-512F and AVX512_BF16 (dispatch.cc
+// checks); same threads rule as gemm.h (bit-identical for 1 and N threads).
+void gemm_bf16_avx512(float* c, const float* a, const float* b, int m, int n, int k, bool trans_a,
+                      bool trans_b, float alpha, float beta, const GemmEpilogue* ep,
+                      ThreadPool* pool);
+#endif
+
 }  // namespace nntrain

@@ -98,7 +98,8 @@ struct Block {
   // Packed A of all m rows of this k block, shared by the tasks when they split columns (each
   // task would otherwise pack the same rows again); null: every task packs its own rows.
   const float* pa_shared = nullptr;
-  int kc_max = 0;  // packed-A buffers hold round_up(MC, MR) x kc_max
+  int kc_max = 0;  // the largest k block
+  int kw_max = 0;  // panel_words(kc_max): packed-A buffers hold round_up(MC, MR) x kw_max words
   int jc = 0, nc = 0, pc = 0, kc = 0;
   TaskSplit split;  // the tasks of this block (partition.h)
   // Small m (column tasks over all rows): each task packs its own columns of B into its thread's
@@ -121,6 +122,7 @@ void block_task(const Block& blk, int task) {
   const PackedGemmConfig& cfg = *blk.cfg;
   const int mr = cfg.mr, nr = cfg.nr;
   const int kc = blk.kc, nc = blk.nc, jc = blk.jc;
+  const int kw = panel_words(cfg, kc);  // words per row of a packed panel (bf16: pairs)
   const ptrdiff_t ldc = blk.n;
   const GemmEpilogue* ep = blk.ep;
   const TaskTiles t = task_tiles(blk.split, blk.m, nc, task);
@@ -140,15 +142,15 @@ void block_task(const Block& blk, int task) {
     }
   }
   float* own = blk.pa_shared == nullptr && !blk.direct_a
-                   ? t_pack_a.get(static_cast<size_t>(round_up(cfg.mc, mr)) * blk.kc_max)
+                   ? t_pack_a.get(static_cast<size_t>(round_up(cfg.mc, mr)) * blk.kw_max)
                    : nullptr;
   const int lda = blk.trans_a ? blk.m : blk.k;
   // op(A)[i, p] = a[i*rs + p*cs] for the direct kernels
   const ptrdiff_t rs = blk.trans_a ? 1 : lda, cs = blk.trans_a ? lda : 1;
   // packed B of columns [c0, c1): the shared block's, or this task's own copy
-  const float* pb = blk.pb + static_cast<size_t>(c0) * kc;
+  const float* pb = blk.pb + static_cast<size_t>(c0) * kw;
   if (blk.own_b && !blk.b_in_place) {
-    float* mine = t_pack_b.get(static_cast<size_t>(blk.split.cols_per_task) * kc);
+    float* mine = t_pack_b.get(static_cast<size_t>(blk.split.cols_per_task) * kw);
     pack_b(cfg, mine, blk.b, blk.ldb, blk.trans_b, blk.pc, jc + c0, kc, c1 - c0);
     pb = mine;
   }
@@ -156,21 +158,21 @@ void block_task(const Block& blk, int task) {
   const int full_end = c0 + (c1 - c0) / nr * nr;
   const float* edge_panel = nullptr;
   if (blk.b_in_place && full_end < c1) {
-    float* mine = t_pack_b.get(static_cast<size_t>(nr) * kc);
+    float* mine = t_pack_b.get(static_cast<size_t>(nr) * kw);
     pack_b(cfg, mine, blk.b, blk.ldb, false, blk.pc, jc + full_end, kc, c1 - full_end);
     edge_panel = mine;
   }
   for (int ic = r0; ic < r1; ic += cfg.mc) {
     const int mc = r1 - ic < cfg.mc ? r1 - ic : cfg.mc;
-    // ic is a multiple of MR, so the shared panels of rows [ic, ic + mc) start at ic * kc
+    // ic is a multiple of MR, so the shared panels of rows [ic, ic + mc) start at ic * kw
     const float* pa = own != nullptr ? own
                       : blk.direct_a ? nullptr
-                                     : blk.pa_shared + static_cast<size_t>(ic) * kc;
+                                     : blk.pa_shared + static_cast<size_t>(ic) * kw;
     if (own != nullptr) pack_a(cfg, own, blk.a, lda, blk.trans_a, ic, blk.pc, mc, kc);
     for (int jr = c0; jr < c1; jr += nr) {
       const int n_valid = nc - jr < nr ? nc - jr : nr;
       const int col = jc + jr;
-      const float* bp = pb + static_cast<size_t>(jr - c0) * kc;
+      const float* bp = pb + static_cast<size_t>(jr - c0) * kw;
       ptrdiff_t ldb_tile = nr;
       if (blk.b_in_place) {
         bp = jr < full_end ? blk.b + static_cast<ptrdiff_t>(blk.pc) * blk.ldb + col : edge_panel;
@@ -178,7 +180,7 @@ void block_task(const Block& blk, int task) {
       }
       for (int ir = 0; ir < mc; ir += mr) {
         const int m_valid = mc - ir < mr ? mc - ir : mr;
-        const float* ap = pa != nullptr ? pa + static_cast<size_t>(ir) * kc : nullptr;
+        const float* ap = pa != nullptr ? pa + static_cast<size_t>(ir) * kw : nullptr;
         const size_t row = static_cast<size_t>(ic + ir);
         float* cp = blk.c + row * ldc + col;
         const UkrEpilogue* tile_ep = nullptr;
@@ -224,8 +226,9 @@ void pack_a_panels(const Block& blk, float* pa, long p0, long p1) {
   const PackedGemmConfig& cfg = *blk.cfg;
   if (p1 <= p0) return;
   const int rows = static_cast<int>(std::min<long>(blk.m, p1 * cfg.mr) - p0 * cfg.mr);
-  pack_a(cfg, pa + static_cast<size_t>(p0) * cfg.mr * blk.kc, blk.a, blk.trans_a ? blk.m : blk.k,
-         blk.trans_a, static_cast<int>(p0) * cfg.mr, blk.pc, rows, blk.kc);
+  pack_a(cfg, pa + static_cast<size_t>(p0) * cfg.mr * panel_words(cfg, blk.kc), blk.a,
+         blk.trans_a ? blk.m : blk.k, blk.trans_a, static_cast<int>(p0) * cfg.mr, blk.pc, rows,
+         blk.kc);
 }
 
 // Small m (Block::own_b): column tasks over all rows that pack their own B; A is read in place
@@ -237,7 +240,7 @@ void run_block_column_tasks(Block& blk, ThreadPool* pool, int threads, bool dire
   blk.direct_a = direct;
   blk.pa_shared = nullptr;
   if (!direct) {
-    float* pa = t_pack_a_shared.get(static_cast<size_t>(round_up(blk.m, cfg.mr)) * blk.kc_max);
+    float* pa = t_pack_a_shared.get(static_cast<size_t>(round_up(blk.m, cfg.mr)) * blk.kw_max);
     const int a_panels = (blk.m + cfg.mr - 1) / cfg.mr;
     pool->parallel_for(threads, threads, [&](int i) {
       long p0, p1;
@@ -259,7 +262,7 @@ void run_block_row_tasks(Block& blk, ThreadPool* pool, int threads, bool direct)
   blk.direct_a = direct;
   blk.b_in_place = false;  // the shared packed B serves every task
   float* pa = blk.split.col_tasks > 1 && !direct
-                  ? t_pack_a_shared.get(static_cast<size_t>(round_up(blk.m, cfg.mr)) * blk.kc_max)
+                  ? t_pack_a_shared.get(static_cast<size_t>(round_up(blk.m, cfg.mr)) * blk.kw_max)
                   : nullptr;
   const int panels = (blk.nc + cfg.nr - 1) / cfg.nr;
   const int a_panels = (blk.m + cfg.mr - 1) / cfg.mr;
@@ -268,8 +271,8 @@ void run_block_row_tasks(Block& blk, ThreadPool* pool, int threads, bool direct)
     split_range(panels, threads, i, 1, &p0, &p1);
     if (p1 > p0) {
       const int cols = static_cast<int>(std::min<long>(blk.nc, p1 * cfg.nr) - p0 * cfg.nr);
-      pack_b(cfg, blk.pb + static_cast<size_t>(p0) * cfg.nr * blk.kc, blk.b, blk.ldb, blk.trans_b,
-             blk.pc, blk.jc + static_cast<int>(p0) * cfg.nr, blk.kc, cols);
+      pack_b(cfg, blk.pb + static_cast<size_t>(p0) * cfg.nr * panel_words(cfg, blk.kc), blk.b,
+             blk.ldb, blk.trans_b, blk.pc, blk.jc + static_cast<int>(p0) * cfg.nr, blk.kc, cols);
     }
     if (pa == nullptr) return;
     split_range(a_panels, threads, i, 1, &p0, &p1);
@@ -334,9 +337,10 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
   const GemmPlan plan = plan_gemm(blocking_of(cfg), pr);
   const int kc_step = plan.kc_step;
   blk.kc_max = plan.kc_max;
+  blk.kw_max = panel_words(cfg, plan.kc_max);
   // Sized for the block this call can use: KC x NC (rounded to whole panels)
   blk.pb =
-      t_pack_b.get(static_cast<size_t>(round_up(n < cfg.nc ? n : cfg.nc, cfg.nr)) * blk.kc_max);
+      t_pack_b.get(static_cast<size_t>(round_up(n < cfg.nc ? n : cfg.nc, cfg.nr)) * blk.kw_max);
   blk.ldb = trans_b ? k : n;
   for (int jc = 0; jc < n; jc += cfg.nc) {
     blk.jc = jc;

@@ -21,6 +21,8 @@
 //     below runs the kernel into an aligned scratch tile and copies the valid mr x nr corner back.
 //   - beta == 0 overwrites C without reading it (NaNs already in C must not survive); k >= 1.
 //   - The kernel accumulates in float32 in p order with FMA where the ISA has it; no -ffast-math.
+//   - bf16 configs (PackedGemmConfig::layout): a and b hold bf16 pairs, not floats (layouts below);
+//     k is still the count of k, the kernel reads panel_words() words per row of its panels.
 #pragma once
 
 #include <cstddef>
@@ -66,6 +68,20 @@ using UkrDirectFn = void (*)(int rows, int k, const float* a, ptrdiff_t rs, ptrd
                              const float* b, ptrdiff_t ldb, float alpha, float beta, float* c,
                              ptrdiff_t ldc, const UkrEpilogue* ep);
 
+// How a config's packed panels hold op(A) and op(B) (the bf16 GEMM's configs round to bf16 while
+// packing, two k to a 32-bit word, so the pack buffers stay float-sized; pack_bf16.cc):
+enum class PackLayout {
+  kFp32,  // the fp32 layouts above: panel column / row p at p*MR / p*NR floats
+  // bf16 pairs: word q*W + r of a panel (W = MR or NR) holds op(X)[r, 2q] in its low half and
+  // op(X)[r, 2q+1] in its high half (0 past k): vdpbf16ps's operands (and AMX's B tiles)
+  kBf16Pairs,
+  // bf16 pairs, k padded to a multiple of 32 (kAmxK): B as kBf16Pairs; A in chunks of 32 k, chunk
+  // c holding MR rows of 16 words, row r at c*MR*16 + r*16 (an AMX A tile's rows)
+  kBf16Amx,
+};
+
+constexpr int kAmxK = 32;  // k of one AMX BF16 tile product (16 words of two k)
+
 // A micro-kernel and the cache blocking that suits it. MC is a multiple of MR and NC of NR; an
 // MC x KC block of packed A is meant for L2, a KC x NR micro-panel of B for L1, KC x NC for L3.
 struct PackedGemmConfig {
@@ -75,7 +91,16 @@ struct PackedGemmConfig {
   PackTransposedFn pack_transposed;
   UkrRowsFn ukr_rows;
   UkrDirectFn ukr_direct;
+  PackLayout layout;
 };
+
+// 32-bit words per column (A) or row (B) of a packed panel spanning kc of k: kc floats, or kc bf16
+// in pairs (padded for AMX). Panels of one block sit this many words x MR (NR) apart.
+inline int panel_words(const PackedGemmConfig& cfg, int kc) {
+  if (cfg.layout == PackLayout::kFp32) return kc;
+  if (cfg.layout == PackLayout::kBf16Pairs) return (kc + 1) / 2;
+  return (kc + kAmxK - 1) / kAmxK * (kAmxK / 2);
+}
 
 // Packing (pack.cc). op(A) is (m,k): A is stored (m,k), or (k,m) when trans_a; lda is the stored
 // row length. pack_a copies the mc x kc block of op(A) at (i0, p0) into ceil(mc/mr) micro-panels of
@@ -91,6 +116,15 @@ void pack_b(const PackedGemmConfig& cfg, float* dst, const float* b, int ldb, bo
 void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const float* b, int m,
                  int n, int k, bool trans_a, bool trans_b, float alpha, float beta,
                  const GemmEpilogue* ep, ThreadPool* pool);
+
+#if defined(__x86_64__)
+// bf16 packing (pack_bf16.cc, AVX-512 with AVX512_BF16: bf16 configs exist only on such CPUs):
+// pack_a / pack_b with the same arguments for a config whose layout is not kFp32.
+void pack_a_bf16(const PackedGemmConfig& cfg, float* dst, const float* a, int lda, bool trans_a,
+                 int i0, int p0, int mc, int kc);
+void pack_b_bf16(const PackedGemmConfig& cfg, float* dst, const float* b, int ldb, bool trans_b,
+                 int p0, int j0, int kc, int nc);
+#endif
 
 // Portable micro-kernel (ukr_ref.cc): the 'packed' variant and the fallback off x86-64.
 void ukr_ref_4x8(int k, const float* a, const float* b, float alpha, float beta, float* c,

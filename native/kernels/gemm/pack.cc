@@ -87,6 +87,10 @@ void transpose_panels(const PackedGemmConfig& cfg, float* dst, int w, const floa
 // dst: ceil(mc/mr) panels of (kc, mr); op(A)[i,p] is a[i*lda + p], or a[p*lda + i] when trans_a
 void pack_a(const PackedGemmConfig& cfg, float* dst, const float* a, int lda, bool trans_a, int i0,
             int p0, int mc, int kc) {
+#if defined(__x86_64__)
+  if (cfg.layout != PackLayout::kFp32)
+    return pack_a_bf16(cfg, dst, a, lda, trans_a, i0, p0, mc, kc);
+#endif
   const int mr = cfg.mr;
   if (trans_a) {
     // A stored (k,m): the mr rows of one packed column are contiguous in A
@@ -100,6 +104,10 @@ void pack_a(const PackedGemmConfig& cfg, float* dst, const float* a, int lda, bo
 // dst: ceil(nc/nr) panels of (kc, nr); op(B)[p,j] is b[p*ldb + j], or b[j*ldb + p] when trans_b
 void pack_b(const PackedGemmConfig& cfg, float* dst, const float* b, int ldb, bool trans_b, int p0,
             int j0, int kc, int nc) {
+#if defined(__x86_64__)
+  if (cfg.layout != PackLayout::kFp32)
+    return pack_b_bf16(cfg, dst, b, ldb, trans_b, p0, j0, kc, nc);
+#endif
   const int nr = cfg.nr;
   if (!trans_b) {
     // B stored (k,n): the nr columns of one packed row are contiguous in B

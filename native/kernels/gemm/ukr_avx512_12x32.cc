@@ -6,6 +6,7 @@
 // called only after dispatch.cc has checked the CPU. Compiles to nothing off x86-64.
 #include "gemm.h"
 #include "gemm_packed.h"
+#include "ukr_avx512_store.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -13,28 +14,6 @@
 #include <cstddef>
 
 namespace nntrain {
-namespace {
-
-// act(v) for relu / leakyRelu (slope * v in float64, rounded once); linear passes v through. The
-// all-ones zero-masking forms stand in for the plain intrinsics, whose undefined pass-through
-// operand GCC 12 flags as -Wmaybe-uninitialized (a false positive, GCC bug 105593).
-__attribute__((target("avx512f"))) inline __m512 act_avx512(__m512 v, int act, __m512d slope) {
-  if (act == kActRelu)
-    return _mm512_maskz_max_ps(0xFFFF, v, _mm512_setzero_ps());  // NaN -> 0, like v > 0 ? v : 0
-  if (act != kActLeakyRelu) return v;
-  const __m512d bits = _mm512_castps_pd(v);
-  const __m256 lo = _mm256_castpd_ps(_mm512_maskz_extractf64x4_pd(0xFF, bits, 0));
-  const __m256 hi = _mm256_castpd_ps(_mm512_maskz_extractf64x4_pd(0xFF, bits, 1));
-  const __m256 neg_lo =
-      _mm512_maskz_cvtpd_ps(0xFF, _mm512_mul_pd(slope, _mm512_maskz_cvtps_pd(0xFF, lo)));
-  const __m256 neg_hi =
-      _mm512_maskz_cvtpd_ps(0xFF, _mm512_mul_pd(slope, _mm512_maskz_cvtps_pd(0xFF, hi)));
-  const __m512 neg = _mm512_castpd_ps(_mm512_maskz_insertf64x4(
-      0xFF, _mm512_castpd256_pd512(_mm256_castps_pd(neg_lo)), _mm256_castps_pd(neg_hi), 1));
-  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_GT_OQ), neg, v);
-}
-
-}  // namespace
 
 __attribute__((target("avx512f"))) void ukr_avx512_12x32(int k, const float* a, const float* b,
                                                          float alpha, float beta, float* c,
@@ -104,8 +83,9 @@ __attribute__((target("avx512f"))) void ukr_avx512_12x32(int k, const float* a, 
 namespace {
 // KC = 256: a 32 KB B micro-panel streams through L1 with the 12 KB A micro-panel held; MC x KC
 // (192 KB) in the 1 MB L2; KC x NC (4 MB) in the shared L3.
-constexpr PackedGemmConfig kAvx512Config = {ukr_avx512_12x32,     12,      32,     192, 256, 4096,
-                                            pack_transposed_avx2, nullptr, nullptr};
+constexpr PackedGemmConfig kAvx512Config = {
+    ukr_avx512_12x32, 12, 32, 192, 256, 4096, pack_transposed_avx2, nullptr, nullptr,
+    PackLayout::kFp32};
 }  // namespace
 
 // c is (m,n); a is (m,k) or (k,m) when trans_a; b is (k,n) or (n,k) when trans_b

@@ -8,6 +8,8 @@ import { nativeAvailable } from '../../../../src/backend/index.js';
 import { loadNativeAddon } from '../../../../src/backend/native.js';
 import { Rng } from '../../../../src/util/rng.js';
 import { runNode } from '../../../helpers/run-script.js';
+import { transpiled } from '../../../helpers/transpiled.js';
+import { bf16Cases, bf16Operands, type Bf16Case } from './bf16.child.js';
 
 const U = 2 ** -24; // fp32 unit roundoff
 const BF16_U = 2 ** -8; // bf16 relative rounding error per operand (8 significant bits, RNE)
@@ -23,6 +25,14 @@ function roundBf16(x: number): number {
   return f32[0];
 }
 
+/** The first index where x and y differ in bits, or -1 (toEqual is slow on long arrays) */
+function firstDifference(x: Float32Array, y: Float32Array): number {
+  const xb = new Uint32Array(x.buffer, x.byteOffset, x.length), yb = new Uint32Array(y.buffer, y.byteOffset, y.length);
+  if (xb.length !== yb.length) return 0;
+  for (let i = 0; i < xb.length; i++) if (xb[i] !== yb[i]) return i;
+  return -1;
+}
+
 function rand(rng: Rng, len: number): Float32Array {
   const x = new Float32Array(len);
   for (let i = 0; i < len; i++) x[i] = rng.uniform() * 2 - 1;
@@ -32,15 +42,7 @@ function rand(rng: Rng, len: number): Float32Array {
 /** op(X)[r][q] of X stored (rows, cols), or (cols, rows) when trans */
 const at = (x: Float32Array, rows: number, cols: number, trans: boolean, r: number, q: number) => (trans ? x[q * rows + r] : x[r * cols + q]);
 
-interface Case {
-  m: number;
-  n: number;
-  k: number;
-  tA: boolean;
-  tB: boolean;
-  alpha: number;
-  beta: number;
-}
+type Case = Bf16Case;
 
 /**
  * Float64 references of alpha·op(A)·op(B) + beta·C0: `exact` on the bf16-rounded operands, `fp32` on the
@@ -65,6 +67,18 @@ function reference(cs: Case, a: Float32Array, b: Float32Array, c0: Float32Array)
     }
   return { exact, fp32, mag };
 }
+
+// The emulated variant in a child, started at once so it runs beside the in-process tests
+const emulatedRun = nativeAvailable() ? runNode([transpiled('test/native/kernels/gemm/bf16.child.ts')], { NNTRAIN_KERNEL_BF16: 'emulated' }) : undefined;
+
+// reference() of each bf16Cases() entry, computed once for the tests that share them
+const caseRefs = new Map<Case, ReturnType<typeof reference>>();
+function caseReference(cs: Case, a: Float32Array, b: Float32Array, c0: Float32Array) {
+  let r = caseRefs.get(cs);
+  if (r === undefined) caseRefs.set(cs, (r = reference(cs, a, b, c0)));
+  return r;
+}
+const CASES = bf16Cases();
 
 describe.skipIf(!nativeAvailable())('gemmBf16 (native)', () => {
   const lib = nativeAvailable() ? loadNativeAddon() : undefined;
@@ -118,6 +132,86 @@ describe.skipIf(!nativeAvailable())('gemmBf16 (native)', () => {
     expect(one([-Infinity], [0.5])).toBe(-Infinity);
     expect(one([Infinity], [0])).toBeNaN();
     expect(one([3.4028234663852886e38], [1])).toBe(Infinity); // fp32's largest finite is past bf16's
+  });
+
+  // The larger cases once per thread count: every tile is computed by one thread in the same k order,
+  // so 1 and 2 threads give the same bits; both within the bounds of the bf16-rounded product.
+  it('block edges and several k blocks: bf16 bounds, and bit-identical on 1 and 2 threads', () => {
+    for (const cs of CASES) {
+      const { a, b, c } = bf16Operands(cs);
+      const out = [1, 2].map((t) => {
+        lib!.setThreads(t);
+        const ct = c.slice();
+        lib!.gemmBf16(ct, a, b, cs.m, cs.n, cs.k, cs.tA, cs.tB, cs.alpha, cs.beta, null, null, 0, 0);
+        return ct;
+      });
+      const label = `m=${cs.m} n=${cs.n} k=${cs.k} tA=${cs.tA} tB=${cs.tB}`;
+      expect(firstDifference(out[0], out[1]), label).toBe(-1);
+      const { exact, mag } = caseReference(cs, a, b, c);
+      let worst = 0;
+      for (let idx = 0; idx < cs.m * cs.n; idx++) worst = Math.max(worst, Math.abs(out[0][idx] - exact[idx]) / (2 * (cs.k + 4) * U * mag[idx] + 1e-30));
+      expect(worst, label).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('the multithreaded shapes of a 1024-wide layer give the same bits on 1 and 2 threads', () => {
+    const rng = new Rng(7);
+    // forward at batch 128, dW (AᵀB) and dX (ABᵀ): row and column task splits
+    for (const [m, n, k, tA, tB] of [[128, 1024, 784, false, false], [784, 256, 128, true, false], [128, 512, 1024, false, true]] as const) {
+      const a = rand(rng, m * k), b = rand(rng, k * n);
+      const out = [1, 2].map((t) => {
+        lib!.setThreads(t);
+        const c = new Float32Array(m * n);
+        lib!.gemmBf16(c, a, b, m, n, k, tA, tB, 1, 0, null, null, 0, 0);
+        return c;
+      });
+      expect(firstDifference(out[0], out[1]), `${m}x${n}x${k}`).toBe(-1);
+      expect(out[0].some((x) => x !== 0)).toBe(true);
+    }
+  });
+
+  it('fuses the dense epilogue (bias, z, activation) as the fp32 GEMM does', () => {
+    const info = lib!.info();
+    const [m, n, k] = [37, 70, 45];
+    const rng = new Rng(11);
+    const a = rand(rng, m * k), b = rand(rng, k * n), bias = rand(rng, n);
+    if (info.kernel === 'ref' || info.kernel === 'simple') {
+      expect(() => lib!.gemmBf16(new Float32Array(m * n), a, b, m, n, k, false, false, 1, 0, bias, null, 0, 0)).toThrow(/does not fuse/);
+      return;
+    }
+    const plain = new Float32Array(m * n);
+    lib!.gemmBf16(plain, a, b, m, n, k, false, false, 1, 0, null, null, 0, 0);
+    // relu and leakyRelu in registers, sigmoid per tile, softmax over whole rows
+    for (const [act, param] of [[1, 0], [2, 0.1], [7, 0], [9, 0]] as const) {
+      const c = new Float32Array(m * n).fill(NaN), z = new Float32Array(m * n);
+      lib!.gemmBf16(c, a, b, m, n, k, false, false, 1, 0, bias, z, act, param);
+      const expectedZ = plain.map((v, idx) => v + bias[idx % n]);
+      for (let idx = 0; idx < m * n; idx++) expect(Math.abs(z[idx] - expectedZ[idx])).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(expectedZ[idx])));
+      const expectedC = new Float32Array(m * n);
+      lib!.activationForward(expectedC, z, m, n, act, param);
+      for (let idx = 0; idx < m * n; idx++) expect(Math.abs(c[idx] - expectedC[idx]), `act ${act} [${idx}]`).toBeLessThanOrEqual(1e-6);
+    }
+  });
+
+  it('the emulated variant (NNTRAIN_KERNEL_BF16=emulated) agrees with this one up to summation order', async () => {
+    const r = await emulatedRun!;
+    expect(r.code, r.stderr).toBe(0);
+    const child = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { kernel: string; results: string[] };
+    expect(child.kernel).toBe('emulated');
+    CASES.forEach((cs, v) => {
+      const { a, b, c } = bf16Operands(cs);
+      const c0 = c.slice();
+      lib!.gemmBf16(c, a, b, cs.m, cs.n, cs.k, cs.tA, cs.tB, cs.alpha, cs.beta, null, null, 0, 0);
+      const bytes = Buffer.from(child.results[v], 'base64');
+      const emulated = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+      const { mag } = caseReference(cs, a, b, c0);
+      // each side is within 2(k+4)u·mag of the exact bf16 product, so they are within twice that
+      for (let idx = 0; idx < cs.m * cs.n; idx++) {
+        if (!(Math.abs(c[idx] - emulated[idx]) <= 4 * (cs.k + 4) * U * mag[idx] + 1e-30)) {
+          expect.fail(`m=${cs.m} n=${cs.n} k=${cs.k} [${idx}]: ${c[idx]} (${lib!.info().kernelBf16}) vs ${emulated[idx]} (emulated)`);
+        }
+      }
+    });
   });
 
   it('rejects an unknown NNTRAIN_KERNEL_BF16 at load, naming the accepted values', async () => {
