@@ -37,6 +37,7 @@
     'kernels/gemm/pack_avx2.cc',
     'kernels/gemm/pack_bf16.cc',
     'kernels/gemm/partition.cc',
+    'kernels/gemm/ukr_amx_32x32.cc',
     'kernels/gemm/ukr_avx2_6x16.cc',
     'kernels/gemm/ukr_avx512_12x32.cc',
     'kernels/gemm/ukr_avx512bf16_12x32.cc',

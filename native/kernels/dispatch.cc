@@ -5,6 +5,10 @@
 // run is an error, never a silent fallback.
 #include "dispatch.h"
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -74,6 +78,21 @@ bool has_avx512bf16() {
   return has_avx512() && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
          __builtin_cpu_supports("avx512bf16");
 }
+
+#if defined(__linux__)
+// AMX-TILE (CPUID.7.0:EDX[24]) and AMX-BF16 (EDX[22]), the OS saving tile state (XCR0 bits 17 and
+// 18), and the process's permission to use it
+bool has_amx_bf16() {
+  if (!has_avx512bf16()) return false;
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
+  if ((edx & (1u << 24)) == 0 || (edx & (1u << 22)) == 0) return false;
+  unsigned xcr0_lo = 0, xcr0_hi = 0;
+  __asm__("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+  if ((xcr0_lo & (3u << 17)) != (3u << 17)) return false;
+  return amx_permitted();
+}
+#endif
 #endif
 
 // Best first: the default is the first supported entry marked as a default candidate. The AVX-512
@@ -111,6 +130,10 @@ void gemm_bf16_emulated(float* c, const float* a, const float* b, int m, int n, 
 }
 
 const Bf16Variant kBf16Variants[] = {
+#if defined(__x86_64__) && defined(__linux__)
+    {"amx", gemm_bf16_amx, true,
+     "amx_tile, amx_bf16 and the avx512bf16 set, and Linux's permission", has_amx_bf16},
+#endif
 #if defined(__x86_64__)
     {"avx512bf16", gemm_bf16_avx512, true, "avx512f, avx512bw, avx512vl and avx512_bf16",
      has_avx512bf16},
@@ -176,7 +199,9 @@ const char* kernel_names() {
 }
 
 const char* kernel_bf16_names() {
-#if defined(__x86_64__)
+#if defined(__x86_64__) && defined(__linux__)
+  return "amx, avx512bf16, emulated";
+#elif defined(__x86_64__)
   return "avx512bf16, emulated";
 #else
   return "emulated";

@@ -50,4 +50,13 @@ void gemm_bf16_avx512(float* c, const float* a, const float* b, int m, int n, in
                       ThreadPool* pool);
 #endif
 
+#if defined(__x86_64__) && defined(__linux__)
+// The packed GEMM on AMX-BF16 tiles (ukr_amx_32x32.cc). Call only when the CPU has AMX-TILE,
+// AMX-BF16 and the AVX-512 of gemm_bf16_avx512, and after amx_permitted() returned true.
+void gemm_bf16_amx(float* c, const float* a, const float* b, int m, int n, int k, bool trans_a,
+                   bool trans_b, float alpha, float beta, const GemmEpilogue* ep, ThreadPool* pool);
+// Asks Linux for this process's permission to use AMX tile data (idempotent); false if refused.
+bool amx_permitted();
+#endif
+
 }  // namespace nntrain

@@ -118,7 +118,16 @@ struct Block {
 // its own packed A. Every C tile is computed by exactly one task with the same packed data,
 // micro-kernel call and k order whatever the task layout, so the result does not depend on the
 // threads.
+void block_task_tiles(const Block& blk, int task);
+
 void block_task(const Block& blk, int task) {
+  const PackedGemmConfig& cfg = *blk.cfg;
+  if (cfg.task_begin != nullptr) cfg.task_begin();
+  block_task_tiles(blk, task);
+  if (cfg.task_end != nullptr) cfg.task_end();
+}
+
+void block_task_tiles(const Block& blk, int task) {
   const PackedGemmConfig& cfg = *blk.cfg;
   const int mr = cfg.mr, nr = cfg.nr;
   const int kc = blk.kc, nc = blk.nc, jc = blk.jc;

@@ -45,7 +45,7 @@ using UkrFn = void (*)(int k, const float* a, const float* b, float alpha, float
                        ptrdiff_t ldc, const UkrEpilogue* ep);
 
 // The largest tile any micro-kernel uses (sizes the scratch tile of ukr_edge_tile)
-constexpr int kMaxMr = 16;
+constexpr int kMaxMr = 32;
 constexpr int kMaxNr = 32;
 
 // The transposing copy of packing, dst[p*w + i] = src[i*ld + p] for i < rows and 0 up to w, for
@@ -92,6 +92,10 @@ struct PackedGemmConfig {
   UkrRowsFn ukr_rows;
   UkrDirectFn ukr_direct;
   PackLayout layout;
+  // Called by a thread before and after its micro-kernel calls of one task (AMX: load the tile
+  // configuration, release the tiles), so kernels need not do it per tile; null: nothing to do.
+  void (*task_begin)();
+  void (*task_end)();
 };
 
 // 32-bit words per column (A) or row (B) of a packed panel spanning kc of k: kc floats, or kc bf16

@@ -228,9 +228,18 @@ void ukr_avx2_rows(int rows, int k, const float* a, const float* b, float alpha,
 
 // KC = 512 (fewer passes over C than 256; the 32 KB B micro-panel streams from L2): MC x KC of
 // packed A stays in a 1 MB L2, KC x NC of packed B in L3 (measurements: TUNING.md).
-constexpr PackedGemmConfig kAvx2Config = {
-    ukr_avx2_6x16,    6, 16, 144, 512, 4096, pack_transposed_avx2, ukr_avx2_rows, ukr_avx2_direct,
-    PackLayout::kFp32};
+constexpr PackedGemmConfig kAvx2Config = {ukr_avx2_6x16,
+                                          6,
+                                          16,
+                                          144,
+                                          512,
+                                          4096,
+                                          pack_transposed_avx2,
+                                          ukr_avx2_rows,
+                                          ukr_avx2_direct,
+                                          PackLayout::kFp32,
+                                          nullptr,
+                                          nullptr};
 }  // namespace
 
 // c is (m,n); a is (m,k) or (k,m) when trans_a; b is (k,n) or (n,k) when trans_b
