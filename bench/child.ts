@@ -4,6 +4,7 @@
 import { runCsv, type CsvParams } from './cases/csv.js';
 import { runStream, type StreamParams } from './cases/stream.js';
 import { runGemm, type GemmParams } from './cases/gemm.js';
+import { runGemmBf16, type GemmBf16Params } from './cases/gemm-bf16.js';
 import { runLag, runMemory } from './cases/loop.js';
 import { runAccuracy, runTrain, type TrainParams } from './cases/train.js';
 import { runAllreduce, runStep, type StepParams } from './cases/scaling.js';
@@ -14,6 +15,7 @@ const [name, json] = process.argv.slice(2);
 const params: unknown = JSON.parse(json ?? '{}');
 const cases: Record<string, (p: never) => Promise<void> | void> = {
   gemm: (p: GemmParams) => runGemm(p),
+  'gemm-bf16': (p: GemmBf16Params) => runGemmBf16(p),
   train: (p: TrainParams) => runTrain(p),
   accuracy: runAccuracy,
   lag: runLag,

@@ -12,6 +12,7 @@ import type { ChildOutcome } from './lib/protocol.js';
 import { fmt, type Row } from './table.js';
 
 export { csvRows } from './cases/csv.js';
+export { gemmBf16Rows } from './cases/gemm-bf16.js';
 
 export interface Ctx {
   quick: boolean;
@@ -32,10 +33,14 @@ const peerValue = <T>(o: ChildOutcome<Peer<T>>, pick: (r: T) => number): number 
 export const systemRows = {
   peak(p: PeakResult | { error: string }): Row[] {
     if ('error' in p) return [{ group: 'peak', case: 'FMA peak', unit: 'GFLOP/s', native: 'failed', js: null, peer: null, peerName: '', note: p.error }];
-    return [
+    const rows: Row[] = [
       { group: 'peak', case: 'FMA peak fp32, 1 core', unit: 'GFLOP/s', native: p.perCore, js: null, peer: null, peerName: '', note: `measured (${p.isa}, bench/peak/fma_peak.c)` },
       { group: 'peak', case: `FMA peak fp32, ${p.cores} cores`, unit: 'GFLOP/s', native: p.allCores, js: null, peer: null, peerName: '', note: 'measured' },
     ];
+    if (p.bf16PerCore !== undefined && p.bf16PerCore > 0) {
+      rows.push({ group: 'peak', case: 'vdpbf16ps peak, 1 core', unit: 'GFLOP/s', native: p.bf16PerCore, js: null, peer: p.perCore, peerName: 'FMA fp32', note: 'measured, 512-bit (AVX512_BF16): the bound of the avx512bf16 GEMM (AMX is not probed)' });
+    }
+    return rows;
   },
 
   async loop(ctx: Ctx): Promise<Row[]> {

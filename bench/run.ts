@@ -11,7 +11,7 @@ import { compileFmaPeak, measurePeak } from './cases/peak.js';
 import { makeHostGate, type HostGate } from './lib/host-gate.js';
 import { DATASET_CACHE, prepareFashionMnist } from '../data/prepare/fashion-mnist.js';
 import { runChild, type ChildOutcome } from './lib/protocol.js';
-import { csvRows, gemmRows, trainRows, systemRows, type Ctx } from './rows.js';
+import { csvRows, gemmBf16Rows, gemmRows, trainRows, systemRows, type Ctx } from './rows.js';
 import { scalingRows } from './scaling.js';
 import { busyHostRows } from './busy-host.js';
 import { customLossRows } from './cases/custom-loss.js';
@@ -72,6 +72,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   if (peak !== null) rows.push(...systemRows.peak(peak));
   if (peak !== null) rows.push(...(await gemmRows(ctx, 'error' in peak ? null : peak)));
+  if (peak !== null && info !== null) rows.push(...(await gemmBf16Rows(ctx, 'error' in peak ? null : peak)));
   if (wanted('train')) rows.push(...(await trainRows(ctx)));
   if (wanted('custom')) rows.push(...(await customLossRows(ctx)));
   if (wanted('loop')) rows.push(...(await systemRows.loop(ctx)));

@@ -14,6 +14,7 @@ export interface PeakResult {
   perCore: number; // GFLOP/s, 1 thread
   allCores: number; // GFLOP/s, `cores` threads
   cores: number;
+  bf16PerCore?: number; // GFLOP/s of 512-bit vdpbf16ps, 1 thread; absent without AVX512_BF16
 }
 
 /** Compiles fma_peak into bench/.cache; returns its path, or the compiler's first error line. */
@@ -32,10 +33,11 @@ export function compileFmaPeak(): { exe: string } | { error: string } {
 /** `gate` (bench/lib/host-gate.ts) measures the all-core peak outside the host's slow spells. */
 export async function measurePeak(exe: string, seconds: number, gate: HostGate | null): Promise<PeakResult | { error: string }> {
   const cores = availableParallelism();
-  const run = async (threads: number): Promise<{ isa: string; gflops: number } | undefined> =>
-    (await runChild<{ isa: string; gflops: number }>(exe, [String(threads), String(seconds)], {}, 60)).result;
-  const one = await run(1);
+  const run = async (threads: number, bf16 = false): Promise<{ isa: string; gflops: number; bf16?: number } | undefined> =>
+    (await runChild<{ isa: string; gflops: number; bf16?: number }>(exe, [String(threads), String(seconds), ...(bf16 ? ['bf16'] : [])], {}, 60)).result;
+  const one = await run(1, true);
   const all = gate === null ? await run(cores) : (await gate.run(() => run(cores))).value;
   if (one === undefined || all === undefined) return { error: 'fma_peak printed no result' };
-  return { isa: one.isa, perCore: one.gflops, allCores: all.gflops, cores };
+  const bf16 = one.bf16 !== undefined && one.bf16 > 0 ? { bf16PerCore: one.bf16 } : {};
+  return { isa: one.isa, perCore: one.gflops, allCores: all.gflops, cores, ...bf16 };
 }

@@ -1,6 +1,8 @@
 /* FMA peak of this machine, fp32: `fma_peak <threads> <seconds>` prints one `@@bench <json>` line (bench/lib/protocol.ts)
- * {"isa":..., "threads":T, "gflops":G, "roundTripNs":R}. Each thread runs 12 independent chains of packed FMAs
- * (enough to cover latency × ports on current x86 cores), and the best of AVX-512 and AVX2 is reported.
+ * {"isa":..., "threads":T, "gflops":G, "bf16":B, "roundTripNs":R}; B, with a third argument `bf16` (the host gate's
+ * probes leave it out): the same with 512-bit vdpbf16ps (AVX512_BF16, 0 without it), the bound of the bf16 GEMM.
+ * Each thread runs 12 independent chains of packed FMAs (enough to cover latency × ports on current x86 cores), and
+ * the best of AVX-512 and AVX2 is reported.
  * R (with 2+ threads and 2+ usable CPUs, else 0): the best of 3 timings of a cache line bounced between threads
  * pinned to the first two CPUs this process may use, in ns per round trip: how far apart the host placed them
  * (bench/lib/host-gate.ts). Built by bench/cases/peak.ts with `cc -O2 -pthread` (ISA code selected with target
@@ -53,21 +55,35 @@ __attribute__((target("avx512f"))) static float run_avx512(long reps) {
   return s;
 }
 
+/* vdpbf16ps: two bf16 products per fp32 lane, so 4 flops per lane per instruction */
+__attribute__((target("avx512f,avx512bf16"))) static float run_bf16(long reps) {
+  __m512 acc[CHAINS];
+  for (int i = 0; i < CHAINS; i++) acc[i] = _mm512_set1_ps((float)i * 1e-3f);
+  const __m512bh a = (__m512bh)_mm512_set1_epi32(0x3f7f3f7f), b = (__m512bh)_mm512_set1_epi32(0x33d633d6);
+  for (long r = 0; r < reps * ITERS; r++) {
+#pragma GCC unroll 12
+    for (int i = 0; i < CHAINS; i++) acc[i] = _mm512_dpbf16_ps(acc[i], a, b);
+  }
+  float s = 0;
+  for (int i = 0; i < CHAINS; i++) s += _mm512_reduce_add_ps(acc[i]);
+  return s;
+}
+
 struct job {
-  int wide; /* 1: AVX-512 */
+  int wide; /* 1: AVX-512, 2: AVX512_BF16 vdpbf16ps */
   long reps;
   volatile float sink;
 };
 
 static void* worker(void* p) {
   struct job* j = p;
-  j->sink = j->wide ? run_avx512(j->reps) : run_avx2(j->reps);
+  j->sink = j->wide == 2 ? run_bf16(j->reps) : j->wide ? run_avx512(j->reps) : run_avx2(j->reps);
   return NULL;
 }
 
-/* flops per rep = ITERS × CHAINS × lanes × 2 */
+/* flops per rep = ITERS × CHAINS × lanes × 2 (× 2 products per lane for vdpbf16ps) */
 static double measure(int wide, int threads, double seconds) {
-  const double lanes = wide ? 16 : 8;
+  const double lanes = wide == 2 ? 32 : wide ? 16 : 8;
   struct job jobs[256];
   pthread_t tid[256];
   long reps = 1;
@@ -143,8 +159,10 @@ int main(int argc, char** argv) {
   __builtin_cpu_init();
   double g2 = measure(0, threads, seconds), g5 = 0;
   if (__builtin_cpu_supports("avx512f")) g5 = measure(1, threads, seconds);
+  double gb = 0; /* the bf16 peak, apart from the fp32 one ("gflops") */
+  if (argc > 3 && argv[3][0] == 'b' && __builtin_cpu_supports("avx512bf16")) gb = measure(2, threads, seconds);
   double rt = threads >= 2 ? round_trip_ns() : 0;
-  printf("@@bench {\"isa\":\"%s\",\"threads\":%d,\"gflops\":%.2f,\"avx2\":%.2f,\"avx512\":%.2f,\"roundTripNs\":%.0f}\n",
-         g5 > g2 ? "avx512" : "avx2+fma", threads, g5 > g2 ? g5 : g2, g2, g5, rt);
+  printf("@@bench {\"isa\":\"%s\",\"threads\":%d,\"gflops\":%.2f,\"avx2\":%.2f,\"avx512\":%.2f,\"bf16\":%.2f,\"roundTripNs\":%.0f}\n",
+         g5 > g2 ? "avx512" : "avx2+fma", threads, g5 > g2 ? g5 : g2, g2, g5, gb, rt);
   return 0;
 }
