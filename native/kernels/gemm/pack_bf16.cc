@@ -11,48 +11,14 @@
 #include <immintrin.h>
 
 #include <cstddef>
-#include <cstdint>
 #include <cstring>
 
-#include "bf16.h"
 #include "gemm_packed.h"
 
 namespace nntrain {
 namespace {
 
 #define NNTRAIN_PACK_BF16 __attribute__((target("avx2,avx512f,avx512bw,avx512vl,avx512bf16")))
-
-inline float pair_word(float lo, float hi) {
-  const uint32_t w = static_cast<uint32_t>(bf16_bits(lo)) | static_cast<uint32_t>(bf16_bits(hi))
-                                                                << 16;
-  float f;
-  std::memcpy(&f, &w, sizeof f);
-  return f;
-}
-
-// Word (r, q) of a panel of width w in the config's layout
-inline size_t word_index(PackLayout layout, int w, int r, int q) {
-  if (layout == PackLayout::kBf16Amx) {
-    constexpr int kChunk = kAmxK / 2;
-    return static_cast<size_t>(q / kChunk) * w * kChunk + static_cast<size_t>(r) * kChunk +
-           q % kChunk;
-  }
-  return static_cast<size_t>(q) * w + r;
-}
-
-// The scalar packing of panel words (r, q) for r in [r_lo, w), q in [q_lo, panel_words): element
-// (r, p) of op(X) at src[r*rs + p*ps] for r < rows and p < kc, zero elsewhere.
-void pack_panel_scalar(PackLayout layout, float* dst, int w, const float* src, ptrdiff_t rs,
-                       ptrdiff_t ps, int rows, int kc, int words, int r_lo, int q_lo) {
-  for (int q = q_lo; q < words; q++) {
-    for (int r = r_lo; r < w; r++) {
-      const int p = 2 * q;
-      const float lo = r < rows && p < kc ? src[r * rs + p * ps] : 0.0f;
-      const float hi = r < rows && p + 1 < kc ? src[r * rs + (p + 1) * ps] : 0.0f;
-      dst[word_index(layout, w, r, q)] = pair_word(lo, hi);
-    }
-  }
-}
 
 // vpermw index: words (x[j], y[j]) from the 32 bf16 [x[0..15], y[0..15]]
 NNTRAIN_PACK_BF16 inline __m512i interleave_index() {
@@ -114,51 +80,57 @@ NNTRAIN_PACK_BF16 inline void transpose8x8(__m256 r[8]) {
   r[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
 }
 
-// 16 floats of a stored row (k p..p+15) as 8 pair words
-NNTRAIN_PACK_BF16 inline __m256 row_words(const float* x) {
-  return (__m256)_mm512_cvtneps_pbh(_mm512_loadu_ps(x));
+// Up to 16 floats of a stored row (k p..p+n-1, zero past n; n may be <= 0) as 8 pair words
+NNTRAIN_PACK_BF16 inline __m256 row_words(const float* x, int n) {
+  const __mmask16 mask = static_cast<__mmask16>(n >= 16 ? 0xFFFF : n > 0 ? (1u << n) - 1 : 0);
+  return (__m256)_mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(mask, x));
 }
 
-// k along stored rows: element (r, p) at src[r*ld + p], one panel of w (`rows` valid). kBf16Pairs:
-// 8 rows x 16 k -> 8x8 words -> dst[q*w + r]; kBf16Amx: 32 k of a row -> 16 words at
-// dst[chunk*w*16 + r*16]. Tails (k past a multiple of 16, or of 32 for AMX) are scalar.
+// k along stored rows: element (r, p) at src[r*ld + p], one panel of w (`rows` valid), `words`
+// pair rows (k padded with zero). kBf16Pairs: 8 rows x 16 k -> 8x8 words -> dst[q*w + r];
+// kBf16Amx: 32 k of a row -> 16 words at dst[chunk*w*16 + r*16]. The k tail is read with masked
+// loads (never past the row).
 NNTRAIN_PACK_BF16 void pack_along_panel(PackLayout layout, float* dst, int w, const float* src,
                                         ptrdiff_t ld, int rows, int kc, int words) {
   if (layout == PackLayout::kBf16Amx) {
     constexpr int kChunk = kAmxK / 2;
-    const int full = kc / kAmxK;
+    const int chunks = words / kChunk;
     for (int r = 0; r < w; r++) {
       const float* x = src + r * ld;
-      for (int ch = 0; ch < full; ch++) {
+      for (int ch = 0; ch < chunks; ch++) {
         float* out = dst + static_cast<size_t>(ch) * w * kChunk + static_cast<size_t>(r) * kChunk;
-        if (r >= rows) {
-          _mm512_storeu_ps(out, _mm512_setzero_ps());
-          continue;
-        }
-        const __m512 lo = _mm512_loadu_ps(x + ch * kAmxK);
-        const __m512 hi = _mm512_loadu_ps(x + ch * kAmxK + 16);
+        const int n = r < rows ? kc - ch * kAmxK : 0;  // valid k in this chunk (may exceed 32)
+        const __mmask16 lo_mask = static_cast<__mmask16>(n >= 16 ? 0xFFFF
+                                                         : n > 0 ? (1u << n) - 1
+                                                                 : 0);
+        const __mmask16 hi_mask = static_cast<__mmask16>(n >= 32  ? 0xFFFF
+                                                         : n > 16 ? (1u << (n - 16)) - 1
+                                                                  : 0);
+        const __m512 lo = _mm512_maskz_loadu_ps(lo_mask, x + ch * kAmxK);
+        const __m512 hi = _mm512_maskz_loadu_ps(hi_mask, x + ch * kAmxK + 16);
         _mm512_storeu_ps(out, (__m512)_mm512_cvtne2ps_pbh(hi, lo));
       }
     }
-    pack_panel_scalar(layout, dst, w, src, ld, 1, rows, kc, words, 0, full * kChunk);
     return;
   }
-  const int kc16 = kc / 16 * 16;
   for (int r0 = 0; r0 < w; r0 += 8) {
     const int lanes = w - r0 < 8 ? w - r0 : 8;
-    for (int p = 0; p < kc16; p += 16) {
+    const __mmask8 mask = static_cast<__mmask8>((1u << lanes) - 1);
+    // every pair row up to `words` (AMX's B is padded past kc with zero pairs)
+    for (int p = 0; p < 2 * words; p += 16) {
+      const int n = kc - p < 16 ? kc - p : 16;
       __m256 r[8];
       for (int j = 0; j < 8; j++) {
-        r[j] = r0 + j < rows ? row_words(src + (r0 + j) * ld + p) : _mm256_setzero_ps();
+        r[j] = r0 + j < rows ? row_words(src + (r0 + j) * ld + p, n) : _mm256_setzero_ps();
       }
       transpose8x8(r);
-      const __mmask8 mask = static_cast<__mmask8>((1u << lanes) - 1);
-      for (int q = 0; q < 8; q++) {
+      // pair rows past `words` belong to the next panel
+      const int q_count = words - p / 2 < 8 ? words - p / 2 : 8;
+      for (int q = 0; q < q_count; q++) {
         _mm256_mask_storeu_ps(dst + static_cast<size_t>(p / 2 + q) * w + r0, mask, r[q]);
       }
     }
   }
-  pack_panel_scalar(layout, dst, w, src, ld, 1, rows, kc, words, 0, kc16 / 2);
 }
 
 // k across stored rows into AMX A panels (chunks of 16 words per row): through kBf16Pairs pair
