@@ -5,7 +5,7 @@
 // run is an error, never a silent fallback.
 #include "dispatch.h"
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && defined(__linux__)
 #include <cpuid.h>
 #endif
 

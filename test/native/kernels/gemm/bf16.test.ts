@@ -9,7 +9,7 @@ import { loadNativeAddon } from '../../../../src/backend/native.js';
 import { Rng } from '../../../../src/util/rng.js';
 import { runNode } from '../../../helpers/run-script.js';
 import { transpiled } from '../../../helpers/transpiled.js';
-import { bf16Cases, bf16Operands, type Bf16Case } from './bf16.child.js';
+import { bf16Cases, bf16Operands, type Bf16Case, type Bf16ChildReport } from './bf16.child.js';
 
 const U = 2 ** -24; // fp32 unit roundoff
 const BF16_U = 2 ** -8; // bf16 relative rounding error per operand (8 significant bits, RNE)
@@ -68,8 +68,13 @@ function reference(cs: Case, a: Float32Array, b: Float32Array, c0: Float32Array)
   return { exact, fp32, mag };
 }
 
-// The emulated variant in a child, started at once so it runs beside the in-process tests
-const emulatedRun = nativeAvailable() ? runNode([transpiled('test/native/kernels/gemm/bf16.child.ts')], { NNTRAIN_KERNEL_BF16: 'emulated' }) : undefined;
+// Every bf16 variant in a child of its own (the kernel is chosen once per process), started at once so
+// they run beside the in-process tests
+const VARIANTS = ['amx', 'avx512bf16', 'emulated'] as const;
+const childRuns = new Map<string, Promise<{ code: number; stdout: string; stderr: string }>>();
+if (nativeAvailable()) {
+  for (const v of VARIANTS) childRuns.set(v, runNode([transpiled('test/native/kernels/gemm/bf16.child.ts')], { NNTRAIN_KERNEL_BF16: v }));
+}
 
 // reference() of each bf16Cases() entry, computed once for the tests that share them
 const caseRefs = new Map<Case, ReturnType<typeof reference>>();
@@ -193,26 +198,36 @@ describe.skipIf(!nativeAvailable())('gemmBf16 (native)', () => {
     }
   });
 
-  it('the emulated variant (NNTRAIN_KERNEL_BF16=emulated) agrees with this one up to summation order', async () => {
-    const r = await emulatedRun!;
-    expect(r.code, r.stderr).toBe(0);
-    const child = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { kernel: string; results: string[] };
-    expect(child.kernel).toBe('emulated');
-    CASES.forEach((cs, v) => {
-      const { a, b, c } = bf16Operands(cs);
-      const c0 = c.slice();
-      lib!.gemmBf16(c, a, b, cs.m, cs.n, cs.k, cs.tA, cs.tB, cs.alpha, cs.beta, null, null, 0, 0);
-      const bytes = Buffer.from(child.results[v], 'base64');
-      const emulated = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-      const { mag } = caseReference(cs, a, b, c0);
-      // each side is within 2(k+4)u·mag of the exact bf16 product, so they are within twice that
-      for (let idx = 0; idx < cs.m * cs.n; idx++) {
-        if (!(Math.abs(c[idx] - emulated[idx]) <= 4 * (cs.k + 4) * U * mag[idx] + 1e-30)) {
-          expect.fail(`m=${cs.m} n=${cs.n} k=${cs.k} [${idx}]: ${c[idx]} (${lib!.info().kernelBf16}) vs ${emulated[idx]} (emulated)`);
-        }
+  // Each variant within fp32 accumulation error of the bf16-rounded product, so any two (this process's
+  // one and a child's) within twice that: equal up to summation order
+  for (const variant of VARIANTS)
+    it(`NNTRAIN_KERNEL_BF16=${variant} agrees with the bf16 product and with this process's kernel`, async (ctx) => {
+      const r = await childRuns.get(variant)!;
+      expect(r.code, r.stderr).toBe(0);
+      const child = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Bf16ChildReport;
+      if (child.loadError !== undefined) {
+        // only a native variant may be missing, refused at load with the CPU's reason
+        expect(variant).not.toBe('emulated');
+        expect(child.loadError).toMatch(new RegExp(`NNTRAIN_KERNEL_BF16 '${variant}' is not supported by this CPU|Unknown NNTRAIN_KERNEL_BF16 '${variant}'`));
+        ctx.skip(`${variant}: not supported here`);
+        return;
       }
+      expect(child.kernel).toBe(variant);
+      CASES.forEach((cs, v) => {
+        const { a, b, c } = bf16Operands(cs);
+        const c0 = c.slice();
+        lib!.gemmBf16(c, a, b, cs.m, cs.n, cs.k, cs.tA, cs.tB, cs.alpha, cs.beta, null, null, 0, 0);
+        const bytes = Buffer.from(child.results![v], 'base64');
+        const theirs = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+        const { exact, mag } = caseReference(cs, a, b, c0);
+        for (let idx = 0; idx < cs.m * cs.n; idx++) {
+          const bound = 2 * (cs.k + 4) * U * mag[idx] + 1e-30;
+          if (!(Math.abs(theirs[idx] - exact[idx]) <= bound) || !(Math.abs(c[idx] - theirs[idx]) <= 2 * bound)) {
+            expect.fail(`m=${cs.m} n=${cs.n} k=${cs.k} [${idx}]: ${theirs[idx]} (${variant}) vs ${c[idx]} (${lib!.info().kernelBf16}), exact ${exact[idx]}`);
+          }
+        }
+      });
     });
-  });
 
   it('rejects an unknown NNTRAIN_KERNEL_BF16 at load, naming the accepted values', async () => {
     const r = await runNode(['-e', "require('node-gyp-build')(process.cwd())"], { NNTRAIN_KERNEL_BF16: 'fp8' });
