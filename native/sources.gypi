@@ -46,6 +46,7 @@
     'kernels/loss/loss.cc',
     'kernels/loss/weighted.cc',
     'kernels/loss/stats.cc',
+    'kernels/norm.cc',
     'kernels/optim/clip.cc',
     'kernels/optim/optim.cc',
     'kernels/optim/adam_variants.cc',

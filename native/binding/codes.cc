@@ -49,7 +49,9 @@ void set_layer_codes(Napi::Env env, Napi::Object out) {
   out.Set("LayerKind", group(env, {{"dense", kLayerDense},
                                    {"dropout", kLayerDropout},
                                    {"gaussianNoise", kLayerGaussianNoise},
-                                   {"activation", kLayerActivation}}));
+                                   {"activation", kLayerActivation},
+                                   {"batchNorm", kLayerBatchNorm},
+                                   {"layerNorm", kLayerLayerNorm}}));
 }
 
 void set_loss_codes(Napi::Env env, Napi::Object out) {
@@ -121,7 +123,8 @@ void set_plan_codes(Napi::Env env, Napi::Object out) {
                                    {"optimizerKind", kFieldOptimizerKind},
                                    {"clipNorm", kFieldClipNorm},
                                    {"clipValue", kFieldClipValue},
-                                   {"hyper", kFieldHyper}}));
+                                   {"hyper", kFieldHyper},
+                                   {"trainableCount", kFieldTrainableCount}}));
 }
 
 void set_plan_layer_codes(Napi::Env env, Napi::Object out) {
@@ -138,7 +141,12 @@ void set_plan_layer_codes(Napi::Env env, Napi::Object out) {
                                         {"kernelL1", kLayerFieldKernelL1},
                                         {"kernelL2", kLayerFieldKernelL2},
                                         {"biasL1", kLayerFieldBiasL1},
-                                        {"biasL2", kLayerFieldBiasL2}}));
+                                        {"biasL2", kLayerFieldBiasL2},
+                                        {"momentum", kLayerFieldMomentum},
+                                        {"meanOffset", kLayerFieldMeanOffset},
+                                        {"meanLength", kLayerFieldMeanLength},
+                                        {"varOffset", kLayerFieldVarOffset},
+                                        {"varLength", kLayerFieldVarLength}}));
 }
 
 // src/data/csv/source.ts (native/csv/config.h, csv_config.h)

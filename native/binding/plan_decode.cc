@@ -28,6 +28,8 @@ constexpr int64_t kMaxCount = INT64_C(1) << 40;  // floats in an arena region
 // f[0] offset, f[1] length
 static_assert(kLayerFieldKernelLength == kLayerFieldKernelOffset + 1);
 static_assert(kLayerFieldBiasLength == kLayerFieldBiasOffset + 1);
+static_assert(kLayerFieldMeanLength == kLayerFieldMeanOffset + 1);
+static_assert(kLayerFieldVarLength == kLayerFieldVarOffset + 1);
 TensorSlice tensor(const double* f, const std::string& name) {
   TensorSlice t;
   if (f[0] == -1.0) return t;  // absent
@@ -49,6 +51,9 @@ LayerDesc decode_layer(const double* f, const std::string& name) {
   l.bias = tensor(f + kLayerFieldBiasOffset, name + ".bias");
   l.kernel_penalty = {f[kLayerFieldKernelL1], f[kLayerFieldKernelL2]};
   l.bias_penalty = {f[kLayerFieldBiasL1], f[kLayerFieldBiasL2]};
+  l.momentum = f[kLayerFieldMomentum];
+  l.running_mean = tensor(f + kLayerFieldMeanOffset, name + ".runningMean");
+  l.running_var = tensor(f + kLayerFieldVarOffset, name + ".runningVar");
   return l;
 }
 
@@ -68,6 +73,8 @@ PlanDesc decode_plan(const double* d, int64_t length) {
   plan.label_width =
       static_cast<int>(integer_field(d[kFieldLabelWidth], "labelWidth", 1, kMaxWidth));
   plan.param_count = integer_field(d[kFieldParamCount], "paramCount", 0, kMaxCount);
+  plan.trainable_count =
+      integer_field(d[kFieldTrainableCount], "trainableCount", 0, plan.param_count);
   const int64_t layers = integer_field(d[kFieldLayerCount], "layer count", 1, 1 << 20);
   if (length != kPlanHeader + kPlanLayerWidth * layers) {
     fail("plan: " + std::to_string(length) + " numbers but " + std::to_string(layers) +

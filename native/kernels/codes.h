@@ -38,7 +38,9 @@ enum LayerKind : int {
   kLayerDropout = 1,
   kLayerGaussianNoise = 2,
   kLayerActivation = 3,
-  kLayerKindCount = 4,
+  kLayerBatchNorm = 4,
+  kLayerLayerNorm = 5,
+  kLayerKindCount = 6,
 };
 
 // hyper[] meaning per optimizer: see src/backend/codes.ts.

@@ -50,18 +50,18 @@ std::vector<GradBucket> plan_buckets(const PlanDesc& plan, int64_t bucket_floats
     int ready_after;
   };
   std::vector<Written> tensors;
-  int dense_seen = 0;  // dense layers from the last one: backward's order
+  int layers_seen = 0;  // layers owning tensors from the last one: backward's order
   for (auto it = plan.layers.rbegin(); it != plan.layers.rend(); ++it) {
-    if (it->kind != kLayerDense) continue;
-    dense_seen++;
-    tensors.push_back({it->kernel, dense_seen});
-    if (it->bias.present()) tensors.push_back({it->bias, dense_seen});
+    if (!owns_tensors(*it)) continue;
+    layers_seen++;
+    tensors.push_back({it->kernel, layers_seen});
+    if (it->bias.present()) tensors.push_back({it->bias, layers_seen});
   }
   std::vector<int64_t> starts;
   for (const Written& t : tensors) starts.push_back(t.slice.offset);
   std::sort(starts.begin(), starts.end(), std::greater<>());
   std::vector<GradBucket> buckets;
-  int64_t end = plan.param_count;
+  int64_t end = plan.trainable_count;
   for (int64_t s : starts) {
     if (s < end && end - s >= bucket_floats) {
       buckets.push_back({s, end, 0});

@@ -19,13 +19,15 @@ namespace nntrain {
 struct GradBucket {
   int64_t begin = 0;  // [begin, end) of the grads region, in floats
   int64_t end = 0;
-  // Backward has written every gradient of the bucket once this many dense layers (counted from the
-  // last) are done; 0: nothing of it is written by a layer (alignment gaps, zeroed first).
+  // Backward has written every gradient of the bucket once this many layers owning tensors (dense
+  // and normalization, counted from the last) are done; 0: nothing of it is written by a layer
+  // (alignment gaps, zeroed first).
   int ready_after = 0;
 };
 
 // The buckets of a plan, in the order they are reduced: boundaries at tensor starts, each at least
-// bucket_floats long except the one that reaches offset 0. Covers [0, plan.param_count) exactly.
+// bucket_floats long except the one that reaches offset 0. Covers [0, plan.trainable_count)
+// exactly (the batchNorm running statistics past it take no gradient).
 std::vector<GradBucket> plan_buckets(const PlanDesc& plan, int64_t bucket_floats);
 
 class GradientExchange {
@@ -39,8 +41,8 @@ class GradientExchange {
 
   // Before the step's backward.
   void begin_step(double pre_scale);
-  // Backward has finished `dense_layers` dense layers (counted from the last): the buckets that are
-  // complete now, in order, go to the communication thread.
+  // Backward has finished `dense_layers` layers owning tensors (counted from the last): the buckets
+  // that are complete now, in order, go to the communication thread.
   void layers_done(int dense_layers);
   // Releases every bucket left and waits until all are reduced. Returns 0 or the first MPI error.
   int finish();

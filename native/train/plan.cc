@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "../kernels/act/activation.h"
 #include "../kernels/dense.h"
 #include "../kernels/loss/loss.h"
+#include "../kernels/norm.h"
 #include "../kernels/optim/optim.h"
 #include "exchange.h"
 
@@ -30,14 +33,14 @@ PlanExecutor::PlanExecutor(PlanDesc plan, ArenaPtrs arena, int max_batch, Thread
   max_width_ = plan_.input_width;
   for (size_t i = 0; i < count; i++) {
     max_width_ = std::max(max_width_, plan_.layers[i].units);
-    if (first_dense_ < 0 && plan_.layers[i].kind == kLayerDense) first_dense_ = static_cast<int>(i);
+    if (first_param_ < 0 && owns_tensors(plan_.layers[i])) first_param_ = static_cast<int>(i);
   }
-  // When the dense layers' kernels and biases do not overlap, backward overwrites their gradients
-  // and zeroes only the gaps between them (alignment padding), instead of zeroing the whole arena
-  // and accumulating.
+  // When the layers' kernels and biases (normalization: gamma and beta) do not overlap, backward
+  // overwrites their gradients and zeroes only the gaps between them (alignment padding, the
+  // running statistics), instead of zeroing the whole arena and accumulating.
   std::vector<TensorSlice> tensors;
   for (const LayerDesc& l : plan_.layers) {
-    if (l.kind != kLayerDense) continue;
+    if (!owns_tensors(l)) continue;
     tensors.push_back(l.kernel);
     if (l.bias.present()) tensors.push_back(l.bias);
   }
@@ -54,6 +57,13 @@ PlanExecutor::PlanExecutor(PlanDesc plan, ArenaPtrs arena, int max_batch, Thread
   out_.resize(count);
   pre_.resize(count);
   mask_.resize(count);
+  norm_mean_.resize(count);
+  norm_inv_std_.resize(count);
+  for (size_t i = 0; i < count; i++) {
+    if (plan_.layers[i].kind != kLayerBatchNorm) continue;
+    norm_mean_[i].resize(static_cast<size_t>(plan_.layers[i].units));
+    norm_inv_std_[i].resize(static_cast<size_t>(plan_.layers[i].units));
+  }
   in_ptr_.assign(count, nullptr);
   out_ptr_.assign(count, nullptr);
   reserve(std::max(max_batch, 1));
@@ -69,6 +79,10 @@ void PlanExecutor::reserve(int rows) {
     out_[i].resize(size);
     if (keeps_preactivation(l)) pre_[i].resize(size);
     if (l.kind == kLayerDropout) mask_[i].resize(size);
+    if (l.kind == kLayerLayerNorm) {
+      norm_mean_[i].resize(r);
+      norm_inv_std_[i].resize(r);
+    }
   }
   x_batch_.resize(r * plan_.input_width);
   y_batch_.resize(r * plan_.label_width);
@@ -83,6 +97,7 @@ void PlanExecutor::reserve(int rows) {
 const float* PlanExecutor::forward(const float* x0, int rows, Rng* rng) {
   pending_rows_ = 0;  // a forward_step's activations are overwritten
   const float* a = x0;
+  forward_training_ = rng != nullptr;
   for (size_t i = 0; i < plan_.layers.size(); i++) {
     const LayerDesc& l = plan_.layers[i];
     const size_t count = static_cast<size_t>(rows) * l.units;
@@ -117,6 +132,27 @@ const float* PlanExecutor::forward(const float* x0, int rows, Rng* rng) {
           }
           a = out;
         }
+        break;
+      case kLayerBatchNorm: {
+        if (rng != nullptr && rows < 2) {
+          throw std::invalid_argument(
+              "batchNormalization needs more than 1 row per batch when training (batch statistics "
+              "of one row are undefined), but a batch has " +
+              std::to_string(rows));
+        }
+        batch_norm_forward(out, norm_mean_[i].data(), norm_inv_std_[i].data(),
+                           arena_.params + l.running_mean.offset,
+                           arena_.params + l.running_var.offset, a, arena_.params + l.kernel.offset,
+                           arena_.params + l.bias.offset, rows, l.units, l.rate, l.momentum,
+                           rng != nullptr, pool_);
+        a = out;
+        break;
+      }
+      case kLayerLayerNorm:
+        layer_norm_forward(out, norm_mean_[i].data(), norm_inv_std_[i].data(), a,
+                           arena_.params + l.kernel.offset, arena_.params + l.bias.offset, rows,
+                           l.units, l.rate, pool_);
+        a = out;
         break;
       default:  // activation
         activation_forward(out, a, rows, l.units, l.activation, l.activation_param);
@@ -179,9 +215,9 @@ void PlanExecutor::backward(const float* y, const float* w, int rows, bool train
   } else {
     loss_backward(dcur, loss_input(), y, rows, plan_.output_width, plan_.loss);
   }
-  int dense_done = 0;
+  int layers_done = 0;  // layers owning tensors, for the exchange
 
-  for (int i = static_cast<int>(last); i >= 0 && i >= first_dense_; i--) {
+  for (int i = static_cast<int>(last); i >= 0 && i >= first_param_; i--) {
     const LayerDesc& l = plan_.layers[i];
     const size_t count = static_cast<size_t>(rows) * l.units;
     const bool dz_given = fused && static_cast<size_t>(i) == last;  // dcur already is dZ
@@ -191,7 +227,7 @@ void PlanExecutor::backward(const float* y, const float* w, int rows, bool train
         float* dw = grads + l.kernel.offset;
         float* db = l.bias.present() ? grads + l.bias.offset : nullptr;
         const float* z = keeps_preactivation(l) ? pre_[i].data() : out_ptr_[i];
-        float* dinp = i > first_dense_ ? dother : nullptr;
+        float* dinp = i > first_param_ ? dother : nullptr;
         dense_backward(dinp, dw, db, dpre_.data(), dcur, in_ptr_[i], w, z, out_ptr_[i], rows,
                        l.inputs, l.units, l.activation, l.activation_param, dz_given,
                        /*accumulate=*/!overwrite_grads_, pool_);
@@ -201,7 +237,26 @@ void PlanExecutor::backward(const float* y, const float* w, int rows, bool train
                            l.bias_penalty.l2);
         }
         std::swap(dcur, dother);
-        if (exchange_ != nullptr) exchange_->layers_done(++dense_done);
+        if (exchange_ != nullptr) exchange_->layers_done(++layers_done);
+        break;
+      }
+      case kLayerBatchNorm:
+      case kLayerLayerNorm: {
+        float* dinp = i > first_param_ ? dother : nullptr;
+        const float* gamma = arena_.params + l.kernel.offset;
+        float* dgamma = grads + l.kernel.offset;
+        float* dbeta = grads + l.bias.offset;
+        if (l.kind == kLayerBatchNorm) {
+          batch_norm_backward(dinp, dgamma, dbeta, dcur, in_ptr_[i], gamma, norm_mean_[i].data(),
+                              norm_inv_std_[i].data(), rows, l.units, forward_training_,
+                              /*accumulate=*/!overwrite_grads_, pool_);
+        } else {
+          layer_norm_backward(dinp, dgamma, dbeta, dcur, in_ptr_[i], gamma, norm_mean_[i].data(),
+                              norm_inv_std_[i].data(), rows, l.units,
+                              /*accumulate=*/!overwrite_grads_, pool_);
+        }
+        std::swap(dcur, dother);
+        if (exchange_ != nullptr) exchange_->layers_done(++layers_done);
         break;
       }
       case kLayerDropout:

@@ -153,7 +153,7 @@ class PlanExecutor {
   ThreadPool* pool_ = nullptr;
   int max_batch_ = 0;
   int max_width_ = 0;
-  int first_dense_ = -1;                  // layers before it need no input gradient
+  int first_param_ = -1;                  // first layer owning tensors: those before need no dA
   bool overwrite_grads_ = false;          // dense tensors do not overlap (see the constructor)
   std::vector<TensorSlice> grad_gaps_;    // arena ranges outside every dense tensor
   GradientExchange* exchange_ = nullptr;  // set while an overlapping distributed chunk runs
@@ -169,6 +169,10 @@ class PlanExecutor {
   AlignedVector<float> d0_, d1_, dpre_;  // gradient ping-pong and dZ scratch (max_batch, max_width)
   bool pending_weighted_ = false;        // that forward_step gathered row weights into w_batch_
   int pending_rows_ = 0;                 // rows of a forward_step not yet finished by backward_step
+  // Per normalization layer, the statistics of the last forward pass for backward: batchNorm per
+  // column (units), layerNorm per row (max_batch); and whether that pass was a training one.
+  std::vector<AlignedVector<double>> norm_mean_, norm_inv_std_;
+  bool forward_training_ = false;
 };
 
 }  // namespace nntrain

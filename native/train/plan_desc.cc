@@ -37,21 +37,60 @@ void check_tensor(const TensorSlice& t, int64_t expected, int64_t param_count,
   }
 }
 
-void check_layer(const LayerDesc& l, size_t i, int64_t param_count) {
+// gamma and beta trained, running statistics (batchNorm) past trainable_count
+void check_norm(const LayerDesc& l, size_t i, int64_t param_count, int64_t trainable_count) {
+  if (l.units != l.inputs) fail(at(i) + "units must equal inputs for a normalization layer");
+  if (!(std::isfinite(l.rate) && l.rate > 0.0)) fail(at(i) + "epsilon must be finite and > 0");
+  if (!l.kernel.present() || !l.bias.present()) fail(at(i) + "normalization without gamma/beta");
+  check_tensor(l.kernel, l.units, trainable_count, at(i) + "gamma");
+  check_tensor(l.bias, l.units, trainable_count, at(i) + "beta");
+  if (l.kernel_penalty.active() || l.bias_penalty.active()) {
+    fail(at(i) + "normalization layers take no penalty");
+  }
+  if (l.kind == kLayerLayerNorm) {
+    if (l.running_mean.present() || l.running_var.present()) {
+      fail(at(i) + "layerNorm keeps no running statistics");
+    }
+    return;
+  }
+  if (!(l.momentum >= 0.0 && l.momentum <= 1.0)) fail(at(i) + "momentum must be in [0, 1]");
+  if (!l.running_mean.present() || !l.running_var.present()) {
+    fail(at(i) + "batchNorm without running statistics");
+  }
+  for (const TensorSlice* t : {&l.running_mean, &l.running_var}) {
+    check_tensor(*t, l.units, param_count, at(i) + "running statistic");
+    if (t->offset < trainable_count) {
+      fail(at(i) + "running statistics must lie past trainableCount " +
+           std::to_string(trainable_count));
+    }
+  }
+}
+
+void check_layer(const LayerDesc& l, size_t i, int64_t param_count, int64_t trainable_count) {
   if (l.kind < 0 || l.kind >= kLayerKindCount) fail(at(i) + "unknown layer kind");
   if (l.inputs < 1 || l.units < 1) fail(at(i) + "inputs and units must be >= 1");
   if (!activation_valid(l.activation)) fail(at(i) + "unknown activation code");
   if (!std::isfinite(l.activation_param)) fail(at(i) + "activation parameter must be finite");
   check_penalty(l.kernel_penalty, at(i) + "kernel");
   check_penalty(l.bias_penalty, at(i) + "bias");
+  if (l.kind == kLayerBatchNorm || l.kind == kLayerLayerNorm) {
+    check_norm(l, i, param_count, trainable_count);
+    return;
+  }
+  if (l.running_mean.present() || l.running_var.present()) {
+    fail(at(i) + "only batchNorm keeps running statistics");
+  }
   if (l.kind == kLayerDense) {
     if (!l.kernel.present()) fail(at(i) + "dense layer without a kernel");
-    check_tensor(l.kernel, static_cast<int64_t>(l.inputs) * l.units, param_count, at(i) + "kernel");
-    if (l.bias.present()) check_tensor(l.bias, l.units, param_count, at(i) + "bias");
+    check_tensor(l.kernel, static_cast<int64_t>(l.inputs) * l.units, trainable_count,
+                 at(i) + "kernel");
+    if (l.bias.present()) check_tensor(l.bias, l.units, trainable_count, at(i) + "bias");
     return;
   }
   if (l.units != l.inputs) fail(at(i) + "units must equal inputs for a non-dense layer");
-  if (l.kernel.present() || l.bias.present()) fail(at(i) + "only dense layers own tensors");
+  if (l.kernel.present() || l.bias.present()) {
+    fail(at(i) + "only dense and normalization layers own tensors");
+  }
   if (l.kind == kLayerDropout && !(l.rate >= 0.0 && l.rate < 1.0)) {
     fail(at(i) + "dropout rate must be in [0, 1)");
   }
@@ -116,11 +155,14 @@ void validate_plan(const PlanDesc& plan) {
     fail("plan: inputWidth, outputWidth and labelWidth must be >= 1");
   }
   if (plan.param_count < 0) fail("plan: paramCount must be >= 0");
+  if (plan.trainable_count < 0 || plan.trainable_count > plan.param_count) {
+    fail("plan: trainableCount must be in [0, paramCount]");
+  }
   if (plan.layers.empty()) fail("plan: no layers");
   int width = plan.input_width;
   for (size_t i = 0; i < plan.layers.size(); i++) {
     const LayerDesc& l = plan.layers[i];
-    check_layer(l, i, plan.param_count);
+    check_layer(l, i, plan.param_count, plan.trainable_count);
     if (l.inputs != width) {
       fail(at(i) + "inputs " + std::to_string(l.inputs) + " do not match the previous width " +
            std::to_string(width));

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "../kernels/codes.h"
 #include "../kernels/loss/loss.h"
 #include "../kernels/optim/optim.h"
 
@@ -30,18 +31,29 @@ struct LayerDesc {
   int units = 0;  // == inputs for dropout, gaussianNoise and activation layers
   int activation = 0;
   double activation_param = 0.0;
-  double rate = 0.0;   // dropout probability in [0, 1) or gaussian stddev >= 0
-  TensorSlice kernel;  // dense: (inputs, units)
-  TensorSlice bias;    // dense with bias: (units)
+  double rate = 0.0;   // dropout probability in [0, 1), gaussian stddev >= 0, norm epsilon > 0
+  TensorSlice kernel;  // dense: (inputs, units); batchNorm/layerNorm: gamma (units)
+  TensorSlice bias;    // dense with bias: (units); batchNorm/layerNorm: beta (units)
   PenaltyDesc kernel_penalty;
   PenaltyDesc bias_penalty;
+  double momentum = 0.0;     // batchNorm: the batch's weight in the running statistics
+  TensorSlice running_mean;  // batchNorm: (units), in params past trainable_count
+  TensorSlice running_var;   // batchNorm: (units)
 };
+
+// Whether a layer of this kind owns trainable tensors (kernel and bias slices).
+inline bool owns_tensors(const LayerDesc& l) {
+  return l.kind == kLayerDense || l.kind == kLayerBatchNorm || l.kind == kLayerLayerNorm;
+}
 
 struct PlanDesc {
   int input_width = 0;
   int output_width = 0;
   int label_width = 0;
   int64_t param_count = 0;
+  // [0, trainable_count) of the arena is trained (gradients, clipping, optimizer, all-reduce); the
+  // batchNorm running statistics sit in [trainable_count, param_count).
+  int64_t trainable_count = 0;
   std::vector<LayerDesc> layers;
   LossDesc loss{};
   OptimDesc optimizer{};

@@ -97,7 +97,8 @@ void PlanExecutor::gather_batch(const TrainChunk& job, int64_t begin, int rows) 
 
 TrainOutcome PlanExecutor::train(const TrainChunk& job) {
   TrainOutcome outcome;
-  const size_t param_count = static_cast<size_t>(plan_.param_count);
+  // the trained part of the arena: the running statistics past it take no gradient step
+  const size_t param_count = static_cast<size_t>(plan_.trainable_count);
   const OptimDesc& opt = plan_.optimizer;
   const bool distributed = job.comm != nullptr;
   // buckets and the communication thread live for the chunk, not a step; with one bucket there is
@@ -196,7 +197,7 @@ double PlanExecutor::post_scale(const TrainChunk& job, int64_t begin) const {
 void PlanExecutor::average_grads(const TrainChunk& job, int64_t begin, int rows) {
   const double pre = pre_scale(job, begin, rows);
   if (pre != 1.0) scale_grads(pre);
-  if (job.comm->allreduce_sum_f32(arena_.grads, plan_.param_count) != 0) {
+  if (job.comm->allreduce_sum_f32(arena_.grads, plan_.trainable_count) != 0) {
     throw std::runtime_error("MPI_Allreduce of the gradients failed");
   }
   const double post = post_scale(job, begin);
@@ -216,13 +217,21 @@ void PlanExecutor::finish_distributed_chunk(const TrainChunk& job, TrainOutcome*
     throw std::runtime_error("MPI_Allreduce of the abort flag failed");
   }
   if (aborted != 0 && outcome->status == kStatusOk) outcome->status = kStatusAborted;
+  // Each rank's batchNorm running statistics followed its own batches (per-rank batch statistics,
+  // as DDP without SyncBatchNorm); rank 0's replace them, as DDP's buffer broadcast does, so every
+  // rank evaluates and saves the same model.
+  const int64_t stats_floats = plan_.param_count - plan_.trainable_count;
+  if (stats_floats > 0 && comm.bcast(arena_.params + plan_.trainable_count,
+                                     stats_floats * static_cast<int64_t>(sizeof(float)), 0) != 0) {
+    throw std::runtime_error("MPI_Bcast of the batchNorm running statistics failed");
+  }
 }
 
 // Sum of squared gradients over a fixed number of aligned ranges whose partial sums are added in
 // range order, so the value does not depend on how many threads ran them.
 double PlanExecutor::grad_sum_squares() {
   constexpr int kRanges = 8;
-  const size_t n = static_cast<size_t>(plan_.param_count);
+  const size_t n = static_cast<size_t>(plan_.trainable_count);
   const int threads = param_threads(pool_, n);
   if (threads <= 1) return sum_squares(arena_.grads, n);
   double partial[kRanges] = {};
@@ -238,7 +247,7 @@ double PlanExecutor::grad_sum_squares() {
 }
 
 void PlanExecutor::scale_grads(double s) {
-  const size_t n = static_cast<size_t>(plan_.param_count);
+  const size_t n = static_cast<size_t>(plan_.trainable_count);
   const int threads = param_threads(pool_, n);
   if (threads <= 1) {
     scale_in_place(arena_.grads, n, s);
@@ -253,7 +262,7 @@ void PlanExecutor::scale_grads(double s) {
 
 // The update is elementwise over the arena, so contiguous ranges give the same floats as one pass
 void PlanExecutor::update(double lr, double step) {
-  const size_t n = static_cast<size_t>(plan_.param_count);
+  const size_t n = static_cast<size_t>(plan_.trainable_count);
   const OptimDesc& opt = plan_.optimizer;
   const int threads = param_threads(pool_, n);
   if (threads <= 1) {

@@ -44,7 +44,7 @@ export const LossFusion = { none: 0, softmax: 1, sigmoid: 2 } as const;
 export type LossFusionCode = (typeof LossFusion)[keyof typeof LossFusion];
 
 /** Layer kinds in a compiled plan. */
-export const LayerKind = { dense: 0, dropout: 1, gaussianNoise: 2, activation: 3 } as const;
+export const LayerKind = { dense: 0, dropout: 1, gaussianNoise: 2, activation: 3, batchNorm: 4, layerNorm: 5 } as const;
 export type LayerKindCode = (typeof LayerKind)[keyof typeof LayerKind];
 
 /**
@@ -102,22 +102,23 @@ export const MAX_THREADS = 256;
 // ---- the plan as numbers: encodePlan (src/backend/native.ts) writes, native/binding/plan_decode.cc reads ----
 
 /** Version of the Float64Array plan layout. */
-export const PLAN_FORMAT_VERSION = 1;
+export const PLAN_FORMAT_VERSION = 2;
 /** Offsets of the header's fields; `hyper` starts OPTIMIZER_HYPER_LENGTH doubles. */
 export const PlanField = {
   version: 0, inputWidth: 1, outputWidth: 2, labelWidth: 3, paramCount: 4, layerCount: 5,
   lossKind: 6, lossParam: 7, lossFusion: 8, labelMode: 9, threshold: 10,
-  optimizerKind: 11, clipNorm: 12, clipValue: 13, hyper: 14,
+  optimizerKind: 11, clipNorm: 12, clipValue: 13, hyper: 14, trainableCount: 22,
 } as const;
 /** Doubles before the first layer. */
-export const PLAN_HEADER = 22;
+export const PLAN_HEADER = 23;
 /** Offsets of a layer's fields; a tensor offset of -1 means none. */
 export const PlanLayerField = {
   kind: 0, inputs: 1, units: 2, activation: 3, activationParam: 4, rate: 5,
   kernelOffset: 6, kernelLength: 7, biasOffset: 8, biasLength: 9, kernelL1: 10, kernelL2: 11, biasL1: 12, biasL2: 13,
+  momentum: 14, meanOffset: 15, meanLength: 16, varOffset: 17, varLength: 18,
 } as const;
 /** Doubles per layer. */
-export const PLAN_LAYER_WIDTH = 14;
+export const PLAN_LAYER_WIDTH = 19;
 
 // ---- the CSV reader's config: src/data/csv/ writes, native/csv/config.h and native/binding/csv_config.h read ----
 

@@ -35,11 +35,16 @@ export interface LayerSpec {
   units: number; // equals inputs for dropout, gaussianNoise and activation layers
   activation: ActivationCode; // dense and activation layers; linear otherwise
   activationParam: number; // alpha of leakyRelu/elu, else 0
-  rate: number; // dropout: drop probability in [0, 1); gaussianNoise: stddev >= 0; else 0
-  kernel: TensorRef | null; // dense: (inputs, units)
-  bias: TensorRef | null; // dense with useBias: (units)
+  rate: number; // dropout: drop probability in [0, 1); gaussianNoise: stddev >= 0; batchNorm/layerNorm: epsilon > 0; else 0
+  kernel: TensorRef | null; // dense: (inputs, units); batchNorm/layerNorm: the gain gamma (units)
+  bias: TensorRef | null; // dense with useBias: (units); batchNorm/layerNorm: the shift beta (units)
   kernelPenalty: PenaltySpec;
   biasPenalty: PenaltySpec;
+  /** batchNorm: weight of the batch in the running statistics, in [0, 1] (PyTorch's momentum); absent: 0. */
+  momentum?: number;
+  /** batchNorm: running mean and variance (units each), in params at or past trainableCount; absent: none. */
+  runningMean?: TensorRef | null;
+  runningVar?: TensorRef | null;
 }
 
 export interface LossSpec {
@@ -66,6 +71,12 @@ export interface PlanSpec {
   loss: LossSpec;
   optimizer: OptimizerSpec;
   paramCount: number; // floats in params (and in grads, and in each optimizer slot)
+  /**
+   * Floats at the start of params that are trained: gradients, clipping, the global norm, the optimizer
+   * and the all-reduce cover [0, trainableCount). Past it sit the batchNorm running statistics, which
+   * training forward passes write instead. Absent: paramCount.
+   */
+  trainableCount?: number;
 }
 
 /** The model's memory: views over one SharedArrayBuffer (see src/memory/arena.ts). */
@@ -157,6 +168,10 @@ export interface TrainResult {
  *   dropout:        training: mask = u >= rate ? 1/(1-rate) : 0 per element, A' = A ⊙ mask ; else A' = A
  *   gaussianNoise:  training: A' = A + stddev·N(0,1) per element ; else A' = A
  *   activation:     A' = act(A)
+ *   batchNorm:      training: per column, μ and σ² (biased) of the batch, A' = γ·(A − μ)/√(σ² + ε) + β, and
+ *                   running = (1 − momentum)·running + momentum·batch (the variance unbiased, ·rows/(rows − 1));
+ *                   rows must be >= 2 ; else A' = γ·(A − runningMean)/√(runningVar + ε) + β
+ *   layerNorm:      per row, μ and σ² (biased) over the units, A' = γ·(A − μ)/√(σ² + ε) + β
  *   Random numbers: one stepRng per step, drawn layer by layer in order, row-major within a layer
  *   (dropout draws rng.uniform(), noise draws rng.normal()).
  * loss:   fusion none: lossForward/lossBackward on the last A; fused: on the last layer's logits.

@@ -49,6 +49,7 @@ export function encodePlan(spec: PlanSpec): Float64Array {
   out[F.clipNorm] = optimizer.clipNorm;
   out[F.clipValue] = optimizer.clipValue;
   out.set(optimizer.hyper, F.hyper);
+  out[F.trainableCount] = spec.trainableCount ?? spec.paramCount;
   spec.layers.forEach((l, i) => encodeLayer(out.subarray(PLAN_HEADER + PLAN_LAYER_WIDTH * i), l));
   return out;
 }
@@ -69,6 +70,11 @@ function encodeLayer(out: Float64Array, l: LayerSpec): void {
   out[F.kernelL2] = l.kernelPenalty.l2;
   out[F.biasL1] = l.biasPenalty.l1;
   out[F.biasL2] = l.biasPenalty.l2;
+  out[F.momentum] = l.momentum ?? 0;
+  out[F.meanOffset] = l.runningMean ? l.runningMean.offset : -1;
+  out[F.meanLength] = l.runningMean ? l.runningMean.length : 0;
+  out[F.varOffset] = l.runningVar ? l.runningVar.offset : -1;
+  out[F.varLength] = l.runningVar ? l.runningVar.length : 0;
 }
 
 // ---- the addon's shape (native/binding/*.cc) ----

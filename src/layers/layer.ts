@@ -11,7 +11,7 @@ import { checkInteger, checkKeys, invalid, isPlainObject, isString } from '../ut
 import { weightList, type WeightInput } from './weight-values.js';
 
 /** The layer kinds, as stored in a LayerConfig's `type`. */
-export type LayerType = 'dense' | 'dropout' | 'gaussianNoise' | 'activation';
+export type LayerType = 'dense' | 'dropout' | 'gaussianNoise' | 'activation' | 'batchNormalization' | 'layerNormalization';
 
 /** Options every layer accepts. */
 export interface CommonLayerOptions {
@@ -37,6 +37,8 @@ export interface WeightSlot {
   fanIn: number;
   fanOut: number;
   initializer: Initializer;
+  /** false: saved with the model but never trained (batchNorm's running statistics). Default true. */
+  trainable?: boolean;
 }
 
 /** Serialized layer: the layer type plus its options with every default filled in (plain JSON). */
@@ -184,7 +186,7 @@ export function checkLayerOptions(type: LayerType, options: unknown, keys: reado
   checkKeys(type, options, [...keys, ...COMMON_LAYER_KEYS]);
 }
 
-/** Base of the layers that keep the width and own no weights: dropout, gaussianNoise, activation. */
+/** Base of the layers that keep the width: dropout, gaussianNoise, activation (no weights) and the normalizations. */
 export abstract class ShapePreservingLayer extends Layer {
   outputWidthFor(inputs: number): number {
     return inputs;

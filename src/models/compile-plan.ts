@@ -8,6 +8,7 @@ import type { Layer } from '../layers/layer.js';
 import type { ResolvedLoss } from '../losses/index.js';
 import type { Optimizer } from '../optimizers/index.js';
 import { ConfigError } from '../util/errors.js';
+import { weightLayout } from './create-weights.js';
 
 export type { ResolvedLoss };
 
@@ -84,6 +85,7 @@ export function outputWidthOf(layers: readonly Layer[], inputWidth: number): num
 export function compilePlan(layers: readonly Layer[], inputWidth: number, paramCount: number, loss: LossSpec, optimizer: Optimizer): PlanSpec {
   const specs = layers.map((layer) => layer.toSpec());
   const outputWidth = outputWidthOf(layers, inputWidth);
+  const { trainableCount } = weightLayout(layers, inputWidth);
   return {
     inputWidth,
     outputWidth,
@@ -92,5 +94,6 @@ export function compilePlan(layers: readonly Layer[], inputWidth: number, paramC
     loss: { ...loss },
     optimizer: optimizer.toSpec(),
     paramCount,
+    trainableCount,
   };
 }

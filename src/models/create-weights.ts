@@ -3,7 +3,7 @@
 
 import type { TensorRef } from '../backend/contract.js';
 import type { Layer, WeightSlot } from '../layers/layer.js';
-import { Arena, type CacheLineShift, layoutTensors } from '../memory/arena.js';
+import { Arena, ARENA_ALIGN, type CacheLineShift, layoutTensors } from '../memory/arena.js';
 import { Rng } from '../util/rng.js';
 
 /** Where one layer's weights are: what Layer.attach takes besides the weight source. */
@@ -31,7 +31,9 @@ export function createWeights(layers: readonly Layer[], inputWidth: number, seed
 
 /**
  * Where the weights of `layers` for `inputWidth` inputs go, without creating them: (inputs, units)
- * kernels and (units) biases back to back, each 64-byte aligned. `paramCount` is the arena's size.
+ * kernels and (units) biases back to back, each 64-byte aligned, then the weights that are not trained
+ * (batchNorm's running statistics), so the optimizer's flat pass covers [0, trainableCount) only.
+ * `paramCount` is the arena's size; `refs` follow `slots`' order.
  */
 export function weightLayout(layers: readonly Layer[], inputWidth: number) {
   const slots: WeightSlot[] = [];
@@ -43,5 +45,15 @@ export function weightLayout(layers: readonly Layer[], inputWidth: number) {
     slots.push(...own);
     w = layer.outputWidthFor(w);
   }
-  return { slots, owners, ...layoutTensors(slots.map((s) => s.length)) };
+  const trained = slots.filter((s) => s.trainable !== false);
+  const fixed = slots.filter((s) => s.trainable === false);
+  const layout = layoutTensors([...trained, ...fixed].map((s) => s.length));
+  const trainableCount = trained.length > 0 ? layout.refs[trained.length - 1].offset + alignedLength(trained[trained.length - 1].length) : 0;
+  const placed = new Map<WeightSlot, TensorRef>([...trained, ...fixed].map((s, i) => [s, layout.refs[i]]));
+  const refs = slots.map((s) => placed.get(s) as TensorRef);
+  return { slots, owners, refs, paramCount: layout.paramCount, trainableCount };
+}
+
+function alignedLength(length: number): number {
+  return Math.ceil(length / ARENA_ALIGN) * ARENA_ALIGN;
 }

@@ -4,14 +4,14 @@
 
 import { LabelMode } from '../backend/codes.js';
 import { inputWidthOf, type InputData, type TargetRule } from '../data/validate-data.js';
-import { ActivationLayer, Dense, Dropout, GaussianNoise, type Layer } from '../layers/index.js';
+import { ActivationLayer, BatchNormalization, Dense, Dropout, GaussianNoise, LayerNormalization, type Layer } from '../layers/index.js';
 import { ConfigError, ShapeError } from '../util/errors.js';
 import { checkInteger, describe } from '../util/validate.js';
 import type { Compiled } from './compile-options.js';
 import { labelModeOf, outputWidthOf } from './compile-plan.js';
 
 /** The layer classes the backends have kernels for: exactly these, not subclasses of them. */
-const BUILT_IN_LAYERS: readonly unknown[] = [Dense, Dropout, GaussianNoise, ActivationLayer];
+const BUILT_IN_LAYERS: readonly unknown[] = [Dense, Dropout, GaussianNoise, ActivationLayer, BatchNormalization, LayerNormalization];
 
 /**
  * Checks a layer for Sequential.add on a model with `layers`.
@@ -27,7 +27,7 @@ export function checkNewLayer(layer: Layer, layers: readonly Layer[], built: boo
   if (!BUILT_IN_LAYERS.some((builtIn) => builtIn === kind)) {
     const name = typeof kind === 'function' && kind.name !== '' ? kind.name : 'a layer class';
     throw new ConfigError(
-      `Custom layers are not supported: ${name} is not one of nntrain's layers. A model compiles to the kernels of layers.dense, layers.dropout, layers.gaussianNoise and layers.activation (both backends run only those); build the model from them`,
+      `Custom layers are not supported: ${name} is not one of nntrain's layers. A model compiles to the kernels of layers.dense, layers.dropout, layers.gaussianNoise, layers.activation, layers.batchNormalization and layers.layerNormalization (both backends run only those); build the model from them`,
     );
   }
   if (built) throw new ConfigError('Cannot add layers to a built model; add every layer before build/fit');

@@ -1,7 +1,8 @@
 // Sequential → ONNX (opset 17, IR version 8): one Gemm per dense layer (B = the kernel as stored,
 // inputs × units, so transB = 0; C = the bias when the layer has one), its activation's nodes
-// (activation-nodes.ts), standalone activations likewise; dropout and Gaussian noise are identities at
-// inference and are left out. A command-line model's imputer, scaler and target scaler are folded in
+// (activation-nodes.ts), standalone activations likewise; batch normalization as BatchNormalization in
+// its inference form (the running statistics), layer normalization as LayerNormalization (axis -1);
+// dropout and Gaussian noise are identities at inference and are left out. A command-line model's imputer, scaler and target scaler are folded in
 // around the network (preprocessing-nodes.ts). Input 'features' (rows × inputs); output 'probabilities'
 // when the model ends in softmax or sigmoid, else 'output'. Opset 17: the newest that Debian's ONNX
 // checker (1.12) knows, read by every onnxruntime since 1.12 and by most other runtimes.
@@ -10,9 +11,9 @@ import { imputerFromJSON, scalerFromJSON, type Imputer, type Scaler } from '../.
 import { PREPROCESSING_FORMAT, Preprocessor, type SavedPreprocessing } from '../../data/preprocessing/index.js';
 import type { JsonObject } from '../../io/json-value.js';
 import { writeOnnxFile } from '../../io/onnx/onnx-file.js';
-import { OnnxType, type OnnxModel } from '../../io/onnx/onnx-model.js';
+import { OnnxType, type OnnxAttribute, type OnnxModel } from '../../io/onnx/onnx-model.js';
 import type { ResolvedActivation } from '../../layers/activations.js';
-import type { ActivationLayer, Dense, Layer } from '../../layers/index.js';
+import type { ActivationLayer, BatchNormalization, Dense, Layer, LayerNormalization } from '../../layers/index.js';
 import type { WeightTensor } from '../../layers/weight-values.js';
 import { ConfigError } from '../../util/errors.js';
 import { packageVersion } from '../../util/package-info.js';
@@ -89,6 +90,18 @@ export async function onnxModelOf(model: ExportableModel, options: OnnxExportOpt
         const a = (layer as ActivationLayer).activation;
         x = activationNodes(b, a, x);
         if (a.name !== 'linear') last = a;
+        break;
+      }
+      case 'batchNormalization':
+      case 'layerNormalization': {
+        const eps = (layer as BatchNormalization | LayerNormalization).epsilon;
+        const count = type === 'batchNormalization' ? 4 : 2; // gamma, beta (, movingMean, movingVariance)
+        const inputs = [x, ...weights.slice(next, next + count).map((w) => b.tensor(w.name, [...w.shape], w.data))];
+        next += count;
+        const attributes: OnnxAttribute[] = [{ name: 'epsilon', kind: 'float', value: eps }];
+        if (type === 'layerNormalization') attributes.push({ name: 'axis', kind: 'int', value: -1 });
+        // inference form: BatchNormalization reads the running statistics (training_mode 0)
+        x = b.node(type === 'batchNormalization' ? 'BatchNormalization' : 'LayerNormalization', inputs, attributes);
         break;
       }
       case 'dropout':

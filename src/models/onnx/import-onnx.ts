@@ -1,7 +1,8 @@
 // ONNX → Sequential, for fine-tuning: a chain of Gemm (or MatMul with an optional Add of a bias) and the
 // activations of activation-patterns.ts becomes dense layers (an activation right after a dense layer
-// becomes its activation; any other a standalone activation layer); Identity and Dropout (inference
-// identities) are skipped. Anything else is an error naming the first node nntrain cannot represent.
+// becomes its activation; any other a standalone activation layer); BatchNormalization (inference
+// form) and LayerNormalization (last axis) become normalization layers; Identity and Dropout
+// (inference identities) are skipped. Anything else is an error naming the first node nntrain cannot represent.
 // The model comes back built, with the file's weights, and not compiled.
 
 import type { BackendName } from '../../backend/index.js';
@@ -12,7 +13,7 @@ import { layers } from '../../layers/index.js';
 import { ModelFileError } from '../../util/errors.js';
 import { checkInteger, checkChoice, invalid, isString, readOptions } from '../../util/validate.js';
 import { Sequential } from '../sequential.js';
-import { matchActivation, UnsupportedUse } from './activation-patterns.js';
+import { matchActivation, shortestDecimal, UnsupportedUse } from './activation-patterns.js';
 
 /** Options of `importOnnx(path, options)`. */
 export interface OnnxImportOptions {
@@ -31,9 +32,16 @@ interface DenseEntry {
   units: number;
   activation: ActivationConfig | null;
 }
-type Entry = DenseEntry | { kind: 'activation'; activation: ActivationConfig };
+/** BatchNormalization (inference form) or LayerNormalization over the last axis. */
+interface NormEntry {
+  kind: 'batchNorm' | 'layerNorm';
+  epsilon: number;
+  tensors: Float32Array[]; // gamma, beta (, running mean, running variance)
+}
+type Entry = DenseEntry | NormEntry | { kind: 'activation'; activation: ActivationConfig };
 
-const SUPPORTED = 'Gemm, MatMul (+ Add), Relu, Sigmoid, Tanh, Softmax, LeakyRelu, Elu, Softplus, Gelu (or its Erf form), x·Sigmoid(x), Identity, Dropout';
+const SUPPORTED =
+  'Gemm, MatMul (+ Add), Relu, Sigmoid, Tanh, Softmax, LeakyRelu, Elu, Softplus, Gelu (or its Erf form), x·Sigmoid(x), BatchNormalization, LayerNormalization, Identity, Dropout';
 
 /**
  * Reads an ONNX MLP into a Sequential for fine-tuning (compile it before fit).
@@ -93,12 +101,25 @@ export function modelFromOnnx(m: OnnxModel, path: string, options: OnnxImportOpt
       }
       const inputsOf = dense.kernel.length / dense.units;
       if (width === null) width = inputsOf;
-      const previous = entries.filter((e) => e.kind === 'dense').at(-1) as DenseEntry | undefined;
-      const expected = previous?.units ?? width;
+      const previous = entries.filter((e) => e.kind !== 'activation').at(-1) as DenseEntry | NormEntry | undefined;
+      const expected = previous === undefined ? width : previous.kind === 'dense' ? previous.units : previous.tensors[0].length;
       if (inputsOf !== expected) throw fail(`${where} takes ${inputsOf} inputs but receives ${expected}`);
       entries.push(dense);
       x = g.nodes[i + consumed - 1].outputs[0];
       i += consumed;
+      continue;
+    }
+    if (n.opType === 'BatchNormalization' || n.opType === 'LayerNormalization') {
+      if (n.inputs[0] !== x) throw fail(`${where}: the data must be its first input`);
+      const norm = n.opType === 'BatchNormalization' ? batchNormLayer(n, weight, fail) : layerNormLayer(n, weight, fail);
+      const units = norm.tensors[0].length;
+      const previous = entries.filter((e) => e.kind !== 'activation').at(-1);
+      const expected = previous === undefined ? width : previous.kind === 'dense' ? previous.units : previous.tensors[0].length;
+      if (expected !== null && units !== expected) throw fail(`${where} normalizes ${units} features but receives ${expected}`);
+      if (width === null) width = units;
+      entries.push(norm);
+      x = n.outputs[0];
+      i++;
       continue;
     }
     if (n.opType === 'Identity' || n.opType === 'Dropout') {
@@ -158,6 +179,33 @@ function gemmLayer(n: OnnxNode, weight: WeightOf, fail: Fail): DenseEntry {
   return { kind: 'dense', kernel, bias, units, activation: null };
 }
 
+/** A vector of `units` values (or of any length when units is null) from a tensor of dims [n]. */
+function vectorOf(n: OnnxNode, t: OnnxTensor, units: number | null, what: string, fail: Fail): Float32Array {
+  if (t.dims.length !== 1 || (units !== null && t.dims[0] !== units)) {
+    throw fail(`node '${n.name}' (${n.opType}): its ${what} '${t.name}' has dims [${t.dims.join(', ')}], not [${units ?? 'features'}]`);
+  }
+  return Float32Array.from(t.data);
+}
+
+/** BatchNormalization in inference form: scale, B, mean, var over the features (axis 1 of rows × features). */
+function batchNormLayer(n: OnnxNode, weight: WeightOf, fail: Fail): NormEntry {
+  if (intAttr(n, 'training_mode', 0) !== 0) throw fail(`node '${n.name}' (BatchNormalization): training_mode=1 is not supported (nntrain imports the inference form)`);
+  const names = ['scale', 'B', 'input_mean', 'input_var'];
+  const gamma = vectorOf(n, weight(n, n.inputs[1], names[0]), null, names[0], fail);
+  const rest = names.slice(1).map((what, k) => vectorOf(n, weight(n, n.inputs[k + 2], what), gamma.length, what, fail));
+  return { kind: 'batchNorm', epsilon: shortestDecimal(floatAttr(n, 'epsilon', 1e-5)), tensors: [gamma, ...rest] };
+}
+
+/** LayerNormalization over the last axis: Scale and an optional B. */
+function layerNormLayer(n: OnnxNode, weight: WeightOf, fail: Fail): NormEntry {
+  const axis = intAttr(n, 'axis', -1);
+  if (axis !== -1 && axis !== 1) throw fail(`node '${n.name}' (LayerNormalization): axis=${axis} is not supported (nntrain normalizes each row over its features: axis -1)`);
+  const gamma = vectorOf(n, weight(n, n.inputs[1], 'Scale'), null, 'Scale', fail);
+  const bName = n.inputs[2];
+  const beta = bName === undefined || bName === '' ? new Float32Array(gamma.length) : vectorOf(n, weight(n, bName, 'B'), gamma.length, 'B', fail);
+  return { kind: 'layerNorm', epsilon: shortestDecimal(floatAttr(n, 'epsilon', 1e-5)), tensors: [gamma, beta] };
+}
+
 /** MatMul(x, W): W is (inputs, units). */
 function matMulLayer(n: OnnxNode, weight: WeightOf, fail: Fail): DenseEntry {
   const w = weight(n, n.inputs[1], 'weights');
@@ -183,6 +231,11 @@ function buildModel(entries: Entry[], width: number, m: OnnxModel, options: Onnx
     const inputShape = k === 0 ? { inputShape: [width] as [number] } : {};
     if (e.kind === 'activation') {
       model.add(layers.activation({ activation: e.activation, ...inputShape }));
+      return;
+    }
+    if (e.kind !== 'dense') {
+      model.add(e.kind === 'batchNorm' ? layers.batchNormalization({ epsilon: e.epsilon, ...inputShape }) : layers.layerNormalization({ epsilon: e.epsilon, ...inputShape }));
+      weights.push(...e.tensors);
       return;
     }
     model.add(layers.dense({ units: e.units, activation: e.activation ?? 'linear', useBias: e.bias !== null, ...inputShape }));

@@ -9,6 +9,7 @@ import { Rng, stepRng } from '../../../util/rng.js';
 import { BackendError, ShapeError } from '../../../util/errors.js';
 import { activationBackward, activationForward } from '../act/activation.js';
 import { denseBackward, denseForward } from '../dense.js';
+import { batchNormBackward, batchNormForward, layerNormBackward, layerNormForward } from '../norm.js';
 import { lossBackward, lossForward } from '../loss/loss.js';
 import { weightedLossBackward, weightedLossForward } from '../loss/weighted.js';
 import { accumulateStats } from '../loss/stats.js';
@@ -17,6 +18,12 @@ import { optimizerStep } from '../optim/optim.js';
 import { validatePlan } from './plan-validate.js';
 
 const EMPTY = new Float32Array(0);
+const EMPTY64 = new Float64Array(0);
+
+/** Whether a layer kind owns trainable tensors (kernel and bias: a norm layer's gamma and beta). */
+function ownsTensors(kind: number): boolean {
+  return kind === LayerKind.dense || kind === LayerKind.batchNorm || kind === LayerKind.layerNorm;
+}
 
 /** Copies `rows` rows of `width` floats from src (starting at row `from`) to the start of dst. */
 function copyRows(dst: Float32Array, src: Float32Array, from: number, rows: number, width: number): void {
@@ -28,7 +35,7 @@ function copyRows(dst: Float32Array, src: Float32Array, from: number, rows: numb
 export class JsPlan implements PlanHandle {
   private readonly layers: LayerSpec[];
   private readonly fused: boolean;
-  /** Index of the first dense layer: backward stops there (nothing before it has parameters). */
+  /** Index of the first layer owning tensors: backward stops there (nothing before it has parameters). */
   private readonly firstParamLayer: number;
   private readonly maxWidth: number;
   // Views into the arena, made once: kernel/bias parameters and gradients per layer (EMPTY when absent).
@@ -36,6 +43,11 @@ export class JsPlan implements PlanHandle {
   private readonly kernelGrads: Float32Array[] = [];
   private readonly biases: (Float32Array | null)[] = [];
   private readonly biasGrads: (Float32Array | null)[] = [];
+  // batchNorm: views of its running statistics (EMPTY elsewhere)
+  private readonly runningMeans: Float32Array[] = [];
+  private readonly runningVars: Float32Array[] = [];
+  /** Floats of params the optimizer, clipping and the norm cover (the running statistics lie past them). */
+  private readonly trainable: number;
   // Scratch for `capacity` rows.
   private capacity = 0;
   private acts: Float32Array[] = []; // acts[0] (cap, inputWidth) gathered input; acts[l+1] output of layer l
@@ -48,6 +60,11 @@ export class JsPlan implements PlanHandle {
   private gradA = EMPTY; // (cap, maxWidth) ping-pong activation gradients
   private gradB = EMPTY;
   private dpreact = EMPTY; // (cap, maxWidth) dZ scratch of denseBackward
+  // Per norm layer, the last forward pass's statistics: batchNorm per column (units), layerNorm per row (cap).
+  private normMean: Float64Array[] = [];
+  private normInvStd: Float64Array[] = [];
+  private readonly normSums: Float64Array; // (2·maxWidth) per-column sums of norm backward
+  private forwardTraining = false;
   // Set by each forward pass: what layer l read and wrote (aliases of the buffers above, or of the input).
   private readonly layerIn: Float32Array[];
   private readonly layerOut: Float32Array[];
@@ -65,7 +82,8 @@ export class JsPlan implements PlanHandle {
     validatePlan(spec, arena, maxBatch);
     this.layers = spec.layers;
     this.fused = spec.loss.fusion !== LossFusion.none;
-    this.firstParamLayer = this.layers.findIndex((l) => l.kind === LayerKind.dense);
+    this.firstParamLayer = this.layers.findIndex((l) => ownsTensors(l.kind));
+    this.trainable = spec.trainableCount ?? spec.paramCount;
     this.maxWidth = Math.max(spec.inputWidth, ...this.layers.map((l) => l.units));
     for (const layer of this.layers) {
       const k = layer.kernel;
@@ -74,7 +92,12 @@ export class JsPlan implements PlanHandle {
       this.kernelGrads.push(k ? arena.grads.subarray(k.offset, k.offset + k.length) : EMPTY);
       this.biases.push(b ? arena.params.subarray(b.offset, b.offset + b.length) : null);
       this.biasGrads.push(b ? arena.grads.subarray(b.offset, b.offset + b.length) : null);
+      const rm = layer.runningMean ?? null;
+      const rv = layer.runningVar ?? null;
+      this.runningMeans.push(rm ? arena.params.subarray(rm.offset, rm.offset + rm.length) : EMPTY);
+      this.runningVars.push(rv ? arena.params.subarray(rv.offset, rv.offset + rv.length) : EMPTY);
     }
+    this.normSums = new Float64Array(2 * this.maxWidth);
     this.layerIn = this.layers.map(() => EMPTY);
     this.layerOut = this.layers.map(() => EMPTY);
     this.rowPred = new Float32Array(spec.outputWidth);
@@ -96,6 +119,9 @@ export class JsPlan implements PlanHandle {
     this.gradA = new Float32Array(cap * this.maxWidth);
     this.gradB = new Float32Array(cap * this.maxWidth);
     this.dpreact = new Float32Array(cap * this.maxWidth);
+    const statsLength = (l: LayerSpec) => (l.kind === LayerKind.batchNorm ? l.units : l.kind === LayerKind.layerNorm ? cap : 0);
+    this.normMean = this.layers.map((l) => (statsLength(l) > 0 ? new Float64Array(statsLength(l)) : EMPTY64));
+    this.normInvStd = this.layers.map((l) => (statsLength(l) > 0 ? new Float64Array(statsLength(l)) : EMPTY64));
     this.capacity = cap;
   }
 
@@ -104,6 +130,7 @@ export class JsPlan implements PlanHandle {
     this.pendingRows = 0; // a forwardStep's activations are overwritten
     const rng = this.rng;
     let cur = input;
+    this.forwardTraining = training;
     for (let l = 0; l < this.layers.length; l++) {
       const layer = this.layers[l];
       const width = layer.units;
@@ -140,6 +167,21 @@ export class JsPlan implements PlanHandle {
         case LayerKind.activation: {
           const out = this.acts[l + 1];
           activationForward(out, cur, rows, width, layer.activation, layer.activationParam);
+          cur = out;
+          break;
+        }
+        case LayerKind.batchNorm: {
+          if (training && rows < 2) throw new ShapeError(`batchNormalization needs more than 1 row per batch when training (batch statistics of one row are undefined), but a batch has ${rows}`);
+          const out = this.acts[l + 1];
+          const gamma = this.kernels[l];
+          const beta = this.biases[l] as Float32Array;
+          batchNormForward(out, this.normMean[l], this.normInvStd[l], this.runningMeans[l], this.runningVars[l], cur, gamma, beta, rows, width, layer.rate, layer.momentum ?? 0, training);
+          cur = out;
+          break;
+        }
+        case LayerKind.layerNorm: {
+          const out = this.acts[l + 1];
+          layerNormForward(out, this.normMean[l], this.normInvStd[l], cur, this.kernels[l], this.biases[l] as Float32Array, rows, width, layer.rate);
           cur = out;
           break;
         }
@@ -215,6 +257,22 @@ export class JsPlan implements PlanHandle {
         case LayerKind.activation:
           if (!fusedHere) activationBackward(dout, dout, this.layerIn[l], this.layerOut[l], rows, layer.units, layer.activation, layer.activationParam);
           break;
+        case LayerKind.batchNorm:
+        case LayerKind.layerNorm: {
+          const dinp = l > this.firstParamLayer ? spare : null;
+          const dgamma = this.kernelGrads[l];
+          const dbeta = this.biasGrads[l] as Float32Array;
+          if (layer.kind === LayerKind.batchNorm) {
+            batchNormBackward(dinp, dgamma, dbeta, this.normSums, dout, this.layerIn[l], this.kernels[l], this.normMean[l], this.normInvStd[l], rows, layer.units, this.forwardTraining, true);
+          } else {
+            layerNormBackward(dinp, dgamma, dbeta, this.normSums, dout, this.layerIn[l], this.kernels[l], this.normMean[l], this.normInvStd[l], rows, layer.units, true);
+          }
+          if (dinp) {
+            spare = dout;
+            dout = dinp;
+          }
+          break;
+        }
       }
     }
   }
@@ -290,11 +348,12 @@ export class JsPlan implements PlanHandle {
       if (!Number.isFinite(dataLoss + this.lastPenalty)) return { stepsDone: i, status: TrainStatus.nonFiniteLoss };
       grads.fill(0, 0, paramCount);
       this.backward(target, weights, rows, true);
-      if (optimizer.clipValue > 0) clipByValue(grads, paramCount, optimizer.clipValue);
-      const norm = Math.sqrt(sumSquares(grads, paramCount));
+      const trained = this.trainable; // the running statistics past it take no step
+      if (optimizer.clipValue > 0) clipByValue(grads, trained, optimizer.clipValue);
+      const norm = Math.sqrt(sumSquares(grads, trained));
       if (!Number.isFinite(norm)) return { stepsDone: i, status: TrainStatus.nonFiniteGradient };
-      if (optimizer.clipNorm > 0 && norm > optimizer.clipNorm) scaleInPlace(grads, paramCount, optimizer.clipNorm / (norm + 1e-6));
-      optimizerStep(params, grads, slots, paramCount, optimizer, job.lrs[i], step + 1);
+      if (optimizer.clipNorm > 0 && norm > optimizer.clipNorm) scaleInPlace(grads, trained, optimizer.clipNorm / (norm + 1e-6));
+      optimizerStep(params, grads, slots, trained, optimizer, job.lrs[i], step + 1);
     }
     return { stepsDone: steps, status: TrainStatus.ok };
   }
@@ -425,6 +484,8 @@ export class JsPlan implements PlanHandle {
     this.acts = [];
     this.preacts = [];
     this.masks = [];
+    this.normMean = [];
+    this.normInvStd = [];
     this.targets = this.weights = this.gradA = this.gradB = this.dpreact = EMPTY;
   }
 }
