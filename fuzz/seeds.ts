@@ -9,7 +9,7 @@
 
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, sep } from 'node:path';
-import { encodePlan } from '../src/backend/native.js';
+import { encodePlan, PLAN_HEADER, PLAN_LAYER_WIDTH } from '../src/backend/native.js';
 import { layers, optimizers, saveModel, Sequential } from '../src/index.js';
 import type { LossConfig } from '../src/losses/index.js';
 
@@ -106,6 +106,19 @@ const cases: Case[] = [
     optimizer: optimizers.adamw({ learningRate: 0.01, weightDecay: 0.1 }),
     labels: -2,
   },
+  {
+    name: 'batch-layer-norm',
+    build: (m) => {
+      m.add(layers.dense({ units: 4, inputShape: [3] }));
+      m.add(layers.batchNormalization());
+      m.add(layers.activation({ activation: 'relu' }));
+      m.add(layers.layerNormalization());
+      m.add(layers.dense({ units: 2, activation: 'softmax' }));
+    },
+    loss: 'sparseCategoricalCrossentropy',
+    optimizer: optimizers.sgd({ learningRate: 0.1 }),
+    labels: 2,
+  },
 ];
 
 /** Rows of inputs and targets for a model of `inputs` inputs (labels: classes, -k one-hot, 0 regression). */
@@ -118,7 +131,7 @@ function data(inputs: number, labels: number, outputs: number): { x: number[][];
 // fuzz/plan_decode.cc's format: an integer in [-8, 239] is one byte (value + 8), anything else 0xff and
 // the float64's 8 bytes.
 function planBytes(spec: Float64Array): Buffer {
-  const layerCount = (spec.length - 22) / 14;
+  const layerCount = (spec.length - PLAN_HEADER) / PLAN_LAYER_WIDTH;
   const parts: Buffer[] = [Buffer.from([layerCount])];
   for (const v of spec) {
     if (Number.isInteger(v) && v >= -8 && v <= 239 && !Object.is(v, -0)) {

@@ -258,11 +258,12 @@ describe('native addon: kernels at the boundary', () => {
 });
 
 describe('native addon: plans', () => {
-  it('encodes a plan as header + 14 doubles per layer', () => {
+  it('encodes a plan as header + 19 doubles per layer', () => {
     const { spec } = densePlan([3, 4, 2]);
     const encoded = encodePlan(spec);
     expect(encoded.length).toBe(PLAN_HEADER + 2 * PLAN_LAYER_WIDTH);
-    expect(Array.from(encoded.subarray(0, 6))).toEqual([1, 3, 2, 2, spec.paramCount, 2]);
+    expect(Array.from(encoded.subarray(0, 6))).toEqual([2, 3, 2, 2, spec.paramCount, 2]);
+    expect(encoded[PLAN_HEADER - 1]).toBe(spec.paramCount); // trainableCount: all of it
     expect(encoded[PLAN_HEADER + PLAN_LAYER_WIDTH + 6]).toBe(spec.layers[1].kernel?.offset);
   });
 
@@ -278,7 +279,9 @@ describe('native addon: plans', () => {
     const bad: [string, () => unknown][] = [
       ['short', () => new addon.Plan(good.subarray(0, 10), arena.params, arena.grads, arena.slots, 8)],
       ['length vs layer count', make((d) => (d[5] = 3))],
-      ['version', make((d) => (d[0] = 2))],
+      ['version', make((d) => (d[0] = 1))],
+      ['trainableCount beyond paramCount', make((d) => (d[PLAN_HEADER - 1] = spec.paramCount + 16))],
+      ['kernel past trainableCount', make((d) => (d[PLAN_HEADER - 1] = 0))],
       ['width chain', make((d) => (d[L + PLAN_LAYER_WIDTH + 1] = 5))],
       ['output width', make((d) => (d[2] = 3))],
       ['kernel offset out of range', make((d) => (d[L + 6] = spec.paramCount))],
