@@ -94,7 +94,7 @@ void PlanExecutor::reserve(int rows) {
 }
 
 // x0 is (rows, inputWidth); returns (rows, outputWidth)
-const float* PlanExecutor::forward(const float* x0, int rows, Rng* rng) {
+const float* PlanExecutor::forward(const float* x0, int rows, Rng* rng, bool update_running) {
   pending_rows_ = 0;  // a forward_step's activations are overwritten
   const float* a = x0;
   forward_training_ = rng != nullptr;
@@ -140,9 +140,10 @@ const float* PlanExecutor::forward(const float* x0, int rows, Rng* rng) {
               "of one row are undefined), but a batch has " +
               std::to_string(rows));
         }
+        const bool keep_running = rng != nullptr && !update_running;  // read-only in inference
         batch_norm_forward(out, norm_mean_[i].data(), norm_inv_std_[i].data(),
-                           arena_.params + l.running_mean.offset,
-                           arena_.params + l.running_var.offset, a, arena_.params + l.kernel.offset,
+                           keep_running ? nullptr : arena_.params + l.running_mean.offset,
+                           keep_running ? nullptr : arena_.params + l.running_var.offset, a, arena_.params + l.kernel.offset,
                            arena_.params + l.bias.offset, rows, l.units, l.rate, l.momentum,
                            rng != nullptr, pool_);
         a = out;

@@ -118,8 +118,10 @@ class PlanExecutor {
   // their weights into w_batch_ when the chunk has weights).
   void gather_batch(const TrainChunk& chunk, int64_t begin, int rows);
   // Runs the layers on x0 (rows, inputWidth); returns the output A (rows, outputWidth).
-  // rng is null in inference mode (dropout and noise are then the identity).
-  const float* forward(const float* x0, int rows, Rng* rng);
+  // rng is null in inference mode (dropout and noise are then the identity). update_running: a
+  // training pass moves the batchNorm running statistics (a training step does; computing
+  // gradients alone does not).
+  const float* forward(const float* x0, int rows, Rng* rng, bool update_running = false);
   // The tensor the loss reads: the last A, or the last layer's logits when the loss is fused.
   const float* loss_input() const;
   // The batch's data loss against y (rows, labelWidth), weighted per row by w unless w is null.

@@ -128,7 +128,7 @@ TrainOutcome PlanExecutor::train(const TrainChunk& job) {
     gather_batch(job, begin, rows);
     const double step = job.global_step + i;  // 0-based global step
     Rng rng = step_rng(job.seed, static_cast<uint32_t>(static_cast<uint64_t>(step)));
-    const float* out = forward(x_batch_.data(), rows, &rng);
+    const float* out = forward(x_batch_.data(), rows, &rng, /*update_running=*/true);
     const float* w = job.w != nullptr ? w_batch_.data() : nullptr;
     const double loss = batch_loss(y_batch_.data(), w, rows);
     const double reg = penalty();

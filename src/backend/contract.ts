@@ -183,7 +183,8 @@ export interface PlanHandle {
   train(job: TrainJob): Promise<TrainResult>;
   /**
    * Forward + loss + backward on rows [0, rows) of x/y in order (no update): grads are zeroed then filled
-   * (including penalty gradients). Dropout/noise are active iff `training`, drawn from stepRng(seed, step).
+   * (including penalty gradients). Dropout/noise are active iff `training`, drawn from stepRng(seed, step);
+   * batchNorm uses the batch's statistics iff `training`, and its running statistics stay as they are.
    * Writes one stats row into `stats` and returns the total loss (data loss + penalty). weights (rows), when
    * given, weighs each row's loss as TrainJob.weights.
    */

@@ -11,7 +11,7 @@ import { sliceRows, type Matrix } from '../data/matrix.js';
 import { inputWidthOf, scanValues, toInputMatrix, toTargetMatrix, type InputData, type TargetData, type TargetRule } from '../data/validate-data.js';
 import { AbortError, ConfigError } from '../util/errors.js';
 import { stepSeed } from '../util/rng.js';
-import { checkDataset, validationMatrices } from './data-checks.js';
+import { checkBatchRows, checkDataset, validationMatrices } from './data-checks.js';
 import { runFit } from './fit.js';
 import { parseSampleWeight, rowWeights } from './row-weights.js';
 import { parseFitOptions, type FitConfig, type FitOptions } from './fit-options.js';
@@ -103,6 +103,7 @@ async function fitMatrices(model: TrainableModel, x: InputData, y: TargetData, o
     const data = { x: xs, y: ys, weights, validation, validationDataset: vds === null ? null : { dataset: checkDataset(vds, width, rule, 'validationData'), rule } };
     const callbacks = new CallbackList(cfg.callbacks, model.callbackModel);
     const rt = model.runtime();
+    checkBatchRows(rt.spec, xs.rows, cfg.batchSize);
     const defaultSeed = stepSeed(model.seed, rt.getStep());
     const { start, checkpointer } = startRun(model, { cfg, data, callbacks, schedule: rt.schedule, defaultSeed, resume });
     if (session === null) return runFit(rt, data, cfg, start, callbacks, checkpointer);

@@ -29,7 +29,9 @@ export type LayerDesc =
   | { kind: 'dense'; units: number; activation?: ActivationName; param?: number; useBias?: boolean; kernelPenalty?: PenaltySpec; biasPenalty?: PenaltySpec }
   | { kind: 'dropout'; rate: number }
   | { kind: 'gaussianNoise'; stddev: number }
-  | { kind: 'activation'; activation: ActivationName; param?: number };
+  | { kind: 'activation'; activation: ActivationName; param?: number }
+  | { kind: 'batchNorm'; momentum?: number; epsilon?: number }
+  | { kind: 'layerNorm'; epsilon?: number };
 
 export interface ModelDesc {
   inputWidth: number;
@@ -86,13 +88,21 @@ const NO_PENALTY: PenaltySpec = { l1: 0, l2: 0 };
 export function buildPlan(desc: ModelDesc): { spec: PlanSpec; arena: Arena } {
   const lengths: number[] = [];
   let width = desc.inputWidth;
-  const pending: { layer: LayerSpec; kernelAt: number; biasAt: number }[] = [];
+  const pending: { layer: LayerSpec; kernelAt: number; biasAt: number; statsAt: number }[] = [];
+  const statLengths: number[] = []; // batchNorm running statistics, laid out after every trained tensor
   for (const d of desc.layers) {
     const base = { inputs: width, units: width, activation: Activation.linear, activationParam: 0, rate: 0, kernel: null, bias: null };
     let layer: LayerSpec;
     let kernelAt = -1;
     let biasAt = -1;
-    if (d.kind === 'dense') {
+    let statsAt = -1;
+    if (d.kind === 'batchNorm' || d.kind === 'layerNorm') {
+      const kind = d.kind === 'batchNorm' ? LayerKind.batchNorm : LayerKind.layerNorm;
+      layer = { ...base, kind, rate: d.epsilon ?? 1e-5, kernelPenalty: NO_PENALTY, biasPenalty: NO_PENALTY, ...(d.kind === 'batchNorm' ? { momentum: d.momentum ?? 0.1 } : {}) };
+      kernelAt = lengths.push(width) - 1;
+      biasAt = lengths.push(width) - 1;
+      if (d.kind === 'batchNorm') statsAt = statLengths.push(width, width) - 2;
+    } else if (d.kind === 'dense') {
       const act = d.activation ?? 'linear';
       layer = { ...base, kind: LayerKind.dense, units: d.units, activation: Activation[act], activationParam: d.param ?? defaultParam(act), kernelPenalty: d.kernelPenalty ?? NO_PENALTY, biasPenalty: d.biasPenalty ?? NO_PENALTY };
       kernelAt = lengths.push(width * d.units) - 1;
@@ -104,10 +114,17 @@ export function buildPlan(desc: ModelDesc): { spec: PlanSpec; arena: Arena } {
       const kind = d.kind === 'dropout' ? LayerKind.dropout : LayerKind.gaussianNoise;
       layer = { ...base, kind, rate: d.kind === 'dropout' ? d.rate : d.stddev, kernelPenalty: NO_PENALTY, biasPenalty: NO_PENALTY };
     }
-    pending.push({ layer, kernelAt, biasAt });
+    pending.push({ layer, kernelAt, biasAt, statsAt });
   }
-  const { refs, paramCount } = layoutTensors(lengths);
-  const layers = pending.map(({ layer, kernelAt, biasAt }) => ({ ...layer, kernel: kernelAt >= 0 ? refs[kernelAt] : null, bias: biasAt >= 0 ? refs[biasAt] : null }));
+  const trainableCount = layoutTensors(lengths).paramCount;
+  const { refs, paramCount } = layoutTensors([...lengths, ...statLengths]);
+  const stat = (k: number) => refs[lengths.length + k];
+  const layers = pending.map(({ layer, kernelAt, biasAt, statsAt }) => ({
+    ...layer,
+    kernel: kernelAt >= 0 ? refs[kernelAt] : null,
+    bias: biasAt >= 0 ? refs[biasAt] : null,
+    ...(statsAt >= 0 ? { runningMean: stat(statsAt), runningVar: stat(statsAt + 1) } : {}),
+  }));
 
   const loss = Loss[desc.loss];
   const fusion = LossFusion[desc.fusion ?? 'none'];
@@ -131,6 +148,7 @@ export function buildPlan(desc: ModelDesc): { spec: PlanSpec; arena: Arena } {
     loss: { kind: loss, param: desc.lossParam ?? (desc.loss === 'huber' ? 1 : 0), fusion, labelMode, threshold: desc.threshold ?? (fromLogits ? 0 : 0.5) },
     optimizer: optimizerSpec(optName, desc.hyper, desc.clipNorm ?? 0, desc.clipValue ?? 0),
     paramCount,
+    ...(statLengths.length > 0 ? { trainableCount } : {}),
   };
   const arena = new Arena(paramCount, OPTIMIZER_SLOTS[spec.optimizer.kind]);
   const rng = new Rng(desc.seed ?? 1);
@@ -138,6 +156,10 @@ export function buildPlan(desc: ModelDesc): { spec: PlanSpec; arena: Arena } {
   for (const l of layers) {
     if (l.kernel) arena.param(l.kernel).forEach((_, i, w) => (w[i] = away(0.1, 0.9) / Math.sqrt(l.inputs)));
     if (l.bias) arena.param(l.bias).forEach((_, i, b) => (b[i] = away(0.05, 0.5)));
+    if (l.runningMean && l.runningVar) {
+      arena.param(l.runningMean).forEach((_, i, m) => (m[i] = away(0, 0.5)));
+      arena.param(l.runningVar).forEach((_, i, v) => (v[i] = 0.5 + rng.uniform()));
+    }
   }
   return { spec, arena };
 }

@@ -6,7 +6,7 @@
 
 import { Activation, LabelMode, LayerKind, Loss, LossFusion, STATS_WIDTH, Stat } from '../../src/backend/codes.js';
 import type { ActivationCode } from '../../src/backend/codes.js';
-import type { LossSpec, PlanSpec } from '../../src/backend/contract.js';
+import type { LayerSpec, LossSpec, PlanSpec } from '../../src/backend/contract.js';
 import { stepRng } from '../../src/util/rng.js';
 
 type Vec = ArrayLike<number>;
@@ -266,6 +266,9 @@ export function refForward(spec: PlanSpec, params: Vec, x: Vec, rows: number, no
     } else if (l.kind === LayerKind.activation) {
       logits = a;
       a = refActivation(a, rows, l.units, l.activation, l.activationParam);
+    } else if (l.kind === LayerKind.batchNorm || l.kind === LayerKind.layerNorm) {
+      a = refNorm(l, params, a, rows, noise !== null);
+      logits = a;
     } else if (extra) {
       const src = a;
       a = Float64Array.from(src, (v, i) => (l.kind === LayerKind.dropout ? v * extra[i] : v + extra[i]));
@@ -275,6 +278,53 @@ export function refForward(spec: PlanSpec, params: Vec, x: Vec, rows: number, no
     }
   });
   return { output: a, logits };
+}
+
+/**
+ * Mean and biased variance of x (rows, cols) in float64, two-pass: per column (`byRow` false) or per row.
+ */
+export function refMoments(x: Vec, rows: number, cols: number, byRow: boolean): { mean: Float64Array; variance: Float64Array } {
+  const groups = byRow ? rows : cols;
+  const count = byRow ? cols : rows;
+  const at = (g: number, k: number) => (byRow ? x[g * cols + k] : x[k * cols + g]);
+  const mean = new Float64Array(groups);
+  const variance = new Float64Array(groups);
+  for (let g = 0; g < groups; g++) {
+    let s = 0;
+    for (let k = 0; k < count; k++) s += at(g, k);
+    mean[g] = s / count;
+    let q = 0;
+    for (let k = 0; k < count; k++) q += (at(g, k) - mean[g]) ** 2;
+    variance[g] = q / count;
+  }
+  return { mean, variance };
+}
+
+/**
+ * BatchNorm1d (training: the batch's mean and biased variance; else the running statistics in params) or
+ * LayerNorm over each row, then γ·x̂ + β, all in float64.
+ */
+export function refNorm(l: LayerSpec, params: Vec, x: Vec, rows: number, training: boolean): Float64Array {
+  const C = l.units;
+  const byRow = l.kind === LayerKind.layerNorm;
+  let mean: ArrayLike<number>;
+  let variance: ArrayLike<number>;
+  if (byRow || training) ({ mean, variance } = refMoments(x, rows, C, byRow));
+  else {
+    const rm = l.runningMean!;
+    const rv = l.runningVar!;
+    mean = Array.from({ length: C }, (_, c) => params[rm.offset + c]);
+    variance = Array.from({ length: C }, (_, c) => params[rv.offset + c]);
+  }
+  const out = new Float64Array(rows * C);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < C; c++) {
+      const g = byRow ? r : c;
+      const xhat = (x[r * C + c] - mean[g]) / Math.sqrt(variance[g] + l.rate);
+      out[r * C + c] = params[l.kernel!.offset + c] * xhat + params[l.bias!.offset + c];
+    }
+  }
+  return out;
 }
 
 /** Σ over dense layers of l1·Σ|w| + l2·Σw² for kernel and bias. */

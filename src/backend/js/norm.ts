@@ -3,10 +3,11 @@
 
 /**
  * out (B,C) = γ·(inp − mean)·invStd + β per column. training: mean and the biased variance of the batch
- * (B >= 2) go to mean/invStd (C) and the running statistics move by `momentum` toward the batch's (the
- * variance unbiased, ·B/(B−1), as PyTorch's BatchNorm1d); inference: the running statistics are used.
+ * (B >= 2) go to mean/invStd (C) and the running statistics, unless null, move by `momentum` toward the
+ * batch's (the variance unbiased, ·B/(B−1), as PyTorch's BatchNorm1d); inference: the running
+ * statistics (required) are used.
  */
-export function batchNormForward(out: Float32Array, mean: Float64Array, invStd: Float64Array, runningMean: Float32Array, runningVar: Float32Array, inp: Float32Array, gamma: Float32Array, beta: Float32Array, B: number, C: number, eps: number, momentum: number, training: boolean): void {
+export function batchNormForward(out: Float32Array, mean: Float64Array, invStd: Float64Array, runningMean: Float32Array | null, runningVar: Float32Array | null, inp: Float32Array, gamma: Float32Array, beta: Float32Array, B: number, C: number, eps: number, momentum: number, training: boolean): void {
   if (training) {
     const m2 = invStd; // holds the sums of squared deviations until the loop below
     mean.fill(0, 0, C);
@@ -24,10 +25,13 @@ export function batchNormForward(out: Float32Array, mean: Float64Array, invStd: 
     for (let c = 0; c < C; c++) {
       const s = m2[c];
       invStd[c] = 1 / Math.sqrt(s / B + eps);
-      runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mean[c];
-      runningVar[c] = (1 - momentum) * runningVar[c] + momentum * (s / (B - 1));
+      if (runningMean && runningVar) {
+        runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mean[c];
+        runningVar[c] = (1 - momentum) * runningVar[c] + momentum * (s / (B - 1));
+      }
     }
   } else {
+    if (!runningMean || !runningVar) throw new Error('batchNormForward: inference needs the running statistics');
     for (let c = 0; c < C; c++) {
       mean[c] = runningMean[c];
       invStd[c] = 1 / Math.sqrt(runningVar[c] + eps);

@@ -1,7 +1,8 @@
 // Gradient checks of whole plans: PlanHandle.computeGradients (float32) against float64 central differences
 // of the reference loss (data loss + penalty) over every parameter, for tiny models covering every
 // layer kind × activation × loss × fusion, dropout and Gaussian noise in training mode (masks and noise
-// re-drawn from stepRng(seed, step) as the contract specifies), L1/L2 penalties, batch 1 and batch 5.
+// re-drawn from stepRng(seed, step) as the contract specifies), batch and layer normalization, L1/L2
+// penalties, batch 1 and batch 5.
 // The stats row and the returned total loss are checked against the reference as well.
 
 import { describe, it } from 'vitest';
@@ -66,6 +67,8 @@ interface Case {
   name: string;
   desc: ModelDesc;
   training?: boolean;
+  /** Batch sizes to check. Default [1, 5]. */
+  rows?: number[];
 }
 
 const mlp = (layers: LayerDesc[], rest: Omit<ModelDesc, 'inputWidth' | 'layers'> = { loss: 'mse' }): ModelDesc => ({ inputWidth: 3, layers, ...rest });
@@ -134,12 +137,25 @@ const CASES: Case[] = [
       { loss: 'sparseCategoricalCrossentropy', fusion: 'softmax' },
     ),
   },
+  // Normalization: gamma, beta and the input gradient through the batch statistics (training), the
+  // running statistics (inference), or each row's statistics (layerNorm, also on one row).
+  ...[true, false].map((training) => ({
+    name: `dense → batchNorm → relu → dense → layerNorm → softmax, training=${training}`,
+    training,
+    rows: training ? [2, 5] : [1, 5],
+    desc: mlp([{ kind: 'dense', units: 5 }, { kind: 'batchNorm', momentum: 0.3, epsilon: 1e-3 }, { kind: 'activation', activation: 'relu' }, { kind: 'dense', units: 4 }, { kind: 'layerNorm', epsilon: 1e-4 }, hidden(3, 'softmax')], {
+      loss: 'categoricalCrossentropy',
+      fusion: 'softmax',
+    }),
+  })),
+  { name: 'batchNorm and layerNorm on the inputs (no input gradient), training', training: true, rows: [3], desc: mlp([{ kind: 'batchNorm' }, { kind: 'layerNorm' }, hidden(4, 'tanh'), { kind: 'dense', units: 2 }]) },
+  { name: 'layerNorm after dropout, training', training: true, desc: mlp([hidden(6, 'gelu'), { kind: 'dropout', rate: 0.3 }, { kind: 'layerNorm' }, { kind: 'dense', units: 2 }], { loss: 'huber', lossParam: 0.5 }) },
 ];
 
 describe.each(BACKENDS)('computeGradients vs float64 finite differences [$name]', ({ available, get }) => {
   describe.skipIf(!available)('tiny models', () => {
     it.each(CASES.map((c) => [c.name, c] as const))('%s', (_, c) => {
-      for (const rows of [1, 5]) gradcheck(get(), c.desc, rows, c.training ?? false, `${c.name} batch ${rows}`);
+      for (const rows of c.rows ?? [1, 5]) gradcheck(get(), c.desc, rows, c.training ?? false, `${c.name} batch ${rows}`);
     });
 
     it('a batch larger than maxBatch grows the scratch and still differentiates correctly', () => {

@@ -126,7 +126,8 @@ export class JsPlan implements PlanHandle {
   }
 
   /** Forward over `rows` rows of `input`; records layerIn/layerOut and returns the output (rows, outputWidth). */
-  private forward(input: Float32Array, rows: number, training: boolean): Float32Array {
+  /** `updateRunning`: a training pass moves the batchNorm running statistics (a training step does, computeGradients does not). */
+  private forward(input: Float32Array, rows: number, training: boolean, updateRunning = false): Float32Array {
     this.pendingRows = 0; // a forwardStep's activations are overwritten
     const rng = this.rng;
     let cur = input;
@@ -175,7 +176,8 @@ export class JsPlan implements PlanHandle {
           const out = this.acts[l + 1];
           const gamma = this.kernels[l];
           const beta = this.biases[l] as Float32Array;
-          batchNormForward(out, this.normMean[l], this.normInvStd[l], this.runningMeans[l], this.runningVars[l], cur, gamma, beta, rows, width, layer.rate, layer.momentum ?? 0, training);
+          const keep = training && !updateRunning; // read-only in inference
+          batchNormForward(out, this.normMean[l], this.normInvStd[l], keep ? null : this.runningMeans[l], keep ? null : this.runningVars[l], cur, gamma, beta, rows, width, layer.rate, layer.momentum ?? 0, training);
           cur = out;
           break;
         }
@@ -278,8 +280,8 @@ export class JsPlan implements PlanHandle {
   }
 
   /** Forward + losses + stats row (overwritten at stats[at..]); returns the data loss and leaves the penalty in `lastPenalty`. */
-  private lossAndStats(input: Float32Array, target: Float32Array, weights: Float32Array | null, rows: number, training: boolean, stats: Float64Array, at: number): number {
-    const out = this.forward(input, rows, training);
+  private lossAndStats(input: Float32Array, target: Float32Array, weights: Float32Array | null, rows: number, training: boolean, stats: Float64Array, at: number, updateRunning = false): number {
+    const out = this.forward(input, rows, training, updateRunning);
     const loss = this.spec.loss;
     const dataLoss = this.batchLoss(target, weights, rows);
     const pen = this.penalty();
@@ -344,7 +346,7 @@ export class JsPlan implements PlanHandle {
       const step = job.globalStep + i;
       stepRng(job.seed, step, this.rng);
       const weights = w ? this.weights : null;
-      const dataLoss = this.lossAndStats(x0, target, weights, rows, true, job.stats, i * STATS_WIDTH);
+      const dataLoss = this.lossAndStats(x0, target, weights, rows, true, job.stats, i * STATS_WIDTH, true);
       if (!Number.isFinite(dataLoss + this.lastPenalty)) return { stepsDone: i, status: TrainStatus.nonFiniteLoss };
       grads.fill(0, 0, paramCount);
       this.backward(target, weights, rows, true);
