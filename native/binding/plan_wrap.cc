@@ -203,10 +203,14 @@ Napi::Value PlanWrap::ComputeGradients(const Napi::CallbackInfo& info) {
   const bool weighted = info.Length() > 7 && !info[7].IsUndefined() && !info[7].IsNull();
   const float* w = weighted ? float32_arg(info, 7, fn, "weights", rows) : nullptr;
   grow(env, exec, rows);
-  const double loss =
-      exec.compute_gradients(x, y, w, static_cast<int>(rows), training, seed,
-                             static_cast<uint32_t>(static_cast<uint64_t>(step)), stats);
-  return Napi::Number::New(env, loss);
+  try {
+    const double loss =
+        exec.compute_gradients(x, y, w, static_cast<int>(rows), training, seed,
+                               static_cast<uint32_t>(static_cast<uint64_t>(step)), stats);
+    return Napi::Number::New(env, loss);
+  } catch (const std::invalid_argument& e) {  // a batch the plan cannot train on (batchNorm, 1 row)
+    throw Napi::RangeError::New(env, e.what());
+  }
 }
 
 // forwardStep(x, y, weights, order, begin, rows, seed, step, out, target, weightsOut) -> undefined
