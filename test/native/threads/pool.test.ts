@@ -1,7 +1,7 @@
 // The native backend's thread pool: results do not depend on the thread count (GEMM splits only C's M/N
 // tiles, each element computed by one thread in the same k order; the optimizer splits the arena into
-// contiguous ranges), so GEMMs, fused dense layers and whole training runs are bit-identical with 1, 2,
-// 3 threads and the default. Also: setThreads validation, info().threads, and two models training at
+// contiguous ranges; batch and layer normalization split whole columns or rows), so GEMMs, fused dense
+// layers and whole training runs are bit-identical with 1, 2, 3 threads and the default. Also: setThreads validation, info().threads, and two models training at
 // once on one pool (the second region finds the pool busy and runs serially, never deadlocks).
 
 import { afterAll, describe, expect, it } from 'vitest';
@@ -208,6 +208,43 @@ describe.skipIf(!NATIVE)(`native thread pool${NATIVE ? '' : ` (${SKIP_REASON})`}
     }
     expect(results[0].every(Number.isFinite)).toBe(true);
     results.slice(1).forEach((r, i) => checkBits(r, results[0], `params, ${COUNTS[i + 1]} threads vs 1`));
+  });
+
+  it('batch and layer normalization train to bit-identical params (running statistics included) with 1, 2, 3 and default threads', async () => {
+    // batches of 128: 128 × 300 batchNorm and 128 × 129 layerNorm elements are split over the pool
+    const run = async () => {
+      const rng = new Rng(4);
+      const rows = 301;
+      const x = random(rng, rows * 97);
+      const y = Float32Array.from({ length: rows }, () => rng.int(7));
+      const model = new Sequential({ seed: 4, backend: 'native' });
+      model.add(layers.dense({ units: 300, useBias: false, inputShape: [97] }));
+      model.add(layers.batchNormalization());
+      model.add(layers.activation({ activation: 'relu' }));
+      model.add(layers.dense({ units: 129 }));
+      model.add(layers.layerNormalization());
+      model.add(layers.dense({ units: 7, activation: 'softmax' }));
+      model.compile({ optimizer: optimizers.adam({ learningRate: 1e-3 }), loss: 'sparseCategoricalCrossentropy' });
+      await model.fit({ data: x, rows, cols: 97 }, y, { epochs: 2, batchSize: 128, seed: 4, verbose: 0 });
+      const out = await model.predict({ data: x.subarray(0, 97 * 128), rows: 128, cols: 97 });
+      const params = model.params.slice();
+      model.dispose();
+      return { params, out: out.data };
+    };
+    const results: { params: Float32Array; out: Float32Array }[] = [];
+    try {
+      for (const n of COUNTS) {
+        setThreads(n);
+        results.push(await run());
+      }
+    } finally {
+      setThreads(DEFAULT_THREADS);
+    }
+    expect(results[0].params.every(Number.isFinite)).toBe(true);
+    results.slice(1).forEach((r, i) => {
+      checkBits(r.params, results[0].params, `params, ${COUNTS[i + 1]} threads vs 1`);
+      checkBits(r.out, results[0].out, `predictions, ${COUNTS[i + 1]} threads vs 1`);
+    });
   });
 
   // 10 steps over ~77k parameters (split over threads): radam takes both its SGD-like (t ≤ 5) and rectified steps
