@@ -42,6 +42,12 @@ cases.add('single-unweighted', 1, { SHUFFLE: '0', ROWS: '90', MODE: 'single', SI
 cases.add('np1-dropout', 1, { DROPOUT: '0.3' });
 cases.add('single-dropout', 1, { DROPOUT: '0.3', MODE: 'single' });
 cases.add('uneven', 3, { SHARD: 'uneven', ROWS: '107', ROWS_PER_RANK: '50,37,20' });
+// batch statistics per rank (DDP without SyncBatchNorm); the running statistics are rank 0's on every rank
+cases.add('norm', 2, { NORM: '1', VAL_SPLIT: '0.25', DROPOUT: '0.2', NNTRAIN_OVERLAP: '0' });
+// the same with a bucket per tensor: gamma/beta gradients are all-reduced while backward runs
+cases.add('norm-overlap', 2, { NORM: '1', VAL_SPLIT: '0.25', DROPOUT: '0.2', NNTRAIN_BUCKET_BYTES: '1' });
+cases.add('np1-norm', 1, { NORM: '1' });
+cases.add('single-norm', 1, { NORM: '1', MODE: 'single' });
 const run = (name: string) => cases.result(name);
 afterAll(() => {
   cases.remove();
@@ -98,6 +104,28 @@ describe.skipIf(MPI_SKIP !== null)('fit({ distributed: "mpi" }) under mpirun', (
     expect(single.code, single.stderr).toBe(0);
     expect(dist.ranks[0].hash).toBe(single.ranks[0].hash);
     expect(dist.ranks[0].loss).toEqual(single.ranks[0].loss);
+  });
+
+  it('-np 2 with batchNormalization and layerNormalization: the running statistics, weights and validation agree on every rank', async () => {
+    const { code, stderr, ranks } = await run('norm');
+    expect(code, stderr).toBe(0);
+    expect(ranks[1].hash).toBe(ranks[0].hash); // the arena, running statistics included
+    expect(ranks[1].valLoss).toEqual(ranks[0].valLoss); // validation reads the running statistics
+    // the running statistics (the arena's last floats: running mean, then variance of 16 features) moved
+    const params = ranks[0].params!;
+    const variance = params.slice(params.length - 16);
+    expect(variance.some((v) => v !== 1)).toBe(true);
+    expect(variance.every((v) => v > 0)).toBe(true);
+    const overlapped = await run('norm-overlap');
+    expect(overlapped.code, overlapped.stderr).toBe(0);
+    expect(overlapped.ranks.map((r) => r.hash)).toEqual([ranks[0].hash, ranks[0].hash]);
+  });
+
+  it('-np 1 with normalization layers equals a plain fit bit for bit', async () => {
+    const [dist, single] = await Promise.all([run('np1-norm'), run('single-norm')]);
+    expect(dist.code, dist.stderr).toBe(0);
+    expect(single.code, single.stderr).toBe(0);
+    expect(dist.ranks[0].hash).toBe(single.ranks[0].hash);
   });
 
   it('-np 3 with uneven shards (50, 37, 20 rows, batch 8) trains 3 steps per epoch on every rank and ends', async () => {

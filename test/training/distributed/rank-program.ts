@@ -6,7 +6,8 @@
 //   WEIGHTED=1: sampleWeight 0.5 + (global row % 4) and classWeight { 2: 3 }, so each row's weight goes with it;
 //   MODE=single: a plain fit on all rows with batch BATCH × SINGLE_SCALE (the 1-process reference).
 //   HIDDEN: the hidden layers' units, comma-separated (default 16: one layer), each followed by dropout
-//     DROPOUT when > 0; more units make the gradient larger.
+//     DROPOUT when > 0; more units make the gradient larger. NORM=1: each hidden layer is linear dense →
+//     batchNormalization → relu, and a layerNormalization comes before the output layer.
 // Each rank also reports where it ran: its non-loopback IPv4 addresses and OMPI_COMM_WORLD_LOCAL_SIZE.
 // Faults: NAN_RANK=r puts 3e38 in rank r's first row (a finite value whose loss is not); BATCH_RANK1=b gives rank 1 another batch size;
 // NNTRAIN_OVERLAP_RANK1=1 gives rank 1 alone another all-reduce bucket size; FAIL_RANK=r makes rank r throw before its fit; BAD_DATA_RANK=r gives rank r a NaN its fit rejects. A fit that throws writes { error, message, epoch, batch }.
@@ -51,10 +52,19 @@ function pick(indices: number[]): { x: Float32Array; y: Float32Array; w: Float32
 }
 
 const model = new Sequential({ seed: 11 });
+const norm = env('NORM', '0') === '1';
 hidden.forEach((units, i) => {
-  model.add(layers.dense({ units, activation: 'relu', ...(i === 0 ? { inputShape: [features] } : {}) }));
+  const first = i === 0 ? { inputShape: [features] as [number] } : {};
+  if (norm) {
+    model.add(layers.dense({ units, useBias: false, ...first }));
+    model.add(layers.batchNormalization({ momentum: 0.3 }));
+    model.add(layers.activation({ activation: 'relu' }));
+  } else {
+    model.add(layers.dense({ units, activation: 'relu', ...first }));
+  }
   if (dropout > 0) model.add(layers.dropout({ rate: dropout }));
 });
+if (norm) model.add(layers.layerNormalization());
 model.add(layers.dense({ units: classes, activation: 'softmax' }));
 model.compile({ optimizer: optimizers.sgd({ learningRate: 0.1, momentum: 0.9 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
 
