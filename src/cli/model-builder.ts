@@ -1,4 +1,5 @@
-// The model a training command builds from its options: hidden dense layers (with dropout and L1/L2), an
+// The model a training command builds from its options: hidden dense layers (with batch or layer
+// normalization before their activation, dropout and L1/L2), an
 // output layer and loss that fit the target (regression → linear + mse, two classes → sigmoid + binary
 // cross-entropy, more → softmax + sparse categorical cross-entropy), the optimizer and the schedule.
 // A value the library rejects is reported as a usage error naming the flag.
@@ -63,7 +64,15 @@ export function buildModel(cfg: TrainConfig, inputs: number, target: TargetInfo,
   const penalty = cfg.l1 > 0 || cfg.l2 > 0 ? { l1: cfg.l1, l2: cfg.l2 } : undefined;
   const regularizer = penalty === undefined ? {} : { kernelRegularizer: penalty };
   cfg.layers.forEach((units, i) => {
-    model.add(layers.dense({ units, activation: cfg.activation as never, ...(i === 0 ? { inputShape: [inputs] } : {}), ...regularizer }));
+    const first = i === 0 ? { inputShape: [inputs] as [number] } : {};
+    if (cfg.norm === 'none') {
+      model.add(layers.dense({ units, activation: cfg.activation as never, ...first, ...regularizer }));
+    } else {
+      // batch norm subtracts each feature's mean, bias included: beta is the shift, and the dense layer has no bias
+      model.add(layers.dense({ units, useBias: cfg.norm !== 'batch', ...first, ...regularizer }));
+      model.add(cfg.norm === 'batch' ? layers.batchNormalization() : layers.layerNormalization());
+      model.add(layers.activation({ activation: cfg.activation as never }));
+    }
     if (cfg.dropout > 0) model.add(layers.dropout({ rate: cfg.dropout }));
   });
   const units = outputUnits(loss, target);

@@ -51,6 +51,7 @@ export const TASKS = ['auto', 'classification', 'regression'] as const;
 export const SCALERS = ['standard', 'minMax', 'none'] as const;
 export const MISSING = ['impute', 'drop', 'error'] as const;
 export const UNKNOWN = ['error', 'ignore'] as const;
+export const NORMS = ['none', 'batch', 'layer'] as const;
 export const LOG_FORMATS = ['text', 'json'] as const;
 export const BACKENDS = ['native', 'js'] as const;
 export const DISTRIBUTED_MODES = ['mpi'] as const;
@@ -85,6 +86,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   // model
   { key: 'layers', flag: '--layers', arg: '<units>', kind: 'intList', min: 1, expected: "a comma-separated list of integers >= 1 (or 'none')", help: "hidden layer sizes, e.g. 256,128 ('none': a linear/logistic model)", default: [128, 64], defaultText: '128,64', group: 'model' },
   { key: 'activation', flag: '--activation', arg: '<name>', kind: 'choice', choices: HIDDEN_ACTIVATIONS, expected: `one of ${HIDDEN_ACTIVATIONS.join(', ')}`, help: 'activation of the hidden layers', default: 'relu', group: 'model' },
+  { key: 'norm', flag: '--norm', arg: '<kind>', kind: 'choice', choices: NORMS, expected: 'one of none, batch, layer', help: 'normalization in each hidden layer, between its linear part and its activation: batch (batchNormalization) or layer (layerNormalization)', default: 'none', group: 'model' },
   { key: 'dropout', flag: '--dropout', arg: '<rate>', kind: 'number', min: 0, max: 1, maxOpen: true, expected: 'number in [0, 1)', help: 'dropout after each hidden layer', default: 0, group: 'model' },
   { key: 'loss', flag: '--loss', arg: '<name>', kind: 'choice', choices: LOSSES, expected: `one of ${LOSSES.join(', ')}`, help: 'auto: mse (regression), binaryCrossentropy (2 classes), sparseCategoricalCrossentropy (more)', default: 'auto', group: 'model' },
   num('l1', '--l1', 'L1 penalty on every weight matrix', 'model', { min: 0, default: 0 }, 'number >= 0'),

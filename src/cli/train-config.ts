@@ -29,6 +29,8 @@ export interface TrainConfig {
   categorical: string[];
   layers: number[];
   activation: string;
+  /** Normalization in each hidden layer: dense (linear) → norm → activation. */
+  norm: 'none' | 'batch' | 'layer';
   dropout: number;
   loss: string;
   l1: number;

@@ -9,7 +9,7 @@ import { checkGivenValues, readConfigFile, type GivenValues } from '../../src/cl
 import { UsageError } from '../../src/cli/errors.js';
 import { flagValue } from '../../src/cli/flags.js';
 import { gridSize, parseGrid, trialsOf } from '../../src/cli/grid.js';
-import { lossFor, optimizerOptions } from '../../src/cli/model-builder.js';
+import { buildModel, lossFor, optimizerOptions } from '../../src/cli/model-builder.js';
 import { optionByKey } from '../../src/cli/option-table.js';
 import { scheduleConfig } from '../../src/cli/schedule-spec.js';
 import { resolveConfig } from '../../src/cli/train-config.js';
@@ -104,6 +104,16 @@ describe('options that go together', () => {
   it('--activation geluTanh is gelu with approximate tanh', () => {
     expect(resolve({ activation: 'geluTanh' })).toMatchObject({ activation: 'geluTanh' });
     expect(message(() => checkGivenValues(flags({ activation: 'gelu-tanh' }), undefined))).toMatch(/^Unknown --activation 'gelu-tanh'\. Did you mean 'geluTanh'\?/);
+  });
+
+  it('--norm batch|layer puts the normalization between each hidden layer and its activation', () => {
+    const target = { name: 'y', task: 'multiclass' as const, labels: ['a', 'b', 'c'], classValues: null };
+    const run = { epochs: 1, stepsPerEpoch: 1, validation: false };
+    const kinds = (norm: string) => buildModel(resolve({ norm, layers: '8,4', activation: 'tanh' }), 3, target, 1, run).layers.map((l) => l.type);
+    expect(kinds('batch')).toEqual(['dense', 'batchNormalization', 'activation', 'dense', 'batchNormalization', 'activation', 'dense']);
+    expect(kinds('layer')).toEqual(['dense', 'layerNormalization', 'activation', 'dense', 'layerNormalization', 'activation', 'dense']);
+    expect(kinds('none')).toEqual(['dense', 'dense', 'dense']);
+    expect(message(() => checkGivenValues(flags({ norm: 'group' }), undefined))).toBe("Unknown --norm 'group'. Expected one of: none, batch, layer");
   });
 
   it('one source of validation; defaults for the model path and the checkpoint', () => {
