@@ -13,8 +13,8 @@ class ThreadPool;
 // out (B,C) = gamma * (inp - mean) * inv_std + beta per column. training: mean and the biased
 // variance are the batch's (B >= 2), written to mean/inv_std (C, double) for backward, and
 // running_mean/running_var (C), unless null, become (1 - momentum) * running + momentum * batch,
-// the variance unbiased (* B / (B - 1)), as PyTorch's BatchNorm1d. Inference: mean = running_mean, inv_std =
-// 1 / sqrt(running_var + eps), also written to mean/inv_std.
+// the variance unbiased (* B / (B - 1)), as PyTorch's BatchNorm1d. Inference: mean = running_mean,
+// inv_std = 1 / sqrt(running_var + eps), also written to mean/inv_std.
 void batch_norm_forward(float* out, double* mean, double* inv_std, float* running_mean,
                         float* running_var, const float* inp, const float* gamma, const float* beta,
                         int B, int C, double eps, double momentum, bool training,

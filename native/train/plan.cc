@@ -143,9 +143,9 @@ const float* PlanExecutor::forward(const float* x0, int rows, Rng* rng, bool upd
         const bool keep_running = rng != nullptr && !update_running;  // read-only in inference
         batch_norm_forward(out, norm_mean_[i].data(), norm_inv_std_[i].data(),
                            keep_running ? nullptr : arena_.params + l.running_mean.offset,
-                           keep_running ? nullptr : arena_.params + l.running_var.offset, a, arena_.params + l.kernel.offset,
-                           arena_.params + l.bias.offset, rows, l.units, l.rate, l.momentum,
-                           rng != nullptr, pool_);
+                           keep_running ? nullptr : arena_.params + l.running_var.offset, a,
+                           arena_.params + l.kernel.offset, arena_.params + l.bias.offset, rows,
+                           l.units, l.rate, l.momentum, rng != nullptr, pool_);
         a = out;
         break;
       }

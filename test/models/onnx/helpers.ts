@@ -53,7 +53,7 @@ export interface Bundled {
   model: () => Sequential;
 }
 
-/** data/iris.csv, data/breast_cancer.csv and data/digits.csv, features standardized, with a model for each. */
+/** data/iris.csv, data/breast_cancer.csv and data/digits.csv, features standardized, with a model for each (digits': batch and layer normalization). */
 export async function bundledDatasets(): Promise<Bundled[]> {
   const read = async (file: string, options: Parameters<typeof readCsv>[1]) => {
     const { x, y } = await readCsv(join(ROOT, 'data', file), options);
@@ -76,7 +76,17 @@ export async function bundledDatasets(): Promise<Bundled[]> {
     {
       name: 'digits',
       ...digits,
-      model: () => stack(64, [layers.dense({ units: 32, activation: 'relu' }), layers.dense({ units: 16, activation: 'tanh' }), layers.activation({ activation: 'softplus' }), layers.dense({ units: 10 }), layers.activation({ activation: 'softmax' })]),
+      model: () =>
+        stack(64, [
+          layers.dense({ units: 32, useBias: false }),
+          layers.batchNormalization({ momentum: 0.3 }),
+          layers.activation({ activation: 'relu' }),
+          layers.dense({ units: 16, activation: 'tanh' }),
+          layers.layerNormalization({ epsilon: 1e-3 }),
+          layers.activation({ activation: 'softplus' }),
+          layers.dense({ units: 10 }),
+          layers.activation({ activation: 'softmax' }),
+        ]),
     },
   ];
 }

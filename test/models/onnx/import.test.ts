@@ -103,6 +103,25 @@ describe('Gemm and MatMul forms', () => {
   });
 });
 
+describe('normalization forms', () => {
+  it('BatchNormalization (inference form) and LayerNormalization without B become normalization layers', async () => {
+    const gemm = { opType: 'Gemm', inputs: ['x', 'W'], outputs: ['z'] };
+    const nodes = [gemm, { opType: 'BatchNormalization', inputs: ['z', 's', 'b', 'm', 'v'], outputs: ['n'], attributes: [{ name: 'epsilon', kind: 'float' as const, value: Math.fround(1e-3) }] }, { opType: 'LayerNormalization', inputs: ['n', 'g'], outputs: ['y'] }];
+    const f = await load('norms', graph(nodes, [t('W', [3, 2], W), t('s', [2], [2, 0.5]), t('b', [2], [0.1, -0.1]), t('m', [2], [0.5, -1]), t('v', [2], [4, 0.25]), t('g', [2], [1.5, 1])]));
+    const model = await f.model();
+    expect(model.layers.map((l) => l.getConfig())).toMatchObject([{ type: 'dense' }, { type: 'batchNormalization', epsilon: 1e-3 }, { type: 'layerNormalization', epsilon: 1e-5 }]);
+    const z = affine(W, [0, 0]);
+    const bn = z.map((v, i) => [2, 0.5][i % 2] * ((v - [0.5, -1][i % 2]) / Math.sqrt([4, 0.25][i % 2] + 1e-3)) + [0.1, -0.1][i % 2]);
+    const expected = [0, 1].flatMap((r) => {
+      const row = bn.slice(2 * r, 2 * r + 2);
+      const mean = (row[0] + row[1]) / 2;
+      const sd = Math.sqrt(((row[0] - mean) ** 2 + (row[1] - mean) ** 2) / 2 + 1e-5);
+      return row.map((v, c) => [1.5, 1][c] * ((v - mean) / sd));
+    });
+    checkClose((await model.predict(X)).data, expected, { abs: 1e-5, rel: 1e-5 }, 'Gemm → BatchNormalization → LayerNormalization');
+  });
+});
+
 describe('what cannot be imported is named', () => {
   const gemm = { opType: 'Gemm', inputs: ['x', 'W', 'b'], outputs: ['z'] };
   const weights = [t('W', [3, 2], W), t('b', [2], [0, 0])];
@@ -115,6 +134,9 @@ describe('what cannot be imported is named', () => {
     ['an operator of another domain', graph([gemm, { opType: 'Normalizer', domain: 'ai.onnx.ml', name: 'norm', inputs: ['z'], outputs: ['y'] }], weights), /unsupported operator ai\.onnx\.ml\.Normalizer in node 'norm'/],
     ['a branch', graph([gemm, { opType: 'Relu', inputs: ['x'], outputs: ['y'] }], weights), /node 'n1' \(Relu\) does not take the previous layer's output 'z'/],
     ['a width mismatch', graph([gemm, { opType: 'Gemm', inputs: ['z', 'V'], outputs: ['y'] }], [...weights, t('V', [3, 2], W)]), /takes 3 inputs but receives 2/],
+    ['BatchNormalization in training mode', graph([gemm, { opType: 'BatchNormalization', inputs: ['z', 's', 'b', 'm', 'v'], outputs: ['y'], attributes: [{ name: 'training_mode', kind: 'int', value: 1 }] }], [...weights, ...['s', 'b', 'm', 'v'].map((n) => t(n, [2], [1, 1]))]), /\(BatchNormalization\): training_mode=1 is not supported/],
+    ['LayerNormalization over axis 0', graph([gemm, { opType: 'LayerNormalization', inputs: ['z', 's'], outputs: ['y'], attributes: [{ name: 'axis', kind: 'int', value: 0 }] }], [...weights, t('s', [2], [1, 1])]), /\(LayerNormalization\): axis=0 is not supported/],
+    ['a normalization of another width', graph([gemm, { opType: 'LayerNormalization', inputs: ['z', 's'], outputs: ['y'] }], [...weights, t('s', [3], [1, 1, 1])]), /normalizes 3 features but receives 2/],
     ['two inputs', graph([{ ...gemm, outputs: ['y'] }], weights, { inputs: [{ name: 'x', elemType: 1, shape: null }, { name: 'x2', elemType: 1, shape: null }] }), /has 2 graph inputs/],
   ];
   it.each(cases)('%s', async (name, model, message) => {
