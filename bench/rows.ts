@@ -61,6 +61,40 @@ export const systemRows = {
   },
 };
 
+/**
+ * Native cost per step of `c` with batchNormalization (or layerNormalization) after each hidden dense
+ * layer, against the same model without: the three run in alternation, each side's best round.
+ */
+async function normRows(ctx: Ctx, c: TrainCase, minSeconds: number, rounds: number): Promise<Row[]> {
+  const norms = ['none', 'batch', 'layer'] as const;
+  const rates: Record<(typeof norms)[number], number[]> = { none: [], batch: [], layer: [] };
+  const id = `${c.units.join('-')}-b${c.batch}-${c.optimizer}`;
+  for (let r = 0; r < Math.max(rounds, 2); r++) {
+    for (const norm of norms) {
+      const o = await ctx.child<TrainResult>(`train-native-${id}-${norm}norm-r${r}`, 'node', { case: 'train', backend: 'native', ...c, minSeconds, norm });
+      if (o.result) rates[norm].push(o.result.samplesPerSec);
+    }
+  }
+  const usPerStep = (xs: number[]) => (xs.length > 0 ? (c.batch / bestOf(xs)) * 1e6 : null);
+  const plain = usPerStep(rates.none);
+  const runs = (xs: number[]) => xs.map((x) => fmt((c.batch / x) * 1e6)).join(' / ');
+  const net = `784-${c.units.join('-')}-10 b${c.batch} Adam`;
+  return (['batch', 'layer'] as const).map((norm) => {
+    const mine = usPerStep(rates[norm]);
+    const layer = norm === 'batch' ? 'batchNormalization (dense without bias)' : 'layerNormalization';
+    return {
+      group: 'train',
+      case: `${net}, ${layer} after each hidden dense layer: cost per step`,
+      unit: 'µs/step',
+      native: mine ?? 'failed (see JSON)',
+      js: null,
+      peer: plain ?? 'failed (see JSON)',
+      peerName: 'without',
+      note: `best of ${Math.max(rounds, 2)} alternating rounds (µs/step): with ${runs(rates[norm])}; without ${runs(rates.none)}${mine !== null && plain !== null ? `; ×${fmt(mine / plain, 3)}` : ''}`,
+    };
+  });
+}
+
 /** Per shape, the best of several runs (null where every run skipped the shape). */
 function bestPerShape(runs: (number | null)[][], shapes: number): (number | null)[] {
   return Array.from({ length: shapes }, (_, i) => {
@@ -182,6 +216,7 @@ export async function trainRows(ctx: Ctx): Promise<Row[]> {
       peerName: 'PyTorch (best)',
       note: `best of ${rounds} alternating round(s): native ${runsOf(nativeRates)}${js.result ? `; js ${fmt(js.result.samples)} samples` : ''}; torch ${torchBest.map((t) => `${t.label} ${runsOf(t.runs)}`).join(', ')}`,
     });
+    if (c.batch === 128 && c.optimizer === 'adam' && c.units.length === 2 && c.units[0] === 256) rows.push(...(await normRows(ctx, c, minSeconds, rounds)));
     if (c.batch === 128 && c.optimizer === 'adam' && c.units.length === 2 && c.units[0] === 256) {
       const tf = await ctx.child<Peer<{ samplesPerSec: number; version: string }>>('train-tfjs-wasm', 'node', { case: 'tfjs', batch: 128, units: small, minSeconds });
       rows.push({ group: 'train', case: `${name} vs TensorFlow.js wasm, 1 thread`, unit: 'samples/s', native: nativeRates.length > 0 ? bestOf(nativeRates) : null, js: null, peer: peerValue(tf, (r) => r.samplesPerSec), peerName: 'tfjs-wasm', note: tf.result?.version ? `tfjs ${tf.result.version}, SIMD, 1 thread` : '' });

@@ -13,6 +13,8 @@ export interface TrainParams {
   batch: number;
   optimizer: 'adam' | 'sgdm';
   minSeconds: number;
+  /** Normalization in each hidden layer (dense without activation → norm → relu). Default none. */
+  norm?: 'none' | 'batch' | 'layer';
 }
 
 export interface TrainResult {
@@ -24,9 +26,18 @@ export interface TrainResult {
   warmupLoss: number;
 }
 
-export function buildModel(backend: BackendName, units: number[], optimizer: 'adam' | 'sgdm', accuracy = false): Sequential {
+export function buildModel(backend: BackendName, units: number[], optimizer: 'adam' | 'sgdm', accuracy = false, norm: TrainParams['norm'] = 'none'): Sequential {
   const model = new Sequential({ backend, seed: 1 });
-  units.forEach((u, i) => model.add(layers.dense({ units: u, activation: 'relu', ...(i === 0 ? { inputShape: [784] } : {}) })));
+  units.forEach((u, i) => {
+    const first = i === 0 ? { inputShape: [784] as [number] } : {};
+    if (norm === 'none') {
+      model.add(layers.dense({ units: u, activation: 'relu', ...first }));
+      return;
+    }
+    model.add(layers.dense({ units: u, useBias: norm !== 'batch', ...first }));
+    model.add(norm === 'batch' ? layers.batchNormalization() : layers.layerNormalization());
+    model.add(layers.activation({ activation: 'relu' }));
+  });
   model.add(layers.dense({ units: 10, activation: 'softmax' }));
   const opt = optimizer === 'adam' ? optimizers.adam({ learningRate: 1e-3 }) : optimizers.sgd({ learningRate: 0.01, momentum: 0.9 });
   model.compile({ optimizer: opt, loss: 'sparseCategoricalCrossentropy', ...(accuracy ? { metrics: ['accuracy' as const] } : {}) });
@@ -44,7 +55,7 @@ async function timedFit(model: Sequential, rows: number, epochs: number, batch: 
 
 export async function runTrain(p: TrainParams): Promise<void> {
   const train = await loadFashionMnist('train');
-  const model = buildModel(p.backend, p.units, p.optimizer);
+  const model = buildModel(p.backend, p.units, p.optimizer, false, p.norm);
   // warm-up 1: a few steps; warm-up 2: ~15% of the timed budget (an epoch fraction)
   const w1 = await timedFit(model, p.batch * 4, 1, p.batch, train);
   const rate1 = (p.batch * 4) / w1.seconds;
