@@ -7,6 +7,8 @@ export interface SummaryRow {
   type: string;
   outputShape: string;
   params: number;
+  /** Of params, the weights no optimizer trains (batch normalization's running statistics). */
+  fixed: number;
 }
 
 /** A layer's name as summary() and getWeights show it: its own, else `<type>_<index>`. */
@@ -23,7 +25,9 @@ export function paramCountOf(layers: readonly Layer[], inputWidth: number): numb
 function summaryRows(layers: readonly Layer[], inputWidth: number | null): SummaryRow[] {
   let width = inputWidth;
   return layers.map((layer, i) => {
-    const params = width === null ? NaN : layer.weightSlots(width).reduce((sum, s) => sum + s.length, 0);
+    const slots = width === null ? [] : layer.weightSlots(width);
+    const params = width === null ? NaN : slots.reduce((sum, s) => sum + s.length, 0);
+    const fixed = slots.reduce((sum, s) => sum + (s.trainable === false ? s.length : 0), 0);
     const out = width === null ? (layer.type === 'dense' ? layer.outputWidthFor(0) : null) : layer.outputWidthFor(width);
     width = out;
     return {
@@ -31,6 +35,7 @@ function summaryRows(layers: readonly Layer[], inputWidth: number | null): Summa
       type: layer.type,
       outputShape: `[N, ${out ?? '?'}]`,
       params,
+      fixed,
     };
   });
 }
@@ -46,6 +51,7 @@ export function summaryText(modelName: string, layers: readonly Layer[], inputWi
   const line = (a: string, b: string, c: string) => `${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c.padStart(w2)}`;
   const rule = '-'.repeat(w0 + w1 + w2 + 4);
   const total = rows.reduce((s, r) => s + r.params, 0);
+  const fixed = rows.reduce((s, r) => s + r.fixed, 0);
   return [
     `Model: ${modelName}`,
     rule,
@@ -54,5 +60,6 @@ export function summaryText(modelName: string, layers: readonly Layer[], inputWi
     ...cells.map((c) => line(c.name, c.shape, c.params)),
     rule,
     `Total params: ${Number.isNaN(total) ? '? (input width not known yet)' : total}`,
+    ...(fixed > 0 ? [`Non-trainable params: ${fixed} (batch normalization's running statistics)`] : []),
   ].join('\n');
 }

@@ -68,6 +68,7 @@ describe('normalization weights in a model', () => {
     expect(stats.movingMean.byteOffset).toBeGreaterThan(lastDense.bias.byteOffset);
     expect(model.countParams()).toBe(3 * 5 + 5 + 4 * 5 + 2 * 5 + 5 * 2 + 2);
     expect(model.summary()).toContain('batchNormalization_1 (batchNormalization)');
+    expect(model.summary()).toMatch(/Total params: 62\nNon-trainable params: 10 \(batch normalization's running statistics\)$/);
   });
 
   it('a subclass of a normalization layer is still refused by add', () => {
