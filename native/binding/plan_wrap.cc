@@ -253,6 +253,8 @@ Napi::Value PlanWrap::ForwardStep(const Napi::CallbackInfo& info) {
                       static_cast<uint32_t>(static_cast<uint64_t>(step)), out, target, weights_out);
   } catch (const std::out_of_range& e) {
     throw Napi::RangeError::New(env, std::string("forwardStep: ") + e.what());
+  } catch (const std::invalid_argument& e) {  // a batch the plan cannot train on (batchNorm, 1 row)
+    throw Napi::RangeError::New(env, std::string("forwardStep: ") + e.what());
   }
   return env.Undefined();
 }

@@ -16,7 +16,7 @@ void PlanExecutor::forward_step(const TrainChunk& chunk, int64_t begin, int rows
                                 uint32_t step, float* out, float* target, float* weights_out) {
   gather_batch(chunk, begin, rows);
   Rng rng = step_rng(seed, step);
-  const float* a = forward(x_batch_.data(), rows, &rng);
+  const float* a = forward(x_batch_.data(), rows, &rng, /*update_running=*/true);
   std::memcpy(out, a, sizeof(float) * static_cast<size_t>(rows) * plan_.output_width);
   std::memcpy(target, y_batch_.data(),
               sizeof(float) * static_cast<size_t>(rows) * plan_.label_width);
@@ -28,7 +28,7 @@ void PlanExecutor::forward_step(const TrainChunk& chunk, int64_t begin, int rows
 // dout is (rows, outputWidth) or null; stats is one row
 int PlanExecutor::backward_step(const float* dout, int rows, double loss, double lr, double step,
                                 double* stats) {
-  const size_t param_count = static_cast<size_t>(plan_.param_count);
+  const size_t param_count = static_cast<size_t>(plan_.trainable_count);  // not the running stats
   const OptimDesc& opt = plan_.optimizer;
   pending_rows_ = 0;
   const float* w = pending_weighted_ ? w_batch_.data() : nullptr;

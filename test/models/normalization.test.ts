@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AbortError, ConfigError, layers, loadModel, matrix, nativeAvailable, optimizers, Rng, Sequential, type Matrix } from '../../src/index.js';
+import { AbortError, ConfigError, layers, loadModel, losses, matrix, nativeAvailable, optimizers, Rng, Sequential, type Matrix } from '../../src/index.js';
 import { checkClose } from '../helpers/check.js';
 
 const BACKENDS = ['js', ...(nativeAvailable() ? ['native'] : [])] as ('js' | 'native')[];
@@ -72,6 +72,33 @@ describe.each(BACKENDS)('models with normalization layers [%s]', (backend) => {
     const again = normModel(backend);
     await again.fit(DATA.x, DATA.y, { epochs: 4, batchSize: 8, validationSplit: 0.25, verbose: 0, resumeFrom: path });
     expect(bits(again.params)).toEqual(bits(straight.params));
+  });
+
+  it('a custom loss (the step split around JS) trains the same model as the built-in loss, running statistics included', async () => {
+    const mse = losses.custom({
+      name: 'rowMse',
+      forward: (p, t, out) => {
+        for (let r = 0; r < p.rows; r++) out[r] = (p.data[r] - t.data[r]) ** 2;
+        return out;
+      },
+      gradient: (p, t, d) => {
+        for (let r = 0; r < p.rows; r++) d.data[r] = 2 * (p.data[r] - t.data[r]);
+      },
+    });
+    const run = async (loss: 'mse' | typeof mse) => {
+      const model = new Sequential({ seed: 2, backend });
+      model.add(layers.dense({ units: 6, useBias: false, inputShape: [4] }));
+      model.add(layers.batchNormalization());
+      model.add(layers.activation({ activation: 'tanh' }));
+      model.add(layers.layerNormalization());
+      model.add(layers.dense({ units: 1 }));
+      model.compile({ optimizer: optimizers.sgd({ learningRate: 0.05 }), loss });
+      await model.fit(DATA.x, DATA.y, { epochs: 2, batchSize: 8, verbose: 0 });
+      return model;
+    };
+    const [builtIn, custom] = [await run('mse'), await run(mse)];
+    checkClose(custom.params, builtIn.params, { abs: 1e-6, rel: 1e-5 }, 'params, running statistics included');
+    expect(Array.from(custom.layers[1].getWeights().movingMean).some((v) => v !== 0)).toBe(true);
   });
 
   it('a training batch of one row is a ConfigError before any step', async () => {

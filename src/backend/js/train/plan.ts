@@ -386,7 +386,7 @@ export class JsPlan implements PlanHandle {
       if (w && wOut) wOut[r] = this.weights[r] = w[src];
     }
     stepRng(b.seed, b.step, this.rng);
-    const out = this.forward(x0, rows, true);
+    const out = this.forward(x0, rows, true, true);
     b.out.set(out.subarray(0, rows * outputWidth));
     b.target.set(target.subarray(0, rows * labelWidth));
     this.pendingRows = rows;
@@ -408,17 +408,18 @@ export class JsPlan implements PlanHandle {
     const { params, grads, slots } = this.arena;
     grads.fill(0, 0, paramCount);
     this.backward(this.targets, weights, rows, true, dOut);
-    if (optimizer.clipValue > 0) clipByValue(grads, paramCount, optimizer.clipValue);
-    const norm = Math.sqrt(sumSquares(grads, paramCount));
+    const trained = this.trainable; // the running statistics past it take no step
+    if (optimizer.clipValue > 0) clipByValue(grads, trained, optimizer.clipValue);
+    const norm = Math.sqrt(sumSquares(grads, trained));
     if (!Number.isFinite(norm)) return TrainStatus.nonFiniteGradient;
-    if (optimizer.clipNorm > 0 && norm > optimizer.clipNorm) scaleInPlace(grads, paramCount, optimizer.clipNorm / (norm + 1e-6));
+    if (optimizer.clipNorm > 0 && norm > optimizer.clipNorm) scaleInPlace(grads, trained, optimizer.clipNorm / (norm + 1e-6));
     const { labelMode, threshold } = this.spec.loss;
     stats.fill(0, at, at + STATS_WIDTH);
     stats[at + Stat.lossSum] = loss * rows;
     stats[at + Stat.regLossSum] = pen * rows;
     stats[at + Stat.rows] = rows;
     accumulateStats(stats, at, this.layerOut[this.layers.length - 1], this.targets, rows, outputWidth, labelMode, threshold);
-    optimizerStep(params, grads, slots, paramCount, optimizer, lr, step + 1);
+    optimizerStep(params, grads, slots, trained, optimizer, lr, step + 1);
     return TrainStatus.ok;
   }
 
