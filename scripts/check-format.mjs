@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Checks (or with --fix, applies) clang-format on the C++ sources under native/, test/native/ and fuzz/.
+// Checks (or with --fix, applies) clang-format on the C++ sources under native/, test/native/ and fuzz/
+// (vendored libraries under native/third_party/ are kept exactly as their authors ship them).
 // Uses the clang-format binary shipped in the `clang-format` npm package, so no system install is needed.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -13,7 +14,9 @@ function cppFiles(dir) {
   let out = [];
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) out = out.concat(cppFiles(path));
+    if (statSync(path).isDirectory()) {
+      if (path !== join(root, 'native', 'third_party')) out = out.concat(cppFiles(path));
+    }
     else if (/\.(cc|cpp|h|hpp)$/.test(name)) out.push(path);
   }
   return out;

@@ -8,9 +8,20 @@
 #include "tokenize.h"
 
 namespace nntrain::csv {
+namespace {
+
+// A field that is a number as it stands (no spaces around it, not a missing token that is itself a
+// number: callers check cfg.numeric_missing): the decimal fast path, else the general parser on the
+// untrimmed bytes, so exponents and long mantissas are parsed once rather than after the trimming
+// and missing-token checks.
+inline bool plain_number(const char* b, const char* e, float* v) {
+  return parse_decimal_field(b, e, v) || parse_number(b, e, v) == NumberStatus::kOk;
+}
+
+}  // namespace
 
 bool numeric_value(const ReaderConfig& cfg, const char* b, const char* e, float* v) {
-  if (!cfg.numeric_missing && parse_decimal_field(b, e, v)) return true;
+  if (!cfg.numeric_missing && plain_number(b, e, v)) return true;
   while (b < e && is_blank_char(*b)) b++;
   while (e > b && is_blank_char(e[-1])) e--;
   if (cfg.is_missing(std::string_view(b, static_cast<size_t>(e - b)))) return false;
@@ -72,7 +83,7 @@ const char* fast_numeric_record(const ReaderConfig& cfg, const std::vector<RowRu
       if (*sep != delim) return nullptr;
       if (digits && cur->small_int(p, sep, out + k)) {
         hits++;
-      } else if (!parse_decimal_field(p, sep, out + k) && !numeric_value(cfg, p, sep, out + k)) {
+      } else if (!plain_number(p, sep, out + k) && !numeric_value(cfg, p, sep, out + k)) {
         return nullptr;
       }
       p = sep + 1;
@@ -82,7 +93,7 @@ const char* fast_numeric_record(const ReaderConfig& cfg, const std::vector<RowRu
   const char* sep = cur->next();
   if (*sep != '\n') return nullptr;
   const char* e = sep > p && sep[-1] == '\r' ? sep - 1 : sep;
-  if (!parse_decimal_field(p, e, last) && !numeric_value(cfg, p, e, last)) return nullptr;
+  if (!plain_number(p, e, last) && !numeric_value(cfg, p, e, last)) return nullptr;
   *small += hits;
   return sep + 1;
 }

@@ -1,10 +1,11 @@
-// The general number path (see number.h): grammar check, then the exact fast path or
-// std::from_chars to a double, then the float32 rounding and its range check.
+// The general number path (see number.h): fast_float's correctly rounded decimal -> double, limited
+// to number.h's grammar, then the float32 rounding and its range check.
 #include "number.h"
 
-#include <charconv>
 #include <cmath>
 #include <system_error>
+
+#include "../third_party/fast_float/fast_float.h"
 
 namespace nntrain::csv {
 
@@ -16,124 +17,21 @@ const double kInvPow10[23] = {1e0,   1e-1,  1e-2,  1e-3,  1e-4,  1e-5,  1e-6,  1
                               1e-8,  1e-9,  1e-10, 1e-11, 1e-12, 1e-13, 1e-14, 1e-15,
                               1e-16, 1e-17, 1e-18, 1e-19, 1e-20, 1e-21, 1e-22};
 
-namespace {
-
-inline bool is_digit(char c) {
-  return static_cast<unsigned>(static_cast<unsigned char>(c)) - 48u < 10u;
-}
-
-// True when [b, e) matches the grammar of number.h. `magnitude` receives an estimate of the decimal
-// exponent of the value's leading nonzero digit (used to tell overflow from underflow when
-// from_chars reports out of range), or INT64_MIN when every mantissa digit is zero.
-bool check_grammar(const char* b, const char* e, int64_t* magnitude) {
-  const char* p = b;
-  if (p < e && (*p == '+' || *p == '-')) p++;
-  int64_t lead = INT64_MIN;  // position of the first nonzero digit relative to the decimal point
-  int64_t int_digits = 0, frac_digits = 0;
-  const char* digits = p;
-  while (p < e && is_digit(*p)) {
-    if (lead == INT64_MIN && *p != '0') lead = -(p - digits);  // fixed up below
-    p++;
-  }
-  int_digits = p - digits;
-  if (lead != INT64_MIN) lead += int_digits - 1;  // exponent of the first nonzero integer digit
-  if (p < e && *p == '.') {
-    const char* f = ++p;
-    while (p < e && is_digit(*p)) {
-      if (lead == INT64_MIN && *p != '0') lead = -(p - f) - 1;
-      p++;
-    }
-    frac_digits = p - f;
-  }
-  if (int_digits + frac_digits == 0) return false;
-  int64_t exponent = 0;
-  if (p < e && (*p == 'e' || *p == 'E')) {
-    p++;
-    bool neg = false;
-    if (p < e && (*p == '+' || *p == '-')) neg = *p++ == '-';
-    if (p == e || !is_digit(*p)) return false;
-    for (; p < e && is_digit(*p); p++) {
-      if (exponent < 1'000'000'000) exponent = exponent * 10 + (*p - '0');  // saturates
-    }
-    if (neg) exponent = -exponent;
-  }
-  if (p != e) return false;
-  *magnitude = lead == INT64_MIN ? INT64_MIN : lead + exponent;
-  return true;
-}
-
-}  // namespace
-
-// Clinger's fast path, exponents included: [+-]? digits [. digits] ([eE] [+-]? digits)? with at
-// most 19 significant digits whose value m * 10^p is exact arithmetic (m <= 2^53, |p| <= 22): one
-// correctly rounded multiplication or division, like Number(). False when the token needs
-// std::from_chars (or is not a number at all: the grammar check decides).
-bool parse_clinger(const char* b, const char* e, float* out) {
-  const char* p = b;
-  const bool neg = p < e && *p == '-';
-  if (p < e && (*p == '-' || *p == '+')) p++;
-  uint64_t m = 0;
-  int significant = 0, digits = 0, frac = 0;
-  for (; p < e && is_digit(*p); p++, digits++) {
-    if (m != 0 || *p != '0') {
-      if (++significant > 19) return false;
-      m = m * 10 + static_cast<uint64_t>(*p - '0');
-    }
-  }
-  if (p < e && *p == '.') {
-    for (p++; p < e && is_digit(*p); p++, digits++, frac++) {
-      if (m != 0 || *p != '0') {
-        if (++significant > 19) return false;
-        m = m * 10 + static_cast<uint64_t>(*p - '0');
-      }
-    }
-  }
-  if (digits == 0) return false;
-  int exponent = 0;
-  if (p < e && (*p == 'e' || *p == 'E')) {
-    p++;
-    const bool eneg = p < e && *p == '-';
-    if (p < e && (*p == '-' || *p == '+')) p++;
-    if (p == e) return false;
-    for (; p < e && is_digit(*p); p++) {
-      if (exponent > 10000) return false;
-      exponent = exponent * 10 + (*p - '0');
-    }
-    if (eneg) exponent = -exponent;
-  }
-  if (p != e || m > (uint64_t{1} << 53)) return false;
-  const int power = exponent - frac;
-  float f;
-  if (m == 0 || power == 0) {
-    f = static_cast<float>(static_cast<double>(m));
-  } else if (power > 0 && power <= 22) {
-    f = static_cast<float>(static_cast<double>(m) * kExactPow10[power]);
-  } else if (power < 0 && power >= -22) {
-    f = quotient_to_float(m, -power);
-  } else {
-    return false;
-  }
-  *out = neg ? -f : f;
-  return true;
-}
-
 NumberStatus parse_number(const char* b, const char* e, float* out) {
   if (b == e) return NumberStatus::kInvalid;
-  float fast;
-  if (parse_clinger(b, e, &fast)) {  // |value| < 2^53 * 10^22 < FLT_MAX: never out of range
-    *out = fast;
-    return NumberStatus::kOk;
-  }
-  int64_t magnitude = 0;
-  if (!check_grammar(b, e, &magnitude)) return NumberStatus::kInvalid;
-  const char* p = *b == '+' ? b + 1 : b;
+  // fast_float's general format is number.h's grammar once '+' is allowed and inf/nan are not
+  constexpr fast_float::chars_format kFormat = fast_float::chars_format::general |
+                                               fast_float::chars_format::allow_leading_plus |
+                                               fast_float::chars_format::no_infnan;
   double v = 0;
-  const std::from_chars_result r = std::from_chars(p, e, v, std::chars_format::general);
+  const fast_float::from_chars_result r =
+      fast_float::from_chars_advanced(b, e, v, fast_float::parse_options(kFormat));
+  if (r.ptr != e) return NumberStatus::kInvalid;
   if (r.ec == std::errc::result_out_of_range) {
-    if (magnitude != INT64_MIN && magnitude > 0) return NumberStatus::kOutOfRange;  // >= 1e308
+    if (std::isinf(v)) return NumberStatus::kOutOfRange;
     v = *b == '-' ? -0.0 : 0.0;  // below the smallest double: Number() gives ±0
-  } else if (r.ec != std::errc() || r.ptr != e) {
-    return NumberStatus::kInvalid;  // cannot happen after check_grammar; kept as a guard
+  } else if (r.ec != std::errc()) {
+    return NumberStatus::kInvalid;
   }
   const float f = static_cast<float>(v);
   if (std::isinf(f)) return NumberStatus::kOutOfRange;

@@ -15,8 +15,8 @@ namespace nntrain::csv {
 
 enum class NumberStatus : uint8_t { kOk, kInvalid, kOutOfRange };
 
-// Parses exactly [b, e). The general path (any grammar-conforming token; std::from_chars for what
-// the fast path cannot round exactly).
+// Parses exactly [b, e): any grammar-conforming token, through fast_float's correctly rounded
+// decimal -> double (Clinger's fast path, Eisel-Lemire, big integers for the rare rest).
 NumberStatus parse_number(const char* b, const char* e, float* out);
 
 // Powers of ten exactly representable as doubles (10^0 .. 10^22): Clinger's fast path; and the
@@ -39,10 +39,6 @@ inline float quotient_to_float(uint64_t m, int k) {
   if (!near_midpoint && d >= 1.1754943508222875e-38) return static_cast<float>(d);
   return static_cast<float>(v / kExactPow10[k]);
 }
-
-// Clinger's fast path over [b, e) (exponents included, at most 19 significant digits, exact
-// arithmetic only); false when the token needs std::from_chars or is not a number.
-bool parse_clinger(const char* b, const char* e, float* out);
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 namespace detail {
@@ -99,20 +95,35 @@ inline uint64_t digits_at(const char* p, int k) {
 
 // A field whose bounds are known, [b, e): a plain decimal of at most 15 digits (sign, digits, at
 // most one '.'), converted exactly (m / 10^f with m < 2^53). False for anything else (the caller
-// takes parse_number). Needs 16 readable bytes from b.
+// takes parse_number: exponents, long mantissas, errors). Needs 32 readable bytes from b.
 inline bool parse_decimal_field(const char* b, const char* e, float* out) {
-  // the common case first: 1..8 digits, no sign, no point. The digits are shifted to the top of the
-  // word (the bytes below become zeros, i.e. leading '0's), checked and converted in place.
-  const uint64_t len0 = static_cast<uint64_t>(e - b);
-  if (len0 - 1 < 8) {
-    uint64_t t = (detail::load8(b) ^ 0x3030303030303030ull) << (64 - 8 * len0);
-    if (detail::nondigits(t) == 0) {
-      t = t * 10 + (t >> 8);
-      t = (((t & 0x000000ff000000ffull) * 0x000f424000000064ull) +
-           (((t >> 16) & 0x000000ff000000ffull) * 0x0000271000000001ull)) >>
-          32;
-      *out = static_cast<float>(static_cast<int64_t>(t));
-      return true;
+  // the common case first: a sign, then at most 8 bytes of digits and one '.' (fixed-point values
+  // like -0.1104 or 1646.44, integers). Without a branch on where the point is: the bytes are
+  // shifted to the top of the word (the bytes below become zeros, i.e. leading '0's), the point's
+  // byte is found from the non-digit mask and squeezed out by moving the digits before it up one
+  // byte, and the 8 bytes are converted at once.
+  {
+    const bool neg = *b == '-';
+    const char* p = b + ((*b == '-') | (*b == '+'));
+    const uint64_t len = static_cast<uint64_t>(e - p);
+    if (len - 1 < 8) {
+      uint64_t t = (detail::load8(p) ^ 0x3030303030303030ull) << (64 - 8 * len);
+      const uint64_t nd = detail::nondigits(t);
+      int nf = 0;
+      bool ok = true;
+      if (nd != 0) {
+        // exactly one non-digit, the point ('.' ^ '0' == 0x1e), and at least one digit
+        const int q = __builtin_ctzll(nd) >> 3;
+        ok = (nd & (nd - 1)) == 0 && len >= 2 && ((t >> (8 * q)) & 0xff) == 0x1e;
+        const uint64_t below = (uint64_t{1} << (8 * q)) - 1;
+        t = ((t & below) << 8) | (t & ~below & ~(uint64_t{0xff} << (8 * q)));
+        nf = 7 - q;
+      }
+      if (ok) {
+        const float f = quotient_to_float(detail::digits_value(t, 8), nf);
+        *out = neg ? -f : f;
+        return true;
+      }
     }
   }
   const bool neg = *b == '-';
@@ -149,8 +160,8 @@ inline bool parse_decimal_field(const char* b, const char* e, float* out) {
 }
 
 #else
-inline bool parse_decimal_field(const char* b, const char* e, float* out) {
-  return parse_clinger(b, e, out);
+inline bool parse_decimal_field(const char*, const char*, float*) {
+  return false;  // big-endian: parse_number takes every field
 }
 #endif
 

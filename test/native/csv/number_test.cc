@@ -42,14 +42,14 @@ void check_like_strtod(const std::string& s) {
   }
   REQUIRE(st == NumberStatus::kOk);
   REQUIRE(bits(got) == bits(expected));
-  // the fast paths, where they accept the token, agree with it
+  // the field fast path, where it accepts the token, agrees with it
   float fast = 0.0f;
-  if (parse_clinger(s.data(), s.data() + s.size(), &fast)) REQUIRE(bits(fast) == bits(expected));
-  char padded[64] = {};  // parse_decimal_field reads 16 bytes from the start
-  if (s.size() < 40) {
+  char padded[64] = {};  // parse_decimal_field reads 32 bytes from the start
+  if (s.size() < 32) {
     std::memcpy(padded, s.data(), s.size());
-    if (parse_decimal_field(padded, padded + s.size(), &fast))
+    if (parse_decimal_field(padded, padded + s.size(), &fast)) {
       REQUIRE(bits(fast) == bits(expected));
+    }
   }
 }
 
