@@ -1,8 +1,10 @@
 // find_quote_or_newline: scalar reference, SSE2 (baseline x86-64) and AVX2 (target attribute,
-// chosen at load from the CPU's features) versions of one search.
+// chosen at load from the CPU's features) versions of one search; the 64-byte separator and digit
+// windows also in AVX-512BW (one compare per window into a mask register).
 #include "find.h"
 
 #include <cstdint>
+#include <vector>
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
@@ -145,6 +147,43 @@ __attribute__((target("avx2"))) uint64_t separator_mask_avx2(const char* p, char
          (static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(hb))) << 32);
 }
 
+// separator_mask and separator_digits with AVX-512BW: compares straight into 64-bit masks, and the
+// digit runs as masked byte adds.
+__attribute__((target("avx512f,avx512bw"))) uint64_t separator_mask_avx512(const char* p,
+                                                                           char delimiter) {
+  const __m512i v = _mm512_loadu_si512(p);
+  return _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(delimiter)) |
+         _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n')) |
+         _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+}
+
+__attribute__((target("avx512f,avx512bw"))) inline __m512i times10_avx512(__m512i x) {
+  const __m512i x2 = _mm512_add_epi8(x, x);
+  const __m512i x4 = _mm512_add_epi8(x2, x2);
+  return _mm512_add_epi8(_mm512_add_epi8(x4, x4), x2);
+}
+
+__attribute__((target("avx512f,avx512bw"))) uint64_t separator_digits_avx512(const char* p,
+                                                                             char delimiter,
+                                                                             DigitWindow* w) {
+  const __m512i nine = _mm512_set1_epi8(9);
+  const __m512i one = _mm512_set1_epi8(1);
+  const __m512i ascii0 = _mm512_set1_epi8('0');
+  __m512i d[4];
+  __m512i run = _mm512_setzero_si512();
+  __mmask64 c = ~__mmask64{0};  // bytes 0..k back are all digits
+  for (int k = 0; k < 4; k++) {
+    const __m512i x = _mm512_sub_epi8(_mm512_loadu_si512(p - k), ascii0);
+    c &= _mm512_cmple_epu8_mask(x, nine);
+    d[k] = _mm512_maskz_mov_epi8(c, x);
+    run = _mm512_mask_add_epi8(run, c, run, one);
+  }
+  _mm512_storeu_si512(w->run, run);
+  _mm512_storeu_si512(w->lo, _mm512_add_epi8(d[0], times10_avx512(d[1])));
+  _mm512_storeu_si512(w->hi, _mm512_add_epi8(d[2], times10_avx512(d[3])));
+  return separator_mask_avx512(p, delimiter);
+}
+
 const char* find_sse2(const char* p, const char* e) {
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i nl = _mm_set1_epi8('\n');
@@ -178,17 +217,31 @@ using FindFn = const char* (*)(const char*, const char*);
 using MaskFn = uint64_t (*)(const char*, char);
 using DigitsFn = uint64_t (*)(const char*, char, DigitWindow*);
 
-bool has_avx2() {
+bool init_cpu() {
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2");
+  return true;
 }
 
-const bool kAvx2 = has_avx2();
+const bool kCpu = init_cpu();
+const bool kAvx2 = kCpu && __builtin_cpu_supports("avx2");
+const bool kAvx512 =
+    kCpu && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
 const FindFn kFind = kAvx2 ? find_avx2 : find_sse2;
-const MaskFn kMask = kAvx2 ? separator_mask_avx2 : separator_mask_sse2;
-const DigitsFn kDigits = kAvx2 ? separator_digits_avx2 : separator_digits_sse2;
+const MaskFn kMask = kAvx512 ? separator_mask_avx512
+                     : kAvx2 ? separator_mask_avx2
+                             : separator_mask_sse2;
+const DigitsFn kDigits = kAvx512 ? separator_digits_avx512
+                         : kAvx2 ? separator_digits_avx2
+                                 : separator_digits_sse2;
 
 }  // namespace
+
+std::vector<WindowVariant> window_variants() {
+  std::vector<WindowVariant> v{{"sse2", separator_mask_sse2, separator_digits_sse2}};
+  if (kAvx2) v.push_back({"avx2", separator_mask_avx2, separator_digits_avx2});
+  if (kAvx512) v.push_back({"avx512", separator_mask_avx512, separator_digits_avx512});
+  return v;
+}
 
 const char* find_quote_or_newline(const char* p, const char* e) {
   return kFind(p, e);
@@ -222,6 +275,10 @@ uint64_t separator_digits(const char* p, char delimiter, DigitWindow* w) {
 
 const char* find_variant() {
   return "scalar";
+}
+
+std::vector<WindowVariant> window_variants() {
+  return {};
 }
 
 #endif

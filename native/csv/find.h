@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 namespace nntrain::csv {
 
@@ -34,5 +35,14 @@ uint64_t separator_digits_ref(const char* p, char delimiter, DigitWindow* w);
 
 // Which variant find_quote_or_newline uses: "avx2", "sse2" or "scalar".
 const char* find_variant();
+
+// Every SIMD version of the two window functions this CPU can run (the tests compare each with the
+// _ref functions); separator_mask and separator_digits use the last one. Empty off x86-64.
+struct WindowVariant {
+  const char* name;
+  uint64_t (*mask)(const char* p, char delimiter);
+  uint64_t (*digits)(const char* p, char delimiter, DigitWindow* w);
+};
+std::vector<WindowVariant> window_variants();
 
 }  // namespace nntrain::csv
