@@ -5,7 +5,7 @@
 // run is an error, never a silent fallback.
 #include "dispatch.h"
 
-#if defined(__x86_64__) && defined(__linux__)
+#if defined(__x86_64__)
 #include <cpuid.h>
 #endif
 
@@ -26,7 +26,7 @@ struct Variant {
   void (*init_elementwise)(ElementwiseKernels* k);
   const char* needs;  // CPU features, for the error message
   bool (*supported)();
-  bool default_candidate;  // false: only when forced with NNTRAIN_KERNEL
+  bool (*default_candidate)();  // false: only when forced with NNTRAIN_KERNEL
 };
 
 bool always() {
@@ -79,6 +79,16 @@ bool has_avx512bf16() {
          __builtin_cpu_supports("avx512bf16");
 }
 
+// The vendor string of CPUID leaf 0 is "GenuineIntel"
+bool is_intel() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (__get_cpuid(0, &eax, &ebx, &ecx, &edx) == 0) return false;
+  return ebx == 0x756e6547u && edx == 0x49656e69u && ecx == 0x6c65746eu;  // "Genu" "ineI" "ntel"
+}
+bool avx512_by_default() {
+  return has_avx512() && is_intel();
+}
+
 #if defined(__linux__)
 // AMX-TILE (CPUID.7.0:EDX[24]) and AMX-BF16 (EDX[22]), the OS saving tile state (XCR0 bits 17 and
 // 18), and the process's permission to use it
@@ -95,20 +105,21 @@ bool has_amx_bf16() {
 #endif
 #endif
 
-// Best first: the default is the first supported entry marked as a default candidate. The AVX-512
-// GEMM is opt-in (NNTRAIN_KERNEL=avx512): on the one AVX-512 CPU it has run on (AMD Zen 4, which
-// executes a 512-bit FMA as two 256-bit halves) it passes every conformance test but is slower than
-// the AVX2 kernel (gemm/TUNING.md). Its CPUs have AVX2 and FMA too, so it takes the AVX2
-// elementwise kernels.
+// Best first: the default is the first supported entry whose default_candidate() holds. The
+// AVX-512 GEMM is the default on Intel CPUs only: on AMD Zen 4, which executes a 512-bit FMA as two
+// 256-bit halves, it is slower than the AVX2 kernel; on an Intel Xeon with AMX it trains 1.5-1.6x
+// faster (gemm/TUNING.md). The rule looks at the vendor, not a timing probe, so every process on a
+// machine picks the same kernel and a resumed run stays bit-exact. Its CPUs have AVX2 and FMA too,
+// so it takes the AVX2 elementwise kernels.
 const Variant kVariants[] = {
 #if defined(__x86_64__)
     {"avx512", gemm_avx512, true, init_elementwise_avx2, "avx512f, avx2 and fma", has_avx512,
-     /*default_candidate=*/false},
-    {"avx2", gemm_avx2, true, init_elementwise_avx2, "avx2 and fma", has_avx2_fma, true},
+     avx512_by_default},
+    {"avx2", gemm_avx2, true, init_elementwise_avx2, "avx2 and fma", has_avx2_fma, always},
 #endif
-    {"packed", gemm_packed_portable, true, init_elementwise_portable, "", always, true},
-    {"simple", gemm_simple_fn, false, init_elementwise_portable, "", always, true},
-    {"ref", gemm_ref_fn, false, init_elementwise_portable, "", always, true},
+    {"packed", gemm_packed_portable, true, init_elementwise_portable, "", always, always},
+    {"simple", gemm_simple_fn, false, init_elementwise_portable, "", always, always},
+    {"ref", gemm_ref_fn, false, init_elementwise_portable, "", always, always},
 };
 
 // The bf16 GEMM variants, best first; the default is the first supported one.
@@ -172,7 +183,7 @@ KernelTable select_table() {
   const char* forced = std::getenv("NNTRAIN_KERNEL");
   if (forced == nullptr || forced[0] == '\0') {
     for (const Variant& v : kVariants) {
-      if (v.default_candidate && v.supported()) return make_table(v);
+      if (v.supported() && v.default_candidate()) return make_table(v);
     }
   }
   for (const Variant& v : kVariants) {
