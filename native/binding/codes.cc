@@ -124,7 +124,9 @@ void set_plan_codes(Napi::Env env, Napi::Object out) {
                                    {"clipNorm", kFieldClipNorm},
                                    {"clipValue", kFieldClipValue},
                                    {"hyper", kFieldHyper},
-                                   {"trainableCount", kFieldTrainableCount}}));
+                                   {"trainableCount", kFieldTrainableCount},
+                                   {"precision", kFieldPrecision}}));
+  out.Set("Precision", group(env, {{"fp32", kPrecisionFp32}, {"bf16", kPrecisionBf16}}));
 }
 
 void set_plan_layer_codes(Napi::Env env, Napi::Object out) {

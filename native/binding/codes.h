@@ -6,7 +6,7 @@
 
 namespace nntrain::binding {
 
-// codes() -> { Activation: { linear: 0, ... }, ..., PLAN_HEADER: 22, ... }, keyed by the names of
+// codes() -> { Activation: { linear: 0, ... }, ..., PLAN_HEADER: 24, ... }, keyed by the names of
 // the TypeScript constants. Takes no arguments (extra ones are ignored, as by info()).
 Napi::Value Codes(const Napi::CallbackInfo& info);
 

@@ -91,6 +91,7 @@ PlanDesc decode_plan(const double* d, int64_t length) {
   plan.optimizer.clip_norm = d[kFieldClipNorm];
   plan.optimizer.clip_value = d[kFieldClipValue];
   for (int h = 0; h < kOptimizerHyperLength; h++) plan.optimizer.hyper[h] = d[kFieldHyper + h];
+  plan.precision = static_cast<int>(integer_field(d[kFieldPrecision], "precision", 0, 255));
 
   plan.layers.resize(static_cast<size_t>(layers));
   for (int64_t i = 0; i < layers; i++) {

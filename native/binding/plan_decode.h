@@ -1,11 +1,12 @@
 // Decoding of the numeric plan that src/backend/native.ts (encodePlan) builds from a PlanSpec.
 //
 // Layout (Float64Array), version 2:
-//   header (kPlanHeader = 23 doubles):
-//     [0] format version (1)  [1] inputWidth  [2] outputWidth  [3] labelWidth  [4] paramCount
+//   header (kPlanHeader = 24 doubles):
+//     [0] format version (2)  [1] inputWidth  [2] outputWidth  [3] labelWidth  [4] paramCount
 //     [5] layer count L  [6] loss.kind  [7] loss.param  [8] loss.fusion  [9] loss.labelMode
 //     [10] loss.threshold  [11] optimizer.kind  [12] clipNorm  [13] clipValue
 //     [14..21] optimizer.hyper[0..7]  [22] trainableCount (params the optimizer and grads cover)
+//     [23] precision (Precision code)
 //   then L layers of kPlanLayerWidth = 19 doubles:
 //     [0] kind  [1] inputs  [2] units  [3] activation  [4] activationParam  [5] rate
 //     [6] kernel.offset (-1 = none)  [7] kernel.length  [8] bias.offset (-1 = none)
@@ -44,9 +45,12 @@ enum PlanField : int {
   kFieldClipValue = 13,
   kFieldHyper = 14,  // kOptimizerHyperLength doubles
   kFieldTrainableCount = 22,
+  kFieldPrecision = 23,
 };
-constexpr int kPlanHeader = 23;
+constexpr int kPlanHeader = 24;
 static_assert(kFieldTrainableCount == kFieldHyper + kOptimizerHyperLength);
+static_assert(kFieldPrecision == kFieldTrainableCount + 1);
+static_assert(kPlanHeader == kFieldPrecision + 1);
 
 // Offsets in each layer (PlanLayerField in src/backend/codes.ts).
 enum PlanLayerField : int {

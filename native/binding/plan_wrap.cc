@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
 #include "../kernels/codes.h"
+#include "../kernels/dispatch.h"
 #include "addon.h"
 #include "args.h"
 #include "plan_decode.h"
@@ -53,6 +56,25 @@ const Collective* collective_arg(const Napi::CallbackInfo& info, size_t i, const
   return comm;
 }
 
+// A bf16 plan needs AVX512_BF16. Elsewhere kernel_table().gemm_bf16 is the emulated GEMM (rounded
+// copies, then fp32), slower than fp32 itself, so it runs only when asked for by name. The error
+// carries code NNTRAIN_BF16_UNSUPPORTED (src/backend/native.ts makes it a BackendError).
+void check_precision(Napi::Env env, const PlanDesc& plan) {
+  if (plan.precision != kPrecisionBf16) return;
+  const KernelTable& kt = kernel_table();
+  if (kt.bf16_native) return;
+  const char* forced = std::getenv("NNTRAIN_KERNEL_BF16");
+  if (forced != nullptr && std::strcmp(forced, "emulated") == 0) return;
+  Napi::Error e = Napi::Error::New(
+      env,
+      std::string("precision 'bf16' needs a CPU with AVX512_BF16, which this one lacks (GEMM ") +
+          kt.name +
+          "). Compile with precision 'fp32', or set NNTRAIN_KERNEL_BF16=emulated to run bf16 "
+          "emulated (bf16 results, slower than fp32)");
+  e.Set("code", "NNTRAIN_BF16_UNSUPPORTED");
+  throw e;
+}
+
 }  // namespace
 
 Napi::Function PlanWrap::Define(Napi::Env env) {
@@ -83,6 +105,7 @@ PlanWrap::PlanWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PlanWrap>(
   } catch (const std::invalid_argument& e) {
     throw Napi::RangeError::New(env, e.what());
   }
+  check_precision(env, plan);
   const int64_t max_batch = integer_arg(info, 4, fn, "maxBatch", 1, kMaxBatch);
   ArenaPtrs arena;
   arena.params = float32_arg(info, 1, fn, "params", plan.param_count);

@@ -33,6 +33,10 @@ enum Loss : int {
 
 enum LossFusion : int { kFusionNone = 0, kFusionSoftmax = 1, kFusionSigmoid = 2, kFusionCount = 3 };
 
+// GEMM arithmetic of a plan: bf16 rounds both inputs of every forward and backward GEMM to
+// bfloat16 (nearest even) and accumulates in float32 (kernel_table().gemm_bf16).
+enum Precision : int { kPrecisionFp32 = 0, kPrecisionBf16 = 1, kPrecisionCount = 2 };
+
 enum LayerKind : int {
   kLayerDense = 0,
   kLayerDropout = 1,

@@ -14,15 +14,16 @@ namespace nntrain {
 // out, preact are (B,OC); inp is (B,C); weight is (C,OC); bias is (OC)
 void dense_forward(float* out, float* preact, const float* inp, const float* weight,
                    const float* bias, int B, int C, int OC, int act, double act_param,
-                   ThreadPool* pool) {
+                   ThreadPool* pool, bool bf16) {
   const KernelTable& kt = kernel_table();
+  const GemmFn gemm_fn = bf16 ? kt.gemm_bf16 : kt.gemm;
   if (kt.fuses_epilogue) {
     GemmEpilogue ep;
     ep.bias = bias;
     ep.z = preact != out ? preact : nullptr;
     ep.act = act;
     ep.act_param = act_param;
-    kt.gemm(out, inp, weight, B, OC, C, false, false, 1.0f, 0.0f, &ep, pool);
+    gemm_fn(out, inp, weight, B, OC, C, false, false, 1.0f, 0.0f, &ep, pool);
     return;
   }
   float* z = preact != nullptr ? preact : out;
@@ -33,7 +34,8 @@ void dense_forward(float* out, float* preact, const float* inp, const float* wei
       for (int j = 0; j < OC; j++) zrow[j] = bias[j];
     }
   }
-  gemm(z, inp, weight, B, OC, C, false, false, 1.0f, bias != nullptr ? 1.0f : 0.0f);
+  gemm_fn(z, inp, weight, B, OC, C, false, false, 1.0f, bias != nullptr ? 1.0f : 0.0f, nullptr,
+          nullptr);
   if (act != kActLinear || z != out) activation_forward(out, z, B, OC, act, act_param);
 }
 
@@ -69,7 +71,7 @@ void form_dz_columns(float* dpreact, float* dbias, const float* dout, const floa
 void dense_backward(float* dinp, float* dweight, float* dbias, float* dpreact, const float* dout,
                     const float* inp, const float* weight, const float* preact, const float* out,
                     int B, int C, int OC, int act, double act_param, bool dout_is_preact,
-                    bool accumulate, ThreadPool* pool) {
+                    bool accumulate, ThreadPool* pool, bool bf16) {
   const bool apply_act = !dout_is_preact && act != kActLinear;
   const float* dz = apply_act ? dpreact : dout;
   if (!accumulate && dbias != nullptr) {
@@ -96,8 +98,9 @@ void dense_backward(float* dinp, float* dweight, float* dbias, float* dpreact, c
       });
     }
   }
-  gemm(dweight, inp, dz, C, OC, B, true, false, 1.0f, accumulate ? 1.0f : 0.0f, pool);
-  if (dinp != nullptr) gemm(dinp, dz, weight, B, C, OC, false, true, 1.0f, 0.0f, pool);
+  const GemmFn gemm_fn = bf16 ? kernel_table().gemm_bf16 : kernel_table().gemm;
+  gemm_fn(dweight, inp, dz, C, OC, B, true, false, 1.0f, accumulate ? 1.0f : 0.0f, nullptr, pool);
+  if (dinp != nullptr) gemm_fn(dinp, dz, weight, B, C, OC, false, true, 1.0f, 0.0f, nullptr, pool);
 }
 
 }  // namespace nntrain

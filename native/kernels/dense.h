@@ -1,5 +1,6 @@
 // The dense layer: Z = A W + b with W (inputs, units) in Keras layout, then the activation.
-// pool (optional) lets the GEMMs use the instance's threads; results do not depend on it.
+// pool (optional) lets the GEMMs use the instance's threads; results do not depend on it. bf16 runs
+// every GEMM through kernel_table().gemm_bf16 (inputs rounded to bfloat16, float32 accumulation).
 #pragma once
 
 namespace nntrain {
@@ -11,7 +12,7 @@ class ThreadPool;
 // variant this is one GEMM call: bias, Z and the activation are applied in its epilogue.
 void dense_forward(float* out, float* preact, const float* inp, const float* weight,
                    const float* bias, int B, int C, int OC, int act, double act_param,
-                   ThreadPool* pool = nullptr);
+                   ThreadPool* pool = nullptr, bool bf16 = false);
 
 // Backward of dense_forward. dZ = dout * act'(Z) goes to dpreact (B,OC) (softmax: row Jacobian);
 // then dweight (C,OC) += inp^T dZ, dbias (OC) += sum over rows of dZ (unless null), and dinp (B,C)
@@ -23,6 +24,6 @@ void dense_forward(float* out, float* preact, const float* inp, const float* wei
 void dense_backward(float* dinp, float* dweight, float* dbias, float* dpreact, const float* dout,
                     const float* inp, const float* weight, const float* preact, const float* out,
                     int B, int C, int OC, int act, double act_param, bool dout_is_preact,
-                    bool accumulate = true, ThreadPool* pool = nullptr);
+                    bool accumulate = true, ThreadPool* pool = nullptr, bool bf16 = false);
 
 }  // namespace nntrain

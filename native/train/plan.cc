@@ -29,6 +29,7 @@ bool keeps_preactivation(const LayerDesc& l) {
 
 PlanExecutor::PlanExecutor(PlanDesc plan, ArenaPtrs arena, int max_batch, ThreadPool* pool)
     : plan_(std::move(plan)), arena_(arena), pool_(pool) {
+  bf16_ = plan_.precision == kPrecisionBf16;
   const size_t count = plan_.layers.size();
   max_width_ = plan_.input_width;
   for (size_t i = 0; i < count; i++) {
@@ -109,7 +110,7 @@ const float* PlanExecutor::forward(const float* x0, int rows, Rng* rng, bool upd
         const float* b = l.bias.present() ? arena_.params + l.bias.offset : nullptr;
         float* z = keeps_preactivation(l) ? pre_[i].data() : nullptr;
         dense_forward(out, z, a, w, b, rows, l.inputs, l.units, l.activation, l.activation_param,
-                      pool_);
+                      pool_, bf16_);
         a = out;
         break;
       }
@@ -231,7 +232,7 @@ void PlanExecutor::backward(const float* y, const float* w, int rows, bool train
         float* dinp = i > first_param_ ? dother : nullptr;
         dense_backward(dinp, dw, db, dpre_.data(), dcur, in_ptr_[i], w, z, out_ptr_[i], rows,
                        l.inputs, l.units, l.activation, l.activation_param, dz_given,
-                       /*accumulate=*/!overwrite_grads_, pool_);
+                       /*accumulate=*/!overwrite_grads_, pool_, bf16_);
         penalty_backward(dw, w, l.kernel.length, l.kernel_penalty.l1, l.kernel_penalty.l2);
         if (l.bias.present()) {
           penalty_backward(db, arena_.params + l.bias.offset, l.bias.length, l.bias_penalty.l1,

@@ -156,6 +156,7 @@ class PlanExecutor {
   int max_batch_ = 0;
   int max_width_ = 0;
   int first_param_ = -1;                  // first layer owning tensors: those before need no dA
+  bool bf16_ = false;                     // every GEMM through kernel_table().gemm_bf16
   bool overwrite_grads_ = false;          // dense tensors do not overlap (see the constructor)
   std::vector<TensorSlice> grad_gaps_;    // arena ranges outside every dense tensor
   GradientExchange* exchange_ = nullptr;  // set while an overlapping distributed chunk runs

@@ -175,6 +175,7 @@ void validate_plan(const PlanDesc& plan) {
   }
   check_loss(plan);
   check_optimizer(plan.optimizer);
+  if (plan.precision < 0 || plan.precision >= kPrecisionCount) fail("plan: unknown precision code");
 }
 
 }  // namespace nntrain

@@ -57,11 +57,12 @@ struct PlanDesc {
   std::vector<LayerDesc> layers;
   LossDesc loss{};
   OptimDesc optimizer{};
+  int precision = 0;  // Precision code
 };
 
 // Throws std::invalid_argument naming the first inconsistency: widths that do not chain, tensors
 // outside [0, param_count) or of the wrong length, unknown codes, a fusion the last layer cannot
-// do.
+// do, an unknown precision.
 void validate_plan(const PlanDesc& plan);
 
 }  // namespace nntrain

@@ -43,6 +43,16 @@ export type LossCode = (typeof Loss)[LossName];
 export const LossFusion = { none: 0, softmax: 1, sigmoid: 2 } as const;
 export type LossFusionCode = (typeof LossFusion)[keyof typeof LossFusion];
 
+/**
+ * Arithmetic of a plan's GEMMs. fp32: float32 throughout. bf16: every forward and backward GEMM rounds its two
+ * inputs (activations, weights, gradients of activations) to bfloat16 (round to nearest even) and accumulates in
+ * float32; weights, gradients and optimizer state stay float32 (mixed precision).
+ */
+export const Precision = { fp32: 0, bf16: 1 } as const;
+/** Precision names accepted by `compile({ precision })`. */
+export type PrecisionName = keyof typeof Precision;
+export type PrecisionCode = (typeof Precision)[PrecisionName];
+
 /** Layer kinds in a compiled plan. */
 export const LayerKind = { dense: 0, dropout: 1, gaussianNoise: 2, activation: 3, batchNorm: 4, layerNorm: 5 } as const;
 export type LayerKindCode = (typeof LayerKind)[keyof typeof LayerKind];
@@ -103,14 +113,14 @@ export const MAX_THREADS = 256;
 
 /** Version of the Float64Array plan layout. */
 export const PLAN_FORMAT_VERSION = 2;
-/** Offsets of the header's fields; `hyper` starts OPTIMIZER_HYPER_LENGTH doubles. */
+/** Offsets of the header's fields; `hyper` starts OPTIMIZER_HYPER_LENGTH doubles, `trainableCount` and `precision` follow them. */
 export const PlanField = {
   version: 0, inputWidth: 1, outputWidth: 2, labelWidth: 3, paramCount: 4, layerCount: 5,
   lossKind: 6, lossParam: 7, lossFusion: 8, labelMode: 9, threshold: 10,
-  optimizerKind: 11, clipNorm: 12, clipValue: 13, hyper: 14, trainableCount: 22,
+  optimizerKind: 11, clipNorm: 12, clipValue: 13, hyper: 14, trainableCount: 22, precision: 23,
 } as const;
 /** Doubles before the first layer. */
-export const PLAN_HEADER = 23;
+export const PLAN_HEADER = 24;
 /** Offsets of a layer's fields; a tensor offset of -1 means none. */
 export const PlanLayerField = {
   kind: 0, inputs: 1, units: 2, activation: 3, activationParam: 4, rate: 5,

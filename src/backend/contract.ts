@@ -13,6 +13,7 @@ import type {
   LossCode,
   LossFusionCode,
   OptimizerCode,
+  PrecisionCode,
   TrainStatusCode,
 } from './codes.js';
 
@@ -77,6 +78,13 @@ export interface PlanSpec {
    * training forward passes write instead. Absent: paramCount.
    */
   trainableCount?: number;
+  /**
+   * GEMM arithmetic (Precision in codes.ts); absent: fp32. bf16 rounds both inputs of every forward and
+   * backward GEMM to bfloat16 (nearest even) and accumulates in float32; the arena stays float32. The native
+   * backend refuses bf16 (BackendError) on a CPU without AVX512_BF16 unless NNTRAIN_KERNEL_BF16=emulated; the
+   * js backend always emulates it.
+   */
+  precision?: PrecisionCode;
 }
 
 /** The model's memory: views over one SharedArrayBuffer (see src/memory/arena.ts). */
@@ -222,6 +230,11 @@ export interface BackendInfo {
   name: 'native' | 'js';
   /** Which GEMM / elementwise kernels are active, e.g. 'ref', 'avx2', 'avx512'. */
   kernel: string;
+  /**
+   * native: the GEMM of bf16 plans, 'avx512bf16' or 'emulated' (a CPU without AVX512_BF16: bf16 plans then
+   * need NNTRAIN_KERNEL_BF16=emulated). Absent on js, which always emulates bf16.
+   */
+  kernelBf16?: string;
   threads: number;
   /**
    * native: the version of the MPI Collective table its plans read (TrainJob.comm); absent in an addon

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 
 import {
-  MAX_THREADS, OPTIMIZER_HYPER_LENGTH, PLAN_FORMAT_VERSION, PLAN_HEADER, PLAN_LAYER_WIDTH, PlanField, PlanLayerField, STATS_WIDTH,
+  MAX_THREADS, OPTIMIZER_HYPER_LENGTH, PLAN_FORMAT_VERSION, PLAN_HEADER, PLAN_LAYER_WIDTH, PlanField, PlanLayerField, Precision, STATS_WIDTH,
   type ActivationCode, type LossCode, type LossFusionCode, type OptimizerCode, type TrainStatusCode,
 } from './codes.js';
 import type { ArenaViews, Backend, BackendInfo, LayerSpec, LossSpec, OptimizerSpec, PlanHandle, PlanSpec, StepBatch, TrainJob, TrainResult } from './contract.js';
@@ -50,6 +50,7 @@ export function encodePlan(spec: PlanSpec): Float64Array {
   out[F.clipValue] = optimizer.clipValue;
   out.set(optimizer.hyper, F.hyper);
   out[F.trainableCount] = spec.trainableCount ?? spec.paramCount;
+  out[F.precision] = spec.precision ?? Precision.fp32;
   spec.layers.forEach((l, i) => encodeLayer(out.subarray(PLAN_HEADER + PLAN_LAYER_WIDTH * i), l));
   return out;
 }
@@ -232,8 +233,8 @@ class NativeBackend implements Backend {
   constructor(private readonly lib: NativeAddon) {}
 
   info(): BackendInfo {
-    const { kernel, threads, collectiveVersion } = this.lib.info();
-    return collectiveVersion === undefined ? { name: 'native', kernel, threads } : { name: 'native', kernel, threads, collectiveVersion };
+    const { kernel, kernelBf16, threads, collectiveVersion } = this.lib.info();
+    return collectiveVersion === undefined ? { name: 'native', kernel, kernelBf16, threads } : { name: 'native', kernel, kernelBf16, threads, collectiveVersion };
   }
 
   setThreads(n: number): void {
@@ -302,7 +303,15 @@ class NativeBackend implements Backend {
   createPlan(spec: PlanSpec, arena: ArenaViews, maxBatch: number): PlanHandle {
     need(arena.params, spec.paramCount, 'params');
     need(arena.grads, spec.paramCount, 'grads');
-    return new NativePlanHandle(new this.lib.Plan(encodePlan(spec), arena.params, arena.grads, arena.slots, maxBatch), spec);
+    let plan: NativePlan;
+    try {
+      plan = new this.lib.Plan(encodePlan(spec), arena.params, arena.grads, arena.slots, maxBatch);
+    } catch (err) {
+      // a bf16 plan on a CPU without AVX512_BF16 (the addon's check_precision)
+      if ((err as { code?: unknown }).code === 'NNTRAIN_BF16_UNSUPPORTED') throw new BackendError(`nntrain: ${(err as Error).message}`, { cause: err });
+      throw err;
+    }
+    return new NativePlanHandle(plan, spec);
   }
 }
 

@@ -3,7 +3,7 @@
 
 import {
   Activation, LabelMode, LayerKind, Loss, LossFusion, MAX_THREADS, Optimizer, OPTIMIZER_HYPER_LENGTH, OPTIMIZER_SLOTS,
-  PLAN_FORMAT_VERSION, PLAN_HEADER, PLAN_LAYER_WIDTH, PlanField, PlanLayerField, Stat, STATS_WIDTH, TrainStatus,
+  PLAN_FORMAT_VERSION, PLAN_HEADER, PLAN_LAYER_WIDTH, PlanField, PlanLayerField, Precision, Stat, STATS_WIDTH, TrainStatus,
   CSV_LAYOUT_WIDTH, KIND_CODE, MISSING_CODE,
 } from './codes.js';
 import { BackendError } from '../util/errors.js';
@@ -16,7 +16,7 @@ export interface CodeTable {
 /** This build's side of every shared number. */
 export const SHARED_CODES: CodeTable = {
   Activation, Loss, LossFusion, LayerKind, Optimizer, OPTIMIZER_SLOTS, OPTIMIZER_HYPER_LENGTH, Stat, STATS_WIDTH,
-  LabelMode, TrainStatus, MAX_THREADS,
+  LabelMode, TrainStatus, MAX_THREADS, Precision,
   PLAN_FORMAT_VERSION, PLAN_HEADER, PLAN_LAYER_WIDTH, PlanField, PlanLayerField,
   KIND_CODE, MISSING_CODE, CSV_LAYOUT_WIDTH,
 };

@@ -1,5 +1,5 @@
 // The options of Sequential.compile and their resolution against the model's layers: the optimizer, loss,
-// metrics and schedule the model runs with, and their plain-JSON form that toConfig saves.
+// metrics, schedule and GEMM precision the model runs with, and their plain-JSON form that toConfig saves.
 
 import type { Layer } from '../layers/layer.js';
 import { lossToConfig, resolveLoss, type CustomLoss, type LossConfig } from '../losses/index.js';
@@ -7,7 +7,9 @@ import { resolveAllMetrics, type MetricName } from '../metrics/metrics.js';
 import type { CustomMetric } from '../metrics/custom.js';
 import { resolveOptimizer, type Optimizer, type OptimizerConfig } from '../optimizers/index.js';
 import { resolveSchedule, type LearningRateSchedule, type ScheduleConfig } from '../schedules/index.js';
+import { Precision, type PrecisionCode, type PrecisionName } from '../backend/codes.js';
 import { ConfigError } from '../util/errors.js';
+import { checkChoice } from '../util/validate.js';
 import { labelModeOf, lossSpecFor, type ResolvedLoss } from './compile-plan.js';
 import type { ModelConfig } from './model-state.js';
 
@@ -21,10 +23,21 @@ export interface CompileOptions {
   metrics?: (string | CustomMetric)[];
   /** Learning-rate schedule (a schedule, name, config or `(epoch, step) => lr`). Default: constant. */
   schedule?: LearningRateSchedule | string | ScheduleConfig | ((epoch: number, step: number) => number);
+  /**
+   * GEMM arithmetic of training, evaluate and predict. 'fp32' (default): float32 throughout. 'bf16': mixed
+   * precision, as PyTorch's autocast: every forward and backward GEMM rounds its inputs (activations, weights,
+   * gradients of activations) to bfloat16 (nearest even) and accumulates in float32; weights, gradients and
+   * optimizer state stay float32, so optimizers, checkpoints and resume are unchanged. The native backend needs
+   * a CPU with AVX512_BF16 (else a BackendError at the first fit/evaluate/predict, unless
+   * NNTRAIN_KERNEL_BF16=emulated); the js backend emulates it.
+   */
+  precision?: PrecisionName;
 }
 
 /** The keys compile accepts. */
-export const COMPILE_KEYS = ['optimizer', 'loss', 'metrics', 'schedule'] as const;
+export const COMPILE_KEYS = ['optimizer', 'loss', 'metrics', 'schedule', 'precision'] as const;
+
+const PRECISIONS = Object.keys(Precision) as PrecisionName[];
 
 /** The compile options a model runs with, resolved. */
 export interface Compiled {
@@ -33,6 +46,7 @@ export interface Compiled {
   metrics: MetricName[];
   customMetrics: CustomMetric[];
   schedule: LearningRateSchedule | null;
+  precision: PrecisionCode;
 }
 
 /**
@@ -50,11 +64,14 @@ export function resolveCompileOptions(options: CompileOptions, layers: readonly 
   lossSpecFor(layers, loss); // validates fusion (fromLogits) now, not at the first fit
   const { names: metrics, custom: customMetrics } = resolveAllMetrics(options.metrics, labelModeOf(loss), loss.name);
   const schedule = options.schedule === undefined ? null : resolveSchedule(options.schedule);
+  const precision = options.precision === undefined ? 'fp32' : checkChoice('precision', options.precision, PRECISIONS);
   const config = {
     optimizer: optimizer.getConfig(),
     loss: lossToConfig(loss),
     metrics: [...metrics, ...customMetrics.map((m) => ({ custom: m.name }))],
     ...(schedule !== null ? { schedule: schedule.getConfig() } : {}),
+    // fp32 is left out, so an fp32 model's config (and its saved files) are as before
+    ...(precision !== 'fp32' ? { precision } : {}),
   };
-  return { compiled: { optimizer, loss, metrics, customMetrics, schedule }, config };
+  return { compiled: { optimizer, loss, metrics, customMetrics, schedule, precision: Precision[precision] }, config };
 }

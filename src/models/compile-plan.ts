@@ -2,7 +2,7 @@
 // the loss with its fusion into the last activation, label layout and accuracy threshold, and the
 // optimizer's numeric spec.
 
-import { Activation, LabelMode, Loss, LossFusion, type ActivationCode, type LabelModeCode, type LossFusionCode } from '../backend/codes.js';
+import { Activation, LabelMode, Loss, LossFusion, Precision, type ActivationCode, type LabelModeCode, type LossFusionCode, type PrecisionCode } from '../backend/codes.js';
 import type { LossSpec, PlanSpec } from '../backend/contract.js';
 import type { Layer } from '../layers/layer.js';
 import type { ResolvedLoss } from '../losses/index.js';
@@ -80,9 +80,10 @@ export function outputWidthOf(layers: readonly Layer[], inputWidth: number): num
 }
 
 /**
- * The PlanSpec of a built model (layers attached to the arena) with a compiled loss and optimizer.
+ * The PlanSpec of a built model (layers attached to the arena) with a compiled loss and optimizer, and the
+ * GEMM precision (left out of the spec for fp32).
  */
-export function compilePlan(layers: readonly Layer[], inputWidth: number, paramCount: number, loss: LossSpec, optimizer: Optimizer): PlanSpec {
+export function compilePlan(layers: readonly Layer[], inputWidth: number, paramCount: number, loss: LossSpec, optimizer: Optimizer, precision: PrecisionCode = Precision.fp32): PlanSpec {
   const specs = layers.map((layer) => layer.toSpec());
   const outputWidth = outputWidthOf(layers, inputWidth);
   const { trainableCount } = weightLayout(layers, inputWidth);
@@ -95,5 +96,6 @@ export function compilePlan(layers: readonly Layer[], inputWidth: number, paramC
     optimizer: optimizer.toSpec(),
     paramCount,
     trainableCount,
+    ...(precision !== Precision.fp32 ? { precision } : {}),
   };
 }

@@ -54,7 +54,7 @@ export class ModelRuntime {
     compiled.optimizer.initSlots(next.slots);
     this.store.arena = next;
     this.step = 0;
-    this.planSpec = compilePlan(layers, inputs, next.paramCount, lossSpecFor(layers, compiled.loss), compiled.optimizer);
+    this.planSpec = compilePlan(layers, inputs, next.paramCount, lossSpecFor(layers, compiled.loss), compiled.optimizer, compiled.precision);
     // the old plan points at the old arena; freed directly, since a fit that builds the model on its
     // first data is itself the busy caller
     this.planHandle?.dispose();

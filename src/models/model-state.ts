@@ -2,6 +2,7 @@
 // (and the compile options it restores), and the optimizer state (step count and slots) copied out of and
 // into the model's arena, checked so a wrong-sized state never reaches the optimizer.
 
+import type { PrecisionName } from '../backend/codes.js';
 import type { CompileOptions } from './compile-options.js';
 import type { LayerConfig } from '../layers/index.js';
 import { CustomLoss, type LossConfig } from '../losses/index.js';
@@ -23,6 +24,8 @@ export interface ModelConfig {
     loss: LossConfig;
     metrics: (string | { custom: string })[];
     schedule?: ScheduleConfig;
+    /** Absent: 'fp32'. */
+    precision?: PrecisionName;
   };
 }
 
@@ -49,7 +52,7 @@ export function compileOptionsFromConfig(c: NonNullable<ModelConfig['compiled']>
   } else if (c.schedule !== undefined) {
     schedule = scheduleFromConfig(c.schedule);
   }
-  return { optimizer: c.optimizer, loss, metrics: metrics as CompileOptions['metrics'], ...(schedule ? { schedule } : {}) };
+  return { optimizer: c.optimizer, loss, metrics: metrics as CompileOptions['metrics'], ...(schedule ? { schedule } : {}), ...(c.precision !== undefined ? { precision: c.precision } : {}) };
 }
 
 /** What `customObjects` (of fromConfig, loadModel) may hold: the custom losses and metrics a saved config names. */

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
-import { Activation, LabelMode, LayerKind, Loss, LossFusion, Optimizer, STATS_WIDTH, Stat, TrainStatus } from '../../src/backend/codes.js';
+import { Activation, LabelMode, LayerKind, Loss, LossFusion, Optimizer, PlanField, Precision, STATS_WIDTH, Stat, TrainStatus } from '../../src/backend/codes.js';
 import type { LayerSpec, PlanSpec } from '../../src/backend/contract.js';
 import { PLAN_HEADER, PLAN_LAYER_WIDTH, encodePlan, loadNativeAddon, loadNativeBackend } from '../../src/backend/native.js';
 import { checkAddonCodes, SHARED_CODES } from '../../src/backend/shared-codes.js';
@@ -263,7 +263,9 @@ describe('native addon: plans', () => {
     const encoded = encodePlan(spec);
     expect(encoded.length).toBe(PLAN_HEADER + 2 * PLAN_LAYER_WIDTH);
     expect(Array.from(encoded.subarray(0, 6))).toEqual([2, 3, 2, 2, spec.paramCount, 2]);
-    expect(encoded[PLAN_HEADER - 1]).toBe(spec.paramCount); // trainableCount: all of it
+    expect(encoded[PlanField.trainableCount]).toBe(spec.paramCount); // trainableCount: all of it
+    expect(encoded[PlanField.precision]).toBe(Precision.fp32);
+    expect(encodePlan({ ...spec, precision: Precision.bf16 })[PlanField.precision]).toBe(Precision.bf16);
     expect(encoded[PLAN_HEADER + PLAN_LAYER_WIDTH + 6]).toBe(spec.layers[1].kernel?.offset);
   });
 
@@ -280,8 +282,10 @@ describe('native addon: plans', () => {
       ['short', () => new addon.Plan(good.subarray(0, 10), arena.params, arena.grads, arena.slots, 8)],
       ['length vs layer count', make((d) => (d[5] = 3))],
       ['version', make((d) => (d[0] = 1))],
-      ['trainableCount beyond paramCount', make((d) => (d[PLAN_HEADER - 1] = spec.paramCount + 16))],
-      ['kernel past trainableCount', make((d) => (d[PLAN_HEADER - 1] = 0))],
+      ['trainableCount beyond paramCount', make((d) => (d[PlanField.trainableCount] = spec.paramCount + 16))],
+      ['kernel past trainableCount', make((d) => (d[PlanField.trainableCount] = 0))],
+      ['precision code', make((d) => (d[PlanField.precision] = 2))],
+      ['fractional precision', make((d) => (d[PlanField.precision] = 0.5))],
       ['width chain', make((d) => (d[L + PLAN_LAYER_WIDTH + 1] = 5))],
       ['output width', make((d) => (d[2] = 3))],
       ['kernel offset out of range', make((d) => (d[L + 6] = spec.paramCount))],

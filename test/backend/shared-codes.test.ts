@@ -26,7 +26,7 @@ describe('checkAddonCodes', () => {
     (native.Activation as Record<string, number>).gelu = 5;
     delete (native.Loss as Record<string, number>).huber;
     (native.TrainStatus as Record<string, number>).stalled = 4;
-    native.PLAN_HEADER = 24;
+    native.PLAN_HEADER = 25;
     (native.OPTIMIZER_SLOTS as Record<string, number>)['2'] = 1;
     const err = thrown(() => checkAddonCodes(SHARED_CODES, native));
     expect(err.code).toBe('ERR_NNTRAIN_BACKEND');
@@ -35,7 +35,7 @@ describe('checkAddonCodes', () => {
     expect(lines).toContain('  Activation.gelu: TypeScript 4, native 5');
     expect(lines).toContain('  Loss.huber: TypeScript 2, native absent');
     expect(lines).toContain('  TrainStatus.stalled: TypeScript absent, native 4');
-    expect(lines).toContain('  PLAN_HEADER: TypeScript 23, native 24');
+    expect(lines).toContain('  PLAN_HEADER: TypeScript 24, native 25');
     expect(lines).toContain('  OPTIMIZER_SLOTS.2: TypeScript 2, native 1');
     expect(err.message).toContain('npm run build:native');
   });

@@ -10,6 +10,7 @@ import { getBackend, nativeAvailable } from '../../../src/backend/index.js';
 import { loadNativeAddon } from '../../../src/backend/native.js';
 import { floatsOnCacheLine } from '../../../src/memory/arena.js';
 import { ConfigError, layers, optimizers, Rng, Sequential, setThreads, type Optimizer } from '../../../src/index.js';
+import { nativeBf16Runs } from '../../helpers/bf16.js';
 import { checkBits, checkClose } from '../../helpers/check.js';
 
 const NATIVE = nativeAvailable();
@@ -178,7 +179,7 @@ describe.skipIf(!NATIVE)(`native thread pool${NATIVE ? '' : ` (${SKIP_REASON})`}
   });
 
   /** A model with GEMMs and an arena big enough to be split over threads; returns the trained params. */
-  async function trainModel(seed: number, epochs = 2, optimizer: Optimizer = optimizers.adam({ learningRate: 1e-3 }), gelu: 'gelu' | 'geluTanh' = 'gelu'): Promise<Float32Array> {
+  async function trainModel(seed: number, epochs = 2, optimizer: Optimizer = optimizers.adam({ learningRate: 1e-3 }), gelu: 'gelu' | 'geluTanh' = 'gelu', precision: 'fp32' | 'bf16' = 'fp32'): Promise<Float32Array> {
     const rng = new Rng(seed);
     const rows = 301; // the last batch of 64 has 45 rows
     const x = random(rng, rows * 97);
@@ -189,7 +190,7 @@ describe.skipIf(!NATIVE)(`native thread pool${NATIVE ? '' : ` (${SKIP_REASON})`}
     model.add(layers.dense({ units: 129, activation: 'leakyRelu' }));
     model.add(layers.dense({ units: 61, activation: gelu }));
     model.add(layers.dense({ units: 7, activation: 'softmax' }));
-    model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy' });
+    model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', precision });
     await model.fit({ data: x, rows, cols: 97 }, y, { epochs, batchSize: 64, seed, verbose: 0 });
     const params = model.params.slice();
     model.dispose();
@@ -245,6 +246,20 @@ describe.skipIf(!NATIVE)(`native thread pool${NATIVE ? '' : ` (${SKIP_REASON})`}
       checkBits(r.params, results[0].params, `params, ${COUNTS[i + 1]} threads vs 1`);
       checkBits(r.out, results[0].out, `predictions, ${COUNTS[i + 1]} threads vs 1`);
     });
+  });
+
+  it.skipIf(!nativeBf16Runs())('a bf16 training run gives bit-identical params with 1, 2, 3 and default threads', async () => {
+    const results: Float32Array[] = [];
+    try {
+      for (const n of COUNTS) {
+        setThreads(n);
+        results.push(await trainModel(9, 1, undefined, 'gelu', 'bf16'));
+      }
+    } finally {
+      setThreads(DEFAULT_THREADS);
+    }
+    expect(results[0].every(Number.isFinite)).toBe(true);
+    results.slice(1).forEach((r, i) => checkBits(r, results[0], `bf16 params, ${COUNTS[i + 1]} threads vs 1`));
   });
 
   // 10 steps over ~77k parameters (split over threads): radam takes both its SGD-like (t ≤ 5) and rectified steps

@@ -1,6 +1,6 @@
 // Checks a PlanSpec against its arena once, when a plan is created, so the executor can index freely.
 
-import { LabelMode, LayerKind, Loss, LossFusion, OPTIMIZER_SLOTS } from '../../codes.js';
+import { LabelMode, LayerKind, Loss, LossFusion, OPTIMIZER_SLOTS, Precision } from '../../codes.js';
 import type { ArenaViews, LayerSpec, PlanSpec, TensorRef } from '../../contract.js';
 import { ConfigError, ShapeError } from '../../../util/errors.js';
 
@@ -30,7 +30,7 @@ function checkNorm(layer: LayerSpec, i: number, paramCount: number, trainable: n
 
 /**
  * @throws ShapeError when widths do not chain, a tensor does not fit the arena or slots are missing.
- * @throws ConfigError for a fusion that does not match the loss or the last layer, or maxBatch < 1.
+ * @throws ConfigError for a fusion that does not match the loss or the last layer, maxBatch < 1 or an unknown precision.
  */
 export function validatePlan(spec: PlanSpec, arena: ArenaViews, maxBatch: number): void {
   if (!(Number.isInteger(maxBatch) && maxBatch >= 1)) throw new ConfigError(`Expected integer >= 1 for maxBatch but received ${maxBatch}`);
@@ -40,6 +40,9 @@ export function validatePlan(spec: PlanSpec, arena: ArenaViews, maxBatch: number
   if (layers.length === 0) throw new ConfigError('Expected at least one layer in the plan but received none');
   if (arena.params.length < paramCount || arena.grads.length < paramCount) {
     throw new ShapeError(`Expected params and grads of length >= ${paramCount} but received ${arena.params.length} and ${arena.grads.length}`);
+  }
+  if (spec.precision !== undefined && spec.precision !== Precision.fp32 && spec.precision !== Precision.bf16) {
+    throw new ConfigError(`Unknown precision code ${String(spec.precision)}`);
   }
   const slots = OPTIMIZER_SLOTS[spec.optimizer.kind];
   if (slots === undefined) throw new ConfigError(`Unknown optimizer code ${String(spec.optimizer.kind)}`);

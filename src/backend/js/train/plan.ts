@@ -3,7 +3,7 @@
 // `capacity` rows, allocated when the plan is created and grown once when a call needs more rows; a
 // training step allocates nothing.
 
-import { Activation, LayerKind, LossFusion, STATS_WIDTH, Stat, TrainStatus, type TrainStatusCode } from '../../codes.js';
+import { Activation, LayerKind, LossFusion, Precision, STATS_WIDTH, Stat, TrainStatus, type TrainStatusCode } from '../../codes.js';
 import type { ArenaViews, LayerSpec, PlanHandle, PlanSpec, StepBatch, TrainJob, TrainResult } from '../../contract.js';
 import { Rng, stepRng } from '../../../util/rng.js';
 import { BackendError, ShapeError } from '../../../util/errors.js';
@@ -35,6 +35,8 @@ function copyRows(dst: Float32Array, src: Float32Array, from: number, rows: numb
 export class JsPlan implements PlanHandle {
   private readonly layers: LayerSpec[];
   private readonly fused: boolean;
+  /** Every GEMM rounds its inputs to bfloat16 (PlanSpec.precision). */
+  private readonly bf16: boolean;
   /** Index of the first layer owning tensors: backward stops there (nothing before it has parameters). */
   private readonly firstParamLayer: number;
   private readonly maxWidth: number;
@@ -82,6 +84,7 @@ export class JsPlan implements PlanHandle {
     validatePlan(spec, arena, maxBatch);
     this.layers = spec.layers;
     this.fused = spec.loss.fusion !== LossFusion.none;
+    this.bf16 = spec.precision === Precision.bf16;
     this.firstParamLayer = this.layers.findIndex((l) => ownsTensors(l.kind));
     this.trainable = spec.trainableCount ?? spec.paramCount;
     this.maxWidth = Math.max(spec.inputWidth, ...this.layers.map((l) => l.units));
@@ -140,7 +143,7 @@ export class JsPlan implements PlanHandle {
       switch (layer.kind) {
         case LayerKind.dense: {
           const out = this.acts[l + 1];
-          denseForward(out, this.preacts[l], cur, this.kernels[l], this.biases[l], rows, layer.inputs, width, layer.activation, layer.activationParam);
+          denseForward(out, this.preacts[l], cur, this.kernels[l], this.biases[l], rows, layer.inputs, width, layer.activation, layer.activationParam, this.bf16);
           cur = out;
           break;
         }
@@ -238,7 +241,7 @@ export class JsPlan implements PlanHandle {
           const out = this.layerOut[l];
           const dW = this.kernelGrads[l];
           const db = this.biasGrads[l];
-          denseBackward(dinp, dW, db, this.dpreact, dout, this.layerIn[l], this.kernels[l], this.preacts[l] ?? out, out, rows, layer.inputs, layer.units, layer.activation, layer.activationParam, fusedHere);
+          denseBackward(dinp, dW, db, this.dpreact, dout, this.layerIn[l], this.kernels[l], this.preacts[l] ?? out, out, rows, layer.inputs, layer.units, layer.activation, layer.activationParam, fusedHere, this.bf16);
           penaltyBackward(dW, this.kernels[l], layer.kernelPenalty);
           const b = this.biases[l];
           if (b && db) penaltyBackward(db, b, layer.biasPenalty);
