@@ -81,6 +81,6 @@ export function buildModel(cfg: TrainConfig, inputs: number, target: TargetInfo,
   const optimizer = asUsage(`--optimizer ${cfg.optimizer}`, () => optimizers[cfg.optimizer as keyof typeof optimizers](optimizerOptions(cfg) as never));
   const schedule = asUsage('--schedule', () => scheduleConfig(cfg.schedule, run));
   const metrics = target.task === 'regression' ? ['mae'] : ['accuracy'];
-  asUsage('--schedule', () => model.compile({ optimizer, loss: loss as never, metrics, ...(schedule !== undefined ? { schedule: schedule as never } : {}) }));
+  asUsage('--schedule', () => model.compile({ optimizer, loss: loss as never, metrics, precision: cfg.precision, ...(schedule !== undefined ? { schedule: schedule as never } : {}) }));
   return model;
 }

@@ -55,6 +55,7 @@ export const NORMS = ['none', 'batch', 'layer'] as const;
 export const LOG_FORMATS = ['text', 'json'] as const;
 export const BACKENDS = ['native', 'js'] as const;
 export const DISTRIBUTED_MODES = ['mpi'] as const;
+export const PRECISIONS = ['fp32', 'bf16'] as const;
 /** Metrics tune can rank by: the headline metrics of both tasks. */
 export const TUNE_METRICS = ['auto', 'accuracy', 'macro_precision', 'macro_recall', 'macro_f1', 'weighted_f1', 'roc_auc', 'mse', 'rmse', 'mae', 'r2'] as const;
 
@@ -116,6 +117,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { key: 'classWeight', flag: '--class-weight', arg: '<balanced|json>', kind: 'classWeight', expected: `balanced or a JSON map of class label to weight >= 0, e.g. '{"yes": 3}'`, help: `weigh each class's rows in the loss: balanced (rows / (classes × rows of the class), as scikit-learn) or a JSON map of class label to weight, e.g. '{"yes": 3}' (classes left out weigh 1)`, group: 'training' },
   { key: 'seed', flag: '--seed', arg: '<n>', kind: 'int', min: 0, max: 0xffffffff, expected: 'integer in [0, 4294967295]', help: 'seed of the split, the weights, the shuffles and dropout', default: 42, group: 'training' },
   { key: 'threads', flag: '--threads', arg: '<n>', kind: 'int', min: 1, max: 256, expected: 'integer in [1, 256]', help: 'native threads (results do not depend on it)', defaultText: 'the CPUs available', group: 'training' },
+  { key: 'precision', flag: '--precision', arg: '<p>', kind: 'choice', choices: PRECISIONS, expected: 'one of fp32, bf16', help: "GEMM arithmetic: bf16 rounds the GEMMs' inputs to bfloat16 and accumulates in float32 (mixed precision; needs AVX512_BF16), saved in the model for evaluate and predict", default: 'fp32', group: 'training' },
   { key: 'backend', flag: '--backend', arg: '<name>', kind: 'choice', choices: BACKENDS, expected: 'one of native, js', help: 'native (the C++ addon) or js', defaultText: 'native, else js', group: 'training' },
   { key: 'distributed', flag: '--distributed', arg: '<mode>', kind: 'choice', choices: DISTRIBUTED_MODES, expected: 'mpi', help: 'train one model with every process of an mpirun job (train only; --batch-size is per process)', group: 'training' },
   { key: 'checkpoint', flag: '--checkpoint', arg: '<file>', kind: 'string', expected: 'a file path', help: 'save the training position here every epoch (default <model>.ckpt with --checkpoint-every)', commands: ['train'], group: 'training' },

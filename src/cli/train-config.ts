@@ -59,6 +59,7 @@ export interface TrainConfig {
   classWeight: 'balanced' | Record<string, number> | undefined;
   seed: number;
   threads: number | undefined;
+  precision: 'fp32' | 'bf16';
   backend: 'native' | 'js' | undefined;
   distributed: 'mpi' | undefined;
   checkpoint: string | undefined;
