@@ -11,6 +11,7 @@ import { compileFmaPeak, measurePeak } from './cases/peak.js';
 import { makeHostGate, type HostGate } from './lib/host-gate.js';
 import { DATASET_CACHE, prepareFashionMnist } from '../data/prepare/fashion-mnist.js';
 import { runChild, type ChildOutcome } from './lib/protocol.js';
+import { bf16Rows } from './bf16.js';
 import { csvRows, gemmBf16Rows, gemmRows, trainRows, systemRows, type Ctx } from './rows.js';
 import { scalingRows } from './scaling.js';
 import { busyHostRows } from './busy-host.js';
@@ -19,7 +20,7 @@ import { markdownTable, type Row } from './table.js';
 
 const quick = process.argv.includes('--quick');
 // `--only=gemm,train,...`: run only these sections (the FMA peak rows come with gemm)
-const SECTIONS = ['gemm', 'train', 'custom', 'loop', 'busy', 'scaling', 'csv'] as const;
+const SECTIONS = ['gemm', 'train', 'bf16', 'custom', 'loop', 'busy', 'scaling', 'csv'] as const;
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const only = onlyArg === undefined ? null : new Set(onlyArg.split(','));
 for (const name of only ?? []) {
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
   if (peak !== null) rows.push(...(await gemmRows(ctx, 'error' in peak ? null : peak)));
   if (peak !== null && info !== null) rows.push(...(await gemmBf16Rows(ctx, 'error' in peak ? null : peak)));
   if (wanted('train')) rows.push(...(await trainRows(ctx)));
+  if (wanted('bf16')) rows.push(...(await bf16Rows(ctx)));
   if (wanted('custom')) rows.push(...(await customLossRows(ctx)));
   if (wanted('loop')) rows.push(...(await systemRows.loop(ctx)));
   if (wanted('busy')) rows.push(...(await busyHostRows(ctx)));

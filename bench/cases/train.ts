@@ -15,6 +15,7 @@ export interface TrainParams {
   minSeconds: number;
   /** Normalization in each hidden layer (dense without activation → norm → relu). Default none. */
   norm?: 'none' | 'batch' | 'layer';
+  precision?: 'fp32' | 'bf16'; // compile's precision, default fp32
 }
 
 export interface TrainResult {
@@ -26,7 +27,7 @@ export interface TrainResult {
   warmupLoss: number;
 }
 
-export function buildModel(backend: BackendName, units: number[], optimizer: 'adam' | 'sgdm', accuracy = false, norm: TrainParams['norm'] = 'none'): Sequential {
+export function buildModel(backend: BackendName, units: number[], optimizer: 'adam' | 'sgdm', accuracy = false, norm: TrainParams['norm'] = 'none', precision: 'fp32' | 'bf16' = 'fp32'): Sequential {
   const model = new Sequential({ backend, seed: 1 });
   units.forEach((u, i) => {
     const first = i === 0 ? { inputShape: [784] as [number] } : {};
@@ -40,7 +41,7 @@ export function buildModel(backend: BackendName, units: number[], optimizer: 'ad
   });
   model.add(layers.dense({ units: 10, activation: 'softmax' }));
   const opt = optimizer === 'adam' ? optimizers.adam({ learningRate: 1e-3 }) : optimizers.sgd({ learningRate: 0.01, momentum: 0.9 });
-  model.compile({ optimizer: opt, loss: 'sparseCategoricalCrossentropy', ...(accuracy ? { metrics: ['accuracy' as const] } : {}) });
+  model.compile({ optimizer: opt, loss: 'sparseCategoricalCrossentropy', precision, ...(accuracy ? { metrics: ['accuracy' as const] } : {}) });
   return model;
 }
 
@@ -55,7 +56,7 @@ async function timedFit(model: Sequential, rows: number, epochs: number, batch: 
 
 export async function runTrain(p: TrainParams): Promise<void> {
   const train = await loadFashionMnist('train');
-  const model = buildModel(p.backend, p.units, p.optimizer, false, p.norm);
+  const model = buildModel(p.backend, p.units, p.optimizer, false, p.norm, p.precision);
   // warm-up 1: a few steps; warm-up 2: ~15% of the timed budget (an epoch fraction)
   const w1 = await timedFit(model, p.batch * 4, 1, p.batch, train);
   const rate1 = (p.batch * 4) / w1.seconds;
@@ -74,9 +75,9 @@ export async function runTrain(p: TrainParams): Promise<void> {
 }
 
 /** Test accuracy after `epochs` over the full training set (784-…-10, Adam 1e-3, shuffled). */
-export async function runAccuracy(p: { backend: BackendName; units: number[]; batch: number; epochs: number }): Promise<void> {
+export async function runAccuracy(p: { backend: BackendName; units: number[]; batch: number; epochs: number; precision?: 'fp32' | 'bf16' }): Promise<void> {
   const [train, test] = [await loadFashionMnist('train'), await loadFashionMnist('test')];
-  const model = buildModel(p.backend, p.units, 'adam', true);
+  const model = buildModel(p.backend, p.units, 'adam', true, 'none', p.precision);
   const t0 = performance.now();
   await model.fit(train.x, train.y, { epochs: p.epochs, batchSize: p.batch, verbose: 0 });
   const seconds = (performance.now() - t0) / 1000;
