@@ -6,6 +6,7 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { nativeBf16Runs } from '../../helpers/bf16.js';
 import { MpiCases } from '../../helpers/mpi-cases.js';
 import { MPI_SKIP, removeScratch, runRanks } from './helpers.js';
 
@@ -48,6 +49,13 @@ cases.add('norm', 2, { NORM: '1', VAL_SPLIT: '0.25', DROPOUT: '0.2', NNTRAIN_OVE
 cases.add('norm-overlap', 2, { NORM: '1', VAL_SPLIT: '0.25', DROPOUT: '0.2', NNTRAIN_BUCKET_BYTES: '1' });
 cases.add('np1-norm', 1, { NORM: '1' });
 cases.add('single-norm', 1, { NORM: '1', MODE: 'single' });
+// the kernel table is chosen once per process, so bf16 runs where this process runs it (an
+// NNTRAIN_KERNEL_BF16 of vitest's environment reaches the ranks)
+const BF16 = MPI_SKIP === null && nativeBf16Runs();
+if (BF16) {
+  cases.add('bf16', 2, { SHUFFLE: '0', PRECISION: 'bf16' });
+  cases.add('single-bf16', 1, { SHUFFLE: '0', MODE: 'single', SINGLE_SCALE: '2', PRECISION: 'bf16' });
+}
 const run = (name: string) => cases.result(name);
 afterAll(() => {
   cases.remove();
@@ -96,6 +104,17 @@ describe.skipIf(MPI_SKIP !== null)('fit({ distributed: "mpi" }) under mpirun', (
     expect(maxAbsDiff(dist.ranks[0].params!, single.ranks[0].params!)).toBeLessThan(1e-5);
     for (let e = 0; e < 3; e++) expect(dist.ranks[0].loss![e]).toBeCloseTo(single.ranks[0].loss![e], 6);
     expect(maxAbsDiff(single.ranks[0].params!, plain.ranks[0].params!)).toBeGreaterThan(1e-3); // the weights mattered
+  });
+
+  it.skipIf(!BF16)('-np 2 with precision bf16: same weights on every rank, close to one process in bf16, unlike fp32', async () => {
+    const [dist, single, fp32] = await Promise.all([run('bf16'), run('single-bf16'), run('no-shuffle')]);
+    for (const r of [dist, single, fp32]) expect(r.code, r.stderr).toBe(0);
+    expect(dist.ranks[1].hash).toBe(dist.ranks[0].hash);
+    // each product of bf16-rounded values is the same in both runs; the sums run in another order (float32
+    // rounding, as in fp32), which now and then moves a later input across a bf16 rounding boundary
+    // (measured 0 with the emulated GEMM); bf16 against fp32 differs by ~1e-3
+    expect(maxAbsDiff(dist.ranks[0].params!, single.ranks[0].params!)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(dist.ranks[0].params!, fp32.ranks[0].params!)).toBeGreaterThan(1e-4);
   });
 
   it('-np 1 is bit-identical to a fit without distributed', async () => {

@@ -7,7 +7,8 @@
 //   MODE=single: a plain fit on all rows with batch BATCH × SINGLE_SCALE (the 1-process reference).
 //   HIDDEN: the hidden layers' units, comma-separated (default 16: one layer), each followed by dropout
 //     DROPOUT when > 0; more units make the gradient larger. NORM=1: each hidden layer is linear dense →
-//     batchNormalization → relu, and a layerNormalization comes before the output layer.
+//     batchNormalization → relu, and a layerNormalization comes before the output layer. PRECISION: compile's
+//     precision (default fp32).
 // Each rank also reports where it ran: its non-loopback IPv4 addresses and OMPI_COMM_WORLD_LOCAL_SIZE.
 // Faults: NAN_RANK=r puts 3e38 in rank r's first row (a finite value whose loss is not); BATCH_RANK1=b gives rank 1 another batch size;
 // NNTRAIN_OVERLAP_RANK1=1 gives rank 1 alone another all-reduce bucket size; FAIL_RANK=r makes rank r throw before its fit; BAD_DATA_RANK=r gives rank r a NaN its fit rejects. A fit that throws writes { error, message, epoch, batch }.
@@ -66,7 +67,7 @@ hidden.forEach((units, i) => {
 });
 if (norm) model.add(layers.layerNormalization());
 model.add(layers.dense({ units: classes, activation: 'softmax' }));
-model.compile({ optimizer: optimizers.sgd({ learningRate: 0.1, momentum: 0.9 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+model.compile({ optimizer: optimizers.sgd({ learningRate: 0.1, momentum: 0.9 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'], precision: env('PRECISION', 'fp32') as 'fp32' | 'bf16' });
 
 const { rank, size } = mode === 'single' ? { rank: 0, size: 1 } : initDistributed();
 if (rank === 1 && process.env.NNTRAIN_OVERLAP_RANK1) process.env.NNTRAIN_BUCKET_BYTES = '1';
