@@ -51,6 +51,12 @@ describe('flag values', () => {
     expect(message(() => checkGivenValues(flags(values), undefined))).toBe(expected);
   });
 
+  it('--precision is fp32 by default and takes bf16; anything else is a usage error listing both', () => {
+    expect(resolveConfig('train', 'd.csv', flags({ target: 'y' })).precision).toBe('fp32');
+    expect(resolveConfig('train', 'd.csv', flags({ target: 'y', precision: 'bf16' })).precision).toBe('bf16');
+    expect(message(() => checkGivenValues(flags({ precision: 'fp16' }), undefined))).toMatch(/^Unknown --precision 'fp16'.*Expected one of: fp32, bf16$/);
+  });
+
   it('parses numbers, lists and on/off flags into typed values', () => {
     const values = checkGivenValues(flags({ epochs: '12', lr: '3e-4', layers: '256,128', ignore: 'id, name', earlyStop: 'false', header: false }), undefined);
     expect(values).toEqual({ epochs: 12, lr: 3e-4, layers: [256, 128], ignore: ['id', 'name'], earlyStop: false, header: false });
