@@ -1,5 +1,5 @@
-// `nntrain train --precision bf16` as a user runs it: the saved model records the precision, loads as a bf16
-// model and predicts through the CLI. Runs on the native backend where it runs bf16 plans (AVX512_BF16, or
+// `nntrain train --precision bf16` as a user runs it: the saved model records the precision (info shows it),
+// loads as a bf16 model and evaluates through the CLI. Runs on the native backend where it runs bf16 plans (AVX512_BF16, or
 // NNTRAIN_KERNEL_BF16=emulated), else on js.
 
 import { join } from 'node:path';
@@ -27,6 +27,9 @@ describe('nntrain train --precision bf16', () => {
     expect(model.toConfig().compiled?.precision).toBe('bf16');
     expect(model.planSpec?.precision).toBe(Precision.bf16);
     model.dispose();
+    const info = await runCli(['info', out, '--backend', backend]);
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.stdout).toMatch(/optimizer: adam \(learning rate [\d.e-]+\), precision bf16\n/);
     const evaluated = await runCli(['evaluate', out, files.iris, '--backend', backend]);
     expect(evaluated.code, evaluated.stderr).toBe(0);
     expect(evaluated.stdout).toMatch(/accuracy/i);

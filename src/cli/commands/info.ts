@@ -20,7 +20,7 @@ export interface InfoFlags extends RuntimeFlags {
 /** Version, node, addon and backend lines (also `nntrain --version`). */
 export function versionInfo(backend?: 'native' | 'js'): Record<string, unknown> {
   const info = getBackend(backend).info();
-  return { version: packageVersion(), node: process.version, nativeAddon: nativeAvailable() ? 'loaded' : 'unavailable', backend: info.name, kernel: info.kernel, threads: info.threads };
+  return { version: packageVersion(), node: process.version, nativeAddon: nativeAvailable() ? 'loaded' : 'unavailable', backend: info.name, kernel: info.kernel, ...(info.kernelBf16 !== undefined ? { kernelBf16: info.kernelBf16 } : {}), threads: info.threads };
 }
 
 export function versionText(v: Record<string, unknown>): string {
@@ -83,7 +83,7 @@ export async function infoCommand(modelPath: string | undefined, flags: InfoFlag
       ? 'no CSV preprocessing (saved from the API): evaluate and predict need a model written by nntrain train'
       : `target: '${target.name}' (${target.task === 'regression' ? 'regression' : `${target.labels?.length} classes: ${target.labels?.join(', ')}`})`,
     ...(pre !== null ? [`inputs: ${details.inputs} columns (${summarize(pre.xColumns)}), scaler ${details.scaler}${details.imputer ? ', missing values imputed' : ''}, unseen categories: ${pre.unknown}`] : []),
-    `loss: ${JSON.stringify(details.compiled?.loss)}, optimizer: ${details.compiled?.optimizer.name} (learning rate ${details.compiled?.optimizer.learningRate})`,
+    `loss: ${JSON.stringify(details.compiled?.loss)}, optimizer: ${details.compiled?.optimizer.name} (learning rate ${details.compiled?.optimizer.learningRate})${details.compiled?.precision !== undefined ? `, precision ${details.compiled.precision}` : ''}`,
     ...(training !== null ? [trainingPosition(training)] : []),
     '',
     model.summary(),
