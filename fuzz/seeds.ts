@@ -61,6 +61,7 @@ interface Case {
   loss: LossConfig;
   optimizer: Parameters<Sequential['compile']>[0]['optimizer'];
   labels: number;
+  precision?: 'bf16';
 }
 const cases: Case[] = [
   {
@@ -119,6 +120,17 @@ const cases: Case[] = [
     optimizer: optimizers.sgd({ learningRate: 0.1 }),
     labels: 2,
   },
+  {
+    name: 'bf16-mlp-adam',
+    build: (m) => {
+      m.add(layers.dense({ units: 6, activation: 'silu', inputShape: [3] }));
+      m.add(layers.dense({ units: 3, activation: 'softmax' }));
+    },
+    loss: 'sparseCategoricalCrossentropy',
+    optimizer: optimizers.adam({ learningRate: 0.01 }),
+    labels: 3,
+    precision: 'bf16',
+  },
 ];
 
 /** Rows of inputs and targets for a model of `inputs` inputs (labels: classes, -k one-hot, 0 regression). */
@@ -153,7 +165,7 @@ for (const f of fixtures('.nntrain')) writeFileSync(join(modelDir, `fixture-${ba
 for (const c of cases) {
   const m = new Sequential({ seed: 7, backend: 'js' });
   c.build(m);
-  m.compile({ optimizer: c.optimizer, loss: c.loss, metrics: c.labels > 0 ? ['accuracy'] : ['mae'] });
+  m.compile({ optimizer: c.optimizer, loss: c.loss, metrics: c.labels > 0 ? ['accuracy'] : ['mae'], ...(c.precision ? { precision: c.precision } : {}) });
   const spec = m.planSpec;
   if (spec === null) throw new Error(`${c.name}: no plan`);
   writeFileSync(join(planDir, c.name), planBytes(encodePlan(spec)));
