@@ -8,12 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { Precision, STATS_WIDTH } from '../../../src/backend/codes.js';
 import type { Backend, PlanSpec } from '../../../src/backend/contract.js';
 import { BackendError } from '../../../src/util/errors.js';
+import { layers, matrix, optimizers, Rng, Sequential } from '../../../src/index.js';
 import { getBackend, nativeAvailable } from '../../../src/backend/index.js';
 import { roundBf16 } from '../../../src/backend/js/gemm/bf16.js';
 import { BACKENDS, buildPlan, makeData } from '../../helpers/backends.js';
 import type { ModelDesc } from '../../helpers/backends.js';
 import { nativeBf16Runs } from '../../helpers/bf16.js';
-import { checkClose, checkWithin, maxAbs } from '../../helpers/check.js';
+import { checkClose, checkWithin, maxAbs, maxAbsDiff } from '../../helpers/check.js';
 import { fdParamGrad, refEvaluate, refForward } from '../../helpers/reference.js';
 
 const runs = (name: 'js' | 'native') => name === 'js' || nativeBf16Runs();
@@ -110,6 +111,40 @@ describe.skipIf(!runs('native'))('bf16: js and native agree', () => {
     const js = gradients(getBackend('js'), bf16(spec), arena.params, x, y, rows);
     const native = gradients(getBackend('native'), bf16(spec), arena.params, x, y, rows);
     checkWithin(native, js, () => 2 ** -6 * maxAbs(js), 'native vs js bf16 grads');
+  });
+
+  /**
+   * The normalization kernels run in float32/float64 on both backends; only the dense GEMMs round to bf16. A
+   * few steps of training and the predictions after them stay within the same bound: one bf16 step (2^-8
+   * relative) here and there, 2^-6 of the largest value. The running statistics are among the params. And bf16
+   * is in effect: the native fp32 run of the same model predicts otherwise (here ~1e-3 apart, js/native ~1e-7).
+   */
+  it('a model with batchNormalization trains and predicts', async () => {
+    const rng = new Rng(12);
+    const rows = 48;
+    const x = matrix(Float32Array.from({ length: rows * 10 }, () => rng.normal()), 10);
+    const y = Float32Array.from({ length: rows }, (_, r) => r % 4);
+    const run = async (backend: 'js' | 'native', precision: 'fp32' | 'bf16' = 'bf16') => {
+      const model = new Sequential({ seed: 3, backend });
+      model.add(layers.dense({ units: 16, useBias: false, inputShape: [10] }));
+      model.add(layers.batchNormalization());
+      model.add(layers.activation({ activation: 'relu' }));
+      model.add(layers.dense({ units: 4, activation: 'softmax' }));
+      model.compile({ optimizer: optimizers.adam({ learningRate: 0.01 }), loss: 'sparseCategoricalCrossentropy', precision });
+      const history = await model.fit(x, y, { epochs: 2, batchSize: 16, seed: 1, verbose: 0 });
+      const out = (await model.predict(x)).data;
+      const params = model.params.slice();
+      model.dispose();
+      return { loss: history.history.loss, out, params };
+    };
+    const js = await run('js');
+    const native = await run('native');
+    expect(js.params.every(Number.isFinite) && js.out.every(Number.isFinite)).toBe(true);
+    expect(native.loss.at(-1)).toBeLessThan(native.loss[0]);
+    checkWithin(native.params, js.params, () => 2 ** -6 * maxAbs(js.params), 'native vs js bf16 batchNorm params');
+    checkWithin(native.out, js.out, () => 2 ** -6 * maxAbs(js.out), 'native vs js bf16 batchNorm predictions');
+    const fp32 = await run('native', 'fp32');
+    expect(maxAbsDiff(native.out, fp32.out)).toBeGreaterThan(1e-4);
   });
 });
 
