@@ -9,9 +9,11 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 // node_modules, as in CI, where it would fall back to file size.
 /** The test files that start mpirun jobs: named *.mpi.test.ts. */
 export const MPI_SUITES = 'test/**/*.mpi.test.ts';
+/** End-to-end runs on the large datasets (Fashion-MNIST's 133 MB CSV): named *.e2e.test.ts. */
+export const E2E_SUITES = 'test/**/*.e2e.test.ts';
 
 const LONGEST_FIRST = [
-  'test/examples/fashion-mnist-csv.test.ts',
+  'test/examples/fashion-mnist-csv.e2e.test.ts',
   'test/cli/distributed.mpi.test.ts',
   'test/native/kernels/gemm/variants.test.ts',
   'test/training/distributed/faults.mpi.test.ts',
@@ -45,9 +47,9 @@ class LongestFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // the suites that start real mpirun jobs run apart (npm run test:mpi, vitest.mpi.config.ts): with them
-    // npm test no longer ends within a minute on two cores
-    exclude: [...configDefaults.exclude, MPI_SUITES],
+    // the suites that start real mpirun jobs, and the end-to-end runs on the large datasets, run apart
+    // (npm run test:mpi, test:e2e): with them npm test no longer ends within a minute on two cores
+    exclude: [...configDefaults.exclude, MPI_SUITES, E2E_SUITES],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Worker threads that keep their modules between test files: a fresh process and module graph per
