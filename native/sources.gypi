@@ -33,6 +33,7 @@
     'kernels/gemm/bf16_emulated.cc',
     'kernels/gemm/blocking.cc',
     'kernels/gemm/gemm.cc',
+    'kernels/gemm/gemv_avx2.cc',
     'kernels/gemm/pack.cc',
     'kernels/gemm/pack_avx2.cc',
     'kernels/gemm/pack_bf16.cc',

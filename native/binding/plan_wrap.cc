@@ -1,5 +1,5 @@
 // Plan methods: argument and length checks on the JS thread, then a worker (train/evaluate/predict)
-// or a synchronous call (computeGradients).
+// or a synchronous call (computeGradients, predictSync).
 #include "plan_wrap.h"
 
 #include <algorithm>
@@ -86,6 +86,7 @@ Napi::Function PlanWrap::Define(Napi::Env env) {
                          InstanceMethod("backwardStep", &PlanWrap::BackwardStep),
                          InstanceMethod("evaluate", &PlanWrap::Evaluate),
                          InstanceMethod("predict", &PlanWrap::Predict),
+                         InstanceMethod("predictSync", &PlanWrap::PredictSync),
                          InstanceMethod("dispose", &PlanWrap::Dispose),
                          InstanceAccessor("maxBatch", &PlanWrap::MaxBatch, nullptr),
                      });
@@ -338,24 +339,38 @@ Napi::Value PlanWrap::Evaluate(const Napi::CallbackInfo& info) {
   return worker->Start();
 }
 
-// predict(x, start, count, batchSize, out) -> Promise<void>
-Napi::Value PlanWrap::Predict(const Napi::CallbackInfo& info) {
-  const char* fn = "predict";
+PlanWrap::PredictArgs PlanWrap::predict_args(const Napi::CallbackInfo& info, const char* fn) {
   const Napi::Env env = info.Env();
   expect_args(info, 5, fn);
   PlanExecutor& exec = ready(env, fn);
   const PlanDesc& plan = exec.plan();
-  const int64_t start = integer_arg(info, 1, fn, "start", 0, kMaxRows);
-  const int64_t count = integer_arg(info, 2, fn, "count", 0, kMaxRows);
-  const int batch_size = static_cast<int>(integer_arg(info, 3, fn, "batchSize", 1, kMaxBatch));
-  const float* x = float32_arg(info, 0, fn, "x", (start + count) * plan.input_width);
-  float* out = float32_arg(info, 4, fn, "out", count * plan.output_width);
-  grow(env, exec, std::min<int64_t>(batch_size, count));
-  auto* worker = new PredictWorker(env, this, exec, x, start, count, batch_size, out);
+  PredictArgs a;
+  a.start = integer_arg(info, 1, fn, "start", 0, kMaxRows);
+  a.count = integer_arg(info, 2, fn, "count", 0, kMaxRows);
+  a.batch_size = static_cast<int>(integer_arg(info, 3, fn, "batchSize", 1, kMaxBatch));
+  a.x = float32_arg(info, 0, fn, "x", (a.start + a.count) * plan.input_width);
+  a.out = float32_arg(info, 4, fn, "out", a.count * plan.output_width);
+  grow(env, exec, std::min<int64_t>(a.batch_size, a.count));
+  return a;
+}
+
+// predict(x, start, count, batchSize, out) -> Promise<void>
+Napi::Value PlanWrap::Predict(const Napi::CallbackInfo& info) {
+  const PredictArgs a = predict_args(info, "predict");
+  auto* worker =
+      new PredictWorker(info.Env(), this, *exec_, a.x, a.start, a.count, a.batch_size, a.out);
   worker->Keep(info[0]);
   worker->Keep(info[4]);
   worker->Keep(info.This());
   return worker->Start();
+}
+
+// predictSync(x, start, count, batchSize, out) -> undefined: predict on the calling thread, for
+// batches so small that the hop to a worker thread and back would cost more than the forward.
+Napi::Value PlanWrap::PredictSync(const Napi::CallbackInfo& info) {
+  const PredictArgs a = predict_args(info, "predictSync");
+  exec_->predict(a.x, a.start, a.count, a.batch_size, a.out);
+  return info.Env().Undefined();
 }
 
 Napi::Value PlanWrap::Dispose(const Napi::CallbackInfo& info) {

@@ -221,6 +221,12 @@ export interface PlanHandle {
   backwardStep(dOut: Float32Array | null, rows: number, loss: number, lr: number, step: number, stats: Float64Array, statsRow: number): TrainStatusCode;
   /** Forward in inference mode over rows [start, start+count); writes (count, outputWidth) into out. */
   predict(x: Float32Array, start: number, count: number, batchSize: number, out: Float32Array): Promise<void>;
+  /**
+   * predict on the calling thread, for batches so small that handing them to a worker thread costs more than
+   * the forward itself; the same outputs, bit for bit. The caller makes sure no other call of this plan is in
+   * flight. Absent where the backend cannot (a native addon built before it).
+   */
+  predictSync?(x: Float32Array, start: number, count: number, batchSize: number, out: Float32Array): void;
   /** Frees scratch space; the handle must not be used afterwards. */
   dispose(): void;
 }

@@ -90,6 +90,8 @@ interface NativePlan {
   forwardStep(x: Float32Array, y: Float32Array, weights: Float32Array | null, order: Uint32Array, begin: number, rows: number, seed: number, step: number,
     out: Float32Array, target: Float32Array, weightsOut: Float32Array | null): void;
   backwardStep(dOut: Float32Array | null, rows: number, loss: number, lr: number, step: number, stats: Float64Array, statsRow: number): number;
+  /** Absent in an addon built before it. */
+  predictSync?(x: Float32Array, start: number, count: number, batchSize: number, out: Float32Array): void;
   dispose(): void;
   readonly maxBatch: number;
 }
@@ -316,10 +318,19 @@ class NativeBackend implements Backend {
 }
 
 class NativePlanHandle implements PlanHandle {
+  readonly predictSync?: (x: Float32Array, start: number, count: number, batchSize: number, out: Float32Array) => void;
+
   constructor(
     private readonly plan: NativePlan,
     private readonly spec: PlanSpec,
-  ) {}
+  ) {
+    if (typeof plan.predictSync === 'function') {
+      this.predictSync = (x, start, count, batchSize, out) => {
+        this.checkPredict(x, start, count, out);
+        plan.predictSync!(x, start, count, batchSize, out);
+      };
+    }
+  }
 
   async train(job: TrainJob): Promise<TrainResult> {
     need(job.lrs, job.steps, 'lrs');
@@ -352,9 +363,15 @@ class NativePlanHandle implements PlanHandle {
   }
 
   predict(x: Float32Array, start: number, count: number, batchSize: number, out: Float32Array): Promise<void> {
-    need(x, (start + count) * this.spec.inputWidth, `x (${start + count}, ${this.spec.inputWidth})`);
-    need(out, count * this.spec.outputWidth, `out (${count}, ${this.spec.outputWidth})`);
+    this.checkPredict(x, start, count, out);
     return this.plan.predict(x, start, count, batchSize, out);
+  }
+
+  private checkPredict(x: Float32Array, start: number, count: number, out: Float32Array): void {
+    const { inputWidth, outputWidth } = this.spec;
+    // the messages only on failure: a one-row predict is a few microseconds
+    if (x.length < (start + count) * inputWidth) need(x, (start + count) * inputWidth, `x (${start + count}, ${inputWidth})`);
+    if (out.length < count * outputWidth) need(out, count * outputWidth, `out (${count}, ${outputWidth})`);
   }
 
   dispose(): void {

@@ -24,6 +24,7 @@ export class ModelRuntime {
   private planHandle: PlanHandle | null = null;
   private busy = false; // a fit is running
   private planQueue: Promise<unknown> = Promise.resolve(); // serializes plan calls
+  private queued = 0; // plan calls queued or running
   private holders = 0; // predict/evaluate calls that hold a running fit's steps
   private released: Promise<void> = Promise.resolve();
   private release: (() => void) | null = null;
@@ -83,6 +84,7 @@ export class ModelRuntime {
         this.step += steps;
       },
       exclusive: (fn) => this.exclusive(fn),
+      idle: () => this.queued === 0,
       holdSteps: (fn) => this.holdSteps(fn),
       stepsReleased: () => this.released,
     };
@@ -147,7 +149,8 @@ export class ModelRuntime {
 
   /** Runs `fn` after every plan call queued before it (one plan call at a time per model). */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.planQueue.then(fn, fn);
+    this.queued++;
+    const run = this.planQueue.then(fn, fn).finally(() => this.queued--);
     this.planQueue = run.catch(() => undefined);
     return run;
   }

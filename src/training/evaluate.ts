@@ -1,7 +1,8 @@
 // Evaluation and prediction through the plan, in chunks of whole batches sized like training chunks so
 // the js backend returns to the event loop every ~10 ms.
 
-import { STATS_WIDTH } from '../backend/codes.js';
+import { LayerKind, STATS_WIDTH } from '../backend/codes.js';
+import type { PlanSpec } from '../backend/contract.js';
 import { logsFromStats, statsRow } from '../metrics/metrics.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Matrix } from '../data/matrix.js';
@@ -120,12 +121,31 @@ export function evaluateValidation(rt: TrainingRuntime, validation: Validation, 
     : runEvaluate(rt, validation.x, validation.y, batchSize, 'val_', reduce);
 }
 
+/**
+ * Forward flops of x's rows below which predict runs on the calling thread when the model is idle: a
+ * native worker hop and the promise queue cost tens of microseconds, more than a few rows' forward (about
+ * 0.05 ms at this size). js: its forward is synchronous anyway; this keeps it under a millisecond.
+ */
+export const INLINE_PREDICT_FLOPS = { native: 8e6, js: 1e6 } as const;
+
+/** Forward flops of one row of `spec` (2 per multiply-add of its dense layers). */
+export function forwardFlopsPerRow(spec: PlanSpec): number {
+  let flops = 0;
+  for (const l of spec.layers) if (l.kind === LayerKind.dense) flops += 2 * l.inputs * l.units;
+  return flops;
+}
+
 /** Outputs (rows, outputWidth) for all rows of x, in inference mode. */
 export async function runPredict(rt: TrainingRuntime, x: Matrix, batchSize: number): Promise<Matrix> {
   const cols = rt.spec.outputWidth;
   const out = new Float32Array(x.rows * cols);
   const bs = Math.min(batchSize, x.rows);
   const plan = rt.plan(bs);
+  // idle: no fit chunk or other plan call is in flight, so the weights are whole and stay so while this runs
+  if (plan.predictSync !== undefined && rt.idle() && x.rows * forwardFlopsPerRow(rt.spec) <= INLINE_PREDICT_FLOPS[rt.backend.name]) {
+    plan.predictSync(x.data, 0, x.rows, bs, out);
+    return { data: out, rows: x.rows, cols };
+  }
   await rt.holdSteps(() => inChunks(rt, x.rows, bs, (start, count) => plan.predict(x.data, start, count, bs, out.subarray(start * cols, (start + count) * cols))));
   return { data: out, rows: x.rows, cols };
 }

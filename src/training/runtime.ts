@@ -34,6 +34,8 @@ export interface TrainingRuntime {
    * takes it separately, so a callback or another caller can evaluate/predict between chunks of a fit.
    */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /** True when no plan call of this model is queued or running: a synchronous plan call may run now. */
+  idle(): boolean;
   /** Runs `fn` (a predict or evaluate) with the fit's steps held, so all of it sees one step's weights. */
   holdSteps<T>(fn: () => Promise<T>): Promise<T>;
   /** Resolves when no predict or evaluate holds the steps; a chunk of steps starts only then. */

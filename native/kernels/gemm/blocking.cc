@@ -306,6 +306,85 @@ void epilogue_without_product(float* c, int m, int n, float beta, const GemmEpil
     activation_forward(c, ep.z != nullptr ? ep.z : c, m, n, ep.act, ep.act_param);
 }
 
+// Columns [c0, c1) (whole NR tiles from column 0, as the tiles would have them) of a one-row
+// product through cfg.gemv: k blocks of kc_step like the tiles' (the first adds the bias, later
+// ones accumulate), then the epilogue the tiles apply with the last block (z, the activation per
+// tile).
+void gemv_columns(const PackedGemmConfig& cfg, int kc_step, float* c, const float* a,
+                  const float* b, int n, int k, const GemmEpilogue* ep, int c0, int c1) {
+  for (int pc = 0; pc < k; pc += kc_step) {
+    const int kc = k - pc < kc_step ? k - pc : kc_step;
+    const float* bias = pc == 0 && ep != nullptr && ep->bias != nullptr ? ep->bias + c0 : nullptr;
+    cfg.gemv(kc, a + pc, b + static_cast<size_t>(pc) * n + c0, n, c1 - c0, bias, c + c0, pc > 0);
+  }
+  if (ep == nullptr) return;
+  const bool act_here = in_register(ep->act);
+  for (int j = c0; j < c1; j++) {
+    const float v = c[j];
+    if (ep->z != nullptr) ep->z[j] = v;
+    if (act_here) c[j] = ukr_act_scalar(v, ep->act, ep->act_param);
+  }
+  if (act_here || ep->act == kActSoftmax) return;
+  for (int j = c0; j < c1; j += cfg.nr) {
+    const int w = c1 - j < cfg.nr ? c1 - j : cfg.nr;
+    tile_activation(c + j, n, ep->z != nullptr ? ep->z + j : nullptr, 1, w, ep->act, ep->act_param);
+  }
+}
+
+// One row of C (cfg.gemv; alpha 1, beta 0, neither operand transposed): the columns in `threads`
+// slices of whole NR tiles.
+void run_gemv(const PackedGemmConfig& cfg, const GemmPlan& plan, float* c, const float* a,
+              const float* b, int n, int k, const GemmEpilogue* ep, ThreadPool* pool) {
+  const int tiles = (n + cfg.nr - 1) / cfg.nr;
+  const int threads = plan.threads < tiles ? plan.threads : tiles;
+  auto slice = [&](int i) {
+    long t0, t1;
+    split_range(tiles, threads, i, 1, &t0, &t1);
+    const int c0 = static_cast<int>(t0) * cfg.nr;
+    const int c1 = static_cast<int>(std::min<long>(n, t1 * cfg.nr));
+    if (c1 > c0) gemv_columns(cfg, plan.kc_step, c, a, b, n, k, ep, c0, c1);
+  };
+  if (threads <= 1 || pool == nullptr) {
+    slice(0);
+  } else {
+    pool->parallel_for(threads, threads, slice);
+  }
+}
+
+// The jc and pc loops over KC x NC blocks of the product, each block on the schedule of `plan`.
+void gemm_blocks(const PackedGemmConfig& cfg, const GemmPlan& plan, Block& blk, ThreadPool* pool) {
+  const int n = blk.n, k = blk.k;
+  const bool trans_b = blk.trans_b;
+  const int kc_step = plan.kc_step;
+  blk.kc_max = plan.kc_max;
+  blk.kw_max = panel_words(cfg, plan.kc_max);
+  // Sized for the block this call can use: KC x NC (rounded to whole panels)
+  blk.pb =
+      t_pack_b.get(static_cast<size_t>(round_up(n < cfg.nc ? n : cfg.nc, cfg.nr)) * blk.kw_max);
+  blk.ldb = trans_b ? k : n;
+  for (int jc = 0; jc < n; jc += cfg.nc) {
+    blk.jc = jc;
+    blk.nc = n - jc < cfg.nc ? n - jc : cfg.nc;
+    for (int pc = 0; pc < k; pc += kc_step) {
+      blk.pc = pc;
+      blk.kc = k - pc < kc_step ? k - pc : kc_step;
+      const int panels = (blk.nc + cfg.nr - 1) / cfg.nr;
+      blk.b_in_place = plan.b_in_place;  // row tasks turn it off
+      switch (block_schedule(plan, panels)) {
+        case BlockSchedule::kSerial:
+          run_block_serial(blk, plan.direct_a);
+          break;
+        case BlockSchedule::kColumnTasks:
+          run_block_column_tasks(blk, pool, plan.threads, plan.direct_a);
+          break;
+        case BlockSchedule::kRowTasks:
+          run_block_row_tasks(blk, pool, plan.threads, row_tasks_direct_a(plan));
+          break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 // c is (m,n); a is (m,k) or (k,m) when trans_a; b is (k,n) or (n,k) when trans_b
@@ -344,33 +423,10 @@ void gemm_packed(const PackedGemmConfig& cfg, float* c, const float* a, const fl
   pr.has_direct = cfg.ukr_direct != nullptr;
   pr.pool_threads = pool != nullptr ? pool->threads() : 1;
   const GemmPlan plan = plan_gemm(blocking_of(cfg), pr);
-  const int kc_step = plan.kc_step;
-  blk.kc_max = plan.kc_max;
-  blk.kw_max = panel_words(cfg, plan.kc_max);
-  // Sized for the block this call can use: KC x NC (rounded to whole panels)
-  blk.pb =
-      t_pack_b.get(static_cast<size_t>(round_up(n < cfg.nc ? n : cfg.nc, cfg.nr)) * blk.kw_max);
-  blk.ldb = trans_b ? k : n;
-  for (int jc = 0; jc < n; jc += cfg.nc) {
-    blk.jc = jc;
-    blk.nc = n - jc < cfg.nc ? n - jc : cfg.nc;
-    for (int pc = 0; pc < k; pc += kc_step) {
-      blk.pc = pc;
-      blk.kc = k - pc < kc_step ? k - pc : kc_step;
-      const int panels = (blk.nc + cfg.nr - 1) / cfg.nr;
-      blk.b_in_place = plan.b_in_place;  // row tasks turn it off
-      switch (block_schedule(plan, panels)) {
-        case BlockSchedule::kSerial:
-          run_block_serial(blk, plan.direct_a);
-          break;
-        case BlockSchedule::kColumnTasks:
-          run_block_column_tasks(blk, pool, plan.threads, plan.direct_a);
-          break;
-        case BlockSchedule::kRowTasks:
-          run_block_row_tasks(blk, pool, plan.threads, row_tasks_direct_a(plan));
-          break;
-      }
-    }
+  if (m == 1 && cfg.gemv != nullptr && !trans_a && !trans_b && alpha == 1.0f && beta == 0.0f) {
+    run_gemv(cfg, plan, c, a, b, n, k, ep, pool);
+  } else {
+    gemm_blocks(cfg, plan, blk, pool);
   }
   if (ep != nullptr && ep->act == kActSoftmax) {
     activation_forward(c, ep->z != nullptr ? ep->z : c, m, n, kActSoftmax, ep->act_param);

@@ -82,6 +82,16 @@ enum class PackLayout {
 
 constexpr int kAmxK = 32;  // k of one AMX BF16 tile product (16 words of two k)
 
+// One row of C (m = 1) with A and B read in place: for the `cols` columns at b and c,
+//   acc[j] = sum over p < k of a[p] * b[p*ldb + j], one FMA per p in p order from 0 (per element
+//   the float operations of the micro-kernels' accumulators), then
+//   c[j] = acc[j] + (accumulate ? c[j] : bias[j]), rounded once; c[j] = acc[j] when neither.
+// This is alpha 1, beta 0 in the contract above, so a row's result does not depend on whether it
+// came alone or in a batch. Null in a config: one row runs through the tiles (the bf16 configs,
+// whose tiles round their inputs).
+using GemvFn = void (*)(int k, const float* a, const float* b, ptrdiff_t ldb, int cols,
+                        const float* bias, float* c, bool accumulate);
+
 // A micro-kernel and the cache blocking that suits it. MC is a multiple of MR and NC of NR; an
 // MC x KC block of packed A is meant for L2, a KC x NR micro-panel of B for L1, KC x NC for L3.
 struct PackedGemmConfig {
@@ -96,6 +106,7 @@ struct PackedGemmConfig {
   // configuration, release the tiles), so kernels need not do it per tile; null: nothing to do.
   void (*task_begin)();
   void (*task_end)();
+  GemvFn gemv;
 };
 
 // 32-bit words per column (A) or row (B) of a packed panel spanning kc of k: kc floats, or kc bf16
@@ -137,6 +148,10 @@ void ukr_ref_4x8(int k, const float* a, const float* b, float alpha, float beta,
 #if defined(__x86_64__)
 // pack_avx2.cc: PackTransposedFn with an 8x8 register transpose (avx2)
 void pack_transposed_avx2(float* dst, int w, const float* src, ptrdiff_t ld, int rows, int kc);
+
+// gemv_avx2.cc: GemvFn with eight accumulator chains (avx2 + fma)
+void gemv_avx2(int k, const float* a, const float* b, ptrdiff_t ldb, int cols, const float* bias,
+               float* c, bool accumulate);
 
 // ISA micro-kernels: call only when the CPU has the features (dispatch.cc checks).
 void ukr_avx2_6x16(int k, const float* a, const float* b, float alpha, float beta, float* c,

@@ -91,7 +91,7 @@ NNTRAIN_AMX void amx_task_end() {
 constexpr PackedGemmConfig kAmxConfig = {
     ukr_amx_32x32,  32,          32,      128,     512,
     4096,           nullptr,     nullptr, nullptr, PackLayout::kBf16Amx,
-    amx_task_begin, amx_task_end};
+    amx_task_begin, amx_task_end,   nullptr};
 
 }  // namespace
 

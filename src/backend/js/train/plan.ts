@@ -461,6 +461,10 @@ export class JsPlan implements PlanHandle {
   }
 
   async predict(x: Float32Array, start: number, count: number, batchSize: number, out: Float32Array): Promise<void> {
+    this.predictSync(x, start, count, batchSize, out);
+  }
+
+  predictSync(x: Float32Array, start: number, count: number, batchSize: number, out: Float32Array): void {
     const { inputWidth, outputWidth } = this.spec;
     this.checkRange(x, start, count, batchSize);
     if (out.length < count * outputWidth) throw new ShapeError(`Expected out of length >= ${count * outputWidth} but received ${out.length}`);
