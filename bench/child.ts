@@ -5,6 +5,7 @@ import { runCsv, type CsvParams } from './cases/csv.js';
 import { runStream, type StreamParams } from './cases/stream.js';
 import { runGemm, type GemmParams } from './cases/gemm.js';
 import { runGemmBf16, type GemmBf16Params } from './cases/gemm-bf16.js';
+import { runInfer, type InferParams } from './cases/infer.js';
 import { runLag, runMemory } from './cases/loop.js';
 import { runAccuracy, runTrain, type TrainParams } from './cases/train.js';
 import { runAllreduce, runStep, type StepParams } from './cases/scaling.js';
@@ -26,6 +27,7 @@ const cases: Record<string, (p: never) => Promise<void> | void> = {
   step: (p: StepParams) => runStep(p),
   allreduce: (p: { bytes: number[]; minSeconds: number }) => runAllreduce(p),
   customLoss: (p: CustomLossParams) => runCustomLoss(p),
+  infer: (p: InferParams) => runInfer(p),
 };
 const run = cases[name ?? ''];
 if (run === undefined) throw new Error(`unknown case '${name}'; one of ${Object.keys(cases).join(', ')}`);

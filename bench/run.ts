@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=train,busy]`: the performance benchmark (GEMM, training, event loop, memory, accuracy and
+// `npm run bench [-- --quick] [-- --only=train,busy]`: the performance benchmark (GEMM, training, inference, event loop, memory, accuracy and
 // CSV reading, native against the js backend and the peers). One child process per case (bench/child.ts, the
 // Python peers, the C peak probe), each warmed up and checked before it is timed; prints ONE Markdown table
 // on stdout (progress on stderr) and writes everything to bench/results/bench-<date>.json.
@@ -13,6 +13,7 @@ import { DATASET_CACHE, prepareFashionMnist } from '../data/prepare/fashion-mnis
 import { runChild, type ChildOutcome } from './lib/protocol.js';
 import { bf16Rows } from './bf16.js';
 import { csvRows, gemmBf16Rows, gemmRows, trainRows, systemRows, type Ctx } from './rows.js';
+import { inferRows } from './infer.js';
 import { scalingRows } from './scaling.js';
 import { busyHostRows } from './busy-host.js';
 import { customLossRows } from './cases/custom-loss.js';
@@ -20,7 +21,7 @@ import { markdownTable, type Row } from './table.js';
 
 const quick = process.argv.includes('--quick');
 // `--only=gemm,train,...`: run only these sections (the FMA peak rows come with gemm)
-const SECTIONS = ['gemm', 'train', 'bf16', 'custom', 'loop', 'busy', 'scaling', 'csv'] as const;
+const SECTIONS = ['gemm', 'train', 'bf16', 'custom', 'inference', 'loop', 'busy', 'scaling', 'csv'] as const;
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const only = onlyArg === undefined ? null : new Set(onlyArg.split(','));
 for (const name of only ?? []) {
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
   if (wanted('train')) rows.push(...(await trainRows(ctx)));
   if (wanted('bf16')) rows.push(...(await bf16Rows(ctx)));
   if (wanted('custom')) rows.push(...(await customLossRows(ctx)));
+  if (wanted('inference')) rows.push(...(await inferRows(ctx)));
   if (wanted('loop')) rows.push(...(await systemRows.loop(ctx)));
   if (wanted('busy')) rows.push(...(await busyHostRows(ctx)));
   if (wanted('scaling')) {

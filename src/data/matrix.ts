@@ -76,6 +76,10 @@ export function fromRows(rows: readonly ArrayLike<number>[], name: string, cols?
         `Row ${r} of ${name} has ${isRow(row) ? `${row.length} columns` : `no columns (${describe(row)})`} but row 0 has ${width}`,
       );
     }
+    if (row instanceof Float32Array || row instanceof Float64Array) {
+      data.set(row, r * width); // numbers by construction: one bulk copy (predict's one-sample path)
+      continue;
+    }
     for (let c = 0; c < width; c++) {
       const v = row[c];
       if (typeof v !== 'number') {

@@ -25,6 +25,7 @@ export class ModelRuntime {
   private busy = false; // a fit is running
   private planQueue: Promise<unknown> = Promise.resolve(); // serializes plan calls
   private queued = 0; // plan calls queued or running
+  private lastRuntime: { model: CallbackModel; compiled: Compiled; rt: TrainingRuntime } | null = null;
   private holders = 0; // predict/evaluate calls that hold a running fit's steps
   private released: Promise<void> = Promise.resolve();
   private release: (() => void) | null = null;
@@ -68,7 +69,10 @@ export class ModelRuntime {
     const spec = this.planSpec;
     if (compiled === null || spec === null) throw new ConfigError('The model is not compiled');
     const arena = this.arena();
-    return {
+    // kept while nothing it captured changes: a one-row predict takes it on every call
+    const last = this.lastRuntime;
+    if (last !== null && last.model === model && last.compiled === compiled && last.rt.spec === spec && last.rt.arena === arena) return last.rt;
+    const rt: TrainingRuntime = {
       backend: this.backend,
       spec,
       arena,
@@ -88,6 +92,8 @@ export class ModelRuntime {
       holdSteps: (fn) => this.holdSteps(fn),
       stepsReleased: () => this.released,
     };
+    this.lastRuntime = { model, compiled, rt };
+    return rt;
   }
 
   /** Copies of the optimizer slots and the step count, or null when the model is not compiled and built. */
