@@ -14,7 +14,7 @@ import { needsSplitSteps, statsWidthOf } from './split-steps.js';
 import { modelPenalty } from './penalty.js';
 import { blockWeights } from './stream-block.js';
 import type { TrainingRuntime } from './runtime.js';
-import { nextMacrotask, now } from '../util/yield.js';
+import { msSinceEventLoopTurn, nextMacrotask, now } from '../util/yield.js';
 
 /** Sums a stats row over the processes of a distributed fit (in place), so every rank logs the same figures. */
 export type ReduceStats = (stats: Float64Array) => void;
@@ -128,6 +128,9 @@ export function evaluateValidation(rt: TrainingRuntime, validation: Validation, 
  */
 export const INLINE_PREDICT_FLOPS = { native: 8e6, js: 1e6 } as const;
 
+/** Milliseconds of back-to-back calling-thread predicts after which one waits for a turn of the event loop. */
+const INLINE_SLICE_MS = 1;
+
 /** Forward flops of one row of `spec` (2 per multiply-add of its dense layers). */
 export function forwardFlopsPerRow(spec: PlanSpec): number {
   let flops = 0;
@@ -141,10 +144,14 @@ export async function runPredict(rt: TrainingRuntime, x: Matrix, batchSize: numb
   const out = new Float32Array(x.rows * cols);
   const bs = Math.min(batchSize, x.rows);
   const plan = rt.plan(bs);
-  // idle: no fit chunk or other plan call is in flight, so the weights are whole and stay so while this runs
-  if (plan.predictSync !== undefined && rt.idle() && x.rows * forwardFlopsPerRow(rt.spec) <= INLINE_PREDICT_FLOPS[rt.backend.name]) {
-    plan.predictSync(x.data, 0, x.rows, bs, out);
-    return { data: out, rows: x.rows, cols };
+  if (plan.predictSync !== undefined && x.rows * forwardFlopsPerRow(rt.spec) <= INLINE_PREDICT_FLOPS[rt.backend.name]) {
+    // a loop of awaited one-row predicts never leaves the microtask queue: let timers and I/O in now and then
+    if (msSinceEventLoopTurn() > INLINE_SLICE_MS) await nextMacrotask();
+    // idle: no fit chunk or other plan call is in flight, so the weights are whole and stay so while this runs
+    if (rt.idle()) {
+      plan.predictSync(x.data, 0, x.rows, bs, out);
+      return { data: out, rows: x.rows, cols };
+    }
   }
   await rt.holdSteps(() => inChunks(rt, x.rows, bs, (start, count) => plan.predict(x.data, start, count, bs, out.subarray(start * cols, (start + count) * cols))));
   return { data: out, rows: x.rows, cols };
