@@ -89,9 +89,9 @@ NNTRAIN_AMX void amx_task_end() {
 // of packed A = 128 KB in L2 (MC 128 beat 256 and 512 by ~10% on 1024² and dW, TUNING.md); KC x NC
 // of B 4 MB (L3).
 constexpr PackedGemmConfig kAmxConfig = {
-    ukr_amx_32x32,  32,          32,      128,     512,
-    4096,           nullptr,     nullptr, nullptr, PackLayout::kBf16Amx,
-    amx_task_begin, amx_task_end,   nullptr};
+    ukr_amx_32x32,  32,           32,      128,     512,
+    4096,           nullptr,      nullptr, nullptr, PackLayout::kBf16Amx,
+    amx_task_begin, amx_task_end, nullptr};
 
 }  // namespace
 

@@ -239,7 +239,8 @@ constexpr PackedGemmConfig kAvx2Config = {ukr_avx2_6x16,
                                           ukr_avx2_direct,
                                           PackLayout::kFp32,
                                           nullptr,
-                                          nullptr, gemv_avx2};
+                                          nullptr,
+                                          gemv_avx2};
 }  // namespace
 
 // c is (m,n); a is (m,k) or (k,m) when trans_a; b is (k,n) or (n,k) when trans_b

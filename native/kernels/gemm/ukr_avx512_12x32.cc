@@ -83,9 +83,19 @@ __attribute__((target("avx512f"))) void ukr_avx512_12x32(int k, const float* a, 
 namespace {
 // KC = 256: a 32 KB B micro-panel streams through L1 with the 12 KB A micro-panel held; MC x KC
 // (192 KB) in the 1 MB L2; KC x NC (4 MB) in the shared L3.
-constexpr PackedGemmConfig kAvx512Config = {
-    ukr_avx512_12x32,  12,      32,     192, 256, 4096, pack_transposed_avx2, nullptr, nullptr,
-    PackLayout::kFp32, nullptr, nullptr, gemv_avx2};
+constexpr PackedGemmConfig kAvx512Config = {ukr_avx512_12x32,
+                                            12,
+                                            32,
+                                            192,
+                                            256,
+                                            4096,
+                                            pack_transposed_avx2,
+                                            nullptr,
+                                            nullptr,
+                                            PackLayout::kFp32,
+                                            nullptr,
+                                            nullptr,
+                                            gemv_avx2};
 }  // namespace
 
 // c is (m,n); a is (m,k) or (k,m) when trans_a; b is (k,n) or (n,k) when trans_b

@@ -48,7 +48,7 @@ NNTRAIN_BF16 void ukr_avx512bf16_12x32(int k, const float* a, const float* b, fl
 // KC = 512 k: a B micro-panel of 256 pair rows x 32 words is 32 KB, the fp32 kernel's KC = 256
 // panel in bytes (L1); MC x KC of packed A = 192 KB (L2); KC x NC = 4 MB (L3).
 constexpr PackedGemmConfig kAvx512Bf16Config = {
-    ukr_avx512bf16_12x32,   12,      32,     192, 512, 4096, nullptr, nullptr, nullptr,
+    ukr_avx512bf16_12x32,   12,      32,      192,    512, 4096, nullptr, nullptr, nullptr,
     PackLayout::kBf16Pairs, nullptr, nullptr, nullptr};
 
 }  // namespace

@@ -84,7 +84,7 @@ void ukr_ref(int k, const float* a, const float* b, float alpha, float beta, flo
 
 // 4 x 8: eight 4-lane SSE accumulators plus operands fit the 16 registers of baseline x86-64
 constexpr PackedGemmConfig kPortableConfig = {
-    ukr_ref_4x8,       4,       8,      128, 256, 2048, nullptr, nullptr, nullptr,
+    ukr_ref_4x8,       4,       8,       128,    256, 2048, nullptr, nullptr, nullptr,
     PackLayout::kFp32, nullptr, nullptr, nullptr};
 
 }  // namespace
