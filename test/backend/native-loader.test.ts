@@ -3,6 +3,7 @@
 // RNG matches src/util/rng.ts. Numeric parity with the js backend lives in test/backend/conformance/.
 
 import { execFileSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import { Arena, layoutTensors } from '../../src/memory/arena.js';
 import { Rng, stepRng } from '../../src/util/rng.js';
 import { ShapeError } from '../../src/util/errors.js';
 import { packageRoot } from '../../src/util/package-info.js';
+import { transpiled } from '../helpers/transpiled.js';
 
 const addon = loadNativeAddon();
 const require = createRequire(import.meta.url);
@@ -89,10 +91,10 @@ describe('native addon: loading', () => {
 
   it('turns a failed load into a BackendError with possible solutions', () => {
     const code = [
-      "import { loadNativeBackend } from './src/backend/native.ts';",
+      `import { loadNativeBackend } from '${pathToFileURL(transpiled('src/backend/native.ts')).href}';`,
       'try { loadNativeBackend(); } catch (e) { console.log(e.name + "|" + e.code + "|" + e.message); }',
     ].join('\n');
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
       cwd: packageRoot(),
       env: { ...process.env, NNTRAIN_KERNEL: 'bogus' },
       encoding: 'utf8',

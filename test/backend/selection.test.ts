@@ -4,11 +4,15 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { nativeAvailable } from '../../src/backend/index.js';
+import { pathToFileURL } from 'node:url';
 import { ROOT } from '../helpers/run-script.js';
+import { transpiled } from '../helpers/transpiled.js';
 
 function run(code: string, env: Record<string, string | undefined>): string {
   const childEnv: Record<string, string | undefined> = { ...process.env, NNTRAIN_BACKEND: undefined, ...env };
-  return execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+  // the transpiled library, not tsx: a tsx start costs about a second per process
+  const js = code.replace("'./src/backend/index.ts'", `'${pathToFileURL(transpiled('src/backend/index.ts')).href}'`);
+  return execFileSync(process.execPath, ['--input-type=module', '-e', js], {
     cwd: ROOT,
     env: childEnv as NodeJS.ProcessEnv,
     encoding: 'utf8',

@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nativeAvailable, readCheckpoint, type Checkpoint } from '../../src/index.js';
-import { ROOT, runTs } from '../helpers/run-script.js';
+import { ROOT, runNode } from '../helpers/run-script.js';
+import { transpiled } from '../helpers/transpiled.js';
 
-const SCRIPT = 'test/training/fixtures/resume-train.ts';
+const SCRIPT = 'test/training/fixtures/resume-train.child.ts';
 const BACKENDS = ['js', ...(nativeAvailable() ? ['native'] : [])];
 const dir = mkdtempSync(join(tmpdir(), 'nntrain-resume-kill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,7 +27,7 @@ interface RunOutput {
 }
 
 async function run(env: Record<string, string>): Promise<RunOutput> {
-  const result = await runTs(SCRIPT, env, 180_000);
+  const result = await runNode([transpiled(SCRIPT)], env, 180_000);
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(readFileSync(env.OUT, 'utf8')) as RunOutput;
 }
@@ -36,7 +37,7 @@ async function run(env: Record<string, string>): Promise<RunOutput> {
  * checkpoint seen last before the kill. Every read must succeed once the file exists (atomic writes).
  */
 async function killWhen(env: Record<string, string>, ready: (c: Checkpoint) => boolean): Promise<Checkpoint> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [transpiled(SCRIPT)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));

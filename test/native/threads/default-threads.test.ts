@@ -4,17 +4,20 @@
 
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import { nativeAvailable } from '../../../src/index.js';
 import { ROOT } from '../../helpers/run-script.js';
+import { transpiled } from '../../helpers/transpiled.js';
 
-const PRINT = "import { getBackend } from './src/index.js'; console.log(getBackend('native').info().threads)";
+// the transpiled library, not tsx: a tsx start costs about a second per process
+const PRINT = () => `import { getBackend } from '${pathToFileURL(transpiled('src/index.ts')).href}'; console.log(getBackend('native').info().threads)`;
 
 function defaultThreads(env: Record<string, string>): number {
   const base = { ...process.env };
   for (const key of ['NNTRAIN_THREADS', 'OMPI_COMM_WORLD_LOCAL_SIZE', 'MPI_LOCALNRANKS']) delete base[key];
-  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', PRINT], { cwd: ROOT, env: { ...base, ...env }, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', PRINT()], { cwd: ROOT, env: { ...base, ...env }, encoding: 'utf8' });
   return Number(out.trim());
 }
 
