@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "fp_mode.h"
+
 #if defined(__linux__)
 #include <sched.h>
 #endif
@@ -116,6 +118,7 @@ void ThreadPool::claim_tasks() {
     const RawFn fn = fn_.load(std::memory_order_seq_cst);
     void* ctx = ctx_.load(std::memory_order_seq_cst);
     const int tasks = tasks_.load(std::memory_order_seq_cst);
+    const uint32_t mode = fp_mode_.load(std::memory_order_seq_cst);
     if (field_loop_.load(std::memory_order_seq_cst) != loop) return;  // rewritten while we read
     const int task = static_cast<int>(w & 0xffffffffu);
     if (task >= tasks) return;
@@ -124,7 +127,9 @@ void ThreadPool::claim_tasks() {
       continue;  // another claim, or a newer loop
     }
     // The CAS succeeded on this loop's ticket with a task left, so the loop is not finished and
-    // its fields (checked above) cannot have changed.
+    // its fields (checked above) cannot have changed. Tasks run in the caller's floating-point
+    // mode, so a denormal gives the same result on every thread.
+    set_fp_mode(mode);
     fn(ctx, task);
     if (done_.fetch_add(1, std::memory_order_acq_rel) + 1 == tasks) done_.notify_all();
   }
@@ -159,6 +164,7 @@ void ThreadPool::run_raw(int want, int tasks, RawFn fn, void* ctx) {
   fn_.store(fn, std::memory_order_seq_cst);
   ctx_.store(ctx, std::memory_order_seq_cst);
   tasks_.store(tasks, std::memory_order_seq_cst);
+  fp_mode_.store(fp_mode(), std::memory_order_seq_cst);
   done_.store(0, std::memory_order_seq_cst);
   seats_.store(n - 1, std::memory_order_seq_cst);
   loop_id_ = loop_id_ + 1 == kNoLoop ? 0 : loop_id_ + 1;

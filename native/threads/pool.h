@@ -85,8 +85,9 @@ class ThreadPool {
   std::atomic<RawFn> fn_{nullptr};
   std::atomic<void*> ctx_{nullptr};
   std::atomic<int> tasks_{0};
-  std::atomic<int> done_{0};   // tasks of the current loop finished
-  std::atomic<int> seats_{0};  // workers that may still join the current loop
+  std::atomic<uint32_t> fp_mode_{0};  // the caller's floating-point mode (fp_mode.h)
+  std::atomic<int> done_{0};          // tasks of the current loop finished
+  std::atomic<int> seats_{0};         // workers that may still join the current loop
   std::atomic<unsigned> wake_{0};
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> contended_until_{0};  // steady_clock ticks (ns); see pool.cc

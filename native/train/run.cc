@@ -17,6 +17,7 @@
 
 #include "../kernels/loss/loss.h"
 #include "../kernels/optim/optim.h"
+#include "../threads/fp_mode.h"
 #include "../threads/pool.h"
 #include "exchange.h"
 #include "plan.h"
@@ -96,6 +97,7 @@ void PlanExecutor::gather_batch(const TrainChunk& job, int64_t begin, int rows) 
 }
 
 TrainOutcome PlanExecutor::train(const TrainChunk& job) {
+  const FlushDenormals flush;
   TrainOutcome outcome;
   // the trained part of the arena: the running statistics past it take no gradient step
   const size_t param_count = static_cast<size_t>(plan_.trainable_count);
@@ -287,6 +289,7 @@ void PlanExecutor::update(double lr, double step) {
 // x is (rows, inputWidth); y is (rows, labelWidth); w is (rows) or null; stats is one row
 double PlanExecutor::compute_gradients(const float* x, const float* y, const float* w, int rows,
                                        bool training, uint32_t seed, uint32_t step, double* stats) {
+  const FlushDenormals flush;
   Rng rng = step_rng(seed, step);
   const float* out = forward(x, rows, training ? &rng : nullptr);
   const double loss = batch_loss(y, w, rows);
@@ -299,6 +302,7 @@ double PlanExecutor::compute_gradients(const float* x, const float* y, const flo
 // x is (N, inputWidth); y is (N, labelWidth); w is (N) or null; stats is one row, added into
 void PlanExecutor::evaluate(const float* x, const float* y, const float* w, int64_t start,
                             int64_t count, int batch_size, double* stats) {
+  const FlushDenormals flush;
   for (int64_t b = start; b < start + count; b += batch_size) {
     const int rows = static_cast<int>(std::min<int64_t>(batch_size, start + count - b));
     const float* yb = y + static_cast<size_t>(b) * plan_.label_width;
@@ -314,6 +318,7 @@ void PlanExecutor::evaluate(const float* x, const float* y, const float* w, int6
 // x is (N, inputWidth); out is (count, outputWidth)
 void PlanExecutor::predict(const float* x, int64_t start, int64_t count, int batch_size,
                            float* out) {
+  const FlushDenormals flush;
   const size_t out_w = static_cast<size_t>(plan_.output_width);
   for (int64_t b = start; b < start + count; b += batch_size) {
     const int rows = static_cast<int>(std::min<int64_t>(batch_size, start + count - b));

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "../kernels/optim/optim.h"
+#include "../threads/fp_mode.h"
 #include "plan.h"
 
 namespace nntrain {
@@ -14,6 +15,7 @@ namespace nntrain {
 // out is (rows, outputWidth), target (rows, labelWidth), weights_out (rows) or null
 void PlanExecutor::forward_step(const TrainChunk& chunk, int64_t begin, int rows, uint32_t seed,
                                 uint32_t step, float* out, float* target, float* weights_out) {
+  const FlushDenormals flush;
   gather_batch(chunk, begin, rows);
   Rng rng = step_rng(seed, step);
   const float* a = forward(x_batch_.data(), rows, &rng, /*update_running=*/true);
@@ -28,6 +30,7 @@ void PlanExecutor::forward_step(const TrainChunk& chunk, int64_t begin, int rows
 // dout is (rows, outputWidth) or null; stats is one row
 int PlanExecutor::backward_step(const float* dout, int rows, double loss, double lr, double step,
                                 double* stats) {
+  const FlushDenormals flush;
   const size_t param_count = static_cast<size_t>(plan_.trainable_count);  // not the running stats
   const OptimDesc& opt = plan_.optimizer;
   pending_rows_ = 0;
