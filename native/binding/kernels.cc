@@ -50,20 +50,39 @@ int64_t target_length(const LossDesc& loss, int64_t rows, int64_t cols) {
   return loss.kind == kLossSparseCategoricalCrossentropy ? rows : rows * cols;
 }
 
+// The ten arguments every GEMM entry starts with: (c, a, b, m, n, k, transA, transB, alpha, beta)
+struct GemmArgs {
+  float* c;
+  const float* a;
+  const float* b;
+  int m, n, k;
+  bool trans_a, trans_b;
+  float alpha, beta;
+};
+
+GemmArgs gemm_args(const Napi::CallbackInfo& info, const char* fn) {
+  const int64_t m = dim(info, 3, fn, "m"), n = dim(info, 4, fn, "n"), k = dim(info, 5, fn, "k");
+  GemmArgs g;
+  g.c = float32_arg(info, 0, fn, "c", m * n);
+  g.a = float32_arg(info, 1, fn, "a", m * k);
+  g.b = float32_arg(info, 2, fn, "b", k * n);
+  g.m = static_cast<int>(m);
+  g.n = static_cast<int>(n);
+  g.k = static_cast<int>(k);
+  g.trans_a = boolean_arg(info, 6, fn, "transA");
+  g.trans_b = boolean_arg(info, 7, fn, "transB");
+  g.alpha = static_cast<float>(number_arg(info, 8, fn, "alpha"));
+  g.beta = static_cast<float>(number_arg(info, 9, fn, "beta"));
+  return g;
+}
+
 // gemm(c, a, b, m, n, k, transA, transB, alpha, beta)
 Napi::Value Gemm(const Napi::CallbackInfo& info) {
   const char* fn = "gemm";
   expect_args(info, 10, fn);
-  const int64_t m = dim(info, 3, fn, "m"), n = dim(info, 4, fn, "n"), k = dim(info, 5, fn, "k");
-  float* c = float32_arg(info, 0, fn, "c", m * n);
-  const float* a = float32_arg(info, 1, fn, "a", m * k);
-  const float* b = float32_arg(info, 2, fn, "b", k * n);
-  const bool trans_a = boolean_arg(info, 6, fn, "transA");
-  const bool trans_b = boolean_arg(info, 7, fn, "transB");
-  const float alpha = static_cast<float>(number_arg(info, 8, fn, "alpha"));
-  const float beta = static_cast<float>(number_arg(info, 9, fn, "beta"));
-  gemm(c, a, b, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), trans_a, trans_b,
-       alpha, beta, NntrainAddon::of(info.Env()).pool());
+  const GemmArgs g = gemm_args(info, fn);
+  gemm(g.c, g.a, g.b, g.m, g.n, g.k, g.trans_a, g.trans_b, g.alpha, g.beta,
+       NntrainAddon::of(info.Env()).pool());
   return info.Env().Undefined();
 }
 
@@ -73,17 +92,10 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
 Napi::Value GemmBf16(const Napi::CallbackInfo& info) {
   const char* fn = "gemmBf16";
   expect_args(info, 14, fn);
-  const int64_t m = dim(info, 3, fn, "m"), n = dim(info, 4, fn, "n"), k = dim(info, 5, fn, "k");
-  float* c = float32_arg(info, 0, fn, "c", m * n);
-  const float* a = float32_arg(info, 1, fn, "a", m * k);
-  const float* b = float32_arg(info, 2, fn, "b", k * n);
-  const bool trans_a = boolean_arg(info, 6, fn, "transA");
-  const bool trans_b = boolean_arg(info, 7, fn, "transB");
-  const float alpha = static_cast<float>(number_arg(info, 8, fn, "alpha"));
-  const float beta = static_cast<float>(number_arg(info, 9, fn, "beta"));
+  const GemmArgs g = gemm_args(info, fn);
   GemmEpilogue ep;
-  ep.bias = float32_or_null_arg(info, 10, fn, "bias", n);
-  ep.z = float32_or_null_arg(info, 11, fn, "z", m * n);
+  ep.bias = float32_or_null_arg(info, 10, fn, "bias", g.n);
+  ep.z = float32_or_null_arg(info, 11, fn, "z", static_cast<int64_t>(g.m) * g.n);
   ep.act = activation_code(info, 12, fn);
   ep.act_param = number_arg(info, 13, fn, "actParam");
   const KernelTable& table = kernel_table();
@@ -92,9 +104,8 @@ Napi::Value GemmBf16(const Napi::CallbackInfo& info) {
     throw Napi::Error::New(info.Env(), std::string(fn) + ": the kernel '" + table.name +
                                            "' does not fuse a bias, z or activation");
   }
-  table.gemm_bf16(c, a, b, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), trans_a,
-                  trans_b, alpha, beta, with_ep ? &ep : nullptr,
-                  NntrainAddon::of(info.Env()).pool());
+  table.gemm_bf16(g.c, g.a, g.b, g.m, g.n, g.k, g.trans_a, g.trans_b, g.alpha, g.beta,
+                  with_ep ? &ep : nullptr, NntrainAddon::of(info.Env()).pool());
   return info.Env().Undefined();
 }
 
@@ -102,14 +113,8 @@ Napi::Value GemmBf16(const Napi::CallbackInfo& info) {
 Napi::Value GemmRef(const Napi::CallbackInfo& info) {
   const char* fn = "gemmRef";
   expect_args(info, 10, fn);
-  const int64_t m = dim(info, 3, fn, "m"), n = dim(info, 4, fn, "n"), k = dim(info, 5, fn, "k");
-  float* c = float32_arg(info, 0, fn, "c", m * n);
-  const float* a = float32_arg(info, 1, fn, "a", m * k);
-  const float* b = float32_arg(info, 2, fn, "b", k * n);
-  gemm_ref(c, a, b, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k),
-           boolean_arg(info, 6, fn, "transA"), boolean_arg(info, 7, fn, "transB"),
-           static_cast<float>(number_arg(info, 8, fn, "alpha")),
-           static_cast<float>(number_arg(info, 9, fn, "beta")));
+  const GemmArgs g = gemm_args(info, fn);
+  gemm_ref(g.c, g.a, g.b, g.m, g.n, g.k, g.trans_a, g.trans_b, g.alpha, g.beta);
   return info.Env().Undefined();
 }
 

@@ -75,6 +75,18 @@ void check_precision(Napi::Env env, const PlanDesc& plan) {
   throw e;
 }
 
+// A chunk's data arguments: x (rows of the plan's input width), y (x's rows of labels) and order
+// (row indices into x) at the given argument positions
+void chunk_data_args(const Napi::CallbackInfo& info, const char* fn, const PlanDesc& plan, int x_at,
+                     int y_at, int order_at, TrainChunk* chunk) {
+  int64_t x_length = 0, n = 0;
+  chunk->x = float32_arg(info, x_at, fn, "x", 0, &x_length);
+  chunk->x_rows = x_length / plan.input_width;
+  chunk->y = float32_arg(info, y_at, fn, "y", chunk->x_rows * plan.label_width);
+  chunk->order = uint32_arg(info, order_at, fn, "order", 0, &n);
+  chunk->n = n;
+}
+
 }  // namespace
 
 Napi::Function PlanWrap::Define(Napi::Env env) {
@@ -157,12 +169,8 @@ Napi::Value PlanWrap::Train(const Napi::CallbackInfo& info) {
   PlanExecutor& exec = ready(env, fn);
   const PlanDesc& plan = exec.plan();
   TrainChunk chunk;
-  int64_t x_length = 0, n = 0;
-  chunk.x = float32_arg(info, 0, fn, "x", 0, &x_length);
-  chunk.x_rows = x_length / plan.input_width;
-  chunk.y = float32_arg(info, 1, fn, "y", chunk.x_rows * plan.label_width);
-  chunk.order = uint32_arg(info, 2, fn, "order", 0, &n);
-  chunk.n = n;
+  chunk_data_args(info, fn, plan, 0, 1, 2, &chunk);
+  const int64_t n = chunk.n;
   chunk.first_batch = integer_arg(info, 6, fn, "firstBatch", 0, kMaxRows);
   chunk.steps = static_cast<int>(integer_arg(info, 7, fn, "steps", 0, kMaxBatch));
   chunk.batch_size = static_cast<int>(integer_arg(info, 8, fn, "batchSize", 1, kMaxBatch));
@@ -248,13 +256,9 @@ Napi::Value PlanWrap::ForwardStep(const Napi::CallbackInfo& info) {
   PlanExecutor& exec = ready(env, fn);
   const PlanDesc& plan = exec.plan();
   TrainChunk chunk;
-  int64_t x_length = 0, n = 0;
-  chunk.x = float32_arg(info, 0, fn, "x", 0, &x_length);
-  chunk.x_rows = x_length / plan.input_width;
-  chunk.y = float32_arg(info, 1, fn, "y", chunk.x_rows * plan.label_width);
+  chunk_data_args(info, fn, plan, 0, 1, 3, &chunk);
   chunk.w = float32_or_null_arg(info, 2, fn, "weights", chunk.x_rows);
-  chunk.order = uint32_arg(info, 3, fn, "order", 0, &n);
-  chunk.n = n;
+  const int64_t n = chunk.n;
   const int64_t begin = integer_arg(info, 4, fn, "begin", 0, kMaxRows);
   const int64_t rows = integer_arg(info, 5, fn, "rows", 1, kMaxBatch);
   if (begin + rows > n) {

@@ -11,16 +11,18 @@
 namespace nntrain {
 namespace {
 
-// Below this many elements a pass runs on one thread (waking the pool costs more).
-constexpr long kMinParallel = 16384;
+// Each thread of a pass gets at least this many elements (threads_for: below twice this, one
+// thread; waking the pool costs more).
+constexpr double kElementsPerThread = 8192;
 // Column ranges are multiples of this many floats (whole cache lines per row).
 constexpr long kColumnAlign = 16;
 // Per-column sums are kept on the stack for this many columns at a time.
 constexpr int kBlock = 64;
 
-int threads_for(ThreadPool* pool, long elements) {
-  if (pool == nullptr || elements < kMinParallel) return 1;
-  return pool->threads();
+int norm_threads(ThreadPool* pool, long elements) {
+  return pool != nullptr
+             ? threads_for(static_cast<double>(elements), kElementsPerThread, pool->threads())
+             : 1;
 }
 
 // Calls fn(begin, end) over [0, n) cut into `tasks` ranges aligned to `align`, on the pool.
@@ -68,7 +70,7 @@ void batch_norm_forward(float* out, double* mean, double* inv_std, float* runnin
                         float* running_var, const float* inp, const float* gamma, const float* beta,
                         int B, int C, double eps, double momentum, bool training,
                         ThreadPool* pool) {
-  const int tasks = std::min<long>(threads_for(pool, static_cast<long>(B) * C),
+  const int tasks = std::min<long>(norm_threads(pool, static_cast<long>(B) * C),
                                    (C + kColumnAlign - 1) / kColumnAlign);
   split(pool, tasks, C, kColumnAlign, [&](long c0, long c1) {
     if (training) {
@@ -102,7 +104,7 @@ void batch_norm_backward(float* dinp, float* dgamma, float* dbeta, const float* 
                          const float* inp, const float* gamma, const double* mean,
                          const double* inv_std, int B, int C, bool training, bool accumulate,
                          ThreadPool* pool) {
-  const int tasks = std::min<long>(threads_for(pool, static_cast<long>(B) * C),
+  const int tasks = std::min<long>(norm_threads(pool, static_cast<long>(B) * C),
                                    (C + kColumnAlign - 1) / kColumnAlign);
   split(pool, tasks, C, kColumnAlign, [&](long t0, long t1) {
     for (long c0 = t0; c0 < t1; c0 += kBlock) {
@@ -139,7 +141,7 @@ void batch_norm_backward(float* dinp, float* dgamma, float* dbeta, const float* 
 void layer_norm_forward(float* out, double* mean, double* inv_std, const float* inp,
                         const float* gamma, const float* beta, int B, int C, double eps,
                         ThreadPool* pool) {
-  const int tasks = std::min(threads_for(pool, static_cast<long>(B) * C), B);
+  const int tasks = std::min(norm_threads(pool, static_cast<long>(B) * C), B);
   split(pool, tasks, B, 1, [&](long r0, long r1) {
     for (long r = r0; r < r1; r++) {
       const float* x = inp + r * C;
@@ -165,7 +167,7 @@ void layer_norm_backward(float* dinp, float* dgamma, float* dbeta, const float* 
                          const double* inv_std, int B, int C, bool accumulate, ThreadPool* pool) {
   const long elements = static_cast<long>(B) * C;
   const int column_tasks =
-      std::min<long>(threads_for(pool, elements), (C + kColumnAlign - 1) / kColumnAlign);
+      std::min<long>(norm_threads(pool, elements), (C + kColumnAlign - 1) / kColumnAlign);
   split(pool, column_tasks, C, kColumnAlign, [&](long t0, long t1) {
     for (long c0 = t0; c0 < t1; c0 += kBlock) {
       const long c1 = std::min<long>(t1, c0 + kBlock);
@@ -182,7 +184,7 @@ void layer_norm_backward(float* dinp, float* dgamma, float* dbeta, const float* 
     }
   });
   if (dinp == nullptr) return;
-  const int row_tasks = std::min(threads_for(pool, elements), B);
+  const int row_tasks = std::min(norm_threads(pool, elements), B);
   split(pool, row_tasks, B, 1, [&](long r0, long r1) {
     for (long r = r0; r < r1; r++) {
       const long o = r * C;
