@@ -24,6 +24,7 @@
     'csv/find.cc',
     'csv/number.cc',
     'csv/reader.cc',
+    'csv/row_buffer.cc',
     'csv/sample.cc',
     'csv/split.cc',
     'csv/tokenize.cc',

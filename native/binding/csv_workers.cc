@@ -1,6 +1,9 @@
 // CsvWorker plumbing and the scan/read/sample workers (see csv_workers.h).
 #include "csv_workers.h"
 
+#include <algorithm>
+#include <string>
+
 #include "addon.h"
 
 namespace nntrain::binding {
@@ -95,6 +98,51 @@ void CsvReadWorker::Execute() {
 }
 
 Napi::Object CsvReadWorker::Result(Napi::Env env) {
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("rows", static_cast<double>(result_.rows));
+  r.Set("records", static_cast<double>(result_.records));
+  r.Set("dropped", static_cast<double>(result_.dropped));
+  r.Set("eof", result_.eof);
+  return r;
+}
+
+bool CsvAppendWorker::make_room(int64_t rows) {
+  CsvReaderWrap::Appended& a = wrap_->appended();
+  if (rows <= a.capacity) return true;
+  // the rows so far scaled by the bytes left, so a second growth is rare
+  csv::Reader& reader = wrap_->reader();
+  int64_t target = std::max(rows, a.capacity + a.capacity / 2);
+  if (a.rows > 0 && reader.bytes() > 0 && reader.file_size() > reader.bytes()) {
+    const double whole = static_cast<double>(a.rows) * static_cast<double>(reader.file_size()) /
+                         static_cast<double>(reader.bytes());
+    target = std::max(target, static_cast<int64_t>(whole * 1.02) + max_rows_);
+  }
+  const csv::ReaderConfig& cfg = reader.config();
+  if (!a.x.reserve(target * cfg.x_cols) || !a.y.reserve(target * cfg.y_cols)) return false;
+  a.capacity = target;
+  return true;
+}
+
+void CsvAppendWorker::Execute() {
+  try {
+    CsvReaderWrap::Appended& a = wrap_->appended();
+    const csv::ReaderConfig& cfg = wrap_->reader().config();
+    if (!make_room(a.rows + max_rows_)) {
+      SetError("CsvReader.readAppend: cannot allocate memory for " +
+               std::to_string(a.rows + max_rows_) + " rows of " +
+               std::to_string(cfg.x_cols + cfg.y_cols) + " floats");
+      return;
+    }
+    float* x = a.x.data() == nullptr ? nullptr : a.x.data() + a.rows * cfg.x_cols;
+    float* y = cfg.y_cols == 0 ? nullptr : a.y.data() + a.rows * cfg.y_cols;
+    status_ = wrap_->reader().read(*pool_, control_, x, y, max_rows_, &result_, &error_);
+    a.rows += result_.rows;
+  } catch (const std::exception& e) {
+    SetError(std::string("CsvReader.readAppend: ") + e.what());
+  }
+}
+
+Napi::Object CsvAppendWorker::Result(Napi::Env env) {
   Napi::Object r = Napi::Object::New(env);
   r.Set("rows", static_cast<double>(result_.rows));
   r.Set("records", static_cast<double>(result_.records));

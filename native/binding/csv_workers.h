@@ -83,6 +83,28 @@ class CsvReadWorker : public CsvWorker {
   csv::ReadResult result_;
 };
 
+// readAppend(maxRows, control) -> as read: up to maxRows more rows appended to the reader's own
+// growable x and y (takeRows hands them over), room made first on the worker thread.
+class CsvAppendWorker : public CsvWorker {
+ public:
+  CsvAppendWorker(Napi::Env env, CsvReaderWrap* wrap, const Napi::Object& self, int64_t max_rows,
+                  const int32_t* control)
+      : CsvWorker(env, wrap, self, "nntrain.csvReadAppend"),
+        max_rows_(max_rows),
+        control_(control) {}
+
+ private:
+  void Execute() override;
+  Napi::Object Result(Napi::Env env) override;
+  // Room for `rows` rows, grown toward the rows the whole file will give; false when the memory
+  // cannot be had.
+  bool make_room(int64_t rows);
+
+  int64_t max_rows_;
+  const int32_t* control_;
+  csv::ReadResult result_;
+};
+
 // CsvReader.sample(path, delimiter, maxRecords, maxBytes, minRecords)
 //   -> { records: string[][], stopped, error?, bytes }
 class CsvSampleWorker : public Napi::AsyncWorker {

@@ -2,6 +2,7 @@
 // synchronous call. Buffers are the caller's typed arrays: the worker keeps them alive.
 #include "csv_wrap.h"
 
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -23,6 +24,8 @@ Napi::Function CsvReaderWrap::Define(Napi::Env env) {
                      {
                          InstanceMethod("scan", &CsvReaderWrap::Scan),
                          InstanceMethod("read", &CsvReaderWrap::Read),
+                         InstanceMethod("readAppend", &CsvReaderWrap::ReadAppend),
+                         InstanceMethod("takeRows", &CsvReaderWrap::TakeRows),
                          InstanceMethod("setLayout", &CsvReaderWrap::SetLayout),
                          InstanceMethod("categories", &CsvReaderWrap::Categories),
                          InstanceMethod("missing", &CsvReaderWrap::Missing),
@@ -140,6 +143,77 @@ Napi::Value CsvReaderWrap::Read(const Napi::CallbackInfo& info) {
   return worker->Start();
 }
 
+// readAppend(maxRows, control: Int32Array) -> Promise: a single-pass read of the whole file into
+// the reader's own rows (takeRows); its errors are those a scan then read would report.
+Napi::Value CsvReaderWrap::ReadAppend(const Napi::CallbackInfo& info) {
+  const char* fn = "readAppend";
+  const Napi::Env env = info.Env();
+  csv::Reader& reader = ready(env, fn);
+  expect_args(info, 2, fn);
+  if (!reader.config().has_layout) {
+    throw Napi::Error::New(env, "CsvReader.readAppend: setLayout() first");
+  }
+  if (reader.fed() || reader.range() != nullptr || reader.config().ranged) {
+    throw Napi::Error::New(env, "CsvReader.readAppend: only for a whole file read by path");
+  }
+  const int64_t max_rows = integer_arg(info, 0, fn, "maxRows", 0, kMaxRows);
+  const int32_t* control = int32_arg(info, 1, fn, "control", 1);
+  reader.set_scan_first_errors(true);
+  auto* worker = new CsvAppendWorker(env, this, info.This().As<Napi::Object>(), max_rows, control);
+  worker->Keep(info[1]);
+  return worker->Start();
+}
+
+namespace {
+
+// `floats` floats taken from a RowBuffer as a Float32Array that owns them (freed when it is
+// collected); copied into a fresh array where external memory is not allowed.
+Napi::Float32Array owned_floats(Napi::Env env, float* p, int64_t floats) {
+  if (p == nullptr) return Napi::Float32Array::New(env, 0);
+  const size_t bytes = static_cast<size_t>(floats) * sizeof(float);
+  napi_value buffer = nullptr;
+  const napi_status s = napi_create_external_arraybuffer(
+      env, p, bytes,
+      [](napi_env, void* data, void* hint) {
+        csv::RowBuffer::release_free(static_cast<float*>(data),
+                                     static_cast<int64_t>(reinterpret_cast<intptr_t>(hint)));
+      },
+      reinterpret_cast<void*>(static_cast<intptr_t>(floats)), &buffer);
+  if (s != napi_ok) {
+    Napi::ArrayBuffer copy = Napi::ArrayBuffer::New(env, bytes);
+    std::memcpy(copy.Data(), p, bytes);
+    csv::RowBuffer::release_free(p, floats);
+    return Napi::Float32Array::New(env, static_cast<size_t>(floats), copy, 0);
+  }
+  return Napi::Float32Array::New(env, static_cast<size_t>(floats), Napi::ArrayBuffer(env, buffer),
+                                 0);
+}
+
+}  // namespace
+
+// takeRows() -> { x: Float32Array, y: Float32Array | null, rows }: the rows readAppend collected,
+// at their exact size, without a copy; the reader starts a new collection.
+Napi::Value CsvReaderWrap::TakeRows(const Napi::CallbackInfo& info) {
+  const char* fn = "takeRows";
+  const Napi::Env env = info.Env();
+  csv::Reader& reader = ready(env, fn);
+  expect_args(info, 0, fn);
+  const csv::ReaderConfig& cfg = reader.config();
+  const int64_t rows = appended_.rows;
+  Napi::Object out = Napi::Object::New(env);
+  const int64_t xn = rows * cfg.x_cols, yn = rows * cfg.y_cols;
+  out.Set("x", owned_floats(env, appended_.x.take(xn), xn));
+  if (cfg.y_cols > 0) {
+    out.Set("y", owned_floats(env, appended_.y.take(yn), yn));
+  } else {
+    out.Set("y", env.Null());
+  }
+  out.Set("rows", static_cast<double>(rows));
+  appended_.y.reset();
+  appended_.rows = appended_.capacity = 0;
+  return out;
+}
+
 // setLayout(layout: Float64Array (3 per field), xCols, yCols)
 Napi::Value CsvReaderWrap::SetLayout(const Napi::CallbackInfo& info) {
   const char* fn = "setLayout";
@@ -235,6 +309,9 @@ Napi::Value CsvReaderWrap::Close(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
   if (busy_) throw Napi::Error::New(env, "CsvReader.close: the reader is busy");
   if (reader_) reader_->close();
+  appended_.x.reset();
+  appended_.y.reset();
+  appended_.rows = appended_.capacity = 0;
   return env.Undefined();
 }
 

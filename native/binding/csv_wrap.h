@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "../csv/reader.h"
+#include "../csv/row_buffer.h"
 
 namespace nntrain::binding {
 
@@ -23,9 +24,19 @@ class CsvReaderWrap : public Napi::ObjectWrap<CsvReaderWrap> {
   void set_busy(bool busy) { busy_ = busy; }
   csv::Reader& reader() { return *reader_; }
 
+  // The rows readAppend collects (in the reader's own memory until takeRows hands them over).
+  struct Appended {
+    csv::RowBuffer x, y;
+    int64_t rows = 0;      // rows written
+    int64_t capacity = 0;  // rows x and y have room for
+  };
+  Appended& appended() { return appended_; }
+
  private:
   Napi::Value Scan(const Napi::CallbackInfo& info);
   Napi::Value Read(const Napi::CallbackInfo& info);
+  Napi::Value ReadAppend(const Napi::CallbackInfo& info);
+  Napi::Value TakeRows(const Napi::CallbackInfo& info);
   Napi::Value SetLayout(const Napi::CallbackInfo& info);
   Napi::Value Categories(const Napi::CallbackInfo& info);
   Napi::Value Missing(const Napi::CallbackInfo& info);
@@ -39,6 +50,7 @@ class CsvReaderWrap : public Napi::ObjectWrap<CsvReaderWrap> {
   csv::Reader& ready(Napi::Env env, const char* fn);
 
   std::unique_ptr<csv::Reader> reader_;
+  Appended appended_;
   bool busy_ = false;
 };
 

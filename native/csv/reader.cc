@@ -49,6 +49,7 @@ bool Reader::open(const std::string& path, std::string* error) {
   path_ = path;
   located_ = false;
   started_ = false;
+  scanned_ = false;
   line_ = 1;
   record_ = 0;
   return file_.open(path, cfg_.block_bytes, error);
@@ -58,6 +59,7 @@ void Reader::open_fed() {
   path_.clear();
   located_ = false;
   started_ = false;
+  scanned_ = false;
   searching_ = false;
   line_ = 1;
   record_ = 0;
@@ -387,6 +389,7 @@ Status Reader::scan(ThreadPool& pool, const int32_t* control, int64_t max_bytes,
     if (s != Status::kOk) return s;
     if (end) {
       *done = true;
+      scanned_ = true;
       return Status::kOk;
     }
     if (collect) {
@@ -431,6 +434,32 @@ Status Reader::scan(ThreadPool& pool, const int32_t* control, int64_t max_bytes,
   return Status::kOk;
 }
 
+Status Reader::quoting_error_after(ThreadPool& pool, const int32_t* control, ParseError* err) {
+  const ParseError found = *err;
+  BlockPlan plan;
+  for (;;) {
+    if (aborted(control)) return Status::kAborted;
+    bool end = false;
+    ParseError later;
+    const Status s = next_region(pool, -1, &plan, &end, &later);
+    if (s == Status::kError &&
+        (is_quoting_error(later.kind) || later.kind == ErrorKind::kRecordTooLarge)) {
+      *err = later;
+      return first_syntax_error(err);
+    }
+    if (s != Status::kOk) {
+      *err = later;  // an I/O error, which a scan would have met first too
+      return s;
+    }
+    if (end) break;
+    file_.consume(plan.region_end);
+    line_ += plan.newlines;
+    record_ += plan.records;
+  }
+  *err = found;
+  return Status::kError;
+}
+
 Status Reader::read(ThreadPool& pool, const int32_t* control, float* x, float* y, int64_t max_rows,
                     ReadResult* out, ParseError* err) {
   *out = ReadResult();
@@ -445,6 +474,10 @@ Status Reader::read(ThreadPool& pool, const int32_t* control, float* x, float* y
     const int64_t want = max_rows - out->rows;
     bool end = false;
     const Status s = next_region(pool, want, &plan, &end, err);
+    if (s == Status::kError && scan_first_errors_ && !scanned_ && !file_.fed() &&
+        (is_quoting_error(err->kind) || err->kind == ErrorKind::kRecordTooLarge)) {
+      return first_syntax_error(err);
+    }
     if (s != Status::kOk) return s;
     if (end) {
       out->eof = true;
@@ -492,7 +525,8 @@ Status Reader::read(ThreadPool& pool, const int32_t* control, float* x, float* y
     for (size_t i = 0; i < n; i++) {
       if (outputs_[i].error.failed()) {
         *err = outputs_[i].error;
-        return Status::kError;
+        if (!scan_first_errors_ || scanned_ || file_.fed()) return Status::kError;
+        return quoting_error_after(pool, control, err);
       }
     }
     // Dropped records leave gaps: move each piece's rows down to follow the previous piece's.

@@ -104,6 +104,14 @@ export interface ReadResult extends StepResult {
   eof: boolean;
 }
 
+/** Rows a single-pass read collected (RecordSource.appender). */
+export interface AppendedRows {
+  x: Float32Array;
+  /** Null when no column goes to y. */
+  y: Float32Array | null;
+  rows: number;
+}
+
 /**
  * A pass's status from a reader of fed bytes besides StepResult's: 'starved' (feed more, then call
  * again; nothing was lost) and 'restart' (it rewound: feed from the first byte again, then call again).
@@ -115,6 +123,10 @@ type Fed<T extends StepResult> = Omit<T, 'status'> & { status: StepResult['statu
 export interface NativeCsvReader {
   scan(control: Int32Array, maxBytes: number, collect: boolean): Promise<Fed<ScanResult>>;
   read(x: Float32Array, y: Float32Array | null, maxRows: number, control: Int32Array): Promise<Fed<ReadResult>>;
+  /** A whole file read by path in one pass: up to maxRows more rows into the reader's own memory (takeRows). */
+  readAppend(maxRows: number, control: Int32Array): Promise<ReadResult>;
+  /** The rows readAppend collected, at their exact size and without a copy; a new collection starts. */
+  takeRows(): AppendedRows;
   /** A reader made with a null path: appends bytes (copied), or null for the end. Between passes only. */
   feed(bytes: Uint8Array | null): void;
   setLayout(layout: Float64Array, xCols: number, yCols: number): void;

@@ -26,6 +26,8 @@ interface FieldPlan {
 
 export class JsSource implements RecordSource {
   readonly backend = 'js' as const;
+  /** The JS reader always counts the rows first (scan, then read into arrays of that size). */
+  readonly appender = null;
   private readonly dicts: Map<string, number>[];
   private readonly lists: string[][];
   private readonly ignoreUnknown: boolean[];

@@ -72,6 +72,8 @@ export async function openFiles(paths: readonly string[], settings: CsvSettings,
 
 class MultiSource implements RecordSource {
   readonly backend: 'native' | 'js';
+  /** Each file's record count comes from the scan. */
+  readonly appender = null;
   private current: RecordSource | null = null;
   private index = -1;
   private readonly lists: (string[] | null)[];

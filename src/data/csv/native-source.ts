@@ -6,10 +6,12 @@
 import { loadNativeAddon } from '../../backend/native.js';
 import type { NativeCsvReader, ReadResult, ScanResult, SourceConfig, SourceRange } from '../../backend/native-csv.js';
 import { readChunks, type ByteHandle } from './bytes.js';
-import type { RecordSource } from './source.js';
+import type { RecordSource, RowAppender } from './source.js';
 
 export class NativeSource implements RecordSource {
   readonly backend = 'native' as const;
+  /** A file read by path, whole: the reader appends rows to memory of its own. */
+  appender: RowAppender | null = null;
   private chunks: AsyncGenerator<Buffer> | null = null;
   private fed = 0; // bytes fed since the last restart
   private cols: [number, number] = [0, 0]; // x's and y's floats per row (setLayout)
@@ -26,7 +28,12 @@ export class NativeSource implements RecordSource {
    */
   static open(path: string, config: SourceConfig): NativeSource {
     const { CsvReader } = loadNativeAddon();
-    return new NativeSource(new CsvReader(path, { ...config, delimiter: config.delimiter.charCodeAt(0) }), null, 0);
+    const source = new NativeSource(new CsvReader(path, { ...config, delimiter: config.delimiter.charCodeAt(0) }), null, 0);
+    if (config.range === null) {
+      const { reader } = source;
+      source.appender = { append: (maxRows, control) => reader.readAppend(maxRows, control), take: () => reader.takeRows() };
+    }
+    return source;
   }
 
   /** A reader fed from `bytes` (decompressed data; no byte range). It closes `bytes` when it closes. */

@@ -40,11 +40,13 @@ export class Owned {
 /** A source that disposes what its read owns when it closes. */
 class OwningSource implements RecordSource {
   readonly backend: 'native' | 'js';
+  readonly appender: RecordSource['appender'];
   constructor(
     private readonly source: RecordSource,
     private readonly owned: Owned,
   ) {
     this.backend = source.backend;
+    this.appender = source.appender;
   }
   scan(control: Int32Array, maxBytes: number, collect: boolean): ReturnType<RecordSource['scan']> {
     return this.source.scan(control, maxBytes, collect);

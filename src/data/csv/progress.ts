@@ -7,7 +7,11 @@ import { AbortError } from '../../util/errors.js';
 
 /** What onProgress receives. MB are 10^6 bytes; speeds are averages since the phase began. */
 export interface CsvProgress {
-  /** 'scan': counting rows / collecting categories; 'read': parsing into x and y. */
+  /**
+   * 'scan': counting rows / collecting categories, before the read where it needs them (the native
+   * reader of a file without categories to collect reads in one pass, with no scan); 'read': parsing
+   * into x and y.
+   */
   phase: 'scan' | 'read';
   /** File bytes passed so far (in this phase). */
   bytes: number;

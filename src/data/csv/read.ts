@@ -1,6 +1,8 @@
-// readCsv: a whole CSV file into memory as float32 x and y. Two passes over the file: a scan (row count,
-// and the category lists when some column needs them) so x and y are allocated once at their exact
-// size, then the parse straight into them, block by block. Peak memory: x and y, plus one read buffer
+// readCsv: a whole CSV file into memory as float32 x and y. The native reader of a file by path reads it
+// in one pass, appending rows to memory of its own that grows in place and is handed over at its exact
+// size. Otherwise two passes: a scan (row count, and the category lists when some column needs them) so
+// x and y are allocated once at their exact size, then the parse straight into them, block by block.
+// Either way the same rows and the same error for bad input. Peak memory: x and y, plus one read buffer
 // (blockBytes, 8 MB by default) and the category dictionaries; the file itself is never held whole.
 
 import { DataError } from '../../util/errors.js';
@@ -12,6 +14,8 @@ import { ProgressMeter } from './progress.js';
 import type { CsvSchema } from './schema.js';
 import { agree } from '../collective.js';
 import { openCsvShard, type CsvShard } from './shard.js';
+import type { RowAppender } from './source.js';
+import { CSV_LAYOUT_WIDTH } from '../../backend/codes.js';
 
 /** What readCsv returns. */
 export interface CsvData {
@@ -80,8 +84,9 @@ export async function readCsvAs(path: string | readonly string[], options: CsvRe
   const t0 = performance.now();
   const o = await openCsvFile('readCsv', path, options, allNumeric);
   try {
-    const records = await scanCsv(o);
-    const rows = await readRows(o, records);
+    const { appender } = o.source;
+    const onePass = appender !== null && !o.needsCategories && !o.settings.shared;
+    const { rows, records } = onePass ? await readOnePass(o, appender) : await readTwoPasses(o);
     if (rows.rows === 0) throw new DataError(`${o.path}: all ${records} rows were dropped for missing values (missing: 'drop')`);
     return result(o, rows, records, t0);
   } finally {
@@ -128,6 +133,38 @@ interface RowsRead {
   y: Float32Array | null;
   rows: number;
   dropped: number;
+}
+
+async function readTwoPasses(o: OpenCsv): Promise<{ rows: RowsRead; records: number }> {
+  const records = await scanCsv(o);
+  return { rows: await readRows(o, records), records };
+}
+
+/** The whole file in one pass, rows appended to memory the native reader owns (see RowAppender). */
+async function readOnePass(o: OpenCsv, appender: RowAppender): Promise<{ rows: RowsRead; records: number }> {
+  const layout = layoutOfOpen(o);
+  o.source.setLayout(layout.fields, layout.xCols, layout.yCols);
+  const fields = layout.fields.length / CSV_LAYOUT_WIDTH;
+  // about a block per call, for progress reports and abort checks in between: first from the fewest
+  // bytes a record can take, then from the bytes per record so far
+  let perCall = Math.max(1, Math.floor(o.settings.blockBytes / (2 * fields)));
+  const meter = new ProgressMeter('read', 0, o.settings.onProgress);
+  let rows = 0;
+  let records = 0;
+  let dropped = 0;
+  for (;;) {
+    o.flag.check();
+    const step = await appender.append(perCall, o.flag.control);
+    checkStep(o, step);
+    rows += step.rows;
+    records += step.records;
+    dropped += step.dropped;
+    meter.report(step.bytes, step.totalBytes, rows);
+    if (step.eof) break;
+    if (records > 0 && step.bytes > 0) perCall = Math.max(1, Math.round((o.settings.blockBytes * records) / step.bytes));
+  }
+  const taken = appender.take();
+  return { rows: { x: taken.x, y: taken.y, rows, dropped }, records };
 }
 
 /** The read pass: `records` records into x and y allocated at their exact size. */

@@ -3,7 +3,7 @@
 // same passes, and report bad input as the same error records, so every result and every message is
 // the same whichever reader ran.
 
-import type { ReadResult, ScanResult, SourceRange } from '../../backend/native-csv.js';
+import type { AppendedRows, ReadResult, ScanResult, SourceRange } from '../../backend/native-csv.js';
 
 /** One open CSV file. One pass at a time; the caller awaits each step. */
 export interface RecordSource {
@@ -17,6 +17,12 @@ export interface RecordSource {
   setLayout(layout: Float64Array, xCols: number, yCols: number): void;
   /** Up to maxRows rows into x (maxRows·xCols floats) and y (maxRows·yCols; null when yCols is 0). */
   read(x: Float32Array, y: Float32Array | null, maxRows: number, control: Int32Array): Promise<ReadResult>;
+  /**
+   * The whole file in one pass into memory the source owns, without a scan first (x and y need not be
+   * sized in advance); null when this source cannot (then: scan, then read). Its errors are those scan
+   * then read would report.
+   */
+  readonly appender: RowAppender | null;
   /** Categories of a field: the fixed list, or those collected so far in first-appearance order. */
   categories(field: number): string[];
   /** Missing values seen per field since the last rewind. */
@@ -26,4 +32,12 @@ export interface RecordSource {
   /** With config.range, where the records are (null until the first pass started); else null. */
   range(): SourceRange | null;
   close(): Promise<void>;
+}
+
+/** A single-pass whole-file read (RecordSource.appender). */
+export interface RowAppender {
+  /** Up to maxRows more rows (after setLayout), appended to what take() will return. */
+  append(maxRows: number, control: Int32Array): Promise<ReadResult>;
+  /** The rows appended so far, at their exact size. */
+  take(): AppendedRows;
 }

@@ -86,6 +86,37 @@ describe.skipIf(!NATIVE)('native CsvReader arguments', () => {
     expect(() => r.rewind()).toThrow(/closed/);
   });
 
+  it('readAppend/takeRows: checked arguments, a whole file by path only, rows handed over at their exact size', async () => {
+    const { CsvReader } = loadNativeAddon();
+    const numeric = file('numeric.csv', 'a,b\n1,2\n3,4\n5,6\n');
+    const r = new CsvReader(numeric, config({ kinds: [1, 1] }));
+    expect(() => r.readAppend(2, control)).toThrow(/setLayout\(\) first/);
+    r.setLayout(new Float64Array([0, 0, 0, 1, 0, 0]), 1, 1);
+    expect(() => r.readAppend(-1, control)).toThrow(RangeError);
+    expect(() => r.readAppend(2, new Float32Array(1) as never)).toThrow(TypeError);
+    expect(() => (r.readAppend as (...a: unknown[]) => unknown)(2)).toThrow(TypeError);
+    const pending = r.readAppend(2, control);
+    expect(() => r.takeRows()).toThrow(/busy/);
+    expect(await pending).toMatchObject({ status: 'ok', rows: 2, records: 2, eof: false });
+    expect(await r.readAppend(2, control)).toMatchObject({ status: 'ok', rows: 1, records: 1, eof: true });
+    const rows = r.takeRows();
+    expect(rows.rows).toBe(3);
+    expect(Array.from(rows.x)).toEqual([1, 3, 5]);
+    expect(Array.from(rows.y!)).toEqual([2, 4, 6]);
+    expect([rows.x.buffer.byteLength, rows.y!.buffer.byteLength]).toEqual([12, 12]);
+    expect(r.takeRows()).toMatchObject({ rows: 0, x: new Float32Array(0), y: new Float32Array(0) });
+    r.close();
+    expect(() => r.readAppend(2, control)).toThrow(/closed/);
+    const ranged = new CsvReader(numeric, config({ kinds: [1, 1], range: [0, 8] }));
+    ranged.setLayout(new Float64Array([0, 0, 0, 1, 0, 0]), 1, 1);
+    expect(() => ranged.readAppend(2, control)).toThrow(/only for a whole file read by path/);
+    ranged.close();
+    const fed = new CsvReader(null, config({ kinds: [1, 1] }));
+    fed.setLayout(new Float64Array([0, 0, 0, 1, 0, 0]), 1, 1);
+    expect(() => fed.readAppend(2, control)).toThrow(/only for a whole file read by path/);
+    fed.close();
+  });
+
   it('reports bad input as an error record, not an exception', async () => {
     const { CsvReader } = loadNativeAddon();
     const bad = file('bad.csv', 'a,b\n1,x\nzz,y\n');
