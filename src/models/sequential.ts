@@ -207,9 +207,9 @@ export class Sequential implements CallbackModel {
 
   /**
    * Loss (including L1/L2 penalties, as Keras) and compiled metrics over x/y in inference mode.
-   * `batchSize` (integer >= 1) defaults to 32; it changes speed, not the result. With
-   * `distributed: 'mpi'` every process of an MPI job passes its own rows and all of them return the
-   * figures over every process's rows.
+   * `batchSize` (integer >= 1) defaults to 32; it changes speed, and the result only by the float64
+   * rounding of the per-batch sums (a few 1e-16 relative). With `distributed: 'mpi'` every process of an
+   * MPI job passes its own rows and all of them return the figures over every process's rows.
    * @throws ConfigError (options, not compiled), ShapeError, DataError; with distributed, ConfigError on
    *   every rank when another rank's evaluate failed.
    * @example
