@@ -60,103 +60,64 @@ inline uint64_t digits_value(uint64_t t, int len) {
          32;
 }
 
-constexpr uint64_t kPow10Int[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
-constexpr uint64_t kPow10Int15[16] = {1,
-                                      10,
-                                      100,
-                                      1000,
-                                      10000,
-                                      100000,
-                                      1000000,
-                                      10000000,
-                                      100000000,
-                                      1000000000,
-                                      10000000000,
-                                      100000000000,
-                                      1000000000000,
-                                      10000000000000,
-                                      100000000000000,
-                                      1000000000000000};
-
 // The non-digit bytes of t = 8 bytes ^ '0', as the high bit of each byte.
 inline uint64_t nondigits(uint64_t t) {
   return (((t & 0x7f7f7f7f7f7f7f7full) + 0x7676767676767676ull) | t) & 0x8080808080808080ull;
 }
 
-// The value of k (0..15) digits at p (16 readable bytes from p).
-inline uint64_t digits_at(const char* p, int k) {
-  if (k == 0) return 0;
-  if (k <= 8) return digits_value(load8(p) ^ 0x3030303030303030ull, k);
-  return digits_value(load8(p) ^ 0x3030303030303030ull, 8) * kPow10Int[k - 8] +
-         digits_value(load8(p + 8) ^ 0x3030303030303030ull, k - 8);
+// A plain decimal of 1..8 bytes at p (digits and at most one '.', at least one digit) as its digits
+// m and the count after the point nf; false for anything else. Without a branch on where the point
+// is: the bytes are shifted to the top of the word (the bytes below become zeros, i.e. leading
+// '0's), the point's byte is found from the non-digit mask and squeezed out by moving the digits
+// before it up one byte, and the 8 bytes are converted at once. Reads 8 bytes from p.
+inline bool short_decimal(const char* p, uint64_t len, uint64_t* m, int* nf) {
+  const uint64_t t = (load8(p) ^ 0x3030303030303030ull) << (64 - 8 * len);
+  const uint64_t nd = nondigits(t);
+  const bool point = nd != 0;
+  const int q = __builtin_ctzll(nd | (uint64_t{1} << 63)) >> 3;  // the point's byte (7: none)
+  const uint64_t below = (uint64_t{1} << (8 * q)) - 1;
+  const uint64_t squeezed = ((t & below) << 8) | (t & ~below & ~(uint64_t{0xff} << (8 * q)));
+  // one non-digit at most, and when there is one it is the point ('.' ^ '0' == 0x1e) beside a digit
+  const bool dot = (len >= 2) & (((t >> (8 * q)) & 0xff) == 0x1e);
+  const bool ok = ((nd & (nd - 1)) == 0) & ((nd == 0) | dot);
+  *m = digits_value(point ? squeezed : t, 8);
+  *nf = point ? 7 - q : 0;
+  return ok;
+}
+
+// f with the sign bit set when neg (no branch: signs are random in real data).
+inline float with_sign(float f, bool neg) {
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  u ^= static_cast<uint32_t>(neg) << 31;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
 }
 
 }  // namespace detail
 
+// The rest of parse_decimal_field (number.cc): mantissas of 9..15 digits, and exponents on a short
+// mantissa; p is after the sign.
+bool parse_decimal_rest(const char* p, const char* e, bool neg, float* out);
+
 // A field whose bounds are known, [b, e): a plain decimal of at most 15 digits (sign, digits, at
-// most one '.'), converted exactly (m / 10^f with m < 2^53). False for anything else (the caller
-// takes parse_number: exponents, long mantissas, errors). Needs 32 readable bytes from b.
+// most one '.'), converted exactly (m / 10^f with m < 2^53), or a decimal of at most 8 bytes with
+// an exponent that keeps it on Clinger's fast path (m * 10^k or m / 10^k with |k| <= 22). False for
+// anything else (the caller takes parse_number: long mantissas and exponents, errors). Needs 32
+// readable bytes from b.
 inline bool parse_decimal_field(const char* b, const char* e, float* out) {
-  // the common case first: a sign, then at most 8 bytes of digits and one '.' (fixed-point values
-  // like -0.1104 or 1646.44, integers). Without a branch on where the point is: the bytes are
-  // shifted to the top of the word (the bytes below become zeros, i.e. leading '0's), the point's
-  // byte is found from the non-digit mask and squeezed out by moving the digits before it up one
-  // byte, and the 8 bytes are converted at once.
-  {
-    const bool neg = *b == '-';
-    const char* p = b + ((*b == '-') | (*b == '+'));
-    const uint64_t len = static_cast<uint64_t>(e - p);
-    if (len - 1 < 8) {
-      uint64_t t = (detail::load8(p) ^ 0x3030303030303030ull) << (64 - 8 * len);
-      const uint64_t nd = detail::nondigits(t);
-      int nf = 0;
-      bool ok = true;
-      if (nd != 0) {
-        // exactly one non-digit, the point ('.' ^ '0' == 0x1e), and at least one digit
-        const int q = __builtin_ctzll(nd) >> 3;
-        ok = (nd & (nd - 1)) == 0 && len >= 2 && ((t >> (8 * q)) & 0xff) == 0x1e;
-        const uint64_t below = (uint64_t{1} << (8 * q)) - 1;
-        t = ((t & below) << 8) | (t & ~below & ~(uint64_t{0xff} << (8 * q)));
-        nf = 7 - q;
-      }
-      if (ok) {
-        const float f = quotient_to_float(detail::digits_value(t, 8), nf);
-        *out = neg ? -f : f;
-        return true;
-      }
-    }
-  }
+  // the common case inline: a sign, then at most 8 bytes of digits and one '.' (fixed-point values
+  // like -0.1104 or 1646.44, integers)
   const bool neg = *b == '-';
-  b += (*b == '-') | (*b == '+');
-  const int64_t len = e - b;
-  if (len <= 0 || len > 16) return false;
-  const uint64_t t0 = detail::load8(b) ^ 0x3030303030303030ull;
-  const uint64_t t1 = detail::load8(b + 8) ^ 0x3030303030303030ull;
-  // non-digits within [b, e), low 8 bytes and high 8 bytes
-  const uint64_t keep0 = len >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * len)) - 1;
-  const uint64_t keep1 = len <= 8    ? 0
-                         : len == 16 ? ~uint64_t{0}
-                                     : (uint64_t{1} << (8 * (len - 8))) - 1;
-  const uint64_t nd0 = detail::nondigits(t0) & keep0, nd1 = detail::nondigits(t1) & keep1;
-  int ni, nf;
-  if ((nd0 | nd1) == 0) {
-    if (len > 15) return false;
-    ni = static_cast<int>(len);
-    nf = 0;
-  } else {
-    // exactly one non-digit, and it is the '.' ('.' ^ '0' == 0x1e)
-    const int dot = nd0 != 0 ? __builtin_ctzll(nd0) >> 3 : 8 + (__builtin_ctzll(nd1) >> 3);
-    if ((nd0 & (nd0 - 1)) != 0 || (nd0 != 0 && nd1 != 0) || (nd1 & (nd1 - 1)) != 0) return false;
-    if (b[dot] != '.') return false;
-    ni = dot;
-    nf = static_cast<int>(len) - dot - 1;
-    if (ni + nf == 0 || ni + nf > 15) return false;
+  const char* p = b + ((*b == '-') | (*b == '+'));
+  const uint64_t len = static_cast<uint64_t>(e - p);
+  uint64_t m;
+  int nf;
+  if (len - 1 < 8 && detail::short_decimal(p, len, &m, &nf)) {
+    *out = detail::with_sign(quotient_to_float(m, nf), neg);
+    return true;
   }
-  const uint64_t m =
-      detail::digits_at(b, ni) * detail::kPow10Int15[nf] + detail::digits_at(b + ni + 1, nf);
-  const float f = nf != 0 ? quotient_to_float(m, nf) : static_cast<float>(static_cast<double>(m));
-  *out = neg ? -f : f;
-  return true;
+  return parse_decimal_rest(p, e, neg, out);
 }
 
 #else
