@@ -17,6 +17,7 @@
     'binding/plan_workers.cc',
     'binding/plan_wrap.cc',
     'csv/chunk.cc',
+    'csv/convert.cc',
     'csv/dictionary.cc',
     'csv/error.cc',
     'csv/fast_record.cc',

@@ -98,6 +98,33 @@ const char* fast_numeric_record(const ReaderConfig& cfg, const std::vector<RowRu
   return sep + 1;
 }
 
+const char* fast_numeric_batched(const ReaderConfig& cfg, const std::vector<RowRun>& runs,
+                                 ConvertFn convert, const char* p, SeparatorCursor* cur,
+                                 FieldStarts* fs, float* xr, float* yr) {
+  const char** const start = fs->start.data();
+  uint64_t* const word = fs->word.data();
+  const char* const next = cur->record_starts(p, cfg.fields, start, word);
+  if (next == nullptr) return nullptr;
+  for (const RowRun& run : runs) {
+    float* out = (run.dest == 0 ? xr : yr) + run.offset;
+    for (int32_t i = 0; i < run.count; i += 8) {
+      const int32_t f = run.field + i;
+      const int nb = run.count - i < 8 ? run.count - i : 8;
+      uint32_t left = ((1u << nb) - 1) & ~convert(word + f, start + f, nb, out + i);
+      while (left != 0) {
+        const int k = __builtin_ctz(left);
+        left &= left - 1;
+        const char* b = start[f + k];
+        const char* fe = start[f + k + 1] - 1;
+        if (!plain_number(b, fe, out + i + k) && !numeric_value(cfg, b, fe, out + i + k)) {
+          return nullptr;
+        }
+      }
+    }
+  }
+  return next;
+}
+
 std::vector<RowRun> row_runs(const ReaderConfig& cfg) {
   std::vector<RowRun> runs;
   for (int32_t c = 0; c < cfg.fields; c++) {

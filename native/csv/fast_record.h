@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "config.h"
+#include "convert.h"
 #include "dictionary.h"
 #include "find.h"
 
@@ -33,6 +35,37 @@ class SeparatorCursor {
     mask_ &= mask_ - 1;
     return at;
   }
+  // The starts and first 8 bytes of the fields of one record at p (`fields` of them: start[fields]
+  // is one past the last value, before its '\r\n' or '\n'); the position after the record, or
+  // nullptr when a field ends at something other than what its place needs (a newline or quote
+  // before the last field, or the last not at a newline). The cursor's state is kept in locals
+  // here: the stores to word[] might otherwise alias it.
+  const char* record_starts(const char* p, int32_t fields, const char** start, uint64_t* word) {
+    const char* base = base_;
+    uint64_t mask = mask_;
+    const char* sep = nullptr;
+    for (int32_t f = 0; f < fields; f++) {
+      while (mask == 0) {
+        base += 64;
+        mask = separator_mask(base, delimiter_);
+      }
+      sep = base + __builtin_ctzll(mask);
+      mask &= mask - 1;
+      if (*sep != (f + 1 < fields ? delimiter_ : '\n')) {
+        sep = nullptr;
+        break;
+      }
+      start[f] = p;
+      std::memcpy(&word[f], p, 8);
+      p = sep + 1;
+    }
+    base_ = base;
+    mask_ = mask;
+    if (sep == nullptr) return nullptr;
+    start[fields] = sep > start[fields - 1] && sep[-1] == '\r' ? sep : sep + 1;
+    return sep + 1;
+  }
+
   // The field [b, sep) as a short integer from the window, when it is one (sep from next()).
   bool small_int(const char* b, const char* sep, float* out) const {
     const int64_t len = sep - b;
@@ -84,5 +117,20 @@ const char* fast_numeric_record(const ReaderConfig& cfg, const std::vector<RowRu
                                 int64_t* small);
 
 std::vector<RowRun> row_runs(const ReaderConfig& cfg);
+
+// Per-piece scratch of fast_numeric_batched: each field's start and first 8 bytes (one record).
+struct FieldStarts {
+  std::vector<const char*> start;  // fields + 1 (the last: one past the record's last value)
+  std::vector<uint64_t> word;      // fields
+  explicit FieldStarts(int32_t fields)
+      : start(static_cast<size_t>(fields) + 1), word(static_cast<size_t>(fields)) {}
+};
+
+// fast_numeric_record with the values converted eight at a time by `convert` (convert.h): the
+// record's field bounds are found first, then each run is converted in groups of eight, and the
+// fields `convert` leaves go through the scalar path.
+const char* fast_numeric_batched(const ReaderConfig& cfg, const std::vector<RowRun>& runs,
+                                 ConvertFn convert, const char* p, SeparatorCursor* cur,
+                                 FieldStarts* fs, float* xr, float* yr);
 
 }  // namespace nntrain::csv

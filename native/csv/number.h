@@ -80,8 +80,10 @@ inline bool short_decimal(const char* p, uint64_t len, uint64_t* m, int* nf) {
   // one non-digit at most, and when there is one it is the point ('.' ^ '0' == 0x1e) beside a digit
   const bool dot = (len >= 2) & (((t >> (8 * q)) & 0xff) == 0x1e);
   const bool ok = ((nd & (nd - 1)) == 0) & ((nd == 0) | dot);
-  *m = digits_value(point ? squeezed : t, 8);
-  *nf = point ? 7 - q : 0;
+  // selects by mask rather than ?: so that the compiler keeps them free of branches
+  const uint64_t sel = uint64_t{0} - static_cast<uint64_t>(point);
+  *m = digits_value((squeezed & sel) | (t & ~sel), 8);
+  *nf = (7 - q) & static_cast<int>(sel);
   return ok;
 }
 

@@ -1,0 +1,130 @@
+// The eight-at-a-time converters (native/csv/convert.h): every variant converts the same fields
+// as the reference, with the bits of parse_number (Math.fround(Number(token))), and leaves the
+// others untouched; tokens random over the short-decimal grammar and its near misses.
+#include "csv/convert.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "csv/number.h"
+
+namespace nntrain::csv {
+namespace {
+
+uint32_t bits(float f) {
+  uint32_t b;
+  std::memcpy(&b, &f, sizeof b);
+  return b;
+}
+
+// Up to 9 bytes from an alphabet biased to digits, with a sign and a point often.
+std::string token(std::mt19937_64& rng) {
+  const char alphabet[] = "0123456789012345678900999..-+eE x";
+  std::string s;
+  const int sign = static_cast<int>(rng() % 4);
+  if (sign == 1) s += '-';
+  if (sign == 2) s += '+';
+  const int n = static_cast<int>(rng() % 10);
+  for (int i = 0; i < n; i++) {
+    const bool plain = rng() % 8 != 0;
+    s += plain ? static_cast<char>('0' + rng() % 10) : alphabet[rng() % (sizeof alphabet - 1)];
+  }
+  if (rng() % 3 == 0 && s.size() > 1) s.insert(1 + rng() % (s.size() - 1), 1, '.');
+  return s;
+}
+
+// One record of 1..8 tokens joined by ',' (64 readable bytes after it), through each variant.
+void check_record(const std::vector<std::string>& tokens) {
+  std::string rec;
+  std::vector<size_t> at;
+  for (const std::string& t : tokens) {
+    at.push_back(rec.size());
+    rec += t + ',';
+  }
+  at.push_back(rec.size());
+  rec.append(64, 'x');
+  const int n = static_cast<int>(tokens.size());
+  const char* start[9];
+  uint64_t word[8];
+  for (int k = 0; k <= n; k++) start[k] = rec.data() + at[static_cast<size_t>(k)];
+  for (int k = 0; k < n; k++) std::memcpy(&word[k], start[k], 8);
+  float want[8];
+  const uint32_t want_mask = short_decimals8_ref(word, start, n, want);
+  for (int k = 0; k < n; k++) {
+    if ((want_mask >> k & 1) == 0) continue;
+    INFO("token '", tokens[static_cast<size_t>(k)], "'");
+    float parsed = 0;
+    const std::string& t = tokens[static_cast<size_t>(k)];
+    REQUIRE(parse_number(t.data(), t.data() + t.size(), &parsed) == NumberStatus::kOk);
+    REQUIRE(bits(want[k]) == bits(parsed));
+  }
+  for (const ConvertVariant& v : convert_variants()) {
+    INFO("variant ", v.name);
+    float got[8];
+    for (float& g : got) g = 123.0f;
+    const uint32_t mask = v.fn(word, start, n, got);
+    REQUIRE(mask == want_mask);
+    for (int k = 0; k < 8; k++) {
+      INFO("field ", k, " '", k < n ? tokens[static_cast<size_t>(k)] : "", "'");
+      if (k < n && (mask >> k & 1) != 0) {
+        REQUIRE(bits(got[k]) == bits(want[k]));
+      } else {
+        REQUIRE(got[k] == 123.0f);  // not converted: not written
+      }
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("hand-picked short decimals and near misses") {
+  check_record({"0", "-0", "+0", "255", "-0.1104", "1646.44", "12345678", "-1234567"});
+  check_record({"-12345678", "+1234.567", "1.", "-.5", ".", "-", "+", ""});
+  check_record({"0.0000001", "9999999.9", "99999999", "1.2.3", "1e5", " 1", "1 ", "--1"});
+  // float32 ties and their neighbours among 8-digit decimals (the divide fallback)
+  check_record({"16777217", "16777219", "33554434", "33554435", "0.5000001", "16777216"});
+  check_record({"-2"});
+}
+
+TEST_CASE("random short tokens give the reference's fields and bits in every variant") {
+  std::mt19937_64 rng(8);
+  int converted = 0, total = 0;
+  for (int i = 0; i < 50000; i++) {
+    std::vector<std::string> tokens(1 + rng() % 8);
+    for (std::string& t : tokens) t = token(rng);
+    check_record(tokens);
+    const char* start[9];
+    uint64_t word[8];
+    std::string rec;
+    std::vector<size_t> at;
+    for (const std::string& t : tokens) {
+      at.push_back(rec.size());
+      rec += t + ',';
+    }
+    at.push_back(rec.size());
+    rec.append(64, 'x');
+    for (size_t k = 0; k < at.size(); k++) start[k] = rec.data() + at[k];
+    for (size_t k = 0; k < tokens.size(); k++) std::memcpy(&word[k], start[k], 8);
+    float out[8];
+    converted +=
+        __builtin_popcount(short_decimals8_ref(word, start, static_cast<int>(tokens.size()), out));
+    total += static_cast<int>(tokens.size());
+  }
+  // most tokens must take the fast path, else it was not tested
+  CHECK(converted > total / 3);
+}
+
+TEST_CASE("the dispatched converter is a listed variant") {
+  const ConvertFn f = short_decimals8();
+  if (f == nullptr) return;
+  bool listed = false;
+  for (const ConvertVariant& v : convert_variants()) listed |= v.fn == f;
+  CHECK(listed);
+}
+
+}  // namespace nntrain::csv
