@@ -100,6 +100,14 @@ TEST_CASE("hard cases agree with the reference parser") {
       "1e0000000000000000000000001", "1e-0000000000000000000000001", "1.5e+000", "123e-3",
       "0.00123e3", "12345678901234567e-17", "1e22", "1e23", "1e-22", "1e-23",
       "9007199254740993e-22", "9007199254740992e22", "4e22", "5e-23",
+      // short exponent forms (a mantissa of at most 8 bytes, |exponent - fraction digits| <= 22 is
+      // the field fast path; the rest go to fast_float) and their edges
+      "1.234e-04", "-1.234E+04", "+1.234e4", "9.999999e22", "1.5e-21", "1.5e-22", "12345678e14",
+      "99999999e22", "99999999e23", "0.0000001e-15", "0.0000001e-16", "1e+0", "1E-00", "-0e-5",
+      "1e-00000004", "1e-000000004", "1e000000022", "5.e-3", ".5e3", "+.5E+2", "-.5e-0",
+      "1.6777217e7", "3.3554435e7", "1.6777219e7", "8.388609e6", "1.7014118e38", "3.4028235e38",
+      "3.4028236e38", "1.401298e-45", "1.5e", "1.5e-", "1.5e+-3", "1.5ee3", "1.5e3.5", "1.5e3e",
+      "1.5E", "e5", "-e5", ".e5", "1.2.3e4", "12345678e", "123456789e1", "1234567.8e-3",
       // not numbers: inf/nan spellings, partial tokens, stray characters
       "inf", "-inf", "+inf", "Infinity", "-Infinity", "nan", "NaN", "-nan", "nan(1)", "infinity",
       "", "+", "-", ".", "+.", "-.", "e1", ".e1", "1e", "1e+", "1e-", "1.2.3", "--1", "+-1", "-+1",
@@ -111,7 +119,7 @@ TEST_CASE("hard cases agree with the reference parser") {
 TEST_CASE("random grammar tokens and mutations agree with the reference parser") {
   std::mt19937_64 rng(20261206);
   const char alphabet[] = "0123456789.eE+-x \t19";
-  int fast = 0, total = 0;
+  int fast = 0, total = 0, exponent_fast = 0;
   for (int i = 0; i < 200000; i++) {
     std::string s = grammar_token(rng);
     if (i % 4 == 3 && !s.empty()) {  // one byte replaced, inserted or removed
@@ -122,16 +130,20 @@ TEST_CASE("random grammar tokens and mutations agree with the reference parser")
       if (op == 1) s.insert(at, 1, c);
       if (op == 2) s.erase(at, 1);
     }
-    fast += same_as_reference(s) ? 1 : 0;
+    const bool took = same_as_reference(s);
+    fast += took ? 1 : 0;
+    exponent_fast += took && s.find_first_of("eE") != std::string::npos ? 1 : 0;
     total++;
   }
+  // ...and so must its exponent forms
+  CHECK(exponent_fast > total / 50);
   // the fast path must take a real share of these tokens, else it was not tested
   CHECK(fast > total / 10);
 }
 
 TEST_CASE("the plain decimals of the bench files take the field fast path") {
-  for (const char* t :
-       {"0", "255", "-0.1104", "0.9329", "20", "-122", "-877.97", "1646.44", "1.2345678901234"}) {
+  for (const char* t : {"0", "255", "-0.1104", "0.9329", "20", "-122", "-877.97", "1646.44",
+                        "1.2345678901234", "-1.234e-4", "1.234e-04", "5.678E+3", "-9.876e-10"}) {
     CHECK(same_as_reference(t));
   }
 }
