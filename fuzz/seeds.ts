@@ -12,6 +12,7 @@ import { basename, join, sep } from 'node:path';
 import { encodePlan, PLAN_HEADER, PLAN_LAYER_WIDTH } from '../src/backend/native.js';
 import { layers, optimizers, saveModel, Sequential } from '../src/index.js';
 import type { LossConfig } from '../src/losses/index.js';
+import { Rng } from '../src/util/rng.js';
 
 const out = process.argv[2];
 if (out === undefined) throw new Error('usage: tsx fuzz/seeds.ts OUT_DIR');
@@ -31,6 +32,9 @@ const presets: [number, number][][] = [
   [[3, 0x10], [4, 0x03], [6, 0x12], [7, 0x21], [16, 0x03], [17, 2], [18, 0x00], [19, 0x01], [22, 0x40]], // categories collected, missing tokens, 2 threads
   [[0, 1], [3, 0x10], [4, 0x05], [21, 0x30], [26, 0x02], [28, 3]], // semicolon, re-read after rewind, y column, 3 rows per read
   [[3, 0x10], [4, 0x01], [6, 0x22], [14, 0xff], [15, 0xff], [27, 0x01]], // fixed category lists, one-hot
+  // header, every field numeric, 2 threads, the largest blocks and pieces (the all-numeric record
+  // paths; pieces of more than 512 decimal fields take native/csv/convert.h's eight-at-a-time one)
+  [[3, 0x10], [4, 0x01], ...Array.from({ length: 8 }, (_, i): [number, number] => [6 + i, 0x11]), [17, 2], [18, 0xff], [19, 0x0f], [20, 0xff], [21, 0x3f], [22, 0xff], [23, 0x0f]],
 ];
 /** Files under test/ in a fixtures folder whose names end with `ext`. */
 const fixtures = (ext: string): string[] =>
@@ -43,6 +47,20 @@ for (const name of readdirSync(join(root, 'data')).filter((f) => f.endsWith('.cs
   csvFiles.push([name.replace(/\.csv$/, ''), `${head}\n`]);
 }
 csvFiles.push(['quoted', 'name,"note, with comma",v\n"a ""b""",x,1\n"multi\nline",y,2\r\n\n,z,NA\n']);
+{
+  // decimals in the notations of real files, 8 columns, 720 fields
+  const rng = new Rng(7);
+  const value = (): string => {
+    const u = rng.uniform();
+    const x = rng.normal();
+    if (u < 0.6) return x.toFixed(4);
+    if (u < 0.75) return String(Math.round(x * 100));
+    if (u < 0.85) return (x * 1e-3).toExponential(3);
+    return (x * 1000).toFixed(2);
+  };
+  const rows = Array.from({ length: 90 }, () => Array.from({ length: 8 }, value).join(','));
+  csvFiles.push(['decimals', `${['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].join(',')}\n${rows.join('\n')}\n`]);
+}
 csvFiles.push(['bom-crlf', '\ufeffx;y\r\n1,5;2\r\n3;4\r\n']);
 const csvDir = dir('csv');
 for (const [name, text] of csvFiles) {

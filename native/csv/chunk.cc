@@ -161,7 +161,7 @@ void parse_piece(const ReaderConfig& cfg, const std::vector<Dictionary>& dicts,
     } else if (all_numeric) {
       next = fast_numeric_record(cfg, runs, p, &cur, xr, yr, &small);
       fields_seen += cfg.fields;
-      if (cur.digits() && fields_seen >= 4096 && 2 * small < fields_seen) {
+      if (cur.digits() && fields_seen >= 512 && 2 * small < fields_seen) {
         cur.set_digits(false);
         batched = convert != nullptr;
       }

@@ -1,5 +1,5 @@
 // All-numeric files whose values are mostly decimals: the native reader converts them eight at a
-// time (native/csv/convert.h) once a piece's first 4,096 fields show few short integers, and hands
+// time (native/csv/convert.h) once a piece's first 512 fields show few short integers, and hands
 // every value it cannot take (exponents, long mantissas, spaces, quotes, missing tokens, errors) to
 // the per-field path. Values must be Math.fround(Number(s)) bit for bit and errors worded and placed
 // as the js reader does, for pieces large enough to reach that path.
