@@ -131,16 +131,17 @@ void parse_piece(const ReaderConfig& cfg, const std::vector<Dictionary>& dicts,
   bool all_numeric = !cfg.numeric_missing;
   for (const ColumnSpec& cs : cfg.columns) all_numeric &= cs.kind == ColumnKind::kNumeric;
   std::vector<RowRun> runs;
-  // All-numeric records start field by field with short integers read from the digit windows
-  // (Fashion-MNIST's pixels: fastest there); when the first records show few short integers, the
-  // values go eight at a time through `convert` where the CPU has it (convert.h), else field by
-  // field without the windows.
+  // All-numeric records start with short integers (Fashion-MNIST's pixels): a 64-byte window's
+  // fields at once where the CPU has AVX-512 VBMI2 (convert.h short_ints64), else field by field
+  // from the digit windows; when the first records show few short integers, the values go eight at
+  // a time through `convert` where the CPU has AVX-512 (convert.h), else field by field.
   const ConvertFn convert = all_numeric ? short_decimals8() : nullptr;
+  ShortIntsFn ints = all_numeric ? short_ints64() : nullptr;
   FieldStarts starts(convert != nullptr ? cfg.fields : 0);
   bool batched = false;
   if (all_numeric) {
     runs = row_runs(cfg);
-    cur.set_digits(true);
+    cur.set_digits(ints == nullptr);  // the windows of short ints64 need no digit windows
     cur.reset(p);
   }
   int64_t small = 0, fields_seen = 0;
@@ -159,10 +160,11 @@ void parse_piece(const ReaderConfig& cfg, const std::vector<Dictionary>& dicts,
     if (batched) {
       next = fast_numeric_batched(cfg, runs, convert, p, &cur, &starts, xr, yr);
     } else if (all_numeric) {
-      next = fast_numeric_record(cfg, runs, p, &cur, xr, yr, &small);
+      next = fast_numeric_record(cfg, runs, p, &cur, xr, yr, &small, ints);
       fields_seen += cfg.fields;
-      if (cur.digits() && fields_seen >= 512 && 2 * small < fields_seen) {
+      if ((cur.digits() || ints != nullptr) && fields_seen >= 512 && 2 * small < fields_seen) {
         cur.set_digits(false);
+        ints = nullptr;
         batched = convert != nullptr;
       }
     } else {

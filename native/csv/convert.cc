@@ -12,6 +12,24 @@
 
 namespace nntrain::csv {
 
+bool short_ints64_ref(const char* base, uint64_t take, const char* p, char delimiter, float* out) {
+  float values[32];  // at most 32 non-empty fields end in 64 bytes
+  int n = 0;
+  for (uint64_t t = take; t != 0; t &= t - 1) {
+    const char* sep = base + __builtin_ctzll(t);
+    if (*sep != delimiter || sep - p < 1 || sep - p > 4 || n == 32) return false;
+    int v = 0;
+    for (const char* q = p; q < sep; q++) {
+      if (*q < '0' || *q > '9') return false;
+      v = 10 * v + (*q - '0');
+    }
+    values[n++] = static_cast<float>(v);
+    p = sep + 1;
+  }
+  for (int k = 0; k < n; k++) out[k] = values[k];
+  return true;
+}
+
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 
 uint32_t short_decimals8_ref(const uint64_t* word, const char* const* start, int n, float* out) {
@@ -116,6 +134,74 @@ short_decimals8_avx512(const uint64_t* word, const char* const* start, int n, fl
   return ok;
 }
 
+// 10x for bytes x <= 9 (8x + 2x by byte adds).
+__attribute__((target("avx512f,avx512bw"))) inline __m512i times10(__m512i x) {
+  const __m512i x2 = _mm512_add_epi8(x, x);
+  const __m512i x4 = _mm512_add_epi8(x2, x2);
+  return _mm512_add_epi8(_mm512_add_epi8(x4, x4), x2);
+}
+
+// The first min(n, 16) values lo[i] + 100 hi[i] (bytes 0..15 of each) as floats to out.
+__attribute__((target("avx512f,avx512bw"))) inline void store_ints16(__m512i lo, __m512i hi, int n,
+                                                                     float* out) {
+  const __m512i l = _mm512_maskz_cvtepu8_epi32(0xffff, _mm512_maskz_extracti32x4_epi32(0xf, lo, 0));
+  const __m512i h = _mm512_maskz_cvtepu8_epi32(0xffff, _mm512_maskz_extracti32x4_epi32(0xf, hi, 0));
+  const __m512 f = _mm512_maskz_cvtepi32_ps(
+      0xffff, _mm512_add_epi32(l, _mm512_maskz_mullo_epi32(0xffff, h, _mm512_set1_epi32(100))));
+  _mm512_mask_storeu_ps(out, n >= 16 ? 0xffff : static_cast<__mmask16>((1u << n) - 1), f);
+}
+
+// short_ints64: one pass over the window's bytes decides whether every taken field is 1..4 digits
+// (every byte from p to the last taken separator a digit or a taken separator, each separator after
+// a digit, no 5 digits in a row, the first field 1..4 digits from p); the values are the digit runs
+// ending before each separator (as find.h's DigitWindow, shifted one byte), compressed in field
+// order (vpcompressb) and widened to floats 16 at a time.
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi2,popcnt"))) bool short_ints64_avx512(
+    const char* base, uint64_t take, const char* p, char delimiter, float* out) {
+  const __m512i ascii0 = _mm512_set1_epi8('0');
+  const __m512i nine = _mm512_set1_epi8(9);
+  const __m512i v = _mm512_loadu_si512(base);
+  const uint64_t digit = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, ascii0), nine);
+  const uint64_t delim = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(delimiter));
+  const int first = __builtin_ctzll(take);
+  const int last = 63 - __builtin_clzll(take);
+  const int64_t len0 = base + first - p;
+  if ((take & ~delim) != 0 || len0 < 1 || len0 > 4) return false;
+  const int64_t from = p - base;  // -3..63
+  const uint64_t range = (from > 0 ? ~uint64_t{0} << from : ~uint64_t{0}) &
+                         (last == 63 ? ~uint64_t{0} : (uint64_t{1} << (last + 1)) - 1);
+  const uint64_t after_digit = digit << 1 | (static_cast<unsigned char>(base[-1] - '0') <= 9);
+  const uint64_t d = digit & range;
+  if ((range & ~(digit | take)) != 0 || (take & ~after_digit) != 0 ||
+      (d & d << 1 & d << 2 & d << 3 & d << 4) != 0) {
+    return false;
+  }
+  // digits 1..4 bytes before each position: lo = the last two, hi = the two before; run[k]: the
+  // k + 1 bytes before are digits
+  __m512i dk[4];
+  __mmask64 run[4];
+  __mmask64 c = ~__mmask64{0};
+  for (int k = 0; k < 4; k++) {
+    const __m512i x = _mm512_sub_epi8(_mm512_loadu_si512(base - 1 - k), ascii0);
+    c &= _mm512_cmple_epu8_mask(x, nine);
+    run[k] = c;
+    dk[k] = _mm512_maskz_mov_epi8(c, x);
+  }
+  // the first field may begin in the window before: all of its bytes digits
+  if ((run[len0 - 1] >> first & 1) == 0) return false;
+  const __m512i lo = _mm512_add_epi8(dk[0], times10(dk[1]));
+  const __m512i hi = _mm512_add_epi8(dk[2], times10(dk[3]));
+  const __m512i lo_c = _mm512_maskz_compress_epi8(take, lo);
+  const __m512i hi_c = _mm512_maskz_compress_epi8(take, hi);
+  const int n = __builtin_popcountll(take);
+  store_ints16(lo_c, hi_c, n, out);
+  if (n > 16) {
+    store_ints16(_mm512_maskz_shuffle_i32x4(0xffff, lo_c, lo_c, 1),
+                 _mm512_maskz_shuffle_i32x4(0xffff, hi_c, hi_c, 1), n - 16, out + 16);
+  }
+  return true;
+}
+
 bool init_cpu() {
   __builtin_cpu_init();
   return true;
@@ -125,10 +211,23 @@ const bool kAvx512 = init_cpu() && __builtin_cpu_supports("avx512f") &&
                      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
                      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd");
 
+const bool kVbmi2 =
+    kAvx512 && __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("popcnt");
+
 }  // namespace
 
 ConvertFn short_decimals8() {
   return kAvx512 ? short_decimals8_avx512 : nullptr;
+}
+
+ShortIntsFn short_ints64() {
+  return kVbmi2 ? short_ints64_avx512 : nullptr;
+}
+
+std::vector<ShortIntsVariant> short_ints_variants() {
+  std::vector<ShortIntsVariant> v{{"ref", short_ints64_ref}};
+  if (kVbmi2) v.push_back({"avx512vbmi2", short_ints64_avx512});
+  return v;
 }
 
 std::vector<ConvertVariant> convert_variants() {
@@ -147,6 +246,14 @@ std::vector<ConvertVariant> convert_variants() {
   return {{"ref", short_decimals8_ref}};
 }
 
+ShortIntsFn short_ints64() {
+  return nullptr;
+}
+
+std::vector<ShortIntsVariant> short_ints_variants() {
+  return {{"ref", short_ints64_ref}};
+}
+
 #endif
 
 #else  // big-endian: no short decimals here (parse_decimal_field has none either)
@@ -161,6 +268,14 @@ ConvertFn short_decimals8() {
 
 std::vector<ConvertVariant> convert_variants() {
   return {{"ref", short_decimals8_ref}};
+}
+
+ShortIntsFn short_ints64() {
+  return nullptr;
+}
+
+std::vector<ShortIntsVariant> short_ints_variants() {
+  return {{"ref", short_ints64_ref}};
 }
 
 #endif

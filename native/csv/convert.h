@@ -29,4 +29,22 @@ struct ConvertVariant {
 };
 std::vector<ConvertVariant> convert_variants();
 
+// The fields of one 64-byte window at once, when they are all short integers (Fashion-MNIST's
+// pixels): `take` (non-zero) marks the separators in base[0..64) that end the fields to convert, in
+// order, the first field starting at p (p <= the first separator; it may start in the window
+// before). When every taken separator is the delimiter and every field is 1..4 digits, writes their
+// values to out[0..popcount(take)) and returns true; else writes nothing and returns false (the
+// caller parses those fields one by one). Reads base[-4..63].
+using ShortIntsFn = bool (*)(const char* base, uint64_t take, const char* p, char delimiter,
+                             float* out);
+
+// The variant this CPU runs (AVX-512 with VBMI2's byte compress; else null) and the reference.
+ShortIntsFn short_ints64();
+bool short_ints64_ref(const char* base, uint64_t take, const char* p, char delimiter, float* out);
+struct ShortIntsVariant {
+  const char* name;
+  ShortIntsFn fn;
+};
+std::vector<ShortIntsVariant> short_ints_variants();
+
 }  // namespace nntrain::csv

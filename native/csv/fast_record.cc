@@ -68,9 +68,12 @@ const char* fast_record(const ReaderConfig& cfg, const std::vector<Dictionary>& 
 
 const char* fast_numeric_record(const ReaderConfig& cfg, const std::vector<RowRun>& runs,
                                 const char* p, SeparatorCursor* cur, float* xr, float* yr,
-                                int64_t* small) {
+                                int64_t* small, ShortIntsFn ints) {
   const char delim = cfg.delimiter;
   const bool digits = cur->digits();
+  const auto parse = [&](const char* b, const char* e, float* v) {
+    return plain_number(b, e, v) || numeric_value(cfg, b, e, v);
+  };
   int64_t hits = 0;
   float* out = nullptr;
   for (size_t r = 0; r < runs.size(); r++) {
@@ -78,12 +81,17 @@ const char* fast_numeric_record(const ReaderConfig& cfg, const std::vector<RowRu
     out = (run.dest == 0 ? xr : yr) + run.offset;
     // every field but the record's last ends at a delimiter
     const int32_t count = r + 1 == runs.size() ? run.count - 1 : run.count;
+    if (ints != nullptr) {
+      p = cur->int_run(p, count, out, ints, &hits, parse);
+      if (p == nullptr) return nullptr;
+      continue;
+    }
     for (int32_t k = 0; k < count; k++) {
       const char* sep = cur->next();
       if (*sep != delim) return nullptr;
       if (digits && cur->small_int(p, sep, out + k)) {
         hits++;
-      } else if (!plain_number(p, sep, out + k) && !numeric_value(cfg, p, sep, out + k)) {
+      } else if (!parse(p, sep, out + k)) {
         return nullptr;
       }
       p = sep + 1;
@@ -93,7 +101,7 @@ const char* fast_numeric_record(const ReaderConfig& cfg, const std::vector<RowRu
   const char* sep = cur->next();
   if (*sep != '\n') return nullptr;
   const char* e = sep > p && sep[-1] == '\r' ? sep - 1 : sep;
-  if (!plain_number(p, e, last) && !numeric_value(cfg, p, e, last)) return nullptr;
+  if (!parse(p, e, last)) return nullptr;
   *small += hits;
   return sep + 1;
 }

@@ -66,6 +66,54 @@ class SeparatorCursor {
     return sep + 1;
   }
 
+  // `count` fields from p, each ending at the delimiter, into out[0..count): each window's fields
+  // at once through `ints` when they are all short integers, else one by one through
+  // parse(b, e, out) -> bool. The position after the last delimiter, or nullptr when a field ends
+  // at something else or parse fails; *hits += the fields `ints` took. The cursor's state is kept
+  // in locals (stores to out[] might otherwise alias it).
+  template <typename Parse>
+  const char* int_run(const char* p, int32_t count, float* out, ShortIntsFn ints, int64_t* hits,
+                      Parse&& parse) {
+    const char* base = base_;
+    uint64_t mask = mask_;
+    const char delimiter = delimiter_;
+    while (count > 0) {
+      while (mask == 0) {
+        base += 64;
+        mask = separator_mask(base, delimiter);
+      }
+      uint64_t take = mask;
+      int n = __builtin_popcountll(take);
+      if (n > count) {  // a run's end: its first `count` separators only
+        uint64_t t = mask;
+        for (int i = 1; i < count; i++) t &= t - 1;
+        take = mask & ((t & (0 - t)) * 2 - 1);
+        n = count;
+      }
+      mask &= ~take;
+      if (ints(base, take, p, delimiter, out)) {
+        *hits += n;
+        out += n;
+        p = base + (63 - __builtin_clzll(take)) + 1;
+      } else {
+        for (; take != 0; take &= take - 1) {
+          const char* sep = base + __builtin_ctzll(take);
+          if (*sep != delimiter || !parse(p, sep, out)) {
+            p = nullptr;
+            break;
+          }
+          out++;
+          p = sep + 1;
+        }
+        if (p == nullptr) break;
+      }
+      count -= n;
+    }
+    base_ = base;
+    mask_ = mask;
+    return p;
+  }
+
   // The field [b, sep) as a short integer from the window, when it is one (sep from next()).
   bool small_int(const char* b, const char* sep, float* out) const {
     const int64_t len = sep - b;
@@ -110,11 +158,12 @@ struct RowRun {
 
 // fast_record for files whose every field is numeric and no missing token looks like a number (the
 // common case of ML data): fields are written run by run (`runs` from row_runs, covering every
-// field in order). *small counts the fields that were short integers read from the digit window (to
-// turn the windows off for data that has none).
+// field in order). *small counts the fields that were short integers read from the digit window or
+// by `ints` (convert.h; when not null, a window's fields at once, and the cursor's digit windows
+// are off), to leave those paths for data that has few.
 const char* fast_numeric_record(const ReaderConfig& cfg, const std::vector<RowRun>& runs,
                                 const char* p, SeparatorCursor* cur, float* xr, float* yr,
-                                int64_t* small);
+                                int64_t* small, ShortIntsFn ints);
 
 std::vector<RowRun> row_runs(const ReaderConfig& cfg);
 

@@ -119,11 +119,74 @@ TEST_CASE("random short tokens give the reference's fields and bits in every var
   CHECK(converted > total / 3);
 }
 
+TEST_CASE(
+    "short integers a window at a time: every variant takes and writes what the reference does") {
+  std::mt19937_64 rng(64);
+  const auto variants = short_ints_variants();
+  // mostly fields of 1..4 digits, some of 5, some with a point, a sign, a quote or a newline
+  auto field = [&]() {
+    std::string f;
+    const int r = static_cast<int>(rng() % 100);
+    const int len = r < 94 ? 1 + r % 4 : (r < 96 ? 0 : (r == 96 ? 5 : 1 + r % 4));
+    for (int i = 0; i < len; i++) f += static_cast<char>('0' + rng() % 10);
+    if (r > 96) f[rng() % f.size()] = ".-\"\n"[rng() % 4];
+    return f;
+  };
+  int taken = 0, cases = 0;
+  for (int i = 0; i < 30000; i++) {
+    std::string text(16, ' ');  // bytes before the first window (base[-4..-1] are read)
+    std::vector<size_t> starts;
+    while (text.size() < 16 + 200) {
+      starts.push_back(text.size());
+      text += field();
+      text += rng() % 50 == 0 ? ';' : ',';
+    }
+    text.append(64, '\0');
+    // a window at any offset, and a first field starting in it or up to 4 bytes before it
+    const size_t at = 16 + rng() % 100;
+    const char* base = text.data() + at;
+    size_t s = 0;
+    while (s + 1 < starts.size() && starts[s + 1] <= at) s++;
+    if (rng() % 2 == 0 && s + 1 < starts.size()) s++;
+    const char* p = text.data() + starts[s];
+    // the separators from p on within the window, the first k of them taken
+    uint64_t mask = 0;
+    for (int j = static_cast<int>(p > base ? p - base : 0); j < 64; j++) {
+      if (base[j] == ',' || base[j] == ';' || base[j] == '\n' || base[j] == '"')
+        mask |= uint64_t{1} << j;
+    }
+    if (mask == 0) continue;
+    uint64_t take = mask;
+    for (int drop = static_cast<int>(rng() % 4); drop > 0 && (take & (take - 1)) != 0; drop--) {
+      take &= ~(uint64_t{1} << (63 - __builtin_clzll(take)));
+    }
+    float want[64], got[64];
+    for (float& w : want) w = -1.0f;
+    const bool ok = short_ints64_ref(base, take, p, ',', want);
+    cases++;
+    taken += ok ? 1 : 0;
+    for (const ShortIntsVariant& v : variants) {
+      INFO("variant ", v.name, ", case ", i);
+      for (float& g : got) g = -1.0f;
+      REQUIRE(v.fn(base, take, p, ',', got) == ok);
+      REQUIRE(std::memcmp(got, want, sizeof got) == 0);
+    }
+  }
+  // both outcomes must be common, else one side was not tested
+  CHECK(taken > cases / 10);
+  CHECK(taken < cases * 9 / 10);
+}
+
 TEST_CASE("the dispatched converter is a listed variant") {
   const ConvertFn f = short_decimals8();
   if (f == nullptr) return;
   bool listed = false;
   for (const ConvertVariant& v : convert_variants()) listed |= v.fn == f;
+  CHECK(listed);
+  const ShortIntsFn g = short_ints64();
+  if (g == nullptr) return;
+  listed = false;
+  for (const ShortIntsVariant& v : short_ints_variants()) listed |= v.fn == g;
   CHECK(listed);
 }
 
