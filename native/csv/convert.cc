@@ -32,7 +32,8 @@ bool short_ints64_ref(const char* base, uint64_t take, const char* p, char delim
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 
-uint32_t short_decimals8_ref(const uint64_t* word, const char* const* start, int n, float* out) {
+uint32_t short_decimals8_ref(const uint64_t* word, const uint8_t* ninth, const char* const* start,
+                             int n, float* out) {
   uint32_t done = 0;
   for (int k = 0; k < n; k++) {
     uint64_t w = word[k];
@@ -40,16 +41,36 @@ uint32_t short_decimals8_ref(const uint64_t* word, const char* const* start, int
     const char c = static_cast<char>(w & 0xff);
     const bool neg = c == '-';
     if (neg || c == '+') {
-      w >>= 8;
+      w = w >> 8 | static_cast<uint64_t>(ninth[k]) << 56;
       len--;
     }
     if (len < 1 || len > 8) continue;
     char bytes[8];  // short_decimal reads 8 bytes
     std::memcpy(bytes, &w, sizeof bytes);
+    int64_t ml = 0;  // the mantissa: up to the first 'e' or 'E'
+    while (ml < len && bytes[ml] != 'e' && bytes[ml] != 'E') ml++;
     uint64_t m;
     int nf;
-    if (!detail::short_decimal(bytes, static_cast<uint64_t>(len), &m, &nf)) continue;
-    out[k] = detail::with_sign(quotient_to_float(m, nf), neg);
+    if (ml == 0 || !detail::short_decimal(bytes, static_cast<uint64_t>(ml), &m, &nf)) continue;
+    int64_t x = 0;
+    if (ml < len) {
+      int64_t i = ml + 1;
+      const bool xneg = i < len && bytes[i] == '-';
+      if (i < len && (bytes[i] == '-' || bytes[i] == '+')) i++;
+      if (len - i < 1 || len - i > 3) continue;
+      bool digits = true;
+      for (; i < len; i++) {
+        digits &= bytes[i] >= '0' && bytes[i] <= '9';
+        x = 10 * x + (bytes[i] - '0');
+      }
+      if (!digits) continue;
+      if (xneg) x = -x;
+    }
+    const int64_t e = x - nf;
+    if (e < -15 || e > 15) continue;
+    const float f = e <= 0 ? quotient_to_float(m, static_cast<int>(-e))
+                           : static_cast<float>(static_cast<double>(m) * kExactPow10[e]);
+    out[k] = detail::with_sign(f, neg);
     done |= 1u << k;
   }
   return done;
@@ -58,16 +79,41 @@ uint32_t short_decimals8_ref(const uint64_t* word, const char* const* start, int
 #if NNTRAIN_CONVERT_X86
 namespace {
 
-// detail::short_decimal on eight 64-bit lanes. The digits are summed with byte and word
-// multiply-adds (10, 1), (100, 1) and one 32-bit product, the point's byte found with a
-// leading-zero count; m / 10^nf as in quotient_to_float: a product by the rounded reciprocal,
-// divided instead where it lands near a float32 midpoint (m >= 1 and nf <= 7 keep the value above
-// FLT_MIN). The all-ones zero-masking forms stand in for plain intrinsics whose undefined
+#define NNTRAIN_AVX512_DECIMALS \
+  __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512cd")))
+
+// The non-digit bytes of t = 8 bytes ^ '0' per lane, as the high bit of each byte.
+NNTRAIN_AVX512_DECIMALS inline __m512i nondigits8(__m512i t) {
+  return _mm512_and_si512(
+      _mm512_or_si512(_mm512_add_epi64(_mm512_and_si512(t, _mm512_set1_epi64(0x7f7f7f7f7f7f7f7fll)),
+                                       _mm512_set1_epi64(0x7676767676767676ll)),
+                      t),
+      _mm512_set1_epi64(static_cast<int64_t>(0x8080808080808080ull)));
+}
+
+// 8 digits per lane, most significant in the low byte: pairs, quads, then the two halves.
+NNTRAIN_AVX512_DECIMALS inline __m512i digits8(__m512i u) {
+  const __m512i pairs = _mm512_maskz_maddubs_epi16(~__mmask32{0}, u, _mm512_set1_epi16(0x010a));
+  const __m512i quads = _mm512_maskz_madd_epi16(0xffff, pairs, _mm512_set1_epi32(0x00010064));
+  return _mm512_add_epi64(_mm512_maskz_mul_epu32(0xff, quads, _mm512_set1_epi64(10000)),
+                          _mm512_maskz_srli_epi64(0xff, quads, 32));
+}
+
+// detail::short_decimal on eight 64-bit lanes, and a short exponent after it: [eE] [+-]? 1..3
+// digits with |exponent - fraction digits| <= 15 (-1.234e-4; parse_decimal_field's exponent path
+// takes the rest of its range). The point's byte is found with a leading-zero count and squeezed
+// out by shifts; the digits are summed with multiply-adds; m / 10^k as in quotient_to_float (a
+// product by the rounded reciprocal, divided instead where it lands near a float32 midpoint; m >= 1
+// and k <= 15 keep the value above FLT_MIN), m * 10^k as one product (Clinger: both exact, m <
+// 10^8). The all-ones zero-masking forms stand in for plain intrinsics whose undefined
 // pass-through operand GCC 12 flags as -Wmaybe-uninitialized (a false positive, GCC bug 105593).
-__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512cd"))) uint32_t
-short_decimals8_avx512(const uint64_t* word, const char* const* start, int n, float* out) {
+NNTRAIN_AVX512_DECIMALS uint32_t short_decimals8_avx512(const uint64_t* word, const uint8_t* ninth,
+                                                        const char* const* start, int n,
+                                                        float* out) {
   const __mmask8 lanes = static_cast<__mmask8>((1u << n) - 1);
+  const __m512i zero = _mm512_setzero_si512();
   const __m512i one = _mm512_set1_epi64(1);
+  const __m512i ascii0 = _mm512_set1_epi64(0x3030303030303030ll);
   __m512i w = _mm512_maskz_loadu_epi64(lanes, word);
   const __m512i s0 = _mm512_maskz_loadu_epi64(lanes, start);
   const __m512i s1 = _mm512_maskz_loadu_epi64(lanes, start + 1);
@@ -76,20 +122,54 @@ short_decimals8_avx512(const uint64_t* word, const char* const* start, int n, fl
   const __m512i first = _mm512_and_si512(w, _mm512_set1_epi64(0xff));
   const __mmask8 neg = _mm512_cmpeq_epi64_mask(first, _mm512_set1_epi64('-'));
   const __mmask8 sgn = neg | _mm512_cmpeq_epi64_mask(first, _mm512_set1_epi64('+'));
-  w = _mm512_mask_srli_epi64(w, sgn, w, 8);
+  // the sign's lanes shift down one byte and take the field's ninth byte on top
+  const __m512i top9 = _mm512_maskz_slli_epi64(
+      0xff,
+      _mm512_maskz_cvtepu8_epi64(0xff, _mm_loadl_epi64(reinterpret_cast<const __m128i*>(ninth))),
+      56);
+  w = _mm512_mask_or_epi64(w, sgn, _mm512_maskz_srli_epi64(0xff, w, 8), top9);
   len = _mm512_mask_sub_epi64(len, sgn, len, one);
+  // an exponent: the first 'e' or 'E' byte qe < len; the mantissa is then the qe bytes before it
+  const __m512i es = _mm512_movm_epi8(
+      _mm512_cmpeq_epi8_mask(_mm512_or_si512(w, _mm512_set1_epi8(0x20)), _mm512_set1_epi8('e')));
+  const __m512i qe = _mm512_maskz_srli_epi64(
+      0xff,
+      _mm512_sub_epi64(
+          _mm512_set1_epi64(63),
+          _mm512_maskz_lzcnt_epi64(0xff, _mm512_and_si512(es, _mm512_sub_epi64(zero, es)))),
+      3);
+  const __mmask8 has_e = _mm512_test_epi64_mask(es, es) & _mm512_cmplt_epu64_mask(qe, len);
+  const __m512i mlen = _mm512_mask_mov_epi64(len, has_e, qe);
+  // the exponent's sign and 1..3 digits, at the top of the lane
+  const __m512i e8 = _mm512_maskz_slli_epi64(0xff, _mm512_add_epi64(qe, one), 3);
+  const __m512i esign =
+      _mm512_and_si512(_mm512_maskz_srlv_epi64(0xff, w, e8), _mm512_set1_epi64(0xff));
+  const __mmask8 xneg = _mm512_cmpeq_epi64_mask(esign, _mm512_set1_epi64('-'));
+  const __mmask8 xsgn = xneg | _mm512_cmpeq_epi64_mask(esign, _mm512_set1_epi64('+'));
+  const __m512i ds =
+      _mm512_mask_add_epi64(_mm512_add_epi64(qe, one), xsgn, _mm512_add_epi64(qe, one), one);
+  const __m512i dl = _mm512_sub_epi64(len, ds);
+  const __m512i xt = _mm512_maskz_sllv_epi64(
+      0xff,
+      _mm512_maskz_srlv_epi64(0xff, _mm512_xor_si512(w, ascii0),
+                              _mm512_maskz_slli_epi64(0xff, ds, 3)),
+      _mm512_sub_epi64(_mm512_set1_epi64(64), _mm512_maskz_slli_epi64(0xff, dl, 3)));
+  const __m512i xnd = nondigits8(xt);
+  const __mmask8 exp_ok =
+      static_cast<__mmask8>(~has_e) |
+      (_mm512_cmple_epu64_mask(_mm512_sub_epi64(dl, one), _mm512_set1_epi64(2)) &
+       _mm512_testn_epi64_mask(xnd, xnd));
+  const __m512i xv = _mm512_maskz_mov_epi64(has_e, digits8(xt));
+  const __m512i x = _mm512_mask_sub_epi64(xv, xneg, zero, xv);
+  // the mantissa's bytes at the top of the lane, '0' as 0 (shift counts of 64 or more give 0)
+  // the whole value and its mantissa 1..8 bytes
   const __mmask8 len_ok =
-      _mm512_cmple_epu64_mask(_mm512_sub_epi64(len, one), _mm512_set1_epi64(7)) & lanes;
-  // the value's bytes at the top of the lane, '0' as 0 (shift counts of 64 or more give 0)
+      _mm512_cmple_epu64_mask(_mm512_sub_epi64(len, one), _mm512_set1_epi64(7)) &
+      _mm512_cmple_epu64_mask(_mm512_sub_epi64(mlen, one), _mm512_set1_epi64(7)) & lanes;
   const __m512i shift =
-      _mm512_sub_epi64(_mm512_set1_epi64(64), _mm512_maskz_slli_epi64(0xff, len, 3));
-  const __m512i t = _mm512_maskz_sllv_epi64(
-      0xff, _mm512_xor_si512(w, _mm512_set1_epi64(0x3030303030303030ll)), shift);
-  const __m512i nd = _mm512_and_si512(
-      _mm512_or_si512(_mm512_add_epi64(_mm512_and_si512(t, _mm512_set1_epi64(0x7f7f7f7f7f7f7f7fll)),
-                                       _mm512_set1_epi64(0x7676767676767676ll)),
-                      t),
-      _mm512_set1_epi64(static_cast<int64_t>(0x8080808080808080ull)));
+      _mm512_sub_epi64(_mm512_set1_epi64(64), _mm512_maskz_slli_epi64(0xff, mlen, 3));
+  const __m512i t = _mm512_maskz_sllv_epi64(0xff, _mm512_xor_si512(w, ascii0), shift);
+  const __m512i nd = nondigits8(t);
   const __mmask8 point = _mm512_test_epi64_mask(nd, nd);
   const __mmask8 single = _mm512_testn_epi64_mask(nd, _mm512_sub_epi64(nd, one));
   // 8q: the point's byte (7 without one)
@@ -100,34 +180,37 @@ short_decimals8_avx512(const uint64_t* word, const char* const* start, int n, fl
   const __m512i at =
       _mm512_and_si512(_mm512_maskz_srlv_epi64(0xff, t, q8), _mm512_set1_epi64(0xff));
   const __mmask8 dot = _mm512_cmpeq_epi64_mask(at, _mm512_set1_epi64(0x1e)) &
-                       _mm512_cmpge_epu64_mask(len, _mm512_set1_epi64(2));
-  const __mmask8 ok = len_ok & single & static_cast<__mmask8>(~point | dot);
+                       _mm512_cmpge_epu64_mask(mlen, _mm512_set1_epi64(2));
   // the point squeezed out: the digits below it move up one byte
   const __m512i below = _mm512_sub_epi64(_mm512_maskz_sllv_epi64(0xff, one, q8), one);
   const __m512i byte = _mm512_maskz_sllv_epi64(0xff, _mm512_set1_epi64(0xff), q8);
   const __m512i u =
       _mm512_mask_or_epi64(t, point, _mm512_maskz_slli_epi64(0xff, _mm512_and_si512(t, below), 8),
                            _mm512_maskz_andnot_epi64(0xff, _mm512_or_si512(below, byte), t));
-  // 8 digits, most significant in the low byte: pairs, quads, then the two halves
-  const __m512i pairs = _mm512_maskz_maddubs_epi16(~__mmask32{0}, u, _mm512_set1_epi16(0x010a));
-  const __m512i quads = _mm512_maskz_madd_epi16(0xffff, pairs, _mm512_set1_epi32(0x00010064));
-  const __m512i m = _mm512_add_epi64(_mm512_maskz_mul_epu32(0xff, quads, _mm512_set1_epi64(10000)),
-                                     _mm512_maskz_srli_epi64(0xff, quads, 32));
+  const __m512i m = digits8(u);
   const __m512i nf =
       _mm512_maskz_sub_epi64(point, _mm512_set1_epi64(7), _mm512_maskz_srli_epi64(0xff, q8, 3));
+  const __m512i k = _mm512_sub_epi64(x, nf);
+  const __mmask8 ok =
+      len_ok & single & static_cast<__mmask8>(~point | dot) & exp_ok &
+      _mm512_cmple_epu64_mask(_mm512_add_epi64(k, _mm512_set1_epi64(15)), _mm512_set1_epi64(30));
+  // 10^|k| and its rounded reciprocal from 16-entry tables
+  const __m512i ak = _mm512_maskz_abs_epi64(0xff, k);
+  const __m512d exact = _mm512_maskz_permutex2var_pd(0xff, _mm512_loadu_pd(kExactPow10), ak,
+                                                     _mm512_loadu_pd(kExactPow10 + 8));
+  const __m512d inv = _mm512_maskz_permutex2var_pd(0xff, _mm512_loadu_pd(kInvPow10), ak,
+                                                   _mm512_loadu_pd(kInvPow10 + 8));
+  const __mmask8 up = _mm512_cmpgt_epi64_mask(k, zero);
   const __m512d d = _mm512_maskz_cvtepi64_pd(0xff, m);
-  __m512d r = _mm512_mul_pd(d, _mm512_maskz_permutexvar_pd(0xff, nf, _mm512_loadu_pd(kInvPow10)));
+  __m512d r = _mm512_mul_pd(d, _mm512_mask_blend_pd(up, inv, exact));
   const __m512i low = _mm512_and_si512(_mm512_castpd_si512(r), _mm512_set1_epi64((1 << 29) - 1));
   const __mmask8 near =
       _mm512_cmple_epu64_mask(
           _mm512_and_si512(_mm512_sub_epi64(low, _mm512_set1_epi64((1 << 28) - 3)),
                            _mm512_set1_epi64((1 << 29) - 1)),
           _mm512_set1_epi64(6)) &
-      ok;
-  if (near != 0) {
-    r = _mm512_mask_div_pd(r, near, d,
-                           _mm512_maskz_permutexvar_pd(0xff, nf, _mm512_loadu_pd(kExactPow10)));
-  }
+      ok & static_cast<__mmask8>(~up);
+  if (near != 0) r = _mm512_mask_div_pd(r, near, d, exact);
   __m256i f = _mm256_castps_si256(_mm512_maskz_cvtpd_ps(0xff, r));
   f = _mm256_mask_xor_epi32(f, neg, f, _mm256_set1_epi32(static_cast<int32_t>(0x80000000u)));
   _mm256_mask_storeu_ps(out, ok, _mm256_castsi256_ps(f));

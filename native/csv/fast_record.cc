@@ -111,14 +111,15 @@ const char* fast_numeric_batched(const ReaderConfig& cfg, const std::vector<RowR
                                  FieldStarts* fs, float* xr, float* yr) {
   const char** const start = fs->start.data();
   uint64_t* const word = fs->word.data();
-  const char* const next = cur->record_starts(p, cfg.fields, start, word);
+  uint8_t* const ninth = fs->ninth.data();
+  const char* const next = cur->record_starts(p, cfg.fields, start, word, ninth);
   if (next == nullptr) return nullptr;
   for (const RowRun& run : runs) {
     float* out = (run.dest == 0 ? xr : yr) + run.offset;
     for (int32_t i = 0; i < run.count; i += 8) {
       const int32_t f = run.field + i;
       const int nb = run.count - i < 8 ? run.count - i : 8;
-      uint32_t left = ((1u << nb) - 1) & ~convert(word + f, start + f, nb, out + i);
+      uint32_t left = ((1u << nb) - 1) & ~convert(word + f, ninth + f, start + f, nb, out + i);
       while (left != 0) {
         const int k = __builtin_ctz(left);
         left &= left - 1;

@@ -35,12 +35,13 @@ class SeparatorCursor {
     mask_ &= mask_ - 1;
     return at;
   }
-  // The starts and first 8 bytes of the fields of one record at p (`fields` of them: start[fields]
-  // is one past the last value, before its '\r\n' or '\n'); the position after the record, or
-  // nullptr when a field ends at something other than what its place needs (a newline or quote
-  // before the last field, or the last not at a newline). The cursor's state is kept in locals
-  // here: the stores to word[] might otherwise alias it.
-  const char* record_starts(const char* p, int32_t fields, const char** start, uint64_t* word) {
+  // The starts, first 8 bytes and ninth bytes of the fields of one record at p (`fields` of them:
+  // start[fields] is one past the last value, before its '\r\n' or '\n'); the position after the
+  // record, or nullptr when a field ends at something other than what its place needs (a newline or
+  // quote before the last field, or the last not at a newline). The cursor's state is kept in
+  // locals here: the stores to word[] might otherwise alias it.
+  const char* record_starts(const char* p, int32_t fields, const char** start, uint64_t* word,
+                            uint8_t* ninth) {
     const char* base = base_;
     uint64_t mask = mask_;
     const char* sep = nullptr;
@@ -57,6 +58,7 @@ class SeparatorCursor {
       }
       start[f] = p;
       std::memcpy(&word[f], p, 8);
+      ninth[f] = static_cast<uint8_t>(p[8]);
       p = sep + 1;
     }
     base_ = base;
@@ -167,12 +169,16 @@ const char* fast_numeric_record(const ReaderConfig& cfg, const std::vector<RowRu
 
 std::vector<RowRun> row_runs(const ReaderConfig& cfg);
 
-// Per-piece scratch of fast_numeric_batched: each field's start and first 8 bytes (one record).
+// Per-piece scratch of fast_numeric_batched: each field's start, first 8 bytes and ninth byte (one
+// record).
 struct FieldStarts {
   std::vector<const char*> start;  // fields + 1 (the last: one past the record's last value)
   std::vector<uint64_t> word;      // fields
+  std::vector<uint8_t> ninth;      // fields (+ 8: read 8 at a time)
   explicit FieldStarts(int32_t fields)
-      : start(static_cast<size_t>(fields) + 1), word(static_cast<size_t>(fields)) {}
+      : start(static_cast<size_t>(fields) + 1),
+        word(static_cast<size_t>(fields)),
+        ninth(static_cast<size_t>(fields) + 8) {}
 };
 
 // fast_numeric_record with the values converted eight at a time by `convert` (convert.h): the

@@ -38,6 +38,22 @@ std::string token(std::mt19937_64& rng) {
   return s;
 }
 
+// A short mantissa with an exponent of 0..4 digits, sometimes a byte off the grammar.
+std::string exponent_token(std::mt19937_64& rng) {
+  std::string s = rng() % 2 == 0 ? "-" : "";
+  const int digits = 1 + static_cast<int>(rng() % 5);
+  for (int i = 0; i < digits; i++) s += static_cast<char>('0' + rng() % 10);
+  if (rng() % 2 == 0) s.insert(rng() % s.size() + (s[0] == '-' ? 1 : 0), 1, '.');
+  s += rng() % 4 == 0 ? 'E' : 'e';
+  const int sign = static_cast<int>(rng() % 3);
+  if (sign == 1) s += '-';
+  if (sign == 2) s += '+';
+  const int xd = static_cast<int>(rng() % 5);
+  for (int i = 0; i < xd; i++) s += static_cast<char>('0' + (i == 0 ? rng() % 3 : rng() % 10));
+  if (rng() % 16 == 0) s[rng() % s.size()] = "x.e+-"[rng() % 5];
+  return s;
+}
+
 // One record of 1..8 tokens joined by ',' (64 readable bytes after it), through each variant.
 void check_record(const std::vector<std::string>& tokens) {
   std::string rec;
@@ -51,10 +67,14 @@ void check_record(const std::vector<std::string>& tokens) {
   const int n = static_cast<int>(tokens.size());
   const char* start[9];
   uint64_t word[8];
+  uint8_t ninth[8] = {};
   for (int k = 0; k <= n; k++) start[k] = rec.data() + at[static_cast<size_t>(k)];
-  for (int k = 0; k < n; k++) std::memcpy(&word[k], start[k], 8);
+  for (int k = 0; k < n; k++) {
+    std::memcpy(&word[k], start[k], 8);
+    ninth[k] = static_cast<uint8_t>(start[k][8]);
+  }
   float want[8];
-  const uint32_t want_mask = short_decimals8_ref(word, start, n, want);
+  const uint32_t want_mask = short_decimals8_ref(word, ninth, start, n, want);
   for (int k = 0; k < n; k++) {
     if ((want_mask >> k & 1) == 0) continue;
     INFO("token '", tokens[static_cast<size_t>(k)], "'");
@@ -67,7 +87,7 @@ void check_record(const std::vector<std::string>& tokens) {
     INFO("variant ", v.name);
     float got[8];
     for (float& g : got) g = 123.0f;
-    const uint32_t mask = v.fn(word, start, n, got);
+    const uint32_t mask = v.fn(word, ninth, start, n, got);
     REQUIRE(mask == want_mask);
     for (int k = 0; k < 8; k++) {
       INFO("field ", k, " '", k < n ? tokens[static_cast<size_t>(k)] : "", "'");
@@ -89,6 +109,10 @@ TEST_CASE("hand-picked short decimals and near misses") {
   // float32 ties and their neighbours among 8-digit decimals (the divide fallback)
   check_record({"16777217", "16777219", "33554434", "33554435", "0.5000001", "16777216"});
   check_record({"-2"});
+  // exponents: the +-15 edges, 1..3 digits, signs, and what the lanes leave to the scalar path
+  check_record({"1.234e-4", "-1.234E+4", "1e15", "1e16", "1e-15", "1e-16", "5.e-3", ".5e3"});
+  check_record({"1e", "1e-", "1e+1", "1e001", "1e0001", "e5", "1.2e3.4", "-9.999e-9"});
+  check_record({"9999999e8", "99999999e1", "1.5e-14", "0.000001e-9", "0.0000001e-9", "-0e5"});
 }
 
 TEST_CASE("random short tokens give the reference's fields and bits in every variant") {
@@ -96,10 +120,11 @@ TEST_CASE("random short tokens give the reference's fields and bits in every var
   int converted = 0, total = 0;
   for (int i = 0; i < 50000; i++) {
     std::vector<std::string> tokens(1 + rng() % 8);
-    for (std::string& t : tokens) t = token(rng);
+    for (std::string& t : tokens) t = rng() % 3 == 0 ? exponent_token(rng) : token(rng);
     check_record(tokens);
     const char* start[9];
     uint64_t word[8];
+    uint8_t ninth[8] = {};
     std::string rec;
     std::vector<size_t> at;
     for (const std::string& t : tokens) {
@@ -109,10 +134,13 @@ TEST_CASE("random short tokens give the reference's fields and bits in every var
     at.push_back(rec.size());
     rec.append(64, 'x');
     for (size_t k = 0; k < at.size(); k++) start[k] = rec.data() + at[k];
-    for (size_t k = 0; k < tokens.size(); k++) std::memcpy(&word[k], start[k], 8);
+    for (size_t k = 0; k < tokens.size(); k++) {
+      std::memcpy(&word[k], start[k], 8);
+      ninth[k] = static_cast<uint8_t>(start[k][8]);
+    }
     float out[8];
-    converted +=
-        __builtin_popcount(short_decimals8_ref(word, start, static_cast<int>(tokens.size()), out));
+    converted += __builtin_popcount(
+        short_decimals8_ref(word, ninth, start, static_cast<int>(tokens.size()), out));
     total += static_cast<int>(tokens.size());
   }
   // most tokens must take the fast path, else it was not tested
