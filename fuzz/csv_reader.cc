@@ -173,10 +173,10 @@ void set_layout(const Plan& p, const Reader& reader, ReaderConfig* cfg) {
   cfg->has_layout = true;
 }
 
-// Reads every row: max_rows at a time (0: all in one call), into buffers of exactly that size.
-Status read_all(Reader& reader, ThreadPool& pool, int64_t max_rows, Outcome* out) {
+// Reads every row: max_rows at a time (0: all `total` in one call), into buffers of exactly that
+// size.
+Status read_all(Reader& reader, ThreadPool& pool, int64_t max_rows, int64_t total, Outcome* out) {
   const ReaderConfig& cfg = reader.config();
-  const int64_t total = reader.records();
   const int64_t batch = max_rows > 0 ? max_rows : total + 1;
   for (;;) {
     std::vector<float> x(static_cast<size_t>(batch * cfg.x_cols));
@@ -210,9 +210,10 @@ Outcome run(const Plan& p, const std::string& path, ThreadPool& pool, int64_t ma
     out.status = reader.scan(pool, nullptr, scan_bytes, p.collect, &done, &out.error);
     if (out.status != Status::kOk) return out;
   }
+  const int64_t scanned = reader.records();  // records() counts from the rewind on
   if (!reader.rewind(&io)) std::abort();
   set_layout(p, reader, &reader.config());
-  out.status = read_all(reader, pool, max_rows, &out);
+  out.status = read_all(reader, pool, max_rows, scanned, &out);
   if (out.status == Status::kOk && out.records != reader.records()) std::abort();
   for (int c = 0; c < p.cfg.fields; c++) {
     const Dictionary& d = reader.dictionary(c);
@@ -223,7 +224,7 @@ Outcome run(const Plan& p, const std::string& path, ThreadPool& pool, int64_t ma
   if (out.status == Status::kOk && p.reread) {  // a second epoch reads the same rows
     if (!reader.rewind(&io)) std::abort();
     Outcome again;
-    again.status = read_all(reader, pool, max_rows, &again);
+    again.status = read_all(reader, pool, max_rows, scanned, &again);
     if (again.status != Status::kOk || !same_bits(again.x, out.x) || !same_bits(again.y, out.y)) {
       std::fprintf(stderr, "second read after rewind differs\n");
       std::abort();
