@@ -1,6 +1,7 @@
 // short_decimals8 (see convert.h): the scalar reference and the AVX-512 version, chosen at load.
 #include "convert.h"
 
+#include <cstdlib>
 #include <cstring>
 
 #include "number.h"
@@ -290,7 +291,13 @@ bool init_cpu() {
   return true;
 }
 
-const bool kAvx512 = init_cpu() && __builtin_cpu_supports("avx512f") &&
+// NNTRAIN_CSV_SIMD=portable: the per-field paths a CPU without AVX-512 takes (tests, comparisons).
+bool portable() {
+  const char* v = std::getenv("NNTRAIN_CSV_SIMD");
+  return v != nullptr && std::strcmp(v, "portable") == 0;
+}
+
+const bool kAvx512 = init_cpu() && !portable() && __builtin_cpu_supports("avx512f") &&
                      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
                      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd");
 

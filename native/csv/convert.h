@@ -20,7 +20,7 @@ using ConvertFn = uint32_t (*)(const uint64_t* word, const uint8_t* ninth, const
                                int n, float* out);
 
 // The variant this CPU runs (AVX-512 where it has F, BW, DQ, VL and CD; else null: callers keep
-// their per-field path).
+// their per-field path). NNTRAIN_CSV_SIMD=portable at load turns this and short_ints64 off.
 ConvertFn short_decimals8();
 
 // The reference (one field at a time through detail::short_decimal), and every variant this CPU

@@ -9,6 +9,8 @@ import { readCsv } from '../../../src/index.js';
 import { Rng } from '../../../src/util/rng.js';
 import { checkBits } from '../../helpers/check.js';
 import { dataError, expectSameData, NATIVE, tempDir } from '../../helpers/csv.js';
+import { runNode } from '../../helpers/run-script.js';
+import { transpiled } from '../../helpers/transpiled.js';
 
 const file = tempDir();
 const COLS = 41; // a label, then 40 features: five groups of eight
@@ -101,6 +103,32 @@ describe.skipIf(!NATIVE)('values converted eight at a time (native)', () => {
       expect(js.message).toContain('line 351');
       for (const threads of [1, 2]) {
         expect((await dataError(readCsv(path, { header: false, target: 0, backend: 'native', threads }))).message).toBe(js.message);
+      }
+    }
+  });
+
+  it('the portable per-field paths (NNTRAIN_CSV_SIMD=portable, as on a CPU without AVX-512) give the same bits and errors', async () => {
+    const ints = Array.from({ length: 300 }, (_, r) => Array.from({ length: 30 }, (_, c) => String((r * 31 + c * 7) % 1000)).join(','));
+    const bad = table(6);
+    bad[200][9] = '1.2.3';
+    const paths = [
+      file('portable-decimals.csv', text(table(7), '\n')),
+      file('portable-decimals-crlf.csv', text(table(8), '\r\n')),
+      file('portable-ints.csv', `${ints.join('\n')}\n`),
+      file('portable-bad.csv', text(bad, '\n')),
+    ];
+    const { code, stdout, stderr } = await runNode([transpiled('test/data/csv/portable.child.ts'), ...paths], { NNTRAIN_CSV_SIMD: 'portable' });
+    expect(code, stderr).toBe(0);
+    const portable = JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]') as { x?: number[]; y?: number[]; error?: string }[];
+    expect(portable.length).toBe(paths.length);
+    for (const [i, path] of paths.entries()) {
+      const here = await readCsv(path, { header: false, target: 0, backend: 'native' }).catch((err: Error) => err);
+      if (here instanceof Error) {
+        expect(portable[i].error).toBe(here.message);
+        expect(here.message).toContain('line 201, column 10');
+      } else {
+        expect(portable[i].x).toEqual(Array.from(new Uint32Array(here.x.data.buffer, here.x.data.byteOffset, here.x.data.length)));
+        expect(portable[i].y).toEqual(Array.from(new Uint32Array(here.y!.data.buffer, here.y!.data.byteOffset, here.y!.data.length)));
       }
     }
   });
