@@ -1,8 +1,13 @@
 // BlockFile (see file.h). stdio without its buffer: each fread of a large block is one read(2).
 #include "file.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+
+#if !defined(_WIN32)
+#include <unistd.h>
+#endif
 
 namespace nntrain::csv {
 
@@ -75,6 +80,12 @@ bool BlockFile::read_some(char* dst, int64_t room, size_t* got, bool* end, std::
     *end = avail == 0 && fed_end_;
     return true;
   }
+  bool ok = true;
+  if (read_parallel(dst, room, got, &ok, error)) {
+    if (!ok) return false;
+    *end = *got == 0;
+    return true;
+  }
   *got = std::fread(dst, 1, static_cast<size_t>(room), file_);
   if (*got == 0) {
     if (std::ferror(file_)) {
@@ -84,6 +95,55 @@ bool BlockFile::read_some(char* dst, int64_t room, size_t* got, bool* end, std::
     *end = true;
   }
   return true;
+}
+
+bool BlockFile::read_parallel(char* dst, int64_t room, size_t* got, bool* ok, std::string* error) {
+#if defined(_WIN32)
+  (void)dst, (void)room, (void)got, (void)ok, (void)error;
+  return false;
+#else
+  constexpr int64_t kMinPart = 1 << 20;  // smaller parts cost more in task overhead than they save
+  if (pool_ == nullptr || threads_ < 2 || room < 2 * kMinPart) return false;
+  const off_t at = ftello(file_);
+  if (at < 0) return false;
+  const int parts = static_cast<int>(std::min<int64_t>(threads_, room / kMinPart));
+  std::vector<int64_t> done(static_cast<size_t>(parts), 0);
+  std::vector<int> failed(static_cast<size_t>(parts), 0);
+  const int fd = fileno(file_);
+  pool_->parallel_for(threads_, parts, [&](int i) {
+    const int64_t b = room * i / parts, e = room * (i + 1) / parts;
+    int64_t n = 0;
+    while (b + n < e) {
+      const ssize_t r = pread(fd, dst + b + n, static_cast<size_t>(e - b - n), at + b + n);
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) {
+        failed[static_cast<size_t>(i)] = errno != 0 ? errno : EIO;
+        break;
+      }
+      if (r == 0) break;  // the end of the file
+      n += r;
+    }
+    done[static_cast<size_t>(i)] = n;
+  });
+  // the bytes read up to the first part that came short (the end of the file, or an error)
+  int64_t total = 0;
+  for (int i = 0; i < parts; i++) {
+    if (failed[static_cast<size_t>(i)] != 0) {
+      *error = std::strerror(failed[static_cast<size_t>(i)]);
+      *ok = false;
+      return true;
+    }
+    total += done[static_cast<size_t>(i)];
+    if (done[static_cast<size_t>(i)] < room * (i + 1) / parts - room * i / parts) break;
+  }
+  if (fseeko(file_, at + total, SEEK_SET) != 0) {
+    *error = std::strerror(errno != 0 ? errno : EIO);
+    *ok = false;
+    return true;
+  }
+  *got = static_cast<size_t>(total);
+  return true;
+#endif
 }
 
 bool BlockFile::rewind(std::string* error) {

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "../threads/pool.h"
+
 namespace nntrain::csv {
 
 class BlockFile {
@@ -48,7 +50,13 @@ class BlockFile {
   int64_t line_start_at_or_after(int64_t offset, int64_t* probed, std::string* error);
 
   // Moves the unconsumed bytes to the front and reads until the buffer is full or the file ends.
+  // With set_parallel, a large read of a file is split into positioned reads run on the pool (the
+  // copy out of the page cache is otherwise the one serial step of a block).
   bool fill(std::string* error);
+  void set_parallel(ThreadPool* pool, int threads) {
+    pool_ = pool;
+    threads_ = threads;
+  }
   // Doubles the buffer (up to max_bytes); false when it is already that large.
   bool grow(int64_t max_bytes);
 
@@ -71,6 +79,8 @@ class BlockFile {
   static constexpr int64_t kFront = 16;
   char* base() { return buf_.data() + kFront; }  // where data begins after fill()
   std::FILE* file_ = nullptr;
+  ThreadPool* pool_ = nullptr;
+  int threads_ = 1;
   std::vector<char> buf_;
   int64_t begin_ = 0, end_ = 0;
   int64_t file_offset_ = 0;  // bytes read from the file so far (the appended '\n' excluded)
@@ -87,6 +97,9 @@ class BlockFile {
   size_t pending_begin_ = 0;
   // Up to `room` bytes into dst; 0 at the end (*end), or when fed bytes ran out (starved).
   bool read_some(char* dst, int64_t room, size_t* got, bool* end, std::string* error);
+  // read_some of a file by pread(2) in parts on the pool; false when it does not apply (small, one
+  // thread, no pool, or no positioned reads on this platform).
+  bool read_parallel(char* dst, int64_t room, size_t* got, bool* ok, std::string* error);
 };
 
 }  // namespace nntrain::csv

@@ -371,6 +371,7 @@ Status Reader::merge_categories(const BlockPlan& plan, ParseError* err) {
 Status Reader::scan(ThreadPool& pool, const int32_t* control, int64_t max_bytes, bool collect,
                     bool* done, ParseError* err) {
   *done = false;
+  file_.set_parallel(&pool, want_threads(pool));
   if (searching_) return search_syntax_error(err);
   if (!started_) {
     const Status s = start(err);
@@ -463,6 +464,7 @@ Status Reader::quoting_error_after(ThreadPool& pool, const int32_t* control, Par
 Status Reader::read(ThreadPool& pool, const int32_t* control, float* x, float* y, int64_t max_rows,
                     ReadResult* out, ParseError* err) {
   *out = ReadResult();
+  file_.set_parallel(&pool, want_threads(pool));
   if (!started_) {
     const Status s = start(err);
     if (s != Status::kOk) return s;
