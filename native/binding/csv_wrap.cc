@@ -144,7 +144,7 @@ Napi::Value CsvReaderWrap::Read(const Napi::CallbackInfo& info) {
 }
 
 // readAppend(maxRows, control: Int32Array) -> Promise: a single-pass read of the whole file into
-// the reader's own rows (takeRows); its errors are those a scan then read would report.
+// the reader's own rows (takeRows), as read reports them (a fed reader may say 'starved').
 Napi::Value CsvReaderWrap::ReadAppend(const Napi::CallbackInfo& info) {
   const char* fn = "readAppend";
   const Napi::Env env = info.Env();
@@ -153,12 +153,11 @@ Napi::Value CsvReaderWrap::ReadAppend(const Napi::CallbackInfo& info) {
   if (!reader.config().has_layout) {
     throw Napi::Error::New(env, "CsvReader.readAppend: setLayout() first");
   }
-  if (reader.fed() || reader.range() != nullptr || reader.config().ranged) {
-    throw Napi::Error::New(env, "CsvReader.readAppend: only for a whole file read by path");
+  if (reader.config().ranged) {
+    throw Napi::Error::New(env, "CsvReader.readAppend: not for a byte range");
   }
   const int64_t max_rows = integer_arg(info, 0, fn, "maxRows", 0, kMaxRows);
   const int32_t* control = int32_arg(info, 1, fn, "control", 1);
-  reader.set_scan_first_errors(true);
   auto* worker = new CsvAppendWorker(env, this, info.This().As<Napi::Object>(), max_rows, control);
   worker->Keep(info[1]);
   return worker->Start();
@@ -276,6 +275,9 @@ Napi::Value CsvReaderWrap::Rewind(const Napi::CallbackInfo& info) {
   csv::Reader& reader = ready(env, "rewind");
   std::string error;
   if (!reader.rewind(&error)) throw Napi::Error::New(env, "CsvReader.rewind: " + error);
+  appended_.x.reset();  // a read from the start begins a new collection
+  appended_.y.reset();
+  appended_.rows = appended_.capacity = 0;
   return env.Undefined();
 }
 

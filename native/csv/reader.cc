@@ -49,7 +49,6 @@ bool Reader::open(const std::string& path, std::string* error) {
   path_ = path;
   located_ = false;
   started_ = false;
-  scanned_ = false;
   line_ = 1;
   record_ = 0;
   return file_.open(path, cfg_.block_bytes, error);
@@ -59,7 +58,6 @@ void Reader::open_fed() {
   path_.clear();
   located_ = false;
   started_ = false;
-  scanned_ = false;
   searching_ = false;
   line_ = 1;
   record_ = 0;
@@ -390,7 +388,6 @@ Status Reader::scan(ThreadPool& pool, const int32_t* control, int64_t max_bytes,
     if (s != Status::kOk) return s;
     if (end) {
       *done = true;
-      scanned_ = true;
       return Status::kOk;
     }
     if (collect) {
@@ -435,32 +432,6 @@ Status Reader::scan(ThreadPool& pool, const int32_t* control, int64_t max_bytes,
   return Status::kOk;
 }
 
-Status Reader::quoting_error_after(ThreadPool& pool, const int32_t* control, ParseError* err) {
-  const ParseError found = *err;
-  BlockPlan plan;
-  for (;;) {
-    if (aborted(control)) return Status::kAborted;
-    bool end = false;
-    ParseError later;
-    const Status s = next_region(pool, -1, &plan, &end, &later);
-    if (s == Status::kError &&
-        (is_quoting_error(later.kind) || later.kind == ErrorKind::kRecordTooLarge)) {
-      *err = later;
-      return first_syntax_error(err);
-    }
-    if (s != Status::kOk) {
-      *err = later;  // an I/O error, which a scan would have met first too
-      return s;
-    }
-    if (end) break;
-    file_.consume(plan.region_end);
-    line_ += plan.newlines;
-    record_ += plan.records;
-  }
-  *err = found;
-  return Status::kError;
-}
-
 Status Reader::read(ThreadPool& pool, const int32_t* control, float* x, float* y, int64_t max_rows,
                     ReadResult* out, ParseError* err) {
   *out = ReadResult();
@@ -476,10 +447,6 @@ Status Reader::read(ThreadPool& pool, const int32_t* control, float* x, float* y
     const int64_t want = max_rows - out->rows;
     bool end = false;
     const Status s = next_region(pool, want, &plan, &end, err);
-    if (s == Status::kError && scan_first_errors_ && !scanned_ && !file_.fed() &&
-        (is_quoting_error(err->kind) || err->kind == ErrorKind::kRecordTooLarge)) {
-      return first_syntax_error(err);
-    }
     if (s != Status::kOk) return s;
     if (end) {
       out->eof = true;
@@ -527,8 +494,7 @@ Status Reader::read(ThreadPool& pool, const int32_t* control, float* x, float* y
     for (size_t i = 0; i < n; i++) {
       if (outputs_[i].error.failed()) {
         *err = outputs_[i].error;
-        if (!scan_first_errors_ || scanned_ || file_.fed()) return Status::kError;
-        return quoting_error_after(pool, control, err);
+        return Status::kError;
       }
     }
     // Dropped records leave gaps: move each piece's rows down to follow the previous piece's.

@@ -65,11 +65,6 @@ class Reader {
   // Back to the first data record (categories collected so far are kept).
   bool rewind(std::string* error);
 
-  // For a whole-file read without a scan first (a single pass): its errors are those a scan then
-  // read would report, so a quoting error anywhere in the file wins over an earlier value error
-  // (after a value error the rest of the file's quoting is checked). A streaming read reports
-  // errors as it meets them.
-  void set_scan_first_errors(bool on) { scan_first_errors_ = on; }
   ReaderConfig& config() { return cfg_; }
   const Dictionary& dictionary(int32_t field) const { return dicts_[field]; }
   const std::vector<Dictionary>& dictionaries() const { return dicts_; }
@@ -112,10 +107,6 @@ class Reader {
   Status first_syntax_error(ParseError* err);
   // first_syntax_error's search, resumable for fed bytes (searching_ until it ends).
   Status search_syntax_error(ParseError* err);
-  // A single-pass read found *err in the region at data(): the quoting of everything from there to
-  // the end of the file is checked as a scan would, and a quoting error found there wins (as it
-  // does when a scan runs before the read).
-  Status quoting_error_after(ThreadPool& pool, const int32_t* control, ParseError* err);
   Status merge_categories(const BlockPlan& plan, ParseError* err);
   Status io_error(const std::string& message, ParseError* err) const;
   int want_threads(const ThreadPool& pool) const;
@@ -129,8 +120,6 @@ class Reader {
   bool searching_ = false;  // first_syntax_error's search is under way (fed bytes: across calls)
   ParseError found_;        // what the parity scan found, reported when the search finds nothing
   bool started_ = false;
-  bool scanned_ = false;  // a scan covered the whole file since open (its errors came first)
-  bool scan_first_errors_ = false;
   int64_t line_ = 1;    // physical line at file_.data()
   int64_t record_ = 0;  // data records before file_.data()
   double avg_record_bytes_ = 0;

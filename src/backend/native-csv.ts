@@ -117,15 +117,15 @@ export interface AppendedRows {
  * again; nothing was lost) and 'restart' (it rewound: feed from the first byte again, then call again).
  */
 export type FedStatus = 'starved' | 'restart';
-type Fed<T extends StepResult> = Omit<T, 'status'> & { status: StepResult['status'] | FedStatus };
+export type Fed<T extends StepResult> = Omit<T, 'status'> & { status: StepResult['status'] | FedStatus };
 
 /** The addon's CsvReader (native/binding/csv_wrap.h); config as SourceConfig with a byte delimiter. */
 export interface NativeCsvReader {
   scan(control: Int32Array, maxBytes: number, collect: boolean): Promise<Fed<ScanResult>>;
   read(x: Float32Array, y: Float32Array | null, maxRows: number, control: Int32Array): Promise<Fed<ReadResult>>;
-  /** A whole file read by path in one pass: up to maxRows more rows into the reader's own memory (takeRows). */
-  readAppend(maxRows: number, control: Int32Array): Promise<ReadResult>;
-  /** The rows readAppend collected, at their exact size and without a copy; a new collection starts. */
+  /** A whole file in one pass: up to maxRows more rows into the reader's own memory (takeRows). Not for a byte range. */
+  readAppend(maxRows: number, control: Int32Array): Promise<Fed<ReadResult>>;
+  /** The rows readAppend collected, at their exact size and without a copy; a new collection starts (as at rewind). */
   takeRows(): AppendedRows;
   /** A reader made with a null path: appends bytes (copied), or null for the end. Between passes only. */
   feed(bytes: Uint8Array | null): void;

@@ -4,13 +4,13 @@
 // time whenever the reader says it is starved, so memory stays one block plus what is pending.
 
 import { loadNativeAddon } from '../../backend/native.js';
-import type { NativeCsvReader, ReadResult, ScanResult, SourceConfig, SourceRange } from '../../backend/native-csv.js';
+import type { Fed, NativeCsvReader, ReadResult, ScanResult, SourceConfig, SourceRange } from '../../backend/native-csv.js';
 import { readChunks, type ByteHandle } from './bytes.js';
 import type { RecordSource, RowAppender } from './source.js';
 
 export class NativeSource implements RecordSource {
   readonly backend = 'native' as const;
-  /** A file read by path, whole: the reader appends rows to memory of its own. */
+  /** A whole file (not a byte range): the reader appends rows to memory of its own. */
   appender: RowAppender | null = null;
   private chunks: AsyncGenerator<Buffer> | null = null;
   private fed = 0; // bytes fed since the last restart
@@ -29,10 +29,7 @@ export class NativeSource implements RecordSource {
   static open(path: string, config: SourceConfig): NativeSource {
     const { CsvReader } = loadNativeAddon();
     const source = new NativeSource(new CsvReader(path, { ...config, delimiter: config.delimiter.charCodeAt(0) }), null, 0);
-    if (config.range === null) {
-      const { reader } = source;
-      source.appender = { append: (maxRows, control) => reader.readAppend(maxRows, control), take: () => reader.takeRows() };
-    }
+    if (config.range === null) source.appender = source.makeAppender();
     return source;
   }
 
@@ -41,7 +38,14 @@ export class NativeSource implements RecordSource {
     const { CsvReader } = loadNativeAddon();
     const reader = new CsvReader(null, { ...config, delimiter: config.delimiter.charCodeAt(0) });
     // half a block per feed (64 KB at most per chunk): small blocks in tests starve the reader often
-    return new NativeSource(reader, bytes, Math.max(config.blockBytes >> 1, 32));
+    const source = new NativeSource(reader, bytes, Math.max(config.blockBytes >> 1, 32));
+    source.appender = source.makeAppender();
+    return source;
+  }
+
+  private makeAppender(): RowAppender {
+    const { reader } = this;
+    return { append: (maxRows, control) => this.pass(maxRows, (rows) => reader.readAppend(maxRows - rows, control)), take: () => reader.takeRows() };
   }
 
   /** Feeds the reader about half a block more (or the end); from the first byte again after a restart. */
@@ -81,15 +85,20 @@ export class NativeSource implements RecordSource {
     this.reader.setLayout(layout, xCols, yCols);
   }
 
-  async read(x: Float32Array, y: Float32Array | null, maxRows: number, control: Int32Array): Promise<ReadResult> {
+  read(x: Float32Array, y: Float32Array | null, maxRows: number, control: Int32Array): Promise<ReadResult> {
+    const [xCols, yCols] = this.cols;
+    // a starved read wrote `rows` rows: the next call goes on after them
+    return this.pass(maxRows, (rows) => this.reader.read(x.subarray(rows * xCols), y === null ? null : y.subarray(rows * yCols), maxRows - rows, control));
+  }
+
+  /** Up to maxRows rows by `call` (given the rows so far), fed more bytes whenever it is starved. */
+  private async pass(maxRows: number, call: (rows: number) => Promise<Fed<ReadResult>>): Promise<ReadResult> {
     if (this.bytes !== null && this.chunks === null) await this.feed(false);
     let rows = 0;
     let records = 0;
     let dropped = 0;
-    const [xCols, yCols] = this.cols;
     for (;;) {
-      // a starved read wrote `rows` rows: the next call goes on after them
-      const step = await this.reader.read(x.subarray(rows * xCols), y === null ? null : y.subarray(rows * yCols), maxRows - rows, control);
+      const step = await call(rows);
       rows += step.rows;
       records += step.records;
       dropped += step.dropped;
@@ -97,7 +106,7 @@ export class NativeSource implements RecordSource {
         await this.feed(false);
         if (rows < maxRows) continue;
       }
-      if (step.status === 'restart') throw new Error('NativeSource.read: the reader asked for a restart while reading');
+      if (step.status === 'restart') throw new Error('NativeSource: the reader asked for a restart while reading');
       return this.sized({ ...step, status: step.status === 'starved' ? 'ok' : step.status, rows, records, dropped });
     }
   }

@@ -1,4 +1,4 @@
-// readCsv: a whole CSV file into memory as float32 x and y. The native reader of a file by path reads it
+// readCsv: a whole CSV file into memory as float32 x and y. The native reader of a whole file reads it
 // in one pass, appending rows to memory of its own that grows in place and is handed over at its exact
 // size. Otherwise two passes: a scan (row count, and the category lists when some column needs them) so
 // x and y are allocated once at their exact size, then the parse straight into them, block by block.
@@ -140,8 +140,24 @@ async function readTwoPasses(o: OpenCsv): Promise<{ rows: RowsRead; records: num
   return { rows: await readRows(o, records), records };
 }
 
-/** The whole file in one pass, rows appended to memory the native reader owns (see RowAppender). */
+/**
+ * The whole file in one pass. Bad input is then read again in two passes, whose error is the one to
+ * report: their scan puts a quoting error anywhere in the file before an earlier bad value, so every
+ * read of a file reports the same error.
+ */
 async function readOnePass(o: OpenCsv, appender: RowAppender): Promise<{ rows: RowsRead; records: number }> {
+  try {
+    return await appendAll(o, appender);
+  } catch (err) {
+    if (!(err instanceof DataError)) throw err;
+    await o.source.rewind();
+    await readTwoPasses(o);
+    throw err; // the two passes found nothing: the file changed in between
+  }
+}
+
+/** The rows appended to memory the native reader owns (see RowAppender). */
+async function appendAll(o: OpenCsv, appender: RowAppender): Promise<{ rows: RowsRead; records: number }> {
   const layout = layoutOfOpen(o);
   o.source.setLayout(layout.fields, layout.xCols, layout.yCols);
   const fields = layout.fields.length / CSV_LAYOUT_WIDTH;

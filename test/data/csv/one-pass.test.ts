@@ -1,9 +1,11 @@
-// The native reader reads a file without categories to collect in one pass, into memory it grows and
-// hands over at its exact size; the JS reader counts the rows first. Both must give the same rows,
+// The native reader reads a file (or a gzip file's decompressed bytes) without categories to collect in
+// one pass, into memory it grows and hands over at its exact size; the JS reader counts the rows first. Both must give the same rows,
 // counts and errors, whatever the block and piece sizes, however far off the first size estimate is.
 
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readCsv, type CsvReadOptions } from '../../../src/index.js';
+import { readCsv, type CsvProgress, type CsvReadOptions } from '../../../src/index.js';
 import { Rng } from '../../../src/util/rng.js';
 import { dataError, expectSameData, NATIVE, tempDir } from '../../helpers/csv.js';
 
@@ -51,6 +53,16 @@ describe.skipIf(!NATIVE)('one-pass native reads', () => {
     expect(native.xColumns).toEqual(['x', 'color=red', 'color=green', 'color=blue']);
   });
 
+  it('a gzip file (fed bytes) too, starved and fed as it is decompressed', async () => {
+    const gz = file('numeric.csv.gz', gzipSync(readFileSync(path)));
+    const js = await readCsv(gz, { ...OPTIONS, backend: 'js' });
+    for (const blockBytes of [256, 1 << 16]) {
+      const reports: CsvProgress[] = [];
+      expectSameData(await readCsv(gz, { ...OPTIONS, backend: 'native', blockBytes, onProgress: (p) => reports.push(p) }), js);
+      expect(reports.filter((r) => r.phase === 'scan')).toEqual([]);
+    }
+  });
+
   it('report the error a scan then read reports: a quoting error anywhere wins over an earlier value', async () => {
     const rows = Array.from({ length: 2000 }, (_, i) => `${i},${i % 7}`);
     const early = [...rows];
@@ -64,12 +76,14 @@ describe.skipIf(!NATIVE)('one-pass native reads', () => {
       ['unterminated', unterminated, /quote/i],
       ['paired', paired, /oops/],
     ] as const) {
-      const p = file(`${name}.csv`, `a,b\n${lines.join('\n')}\n`);
-      for (const blockBytes of [4096, 8 << 20]) {
-        const js = await dataError(readCsv(p, { backend: 'js', blockBytes }));
-        const native = await dataError(readCsv(p, { backend: 'native', blockBytes }));
-        expect(native.message).toBe(js.message);
-        expect(native.message).toMatch(expected);
+      const text = `a,b\n${lines.join('\n')}\n`;
+      for (const p of [file(`${name}.csv`, text), file(`${name}.csv.gz`, gzipSync(text))]) {
+        for (const blockBytes of [4096, 8 << 20]) {
+          const js = await dataError(readCsv(p, { backend: 'js', blockBytes }));
+          const native = await dataError(readCsv(p, { backend: 'native', blockBytes }));
+          expect(native.message).toBe(js.message);
+          expect(native.message).toMatch(expected);
+        }
       }
     }
   });

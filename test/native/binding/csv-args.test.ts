@@ -86,7 +86,7 @@ describe.skipIf(!NATIVE)('native CsvReader arguments', () => {
     expect(() => r.rewind()).toThrow(/closed/);
   });
 
-  it('readAppend/takeRows: checked arguments, a whole file by path only, rows handed over at their exact size', async () => {
+  it('readAppend/takeRows: checked arguments, no byte range, rows handed over at their exact size', async () => {
     const { CsvReader } = loadNativeAddon();
     const numeric = file('numeric.csv', 'a,b\n1,2\n3,4\n5,6\n');
     const r = new CsvReader(numeric, config({ kinds: [1, 1] }));
@@ -109,11 +109,17 @@ describe.skipIf(!NATIVE)('native CsvReader arguments', () => {
     expect(() => r.readAppend(2, control)).toThrow(/closed/);
     const ranged = new CsvReader(numeric, config({ kinds: [1, 1], range: [0, 8] }));
     ranged.setLayout(new Float64Array([0, 0, 0, 1, 0, 0]), 1, 1);
-    expect(() => ranged.readAppend(2, control)).toThrow(/only for a whole file read by path/);
+    expect(() => ranged.readAppend(2, control)).toThrow(/not for a byte range/);
     ranged.close();
+    // fed bytes: starved until the end comes, the rows kept across the calls
     const fed = new CsvReader(null, config({ kinds: [1, 1] }));
     fed.setLayout(new Float64Array([0, 0, 0, 1, 0, 0]), 1, 1);
-    expect(() => fed.readAppend(2, control)).toThrow(/only for a whole file read by path/);
+    fed.feed(Buffer.from('a,b\n1,2\n3,'));
+    expect(await fed.readAppend(5, control)).toMatchObject({ status: 'starved', rows: 1 });
+    fed.feed(Buffer.from('4\n'));
+    fed.feed(null);
+    expect(await fed.readAppend(4, control)).toMatchObject({ status: 'ok', rows: 1, eof: true });
+    expect(Array.from(fed.takeRows().x)).toEqual([1, 3]);
     fed.close();
   });
 
