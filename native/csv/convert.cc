@@ -1,10 +1,12 @@
-// short_decimals8 (see convert.h): the scalar reference and the AVX-512 version, chosen at load.
+// short_decimals8 and short_ints64 (see convert.h): the scalar references and the AVX-512 and AVX2
+// versions, chosen at load.
 #include "convert.h"
 
 #include <cstdlib>
 #include <cstring>
 
 #include "number.h"
+#include "simd_env.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
@@ -218,6 +220,159 @@ NNTRAIN_AVX512_DECIMALS uint32_t short_decimals8_avx512(const uint64_t* word, co
   return ok;
 }
 
+#define NNTRAIN_AVX2 __attribute__((target("avx2")))
+
+// nondigits8 and digits8 on four lanes.
+NNTRAIN_AVX2 inline __m256i nondigits4(__m256i t) {
+  return _mm256_and_si256(
+      _mm256_or_si256(
+          _mm256_add_epi64(_mm256_and_si256(t, _mm256_set1_epi64x(0x7f7f7f7f7f7f7f7fll)),
+                           _mm256_set1_epi64x(0x7676767676767676ll)),
+          t),
+      _mm256_set1_epi64x(static_cast<int64_t>(0x8080808080808080ull)));
+}
+
+NNTRAIN_AVX2 inline __m256i digits4(__m256i u) {
+  const __m256i pairs = _mm256_maddubs_epi16(u, _mm256_set1_epi16(0x010a));
+  const __m256i quads = _mm256_madd_epi16(pairs, _mm256_set1_epi32(0x00010064));
+  return _mm256_add_epi64(_mm256_mul_epu32(quads, _mm256_set1_epi64x(10000)),
+                          _mm256_srli_epi64(quads, 32));
+}
+
+// The bytes of each lane below its lowest byte with bit `bit` set in x (all 8 when none), times
+// 8: the lowest set bit minus one has all bits below it, and a byte sum counts the whole bytes.
+NNTRAIN_AVX2 inline __m256i bits_below_lowest(__m256i x, int64_t bit) {
+  const __m256i below = _mm256_sub_epi64(
+      _mm256_and_si256(x, _mm256_sub_epi64(_mm256_setzero_si256(), x)), _mm256_set1_epi64x(1));
+  const __m256i marks = _mm256_and_si256(below, _mm256_set1_epi64x(0x0101010101010101ll << bit));
+  return _mm256_slli_epi64(_mm256_srli_epi64(_mm256_sad_epu8(marks, _mm256_setzero_si256()), bit),
+                           3);
+}
+
+// x <= 7 and x >= 0 as 64-bit integers.
+NNTRAIN_AVX2 inline __m256i in0to7(__m256i x) {
+  return _mm256_cmpeq_epi64(_mm256_srli_epi64(x, 3), _mm256_setzero_si256());
+}
+
+// short_decimals8_avx512 on four lanes (fields 0..n-1, n <= 4) with AVX2: the point's and the
+// 'e''s bytes counted by byte sums instead of leading-zero counts, the signs compared signed (every
+// value is small), m made a double through the 2^52 bit pattern (m < 2^52), the powers of ten
+// gathered, and the sign applied to the double (rounding to float is symmetric). The bit mask of
+// the fields converted.
+NNTRAIN_AVX2 uint32_t short_decimals4_avx2(const uint64_t* word, const uint8_t* ninth,
+                                           const char* const* start, int n, float* out) {
+  const __m256i zero = _mm256_setzero_si256();
+  const __m256i one = _mm256_set1_epi64x(1);
+  const __m256i ascii0 = _mm256_set1_epi64x(0x3030303030303030ll);
+  const __m256i lanes = _mm256_cmpgt_epi64(_mm256_set1_epi64x(n), _mm256_set_epi64x(3, 2, 1, 0));
+  __m256i w = _mm256_maskload_epi64(reinterpret_cast<const long long*>(word), lanes);
+  const __m256i s0 = _mm256_maskload_epi64(reinterpret_cast<const long long*>(start), lanes);
+  const __m256i s1 = _mm256_maskload_epi64(reinterpret_cast<const long long*>(start + 1), lanes);
+  __m256i len = _mm256_sub_epi64(_mm256_sub_epi64(s1, s0), one);
+  // an optional sign: dropped from the word and the length
+  const __m256i first = _mm256_and_si256(w, _mm256_set1_epi64x(0xff));
+  const __m256i neg = _mm256_cmpeq_epi64(first, _mm256_set1_epi64x('-'));
+  const __m256i sgn = _mm256_or_si256(neg, _mm256_cmpeq_epi64(first, _mm256_set1_epi64x('+')));
+  int32_t n9;
+  std::memcpy(&n9, ninth, sizeof n9);
+  const __m256i top9 = _mm256_slli_epi64(_mm256_cvtepu8_epi64(_mm_cvtsi32_si128(n9)), 56);
+  w = _mm256_blendv_epi8(w, _mm256_or_si256(_mm256_srli_epi64(w, 8), top9), sgn);
+  len = _mm256_add_epi64(len, sgn);  // sgn is -1 where set
+  // an exponent: the first 'e' or 'E' byte qe < len; the mantissa is then the qe bytes before it
+  const __m256i es =
+      _mm256_cmpeq_epi8(_mm256_or_si256(w, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('e'));
+  const __m256i qe = _mm256_srli_epi64(bits_below_lowest(es, 0), 3);
+  const __m256i has_e =
+      _mm256_andnot_si256(_mm256_cmpeq_epi64(es, zero), _mm256_cmpgt_epi64(len, qe));
+  const __m256i mlen = _mm256_blendv_epi8(len, qe, has_e);
+  // the exponent's sign and 1..3 digits, at the top of the lane
+  const __m256i qe1 = _mm256_add_epi64(qe, one);
+  const __m256i esign =
+      _mm256_and_si256(_mm256_srlv_epi64(w, _mm256_slli_epi64(qe1, 3)), _mm256_set1_epi64x(0xff));
+  const __m256i xneg = _mm256_cmpeq_epi64(esign, _mm256_set1_epi64x('-'));
+  const __m256i xsgn = _mm256_or_si256(xneg, _mm256_cmpeq_epi64(esign, _mm256_set1_epi64x('+')));
+  const __m256i ds = _mm256_sub_epi64(qe1, xsgn);
+  const __m256i dl = _mm256_sub_epi64(len, ds);
+  const __m256i xt =
+      _mm256_sllv_epi64(_mm256_srlv_epi64(_mm256_xor_si256(w, ascii0), _mm256_slli_epi64(ds, 3)),
+                        _mm256_sub_epi64(_mm256_set1_epi64x(64), _mm256_slli_epi64(dl, 3)));
+  const __m256i xnd = nondigits4(xt);
+  const __m256i exp_ok = _mm256_or_si256(
+      _mm256_cmpeq_epi64(has_e, zero),
+      _mm256_and_si256(_mm256_and_si256(_mm256_cmpgt_epi64(dl, zero),
+                                        _mm256_cmpgt_epi64(_mm256_set1_epi64x(4), dl)),
+                       _mm256_cmpeq_epi64(xnd, zero)));
+  const __m256i xv = _mm256_and_si256(has_e, digits4(xt));
+  const __m256i x = _mm256_sub_epi64(_mm256_xor_si256(xv, xneg), xneg);
+  // the whole value and its mantissa 1..8 bytes; the mantissa's bytes at the top of the lane
+  const __m256i len_ok = _mm256_and_si256(
+      _mm256_and_si256(in0to7(_mm256_sub_epi64(len, one)), in0to7(_mm256_sub_epi64(mlen, one))),
+      lanes);
+  const __m256i shift = _mm256_sub_epi64(_mm256_set1_epi64x(64), _mm256_slli_epi64(mlen, 3));
+  const __m256i t = _mm256_sllv_epi64(_mm256_xor_si256(w, ascii0), shift);
+  const __m256i nd = nondigits4(t);
+  const __m256i point = _mm256_xor_si256(_mm256_cmpeq_epi64(nd, zero), _mm256_set1_epi64x(-1));
+  const __m256i single = _mm256_cmpeq_epi64(_mm256_and_si256(nd, _mm256_sub_epi64(nd, one)), zero);
+  // 8q: the point's byte (its only non-digit byte when `single`)
+  const __m256i q8 = bits_below_lowest(nd, 7);
+  const __m256i at = _mm256_and_si256(_mm256_srlv_epi64(t, q8), _mm256_set1_epi64x(0xff));
+  const __m256i dot = _mm256_and_si256(_mm256_cmpeq_epi64(at, _mm256_set1_epi64x(0x1e)),
+                                       _mm256_cmpgt_epi64(mlen, one));
+  // the point squeezed out: the digits below it move up one byte
+  const __m256i below = _mm256_sub_epi64(_mm256_sllv_epi64(one, q8), one);
+  const __m256i byte = _mm256_sllv_epi64(_mm256_set1_epi64x(0xff), q8);
+  const __m256i u =
+      _mm256_blendv_epi8(t,
+                         _mm256_or_si256(_mm256_slli_epi64(_mm256_and_si256(t, below), 8),
+                                         _mm256_andnot_si256(_mm256_or_si256(below, byte), t)),
+                         point);
+  const __m256i m = digits4(u);
+  const __m256i nf =
+      _mm256_and_si256(point, _mm256_sub_epi64(_mm256_set1_epi64x(7), _mm256_srli_epi64(q8, 3)));
+  const __m256i k = _mm256_sub_epi64(x, nf);
+  const __m256i k_ok = _mm256_and_si256(_mm256_cmpgt_epi64(k, _mm256_set1_epi64x(-16)),
+                                        _mm256_cmpgt_epi64(_mm256_set1_epi64x(16), k));
+  const __m256i ok =
+      _mm256_and_si256(_mm256_and_si256(_mm256_and_si256(len_ok, single),
+                                        _mm256_or_si256(_mm256_cmpeq_epi64(point, zero), dot)),
+                       _mm256_and_si256(exp_ok, k_ok));
+  // 10^|k| and its rounded reciprocal from the tables (|k| <= 15 where ok; the mask keeps every
+  // lane's index inside them)
+  const __m256i kneg = _mm256_cmpgt_epi64(zero, k);
+  const __m256i ak =
+      _mm256_and_si256(_mm256_sub_epi64(_mm256_xor_si256(k, kneg), kneg), _mm256_set1_epi64x(15));
+  const __m256d exact = _mm256_i64gather_pd(kExactPow10, ak, 8);
+  const __m256d inv = _mm256_i64gather_pd(kInvPow10, ak, 8);
+  const __m256i up = _mm256_cmpgt_epi64(k, zero);
+  const __m256d two52 = _mm256_set1_pd(4503599627370496.0);
+  const __m256d d =
+      _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(m, _mm256_castpd_si256(two52))), two52);
+  __m256d r = _mm256_mul_pd(d, _mm256_blendv_pd(inv, exact, _mm256_castsi256_pd(up)));
+  const __m256i low = _mm256_and_si256(_mm256_castpd_si256(r), _mm256_set1_epi64x((1 << 29) - 1));
+  const __m256i near = _mm256_andnot_si256(
+      up, _mm256_and_si256(
+              ok, _mm256_cmpgt_epi64(
+                      _mm256_set1_epi64x(7),
+                      _mm256_and_si256(_mm256_sub_epi64(low, _mm256_set1_epi64x((1 << 28) - 3)),
+                                       _mm256_set1_epi64x((1 << 29) - 1)))));
+  if (!_mm256_testz_si256(near, near)) {
+    r = _mm256_blendv_pd(r, _mm256_div_pd(d, exact), _mm256_castsi256_pd(near));
+  }
+  r = _mm256_xor_pd(r, _mm256_castsi256_pd(_mm256_and_si256(
+                           neg, _mm256_set1_epi64x(static_cast<int64_t>(uint64_t{1} << 63)))));
+  const __m128i ok32 = _mm256_castsi256_si128(
+      _mm256_permutevar8x32_epi32(ok, _mm256_set_epi32(7, 5, 3, 1, 6, 4, 2, 0)));
+  _mm_maskstore_ps(out, ok32, _mm256_cvtpd_ps(r));
+  return static_cast<uint32_t>(_mm256_movemask_pd(_mm256_castsi256_pd(ok)));
+}
+
+NNTRAIN_AVX2 uint32_t short_decimals8_avx2(const uint64_t* word, const uint8_t* ninth,
+                                           const char* const* start, int n, float* out) {
+  uint32_t done = short_decimals4_avx2(word, ninth, start, n < 4 ? n : 4, out);
+  if (n > 4) done |= short_decimals4_avx2(word + 4, ninth + 4, start + 4, n - 4, out + 4) << 4;
+  return done;
+}
+
 // 10x for bytes x <= 9 (8x + 2x by byte adds).
 __attribute__((target("avx512f,avx512bw"))) inline __m512i times10(__m512i x) {
   const __m512i x2 = _mm512_add_epi8(x, x);
@@ -291,27 +446,25 @@ bool init_cpu() {
   return true;
 }
 
-// NNTRAIN_CSV_SIMD=portable: the per-field paths a CPU without AVX-512 takes (tests, comparisons).
-bool portable() {
-  const char* v = std::getenv("NNTRAIN_CSV_SIMD");
-  return v != nullptr && std::strcmp(v, "portable") == 0;
-}
-
-const bool kAvx512 = init_cpu() && !portable() && __builtin_cpu_supports("avx512f") &&
+// What the CPU can run (every variant is tested), then what NNTRAIN_CSV_SIMD lets the dispatch use.
+const bool kAvx2 = init_cpu() && __builtin_cpu_supports("avx2");
+const bool kAvx512 = kAvx2 && __builtin_cpu_supports("avx512f") &&
                      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
                      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd");
-
 const bool kVbmi2 =
     kAvx512 && __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("popcnt");
+const SimdCap kCap = simd_cap();
 
 }  // namespace
 
 ConvertFn short_decimals8() {
-  return kAvx512 ? short_decimals8_avx512 : nullptr;
+  if (kCap == SimdCap::kPortable) return nullptr;
+  if (kAvx512 && kCap == SimdCap::kBest) return short_decimals8_avx512;
+  return kAvx2 ? short_decimals8_avx2 : nullptr;
 }
 
 ShortIntsFn short_ints64() {
-  return kVbmi2 ? short_ints64_avx512 : nullptr;
+  return kVbmi2 && kCap == SimdCap::kBest ? short_ints64_avx512 : nullptr;
 }
 
 std::vector<ShortIntsVariant> short_ints_variants() {
@@ -322,6 +475,7 @@ std::vector<ShortIntsVariant> short_ints_variants() {
 
 std::vector<ConvertVariant> convert_variants() {
   std::vector<ConvertVariant> v{{"ref", short_decimals8_ref}};
+  if (kAvx2) v.push_back({"avx2", short_decimals8_avx2});
   if (kAvx512) v.push_back({"avx512", short_decimals8_avx512});
   return v;
 }

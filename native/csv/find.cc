@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "simd_env.h"
+
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
 #define NNTRAIN_CSV_X86 1
@@ -227,12 +229,14 @@ const bool kAvx2 = kCpu && __builtin_cpu_supports("avx2");
 const bool kAvx512 =
     kCpu && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
 const FindFn kFind = kAvx2 ? find_avx2 : find_sse2;
-const MaskFn kMask = kAvx512 ? separator_mask_avx512
-                     : kAvx2 ? separator_mask_avx2
-                             : separator_mask_sse2;
-const DigitsFn kDigits = kAvx512 ? separator_digits_avx512
-                         : kAvx2 ? separator_digits_avx2
-                                 : separator_digits_sse2;
+// NNTRAIN_CSV_SIMD=avx2 or portable: the windows of a CPU without AVX-512
+const bool kAvx512Windows = kAvx512 && simd_cap() == SimdCap::kBest;
+const MaskFn kMask = kAvx512Windows ? separator_mask_avx512
+                     : kAvx2        ? separator_mask_avx2
+                                    : separator_mask_sse2;
+const DigitsFn kDigits = kAvx512Windows ? separator_digits_avx512
+                         : kAvx2        ? separator_digits_avx2
+                                        : separator_digits_sse2;
 
 }  // namespace
 

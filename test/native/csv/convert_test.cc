@@ -84,7 +84,7 @@ void check_record(const std::vector<std::string>& tokens) {
     REQUIRE(bits(want[k]) == bits(parsed));
   }
   for (const ConvertVariant& v : convert_variants()) {
-    INFO("variant ", v.name);
+    INFO("variant ", std::string(v.name));
     float got[8];
     for (float& g : got) g = 123.0f;
     const uint32_t mask = v.fn(word, ninth, start, n, got);
@@ -113,6 +113,23 @@ TEST_CASE("hand-picked short decimals and near misses") {
   check_record({"1.234e-4", "-1.234E+4", "1e15", "1e16", "1e-15", "1e-16", "5.e-3", ".5e3"});
   check_record({"1e", "1e-", "1e+1", "1e001", "1e0001", "e5", "1.2e3.4", "-9.999e-9"});
   check_record({"9999999e8", "99999999e1", "1.5e-14", "0.000001e-9", "0.0000001e-9", "-0e5"});
+}
+
+TEST_CASE("every lane position: signs, 8-byte mantissas, exponent limits, 1..8 fields") {
+  // the AVX2 variant converts lanes 0..3 and 4..7 in two halves: each token in every position
+  const std::vector<std::string> edge = {
+      "-12345678", "+87654321", "-9999999.9", "+.1234567", "-1234567.", "99999999", "-0.0000001",
+      "1e-15",     "-9e+15",    "1.5e-14",    "1e16",      "-1e-16",    "9.999e-9", "1234e-19",
+      "1234e-18",  "-1e-0",     "+1E+000",    "7e999",     "7e-999",    "1.2.3",    "-",
+      "0",         "16777217",  "-.5e3",      "5e3.",      "5e+",       "+-1",      "12345678e1"};
+  for (size_t i = 0; i < edge.size(); i++) {
+    for (int n = 1; n <= 8; n++) {
+      std::vector<std::string> tokens;
+      for (int k = 0; k < n; k++)
+        tokens.push_back(edge[(i + static_cast<size_t>(k) * 5) % edge.size()]);
+      check_record(tokens);
+    }
+  }
 }
 
 TEST_CASE("random short tokens give the reference's fields and bits in every variant") {
@@ -194,7 +211,7 @@ TEST_CASE(
     cases++;
     taken += ok ? 1 : 0;
     for (const ShortIntsVariant& v : variants) {
-      INFO("variant ", v.name, ", case ", i);
+      INFO("variant ", std::string(v.name), ", case ", i);
       for (float& g : got) g = -1.0f;
       REQUIRE(v.fn(base, take, p, ',', got) == ok);
       REQUIRE(std::memcmp(got, want, sizeof got) == 0);
