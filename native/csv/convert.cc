@@ -259,8 +259,8 @@ NNTRAIN_AVX2 inline __m256i in0to7(__m256i x) {
 // value is small), m made a double through the 2^52 bit pattern (m < 2^52), the powers of ten
 // gathered, and the sign applied to the double (rounding to float is symmetric). The bit mask of
 // the fields converted.
-NNTRAIN_AVX2 uint32_t short_decimals4_avx2(const uint64_t* word, const uint8_t* ninth,
-                                           const char* const* start, int n, float* out) {
+NNTRAIN_AVX2 __attribute__((always_inline)) inline uint32_t short_decimals4_avx2(
+    const uint64_t* word, const uint8_t* ninth, const char* const* start, int n, float* out) {
   const __m256i zero = _mm256_setzero_si256();
   const __m256i one = _mm256_set1_epi64x(1);
   const __m256i ascii0 = _mm256_set1_epi64x(0x3030303030303030ll);
@@ -336,28 +336,22 @@ NNTRAIN_AVX2 uint32_t short_decimals4_avx2(const uint64_t* word, const uint8_t* 
       _mm256_and_si256(_mm256_and_si256(_mm256_and_si256(len_ok, single),
                                         _mm256_or_si256(_mm256_cmpeq_epi64(point, zero), dot)),
                        _mm256_and_si256(exp_ok, k_ok));
-  // 10^|k| and its rounded reciprocal from the tables (|k| <= 15 where ok; the mask keeps every
-  // lane's index inside them)
+  // 10^|k| as the product of 10, 100, 10^4 and 10^8 picked by its bits (exact: every product is an
+  // integer below 2^53); m * 10^k as one product (k > 0) or one correctly rounded quotient, which
+  // is the double Number() gives, so no reciprocal or near-midpoint check is needed
   const __m256i kneg = _mm256_cmpgt_epi64(zero, k);
-  const __m256i ak =
-      _mm256_and_si256(_mm256_sub_epi64(_mm256_xor_si256(k, kneg), kneg), _mm256_set1_epi64x(15));
-  const __m256d exact = _mm256_i64gather_pd(kExactPow10, ak, 8);
-  const __m256d inv = _mm256_i64gather_pd(kInvPow10, ak, 8);
+  const __m256i ak = _mm256_sub_epi64(_mm256_xor_si256(k, kneg), kneg);
+  const __m256d p1 = _mm256_permutevar_pd(_mm256_set_pd(10, 1, 10, 1), _mm256_slli_epi64(ak, 1));
+  const __m256d p2 = _mm256_permutevar_pd(_mm256_set_pd(100, 1, 100, 1), ak);
+  const __m256d p4 = _mm256_permutevar_pd(_mm256_set_pd(1e4, 1, 1e4, 1), _mm256_srli_epi64(ak, 1));
+  const __m256d p8 = _mm256_permutevar_pd(_mm256_set_pd(1e8, 1, 1e8, 1), _mm256_srli_epi64(ak, 2));
+  const __m256d exact = _mm256_mul_pd(_mm256_mul_pd(p1, p2), _mm256_mul_pd(p4, p8));
   const __m256i up = _mm256_cmpgt_epi64(k, zero);
   const __m256d two52 = _mm256_set1_pd(4503599627370496.0);
   const __m256d d =
       _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(m, _mm256_castpd_si256(two52))), two52);
-  __m256d r = _mm256_mul_pd(d, _mm256_blendv_pd(inv, exact, _mm256_castsi256_pd(up)));
-  const __m256i low = _mm256_and_si256(_mm256_castpd_si256(r), _mm256_set1_epi64x((1 << 29) - 1));
-  const __m256i near = _mm256_andnot_si256(
-      up, _mm256_and_si256(
-              ok, _mm256_cmpgt_epi64(
-                      _mm256_set1_epi64x(7),
-                      _mm256_and_si256(_mm256_sub_epi64(low, _mm256_set1_epi64x((1 << 28) - 3)),
-                                       _mm256_set1_epi64x((1 << 29) - 1)))));
-  if (!_mm256_testz_si256(near, near)) {
-    r = _mm256_blendv_pd(r, _mm256_div_pd(d, exact), _mm256_castsi256_pd(near));
-  }
+  __m256d r =
+      _mm256_blendv_pd(_mm256_div_pd(d, exact), _mm256_mul_pd(d, exact), _mm256_castsi256_pd(up));
   r = _mm256_xor_pd(r, _mm256_castsi256_pd(_mm256_and_si256(
                            neg, _mm256_set1_epi64x(static_cast<int64_t>(uint64_t{1} << 63)))));
   const __m128i ok32 = _mm256_castsi256_si128(
