@@ -368,6 +368,126 @@ NNTRAIN_AVX2 uint32_t short_decimals8_avx2(const uint64_t* word, const uint8_t* 
 }
 
 // 10x for bytes x <= 9 (8x + 2x by byte adds).
+NNTRAIN_AVX2 inline __m256i times10_avx2(__m256i x) {
+  const __m256i x2 = _mm256_add_epi8(x, x);
+  const __m256i x4 = _mm256_add_epi8(x2, x2);
+  return _mm256_add_epi8(_mm256_add_epi8(x4, x4), x2);
+}
+
+// pshufb controls that gather the bytes of an 8-bit mask's set bits to the front (the rest 0x80:
+// zero), for short_ints64_avx2's compress of 8 bytes at a time.
+struct CompressTable {
+  uint64_t idx[256];
+};
+constexpr CompressTable make_compress_table() {
+  CompressTable t{};
+  for (int m = 0; m < 256; m++) {
+    uint64_t v = 0;
+    int n = 0;
+    for (int b = 0; b < 8; b++) {
+      if ((m >> b & 1) != 0) v |= static_cast<uint64_t>(b) << (8 * n++);
+    }
+    for (; n < 8; n++) v |= uint64_t{0x80} << (8 * n);
+    t.idx[m] = v;
+  }
+  return t;
+}
+constexpr CompressTable kCompress = make_compress_table();
+
+// Bit i set when q[i] (i < 64) is a digit.
+NNTRAIN_AVX2 inline uint64_t digit_bits(const char* q) {
+  uint64_t bits = 0;
+  for (int h = 0; h < 2; h++) {
+    const __m256i x = _mm256_sub_epi8(
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 32 * h)), _mm256_set1_epi8('0'));
+    const __m256i is = _mm256_cmpeq_epi8(_mm256_min_epu8(x, _mm256_set1_epi8(9)), x);
+    bits |= static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(is))) << (32 * h);
+  }
+  return bits;
+}
+
+NNTRAIN_AVX2 inline uint64_t byte_bits(const char* q, char c) {
+  const __m256i cc = _mm256_set1_epi8(c);
+  const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
+  const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 32));
+  return static_cast<uint64_t>(
+             static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, cc)))) |
+         static_cast<uint64_t>(
+             static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, cc))))
+             << 32;
+}
+
+// short_ints64_avx512 without AVX-512: the same checks on 64-bit masks from byte compares, the
+// digit runs ending before each byte as two-digit halves (find.h DigitWindow's lo and hi, shifted
+// one byte), compressed to field order 8 bytes at a time by pshufb with a table indexed by the 8
+// bits of `take` there, then widened to floats 8 at a time.
+NNTRAIN_AVX2 bool short_ints64_avx2(const char* base, uint64_t take, const char* p, char delimiter,
+                                    float* out) {
+  const uint64_t digit = digit_bits(base);
+  const uint64_t delim = byte_bits(base, delimiter);
+  const int first = __builtin_ctzll(take);
+  const int last = 63 - __builtin_clzll(take);
+  const int64_t len0 = base + first - p;
+  if ((take & ~delim) != 0 || len0 < 1 || len0 > 4) return false;
+  const int64_t from = p - base;  // -3..63
+  const uint64_t range = (from > 0 ? ~uint64_t{0} << from : ~uint64_t{0}) &
+                         (last == 63 ? ~uint64_t{0} : (uint64_t{1} << (last + 1)) - 1);
+  const uint64_t after_digit = digit << 1 | (static_cast<unsigned char>(base[-1] - '0') <= 9);
+  const uint64_t d = digit & range;
+  if ((range & ~(digit | take)) != 0 || (take & ~after_digit) != 0 ||
+      (d & d << 1 & d << 2 & d << 3 & d << 4) != 0) {
+    return false;
+  }
+  // the first field may begin in the window before: its bytes there digits too
+  for (const char* q = p; q < base; q++) {
+    if (static_cast<unsigned char>(*q - '0') > 9) return false;
+  }
+  const __m256i ascii0 = _mm256_set1_epi8('0');
+  const __m256i nine = _mm256_set1_epi8(9);
+  alignas(32) uint8_t lo_s[64], hi_s[64];
+  for (int h = 0; h < 2; h++) {
+    const char* q = base + 32 * h;
+    __m256i dk[4];
+    __m256i c = _mm256_set1_epi8(-1);
+    for (int k = 0; k < 4; k++) {
+      const __m256i x =
+          _mm256_sub_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(q - 1 - k)), ascii0);
+      c = _mm256_and_si256(c, _mm256_cmpeq_epi8(_mm256_min_epu8(x, nine), x));
+      dk[k] = _mm256_and_si256(x, c);
+    }
+    const uint64_t t = take >> (32 * h);
+    const __m256i ctl =
+        _mm256_add_epi8(_mm256_set_epi64x(static_cast<int64_t>(kCompress.idx[t >> 24 & 0xff]),
+                                          static_cast<int64_t>(kCompress.idx[t >> 16 & 0xff]),
+                                          static_cast<int64_t>(kCompress.idx[t >> 8 & 0xff]),
+                                          static_cast<int64_t>(kCompress.idx[t & 0xff])),
+                        _mm256_set_epi64x(0x0808080808080808ll, 0, 0x0808080808080808ll, 0));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lo_s + 32 * h),
+                       _mm256_shuffle_epi8(_mm256_add_epi8(dk[0], times10_avx2(dk[1])), ctl));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(hi_s + 32 * h),
+                       _mm256_shuffle_epi8(_mm256_add_epi8(dk[2], times10_avx2(dk[3])), ctl));
+  }
+  // the chunks one after another: each 8 bytes long, its first popcount bytes kept
+  uint8_t lo_c[40], hi_c[40];
+  int n = 0;
+  for (int j = 0; j < 8; j++) {
+    std::memcpy(lo_c + n, lo_s + 8 * j, 8);
+    std::memcpy(hi_c + n, hi_s + 8 * j, 8);
+    n += __builtin_popcount(static_cast<unsigned>(take >> (8 * j) & 0xff));
+  }
+  const __m256i lane = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0);
+  for (int i = 0; i < n; i += 8) {
+    const __m128i l = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(lo_c + i));
+    const __m128i h = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(hi_c + i));
+    const __m256i v = _mm256_madd_epi16(_mm256_cvtepu8_epi16(_mm_unpacklo_epi8(l, h)),
+                                        _mm256_set1_epi32(0x00640001));
+    _mm256_maskstore_ps(out + i, _mm256_cmpgt_epi32(_mm256_set1_epi32(n - i), lane),
+                        _mm256_cvtepi32_ps(v));
+  }
+  return true;
+}
+
+// 10x for bytes x <= 9 (8x + 2x by byte adds).
 __attribute__((target("avx512f,avx512bw"))) inline __m512i times10(__m512i x) {
   const __m512i x2 = _mm512_add_epi8(x, x);
   const __m512i x4 = _mm512_add_epi8(x2, x2);
@@ -458,11 +578,14 @@ ConvertFn short_decimals8() {
 }
 
 ShortIntsFn short_ints64() {
-  return kVbmi2 && kCap == SimdCap::kBest ? short_ints64_avx512 : nullptr;
+  if (kCap == SimdCap::kPortable) return nullptr;
+  if (kVbmi2 && kCap == SimdCap::kBest) return short_ints64_avx512;
+  return kAvx2 ? short_ints64_avx2 : nullptr;
 }
 
 std::vector<ShortIntsVariant> short_ints_variants() {
   std::vector<ShortIntsVariant> v{{"ref", short_ints64_ref}};
+  if (kAvx2) v.push_back({"avx2", short_ints64_avx2});
   if (kVbmi2) v.push_back({"avx512vbmi2", short_ints64_avx512});
   return v;
 }
