@@ -132,9 +132,10 @@ void parse_piece(const ReaderConfig& cfg, const std::vector<Dictionary>& dicts,
   for (const ColumnSpec& cs : cfg.columns) all_numeric &= cs.kind == ColumnKind::kNumeric;
   std::vector<RowRun> runs;
   // All-numeric records start with short integers (Fashion-MNIST's pixels): a 64-byte window's
-  // fields at once where the CPU has AVX-512 VBMI2 (convert.h short_ints64), else field by field
-  // from the digit windows; when the first records show few short integers, the values go eight at
-  // a time through `convert` where the CPU has AVX-512 (convert.h), else field by field.
+  // fields at once where the CPU has AVX-512 VBMI2 or AVX2 (convert.h short_ints64), else field by
+  // field from the digit windows; when the first records show few short integers, the values go
+  // eight at a time through `convert` where the CPU has AVX-512 or AVX2 (convert.h), else field by
+  // field.
   const ConvertFn convert = all_numeric ? short_decimals8() : nullptr;
   ShortIntsFn ints = all_numeric ? short_ints64() : nullptr;
   FieldStarts starts(convert != nullptr ? cfg.fields : 0);

@@ -1,8 +1,9 @@
 // Eight numeric fields at a time: the short decimals among them (an optional sign, then at most 8
 // bytes: a number.h detail::short_decimal, optionally followed by [eE] [+-]? 1..3 digits with
 // |exponent - fraction digits| <= 15: -0.1234, 1646.44, 255, -1.234e-4) converted together, one
-// field per 64-bit lane, by AVX-512 where the CPU has it (one pass of vector instructions instead
-// of ~70 scalar ones per field, and no branch on the shape of each value). The bits are those of
+// field per 64-bit lane, by AVX-512 where the CPU has it, else AVX2 in two halves of four (one pass
+// of vector instructions instead of ~70 scalar ones per field, and no branch on the shape of each
+// value). The bits are those of
 // parse_decimal_field; the fields it does not convert (long mantissas and exponents, errors) are
 // left to the caller's scalar path.
 #pragma once
@@ -19,12 +20,13 @@ namespace nntrain::csv {
 using ConvertFn = uint32_t (*)(const uint64_t* word, const uint8_t* ninth, const char* const* start,
                                int n, float* out);
 
-// The variant this CPU runs (AVX-512 where it has F, BW, DQ, VL and CD; else null: callers keep
-// their per-field path). NNTRAIN_CSV_SIMD=portable at load turns this and short_ints64 off.
+// The variant this CPU runs (AVX-512 where it has F, BW, DQ, VL and CD, else AVX2; else null:
+// callers keep their per-field path). NNTRAIN_CSV_SIMD (simd_env.h) at load: "portable" turns this
+// and short_ints64 off, "avx2" picks the AVX2 variants of both.
 ConvertFn short_decimals8();
 
 // The reference (one field at a time through detail::short_decimal), and every variant this CPU
-// can run, for the tests.
+// can run whatever NNTRAIN_CSV_SIMD says, for the tests.
 uint32_t short_decimals8_ref(const uint64_t* word, const uint8_t* ninth, const char* const* start,
                              int n, float* out);
 struct ConvertVariant {
@@ -42,7 +44,8 @@ std::vector<ConvertVariant> convert_variants();
 using ShortIntsFn = bool (*)(const char* base, uint64_t take, const char* p, char delimiter,
                              float* out);
 
-// The variant this CPU runs (AVX-512 with VBMI2's byte compress; else null) and the reference.
+// The variant this CPU runs (AVX-512 with VBMI2's byte compress, else AVX2 with pshufb's; else
+// null) and the reference.
 ShortIntsFn short_ints64();
 bool short_ints64_ref(const char* base, uint64_t take, const char* p, char delimiter, float* out);
 struct ShortIntsVariant {

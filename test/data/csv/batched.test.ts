@@ -107,7 +107,7 @@ describe.skipIf(!NATIVE)('values converted eight at a time (native)', () => {
     }
   });
 
-  it('the portable per-field paths (NNTRAIN_CSV_SIMD=portable, as on a CPU without AVX-512) give the same bits and errors', async () => {
+  it.each(['portable', 'avx2'])('the number paths of CPUs without AVX-512 (NNTRAIN_CSV_SIMD=%s) give the same bits and errors', async (simd) => {
     const ints = Array.from({ length: 300 }, (_, r) => Array.from({ length: 30 }, (_, c) => String((r * 31 + c * 7) % 1000)).join(','));
     const bad = table(6);
     bad[200][9] = '1.2.3';
@@ -117,18 +117,18 @@ describe.skipIf(!NATIVE)('values converted eight at a time (native)', () => {
       file('portable-ints.csv', `${ints.join('\n')}\n`),
       file('portable-bad.csv', text(bad, '\n')),
     ];
-    const { code, stdout, stderr } = await runNode([transpiled('test/data/csv/portable.child.ts'), ...paths], { NNTRAIN_CSV_SIMD: 'portable' });
+    const { code, stdout, stderr } = await runNode([transpiled('test/data/csv/portable.child.ts'), ...paths], { NNTRAIN_CSV_SIMD: simd });
     expect(code, stderr).toBe(0);
-    const portable = JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]') as { x?: number[]; y?: number[]; error?: string }[];
-    expect(portable.length).toBe(paths.length);
+    const forced = JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]') as { x?: number[]; y?: number[]; error?: string }[];
+    expect(forced.length).toBe(paths.length);
     for (const [i, path] of paths.entries()) {
       const here = await readCsv(path, { header: false, target: 0, backend: 'native' }).catch((err: Error) => err);
       if (here instanceof Error) {
-        expect(portable[i].error).toBe(here.message);
+        expect(forced[i].error).toBe(here.message);
         expect(here.message).toContain('line 201, column 10');
       } else {
-        expect(portable[i].x).toEqual(Array.from(new Uint32Array(here.x.data.buffer, here.x.data.byteOffset, here.x.data.length)));
-        expect(portable[i].y).toEqual(Array.from(new Uint32Array(here.y!.data.buffer, here.y!.data.byteOffset, here.y!.data.length)));
+        expect(forced[i].x).toEqual(Array.from(new Uint32Array(here.x.data.buffer, here.x.data.byteOffset, here.x.data.length)));
+        expect(forced[i].y).toEqual(Array.from(new Uint32Array(here.y!.data.buffer, here.y!.data.byteOffset, here.y!.data.length)));
       }
     }
   });
