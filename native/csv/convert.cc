@@ -254,11 +254,11 @@ NNTRAIN_AVX2 inline __m256i in0to7(__m256i x) {
   return _mm256_cmpeq_epi64(_mm256_srli_epi64(x, 3), _mm256_setzero_si256());
 }
 
-// short_decimals8_avx512 on four lanes (fields 0..n-1, n <= 4) with AVX2: the point's and the
-// 'e''s bytes counted by byte sums instead of leading-zero counts, the signs compared signed (every
-// value is small), m made a double through the 2^52 bit pattern (m < 2^52), the powers of ten
-// gathered, and the sign applied to the double (rounding to float is symmetric). The bit mask of
-// the fields converted.
+// short_decimals8_avx512 on four lanes (fields 0..n-1, n <= 4) with AVX2: the bytes of the point
+// and the 'e' found by byte sums instead of leading-zero counts, the comparisons signed (every
+// value is small), m made a double through the 2^52 bit pattern (m < 2^52), 10^|k| built from its
+// bits, and the sign applied to the double (rounding to float is symmetric). The bit mask of the
+// fields converted.
 NNTRAIN_AVX2 __attribute__((always_inline)) inline uint32_t short_decimals4_avx2(
     const uint64_t* word, const uint8_t* ninth, const char* const* start, int n, float* out) {
   const __m256i zero = _mm256_setzero_si256();
