@@ -294,7 +294,7 @@ export interface EvaluateOptions {
 
 /** Options of `model.predict(x, options)`. */
 export interface PredictOptions {
-  /** Rows per forward pass, integer >= 1. Default 256. */
+  /** Rows per forward pass, integer >= 1 (the result does not depend on it). Default 1024. */
   batchSize?: number;
 }
 
