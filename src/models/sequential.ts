@@ -228,7 +228,7 @@ export class Sequential implements CallbackModel {
    * x is rows (number[][] or an array of typed arrays), a Matrix, or one sample: a flat number[] or typed
    * array of exactly inputWidth numbers, which gives one output row (with inputWidth 1, `[v]` is one
    * sample; a longer flat array is an error, never read as several rows: pass `[[a], [b]]` then).
-   * Works on a built model that was never compiled. `batchSize` (integer >= 1) defaults to 256.
+   * Works on a built model that was never compiled. `batchSize` (integer >= 1) defaults to 1024.
    * Always per process: under MPI, each process predicts the rows it passes (there is nothing to sum).
    * @throws ConfigError (options, no layers), ShapeError, DataError.
    * @example
