@@ -22,7 +22,7 @@ export interface SyntheticOptions {
 export const syntheticPath = (mb: number): string => `${CACHE_DIR}synthetic-${mb}mb.csv`;
 
 /** One feature value; mostly fixed-point, some integers, exponents and negatives. */
-function value(rng: Rng): string {
+export function syntheticValue(rng: Rng): string {
   const u = rng.uniform();
   const x = rng.normal();
   if (u < 0.6) return x.toFixed(4);
@@ -48,7 +48,7 @@ export async function makeSyntheticCsv(options: SyntheticOptions): Promise<{ pat
     const lines: string[] = [];
     for (let r = 0; r < 1000 && bytes < limit; r++) {
       const fields = [String(Math.floor(rng.uniform() * 10))];
-      for (let c = 0; c < cols; c++) fields.push(value(rng));
+      for (let c = 0; c < cols; c++) fields.push(syntheticValue(rng));
       const line = `${fields.join(',')}\n`;
       bytes += line.length;
       lines.push(line);

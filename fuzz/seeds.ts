@@ -13,6 +13,7 @@ import { encodePlan, PLAN_HEADER, PLAN_LAYER_WIDTH } from '../src/backend/native
 import { layers, optimizers, saveModel, Sequential } from '../src/index.js';
 import type { LossConfig } from '../src/losses/index.js';
 import { Rng } from '../src/util/rng.js';
+import { syntheticValue } from '../bench/make-synthetic-csv.js';
 
 const out = process.argv[2];
 if (out === undefined) throw new Error('usage: tsx fuzz/seeds.ts OUT_DIR');
@@ -50,15 +51,7 @@ csvFiles.push(['quoted', 'name,"note, with comma",v\n"a ""b""",x,1\n"multi\nline
 {
   // decimals in the notations of real files, 8 columns, 720 fields
   const rng = new Rng(7);
-  const value = (): string => {
-    const u = rng.uniform();
-    const x = rng.normal();
-    if (u < 0.6) return x.toFixed(4);
-    if (u < 0.75) return String(Math.round(x * 100));
-    if (u < 0.85) return (x * 1e-3).toExponential(3);
-    return (x * 1000).toFixed(2);
-  };
-  const rows = Array.from({ length: 90 }, () => Array.from({ length: 8 }, value).join(','));
+  const rows = Array.from({ length: 90 }, () => Array.from({ length: 8 }, () => syntheticValue(rng)).join(','));
   csvFiles.push(['decimals', `${['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].join(',')}\n${rows.join('\n')}\n`]);
 }
 csvFiles.push(['bom-crlf', '\ufeffx;y\r\n1,5;2\r\n3;4\r\n']);

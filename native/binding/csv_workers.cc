@@ -38,6 +38,16 @@ Napi::Value error_value(Napi::Env env, const csv::ParseError& error) {
   return e;
 }
 
+// { rows, records, dropped, eof } of a read or readAppend
+Napi::Object read_result(Napi::Env env, const csv::ReadResult& result) {
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("rows", static_cast<double>(result.rows));
+  r.Set("records", static_cast<double>(result.records));
+  r.Set("dropped", static_cast<double>(result.dropped));
+  r.Set("eof", result.eof);
+  return r;
+}
+
 }  // namespace
 
 CsvWorker::CsvWorker(Napi::Env env, CsvReaderWrap* wrap, const Napi::Object& self, const char* name)
@@ -98,12 +108,7 @@ void CsvReadWorker::Execute() {
 }
 
 Napi::Object CsvReadWorker::Result(Napi::Env env) {
-  Napi::Object r = Napi::Object::New(env);
-  r.Set("rows", static_cast<double>(result_.rows));
-  r.Set("records", static_cast<double>(result_.records));
-  r.Set("dropped", static_cast<double>(result_.dropped));
-  r.Set("eof", result_.eof);
-  return r;
+  return read_result(env, result_);
 }
 
 bool CsvAppendWorker::make_room(int64_t rows) {
@@ -143,12 +148,7 @@ void CsvAppendWorker::Execute() {
 }
 
 Napi::Object CsvAppendWorker::Result(Napi::Env env) {
-  Napi::Object r = Napi::Object::New(env);
-  r.Set("rows", static_cast<double>(result_.rows));
-  r.Set("records", static_cast<double>(result_.records));
-  r.Set("dropped", static_cast<double>(result_.dropped));
-  r.Set("eof", result_.eof);
-  return r;
+  return read_result(env, result_);
 }
 
 void CsvSampleWorker::Execute() {

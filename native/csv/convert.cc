@@ -597,31 +597,17 @@ std::vector<ConvertVariant> convert_variants() {
   return v;
 }
 
-#else
+#endif  // NNTRAIN_CONVERT_X86
 
-ConvertFn short_decimals8() {
-  return nullptr;
-}
+#else  // big-endian: no short decimals here (parse_decimal_field has none either)
 
-std::vector<ConvertVariant> convert_variants() {
-  return {{"ref", short_decimals8_ref}};
-}
-
-ShortIntsFn short_ints64() {
-  return nullptr;
-}
-
-std::vector<ShortIntsVariant> short_ints_variants() {
-  return {{"ref", short_ints64_ref}};
+uint32_t short_decimals8_ref(const uint64_t*, const uint8_t*, const char* const*, int, float*) {
+  return 0;
 }
 
 #endif
 
-#else  // big-endian: no short decimals here (parse_decimal_field has none either)
-
-uint32_t short_decimals8_ref(const uint64_t*, const char* const*, int, float*) {
-  return 0;
-}
+#if !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) || !NNTRAIN_CONVERT_X86
 
 ConvertFn short_decimals8() {
   return nullptr;

@@ -10,16 +10,11 @@
 #include <string>
 
 #include "csv/number.h"
+#include "float_bits.h"
 #include "number_ref.h"
 
 namespace nntrain::csv {
 namespace {
-
-uint32_t bits(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, sizeof b);
-  return b;
-}
 
 // Returns whether the field fast path took the token (for the coverage checks).
 bool same_as_reference(const std::string& s) {

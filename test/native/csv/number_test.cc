@@ -15,14 +15,10 @@
 #include <random>
 #include <string>
 
+#include "float_bits.h"
+
 namespace nntrain::csv {
 namespace {
-
-uint32_t bits(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, sizeof b);
-  return b;
-}
 
 NumberStatus parse(const std::string& s, float* out) {
   return parse_number(s.data(), s.data() + s.size(), out);
