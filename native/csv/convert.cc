@@ -82,6 +82,25 @@ uint32_t short_decimals8_ref(const uint64_t* word, const uint8_t* ninth, const c
 #if NNTRAIN_CONVERT_X86
 namespace {
 
+// The checks both short_ints64 variants make on the window's digit and delimiter bit masks: every
+// taken separator is the delimiter, the first field is 1..4 bytes long, every byte from p to the
+// last taken separator is a digit or a taken separator, each separator follows a digit, and no run
+// of digits is longer than 4. *first: the first taken separator; *len0: the first field's length.
+inline bool window_is_short_ints(const char* base, uint64_t take, const char* p, uint64_t digit,
+                                 uint64_t delim, int* first, int64_t* len0) {
+  *first = __builtin_ctzll(take);
+  const int last = 63 - __builtin_clzll(take);
+  *len0 = base + *first - p;
+  if ((take & ~delim) != 0 || *len0 < 1 || *len0 > 4) return false;
+  const int64_t from = p - base;  // -3..63
+  const uint64_t range = (from > 0 ? ~uint64_t{0} << from : ~uint64_t{0}) &
+                         (last == 63 ? ~uint64_t{0} : (uint64_t{1} << (last + 1)) - 1);
+  const uint64_t after_digit = digit << 1 | (static_cast<unsigned char>(base[-1] - '0') <= 9);
+  const uint64_t d = digit & range;
+  return (range & ~(digit | take)) == 0 && (take & ~after_digit) == 0 &&
+         (d & d << 1 & d << 2 & d << 3 & d << 4) == 0;
+}
+
 #define NNTRAIN_AVX512_DECIMALS \
   __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512cd")))
 
@@ -425,19 +444,9 @@ NNTRAIN_AVX2 bool short_ints64_avx2(const char* base, uint64_t take, const char*
                                     float* out) {
   const uint64_t digit = digit_bits(base);
   const uint64_t delim = byte_bits(base, delimiter);
-  const int first = __builtin_ctzll(take);
-  const int last = 63 - __builtin_clzll(take);
-  const int64_t len0 = base + first - p;
-  if ((take & ~delim) != 0 || len0 < 1 || len0 > 4) return false;
-  const int64_t from = p - base;  // -3..63
-  const uint64_t range = (from > 0 ? ~uint64_t{0} << from : ~uint64_t{0}) &
-                         (last == 63 ? ~uint64_t{0} : (uint64_t{1} << (last + 1)) - 1);
-  const uint64_t after_digit = digit << 1 | (static_cast<unsigned char>(base[-1] - '0') <= 9);
-  const uint64_t d = digit & range;
-  if ((range & ~(digit | take)) != 0 || (take & ~after_digit) != 0 ||
-      (d & d << 1 & d << 2 & d << 3 & d << 4) != 0) {
-    return false;
-  }
+  int first = 0;
+  int64_t len0 = 0;
+  if (!window_is_short_ints(base, take, p, digit, delim, &first, &len0)) return false;
   // the first field may begin in the window before: its bytes there digits too
   for (const char* q = p; q < base; q++) {
     if (static_cast<unsigned char>(*q - '0') > 9) return false;
@@ -516,19 +525,9 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi2,popcnt"))) bool sho
   const __m512i v = _mm512_loadu_si512(base);
   const uint64_t digit = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, ascii0), nine);
   const uint64_t delim = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(delimiter));
-  const int first = __builtin_ctzll(take);
-  const int last = 63 - __builtin_clzll(take);
-  const int64_t len0 = base + first - p;
-  if ((take & ~delim) != 0 || len0 < 1 || len0 > 4) return false;
-  const int64_t from = p - base;  // -3..63
-  const uint64_t range = (from > 0 ? ~uint64_t{0} << from : ~uint64_t{0}) &
-                         (last == 63 ? ~uint64_t{0} : (uint64_t{1} << (last + 1)) - 1);
-  const uint64_t after_digit = digit << 1 | (static_cast<unsigned char>(base[-1] - '0') <= 9);
-  const uint64_t d = digit & range;
-  if ((range & ~(digit | take)) != 0 || (take & ~after_digit) != 0 ||
-      (d & d << 1 & d << 2 & d << 3 & d << 4) != 0) {
-    return false;
-  }
+  int first = 0;
+  int64_t len0 = 0;
+  if (!window_is_short_ints(base, take, p, digit, delim, &first, &len0)) return false;
   // digits 1..4 bytes before each position: lo = the last two, hi = the two before; run[k]: the
   // k + 1 bytes before are digits
   __m512i dk[4];
