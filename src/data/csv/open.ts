@@ -2,6 +2,7 @@
 // (native when it loads, else the JS fallback), and run the scan pass (row count and, when needed, the
 // complete category lists in first-appearance order).
 
+import { stat } from 'node:fs/promises';
 import { getBackend } from '../../backend/index.js';
 import { KIND_CODE, MISSING_CODE } from '../../backend/codes.js';
 import { loadNativeAddon } from '../../backend/native.js';
@@ -131,18 +132,31 @@ export function layoutOfOpen(o: OpenCsv): CsvLayout {
   return layoutOf(o.schema, o.matched === null ? undefined : featureNames(o.matched));
 }
 
+/** Whether some categorical column has no fixed list, so a scan must collect its categories. */
+function needsCategories(settled: Pick<SettledSchema, 'schema' | 'fixed'>): boolean {
+  return settled.schema.columns.some((c, i) => c.kind === 'categorical' && settled.fixed[i] === null);
+}
+
 /** The OpenCsv of a source opened for `settled`. */
 export function openCsvOf(path: string, settings: CsvSettings, settled: SettledSchema, source: RecordSource, flag: AbortFlag, backend: 'native' | 'js'): OpenCsv {
-  const { schema, fixed } = settled;
+  const { schema } = settled;
   const ctx = errorContext(path, settings, settled);
-  const needsCategories = schema.columns.some((c, i) => c.kind === 'categorical' && fixed[i] === null);
-  return { path, settings, schema, matched: settled.matched, source, flag, ctx, needsCategories, totalBytes: settled.totalBytes, backend };
+  return { path, settings, schema, matched: settled.matched, source, flag, ctx, needsCategories: needsCategories(settled), totalBytes: settled.totalBytes, backend };
+}
+
+/**
+ * Whether readCsv reads `settled` in one pass (native reader, no categories to collect, not shared):
+ * then a stream is read as it arrives, else it is first copied to a file (two passes).
+ */
+function readsOnce(settled: SettledSchema, settings: CsvSettings, backend: 'native' | 'js'): boolean {
+  return backend === 'native' && !settings.shared && !needsCategories(settled);
 }
 
 /**
  * Opens `path` (one path or a list read as one dataset) for readCsv/openCsv. A stream that readCsv reads
- * (two passes) is first copied, decompressed, to a private temporary file, removed when the source
- * closes; openCsv reads a stream once, as it arrives. The caller closes `source` and disposes `flag`.
+ * in two passes is first copied, decompressed, to a private temporary file, removed when the source
+ * closes; openCsv, and readCsv where it reads in one pass, read a stream once, as it arrives. The caller
+ * closes `source` and disposes `flag`.
  */
 export async function openCsvFile(context: 'readCsv' | 'openCsv', path: string | readonly string[], options: unknown, allNumeric = false): Promise<OpenCsv> {
   const settings = { ...checkCsvOptions(context, options), allNumeric };
@@ -158,12 +172,14 @@ export async function openCsvFile(context: 'readCsv' | 'openCsv', path: string |
       return { ...openCsvOf(label, settings, settled, source, flag, backend), once: false };
     }
     let input = owned.input(await describeInput(paths[0]));
-    if (input.stream && context === 'readCsv') {
+    let settled = await settleSchema(input, settings, backend);
+    if (input.stream && context === 'readCsv' && !readsOnce(settled, settings, backend)) {
+      // from byte 0: the kept sample, then the rest of the stream
       const copy = await copyToTempFile(input, () => flag.check());
       owned.add(copy.dispose);
       input = copy.input;
+      settled = { ...settled, totalBytes: (await stat(input.file)).size };
     }
-    const settled = await settleSchema(input, settings, backend);
     input.bytes?.release(); // the reader starts over from the kept sample, then reads on
     const source = owned.wrap(await openSource(input, backend, settled, settings));
     return { ...openCsvOf(paths[0], settings, settled, source, flag, backend), once: input.stream };

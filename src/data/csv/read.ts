@@ -149,7 +149,7 @@ async function readOnePass(o: OpenCsv, appender: RowAppender): Promise<{ rows: R
   try {
     return await appendAll(o, appender);
   } catch (err) {
-    if (!(err instanceof DataError)) throw err;
+    if (!(err instanceof DataError) || o.once === true) throw err; // a stream: reported as met
     await o.source.rewind();
     await readTwoPasses(o);
     throw err; // the two passes found nothing: the file changed in between
@@ -176,7 +176,10 @@ async function appendAll(o: OpenCsv, appender: RowAppender): Promise<{ rows: Row
     records += step.records;
     dropped += step.dropped;
     meter.report(step.bytes, step.totalBytes, rows);
-    if (step.eof) break;
+    if (step.eof) {
+      o.totalBytes = step.totalBytes; // a decompressed size is known only now
+      break;
+    }
     if (records > 0 && step.bytes > 0) perCall = Math.max(1, Math.round((o.settings.blockBytes * records) / step.bytes));
   }
   const taken = appender.take();

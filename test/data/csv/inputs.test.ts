@@ -105,6 +105,25 @@ describe.each(CSV_BACKENDS)('inputs ($backend)', ({ backend, available }) => {
     expect((await dataError(readCsv('/dev/null', { backend }))).message).toBe('/dev/null: the file is empty (no rows)');
   });
 
+  it.skipIf(!available)('readCsv reads a stream once when it can (native, nothing to collect), else copies it first', async () => {
+    const numeric = `a,b,c\n${Array.from({ length: 3000 }, (_, i) => `${i},${i * 0.25},${i % 7}`).join('\n')}\n`;
+    const reference = await readCsv(file('numeric-ref.csv', numeric), { backend, target: 'c' });
+    for (const content of [numeric, gzipSync(numeric)]) {
+      const phases = new Set<string>();
+      const d = await readCsv(fifo('numeric-fifo', content), { backend, target: 'c', blockBytes: 4096, onProgress: (p) => phases.add(p.phase) });
+      expectSameData(d, reference);
+      expect(d.bytes).toBe(Buffer.byteLength(numeric));
+      // one pass (no scan, no copy) on the native reader; the JS reader counts the rows of a copy first
+      expect([...phases]).toEqual(backend === 'native' ? ['read'] : ['scan', 'read']);
+    }
+    if (backend === 'native') {
+      // read once, bad input is reported where it is met (a file read twice would name the open quote)
+      const bad = numeric.replace('\n5,1.25,5\n', '\n5,oops,5\n').replace('\n2900,', '\n"2900,');
+      expect((await dataError(readCsv(fifo('bad-fifo', bad), { backend, target: 'c' }))).message).toMatch(/line 7, column 2 \('b'\): expected a number but found 'oops'/);
+      expect((await dataError(readCsv(file('bad.csv', bad), { backend, target: 'c' }))).message).toMatch(/quote/);
+    }
+  });
+
   it.skipIf(!available)('openCsv reads a stream once: with a schema it streams; a pass before the read or a rewind is refused, naming why', async () => {
     const plain = await readCsv(file('once-ref.csv', whole), { backend, ...OPTIONS });
     const streamed = await streamAll(fifo('once', whole), { backend, schema: plain.schema, blockBytes: 512 });
