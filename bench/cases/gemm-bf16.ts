@@ -12,6 +12,7 @@ import type { Ctx } from '../rows.js';
 import { fmt, type Row } from '../table.js';
 import type { GemmShape } from './gemm-shapes.js';
 import type { PeakResult } from './peak.js';
+import { roundBf16 } from '../../src/backend/js/gemm/bf16.js';
 
 export interface GemmBf16Params {
   shapes: GemmShape[];
@@ -41,16 +42,6 @@ export function bf16Shapes(): GemmShape[] {
   // the first layer's dX is not computed in training
   for (const [i, [inp, out]] of layers.slice(1).entries()) shapes.push({ label: `(${b}×${out})·(${inp}×${out})ᵀ dX${i + 2} bf16`, m: b, n: inp, k: out, tA: false, tB: true });
   return shapes;
-}
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-function roundBf16(x: number): number {
-  f32[0] = x;
-  const u = u32[0];
-  if ((u & 0x7fffffff) > 0x7f800000) return NaN;
-  u32[0] = ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) << 16;
-  return f32[0];
 }
 
 export function runGemmBf16(p: GemmBf16Params): void {

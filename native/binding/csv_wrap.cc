@@ -208,8 +208,7 @@ Napi::Value CsvReaderWrap::TakeRows(const Napi::CallbackInfo& info) {
     out.Set("y", env.Null());
   }
   out.Set("rows", static_cast<double>(rows));
-  appended_.y.reset();
-  appended_.rows = appended_.capacity = 0;
+  appended_.clear();
   return out;
 }
 
@@ -275,9 +274,7 @@ Napi::Value CsvReaderWrap::Rewind(const Napi::CallbackInfo& info) {
   csv::Reader& reader = ready(env, "rewind");
   std::string error;
   if (!reader.rewind(&error)) throw Napi::Error::New(env, "CsvReader.rewind: " + error);
-  appended_.x.reset();  // a read from the start begins a new collection
-  appended_.y.reset();
-  appended_.rows = appended_.capacity = 0;
+  appended_.clear();  // a read from the start begins a new collection
   return env.Undefined();
 }
 
@@ -311,9 +308,7 @@ Napi::Value CsvReaderWrap::Close(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
   if (busy_) throw Napi::Error::New(env, "CsvReader.close: the reader is busy");
   if (reader_) reader_->close();
-  appended_.x.reset();
-  appended_.y.reset();
-  appended_.rows = appended_.capacity = 0;
+  appended_.clear();
   return env.Undefined();
 }
 

@@ -29,6 +29,12 @@ class CsvReaderWrap : public Napi::ObjectWrap<CsvReaderWrap> {
     csv::RowBuffer x, y;
     int64_t rows = 0;      // rows written
     int64_t capacity = 0;  // rows x and y have room for
+    // Frees what was collected and not taken: a new collection starts.
+    void clear() {
+      x.reset();
+      y.reset();
+      rows = capacity = 0;
+    }
   };
   Appended& appended() { return appended_; }
 

@@ -64,6 +64,22 @@ void store_param_grads(float* dgamma, float* dbeta, const double* sdyx, const do
   }
 }
 
+// Σ dout and Σ dout·x̂ over the rows, for the columns [c0, c1), x̂ normalized with the statistics of
+// its column (batch norm) or of its row (layer norm: kPerRow).
+template <bool kPerRow>
+void column_sums(double* sdy, double* sdyx, const float* dout, const float* inp, const double* mean,
+                 const double* inv_std, int B, long C, long c0, long c1) {
+  for (int r = 0; r < B; r++) {
+    const long o = static_cast<long>(r) * C;
+    for (long c = c0; c < c1; c++) {
+      const long s = kPerRow ? r : c;
+      const double dy = dout[o + c];
+      sdy[c - c0] += dy;
+      sdyx[c - c0] += dy * ((inp[o + c] - mean[s]) * inv_std[s]);
+    }
+  }
+}
+
 }  // namespace
 
 void batch_norm_forward(float* out, double* mean, double* inv_std, float* running_mean,
@@ -110,14 +126,7 @@ void batch_norm_backward(float* dinp, float* dgamma, float* dbeta, const float* 
     for (long c0 = t0; c0 < t1; c0 += kBlock) {
       const long c1 = std::min<long>(t1, c0 + kBlock);
       double sdy[kBlock] = {}, sdyx[kBlock] = {};
-      for (int r = 0; r < B; r++) {
-        const long o = static_cast<long>(r) * C;
-        for (long c = c0; c < c1; c++) {
-          const double dy = dout[o + c];
-          sdy[c - c0] += dy;
-          sdyx[c - c0] += dy * ((inp[o + c] - mean[c]) * inv_std[c]);
-        }
-      }
+      column_sums<false>(sdy, sdyx, dout, inp, mean, inv_std, B, C, c0, c1);
       store_param_grads(dgamma, dbeta, sdyx, sdy, c0, c1, accumulate);
       if (dinp == nullptr) continue;
       for (int r = 0; r < B; r++) {
@@ -172,14 +181,7 @@ void layer_norm_backward(float* dinp, float* dgamma, float* dbeta, const float* 
     for (long c0 = t0; c0 < t1; c0 += kBlock) {
       const long c1 = std::min<long>(t1, c0 + kBlock);
       double sdy[kBlock] = {}, sdyx[kBlock] = {};
-      for (int r = 0; r < B; r++) {
-        const long o = static_cast<long>(r) * C;
-        for (long c = c0; c < c1; c++) {
-          const double dy = dout[o + c];
-          sdy[c - c0] += dy;
-          sdyx[c - c0] += dy * ((inp[o + c] - mean[r]) * inv_std[r]);
-        }
-      }
+      column_sums<true>(sdy, sdyx, dout, inp, mean, inv_std, B, C, c0, c1);
       store_param_grads(dgamma, dbeta, sdyx, sdy, c0, c1, accumulate);
     }
   });

@@ -164,7 +164,7 @@ async function fitWithHint(model: Sequential, x: Matrix, y: Matrix, options: Fit
 
 /** A model's predictions for x, in the data's units. */
 async function predictOutputs(model: Sequential, pre: Preprocessor, x: Matrix): Promise<Matrix> {
-  return pre.outputs(await model.predict(x, { batchSize: 1024 }));
+  return pre.outputs(await model.predict(x));
 }
 
 /** The evaluation metrics of one model's predictions (in the data's units) against `yTrue`. */

@@ -163,7 +163,7 @@ export class Predictor {
    */
   async predictMatrix(rawX: Matrix): Promise<Matrix> {
     const x = this.pre.inputs(rawX, rawX);
-    return averageOutputs(this.members, async (model) => this.pre.outputs(await model.predict(x, { batchSize: 1024 })));
+    return averageOutputs(this.members, async (model) => this.pre.outputs(await model.predict(x)));
   }
 
   private unknownOf(context: string, options: unknown, keys: readonly string[]): UnknownCategories {

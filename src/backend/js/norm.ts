@@ -49,16 +49,7 @@ export function batchNormForward(out: Float32Array, mean: Float64Array, invStd: 
  * dout·γ·invStd, unless null. sums (2C) is scratch.
  */
 export function batchNormBackward(dinp: Float32Array | null, dgamma: Float32Array, dbeta: Float32Array, sums: Float64Array, dout: Float32Array, inp: Float32Array, gamma: Float32Array, mean: Float64Array, invStd: Float64Array, B: number, C: number, training: boolean, accumulate: boolean): void {
-  sums.fill(0, 0, 2 * C);
-  for (let r = 0; r < B; r++) {
-    const o = r * C;
-    for (let c = 0; c < C; c++) {
-      const dy = dout[o + c];
-      sums[c] += dy;
-      sums[C + c] += dy * ((inp[o + c] - mean[c]) * invStd[c]);
-    }
-  }
-  storeParamGrads(dgamma, dbeta, sums, C, accumulate);
+  paramGrads(dgamma, dbeta, sums, dout, inp, mean, invStd, B, C, false, accumulate);
   if (!dinp) return;
   for (let r = 0; r < B; r++) {
     const o = r * C;
@@ -96,16 +87,7 @@ export function layerNormForward(out: Float32Array, mean: Float64Array, invStd: 
 
 /** Backward of layerNormForward: dgamma/dbeta (C) as batchNormBackward; dinp (B,C) unless null. sums (2C) is scratch. */
 export function layerNormBackward(dinp: Float32Array | null, dgamma: Float32Array, dbeta: Float32Array, sums: Float64Array, dout: Float32Array, inp: Float32Array, gamma: Float32Array, mean: Float64Array, invStd: Float64Array, B: number, C: number, accumulate: boolean): void {
-  sums.fill(0, 0, 2 * C);
-  for (let r = 0; r < B; r++) {
-    const o = r * C;
-    for (let c = 0; c < C; c++) {
-      const dy = dout[o + c];
-      sums[c] += dy;
-      sums[C + c] += dy * ((inp[o + c] - mean[r]) * invStd[r]);
-    }
-  }
-  storeParamGrads(dgamma, dbeta, sums, C, accumulate);
+  paramGrads(dgamma, dbeta, sums, dout, inp, mean, invStd, B, C, true, accumulate);
   if (!dinp) return;
   for (let r = 0; r < B; r++) {
     const o = r * C;
@@ -127,7 +109,21 @@ export function layerNormBackward(dinp: Float32Array | null, dgamma: Float32Arra
   }
 }
 
-function storeParamGrads(dgamma: Float32Array, dbeta: Float32Array, sums: Float64Array, C: number, accumulate: boolean): void {
+/**
+ * dbeta += Σ_rows dout and dgamma += Σ_rows dout·x̂ (overwritten unless accumulate), x̂ normalized with the
+ * statistics of its column (batch norm) or of its row (layer norm: perRow). sums (2C) is scratch.
+ */
+function paramGrads(dgamma: Float32Array, dbeta: Float32Array, sums: Float64Array, dout: Float32Array, inp: Float32Array, mean: Float64Array, invStd: Float64Array, B: number, C: number, perRow: boolean, accumulate: boolean): void {
+  sums.fill(0, 0, 2 * C);
+  for (let r = 0; r < B; r++) {
+    const o = r * C;
+    for (let c = 0; c < C; c++) {
+      const s = perRow ? r : c;
+      const dy = dout[o + c];
+      sums[c] += dy;
+      sums[C + c] += dy * ((inp[o + c] - mean[s]) * invStd[s]);
+    }
+  }
   for (let c = 0; c < C; c++) {
     dgamma[c] = accumulate ? dgamma[c] + sums[C + c] : sums[C + c];
     dbeta[c] = accumulate ? dbeta[c] + sums[c] : sums[c];

@@ -10,20 +10,10 @@ import { Rng } from '../../../../src/util/rng.js';
 import { runNode } from '../../../helpers/run-script.js';
 import { transpiled } from '../../../helpers/transpiled.js';
 import { bf16Cases, bf16Operands, type Bf16Case, type Bf16ChildReport } from './bf16.child.js';
+import { roundBf16 } from '../../../../src/backend/js/gemm/bf16.js';
 
 const U = 2 ** -24; // fp32 unit roundoff
 const BF16_U = 2 ** -8; // bf16 relative rounding error per operand (8 significant bits, RNE)
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-/** x rounded to bf16 (nearest even; NaN stays NaN), as the kernels' packing does it. */
-function roundBf16(x: number): number {
-  f32[0] = x;
-  const u = u32[0];
-  if ((u & 0x7fffffff) > 0x7f800000) return NaN;
-  u32[0] = ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) << 16;
-  return f32[0];
-}
 
 /** The first index where x and y differ in bits, or -1 (toEqual is slow on long arrays) */
 function firstDifference(x: Float32Array, y: Float32Array): number {
