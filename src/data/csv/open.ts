@@ -34,6 +34,8 @@ export interface OpenCsv {
   ctx: CsvErrorContext;
   /** Whether some categorical column still needs its categories collected. */
   needsCategories: boolean;
+  /** readCsv reads it in one pass where the source can append rows (see readsOnce). */
+  onePass: boolean;
   totalBytes: number;
   backend: 'native' | 'js';
   /** A stream: one pass only (no scan, no rewind). */
@@ -141,7 +143,7 @@ function needsCategories(settled: Pick<SettledSchema, 'schema' | 'fixed'>): bool
 export function openCsvOf(path: string, settings: CsvSettings, settled: SettledSchema, source: RecordSource, flag: AbortFlag, backend: 'native' | 'js'): OpenCsv {
   const { schema } = settled;
   const ctx = errorContext(path, settings, settled);
-  return { path, settings, schema, matched: settled.matched, source, flag, ctx, needsCategories: needsCategories(settled), totalBytes: settled.totalBytes, backend };
+  return { path, settings, schema, matched: settled.matched, source, flag, ctx, needsCategories: needsCategories(settled), onePass: readsOnce(settled, settings, backend), totalBytes: settled.totalBytes, backend };
 }
 
 /**

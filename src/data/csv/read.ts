@@ -85,8 +85,7 @@ export async function readCsvAs(path: string | readonly string[], options: CsvRe
   const o = await openCsvFile('readCsv', path, options, allNumeric);
   try {
     const { appender } = o.source;
-    const onePass = appender !== null && !o.needsCategories && !o.settings.shared;
-    const { rows, records } = onePass ? await readOnePass(o, appender) : await readTwoPasses(o);
+    const { rows, records } = o.onePass && appender !== null ? await readOnePass(o, appender) : await readTwoPasses(o);
     if (rows.rows === 0) throw new DataError(`${o.path}: all ${records} rows were dropped for missing values (missing: 'drop')`);
     return result(o, rows, records, t0);
   } finally {
